@@ -1,0 +1,57 @@
+# flue: the two commands are `make demo` and `make test` (README.md).
+# Everything else here is a step of those two.
+JOBS ?= 2
+CMAKE ?= cmake
+CTEST ?= ctest --output-on-failure
+B := build
+
+.PHONY: demo test deps build test-host test-asan test-clang test-target prove clean
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@$(CMAKE) -S . -B $(B)/host -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@$(CMAKE) --build $(B)/host -j$(JOBS)
+
+demo: build
+	@$(B)/host/flue_demo
+
+test: deps test-host test-asan test-clang test-target prove
+	@echo "make test: all steps passed"
+
+test-host: build
+	@echo "== unit tests (gcc)"
+	@$(CTEST) --test-dir $(B)/host
+
+test-asan: deps
+	@echo "== unit tests under ASan+UBSan"
+	@$(CMAKE) -S . -B $(B)/asan -DCMAKE_BUILD_TYPE=Debug -DFLUE_SANITIZE=ON >/dev/null
+	@$(CMAKE) --build $(B)/asan -j$(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(CTEST) --test-dir $(B)/asan
+
+test-clang: deps
+	@echo "== unit tests (clang)"
+	@CC=clang $(CMAKE) -S . -B $(B)/clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@$(CMAKE) --build $(B)/clang -j$(JOBS)
+	@$(CTEST) --test-dir $(B)/clang
+
+test-target: deps
+	@echo "== Cortex-M33 core build"
+	@$(CMAKE) -S . -B $(B)/m33 -DFLUE_TARGET=cortex-m33 \
+	  -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+	@$(CMAKE) --build $(B)/m33 -j$(JOBS)
+	@$(CTEST) --test-dir $(B)/m33
+	@echo "== Cortex-M3 core build and decision tests on QEMU mps2-an385"
+	@$(CMAKE) -S . -B $(B)/m3 -DFLUE_TARGET=cortex-m3 \
+	  -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+	@$(CMAKE) --build $(B)/m3 -j$(JOBS)
+	@$(CTEST) --test-dir $(B)/m3
+
+prove: deps
+	@echo "== proofs (Frama-C WP)"
+	@scripts/prove.sh
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,2 @@
+/* Placeholder until the decision demo lands. */
+int main(void) { return 0; }

@@ -1,0 +1,1 @@
+typedef int flue_mpu_placeholder_t; /* replaced by the MPU module */

@@ -26,6 +26,27 @@
 #define FLUE_PIPE_FLAG_OPEN  1u
 #define FLUE_PIPE_FLAG_RESET 2u
 
+/** Poll event types (Gale's poll.rs TYPE_*). */
+#define FLUE_POLL_TYPE_IGNORE                0u
+#define FLUE_POLL_TYPE_SEM_AVAILABLE         1u
+#define FLUE_POLL_TYPE_DATA_AVAILABLE        2u
+#define FLUE_POLL_TYPE_SIGNAL                4u
+#define FLUE_POLL_TYPE_MSGQ_DATA_AVAILABLE   8u
+#define FLUE_POLL_TYPE_PIPE_DATA_AVAILABLE  16u
+
+/** Poll event states (Gale's poll.rs STATE_*). */
+#define FLUE_POLL_STATE_NOT_READY            0u
+#define FLUE_POLL_STATE_SEM_AVAILABLE        1u
+#define FLUE_POLL_STATE_DATA_AVAILABLE       2u
+#define FLUE_POLL_STATE_SIGNALED             4u
+#define FLUE_POLL_STATE_MSGQ_DATA_AVAILABLE  8u
+#define FLUE_POLL_STATE_PIPE_DATA_AVAILABLE 16u
+#define FLUE_POLL_STATE_CANCELLED           32u
+
+/** Entries the mem_domain decisions always read from each array (Gale's
+ *  MAX_PARTITIONS): callers must pass arrays of at least this many. */
+#define FLUE_MEM_DOMAIN_MAX_PARTITIONS 16u
+
 /** Action byte of a packed decision (byte 0). */
 static inline uint8_t flue_gale_packed_action(uint64_t raw)
 {

@@ -1,0 +1,114 @@
+# Cortex-M build, included by CMakeLists.txt when FLUE_TARGET is not "host".
+# flue and flue_gale are already defined; cmake/arm-none-eabi.cmake put the
+# CPU and size flags into CMAKE_C_FLAGS. This file adds:
+#   - flue_size (ALL): prints `arm-none-eabi-size -t` of both core archives
+#   - test core.freestanding: the archives reference only memcpy/memmove/memset
+#   - where QEMU emulates the core: one image with every tests/decide suite
+#     (target.decide) and one image that must fail (target.exit_status,
+#     target.failure_report) to prove that failures reach the exit status.
+
+if(NOT CMAKE_CROSSCOMPILING OR NOT CMAKE_C_COMPILER MATCHES "arm-none-eabi-gcc")
+  message(FATAL_ERROR "FLUE_TARGET=${FLUE_TARGET} needs "
+                      "-DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake")
+endif()
+if(NOT CMAKE_C_FLAGS MATCHES "-mcpu=${FLUE_TARGET}( |$)")
+  message(FATAL_ERROR "this build directory was configured for another core "
+                      "(CMAKE_C_FLAGS: ${CMAKE_C_FLAGS}); use a fresh one per FLUE_TARGET")
+endif()
+
+get_filename_component(FLUE_ARM_BINDIR ${CMAKE_C_COMPILER} DIRECTORY)
+find_program(FLUE_ARM_SIZE NAMES arm-none-eabi-size HINTS ${FLUE_ARM_BINDIR} REQUIRED)
+find_program(FLUE_ARM_NM NAMES arm-none-eabi-nm HINTS ${FLUE_ARM_BINDIR} REQUIRED)
+
+# ------------------------------------------------------------------ sizes
+add_custom_target(flue_size ALL
+  COMMAND ${CMAKE_COMMAND} -E echo
+          "-- flue core size, ${FLUE_TARGET} (${FLUE_FLOAT_ABI}-float, -Os):"
+  COMMAND ${FLUE_ARM_SIZE} -t $<TARGET_FILE:flue_gale> $<TARGET_FILE:flue>
+  VERBATIM)
+add_dependencies(flue_size flue flue_gale)
+
+if(NOT FLUE_BUILD_TESTS)
+  return()
+endif()
+enable_testing()
+
+# The core must stay freestanding, on the target as on the host.
+add_test(NAME core.freestanding
+         COMMAND ${PROJECT_SOURCE_DIR}/scripts/check_undefined.sh --nm ${FLUE_ARM_NM}
+                 $<TARGET_FILE:flue> $<TARGET_FILE:flue_gale>)
+
+# ------------------------------------------------------ emulated test images
+# QEMU machine per core; the image's linker script is tests/target/<machine>.ld.
+if(FLUE_TARGET STREQUAL "cortex-m3")
+  set(FLUE_QEMU_MACHINE mps2-an385)
+elseif(FLUE_TARGET STREQUAL "cortex-m33")
+  set(FLUE_QEMU_MACHINE mps2-an505)
+else()
+  return()
+endif()
+
+find_program(FLUE_QEMU NAMES qemu-system-arm REQUIRED)
+set(FT_DIR ${PROJECT_SOURCE_DIR}/tests/target)
+
+# flue_target_image(<image> <suite.c>...): one ELF with the runner, the
+# startup code, the given suites (test_<suite>.c defines <suite>_suite_run)
+# and a main() generated from tests/target/main.c.in that runs them all.
+function(flue_target_image image)
+  set(FT_SUITE_DECLS "")
+  set(FT_SUITE_CALLS "")
+  foreach(src ${ARGN})
+    get_filename_component(name ${src} NAME_WE)
+    string(REGEX REPLACE "^test_" "" suite ${name})
+    if(NOT suite MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+      message(FATAL_ERROR "${src}: suite name '${suite}' is not a C identifier")
+    endif()
+    string(APPEND FT_SUITE_DECLS "int ${suite}_suite_run(void);\n")
+    string(APPEND FT_SUITE_CALLS "\t(void)${suite}_suite_run();\n")
+  endforeach()
+  set(FT_IMAGE_NAME ${image})
+  set(FT_IMAGE "${image}, ${FLUE_TARGET} on QEMU ${FLUE_QEMU_MACHINE}")
+  configure_file(${FT_DIR}/main.c.in ${CMAKE_CURRENT_BINARY_DIR}/${image}_main.c @ONLY)
+
+  add_executable(${image} ${ARGN} ${FT_DIR}/ft_runner.c ${FT_DIR}/startup.c
+                          ${CMAKE_CURRENT_BINARY_DIR}/${image}_main.c)
+  set_target_properties(${image} PROPERTIES
+    SUFFIX .elf
+    LINK_DEPENDS "${FT_DIR}/${FLUE_QEMU_MACHINE}.ld;${FT_DIR}/sections.ld")
+  target_compile_definitions(${image} PRIVATE FLUE_TEST_TARGET)
+  target_include_directories(${image} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support ${FT_DIR})
+  target_compile_options(${image} PRIVATE ${FLUE_WARNINGS})
+  # newlib with semihosting (librdimon) for stdio and exit; our own startup
+  # replaces rdimon-crt0 and crti/crtn (-nostartfiles).
+  target_link_options(${image} PRIVATE
+    --specs=rdimon.specs -nostartfiles
+    -L${FT_DIR} -T${FLUE_QEMU_MACHINE}.ld
+    -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${image}.map)
+  target_link_libraries(${image} PRIVATE flue)
+endfunction()
+
+file(GLOB FLUE_TEST_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/decide/test_*.c)
+flue_target_image(flue_target_tests ${FLUE_TEST_SUITES})
+flue_target_image(flue_target_must_fail ${FT_DIR}/test_must_fail.c)
+
+# -monitor none -serial none: QEMU never touches stdin (CI has none).
+# Semihosting output goes to QEMU's stdout/stderr; exit() becomes QEMU's
+# exit status (SYS_EXIT_EXTENDED). TIMEOUT guards against a hung image.
+set(FLUE_QEMU_RUN ${FLUE_QEMU} -M ${FLUE_QEMU_MACHINE} -cpu ${FLUE_TARGET}
+    -nographic -monitor none -serial none
+    -semihosting-config enable=on,target=native -kernel)
+
+add_test(NAME target.decide COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_tests>)
+set_tests_properties(target.decide PROPERTIES TIMEOUT 30)
+
+# Guards the propagation itself: if a failed assertion did not make QEMU
+# exit non-zero, target.decide could never fail and this test would.
+add_test(NAME target.exit_status COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_must_fail>)
+set_tests_properties(target.exit_status PROPERTIES WILL_FAIL TRUE TIMEOUT 30)
+
+# The same image's report: the failure with file, line, expression and both
+# values, the runner continuing after it, and the exact totals line.
+add_test(NAME target.failure_report COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_must_fail>)
+set_tests_properties(target.failure_report PROPERTIES TIMEOUT 30
+  PASS_REGULAR_EXPRESSION
+  "FAIL must_fail\\.deliberate_failure\n  [^\n]*test_must_fail\\.c:[0-9]+: answer == 43u\n  a = 0x2a \\(42\\)\n  b = 0x2b \\(43\\)\nsuite must_fail: 2 passed, 1 failed\n2 passed, 1 failed\n")

@@ -84,7 +84,7 @@ function(flue_target_image image)
     --specs=rdimon.specs -nostartfiles
     -L${FT_DIR} -T${FLUE_QEMU_MACHINE}.ld
     -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${image}.map)
-  target_link_libraries(${image} PRIVATE flue)
+  target_link_libraries(${image} PRIVATE flue ${FLUE_PORT})
 endfunction()
 
 file(GLOB FLUE_TEST_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/decide/test_*.c)

@@ -1,0 +1,157 @@
+/**
+ * @file flue/abi.h
+ * @brief The canonical async built-ins (stream, future, waitable set,
+ *        backpressure, error context) with the specification's exact
+ *        results, indices, traps and bytes (definitions.py @ 6d28164 plus
+ *        PR #708; docs/CONFORMANCE.md).
+ *
+ * Each function is one built-in: the first arguments are what the
+ * component binds statically (the calling instance, the element type
+ * immediate, the `async`/`cancellable` option), the rest are the core
+ * wasm arguments with their exact core types; the return value is the
+ * core result. Guest pointers are offsets into the instance's linear
+ * memory.
+ *
+ * Results: COMPLETED 0, DROPPED 1, CANCELLED 2; streams return
+ * `result | progress << 4`; BLOCKED is 0xFFFFFFFF; `*.new` return
+ * `readable | writable << 32`; wait/poll return the event code and store
+ * p1, p2 as little-endian u32 at ptr and ptr + 4.
+ *
+ * Traps: every `trap_if` of the reference traps here, with the reason in
+ * enum flue_trap_reason: the instance is poisoned, the store's trap hook
+ * is called and does not return. A call into a poisoned instance traps at
+ * once (FLUE_TRAP_POISONED). Deterministic profile: a wait/poll payload
+ * pointer that is not 4-byte aligned or not in memory traps.
+ *
+ * Context: the executor's thread (never an ISR); these calls run guest-
+ * visible state transitions. None blocks in its async form; a synchronous
+ * form that must wait uses the executor (issue 4) and traps with
+ * FLUE_TRAP_WOULD_BLOCK while none is installed.
+ */
+#ifndef FLUE_ABI_H
+#define FLUE_ABI_H
+
+#include <stdint.h>
+#include <flue/store.h>
+
+/** The BLOCKED sentinel. */
+#define FLUE_BLOCKED 0xFFFFFFFFu
+
+/** Built-in option bits (canonopts / immediates). */
+#define FLUE_OPT_ASYNC 1u       /**< `async` (stream/future ops, cancel) */
+#define FLUE_OPT_CANCELLABLE 2u /**< `cancellable` (wait, poll) */
+
+/** Spec codes (only used at this boundary). */
+enum flue_spec_copy_result { FLUE_COMPLETED = 0, FLUE_DROPPED = 1, FLUE_CANCELLED = 2 };
+enum flue_spec_event {
+	FLUE_EVENT_CODE_NONE = 0, FLUE_EVENT_CODE_SUBTASK = 1,
+	FLUE_EVENT_CODE_STREAM_READ = 2, FLUE_EVENT_CODE_STREAM_WRITE = 3,
+	FLUE_EVENT_CODE_FUTURE_READ = 4, FLUE_EVENT_CODE_FUTURE_WRITE = 5,
+	FLUE_EVENT_CODE_TASK_CANCELLED = 6,
+};
+
+/** `stream.new T`: `[] -> [i64]`. Traps: table full, shared pool full. */
+uint64_t flue_canon_stream_new(struct flue_instance *inst, flue_type_t t);
+/**
+ * `stream.read T opts`: `[e, ptr, n] -> [i32]`. Returns `result | progress
+ * << 4`, or BLOCKED (async). Traps, in the reference's order: bad handle,
+ * not a readable stream end, type mismatch, end not idle, synchronous op
+ * on an end in a waitable set, n > 2^28-1, (typed and n > 0) ptr not
+ * aligned or range outside memory, same-instance rendezvous of a
+ * non-number type.
+ */
+uint32_t flue_canon_stream_read(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				uint32_t e, uint32_t ptr, uint32_t n);
+/** `stream.write T opts`: as stream.read, on a writable stream end. */
+uint32_t flue_canon_stream_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				 uint32_t e, uint32_t ptr, uint32_t n);
+/**
+ * `stream.cancel-read T async?`: `[e] -> [i32]`. Returns the op's result
+ * (an already-pending result wins over CANCELLED) or BLOCKED. Traps: bad
+ * handle, wrong kind, type mismatch, no copy in progress (or a cancel
+ * already in progress), a synchronous waiter, sync form on an end in a set.
+ */
+uint32_t flue_canon_stream_cancel_read(struct flue_instance *inst, flue_type_t t,
+				       uint32_t opts, uint32_t e);
+/** `stream.cancel-write T async?`: as cancel-read, on a writable end. */
+uint32_t flue_canon_stream_cancel_write(struct flue_instance *inst, flue_type_t t,
+					uint32_t opts, uint32_t e);
+/**
+ * `stream.drop-readable T`: `[e] -> []`. The peer's pending op gets
+ * DROPPED with its progress; later ops on it get DROPPED at once. Traps:
+ * bad handle, wrong kind, type mismatch, copy in progress (even after
+ * partial progress).
+ */
+void flue_canon_stream_drop_readable(struct flue_instance *inst, flue_type_t t, uint32_t e);
+/** `stream.drop-writable T`: as drop-readable, on a writable end. */
+void flue_canon_stream_drop_writable(struct flue_instance *inst, flue_type_t t, uint32_t e);
+
+/** `future.new T`: `[] -> [i64]`. */
+uint64_t flue_canon_future_new(struct flue_instance *inst, flue_type_t t);
+/** `future.read T opts`: `[e, ptr] -> [i32]`; COMPLETED, CANCELLED or BLOCKED.
+ *  Traps as stream.read with a one-element buffer. */
+uint32_t flue_canon_future_read(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				uint32_t e, uint32_t ptr);
+/** `future.write T opts`: `[e, ptr] -> [i32]`; COMPLETED, DROPPED,
+ *  CANCELLED or BLOCKED. */
+uint32_t flue_canon_future_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				 uint32_t e, uint32_t ptr);
+/** `future.cancel-read T async?`. */
+uint32_t flue_canon_future_cancel_read(struct flue_instance *inst, flue_type_t t,
+				       uint32_t opts, uint32_t e);
+/** `future.cancel-write T async?`. */
+uint32_t flue_canon_future_cancel_write(struct flue_instance *inst, flue_type_t t,
+					uint32_t opts, uint32_t e);
+/** `future.drop-readable T`: allowed before a value arrives; a pending
+ *  write then gets DROPPED (PR #708). */
+void flue_canon_future_drop_readable(struct flue_instance *inst, flue_type_t t, uint32_t e);
+/** `future.drop-writable T`: traps unless the end is DONE (a write
+ *  completed or saw DROPPED). */
+void flue_canon_future_drop_writable(struct flue_instance *inst, flue_type_t t, uint32_t e);
+
+/** `waitable-set.new`: `[] -> [i32]`. Traps: table full. */
+uint32_t flue_canon_waitable_set_new(struct flue_instance *inst);
+/**
+ * `waitable-set.wait cancellable? (memory)`: `[si, ptr] -> [i32]`. Delivers
+ * the oldest pending event of the set (first-pending order); never returns
+ * NONE. Blocking needs the executor. Traps: bad set, bad payload pointer.
+ */
+uint32_t flue_canon_waitable_set_wait(struct flue_instance *inst, uint32_t opts,
+				      uint32_t si, uint32_t ptr);
+/** `waitable-set.poll cancellable? (memory)`: as wait, but returns NONE
+ *  (0, with p1 = p2 = 0 stored) instead of blocking. */
+uint32_t flue_canon_waitable_set_poll(struct flue_instance *inst, uint32_t opts,
+				      uint32_t si, uint32_t ptr);
+/** `waitable-set.drop`: `[si] -> []`. Traps: bad set, members, waiters. */
+void flue_canon_waitable_set_drop(struct flue_instance *inst, uint32_t si);
+/**
+ * `waitable.join`: `[w, s] -> []`. s = 0 leaves the current set. A pending
+ * event moves along and keeps its place. Traps: w not a waitable, w has a
+ * synchronous waiter, s neither 0 nor a waitable set.
+ */
+void flue_canon_waitable_join(struct flue_instance *inst, uint32_t w, uint32_t s);
+
+/** `backpressure.inc`: traps when the counter would reach 2^16. */
+void flue_canon_backpressure_inc(struct flue_instance *inst);
+/** `backpressure.dec`: traps when the counter would go below 0. */
+void flue_canon_backpressure_dec(struct flue_instance *inst);
+
+/**
+ * `error-context.new opts`: `[ptr, units] -> [i32]`. Deterministic
+ * profile: the message is discarded without being decoded (no string
+ * traps). Traps: table full.
+ */
+uint32_t flue_canon_error_context_new(struct flue_instance *inst, uint32_t ptr,
+				      uint32_t units);
+/**
+ * `error-context.debug-message opts`: `[i, ptr] -> []`. Stores the empty
+ * string as (0, 0) at ptr (no realloc is needed for zero bytes; flue
+ * passes the null offset). Traps: bad handle, not an error context, ptr
+ * misaligned (4) or outside memory.
+ */
+void flue_canon_error_context_debug_message(struct flue_instance *inst, uint32_t i,
+					    uint32_t ptr);
+/** `error-context.drop`: `[i] -> []`. Traps: bad handle, not an error context. */
+void flue_canon_error_context_drop(struct flue_instance *inst, uint32_t i);
+
+#endif /* FLUE_ABI_H */

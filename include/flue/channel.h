@@ -1,0 +1,102 @@
+/**
+ * @file flue/channel.h
+ * @brief Host ends, buffered form: a typed channel for drivers.
+ *
+ * A channel is a ring of `capacity` elements of `elem_size` bytes in a
+ * caller-owned buffer, built on Gale's msgq decisions. Its host side is
+ * non-blocking and may be called from another thread or an interrupt
+ * handler (it only touches the ring, under the port's critical section, and
+ * calls flue_port_wake()). Its guest side is an ordinary stream (or future)
+ * end in a component instance: the guest sees COMPLETED / BLOCKED / DROPPED
+ * with progress exactly as with a spec stream end.
+ *
+ * Timing differs from a rendezvous peer in one documented way: the channel
+ * is a writer (or reader) that is *always present*. A guest read completes
+ * at once with whatever is buffered (up to n) instead of waiting for a
+ * writer's op; a read that finds the ring empty parks (BLOCKED) and is
+ * completed by flue_store_pump() once data arrives (COMPLETED with the
+ * elements then available, never waiting to fill the whole buffer). A
+ * guest write likewise completes at once with what fits. Zero-length ops
+ * complete at once (COMPLETED, 0) when data (read) or room (write) exists,
+ * else park until it does.
+ *
+ * Futures: a channel of capacity 1 attached as a future completes the
+ * guest's future.read with the one value the driver sends.
+ */
+#ifndef FLUE_CHANNEL_H
+#define FLUE_CHANNEL_H
+
+#include <stdint.h>
+#include <flue/store.h>
+
+/** A driver channel. Fields are private; initialise with flue_channel_init(). */
+struct flue_channel {
+	uint8_t *buf;
+	uint32_t elem_size;
+	uint32_t capacity;
+	/* ring: guarded by flue_port_lock() */
+	uint32_t read_idx, write_idx, used;
+	bool host_closed;  /**< the host side is closed */
+	bool guest_closed; /**< the guest end was dropped */
+	/* executor side */
+	bool to_guest;     /**< host sends, guest reads (else guest writes) */
+	bool future;
+	struct flue_store *store;
+	uint16_t shared;
+	struct flue_channel *next; /**< the store's list of channels */
+};
+
+/**
+ * @brief Initialise a channel on a caller-owned buffer of
+ *        `elem_size * capacity` bytes.
+ * @retval 0 @retval FLUE_EINVAL NULL buffer, zero size or capacity, or the
+ *         product overflows (gale_msgq_init_validate)
+ * Context: thread, before use.
+ */
+int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
+		      uint32_t capacity);
+
+/**
+ * @brief Give instance `inst` the guest end of the channel: a readable
+ *        stream end if `to_guest`, else a writable one (`as_future`: a
+ *        readable future end; `to_guest` must then be true and capacity 1).
+ * @retval 0 and `*end` the guest's handle index
+ * @retval FLUE_EINVAL type size differs from elem_size, or bad future setup
+ * @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full
+ * Context: executor thread.
+ */
+int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue_type_t t,
+			bool to_guest, bool as_future, uint32_t *end);
+
+/**
+ * @brief Host → guest: append up to n elements. Non-blocking.
+ * @return elements accepted (> 0), FLUE_EAGAIN (full, nothing accepted),
+ *         FLUE_EPIPE (the guest dropped its end), FLUE_EINVAL (n == 0 or
+ *         wrong direction)
+ * Context: any thread or ISR.
+ */
+int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n);
+
+/**
+ * @brief Guest → host: take up to n elements. Non-blocking.
+ * @return elements taken (> 0), FLUE_EAGAIN (empty), FLUE_EPIPE (empty and
+ *         the guest dropped its end), FLUE_EINVAL (n == 0 or wrong direction)
+ * Context: any thread or ISR.
+ */
+int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n);
+
+/**
+ * @brief Close the host side: the guest drains what is buffered, then sees
+ *        DROPPED (end of stream); a guest writer sees DROPPED at once.
+ * Context: any thread or ISR.
+ */
+void flue_channel_close(struct flue_channel *c);
+
+/**
+ * @brief Move channel data to and from parked guest ops and complete them
+ *        (sets their events). Call from the executor loop after a wake.
+ * Context: executor thread.
+ */
+void flue_store_pump(struct flue_store *s);
+
+#endif /* FLUE_CHANNEL_H */

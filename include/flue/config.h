@@ -1,0 +1,58 @@
+/**
+ * @file flue/config.h
+ * @brief flue's only configuration header: every compile-time size, with its
+ *        default and its allowed range (checked by _Static_assert).
+ *
+ * Override any value with `-DFLUE_CONFIG_...=N`, or put the overrides in a
+ * header of your own and build with `-DFLUE_CONFIG_FILE="my_config.h"`.
+ * All storage is sized from these values at compile time; flue never
+ * allocates.
+ */
+#ifndef FLUE_CONFIG_H
+#define FLUE_CONFIG_H
+
+#ifdef FLUE_CONFIG_FILE
+#include FLUE_CONFIG_FILE
+#endif
+
+/** Component instances per store. Range 1..254. */
+#ifndef FLUE_CONFIG_MAX_INSTANCES
+#define FLUE_CONFIG_MAX_INSTANCES 4
+#endif
+
+/** Handle-table slots per instance, including the reserved index 0, so the
+ *  largest usable index is this minus one. The specification's own limit
+ *  is 2^28 - 1; allocating past the smaller of the two traps.
+ *  Range 2..2^28. Memory: about 32 bytes per slot. */
+#ifndef FLUE_CONFIG_MAX_HANDLES
+#define FLUE_CONFIG_MAX_HANDLES 64
+#endif
+
+/** Stream and future shared objects per store (each has two ends).
+ *  Range 1..65535. */
+#ifndef FLUE_CONFIG_MAX_SHARED
+#define FLUE_CONFIG_MAX_SHARED 32
+#endif
+
+/** Distinct stream/future element types per store. Range 1..255. */
+#ifndef FLUE_CONFIG_MAX_TYPES
+#define FLUE_CONFIG_MAX_TYPES 16
+#endif
+
+/** Fields of a record/tuple element type. Range 1..32. */
+#ifndef FLUE_CONFIG_MAX_TYPE_FIELDS
+#define FLUE_CONFIG_MAX_TYPE_FIELDS 8
+#endif
+
+_Static_assert(FLUE_CONFIG_MAX_INSTANCES >= 1 && FLUE_CONFIG_MAX_INSTANCES <= 254,
+	       "FLUE_CONFIG_MAX_INSTANCES must be 1..254");
+_Static_assert(FLUE_CONFIG_MAX_HANDLES >= 2 && FLUE_CONFIG_MAX_HANDLES <= (1L << 28),
+	       "FLUE_CONFIG_MAX_HANDLES must be 2..2^28");
+_Static_assert(FLUE_CONFIG_MAX_SHARED >= 1 && FLUE_CONFIG_MAX_SHARED <= 65535,
+	       "FLUE_CONFIG_MAX_SHARED must be 1..65535");
+_Static_assert(FLUE_CONFIG_MAX_TYPES >= 1 && FLUE_CONFIG_MAX_TYPES <= 255,
+	       "FLUE_CONFIG_MAX_TYPES must be 1..255");
+_Static_assert(FLUE_CONFIG_MAX_TYPE_FIELDS >= 1 && FLUE_CONFIG_MAX_TYPE_FIELDS <= 32,
+	       "FLUE_CONFIG_MAX_TYPE_FIELDS must be 1..32");
+
+#endif /* FLUE_CONFIG_H */

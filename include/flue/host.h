@@ -1,0 +1,89 @@
+/**
+ * @file flue/host.h
+ * @brief Host ends, rendezvous form: the host takes part in streams and
+ *        futures exactly like a guest (the reference's HostSource,
+ *        HostSink, HostFutureSource, HostFutureSink), and passes readable
+ *        ends to and from component instances.
+ *
+ * A host is a store instance whose "linear memory" is an arena the host
+ * owns; its buffers must lie inside that arena (flue keeps offsets, design
+ * note 1). Its ops see the same partial progress, the same BLOCKED/event
+ * timing and the same results a guest would, but misuse returns an error
+ * instead of trapping. Results use the flue vocabulary (enum
+ * flue_copy_result), not spec codes.
+ *
+ * Context: the executor's thread only (these touch guest-visible state).
+ * For interrupt handlers and other threads use the typed channel
+ * (flue/channel.h).
+ */
+#ifndef FLUE_HOST_H
+#define FLUE_HOST_H
+
+#include <stdint.h>
+#include <flue/store.h>
+
+/** What a host op produced. */
+struct flue_host_outcome {
+	bool done;         /**< false: the op is still in progress (BLOCKED) */
+	uint8_t result;    /**< enum flue_copy_result when done */
+	uint32_t progress; /**< elements moved (futures: 0 or 1) */
+};
+
+/**
+ * @brief Create a host instance whose buffers live in `arena`.
+ * @retval 0 @retval FLUE_EINVAL NULL arena @retval FLUE_ENOMEM no instance slot
+ */
+int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
+		     struct flue_instance **out);
+
+/** @brief stream.new / future.new in the host's table. @retval 0
+ *  @retval FLUE_EINVAL bad type @retval FLUE_ENOSPC table full
+ *  @retval FLUE_ENOMEM shared pool full */
+int flue_host_stream_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
+			 uint32_t *writable);
+int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
+			 uint32_t *writable);
+
+/**
+ * @brief Read into / write from `buf` (inside the arena): `n` elements for a
+ *        stream end, exactly one for a future end (n ignored).
+ * @retval 0 `*out` tells whether it completed now or is in progress
+ * @retval FLUE_EBADF not a host end of the right direction
+ * @retval FLUE_EBUSY the end is not idle
+ * @retval FLUE_EINVAL buffer outside the arena, misaligned, or n > 2^28-1
+ * @retval FLUE_EPERM same-instance rendezvous of a non-number type
+ */
+int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
+		   struct flue_host_outcome *out);
+int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
+		    struct flue_host_outcome *out);
+
+/** @brief Collect an in-progress op's result if it has one (`out->done`).
+ *  @retval 0 @retval FLUE_EBADF @retval FLUE_EINVAL no op in progress */
+int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out);
+
+/** @brief Cancel an in-progress op; an already-available result wins.
+ *  @retval 0 @retval FLUE_EBADF @retval FLUE_EINVAL no op in progress */
+int flue_host_cancel(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out);
+
+/** @brief Drop an end; the peer's pending op gets DROPPED.
+ *  @retval 0 @retval FLUE_EBADF @retval FLUE_EBUSY op in progress, or a
+ *  future's writable end that has not written */
+int flue_host_drop(struct flue_instance *host, uint32_t e);
+
+/**
+ * @brief Move a readable stream/future end from one instance to another,
+ *        as passing it as a parameter or result does (the reference's
+ *        lift_async_value + lower_stream/lower_future): the slot in `from`
+ *        is freed first, then a fresh idle end is added to `to` (so an end
+ *        handed back to its own instance reuses its index).
+ * @retval 0 and `*out` the new index
+ * @retval FLUE_EBADF not a readable end of type `t`
+ * @retval FLUE_EBUSY not idle, or in a waitable set
+ * @retval FLUE_ENOSPC `to`'s table is full (nothing moved)
+ * Context: executor thread. The ABI's lifting traps on the EBADF/EBUSY cases.
+ */
+int flue_end_transfer(struct flue_instance *from, uint32_t e, flue_type_t t,
+		      struct flue_instance *to, uint32_t *out);
+
+#endif /* FLUE_HOST_H */

@@ -1,0 +1,295 @@
+/**
+ * @file flue/store.h
+ * @brief The data plane's objects: store, component instances, handle
+ *        tables, stream/future shared objects and their ends, waitable sets,
+ *        element types, traps.
+ *
+ * All storage is caller-owned: define a store with FLUE_STORE_DEFINE() (or
+ * declare a `struct flue_store` anywhere and call flue_store_init()). Sizes
+ * come from flue/config.h. The structs are transparent so that they can be
+ * allocated statically; their fields are private to flue.
+ *
+ * Threading: one executor thread owns a store. Only the host-end API (issue
+ * "host ends", flue/host.h) may be called from other threads or ISRs.
+ */
+#ifndef FLUE_STORE_H
+#define FLUE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <flue/config.h>
+
+/* ------------------------------------------------------------ element types */
+
+/** Number types usable as stream/future elements or record fields. */
+enum flue_num {
+	FLUE_NUM_U8 = 1, FLUE_NUM_S8, FLUE_NUM_U16, FLUE_NUM_S16,
+	FLUE_NUM_U32, FLUE_NUM_S32, FLUE_NUM_U64, FLUE_NUM_S64,
+	FLUE_NUM_F32, FLUE_NUM_F64,
+};
+
+/** Shape of an element type. */
+enum flue_type_kind {
+	FLUE_TYPE_UNIT = 0,   /**< no payload: `stream`, `future` */
+	FLUE_TYPE_NUMBER = 1, /**< one number */
+	FLUE_TYPE_RECORD = 2, /**< record/tuple of numbers, canonical-ABI layout */
+};
+
+/** Describes an element type when it is registered. */
+struct flue_type_desc {
+	uint8_t kind;    /**< enum flue_type_kind */
+	uint8_t num;     /**< FLUE_TYPE_NUMBER: enum flue_num */
+	uint8_t nfields; /**< FLUE_TYPE_RECORD: 1..FLUE_CONFIG_MAX_TYPE_FIELDS */
+	uint8_t fields[FLUE_CONFIG_MAX_TYPE_FIELDS]; /**< enum flue_num each */
+};
+
+/** A registered element type: 1..FLUE_CONFIG_MAX_TYPES (0 is invalid). */
+typedef uint8_t flue_type_t;
+
+/** Layout of a registered type (canonical ABI). */
+struct flue_type_info {
+	struct flue_type_desc desc;
+	uint32_t size;       /**< element size in bytes (0 for unit) */
+	uint32_t align;      /**< element alignment (1 for unit) */
+	bool none_or_number; /**< may rendezvous within one instance */
+	bool has_float;      /**< copies canonicalise NaNs field by field */
+	uint8_t offsets[FLUE_CONFIG_MAX_TYPE_FIELDS];
+};
+
+/* -------------------------------------------------------------------- traps */
+
+/** Why a built-in trapped. flue_trap_message() gives the text. */
+enum flue_trap_reason {
+	FLUE_TRAP_NONE = 0,
+	FLUE_TRAP_POISONED,           /**< the instance trapped earlier */
+	FLUE_TRAP_MAY_NOT_LEAVE,      /**< built-in called while may_leave is clear */
+	FLUE_TRAP_BAD_HANDLE,         /**< index out of range or slot empty */
+	FLUE_TRAP_WRONG_KIND,         /**< handle is not of the kind the built-in needs */
+	FLUE_TRAP_TYPE_MISMATCH,      /**< end's element type differs from the built-in's */
+	FLUE_TRAP_TABLE_FULL,         /**< handle table (or 2^28-1) exhausted */
+	FLUE_TRAP_POOL_FULL,          /**< a configured pool (flue/config.h) is exhausted */
+	FLUE_TRAP_NOT_IDLE,           /**< read/write on an end that is not idle */
+	FLUE_TRAP_SYNC_IN_SET,        /**< synchronous op on a waitable in a set */
+	FLUE_TRAP_LENGTH,             /**< n > 2^28 - 1 */
+	FLUE_TRAP_MISALIGNED,         /**< pointer not aligned for the element / payload */
+	FLUE_TRAP_OUT_OF_BOUNDS,      /**< range beyond linear memory */
+	FLUE_TRAP_SAME_INSTANCE,      /**< same-instance rendezvous of a non-number type */
+	FLUE_TRAP_NOT_COPYING,        /**< cancel without an op in progress */
+	FLUE_TRAP_SYNC_WAITER,        /**< another thread is sync-waiting on the waitable */
+	FLUE_TRAP_DROP_WHILE_COPYING, /**< drop of an end with an op in progress */
+	FLUE_TRAP_FUTURE_NOT_DONE,    /**< future.drop-writable before a write completed */
+	FLUE_TRAP_SET_NOT_EMPTY,      /**< waitable-set.drop with members */
+	FLUE_TRAP_SET_HAS_WAITERS,    /**< waitable-set.drop while someone waits on it */
+	FLUE_TRAP_BACKPRESSURE_OVERFLOW,  /**< backpressure.inc past 2^16 - 1 */
+	FLUE_TRAP_BACKPRESSURE_UNDERFLOW, /**< backpressure.dec below 0 */
+	FLUE_TRAP_WOULD_BLOCK,        /**< a synchronous built-in must block, and no executor can */
+	FLUE_TRAP_NO_MEMORY,          /**< the built-in needs linear memory, none is set */
+	FLUE_TRAP_REASON_COUNT
+};
+
+struct flue_instance;
+struct flue_channel;
+
+/**
+ * Trap hook: called once per trap after the instance is poisoned and the
+ * reason recorded. It must not return (e.g. longjmp back to the embedder,
+ * or wasm2c's trap path). If it does return, flue_port_halt() is called.
+ */
+typedef void (*flue_trap_hook_t)(void *ctx, struct flue_instance *inst,
+				 enum flue_trap_reason reason, uint32_t handle);
+
+/**
+ * The executor's blocking service (installed by the executor, issue 4): run
+ * other work until `done(inst, arg)` holds, then return true; return false
+ * if nothing can make progress. While no executor is installed, a
+ * synchronous built-in that would have to block traps with
+ * FLUE_TRAP_WOULD_BLOCK.
+ */
+typedef bool (*flue_block_hook_t)(void *ctx, struct flue_instance *inst,
+				  bool (*done)(struct flue_instance *inst, uint32_t arg),
+				  uint32_t arg);
+
+/* ---------------------------------------------------------- handle tables */
+
+/** Kinds of handle-table entries. */
+enum flue_handle_kind {
+	FLUE_H_FREE = 0,
+	FLUE_H_STREAM_READABLE,
+	FLUE_H_STREAM_WRITABLE,
+	FLUE_H_FUTURE_READABLE,
+	FLUE_H_FUTURE_WRITABLE,
+	FLUE_H_WAITABLE_SET,
+	FLUE_H_ERROR_CONTEXT,
+};
+
+/** Copy state of a stream/future end (the reference's CopyState). */
+enum flue_copy_state {
+	FLUE_END_IDLE = 0,
+	FLUE_END_COPYING,
+	FLUE_END_CANCELLING,
+	FLUE_END_DONE,
+};
+
+/** Result of a copy, inside flue (the ABI maps it to COMPLETED/DROPPED/CANCELLED). */
+enum flue_copy_result {
+	FLUE_RESULT_COMPLETED = 0,
+	FLUE_RESULT_DROPPED = 1,
+	FLUE_RESULT_CANCELLED = 2,
+};
+
+/** Waitable part of a handle (stream/future ends; subtasks later). */
+struct flue_waitable {
+	uint32_t wset;    /**< handle index of its waitable set, 0 = none */
+	uint32_t prev;    /**< neighbours in the set's pending queue (0 = none) */
+	uint32_t next;
+	uint32_t stamp;   /**< store time at which its event first became pending */
+	bool has_event;   /**< a pending event exists (computed at delivery) */
+	bool sync_waiter; /**< a thread blocks in a synchronous op on it */
+};
+
+/** A stream or future end. */
+struct flue_end {
+	struct flue_waitable w;
+	uint16_t shared;     /**< index into the store's shared-object pool */
+	uint8_t state;       /**< enum flue_copy_state */
+	uint8_t ev_result;   /**< pending event's enum flue_copy_result */
+	bool ev_reclaim;     /**< on delivery, un-park the op (reclaim its buffer) */
+	uint32_t ptr;        /**< guest buffer of the op in progress (offset) */
+	uint32_t len;        /**< its length in elements */
+	uint32_t progress;   /**< elements moved so far */
+};
+
+/** A waitable set: its pending members form a queue ordered by stamp. */
+struct flue_wset {
+	uint32_t head;        /**< oldest pending member (handle index), 0 = none */
+	uint32_t tail;
+	uint32_t members;     /**< joined waitables */
+	uint32_t waiting;     /**< threads (or callback loops) waiting on it */
+};
+
+/** One handle-table slot. */
+struct flue_handle {
+	uint8_t kind; /**< enum flue_handle_kind */
+	union {
+		struct flue_end end;
+		struct flue_wset wset;
+		uint32_t next_free; /**< FREE: next slot of the LIFO free list */
+	} u;
+};
+
+/* ------------------------------------------------------------ instances */
+
+/** A component instance: its handle table, memory and flags. */
+struct flue_instance {
+	struct flue_store *store;
+	uint8_t id;            /**< index in the store's pool */
+	bool live;             /**< created and not destroyed */
+	bool poisoned;         /**< trapped: every later built-in traps at once */
+	bool may_leave;        /**< cleared while realloc/post-return run */
+	uint16_t backpressure; /**< backpressure.inc/dec counter */
+	uint8_t trap_reason;   /**< enum flue_trap_reason of the first trap */
+	uint32_t trap_handle;  /**< handle index involved in that trap */
+	uint8_t *const *mem_data;  /**< linear memory base, re-read at every access */
+	const uint64_t *mem_size;  /**< linear memory size in bytes, likewise */
+	uint8_t *host_data;        /**< host instances: their arena (mem_data points here) */
+	uint64_t host_size;
+	uint32_t len;          /**< next never-used slot (the reference's len(array)) */
+	uint32_t free_head;    /**< LIFO list of freed slots, 0 = empty */
+	struct flue_handle handles[FLUE_CONFIG_MAX_HANDLES];
+};
+
+/* ------------------------------------------------------- shared objects */
+
+/** Which side of a shared object has an op parked. */
+enum flue_side { FLUE_SIDE_NONE = 0, FLUE_SIDE_READER, FLUE_SIDE_WRITER };
+
+/** Where an end lives: an instance's handle, or nowhere after its drop. */
+struct flue_end_ref {
+	uint8_t inst;    /**< instance id; FLUE_REF_NONE when dropped */
+	uint32_t handle; /**< handle index in that instance's table */
+};
+#define FLUE_REF_NONE 0xFFu
+
+/** A stream's or future's shared object. */
+struct flue_shared {
+	uint8_t kind;    /**< 0 free, 1 stream, 2 future */
+	flue_type_t type;
+	bool dropped;    /**< either end was dropped */
+	uint8_t pending; /**< enum flue_side: whose op is parked */
+	struct flue_end_ref reader, writer;
+	uint16_t next_free;
+	struct flue_channel *channel; /**< host side is a driver channel (flue/channel.h) */
+};
+
+/* ----------------------------------------------------------------- store */
+
+/** Everything flue owns for a set of component instances. */
+struct flue_store {
+	flue_trap_hook_t trap_hook;
+	void *trap_ctx;
+	flue_block_hook_t block_hook;
+	void *block_ctx;
+	uint32_t clock;           /**< stamps pending events (first-pending order) */
+	uint16_t shared_free;     /**< LIFO free list of shared objects (index + 1) */
+	uint16_t shared_unused;   /**< next never-used shared object */
+	uint8_t ntypes;
+	struct flue_channel *channels; /**< attached driver channels, for pumping */
+	struct flue_type_info types[FLUE_CONFIG_MAX_TYPES];
+	struct flue_shared shared[FLUE_CONFIG_MAX_SHARED];
+	struct flue_instance instances[FLUE_CONFIG_MAX_INSTANCES];
+};
+
+/** Define a zero-initialised store; call flue_store_init() before use. */
+#define FLUE_STORE_DEFINE(name) static struct flue_store name
+
+/**
+ * @brief Initialise a store: no instances, no types, no shared objects.
+ * @param hook trap hook (must not return); NULL makes a trap halt.
+ * Context: thread, before any other use. Never fails.
+ */
+void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx);
+
+/**
+ * @brief Register (or find) an element type.
+ * @retval 0 and `*out` set; identical descriptors give the same id
+ * @retval FLUE_EINVAL malformed descriptor (unknown kind/number, 0 or too
+ *         many fields) — strings, lists, chars, bools and handles are not
+ *         supported element types and are rejected here
+ * @retval FLUE_ENOMEM FLUE_CONFIG_MAX_TYPES reached
+ */
+int flue_type_register(struct flue_store *s, const struct flue_type_desc *d,
+		       flue_type_t *out);
+
+/** @brief Layout of a registered type, or NULL for an invalid id. */
+const struct flue_type_info *flue_type_get(const struct flue_store *s, flue_type_t t);
+
+/**
+ * @brief Create a component instance with an empty handle table.
+ * @retval 0 and `*out` set
+ * @retval FLUE_ENOMEM FLUE_CONFIG_MAX_INSTANCES live instances exist
+ */
+int flue_instance_create(struct flue_store *s, struct flue_instance **out);
+
+/**
+ * @brief Point an instance at its linear memory. flue keeps the two
+ *        pointers and re-reads base and size at every access, so memory may
+ *        move or grow between built-in calls (wasm2c: `&mem->data`,
+ *        `&mem->size`).
+ */
+void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
+			      const uint64_t *size);
+
+/**
+ * @brief Tear an instance down (trapped or not): every stream/future end it
+ *        holds is dropped (peers see DROPPED, as for a drop-readable /
+ *        drop-writable, even mid-copy), its slot returns to the pool.
+ * Context: executor thread, not from inside the instance's own code.
+ */
+void flue_instance_destroy(struct flue_instance *inst);
+
+/** @brief Text for a trap reason (never NULL). */
+const char *flue_trap_message(enum flue_trap_reason reason);
+
+#endif /* FLUE_STORE_H */

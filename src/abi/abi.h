@@ -1,0 +1,33 @@
+/* ABI layer, internal helpers shared by its files. */
+#ifndef FLUE_ABI_INTERNAL_H
+#define FLUE_ABI_INTERNAL_H
+
+#include <flue/abi.h>
+#include "../obj/obj.h"
+
+/* Entry check of every built-in that the reference guards with may_leave. */
+static inline void abi_enter(struct flue_instance *inst)
+{
+	if (inst->poisoned)
+		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	if (!inst->may_leave)
+		flue_trap(inst, FLUE_TRAP_MAY_NOT_LEAVE, 0);
+}
+
+/* Handle `idx` of one of the given kinds, or trap. */
+static inline struct flue_handle *abi_get(struct flue_instance *inst, uint32_t idx,
+					  uint8_t kind)
+{
+	struct flue_handle *h = flue_table_get(inst, idx);
+	if (h == 0)
+		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, idx);
+	if (h->kind != kind)
+		flue_trap(inst, FLUE_TRAP_WRONG_KIND, idx);
+	return h;
+}
+
+/* Block the current thread until done(inst, arg), through the executor. */
+void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
+	       uint32_t arg, uint32_t handle);
+
+#endif /* FLUE_ABI_INTERNAL_H */

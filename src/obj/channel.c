@@ -1,0 +1,220 @@
+/*
+ * Typed driver channels. The ring is shared with interrupt handlers and
+ * other threads: every access to it happens inside flue_port_lock(), and
+ * the host side does nothing else but flue_port_wake(). Guest state (ends,
+ * events) is only touched by the executor: directly in a guest op, or in
+ * flue_store_pump() after a wake. Ring indices come from Gale's msgq
+ * decisions, one element at a time.
+ */
+#include <string.h>
+
+#include <flue/channel.h>
+#include <flue/port.h>
+#include <gale/gale_msgq.h>
+#include "obj.h"
+
+int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
+		      uint32_t capacity)
+{
+	uint32_t bytes;
+	if (c == 0 || buf == 0 || gale_msgq_init_validate(elem_size, capacity, &bytes) != 0)
+		return FLUE_EINVAL;
+	memset(c, 0, sizeof *c);
+	c->buf = buf;
+	c->elem_size = elem_size;
+	c->capacity = capacity;
+	return FLUE_OK;
+}
+
+int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue_type_t t,
+			bool to_guest, bool as_future, uint32_t *end)
+{
+	const struct flue_type_info *ti = flue_type_get(inst->store, t);
+	uint32_t r, w;
+	if (ti == 0 || ti->size != c->elem_size || end == 0 || c->store != 0)
+		return FLUE_EINVAL;
+	if (as_future && (!to_guest || c->capacity != 1u))
+		return FLUE_EINVAL;
+	int rc = flue_shared_new(inst, t, as_future, &r, &w);
+	if (rc != FLUE_OK)
+		return rc;
+	struct flue_store *s = inst->store;
+	uint16_t si = inst->handles[r].u.end.shared;
+	struct flue_shared *sh = &s->shared[si];
+	/* The guest keeps one end; the channel is the other side. */
+	uint32_t host_side = to_guest ? w : r;
+	flue_table_remove(inst, host_side);
+	if (to_guest)
+		sh->writer.inst = FLUE_REF_NONE;
+	else
+		sh->reader.inst = FLUE_REF_NONE;
+	sh->channel = c;
+	c->to_guest = to_guest;
+	c->future = as_future;
+	c->store = s;
+	c->shared = si;
+	c->next = s->channels;
+	s->channels = c;
+	*end = to_guest ? r : w;
+	return FLUE_OK;
+}
+
+/* Ring helpers: call with the port lock held. */
+static uint32_t ring_put(struct flue_channel *c, const struct flue_type_info *t,
+			 const uint8_t *src, uint32_t n)
+{
+	uint32_t k = 0;
+	for (; k < n; k++) {
+		struct gale_msgq_put_decision d =
+			gale_k_msgq_put_decide(c->write_idx, c->used, c->capacity, 0, 1);
+		if (d.action != GALE_MSGQ_ACTION_PUT_OK)
+			break;
+		uint8_t *slot = c->buf + (size_t)c->write_idx * c->elem_size;
+		if (t != 0)
+			flue_copy_elems(t, slot, src + (size_t)k * c->elem_size, 1);
+		else
+			memcpy(slot, src + (size_t)k * c->elem_size, c->elem_size);
+		c->write_idx = d.new_write_idx;
+		c->used = d.new_used;
+	}
+	return k;
+}
+
+static uint32_t ring_get(struct flue_channel *c, const struct flue_type_info *t,
+			 uint8_t *dst, uint32_t n)
+{
+	uint32_t k = 0;
+	for (; k < n; k++) {
+		struct gale_msgq_get_decision d =
+			gale_k_msgq_get_decide(c->read_idx, c->used, c->capacity, 0, 1);
+		if (d.action != GALE_MSGQ_ACTION_GET_OK)
+			break;
+		const uint8_t *slot = c->buf + (size_t)c->read_idx * c->elem_size;
+		if (t != 0)
+			flue_copy_elems(t, dst + (size_t)k * c->elem_size, slot, 1);
+		else
+			memcpy(dst + (size_t)k * c->elem_size, slot, c->elem_size);
+		c->read_idx = d.new_read_idx;
+		c->used = d.new_used;
+	}
+	return k;
+}
+
+int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
+{
+	if (n == 0u || !c->to_guest || elems == 0)
+		return FLUE_EINVAL;
+	flue_port_key_t key = flue_port_lock();
+	int32_t rc;
+	if (c->guest_closed) {
+		rc = FLUE_EPIPE;
+	} else {
+		uint32_t k = ring_put(c, 0, elems, n);
+		rc = k > 0u ? (int32_t)k : FLUE_EAGAIN;
+	}
+	flue_port_unlock(key);
+	if (rc > 0)
+		flue_port_wake();
+	return rc;
+}
+
+int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n)
+{
+	if (n == 0u || c->to_guest || elems == 0)
+		return FLUE_EINVAL;
+	flue_port_key_t key = flue_port_lock();
+	uint32_t k = ring_get(c, 0, elems, n);
+	int32_t rc = k > 0u ? (int32_t)k : (c->guest_closed ? FLUE_EPIPE : FLUE_EAGAIN);
+	flue_port_unlock(key);
+	if (k > 0u)
+		flue_port_wake(); /* room for a parked guest writer */
+	return rc;
+}
+
+void flue_channel_close(struct flue_channel *c)
+{
+	flue_port_key_t key = flue_port_lock();
+	c->host_closed = true;
+	flue_port_unlock(key);
+	flue_port_wake();
+}
+
+/* Serve the guest op of end (inst, idx) from the ring as far as possible.
+ * Returns true if the op completed (its event is set). Lock held. */
+static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_end *e = &inst->handles[idx].u.end;
+	const struct flue_type_info *t = flue_type_get(inst->store, c->store->shared[c->shared].type);
+	uint32_t remain = e->len - e->progress;
+	uint8_t result = FLUE_RESULT_COMPLETED;
+	uint32_t k;
+
+	if (c->to_guest) {
+		if (c->used == 0u) {
+			if (!c->host_closed)
+				return false;
+			result = FLUE_RESULT_DROPPED; /* drained, then end of stream */
+			k = 0;
+		} else {
+			uint8_t *dst = flue_mem_range(inst, e->ptr + e->progress * t->size,
+						      (uint64_t)remain * t->size);
+			k = ring_get(c, t, dst, remain);
+		}
+	} else {
+		if (c->host_closed) {
+			result = FLUE_RESULT_DROPPED;
+			k = 0;
+		} else if (c->used == c->capacity) {
+			return false;
+		} else {
+			const uint8_t *src = flue_mem_range(inst, e->ptr + e->progress * t->size,
+							    (uint64_t)remain * t->size);
+			k = ring_put(c, t, src, remain);
+		}
+	}
+	e->progress += k;
+	e->ev_result = result;
+	e->ev_reclaim = false;
+	flue_waitable_set_event(inst, idx);
+	return true;
+}
+
+int flue_channel_copy(struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_shared *sh = &inst->store->shared[inst->handles[idx].u.end.shared];
+	struct flue_channel *c = sh->channel;
+	flue_port_key_t key = flue_port_lock();
+	if (!serve(c, inst, idx))
+		sh->pending = c->to_guest ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+	flue_port_unlock(key);
+	return FLUE_OK;
+}
+
+void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c)
+{
+	flue_port_key_t key = flue_port_lock();
+	c->guest_closed = true;
+	flue_port_unlock(key);
+	for (struct flue_channel **pp = &s->channels; *pp != 0; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	c->store = 0;
+}
+
+void flue_store_pump(struct flue_store *s)
+{
+	for (struct flue_channel *c = s->channels; c != 0; c = c->next) {
+		struct flue_shared *sh = &s->shared[c->shared];
+		if (sh->pending == FLUE_SIDE_NONE)
+			continue;
+		struct flue_end_ref *r = c->to_guest ? &sh->reader : &sh->writer;
+		struct flue_instance *inst = &s->instances[r->inst];
+		flue_port_key_t key = flue_port_lock();
+		if (serve(c, inst, r->handle))
+			sh->pending = FLUE_SIDE_NONE;
+		flue_port_unlock(key);
+	}
+}

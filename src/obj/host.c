@@ -1,0 +1,178 @@
+/*
+ * Rendezvous host ends and end transfer. A host is an instance whose memory
+ * is its own arena, so every rendezvous path is the guests' path.
+ */
+#include <flue/host.h>
+#include "obj.h"
+
+#define MAX_LENGTH ((1u << 28) - 1u)
+
+int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
+		     struct flue_instance **out)
+{
+	struct flue_instance *inst;
+	if (arena == 0 || out == 0)
+		return FLUE_EINVAL;
+	int rc = flue_instance_create(s, &inst);
+	if (rc != FLUE_OK)
+		return rc;
+	inst->host_data = arena;
+	inst->host_size = size;
+	flue_instance_set_memory(inst, &inst->host_data, &inst->host_size);
+	*out = inst;
+	return FLUE_OK;
+}
+
+static int host_new(struct flue_instance *host, flue_type_t t, bool future, uint32_t *r,
+		    uint32_t *w)
+{
+	if (flue_type_get(host->store, t) == 0 || r == 0 || w == 0)
+		return FLUE_EINVAL;
+	return flue_shared_new(host, t, future, r, w);
+}
+
+int flue_host_stream_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
+			 uint32_t *writable)
+{
+	return host_new(host, t, false, readable, writable);
+}
+
+int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
+			 uint32_t *writable)
+{
+	return host_new(host, t, true, readable, writable);
+}
+
+static struct flue_end *host_end(struct flue_instance *host, uint32_t e, bool *future,
+				 bool *readable)
+{
+	struct flue_handle *h = flue_table_get(host, e);
+	if (h == 0 || flue_waitable_of(h) == 0)
+		return 0;
+	*future = h->kind == FLUE_H_FUTURE_READABLE || h->kind == FLUE_H_FUTURE_WRITABLE;
+	*readable = h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE;
+	return &h->u.end;
+}
+
+static void outcome(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out)
+{
+	struct flue_end *end = &host->handles[e].u.end;
+	out->done = end->w.has_event;
+	out->result = 0;
+	out->progress = 0;
+	if (out->done) {
+		struct flue_event ev = flue_end_deliver(host, e);
+		bool future = ev.code == FLUE_EVENT_FUTURE_READ || ev.code == FLUE_EVENT_FUTURE_WRITE;
+		out->result = (uint8_t)(ev.p2 & 0xFu);
+		out->progress = future ? (out->result == FLUE_RESULT_COMPLETED ? 1u : 0u)
+				       : ev.p2 >> 4;
+	}
+}
+
+static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
+		     bool want_readable, struct flue_host_outcome *out)
+{
+	bool future, readable;
+	struct flue_end *end = host_end(host, e, &future, &readable);
+	if (end == 0 || readable != want_readable || out == 0)
+		return FLUE_EBADF;
+	if (end->state != FLUE_END_IDLE)
+		return FLUE_EBUSY;
+	if (future)
+		n = 1;
+	if (n > MAX_LENGTH)
+		return FLUE_EINVAL;
+	const struct flue_type_info *t =
+		flue_type_get(host->store, host->store->shared[end->shared].type);
+	uint32_t off = 0;
+	if (t->size != 0 && n > 0u) {
+		const uint8_t *p = buf;
+		if (p < host->host_data || p > host->host_data + host->host_size)
+			return FLUE_EINVAL;
+		off = (uint32_t)(p - host->host_data);
+		if (off % t->align != 0u || flue_mem_range(host, off, (uint64_t)n * t->size) == 0)
+			return FLUE_EINVAL;
+	}
+	if (flue_end_copy(host, e, off, n) != FLUE_OK)
+		return FLUE_EPERM;
+	outcome(host, e, out);
+	return FLUE_OK;
+}
+
+int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
+		   struct flue_host_outcome *out)
+{
+	return host_copy(host, e, buf, n, true, out);
+}
+
+int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
+		    struct flue_host_outcome *out)
+{
+	return host_copy(host, e, buf, n, false, out);
+}
+
+int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out)
+{
+	bool future, readable;
+	struct flue_end *end = host_end(host, e, &future, &readable);
+	if (end == 0 || out == 0)
+		return FLUE_EBADF;
+	if (end->state != FLUE_END_COPYING && end->state != FLUE_END_CANCELLING)
+		return FLUE_EINVAL;
+	outcome(host, e, out);
+	return FLUE_OK;
+}
+
+int flue_host_cancel(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out)
+{
+	bool future, readable;
+	struct flue_end *end = host_end(host, e, &future, &readable);
+	if (end == 0 || out == 0)
+		return FLUE_EBADF;
+	if (end->state != FLUE_END_COPYING)
+		return FLUE_EINVAL;
+	flue_end_cancel(host, e);
+	outcome(host, e, out);
+	return FLUE_OK;
+}
+
+int flue_host_drop(struct flue_instance *host, uint32_t e)
+{
+	bool future, readable;
+	struct flue_end *end = host_end(host, e, &future, &readable);
+	if (end == 0)
+		return FLUE_EBADF;
+	if (end->state == FLUE_END_COPYING || end->state == FLUE_END_CANCELLING)
+		return FLUE_EBUSY;
+	if (future && !readable && end->state != FLUE_END_DONE)
+		return FLUE_EBUSY;
+	flue_end_drop(host, e);
+	return FLUE_OK;
+}
+
+int flue_end_transfer(struct flue_instance *from, uint32_t e, flue_type_t t,
+		      struct flue_instance *to, uint32_t *out)
+{
+	struct flue_handle *h = flue_table_get(from, e);
+	if (h == 0 || out == 0 ||
+	    (h->kind != FLUE_H_STREAM_READABLE && h->kind != FLUE_H_FUTURE_READABLE))
+		return FLUE_EBADF;
+	struct flue_end *end = &h->u.end;
+	struct flue_shared *sh = &from->store->shared[end->shared];
+	if (sh->type != t)
+		return FLUE_EBADF;
+	if (end->state != FLUE_END_IDLE || end->w.wset != 0)
+		return FLUE_EBUSY;
+	/* Room in `to` counting the slot `from` frees when from == to. */
+	if (flue_table_room(to) == 0u && from != to)
+		return FLUE_ENOSPC;
+	uint8_t kind = h->kind;
+	uint16_t si = end->shared;
+	flue_table_remove(from, e);
+	uint32_t ni = flue_table_add(to, kind);
+	to->handles[ni].u.end.shared = si;
+	sh->reader.inst = to->id;
+	sh->reader.handle = ni;
+	*out = ni;
+	return FLUE_OK;
+}

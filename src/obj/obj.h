@@ -1,0 +1,111 @@
+/*
+ * Object layer, internal interface (used by src/abi and src/exec only).
+ * Functions here never trap and never see spec codes: they validate with
+ * booleans / flue error codes, and the ABI layer decides what traps.
+ */
+#ifndef FLUE_OBJ_H
+#define FLUE_OBJ_H
+
+#include <flue/store.h>
+#include <flue/errno.h>
+
+/* ------------------------------------------------------------ handle table */
+
+/** Largest index this instance's table may hand out. */
+#define FLUE_TABLE_MAX_INDEX \
+	((FLUE_CONFIG_MAX_HANDLES - 1) < ((1L << 28) - 1) ? \
+	 (uint32_t)(FLUE_CONFIG_MAX_HANDLES - 1) : (uint32_t)((1L << 28) - 1))
+
+/* Allocate a slot of `kind` (LIFO reuse, else the next unused index).
+ * Returns its index, or 0 when the table is full. The slot is zeroed. */
+uint32_t flue_table_add(struct flue_instance *inst, uint8_t kind);
+/* The slot at `idx`, or NULL if out of range or free. */
+struct flue_handle *flue_table_get(struct flue_instance *inst, uint32_t idx);
+/* Free a live slot (pushes it on the LIFO free list). */
+void flue_table_remove(struct flue_instance *inst, uint32_t idx);
+/* Slots still free (for the "both ends fit" checks of stream.new). */
+uint32_t flue_table_room(const struct flue_instance *inst);
+
+/* ----------------------------------------------------------------- memory */
+
+/* Host address of guest range [ptr, ptr + bytes), or NULL if it does not
+ * fit in linear memory (64-bit arithmetic; no memory set counts as size 0). */
+uint8_t *flue_mem_range(const struct flue_instance *inst, uint32_t ptr, uint64_t bytes);
+/* Copy n elements of type t; overlapping ranges behave like memmove;
+ * f32/f64 fields are canonicalised (deterministic profile). */
+void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
+		     const uint8_t *src, uint32_t n);
+
+/* ------------------------------------------------------------------ traps */
+
+_Noreturn void flue_trap(struct flue_instance *inst, enum flue_trap_reason r,
+			 uint32_t handle);
+
+/* ------------------------------------------------------- waitables, sets */
+
+static inline struct flue_waitable *flue_waitable_of(struct flue_handle *h)
+{
+	switch (h->kind) {
+	case FLUE_H_STREAM_READABLE:
+	case FLUE_H_STREAM_WRITABLE:
+	case FLUE_H_FUTURE_READABLE:
+	case FLUE_H_FUTURE_WRITABLE:
+		return &h->u.end.w;
+	default:
+		return 0;
+	}
+}
+
+/* Mark waitable `idx` as having a pending event. The first time, it gets
+ * the next stamp and joins the tail of its set's queue; an update of an
+ * already-pending event keeps its place. */
+void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx);
+/* Clear waitable `idx`'s pending event (on delivery). */
+void flue_waitable_clear_event(struct flue_instance *inst, uint32_t idx);
+/* Move waitable `idx` to set `set` (0 = none), its pending event keeping
+ * its place in first-pending order. */
+void flue_waitable_join(struct flue_instance *inst, uint32_t idx, uint32_t set);
+
+/* ------------------------------------------------------ streams, futures */
+
+/* Internal description of an event handed to the guest. */
+struct flue_event {
+	uint32_t code; /* FLUE_EVENT_* (flue names, same numbering as the spec) */
+	uint32_t p1;
+	uint32_t p2;   /* for copy events: result | progress << 4 (futures: result) */
+};
+enum { FLUE_EVENT_NONE = 0, FLUE_EVENT_SUBTASK, FLUE_EVENT_STREAM_READ,
+       FLUE_EVENT_STREAM_WRITE, FLUE_EVENT_FUTURE_READ, FLUE_EVENT_FUTURE_WRITE,
+       FLUE_EVENT_TASK_CANCELLED };
+
+/* Create a stream (is_future false) or future of type t: readable end
+ * first. Returns 0 with both indices, or FLUE_ENOSPC (table full) or
+ * FLUE_ENOMEM (shared pool full); nothing is allocated on failure. */
+int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future,
+		    uint32_t *readable, uint32_t *writable);
+
+/* Start a copy on end `idx` (validated by the caller: idle, buffer in
+ * range). Returns FLUE_OK, or FLUE_EPERM for the same-instance rule (state
+ * unchanged). On return the end either has a pending event or is parked. */
+int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n);
+
+/* Cancel the op on end `idx` (validated: COPYING, no sync waiter). */
+void flue_end_cancel(struct flue_instance *inst, uint32_t idx);
+
+/* Deliver end `idx`'s pending event: compute it, perform the end's state
+ * transition and reclaim its buffer. Requires has_event. */
+struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx);
+
+/* Drop end `idx` (validated): notify a parked peer DROPPED, leave the set,
+ * free the slot, free the shared object when both ends are gone. */
+void flue_end_drop(struct flue_instance *inst, uint32_t idx);
+
+/* Guest op / drop on a shared object whose other side is a driver
+ * channel (src/obj/channel.c). */
+int flue_channel_copy(struct flue_instance *inst, uint32_t idx);
+void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c);
+
+/* Deliver the oldest pending event of set `set` (requires one). */
+struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set);
+
+#endif /* FLUE_OBJ_H */

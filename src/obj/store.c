@@ -1,0 +1,309 @@
+/*
+ * Store, instances, element types, handle tables, guest memory, traps.
+ */
+#include <string.h>
+
+#include <flue/port.h>
+#include "obj.h"
+
+void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx)
+{
+	memset(s, 0, sizeof *s);
+	s->trap_hook = hook;
+	s->trap_ctx = ctx;
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_INSTANCES; i++) {
+		s->instances[i].store = s;
+		s->instances[i].id = (uint8_t)i;
+	}
+}
+
+/* ---------------------------------------------------------------- types */
+
+static uint32_t num_size(uint8_t n)
+{
+	switch (n) {
+	case FLUE_NUM_U8: case FLUE_NUM_S8: return 1;
+	case FLUE_NUM_U16: case FLUE_NUM_S16: return 2;
+	case FLUE_NUM_U32: case FLUE_NUM_S32: case FLUE_NUM_F32: return 4;
+	case FLUE_NUM_U64: case FLUE_NUM_S64: case FLUE_NUM_F64: return 8;
+	default: return 0;
+	}
+}
+
+static bool same_desc(const struct flue_type_desc *a, const struct flue_type_desc *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == FLUE_TYPE_NUMBER)
+		return a->num == b->num;
+	if (a->kind == FLUE_TYPE_RECORD) {
+		if (a->nfields != b->nfields)
+			return false;
+		for (uint32_t i = 0; i < a->nfields; i++)
+			if (a->fields[i] != b->fields[i])
+				return false;
+	}
+	return true;
+}
+
+int flue_type_register(struct flue_store *s, const struct flue_type_desc *d,
+		       flue_type_t *out)
+{
+	struct flue_type_info ti;
+	memset(&ti, 0, sizeof ti);
+	if (d == 0 || out == 0)
+		return FLUE_EINVAL;
+	ti.desc.kind = d->kind;
+	/* Validate first, then compute the canonical-ABI layout: each field
+	 * at its natural alignment, size rounded up to the largest one. */
+	switch (d->kind) {
+	case FLUE_TYPE_UNIT:
+		ti.size = 0;
+		ti.align = 1;
+		ti.none_or_number = true;
+		break;
+	case FLUE_TYPE_NUMBER:
+		if (num_size(d->num) == 0)
+			return FLUE_EINVAL;
+		ti.desc.num = d->num;
+		ti.size = ti.align = num_size(d->num);
+		ti.none_or_number = true;
+		ti.has_float = d->num == FLUE_NUM_F32 || d->num == FLUE_NUM_F64;
+		break;
+	case FLUE_TYPE_RECORD: {
+		uint32_t off = 0, align = 1;
+		if (d->nfields == 0 || d->nfields > FLUE_CONFIG_MAX_TYPE_FIELDS)
+			return FLUE_EINVAL;
+		ti.desc.nfields = d->nfields;
+		for (uint32_t i = 0; i < d->nfields; i++) {
+			uint32_t fs = num_size(d->fields[i]);
+			if (fs == 0)
+				return FLUE_EINVAL;
+			off = (off + fs - 1u) / fs * fs;
+			ti.offsets[i] = (uint8_t)off;
+			ti.desc.fields[i] = d->fields[i];
+			off += fs;
+			align = fs > align ? fs : align;
+			ti.has_float = ti.has_float || d->fields[i] == FLUE_NUM_F32 ||
+				       d->fields[i] == FLUE_NUM_F64;
+		}
+		ti.size = (off + align - 1u) / align * align;
+		ti.align = align;
+		ti.none_or_number = false;
+		break;
+	}
+	default:
+		return FLUE_EINVAL;
+	}
+	for (uint32_t i = 0; i < s->ntypes; i++) {
+		if (same_desc(&s->types[i].desc, &ti.desc)) {
+			*out = (flue_type_t)(i + 1u);
+			return FLUE_OK;
+		}
+	}
+	if (s->ntypes >= FLUE_CONFIG_MAX_TYPES)
+		return FLUE_ENOMEM;
+	s->types[s->ntypes] = ti;
+	s->ntypes++;
+	*out = s->ntypes;
+	return FLUE_OK;
+}
+
+const struct flue_type_info *flue_type_get(const struct flue_store *s, flue_type_t t)
+{
+	if (t == 0 || t > s->ntypes)
+		return 0;
+	return &s->types[t - 1u];
+}
+
+/* ------------------------------------------------------------ instances */
+
+int flue_instance_create(struct flue_store *s, struct flue_instance **out)
+{
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_INSTANCES; i++) {
+		struct flue_instance *inst = &s->instances[i];
+		if (!inst->live) {
+			memset(inst, 0, sizeof *inst);
+			inst->store = s;
+			inst->id = (uint8_t)i;
+			inst->live = true;
+			inst->may_leave = true;
+			inst->len = 1; /* index 0 is reserved */
+			*out = inst;
+			return FLUE_OK;
+		}
+	}
+	return FLUE_ENOMEM;
+}
+
+void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
+			      const uint64_t *size)
+{
+	inst->mem_data = data;
+	inst->mem_size = size;
+}
+
+void flue_instance_destroy(struct flue_instance *inst)
+{
+	/* Drop every end first (peers observe DROPPED), mid-copy or not: the
+	 * instance is going away, so its parked ops are simply forgotten. */
+	for (uint32_t i = 1; i < inst->len; i++) {
+		struct flue_handle *h = &inst->handles[i];
+		if (flue_waitable_of(h) != 0) {
+			h->u.end.state = FLUE_END_IDLE;
+			h->u.end.w.has_event = false;
+			h->u.end.w.wset = 0;
+			flue_end_drop(inst, i);
+		}
+	}
+	inst->live = false;
+}
+
+/* --------------------------------------------------------- handle table */
+
+uint32_t flue_table_add(struct flue_instance *inst, uint8_t kind)
+{
+	uint32_t i;
+	if (inst->free_head != 0) {
+		i = inst->free_head;
+		inst->free_head = inst->handles[i].u.next_free;
+	} else {
+		if (inst->len > FLUE_TABLE_MAX_INDEX)
+			return 0;
+		i = inst->len++;
+	}
+	memset(&inst->handles[i], 0, sizeof inst->handles[i]);
+	inst->handles[i].kind = kind;
+	return i;
+}
+
+struct flue_handle *flue_table_get(struct flue_instance *inst, uint32_t idx)
+{
+	if (idx == 0 || idx >= inst->len || inst->handles[idx].kind == FLUE_H_FREE)
+		return 0;
+	return &inst->handles[idx];
+}
+
+void flue_table_remove(struct flue_instance *inst, uint32_t idx)
+{
+	inst->handles[idx].kind = FLUE_H_FREE;
+	inst->handles[idx].u.next_free = inst->free_head;
+	inst->free_head = idx;
+}
+
+uint32_t flue_table_room(const struct flue_instance *inst)
+{
+	uint32_t room = FLUE_TABLE_MAX_INDEX + 1u - inst->len;
+	for (uint32_t i = inst->free_head; i != 0; i = inst->handles[i].u.next_free)
+		room++;
+	return room;
+}
+
+/* --------------------------------------------------------------- memory */
+
+uint8_t *flue_mem_range(const struct flue_instance *inst, uint32_t ptr, uint64_t bytes)
+{
+	if (inst->mem_data == 0 || inst->mem_size == 0)
+		return 0;
+	uint64_t size = *inst->mem_size;
+	if ((uint64_t)ptr > size || bytes > size - ptr)
+		return 0;
+	return *inst->mem_data + ptr;
+}
+
+static void canon_nan(uint8_t *p, uint8_t num)
+{
+	/* Deterministic profile: every NaN becomes the canonical NaN. The
+	 * value is read and written bytewise (little-endian guest memory). */
+	if (num == FLUE_NUM_F32) {
+		uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			     (uint32_t)p[3] << 24;
+		if ((v & 0x7F800000u) == 0x7F800000u && (v & 0x007FFFFFu) != 0u) {
+			p[0] = 0x00; p[1] = 0x00; p[2] = 0xC0; p[3] = 0x7F;
+		}
+	} else if (num == FLUE_NUM_F64) {
+		uint64_t v = 0;
+		for (uint32_t i = 0; i < 8u; i++)
+			v |= (uint64_t)p[i] << (8u * i);
+		if ((v & 0x7FF0000000000000u) == 0x7FF0000000000000u &&
+		    (v & 0x000FFFFFFFFFFFFFu) != 0u) {
+			memset(p, 0, 6);
+			p[6] = 0xF8;
+			p[7] = 0x7F;
+		}
+	}
+}
+
+void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
+		     const uint8_t *src, uint32_t n)
+{
+	size_t bytes = (size_t)t->size * n;
+	if (bytes == 0)
+		return;
+	/* memmove first (same-instance copies may overlap), then canonicalise
+	 * the floats in the destination, which now holds exactly the values. */
+	memmove(dst, src, bytes);
+	if (!t->has_float)
+		return;
+	for (uint32_t e = 0; e < n; e++) {
+		uint8_t *el = dst + (size_t)e * t->size;
+		if (t->desc.kind == FLUE_TYPE_NUMBER) {
+			canon_nan(el, t->desc.num);
+		} else {
+			for (uint32_t f = 0; f < t->desc.nfields; f++)
+				canon_nan(el + t->offsets[f], t->desc.fields[f]);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- traps */
+
+static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
+	[FLUE_TRAP_NONE] = "no trap",
+	[FLUE_TRAP_POISONED] = "instance already trapped",
+	[FLUE_TRAP_MAY_NOT_LEAVE] = "built-in called while the instance may not leave",
+	[FLUE_TRAP_BAD_HANDLE] = "invalid handle index",
+	[FLUE_TRAP_WRONG_KIND] = "handle is of the wrong kind",
+	[FLUE_TRAP_TYPE_MISMATCH] = "element type does not match the built-in",
+	[FLUE_TRAP_TABLE_FULL] = "handle table full",
+	[FLUE_TRAP_POOL_FULL] = "configured pool exhausted",
+	[FLUE_TRAP_NOT_IDLE] = "stream/future end is not idle",
+	[FLUE_TRAP_SYNC_IN_SET] = "synchronous operation on a waitable in a waitable set",
+	[FLUE_TRAP_LENGTH] = "length exceeds 2^28-1",
+	[FLUE_TRAP_MISALIGNED] = "misaligned pointer",
+	[FLUE_TRAP_OUT_OF_BOUNDS] = "pointer range outside linear memory",
+	[FLUE_TRAP_SAME_INSTANCE] = "same-instance copy of a non-number element type",
+	[FLUE_TRAP_NOT_COPYING] = "cancel without a copy in progress",
+	[FLUE_TRAP_SYNC_WAITER] = "another thread is synchronously waiting on the waitable",
+	[FLUE_TRAP_DROP_WHILE_COPYING] = "drop of an end with a copy in progress",
+	[FLUE_TRAP_FUTURE_NOT_DONE] = "future writable end dropped before a value was written",
+	[FLUE_TRAP_SET_NOT_EMPTY] = "waitable set still has members",
+	[FLUE_TRAP_SET_HAS_WAITERS] = "waitable set is being waited on",
+	[FLUE_TRAP_BACKPRESSURE_OVERFLOW] = "backpressure counter overflow",
+	[FLUE_TRAP_BACKPRESSURE_UNDERFLOW] = "backpressure counter underflow",
+	[FLUE_TRAP_WOULD_BLOCK] = "synchronous built-in would block and nothing can run meanwhile",
+	[FLUE_TRAP_NO_MEMORY] = "built-in needs linear memory and the instance has none",
+};
+
+const char *flue_trap_message(enum flue_trap_reason reason)
+{
+	if ((unsigned)reason >= FLUE_TRAP_REASON_COUNT || trap_messages[reason] == 0)
+		return "unknown trap reason";
+	return trap_messages[reason];
+}
+
+_Noreturn void flue_trap(struct flue_instance *inst, enum flue_trap_reason r,
+			 uint32_t handle)
+{
+	/* Callers validate before they mutate, so shared state is consistent
+	 * here; poisoning makes every later call into this instance trap. */
+	if (!inst->poisoned) {
+		inst->poisoned = true;
+		inst->trap_reason = (uint8_t)r;
+		inst->trap_handle = handle;
+	}
+	struct flue_store *s = inst->store;
+	if (s->trap_hook != 0)
+		s->trap_hook(s->trap_ctx, inst, r, handle);
+	flue_port_halt();
+}

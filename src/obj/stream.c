@@ -1,0 +1,254 @@
+/*
+ * Stream and future shared objects: the rendezvous of the specification's
+ * SharedStreamImpl / SharedFutureImpl. The outcome of every arriving op is
+ * a pure, proved decision (flue/copy_decide.h); this file extracts the
+ * view, asks, and applies. A parked op's buffer is (ptr, len, progress) in
+ * its end, an offset resolved against the owner's memory at copy time.
+ */
+#include <flue/copy_decide.h>
+#include "obj.h"
+
+static struct flue_shared *shared_of(struct flue_instance *inst, uint32_t idx)
+{
+	return &inst->store->shared[inst->handles[idx].u.end.shared];
+}
+
+static bool is_reader(uint8_t kind)
+{
+	return kind == FLUE_H_STREAM_READABLE || kind == FLUE_H_FUTURE_READABLE;
+}
+
+static bool is_future(uint8_t kind)
+{
+	return kind == FLUE_H_FUTURE_READABLE || kind == FLUE_H_FUTURE_WRITABLE;
+}
+
+int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future_obj,
+		    uint32_t *readable, uint32_t *writable)
+{
+	struct flue_store *s = inst->store;
+	uint16_t si;
+	/* Check both resources before taking either (validate, then commit). */
+	if (flue_table_room(inst) < 2u)
+		return FLUE_ENOSPC;
+	if (s->shared_free != 0) {
+		si = (uint16_t)(s->shared_free - 1u);
+	} else if (s->shared_unused < FLUE_CONFIG_MAX_SHARED) {
+		si = s->shared_unused;
+	} else {
+		return FLUE_ENOMEM;
+	}
+	if (s->shared_free != 0)
+		s->shared_free = s->shared[si].next_free;
+	else
+		s->shared_unused++;
+
+	struct flue_shared *sh = &s->shared[si];
+	sh->kind = is_future_obj ? 2u : 1u;
+	sh->type = t;
+	sh->dropped = false;
+	sh->pending = FLUE_SIDE_NONE;
+	*readable = flue_table_add(inst, is_future_obj ? FLUE_H_FUTURE_READABLE
+						     : FLUE_H_STREAM_READABLE);
+	*writable = flue_table_add(inst, is_future_obj ? FLUE_H_FUTURE_WRITABLE
+						     : FLUE_H_STREAM_WRITABLE);
+	inst->handles[*readable].u.end.shared = si;
+	inst->handles[*writable].u.end.shared = si;
+	sh->reader.inst = inst->id;
+	sh->reader.handle = *readable;
+	sh->writer.inst = inst->id;
+	sh->writer.handle = *writable;
+	return FLUE_OK;
+}
+
+static void shared_release(struct flue_store *s, struct flue_shared *sh)
+{
+	uint16_t si = (uint16_t)(sh - s->shared);
+	sh->kind = 0;
+	sh->channel = 0;
+	sh->next_free = s->shared_free;
+	s->shared_free = (uint16_t)(si + 1u);
+}
+
+/* Give end (inst, idx) a pending event with this result. */
+static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim)
+{
+	struct flue_end *e = &inst->handles[idx].u.end;
+	e->ev_result = result;
+	e->ev_reclaim = reclaim;
+	flue_waitable_set_event(inst, idx);
+}
+
+/* The parked op of the other side: its instance and end. */
+static struct flue_end *parked(struct flue_store *s, struct flue_shared *sh,
+			       struct flue_instance **pinst, uint32_t *pidx)
+{
+	struct flue_end_ref *r = sh->pending == FLUE_SIDE_READER ? &sh->reader : &sh->writer;
+	*pinst = &s->instances[r->inst];
+	*pidx = r->handle;
+	return &(*pinst)->handles[r->handle].u.end;
+}
+
+/* Move n elements from the writer's buffer to the reader's. Both ranges
+ * were bounds-checked when each op started; memory only grows, so they are
+ * still valid, but the bases are re-read now (design note 1). */
+static void move_elems(const struct flue_type_info *t, struct flue_instance *winst,
+		       struct flue_end *w, struct flue_instance *rinst,
+		       struct flue_end *r, uint32_t n)
+{
+	if (t->size != 0 && n != 0) {
+		uint64_t sz = t->size;
+		uint8_t *src = flue_mem_range(winst, w->ptr + (uint32_t)(w->progress * sz), n * sz);
+		uint8_t *dst = flue_mem_range(rinst, r->ptr + (uint32_t)(r->progress * sz), n * sz);
+		flue_copy_elems(t, dst, src, n);
+	}
+	w->progress += n;
+	r->progress += n;
+}
+
+int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n)
+{
+	struct flue_store *s = inst->store;
+	struct flue_handle *h = &inst->handles[idx];
+	struct flue_end *e = &h->u.end;
+	struct flue_shared *sh = shared_of(inst, idx);
+	const struct flue_type_info *t = flue_type_get(s, sh->type);
+	bool reader = is_reader(h->kind);
+	struct flue_instance *pinst = 0;
+	uint32_t pidx = 0;
+	struct flue_end *pe = 0;
+	struct flue_copy_decision d;
+
+	if (sh->channel != 0) {
+		/* The other side is a driver channel: always present, buffered. */
+		e->state = FLUE_END_COPYING;
+		e->ptr = ptr;
+		e->len = n;
+		e->progress = 0;
+		return flue_channel_copy(inst, idx);
+	}
+	/* Extract. */
+	if (sh->pending != FLUE_SIDE_NONE)
+		pe = parked(s, sh, &pinst, &pidx);
+	bool forbidden = pe != 0 && pinst == inst && !t->none_or_number;
+	/* Decide. */
+	if (is_future(h->kind)) {
+		struct flue_future_copy_view v = { sh->dropped, pe != 0, forbidden, !reader };
+		d = flue_future_copy_decide(v);
+	} else {
+		struct flue_stream_copy_view v = {
+			sh->dropped, pe != 0, pe != 0 && pe->len == 0, forbidden, !reader,
+			pe != 0 ? pe->len - pe->progress : 0u, n,
+		};
+		d = flue_stream_copy_decide(v);
+	}
+	if (d.action == FLUE_COPY_TRAP)
+		return FLUE_EPERM; /* nothing changed; the caller traps */
+
+	/* Apply. */
+	e->state = FLUE_END_COPYING;
+	e->ptr = ptr;
+	e->len = n;
+	e->progress = 0;
+	switch (d.action) {
+	case FLUE_COPY_DROPPED:
+		notify(inst, idx, FLUE_RESULT_DROPPED, false);
+		break;
+	case FLUE_COPY_PARK:
+		sh->pending = reader ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+		break;
+	case FLUE_COPY_TRANSFER:
+		if (reader)
+			move_elems(t, pinst, pe, inst, e, d.count);
+		else
+			move_elems(t, inst, e, pinst, pe, d.count);
+		if (is_future(h->kind)) {
+			/* Futures un-park the peer: both ops are complete. */
+			sh->pending = FLUE_SIDE_NONE;
+			notify(pinst, pidx, FLUE_RESULT_COMPLETED, false);
+		} else if (d.notify_pending) {
+			/* The peer stays parked until its event is delivered, which
+			 * reclaims its buffer (cumulative progress). */
+			notify(pinst, pidx, FLUE_RESULT_COMPLETED, true);
+		}
+		notify(inst, idx, FLUE_RESULT_COMPLETED, false);
+		break;
+	case FLUE_COPY_NOTIFY_PARK:
+	default:
+		notify(pinst, pidx, FLUE_RESULT_COMPLETED, false);
+		sh->pending = reader ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+		break;
+	}
+	return FLUE_OK;
+}
+
+void flue_end_cancel(struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_end *e = &inst->handles[idx].u.end;
+	struct flue_shared *sh = shared_of(inst, idx);
+	e->state = FLUE_END_CANCELLING;
+	if (!e->w.has_event) {
+		/* Without an event the op is the parked one: un-park it. Guest
+		 * peers never hold a cancel open, so the result is immediate. */
+		sh->pending = FLUE_SIDE_NONE;
+		notify(inst, idx, FLUE_RESULT_CANCELLED, false);
+	}
+}
+
+struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_handle *h = &inst->handles[idx];
+	struct flue_end *e = &h->u.end;
+	struct flue_shared *sh = shared_of(inst, idx);
+	struct flue_event ev;
+
+	if (e->ev_reclaim)
+		sh->pending = FLUE_SIDE_NONE; /* the buffer goes back to the guest */
+	flue_waitable_clear_event(inst, idx);
+	if (e->ev_result == FLUE_RESULT_DROPPED ||
+	    (is_future(h->kind) && e->ev_result == FLUE_RESULT_COMPLETED))
+		e->state = FLUE_END_DONE;
+	else
+		e->state = FLUE_END_IDLE;
+	ev.p1 = idx;
+	if (is_future(h->kind)) {
+		ev.code = is_reader(h->kind) ? FLUE_EVENT_FUTURE_READ : FLUE_EVENT_FUTURE_WRITE;
+		ev.p2 = e->ev_result;
+	} else {
+		ev.code = is_reader(h->kind) ? FLUE_EVENT_STREAM_READ : FLUE_EVENT_STREAM_WRITE;
+		ev.p2 = (uint32_t)e->ev_result | e->progress << 4;
+	}
+	return ev;
+}
+
+void flue_end_drop(struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_store *s = inst->store;
+	struct flue_handle *h = &inst->handles[idx];
+	struct flue_shared *sh = shared_of(inst, idx);
+	enum flue_side mine = is_reader(h->kind) ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+
+	if (sh->channel != 0)
+		flue_channel_guest_drop(s, sh->channel);
+
+	if (!sh->dropped) {
+		sh->dropped = true;
+		if (sh->pending != FLUE_SIDE_NONE && sh->pending != mine) {
+			/* The peer's parked op ends with DROPPED and its progress
+			 * (for futures this is PR #708: a pending write sees DROPPED). */
+			struct flue_instance *pinst;
+			uint32_t pidx;
+			(void)parked(s, sh, &pinst, &pidx);
+			notify(pinst, pidx, FLUE_RESULT_DROPPED, false);
+		}
+		sh->pending = FLUE_SIDE_NONE;
+	}
+	flue_waitable_join(inst, idx, 0);
+	if (mine == FLUE_SIDE_READER)
+		sh->reader.inst = FLUE_REF_NONE;
+	else
+		sh->writer.inst = FLUE_REF_NONE;
+	if (sh->reader.inst == FLUE_REF_NONE && sh->writer.inst == FLUE_REF_NONE)
+		shared_release(s, sh);
+	flue_table_remove(inst, idx);
+}

@@ -1,0 +1,106 @@
+/*
+ * Waitables and waitable sets: the "waitable event aggregator".
+ *
+ * Each set keeps its members that have a pending event in a doubly linked
+ * queue (through handle indices) ordered by stamp, the store time at which
+ * each event *first* became pending. New events append (their stamp is the
+ * newest); an update of a pending event keeps its place; a move to another
+ * set re-inserts by stamp, so the waitable keeps its place in
+ * first-pending order there too. Delivery takes the head: O(1). Insert on
+ * a move is O(pending members of the target set).
+ */
+#include "obj.h"
+
+/* Stamps are compared as serial numbers, so the 32-bit clock may wrap as
+ * long as live events are less than 2^31 ticks apart. */
+static bool stamp_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static struct flue_waitable *wof(struct flue_instance *inst, uint32_t idx)
+{
+	return flue_waitable_of(&inst->handles[idx]);
+}
+
+static void queue_unlink(struct flue_instance *inst, uint32_t set, uint32_t idx)
+{
+	struct flue_wset *s = &inst->handles[set].u.wset;
+	struct flue_waitable *w = wof(inst, idx);
+	if (w->prev != 0)
+		wof(inst, w->prev)->next = w->next;
+	else
+		s->head = w->next;
+	if (w->next != 0)
+		wof(inst, w->next)->prev = w->prev;
+	else
+		s->tail = w->prev;
+	w->prev = w->next = 0;
+}
+
+static void queue_insert(struct flue_instance *inst, uint32_t set, uint32_t idx)
+{
+	struct flue_wset *s = &inst->handles[set].u.wset;
+	struct flue_waitable *w = wof(inst, idx);
+	uint32_t after = s->tail;
+	/* Walk back over members that became pending later than w. */
+	while (after != 0 && stamp_before(w->stamp, wof(inst, after)->stamp))
+		after = wof(inst, after)->prev;
+	w->prev = after;
+	if (after != 0) {
+		w->next = wof(inst, after)->next;
+		wof(inst, after)->next = idx;
+	} else {
+		w->next = s->head;
+		s->head = idx;
+	}
+	if (w->next != 0)
+		wof(inst, w->next)->prev = idx;
+	else
+		s->tail = idx;
+}
+
+void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_waitable *w = wof(inst, idx);
+	if (w->has_event)
+		return; /* an update keeps its place */
+	w->has_event = true;
+	w->stamp = inst->store->clock++;
+	if (w->wset != 0)
+		queue_insert(inst, w->wset, idx); /* newest stamp: lands at the tail */
+}
+
+void flue_waitable_clear_event(struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_waitable *w = wof(inst, idx);
+	if (!w->has_event)
+		return;
+	if (w->wset != 0)
+		queue_unlink(inst, w->wset, idx);
+	w->has_event = false;
+}
+
+void flue_waitable_join(struct flue_instance *inst, uint32_t idx, uint32_t set)
+{
+	struct flue_waitable *w = wof(inst, idx);
+	if (w->wset != 0) {
+		if (w->has_event)
+			queue_unlink(inst, w->wset, idx);
+		inst->handles[w->wset].u.wset.members--;
+	}
+	w->wset = set;
+	if (set != 0) {
+		inst->handles[set].u.wset.members++;
+		if (w->has_event)
+			queue_insert(inst, set, idx);
+	}
+}
+
+struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set)
+{
+	/* Only stream/future ends are waitables so far (subtasks come with
+	 * the executor); each kind computes its own event at delivery. */
+	uint32_t idx = inst->handles[set].u.wset.head;
+	return flue_end_deliver(inst, idx);
+}

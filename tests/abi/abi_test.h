@@ -1,0 +1,68 @@
+/*
+ * Fixture for the built-in tests: a store with two instances (A, B), each
+ * with 64 KiB of linear memory, a few registered element types, and a trap
+ * hook that unwinds to FT_TRAPS() so a trap is an observable outcome.
+ */
+#ifndef FLUE_ABI_TEST_H
+#define FLUE_ABI_TEST_H
+
+#include <setjmp.h>
+#include <string.h>
+
+#include "ftest.h"
+#include <flue/abi.h>
+#include <flue/errno.h>
+#include <flue/store.h>
+
+#define MEM_SIZE 65536u
+
+struct fx {
+	struct flue_store store;
+	struct flue_instance *a, *b;
+	uint8_t *a_data, *b_data;
+	uint64_t a_size, b_size;
+	flue_type_t unit, u8, u32, f64, rec; /* rec = record { u8, u32 } */
+	/* trap capture */
+	jmp_buf jmp;
+	bool armed;
+	enum flue_trap_reason reason;
+	uint32_t handle;
+	uint8_t a_mem[MEM_SIZE] __attribute__((aligned(8)));
+	uint8_t b_mem[MEM_SIZE] __attribute__((aligned(8)));
+};
+
+extern struct fx fx;
+
+/* Fresh store, instances and types (called at the start of every test). */
+void fx_setup(void);
+
+/* Run `stmt`, which must trap with `why`; returns after checking it. The
+ * instance that trapped is poisoned (FT_TRUE(inst->poisoned)). */
+#define FT_TRAPS(why, stmt)                                                     \
+	do {                                                                    \
+		if (setjmp(fx.jmp) == 0) {                                      \
+			fx.armed = true;                                        \
+			stmt;                                                   \
+			fx.armed = false;                                       \
+			FT_TRUE(!"expected a trap: " #why);                     \
+		} else {                                                        \
+			fx.armed = false;                                       \
+			FT_EQ(fx.reason, (why));                                \
+		}                                                               \
+	} while (0)
+
+/* Little-endian u32 in an instance's memory. */
+static inline uint32_t ld32(const uint8_t *m, uint32_t off)
+{
+	return (uint32_t)m[off] | (uint32_t)m[off + 1] << 8 | (uint32_t)m[off + 2] << 16 |
+	       (uint32_t)m[off + 3] << 24;
+}
+
+/* Readable / writable halves of a *.new result. */
+static inline uint32_t lo32(uint64_t v) { return (uint32_t)v; }
+static inline uint32_t hi32(uint64_t v) { return (uint32_t)(v >> 32); }
+
+/* Packed stream result. */
+#define PACK(result, progress) ((uint32_t)(result) | (uint32_t)(progress) << 4)
+
+#endif /* FLUE_ABI_TEST_H */

@@ -9,14 +9,8 @@
  * first-pending order there too. Delivery takes the head: O(1). Insert on
  * a move is O(pending members of the target set).
  */
+#include <flue/wset_decide.h>
 #include "obj.h"
-
-/* Stamps are compared as serial numbers, so the 32-bit clock may wrap as
- * long as live events are less than 2^31 ticks apart. */
-static bool stamp_before(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
 
 static struct flue_waitable *wof(struct flue_instance *inst, uint32_t idx)
 {
@@ -44,7 +38,7 @@ static void queue_insert(struct flue_instance *inst, uint32_t set, uint32_t idx)
 	struct flue_waitable *w = wof(inst, idx);
 	uint32_t after = s->tail;
 	/* Walk back over members that became pending later than w. */
-	while (after != 0 && stamp_before(w->stamp, wof(inst, after)->stamp))
+	while (after != 0 && flue_stamp_before(w->stamp, wof(inst, after)->stamp))
 		after = wof(inst, after)->prev;
 	w->prev = after;
 	if (after != 0) {
@@ -63,7 +57,7 @@ static void queue_insert(struct flue_instance *inst, uint32_t set, uint32_t idx)
 void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx)
 {
 	struct flue_waitable *w = wof(inst, idx);
-	if (w->has_event)
+	if (flue_wq_decide(FLUE_WQ_RAISE, w->has_event) != FLUE_WQ_STAMP_APPEND)
 		return; /* an update keeps its place */
 	w->has_event = true;
 	w->stamp = inst->store->clock++;
@@ -74,7 +68,7 @@ void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx)
 void flue_waitable_clear_event(struct flue_instance *inst, uint32_t idx)
 {
 	struct flue_waitable *w = wof(inst, idx);
-	if (!w->has_event)
+	if (flue_wq_decide(FLUE_WQ_DELIVER, w->has_event) != FLUE_WQ_UNLINK)
 		return;
 	if (w->wset != 0)
 		queue_unlink(inst, w->wset, idx);
@@ -84,16 +78,17 @@ void flue_waitable_clear_event(struct flue_instance *inst, uint32_t idx)
 void flue_waitable_join(struct flue_instance *inst, uint32_t idx, uint32_t set)
 {
 	struct flue_waitable *w = wof(inst, idx);
+	bool move = flue_wq_decide(FLUE_WQ_JOIN, w->has_event) == FLUE_WQ_MOVE;
 	if (w->wset != 0) {
-		if (w->has_event)
+		if (move)
 			queue_unlink(inst, w->wset, idx);
 		inst->handles[w->wset].u.wset.members--;
 	}
 	w->wset = set;
 	if (set != 0) {
 		inst->handles[set].u.wset.members++;
-		if (w->has_event)
-			queue_insert(inst, set, idx);
+		if (move)
+			queue_insert(inst, set, idx); /* by stamp: keeps its place */
 	}
 }
 

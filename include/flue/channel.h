@@ -47,6 +47,19 @@ struct flue_channel {
 };
 
 /**
+ * @brief Define a ready-to-use channel `name` with a static ring of
+ *        `cap` elements of `elem_t` (no flue_channel_init() needed).
+ */
+#define FLUE_CHANNEL_DEFINE(name, elem_t, cap)                                  \
+	_Static_assert((cap) > 0, "channel capacity must be positive");        \
+	static elem_t name##_ring[(cap)];                                      \
+	static struct flue_channel name = {                                    \
+		.buf = (uint8_t *)name##_ring,                                 \
+		.elem_size = sizeof(elem_t),                                   \
+		.capacity = (cap),                                             \
+	}
+
+/**
  * @brief Initialise a channel on a caller-owned buffer of
  *        `elem_size * capacity` bytes.
  * @retval 0 @retval FLUE_EINVAL NULL buffer, zero size or capacity, or the

@@ -272,7 +272,20 @@ FT_TEST(channel_fed_from_a_second_thread)
 	FT_EQ(expect, N_VALUES);
 }
 
+FLUE_CHANNEL_DEFINE(defined_chan, uint32_t, 2);
+
+FT_TEST(channel_define_is_ready_to_use)
+{
+	fx_setup();
+	uint32_t gr, v[3] = { 7, 8, 9 };
+	FT_EQ(flue_channel_attach(&defined_chan, fx.a, fx.u32, true, false, &gr), 0);
+	FT_EQ(flue_channel_send(&defined_chan, v, 3), 2); /* capacity 2 */
+	FT_EQ(flue_canon_stream_read(fx.a, fx.u32, FLUE_OPT_ASYNC, gr, 0, 4), PACK(FLUE_COMPLETED, 2));
+	FT_EQ(ld32(fx.a_mem, 4), 8);
+}
+
 FT_SUITE(host,
+	 FT_CASE(channel_define_is_ready_to_use),
 	 FT_CASE(host_partial_writes_into_guest_read),
 	 FT_CASE(guest_write_met_by_host_reads),
 	 FT_CASE(own_readable_end_comes_back_at_the_same_index),

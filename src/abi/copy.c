@@ -164,10 +164,13 @@ static void drop(struct flue_instance *inst, flue_type_t t, uint32_t idx, bool f
 	abi_enter(inst);
 	uint8_t kind = kind_for(future, readable);
 	struct flue_end *e = get_end(inst, idx, kind, t);
-	if (e->state == FLUE_END_COPYING || e->state == FLUE_END_CANCELLING)
-		flue_trap(inst, FLUE_TRAP_DROP_WHILE_COPYING, idx);
+	/* Reference order: WritableFutureEnd.drop checks DONE before
+	 * CopyEnd.drop checks copying, so a future writer mid-write traps
+	 * FUTURE_NOT_DONE (tests/abi/test_traps2.c). */
 	if (kind == FLUE_H_FUTURE_WRITABLE && e->state != FLUE_END_DONE)
 		flue_trap(inst, FLUE_TRAP_FUTURE_NOT_DONE, idx);
+	if (e->state == FLUE_END_COPYING || e->state == FLUE_END_CANCELLING)
+		flue_trap(inst, FLUE_TRAP_DROP_WHILE_COPYING, idx);
 	flue_end_drop(inst, idx);
 }
 

@@ -240,6 +240,24 @@ void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 	size_t bytes = (size_t)t->size * n;
 	if (bytes == 0)
 		return;
+	if (t->desc.kind == FLUE_TYPE_RECORD) {
+		/* Field by field, as the reference's store_record: the padding
+		 * bytes of the destination keep their contents (found by
+		 * tests/abi/test_streams.c record_copy_stores_fields_not_padding).
+		 * Records never rendezvous within one instance, but walk
+		 * backwards when dst is above src so an overlap stays a memmove. */
+		bool down = dst > src;
+		for (uint32_t i = 0; i < n; i++) {
+			size_t e = (size_t)(down ? n - 1u - i : i) * t->size;
+			for (uint32_t j = 0; j < t->desc.nfields; j++) {
+				uint32_t f = down ? t->desc.nfields - 1u - j : j;
+				uint8_t *d = dst + e + t->offsets[f];
+				memmove(d, src + e + t->offsets[f], num_size(t->desc.fields[f]));
+				canon_nan(d, t->desc.fields[f]);
+			}
+		}
+		return;
+	}
 	/* memmove first (same-instance copies may overlap), then canonicalise
 	 * the floats in the destination, which now holds exactly the values. */
 	memmove(dst, src, bytes);

@@ -13,7 +13,7 @@ static void trap_hook(void *ctx, struct flue_instance *inst, enum flue_trap_reas
 		longjmp(fx.jmp, 1);
 	/* An unexpected trap fails the test with its reason. */
 	FT_EQ(r, FLUE_TRAP_NONE);
-	FT_TRUE(!"unexpected trap");
+	FT_FAIL("unexpected trap");
 }
 
 static flue_type_t reg(struct flue_type_desc d)

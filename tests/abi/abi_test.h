@@ -44,7 +44,7 @@ void fx_setup(void);
 			fx.armed = true;                                        \
 			stmt;                                                   \
 			fx.armed = false;                                       \
-			FT_TRUE(!"expected a trap: " #why);                     \
+			FT_FAIL("expected a trap: " #why);                     \
 		} else {                                                        \
 			fx.armed = false;                                       \
 			FT_EQ(fx.reason, (why));                                \

@@ -36,6 +36,7 @@
 #define FT_NE(a, b) assert_int_not_equal((uintmax_t)(a), (uintmax_t)(b))
 #define FT_TRUE(c) assert_true(c)
 #define FT_FALSE(c) assert_false(c)
+#define FT_FAIL(msg) fail_msg("%s", (msg))
 #define FT_CASE(name) cmocka_unit_test(name)
 #define FT_SUITE(suite, ...)                                            \
 	int suite##_suite_run(void);                                    \
@@ -77,6 +78,7 @@ int ft_run_suite(const char *suite, const struct ft_case *cases, size_t n);
 			ft_fail(__FILE__, __LINE__, #c, 0u, 1u);         \
 	} while (0)
 #define FT_FALSE(c) FT_TRUE(!(c))
+#define FT_FAIL(msg) ft_fail(__FILE__, __LINE__, (msg), 0u, 1u)
 #define FT_CASE(name) { #name, name }
 #define FT_SUITE(suite, ...)                                             \
 	int suite##_suite_run(void);                                     \

@@ -42,3 +42,10 @@ void fx_setup(void)
 	fx.rec = reg((struct flue_type_desc){ .kind = FLUE_TYPE_RECORD, .nfields = 2,
 					      .fields = { FLUE_NUM_U8, FLUE_NUM_U32 } });
 }
+
+uint32_t pass(struct flue_instance *from, uint32_t r, flue_type_t t, struct flue_instance *to)
+{
+	uint32_t out = 0;
+	FT_EQ(flue_end_transfer(from, r, t, to, &out), 0);
+	return out;
+}

@@ -12,6 +12,7 @@
 #include "ftest.h"
 #include <flue/abi.h>
 #include <flue/errno.h>
+#include <flue/host.h>
 #include <flue/store.h>
 
 #define MEM_SIZE 65536u
@@ -64,5 +65,52 @@ static inline uint32_t hi32(uint64_t v) { return (uint32_t)(v >> 32); }
 
 /* Packed stream result. */
 #define PACK(result, progress) ((uint32_t)(result) | (uint32_t)(progress) << 4)
+
+/* Where poll/wait store (p1, p2) unless a test says otherwise. */
+#define EVP 0xFF00u
+#define ASYNC FLUE_OPT_ASYNC
+
+/* Async stream/future reads and writes. */
+static inline uint32_t rd(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p,
+			  uint32_t n)
+{
+	return flue_canon_stream_read(i, t, ASYNC, e, p, n);
+}
+
+static inline uint32_t wr(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p,
+			  uint32_t n)
+{
+	return flue_canon_stream_write(i, t, ASYNC, e, p, n);
+}
+
+static inline uint32_t frd(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p)
+{
+	return flue_canon_future_read(i, t, ASYNC, e, p);
+}
+
+static inline uint32_t fwr(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p)
+{
+	return flue_canon_future_write(i, t, ASYNC, e, p);
+}
+
+/* Deliver one event from set ws (poll) and check code, p1 and p2 as stored. */
+#define EXPECT_EVENT(inst, mem, ws, code, p1, p2)                                   \
+	do {                                                                        \
+		memset((mem) + EVP, 0xA5, 8);                                        \
+		FT_EQ(flue_canon_waitable_set_poll((inst), 0, (ws), EVP), (code));   \
+		FT_EQ(ld32((mem), EVP), (p1));                                       \
+		FT_EQ(ld32((mem), EVP + 4), (p2));                                   \
+	} while (0)
+#define EXPECT_NONE(inst, mem, ws) EXPECT_EVENT(inst, mem, ws, FLUE_EVENT_CODE_NONE, 0u, 0u)
+
+/* Pass readable end r from one instance to another, as a call parameter
+ * or result does (lift + lower); returns its index there. */
+uint32_t pass(struct flue_instance *from, uint32_t r, flue_type_t t, struct flue_instance *to);
+
+/* Move readable end e of A to B; returns its index in B. */
+static inline uint32_t to_b(uint32_t e, flue_type_t t)
+{
+	return pass(fx.a, e, t, fx.b);
+}
 
 #endif /* FLUE_ABI_TEST_H */

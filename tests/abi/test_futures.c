@@ -9,29 +9,8 @@
 #include "abi_test.h"
 #include <flue/host.h>
 
-#define ASYNC FLUE_OPT_ASYNC
-#define EVP 0xFF00u
 #define FR FLUE_EVENT_CODE_FUTURE_READ
 #define FW FLUE_EVENT_CODE_FUTURE_WRITE
-
-#define EXPECT_EVENT(inst, mem, ws, code, p1, p2)                                   \
-	do {                                                                        \
-		memset((mem) + EVP, 0xA5, 8);                                        \
-		FT_EQ(flue_canon_waitable_set_poll((inst), 0, (ws), EVP), (code));   \
-		FT_EQ(ld32((mem), EVP), (p1));                                       \
-		FT_EQ(ld32((mem), EVP + 4), (p2));                                   \
-	} while (0)
-#define EXPECT_NONE(inst, mem, ws) EXPECT_EVENT(inst, mem, ws, FLUE_EVENT_CODE_NONE, 0u, 0u)
-
-static inline uint32_t frd(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p)
-{
-	return flue_canon_future_read(i, t, ASYNC, e, p);
-}
-
-static inline uint32_t fwr(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p)
-{
-	return flue_canon_future_write(i, t, ASYNC, e, p);
-}
 
 /* On a fresh fixture: future.new of t in A (readable 1, writable 2), the
  * readable end moved to B (index 1 there). */

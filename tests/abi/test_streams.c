@@ -13,20 +13,6 @@
 #include "abi_test.h"
 #include <flue/host.h>
 
-#define ASYNC FLUE_OPT_ASYNC
-#define EVP 0xFF00u /* where poll/wait store (p1, p2) unless a test says */
-
-static inline uint32_t rd(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p,
-			  uint32_t n)
-{
-	return flue_canon_stream_read(i, t, ASYNC, e, p, n);
-}
-
-static inline uint32_t wr(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p,
-			  uint32_t n)
-{
-	return flue_canon_stream_write(i, t, ASYNC, e, p, n);
-}
 
 static inline uint64_t ld64(const uint8_t *m, uint32_t off)
 {
@@ -39,23 +25,6 @@ static inline void st64(uint8_t *m, uint32_t off, uint64_t v)
 		m[off + i] = (uint8_t)(v >> (8u * i));
 }
 
-/* Move readable end e of A to B; returns its index in B. */
-static inline uint32_t to_b(uint32_t e, flue_type_t t)
-{
-	uint32_t out = 0;
-	FT_EQ(flue_end_transfer(fx.a, e, t, fx.b, &out), 0);
-	return out;
-}
-
-/* Deliver one event from set ws (poll) and check code, p1 and p2 as stored. */
-#define EXPECT_EVENT(inst, mem, ws, code, p1, p2)                                   \
-	do {                                                                        \
-		memset((mem) + EVP, 0xA5, 8);                                        \
-		FT_EQ(flue_canon_waitable_set_poll((inst), 0, (ws), EVP), (code));   \
-		FT_EQ(ld32((mem), EVP), (p1));                                       \
-		FT_EQ(ld32((mem), EVP + 4), (p2));                                   \
-	} while (0)
-#define EXPECT_NONE(inst, mem, ws) EXPECT_EVENT(inst, mem, ws, FLUE_EVENT_CODE_NONE, 0u, 0u)
 #define SR FLUE_EVENT_CODE_STREAM_READ
 #define SW FLUE_EVENT_CODE_STREAM_WRITE
 

@@ -45,16 +45,6 @@ static void poisoned(struct flue_instance *in, enum flue_trap_reason why)
 		poisoned(in, FLUE_TRAP_##why);                                   \
 	} while (0)
 
-/* Pass readable end r from one instance to another, as a call parameter
- * or result does (lift + lower); returns its index there. */
-static uint32_t pass(struct flue_instance *from, uint32_t r, flue_type_t t,
-		     struct flue_instance *to)
-{
-	uint32_t out = 0;
-	FT_EQ(flue_end_transfer(from, r, t, to, &out), 0);
-	return out;
-}
-
 /* Deliver end e's pending event through a fresh set and poll; returns p2. */
 static uint32_t deliver(struct flue_instance *in, uint32_t e, uint32_t code)
 {

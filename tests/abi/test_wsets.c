@@ -12,40 +12,9 @@
 #include "abi_test.h"
 #include <flue/host.h>
 
-#define ASYNC FLUE_OPT_ASYNC
-#define EVP 0xFF00u
 #define SR FLUE_EVENT_CODE_STREAM_READ
 #define SW FLUE_EVENT_CODE_STREAM_WRITE
 #define FR FLUE_EVENT_CODE_FUTURE_READ
-
-static inline uint32_t rd(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p,
-			  uint32_t n)
-{
-	return flue_canon_stream_read(i, t, ASYNC, e, p, n);
-}
-
-static inline uint32_t wr(struct flue_instance *i, flue_type_t t, uint32_t e, uint32_t p,
-			  uint32_t n)
-{
-	return flue_canon_stream_write(i, t, ASYNC, e, p, n);
-}
-
-#define EXPECT_EVENT(inst, mem, ws, code, p1, p2)                                   \
-	do {                                                                        \
-		memset((mem) + EVP, 0xA5, 8);                                        \
-		FT_EQ(flue_canon_waitable_set_poll((inst), 0, (ws), EVP), (code));   \
-		FT_EQ(ld32((mem), EVP), (p1));                                       \
-		FT_EQ(ld32((mem), EVP + 4), (p2));                                   \
-	} while (0)
-#define EXPECT_NONE(inst, mem, ws) EXPECT_EVENT(inst, mem, ws, FLUE_EVENT_CODE_NONE, 0u, 0u)
-
-/* Move readable end e of A to B; returns its index in B. */
-static inline uint32_t to_b(uint32_t e, flue_type_t t)
-{
-	uint32_t out = 0;
-	FT_EQ(flue_end_transfer(fx.a, e, t, fx.b, &out), 0);
-	return out;
-}
 
 /* n u8 streams in A: stream k (0-based) has readable 2k+1, writable 2k+2;
  * every readable end has a 4-element read parked at 256 + 16k. */

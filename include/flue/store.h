@@ -197,6 +197,7 @@ struct flue_instance {
 	uint64_t host_size;
 	uint32_t len;          /**< next never-used slot (the reference's len(array)) */
 	uint32_t free_head;    /**< LIFO list of freed slots, 0 = empty */
+	uint32_t nfree;        /**< slots on that list (keeps room checks O(1)) */
 	struct flue_handle handles[FLUE_CONFIG_MAX_HANDLES];
 };
 

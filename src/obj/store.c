@@ -145,14 +145,21 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 
 void flue_instance_destroy(struct flue_instance *inst)
 {
-	/* Drop every end first (peers observe DROPPED), mid-copy or not: the
+	/* First take every waitable out of its set through the queue code.
+	 * (Fuzz finding: clearing `wset` by hand left a set's pending queue
+	 * naming ends freed by the loop below; a DROPPED notification to a
+	 * parked end of this same instance, still in that set, then walked
+	 * the queue into a freed slot: NULL dereference in queue_insert.) */
+	for (uint32_t i = 1; i < inst->len; i++)
+		if (flue_waitable_of(&inst->handles[i]) != 0)
+			flue_waitable_join(inst, i, 0);
+	/* Drop every end (peers observe DROPPED), mid-copy or not: the
 	 * instance is going away, so its parked ops are simply forgotten. */
 	for (uint32_t i = 1; i < inst->len; i++) {
 		struct flue_handle *h = &inst->handles[i];
 		if (flue_waitable_of(h) != 0) {
 			h->u.end.state = FLUE_END_IDLE;
 			h->u.end.w.has_event = false;
-			h->u.end.w.wset = 0;
 			flue_end_drop(inst, i);
 		}
 	}
@@ -167,6 +174,7 @@ uint32_t flue_table_add(struct flue_instance *inst, uint8_t kind)
 	if (inst->free_head != 0) {
 		i = inst->free_head;
 		inst->free_head = inst->handles[i].u.next_free;
+		inst->nfree--;
 	} else {
 		if (inst->len > FLUE_TABLE_MAX_INDEX)
 			return 0;
@@ -189,14 +197,12 @@ void flue_table_remove(struct flue_instance *inst, uint32_t idx)
 	inst->handles[idx].kind = FLUE_H_FREE;
 	inst->handles[idx].u.next_free = inst->free_head;
 	inst->free_head = idx;
+	inst->nfree++;
 }
 
 uint32_t flue_table_room(const struct flue_instance *inst)
 {
-	uint32_t room = FLUE_TABLE_MAX_INDEX + 1u - inst->len;
-	for (uint32_t i = inst->free_head; i != 0; i = inst->handles[i].u.next_free)
-		room++;
-	return room;
+	return FLUE_TABLE_MAX_INDEX + 1u - inst->len + inst->nfree;
 }
 
 /* --------------------------------------------------------------- memory */

@@ -5,7 +5,7 @@ CMAKE ?= cmake
 CTEST ?= ctest --output-on-failure
 B := build
 
-.PHONY: demo test deps build test-host test-asan test-clang test-target prove clean
+.PHONY: demo test deps build test-host test-asan test-tsan test-clang test-target prove clean
 
 deps:
 	@scripts/deps.sh
@@ -17,7 +17,7 @@ build: deps
 demo: build
 	@$(B)/host/flue_demo
 
-test: deps test-host test-asan test-clang test-target prove
+test: deps test-host test-asan test-clang test-target test-fuzz prove
 	@echo "make test: all steps passed"
 
 test-host: build
@@ -30,6 +30,12 @@ test-asan: deps
 	@$(CMAKE) --build $(B)/asan -j$(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(B)/asan
+
+test-tsan: deps
+	@echo "== host-thread tests under ThreadSanitizer (driver channel fed from a second thread)"
+	@$(CMAKE) -S . -B $(B)/tsan -DCMAKE_BUILD_TYPE=Debug -DFLUE_TSAN=ON >/dev/null
+	@$(CMAKE) --build $(B)/tsan -j$(JOBS) --target test_host
+	@TSAN_OPTIONS=halt_on_error=1 $(CTEST) --test-dir $(B)/tsan -R 'abi\.host'
 
 test-clang: deps
 	@echo "== unit tests (clang)"
@@ -52,6 +58,20 @@ test-target: deps
 prove: deps
 	@echo "== proofs (Frama-C WP)"
 	@scripts/prove.sh
+
+# Fuzzing of the built-ins (libFuzzer, ASan, UBSan; scripts/fuzz.sh). `make fuzz`
+# is a campaign of 10^6 executions; `make test` runs a short bounded one.
+.PHONY: fuzz test-fuzz
+fuzz: deps
+	@echo "== fuzzing the built-ins (10^6 executions)"
+	@scripts/fuzz.sh -runs=1000000
+
+test-fuzz: deps
+	@echo "== fuzzing the built-ins (bounded: 20000 executions)"
+	@mkdir -p $(B)/fuzz
+	@scripts/fuzz.sh -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz.log 2>&1 || \
+	  { tail -n 40 $(B)/fuzz/test-fuzz.log; exit 1; }
+	@grep -E '^#[0-9]+ +DONE' $(B)/fuzz/test-fuzz.log
 
 clean:
 	rm -rf $(B)

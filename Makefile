@@ -17,7 +17,7 @@ build: deps
 demo: build
 	@$(B)/host/flue_demo
 
-test: deps test-host test-asan test-clang test-target test-fuzz prove
+test: deps test-host test-asan test-tsan test-clang test-target test-fuzz prove
 	@echo "make test: all steps passed"
 
 test-host: build

@@ -59,6 +59,9 @@ function(flue_target_image image)
   set(FT_SUITE_CALLS "")
   foreach(src ${ARGN})
     get_filename_component(name ${src} NAME_WE)
+    if(NOT name MATCHES "^test_")
+      continue() # a support source (e.g. a fixture), not a suite
+    endif()
     string(REGEX REPLACE "^test_" "" suite ${name})
     if(NOT suite MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
       message(FATAL_ERROR "${src}: suite name '${suite}' is not a C identifier")
@@ -91,6 +94,12 @@ file(GLOB FLUE_TEST_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/decide/
 flue_target_image(flue_target_tests ${FLUE_TEST_SUITES})
 flue_target_image(flue_target_must_fail ${FT_DIR}/test_must_fail.c)
 
+# The built-in suites on the target too (all but the POSIX-thread one).
+file(GLOB FLUE_ABI_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/abi/test_*.c)
+list(FILTER FLUE_ABI_SUITES EXCLUDE REGEX "test_host\\.c$")
+flue_target_image(flue_target_abi ${FLUE_ABI_SUITES} ${PROJECT_SOURCE_DIR}/tests/abi/abi_fixture.c)
+target_include_directories(flue_target_abi PRIVATE ${PROJECT_SOURCE_DIR}/tests/abi)
+
 # -monitor none -serial none: QEMU never touches stdin (CI has none).
 # Semihosting output goes to QEMU's stdout/stderr; exit() becomes QEMU's
 # exit status (SYS_EXIT_EXTENDED). TIMEOUT guards against a hung image.
@@ -100,6 +109,8 @@ set(FLUE_QEMU_RUN ${FLUE_QEMU} -M ${FLUE_QEMU_MACHINE} -cpu ${FLUE_TARGET}
 
 add_test(NAME target.decide COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_tests>)
 set_tests_properties(target.decide PROPERTIES TIMEOUT 30)
+add_test(NAME target.abi COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_abi>)
+set_tests_properties(target.abi PROPERTIES TIMEOUT 60)
 
 # Guards the propagation itself: if a failed assertion did not make QEMU
 # exit non-zero, target.decide could never fail and this test would.

@@ -86,10 +86,11 @@ static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, ui
 		flue_type_get(host->store, host->store->shared[end->shared].type);
 	uint32_t off = 0;
 	if (t->size != 0 && n > 0u) {
-		const uint8_t *p = buf;
-		if (p < host->host_data || p > host->host_data + host->host_size)
+		/* Integer addresses: comparing unrelated pointers is undefined. */
+		uintptr_t p = (uintptr_t)buf, base = (uintptr_t)host->host_data;
+		if (p < base || p - base > host->host_size)
 			return FLUE_EINVAL;
-		off = (uint32_t)(p - host->host_data);
+		off = (uint32_t)(p - base);
 		if (off % t->align != 0u || flue_mem_range(host, off, (uint64_t)n * t->size) == 0)
 			return FLUE_EINVAL;
 	}

@@ -73,7 +73,7 @@ test-fuzz: deps
 	@mkdir -p $(B)/fuzz
 	@scripts/fuzz.sh -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz.log 2>&1 || \
 	  { tail -n 40 $(B)/fuzz/test-fuzz.log; exit 1; }
-	@grep -E '^#[0-9]+ +DONE' $(B)/fuzz/test-fuzz.log
+	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz.log
 
 clean:
 	rm -rf $(B)

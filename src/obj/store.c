@@ -252,7 +252,9 @@ void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 		 * tests/abi/test_streams.c record_copy_stores_fields_not_padding).
 		 * Records never rendezvous within one instance, but walk
 		 * backwards when dst is above src so an overlap stays a memmove. */
-		bool down = dst > src;
+		/* Integer addresses: for copies between instances the two
+		 * buffers are unrelated objects, which C may not compare. */
+		bool down = (uintptr_t)dst > (uintptr_t)src;
 		for (uint32_t i = 0; i < n; i++) {
 			size_t e = (size_t)(down ? n - 1u - i : i) * t->size;
 			for (uint32_t j = 0; j < t->desc.nfields; j++) {

@@ -1,0 +1,48 @@
+/*
+ * Structural invariants of a flue store, checked from the outside (test
+ * code only: uses snprintf). Usable from any test: call it after every
+ * step and fail on `false`.
+ *
+ * What is checked, for every live instance and the store's pools:
+ *  - handle table: index 0 never used; the free list is acyclic, holds
+ *    only FREE slots below `len`; no FREE slot below `len` is missing from
+ *    it (no leaked slot), `nfree` counts it; no slot at or beyond `len`
+ *    is in use;
+ *  - waitables: `wset` is 0 or a live waitable-set slot; each set's
+ *    `members` equals the number of waitables naming it; its pending queue
+ *    (head/tail, prev/next) holds exactly the members with `has_event`, in
+ *    strictly increasing stamp order (serial arithmetic), each older than
+ *    the store clock;
+ *  - ends: the shared object is live, of the same kind (stream/future),
+ *    and its reader/writer ref points back at exactly this (instance,
+ *    handle); progress <= len; an end in COPYING/CANCELLING has an event
+ *    or is the parked side (no lost event); a DONE or IDLE end has no
+ *    event; a pending event's result is COMPLETED/DROPPED/CANCELLED;
+ *  - shared objects (handed out at least once): live iff a ref is set;
+ *    every set ref names a live
+ *    instance's end of the matching kind that names this object; a missing
+ *    ref (no driver channel) means `dropped`; a parked side names an
+ *    existing end in COPYING/CANCELLING with progress <= len; a dropped
+ *    object has nothing parked; the pool's free list is acyclic, holds
+ *    only free objects, and no free object is missing from it.
+ */
+#ifndef FLUE_TEST_INVARIANTS_H
+#define FLUE_TEST_INVARIANTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <flue/store.h>
+
+/**
+ * @brief Check every invariant above.
+ * @param msg if not NULL, receives a description of the first violation
+ * @return true iff all hold
+ */
+bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz);
+
+/** @brief Like flue_invariants_check(); on a violation prints it (with
+ *  `where`) to stderr and aborts. */
+void flue_invariants_assert(const struct flue_store *s, const char *where);
+
+#endif /* FLUE_TEST_INVARIANTS_H */

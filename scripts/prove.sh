@@ -2,6 +2,10 @@
 # Proves every contract of the decision layer with Frama-C WP (+RTE guards).
 # Prints "proved N / N goals" and exits non-zero unless every goal is proved.
 # Usage: scripts/prove.sh [file.c ...]   (default: every src/decide/*.c)
+# Contracts sit on the definitions, so prove a file together with the
+# files that define what it calls (flue_mpu_v7.c needs flue_mpu.c): a
+# callee seen only through its header has no contract, and the run fails
+# with "every function in the decision layer needs a contract".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -33,6 +33,12 @@ frama-c -cpp-extra-args="-I$root/include -I$root/src/decide" \
   -wp-no-warn-memory-model \
   "${files[@]}" >"$log" 2>&1 || { cat "$log"; echo "prove: frama-c failed" >&2; exit 1; }
 
+# A called function without a contract makes WP assume anything about it.
+if grep -qE "No 'assigns' specification|Neither code nor specification" "$log"; then
+  grep -A2 -E "No 'assigns' specification|Neither code nor specification" "$log" >&2
+  echo "prove: every function in the decision layer needs a contract" >&2
+  exit 1
+fi
 line=$(grep -E '^\[wp\] Proved goals:' "$log" | tail -n 1)
 proved=$(echo "$line" | sed -E 's/.*: *([0-9]+) *\/ *([0-9]+).*/\1/')
 total=$(echo "$line" | sed -E 's/.*: *([0-9]+) *\/ *([0-9]+).*/\2/')
@@ -43,10 +49,4 @@ if [ -z "$line" ] || [ "$proved" != "$total" ]; then
   exit 1
 fi
 if grep -qE '^\[kernel\].*[Ee]rror' "$log"; then cat "$log"; exit 1; fi
-# A called function without a contract makes WP assume anything about it.
-if grep -qE "No 'assigns' specification|Neither code nor specification" "$log"; then
-  grep -A2 -E "No 'assigns' specification|Neither code nor specification" "$log" >&2
-  echo "prove: every function in the decision layer needs a contract" >&2
-  exit 1
-fi
 echo "proved $proved / $total goals (${#files[@]} files, Frama-C WP + RTE, z3/cvc4, timeout ${timeout}s)"

@@ -54,8 +54,8 @@ test-target: deps
 	  -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
 	@$(CMAKE) --build $(B)/m3 -j$(JOBS)
 	@$(CTEST) --test-dir $(B)/m3
-	@echo "-- what the Cortex-M3 images printed under QEMU:"
-	@grep -hE '^(suite |[0-9]+ passed, )' $(B)/m3/Testing/Temporary/LastTest.log | sed 's/^/   /' 
+	@echo "-- suites run on the Cortex-M3 under QEMU (the deliberately failing image left out):"
+	@grep -hE '^suite ' $(B)/m3/Testing/Temporary/LastTest.log | grep -v must_fail | sed 's/^/   /' 
 
 prove: deps
 	@echo "== proofs (Frama-C WP)"

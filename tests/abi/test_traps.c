@@ -7,43 +7,11 @@
  * instance is poisoned; where the stream is shared with instance B, B
  * keeps a consistent object. The remaining built-ins: test_traps2.c.
  */
-#include "abi_test.h"
+#include "traps_common.h"
 #include <flue/host.h> /* flue_end_transfer */
 
-#define A fx.a
-#define B fx.b
-#define AS FLUE_OPT_ASYNC
-#define SYNC 0u
 #define MAXLEN ((1u << 28) - 1u)
 #define EV 0x8000u /* where deliver() lets poll store its payload */
-
-static uint32_t R, W; /* ends of the last stream/future made by mk() */
-
-static void mk(struct flue_instance *in, flue_type_t t, bool future)
-{
-	uint64_t v = future ? flue_canon_future_new(in, t) : flue_canon_stream_new(in, t);
-	R = lo32(v);
-	W = hi32(v);
-}
-
-/* After a trap of `why`: poisoned, the first reason kept, and every later
- * built-in (backpressure included) traps POISONED. */
-static void poisoned(struct flue_instance *in, enum flue_trap_reason why)
-{
-	FT_TRUE(in->poisoned);
-	FT_EQ(in->trap_reason, why);
-	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_waitable_set_new(in));
-	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_stream_new(in, fx.u8));
-	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_stream_read(in, fx.u8, AS, 1, 0, 0));
-	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_backpressure_inc(in));
-	FT_EQ(in->trap_reason, why);
-}
-
-#define TRAP(why, in, stmt)                                                      \
-	do {                                                                     \
-		FT_TRAPS(FLUE_TRAP_##why, stmt);                                 \
-		poisoned(in, FLUE_TRAP_##why);                                   \
-	} while (0)
 
 /* Deliver end e's pending event through a fresh set and poll; returns p2. */
 static uint32_t deliver(struct flue_instance *in, uint32_t e, uint32_t code)
@@ -56,13 +24,6 @@ static uint32_t deliver(struct flue_instance *in, uint32_t e, uint32_t code)
 	flue_canon_waitable_join(in, e, 0);
 	flue_canon_waitable_set_drop(in, ws);
 	return ld32(m, EV + 4);
-}
-
-static void b_alive(void)
-{
-	FT_FALSE(B->poisoned);
-	uint32_t ws = flue_canon_waitable_set_new(B);
-	flue_canon_waitable_set_drop(B, ws);
 }
 
 /* ---------------------------------------------------- 2: bad index */

@@ -6,48 +6,12 @@
  * consistent for B. A "sync waiter" (another thread blocked in a sync op)
  * is modelled by a block hook that runs the other thread's built-in.
  */
-#include "abi_test.h"
+#include "traps_common.h"
 #include <flue/host.h> /* flue_end_transfer */
 
-#define A fx.a
-#define B fx.b
-#define AS FLUE_OPT_ASYNC
-#define SYNC 0u
 #define MAXIDX 63u /* min(2^28-1, FLUE_CONFIG_MAX_HANDLES - 1) */
 
 _Static_assert(FLUE_CONFIG_MAX_HANDLES == 64, "the table tests assume 64 slots");
-
-static uint32_t R, W;
-
-static void mk(struct flue_instance *in, flue_type_t t, bool future)
-{
-	uint64_t v = future ? flue_canon_future_new(in, t) : flue_canon_stream_new(in, t);
-	R = lo32(v);
-	W = hi32(v);
-}
-
-static void poisoned(struct flue_instance *in, enum flue_trap_reason why)
-{
-	FT_TRUE(in->poisoned);
-	FT_EQ(in->trap_reason, why);
-	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_waitable_set_new(in));
-	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_error_context_drop(in, 1));
-	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_backpressure_dec(in));
-	FT_EQ(in->trap_reason, why);
-}
-
-#define TRAP(why, in, stmt)                                                      \
-	do {                                                                     \
-		FT_TRAPS(FLUE_TRAP_##why, stmt);                                 \
-		poisoned(in, FLUE_TRAP_##why);                                   \
-	} while (0)
-
-static void b_alive(void)
-{
-	FT_FALSE(B->poisoned);
-	uint32_t ws = flue_canon_waitable_set_new(B);
-	flue_canon_waitable_set_drop(B, ws);
-}
 
 /* The "other thread": runs while a synchronous built-in of A blocks. If
  * its own built-in does not trap it returns false (WOULD_BLOCK). */

@@ -23,11 +23,13 @@ COMMON="-std=c11 -g -O1 -fno-omit-frame-pointer $WARN -Iinclude -Isrc/decide"
 # nothing about the library, and it runs after every step.
 # shellcheck disable=SC2086
 $CC $COMMON $SAN -c tests/fuzz/invariants.c -o "$OUT/invariants.o"
-# The library under test and the harness, with coverage feedback.
+# The library under test and the harness (fuzz_harness.c, fuzz_ops.c,
+# fuzz_selftest.c; fuzz_internal.h), with coverage feedback.
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $SAN \
 	src/decide/*.c src/obj/*.c src/abi/*.c src/port/posix/port_posix.c \
-	tests/fuzz/fuzz_builtins.c "$OUT/invariants.o" \
+	tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_selftest.c \
+	"$OUT/invariants.o" \
 	-lpthread -o "$BIN"
 
 [ "${1:-}" = "--build-only" ] && exit 0

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerate the seed corpus of tests/fuzz/fuzz_ops.c (tests/fuzz/corpus).
+# Regenerate the seed corpus of the built-ins fuzzer (tests/fuzz/corpus).
 # Each seed is a list of operations, one per line: opcode byte, then its
 # argument bytes (the byte layout is the op_* functions of fuzz_ops.c;
 # opcodes are taken mod 22). Decode any seed with

@@ -23,6 +23,11 @@
   predicate flue_no_overlap(uint32_t *starts, uint32_t *sizes,
                             integer start, integer size) =
     \forall integer i; 0 <= i < 16 ==> !flue_hits(starts, sizes, i, start, size);
+  // What the check accepts: a valid partition overlapping no active one.
+  predicate flue_part_accepted(uint32_t *starts, uint32_t *sizes,
+                               integer start, integer size) =
+    flue_part_valid(start, size) && starts != \null && sizes != \null &&
+    flue_no_overlap(starts, sizes, start, size);
 */
 
 /*@ requires \valid_read(starts + (0 .. 15)) && \valid_read(sizes + (0 .. 15));
@@ -91,11 +96,9 @@ static int32_t check_partition(uint32_t part_start, uint32_t part_size,
 /*@ requires domain_starts == \null || \valid_read(domain_starts + (0 .. 15));
     requires domain_sizes == \null || \valid_read(domain_sizes + (0 .. 15));
     assigns \nothing;
-    ensures \result.ret == FLUE_OK <==>
-      (flue_part_valid(part_start, part_size) &&
-       domain_starts != \null && domain_sizes != \null &&
-       flue_no_overlap((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
-                       part_start, part_size));
+    ensures MD1_MD2: \result.ret == FLUE_OK <==>
+      flue_part_accepted((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
+                         part_start, part_size);
     ensures \result.ret == FLUE_OK || \result.ret == FLUE_EINVAL;
 */
 struct gale_mem_domain_check_partition_decision
@@ -115,27 +118,21 @@ gale_mem_domain_check_partition(uint32_t part_start, uint32_t part_size,
     requires MD4: num_partitions <= 16;
     assigns \nothing;
     behavior rejected:
-      assumes !(flue_part_valid(part_start, part_size) &&
-                domain_starts != \null && domain_sizes != \null &&
-                flue_no_overlap((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
-                                part_start, part_size));
+      assumes !flue_part_accepted((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
+                                  part_start, part_size);
       ensures \result.ret == FLUE_EINVAL;
       ensures \result.action == GALE_MEM_DOMAIN_ACTION_ADD_ERROR;
       ensures \result.slot == 0 && \result.new_num_partitions == num_partitions;
     behavior full:
-      assumes flue_part_valid(part_start, part_size) &&
-              domain_starts != \null && domain_sizes != \null &&
-              flue_no_overlap((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
-                              part_start, part_size);
+      assumes flue_part_accepted((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
+                                 part_start, part_size);
       assumes \forall integer i; 0 <= i < 16 ==> domain_sizes[i] != 0;
       ensures \result.ret == FLUE_ENOSPC;
       ensures \result.action == GALE_MEM_DOMAIN_ACTION_ADD_ERROR;
       ensures \result.slot == 0 && \result.new_num_partitions == num_partitions;
     behavior MD5_add:
-      assumes flue_part_valid(part_start, part_size) &&
-              domain_starts != \null && domain_sizes != \null &&
-              flue_no_overlap((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
-                              part_start, part_size);
+      assumes flue_part_accepted((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
+                                 part_start, part_size);
       assumes \exists integer i; 0 <= i < 16 && domain_sizes[i] == 0;
       ensures \result.ret == FLUE_OK;
       ensures \result.action == GALE_MEM_DOMAIN_ACTION_ADD_OK;
@@ -245,11 +242,9 @@ gale_k_mem_domain_remove_partition_decide(uint32_t part_start, uint32_t part_siz
 /*@ requires domain_starts == \null || \valid_read(domain_starts + (0 .. 15));
     requires domain_sizes == \null || \valid_read(domain_sizes + (0 .. 15));
     assigns \nothing;
-    ensures \result.ret == FLUE_OK <==>
-      (flue_part_valid(part_start, part_size) &&
-       domain_starts != \null && domain_sizes != \null &&
-       flue_no_overlap((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
-                       part_start, part_size));
+    ensures MD1_MD2: \result.ret == FLUE_OK <==>
+      flue_part_accepted((uint32_t *)domain_starts, (uint32_t *)domain_sizes,
+                         part_start, part_size);
     ensures \result.ret == FLUE_OK || \result.ret == FLUE_EINVAL;
 */
 struct gale_mem_domain_init_part_decision

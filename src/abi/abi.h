@@ -26,6 +26,39 @@ static inline struct flue_handle *abi_get(struct flue_instance *inst, uint32_t i
 	return h;
 }
 
+/* Spec encoding of an event's code and p2 (the one place they are built). */
+static inline uint32_t abi_event_code(struct flue_event ev)
+{
+	switch (ev.kind) {
+	case FLUE_EVENT_STREAM_READ: return FLUE_EVENT_CODE_STREAM_READ;
+	case FLUE_EVENT_STREAM_WRITE: return FLUE_EVENT_CODE_STREAM_WRITE;
+	case FLUE_EVENT_FUTURE_READ: return FLUE_EVENT_CODE_FUTURE_READ;
+	case FLUE_EVENT_FUTURE_WRITE: return FLUE_EVENT_CODE_FUTURE_WRITE;
+	default: return FLUE_EVENT_CODE_NONE;
+	}
+}
+
+static inline uint32_t abi_copy_result(uint8_t r)
+{
+	return r == FLUE_RESULT_DROPPED ? FLUE_DROPPED
+	       : r == FLUE_RESULT_CANCELLED ? FLUE_CANCELLED : FLUE_COMPLETED;
+}
+
+/* Streams: result | progress << 4; futures: the bare result; NONE: 0. */
+static inline uint32_t abi_event_p2(struct flue_event ev)
+{
+	switch (ev.kind) {
+	case FLUE_EVENT_STREAM_READ:
+	case FLUE_EVENT_STREAM_WRITE:
+		return abi_copy_result(ev.result) | ev.progress << 4;
+	case FLUE_EVENT_FUTURE_READ:
+	case FLUE_EVENT_FUTURE_WRITE:
+		return abi_copy_result(ev.result);
+	default:
+		return 0;
+	}
+}
+
 /* Block the current thread until done(inst, arg), through the executor. */
 void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
 	       uint32_t arg, uint32_t handle);

@@ -65,7 +65,7 @@ static uint32_t finish(struct flue_instance *inst, uint32_t idx, bool async)
 		abi_block(inst, end_has_event, idx, idx);
 		e->w.sync_waiter = false;
 	}
-	return flue_end_deliver(inst, idx).p2;
+	return abi_event_p2(flue_end_deliver(inst, idx));
 }
 
 static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts, uint32_t idx,

@@ -44,9 +44,9 @@ static void store_u32le(uint8_t *p, uint32_t v)
 
 static uint32_t unpack_event(uint8_t *p, struct flue_event ev)
 {
-	store_u32le(p, ev.p1);
-	store_u32le(p + 4, ev.p2);
-	return ev.code;
+	store_u32le(p, ev.kind == FLUE_EVENT_NONE ? 0u : ev.index);
+	store_u32le(p + 4, abi_event_p2(ev));
+	return abi_event_code(ev);
 }
 
 static bool set_has_event(struct flue_instance *inst, uint32_t si)
@@ -80,7 +80,7 @@ uint32_t flue_canon_waitable_set_poll(struct flue_instance *inst, uint32_t opts,
 	struct flue_wset *ws = &abi_get(inst, si, FLUE_H_WAITABLE_SET)->u.wset;
 	uint8_t *p = payload_at(inst, ptr, si);
 	if (ws->head == 0) {
-		struct flue_event none = { FLUE_EVENT_NONE, 0, 0 };
+		struct flue_event none = { FLUE_EVENT_NONE, 0, 0, 0 };
 		return unpack_event(p, none);
 	}
 	return unpack_event(p, flue_wset_deliver(inst, si));

@@ -62,10 +62,8 @@ static void outcome(struct flue_instance *host, uint32_t e, struct flue_host_out
 	out->progress = 0;
 	if (out->done) {
 		struct flue_event ev = flue_end_deliver(host, e);
-		bool future = ev.code == FLUE_EVENT_FUTURE_READ || ev.code == FLUE_EVENT_FUTURE_WRITE;
-		out->result = (uint8_t)(ev.p2 & 0xFu);
-		out->progress = future ? (out->result == FLUE_RESULT_COMPLETED ? 1u : 0u)
-				       : ev.p2 >> 4;
+		out->result = ev.result;
+		out->progress = ev.progress;
 	}
 }
 

@@ -68,11 +68,13 @@ void flue_waitable_join(struct flue_instance *inst, uint32_t idx, uint32_t set);
 
 /* ------------------------------------------------------ streams, futures */
 
-/* Internal description of an event handed to the guest. */
+/* An event handed to the guest, in flue's terms; the ABI layer encodes it
+ * (event code, p1, p2 = result | progress << 4 or the bare result). */
 struct flue_event {
-	uint32_t code; /* FLUE_EVENT_* (flue names, same numbering as the spec) */
-	uint32_t p1;
-	uint32_t p2;   /* for copy events: result | progress << 4 (futures: result) */
+	uint8_t kind;      /* FLUE_EVENT_* */
+	uint8_t result;    /* enum flue_copy_result (copy events) */
+	uint32_t index;    /* the waitable's handle index */
+	uint32_t progress; /* elements moved by the op (copy events) */
 };
 enum { FLUE_EVENT_NONE = 0, FLUE_EVENT_SUBTASK, FLUE_EVENT_STREAM_READ,
        FLUE_EVENT_STREAM_WRITE, FLUE_EVENT_FUTURE_READ, FLUE_EVENT_FUTURE_WRITE,

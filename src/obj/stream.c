@@ -210,14 +210,13 @@ struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx)
 		e->state = FLUE_END_DONE;
 	else
 		e->state = FLUE_END_IDLE;
-	ev.p1 = idx;
-	if (is_future(h->kind)) {
-		ev.code = is_reader(h->kind) ? FLUE_EVENT_FUTURE_READ : FLUE_EVENT_FUTURE_WRITE;
-		ev.p2 = e->ev_result;
-	} else {
-		ev.code = is_reader(h->kind) ? FLUE_EVENT_STREAM_READ : FLUE_EVENT_STREAM_WRITE;
-		ev.p2 = (uint32_t)e->ev_result | e->progress << 4;
-	}
+	ev.index = idx;
+	ev.result = e->ev_result;
+	ev.progress = e->progress;
+	if (is_future(h->kind))
+		ev.kind = is_reader(h->kind) ? FLUE_EVENT_FUTURE_READ : FLUE_EVENT_FUTURE_WRITE;
+	else
+		ev.kind = is_reader(h->kind) ? FLUE_EVENT_STREAM_READ : FLUE_EVENT_STREAM_WRITE;
 	return ev;
 }
 

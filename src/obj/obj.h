@@ -1,7 +1,8 @@
 /*
  * Object layer, internal interface (used by src/abi and src/exec only).
- * Functions here never trap and never see spec codes: they validate with
- * booleans / flue error codes, and the ABI layer decides what traps.
+ * Nothing here decides to trap or builds a spec code: functions report
+ * with booleans / flue error codes and the ABI layer decides what traps
+ * (flue_trap() itself, the one trap path, lives here so exec/ can use it).
  */
 #ifndef FLUE_OBJ_H
 #define FLUE_OBJ_H

@@ -59,6 +59,13 @@ static inline uint32_t abi_event_p2(struct flue_event ev)
 	}
 }
 
+/* A pointer-taking built-in on an instance whose embedder set no memory. */
+static inline void abi_need_memory(struct flue_instance *inst, uint32_t handle)
+{
+	if (inst->mem_data == 0 || inst->mem_size == 0)
+		flue_trap(inst, FLUE_TRAP_NO_MEMORY, handle);
+}
+
 /* Block the current thread until done(inst, arg), through the executor. */
 void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
 	       uint32_t arg, uint32_t handle);

@@ -84,6 +84,7 @@ static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts, u
 	if (ti->size != 0 && n > 0u) {
 		/* Only typed, non-empty buffers are checked: unit streams ignore
 		 * the pointer completely. */
+		abi_need_memory(inst, idx);
 		if (ptr % ti->align != 0u)
 			flue_trap(inst, FLUE_TRAP_MISALIGNED, idx);
 		if (flue_mem_range(inst, ptr, (uint64_t)n * ti->size) == 0)

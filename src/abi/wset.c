@@ -26,6 +26,7 @@ uint32_t flue_canon_waitable_set_new(struct flue_instance *inst)
  * (deterministic profile; the reference only asserts it). */
 static uint8_t *payload_at(struct flue_instance *inst, uint32_t ptr, uint32_t handle)
 {
+	abi_need_memory(inst, handle);
 	if (ptr % 4u != 0u)
 		flue_trap(inst, FLUE_TRAP_MISALIGNED, handle);
 	uint8_t *p = flue_mem_range(inst, ptr, 8);

@@ -39,7 +39,24 @@ FT_TEST(bad_handle_traps_and_poisons)
 	FT_EQ(flue_canon_waitable_set_new(fx.b), 1);
 }
 
+/* An instance the embedder gave no linear memory: pointer-taking built-ins
+ * say so; unit streams and zero-length ops need none. */
+FT_TEST(no_memory_traps_with_its_own_reason)
+{
+	struct flue_instance *c = NULL;
+	fx_setup();
+	FT_EQ(flue_instance_create(&fx.store, &c), 0);
+	uint64_t u = flue_canon_stream_new(c, fx.unit);
+	FT_EQ(flue_canon_stream_read(c, fx.unit, FLUE_OPT_ASYNC, lo32(u), 64, 4), FLUE_BLOCKED);
+	uint64_t s = flue_canon_stream_new(c, fx.u8);
+	FT_EQ(flue_canon_stream_read(c, fx.u8, FLUE_OPT_ASYNC, lo32(s), 0, 0), FLUE_BLOCKED);
+	FT_TRAPS(FLUE_TRAP_NO_MEMORY,
+		 flue_canon_stream_write(c, fx.u8, FLUE_OPT_ASYNC, hi32(s), 0, 1));
+	FT_TRUE(c->poisoned);
+}
+
 FT_SUITE(smoke,
+	 FT_CASE(no_memory_traps_with_its_own_reason),
 	 FT_CASE(stream_new_allocates_readable_first),
 	 FT_CASE(wasm_to_wasm_read_meets_write),
 	 FT_CASE(bad_handle_traps_and_poisons))

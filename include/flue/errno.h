@@ -29,6 +29,7 @@
 #define FLUE_EPIPE      (-32) /**< other end closed */
 #define FLUE_ENOMSG     (-35) /**< no message (queue full/empty, zero-length request) */
 #define FLUE_EDEADLK    (-45) /**< deadlock detected */
+#define FLUE_ENOTSUP    (-134) /**< not supported by this build or port */
 #define FLUE_ETIMEDOUT  (-116) /**< timed out */
 #define FLUE_EOVERFLOW  (-139) /**< value too large */
 #define FLUE_ECANCELED  (-140) /**< operation cancelled / pipe resetting */

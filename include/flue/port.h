@@ -9,6 +9,7 @@
 #ifndef FLUE_PORT_H
 #define FLUE_PORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /** Opaque state saved by flue_port_lock() (e.g. PRIMASK). */
@@ -43,5 +44,63 @@ void flue_port_idle(void);
  *        which it must not do. Never returns.
  */
 _Noreturn void flue_port_halt(void);
+
+/* ------------------------------------------------------ trap unwinding */
+
+/** A body run by flue_port_try() or as a fiber's entry. */
+typedef void (*flue_port_body_t)(void *arg);
+
+/**
+ * @brief Run `body(arg)` on the current stack; if flue_port_unwind() is
+ *        called inside it (on this same stack, not inside a deeper
+ *        flue_port_try), abandon the rest of it.
+ * @retval 0 body returned
+ * @retval 1 body was unwound
+ * Nestable; each stack (the executor's, each fiber's) has its own chain.
+ * Context: executor thread or a fiber. This is how a trap in guest code
+ * returns to the executor frame that entered it (wasm2c's trap path does
+ * the same with its own setjmp).
+ */
+int flue_port_try(flue_port_body_t body, void *arg);
+
+/**
+ * @brief Unwind to the innermost flue_port_try() of the current stack.
+ *        Calls flue_port_halt() if there is none. Never returns.
+ */
+_Noreturn void flue_port_unwind(void);
+
+/* ------------------------------------------------ stack switching (optional) */
+
+/**
+ * @brief Whether this port can switch stacks (stackful lifting). POSIX:
+ *        yes (one pthread per fiber, exactly one runs at a time: a baton).
+ *        Cortex-M: not yet (stackful lifts are refused with FLUE_ENOTSUP).
+ */
+bool flue_port_fiber_supported(void);
+
+/**
+ * @brief Prepare fiber `id` (0..FLUE_CONFIG_MAX_TASKS-1, not in use) to run
+ *        `entry(arg)` when first resumed. Nothing runs yet.
+ * @retval 0 ok
+ * @retval FLUE_ENOTSUP the port cannot switch stacks
+ * @retval FLUE_ENOMEM the platform refused a stack / thread
+ * @retval FLUE_EINVAL id out of range or in use
+ * Context: executor thread or a fiber (whichever stack runs the executor).
+ */
+int flue_port_fiber_create(uint32_t id, flue_port_body_t entry, void *arg);
+
+/**
+ * @brief Run fiber `id` until it calls flue_port_fiber_suspend(id) or its
+ *        entry returns (the fiber is then finished and `id` free again).
+ *        Callable from the executor's stack or from another fiber; the
+ *        caller is blocked meanwhile (exactly one stack runs at a time).
+ */
+void flue_port_fiber_resume(uint32_t id);
+
+/**
+ * @brief From inside fiber `id`: hand control back to the stack that
+ *        resumed it; returns when the fiber is resumed again.
+ */
+void flue_port_fiber_suspend(uint32_t id);
 
 #endif /* FLUE_PORT_H */

@@ -32,10 +32,10 @@ test-asan: deps
 	  $(CTEST) --test-dir $(B)/asan
 
 test-tsan: deps
-	@echo "== host-thread tests under ThreadSanitizer (driver channel fed from a second thread)"
+	@echo "== host-thread tests under ThreadSanitizer (driver channel fed from a second thread; port fibers)"
 	@$(CMAKE) -S . -B $(B)/tsan -DCMAKE_BUILD_TYPE=Debug -DFLUE_TSAN=ON >/dev/null
-	@$(CMAKE) --build $(B)/tsan -j$(JOBS) --target test_host
-	@TSAN_OPTIONS=halt_on_error=1 $(CTEST) --test-dir $(B)/tsan -R 'abi\.host'
+	@$(CMAKE) --build $(B)/tsan -j$(JOBS) --target test_host test_port_posix test_threads
+	@TSAN_OPTIONS=halt_on_error=1 $(CTEST) --test-dir $(B)/tsan -R 'abi\.host|port\.posix|exec\.threads'
 
 test-clang: deps
 	@echo "== unit tests (clang)"

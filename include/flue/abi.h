@@ -154,4 +154,42 @@ void flue_canon_error_context_debug_message(struct flue_instance *inst, uint32_t
 /** `error-context.drop`: `[i] -> []`. Traps: bad handle, not an error context. */
 void flue_canon_error_context_drop(struct flue_instance *inst, uint32_t i);
 
+/* ------------------------------------------------------------- tasks */
+
+struct flue_valtype;
+
+/**
+ * `task.return (result T?) opts`: `[flat results] -> []`, in the current
+ * task of `inst` (flue/exec.h). `result` is the statically bound result
+ * type (NULL: none); `args` its flat values (> 16 flat: one pointer into
+ * memory). The values are lowered into the caller at once (its memory,
+ * its table). Traps: no task of `inst` runs (FLUE_TRAP_NO_TASK), may_leave
+ * clear, sync-lifted task (NOT_ASYNC), type or arity differs from the
+ * task's (RESULT_TYPE), already resolved, bad pointer or end in the values.
+ */
+void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtype *result,
+			    const uint64_t *args, uint32_t nargs);
+/** `task.cancel`: `[] -> []`. Traps unless a cancellation was delivered
+ *  to the task and it has not resolved. */
+void flue_canon_task_cancel(struct flue_instance *inst);
+/** `subtask.drop`: `[i] -> []`. Traps: bad handle, not a subtask, its
+ *  resolution not yet delivered. */
+void flue_canon_subtask_drop(struct flue_instance *inst, uint32_t i);
+/**
+ * `subtask.cancel async?`: `[i] -> [i32]`. Returns the subtask's state
+ * once resolved (RETURNED 2, CANCELLED_BEFORE_STARTED 3,
+ * CANCELLED_BEFORE_RETURNED 4) or BLOCKED (async). Traps: bad handle, not a
+ * subtask, resolution already delivered, cancel requested before, sync
+ * form on a subtask in a waitable set.
+ */
+uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, uint32_t i);
+/** `context.get i32 i`: `[] -> [i32]`; slot i (0 or 1) of the current
+ *  task's thread, zeroed at every export call. Traps: no task, i > 1. */
+uint32_t flue_canon_context_get(struct flue_instance *inst, uint32_t i);
+/** `context.set i32 i`: `[v] -> []`. */
+void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v);
+/** `thread.yield cancellable?`: `[] -> [i32]`; 1 if a cancellation was
+ *  delivered (cancellable form), else 0 after other ready work ran. */
+uint32_t flue_canon_thread_yield(struct flue_instance *inst, uint32_t opts);
+
 #endif /* FLUE_ABI_H */

@@ -44,6 +44,29 @@
 #define FLUE_CONFIG_MAX_TYPE_FIELDS 8
 #endif
 
+/** Leaves (numbers, bools, stream/future ends, record fields) per call's
+ *  params or result (struct flue_values). Range 1..255. */
+#ifndef FLUE_CONFIG_MAX_VALUES
+#define FLUE_CONFIG_MAX_VALUES 32
+#endif
+
+/** Tasks alive at once per store: every running or parked export call,
+ *  host-function call and host invocation (one implicit thread each).
+ *  Range 1..65534. Memory: about 200 bytes each (values kept inline). */
+#ifndef FLUE_CONFIG_MAX_TASKS
+#define FLUE_CONFIG_MAX_TASKS 16
+#endif
+
+/** Nested scheduling loops on the executor's stack: a synchronous
+ *  blocking built-in inside callback- or sync-lifted code runs other tasks
+ *  until it can return (docs/EXECUTOR.md). Reaching the limit traps the
+ *  blocking instance with FLUE_TRAP_NESTING_LIMIT, never overflows the
+ *  stack. Each level costs one executor frame (a few hundred bytes of
+ *  stack plus the guest code it runs). Range 1..64. */
+#ifndef FLUE_CONFIG_MAX_NESTING
+#define FLUE_CONFIG_MAX_NESTING 8
+#endif
+
 _Static_assert(FLUE_CONFIG_MAX_INSTANCES >= 1 && FLUE_CONFIG_MAX_INSTANCES <= 254,
 	       "FLUE_CONFIG_MAX_INSTANCES must be 1..254");
 _Static_assert(FLUE_CONFIG_MAX_HANDLES >= 2 && FLUE_CONFIG_MAX_HANDLES <= (1L << 28),
@@ -54,5 +77,12 @@ _Static_assert(FLUE_CONFIG_MAX_TYPES >= 1 && FLUE_CONFIG_MAX_TYPES <= 255,
 	       "FLUE_CONFIG_MAX_TYPES must be 1..255");
 _Static_assert(FLUE_CONFIG_MAX_TYPE_FIELDS >= 1 && FLUE_CONFIG_MAX_TYPE_FIELDS <= 32,
 	       "FLUE_CONFIG_MAX_TYPE_FIELDS must be 1..32");
+
+_Static_assert(FLUE_CONFIG_MAX_VALUES >= 1 && FLUE_CONFIG_MAX_VALUES <= 255,
+	       "FLUE_CONFIG_MAX_VALUES must be 1..255");
+_Static_assert(FLUE_CONFIG_MAX_TASKS >= 1 && FLUE_CONFIG_MAX_TASKS <= 65534,
+	       "FLUE_CONFIG_MAX_TASKS must be 1..65534");
+_Static_assert(FLUE_CONFIG_MAX_NESTING >= 1 && FLUE_CONFIG_MAX_NESTING <= 64,
+	       "FLUE_CONFIG_MAX_NESTING must be 1..64");
 
 #endif /* FLUE_CONFIG_H */

@@ -86,11 +86,31 @@ enum flue_trap_reason {
 	FLUE_TRAP_BACKPRESSURE_UNDERFLOW, /**< backpressure.dec below 0 */
 	FLUE_TRAP_WOULD_BLOCK,        /**< a synchronous built-in must block, and no executor can */
 	FLUE_TRAP_NO_MEMORY,          /**< the built-in needs linear memory, none is set */
+	FLUE_TRAP_NO_TASK,            /**< a task built-in called outside a task of this instance */
+	FLUE_TRAP_NOT_ASYNC,          /**< task.return / task.cancel in a sync-lifted task */
+	FLUE_TRAP_RESULT_TYPE,        /**< task.return's type or values differ from the task's */
+	FLUE_TRAP_ALREADY_RESOLVED,   /**< task.return / task.cancel after the task resolved */
+	FLUE_TRAP_CANCEL_NOT_DELIVERED, /**< task.cancel before a cancellation was delivered */
+	FLUE_TRAP_EXIT_UNRESOLVED,    /**< a task's thread exited without task.return / task.cancel */
+	FLUE_TRAP_CALLBACK_CODE,      /**< callback returned a code > 2 */
+	FLUE_TRAP_NOT_A_SET,          /**< callback WAIT named something that is not a waitable set */
+	FLUE_TRAP_REENTER,            /**< call into an instance that may not be entered */
+	FLUE_TRAP_SUBTASK_NOT_DONE,   /**< subtask.drop before its resolution was delivered */
+	FLUE_TRAP_SUBTASK_DELIVERED,  /**< subtask.cancel after its resolution was delivered */
+	FLUE_TRAP_CANCEL_TWICE,       /**< subtask.cancel twice */
+	FLUE_TRAP_SIGNATURE,          /**< lowered call with the wrong number of flat args */
+	FLUE_TRAP_DEADLOCK,           /**< blocked, and nothing it may run can make progress */
+	FLUE_TRAP_NESTING_LIMIT,      /**< FLUE_CONFIG_MAX_NESTING nested blocking calls */
+	FLUE_TRAP_BAD_VALUE,          /**< a value does not fit its type (e.g. realloc result) */
+	FLUE_TRAP_CALLEE_TRAPPED,     /**< a synchronous call's callee trapped (no value to return) */
 	FLUE_TRAP_REASON_COUNT
 };
 
 struct flue_instance;
 struct flue_channel;
+struct flue_func;
+struct flue_store;
+struct flue_values;
 
 /**
  * Trap hook: called once per trap after the instance is poisoned and the
@@ -100,16 +120,32 @@ struct flue_channel;
 typedef void (*flue_trap_hook_t)(void *ctx, struct flue_instance *inst,
 				 enum flue_trap_reason reason, uint32_t handle);
 
+/** Results of the blocking service. */
+enum flue_block_result {
+	FLUE_BLOCK_DONE = 0,      /**< `done` holds now */
+	FLUE_BLOCK_CANCELLED = 1, /**< cancellable wait: a cancellation was delivered */
+	FLUE_BLOCK_CANNOT = 2,    /**< nothing can block here: the built-in traps */
+};
+
 /**
- * The executor's blocking service (installed by the executor, issue 4): run
- * other work until `done(inst, arg)` holds, then return true; return false
- * if nothing can make progress. While no executor is installed, a
+ * The executor's blocking service (installed by the executor,
+ * flue/exec.h): suspend the current thread, running other work, until
+ * `done(inst, arg)` holds (`done` NULL: yield once), or a cancellation is
+ * delivered to a `cancellable` wait. While no executor is installed, a
  * synchronous built-in that would have to block traps with
  * FLUE_TRAP_WOULD_BLOCK.
  */
-typedef bool (*flue_block_hook_t)(void *ctx, struct flue_instance *inst,
-				  bool (*done)(struct flue_instance *inst, uint32_t arg),
-				  uint32_t arg);
+typedef uint8_t (*flue_block_hook_t)(void *ctx, struct flue_instance *inst,
+				     bool (*done)(struct flue_instance *inst, uint32_t arg),
+				     uint32_t arg, bool cancellable);
+
+/** Executor services the task built-ins call (installed by the executor). */
+struct flue_exec_hooks {
+	/** Resolve task `task` with `values` (NULL: cancelled). */
+	void (*resolve)(struct flue_store *s, uint16_t task, const struct flue_values *values);
+	/** The caller instance `caller` requests cancellation of `task`. */
+	void (*cancel)(struct flue_store *s, uint16_t task, struct flue_instance *caller);
+};
 
 /* ---------------------------------------------------------- handle tables */
 
@@ -122,6 +158,7 @@ enum flue_handle_kind {
 	FLUE_H_FUTURE_WRITABLE,
 	FLUE_H_WAITABLE_SET,
 	FLUE_H_ERROR_CONTEXT,
+	FLUE_H_SUBTASK,
 };
 
 /** Copy state of a stream/future end (the reference's CopyState). */
@@ -169,11 +206,18 @@ struct flue_wset {
 	uint32_t waiting;     /**< threads (or callback loops) waiting on it */
 };
 
+/** A subtask handle: a waitable naming the callee's task record. */
+struct flue_subtask {
+	struct flue_waitable w;
+	uint16_t task; /**< index in the store's task pool */
+};
+
 /** One handle-table slot. */
 struct flue_handle {
 	uint8_t kind; /**< enum flue_handle_kind */
 	union {
 		struct flue_end end;
+		struct flue_subtask sub;
 		struct flue_wset wset;
 		uint32_t next_free; /**< FREE: next slot of the LIFO free list */
 	} u;
@@ -188,7 +232,11 @@ struct flue_instance {
 	bool live;             /**< created and not destroyed */
 	bool poisoned;         /**< trapped: every later built-in traps at once */
 	bool may_leave;        /**< cleared while realloc/post-return run */
+	bool may_enter;        /**< not on the current call stack (reentrance rule) */
+	uint8_t parent;        /**< enclosing instance id, FLUE_REF_NONE = none */
 	uint16_t backpressure; /**< backpressure.inc/dec counter */
+	uint16_t exclusive;    /**< task holding the exclusive lock, FLUE_TASK_NONE = none */
+	uint32_t waiting_to_enter; /**< calls held at the entry gate */
 	uint8_t trap_reason;   /**< enum flue_trap_reason of the first trap */
 	uint32_t trap_handle;  /**< handle index involved in that trap */
 	uint8_t *const *mem_data;  /**< linear memory base, re-read at every access */
@@ -212,6 +260,7 @@ struct flue_end_ref {
 	uint32_t handle; /**< handle index in that instance's table */
 };
 #define FLUE_REF_NONE 0xFFu
+#define FLUE_REF_TRANSIT 0xFEu /**< lifted, not yet lowered (a value in a call) */
 
 /** A stream's or future's shared object. */
 struct flue_shared {
@@ -224,6 +273,88 @@ struct flue_shared {
 	struct flue_channel *channel; /**< host side is a driver channel (flue/channel.h) */
 };
 
+/* ------------------------------------------------------------------ tasks */
+
+#define FLUE_TASK_NONE 0xFFFFu
+
+/** What a parked task waits for (docs/EXECUTOR.md); checked by the scheduler. */
+enum flue_cond {
+	FLUE_COND_NONE = 0,  /**< running, or on the stack below a running task */
+	FLUE_COND_GATE,      /**< held at the entry gate */
+	FLUE_COND_YIELD,     /**< callback YIELD: the exclusive lock is free */
+	FLUE_COND_WAIT,      /**< callback WAIT: lock free and set `arg` has an event */
+	FLUE_COND_SET,       /**< waitable-set.wait: set `arg` has an event */
+	FLUE_COND_EVENT,     /**< sync op / cancel: waitable `arg` has an event */
+	FLUE_COND_SUBTASK,   /**< sync lower: the callee task `arg` resolved */
+	FLUE_COND_READY,     /**< thread.yield: ready at once */
+	FLUE_COND_FN,        /**< flue_wait_until(): ready_fn(ready_arg) */
+	FLUE_COND_PRED,      /**< a blocking built-in: done(inst, arg) */
+	FLUE_COND_HOST,      /**< a host function's call, until the host resolves it */
+};
+
+/** How a task's params arrive and its results leave. */
+enum flue_task_origin {
+	FLUE_ORIGIN_GUEST = 0, /**< a lowered call from guest code (a subtask) */
+	FLUE_ORIGIN_INVOKE,    /**< flue_invoke() from the host */
+};
+
+/**
+ * A task: one call of a lifted export or host function, with its one
+ * (implicit) thread, and the caller's view of it (the subtask). Private.
+ */
+struct flue_task {
+	bool used;
+	uint8_t origin;       /**< enum flue_task_origin */
+	uint8_t state;        /**< enum flue_task_state (flue/task_decide.h) */
+	uint8_t cond;         /**< enum flue_cond */
+	bool cancellable;     /**< the current wait may deliver a cancellation */
+	bool cancelled;       /**< resumed with Cancelled.TRUE */
+	bool fiber;           /**< runs on its own stack (STACKFUL) */
+	bool started_thread;  /**< its thread has begun running (past the gate) */
+	bool nested;          /**< blocked in a nested loop on the executor stack */
+	bool exclusive;       /**< holds its instance's exclusive lock */
+	bool aborted;         /**< its instance trapped: unwind when resumed */
+	bool posted;          /**< host completion posted from another thread */
+	bool callee_done;     /**< the callee side no longer needs the record */
+	bool caller_done;     /**< the caller side no longer needs the record */
+	uint8_t sub_state;    /**< enum flue_subtask_state (the caller's view) */
+	bool sub_cancel_requested;
+	bool sub_delivered;   /**< resolution delivered to the caller */
+	bool sub_async;       /**< lowered async */
+	uint8_t caller_inst;  /**< caller instance id, FLUE_REF_NONE: the host */
+	uint8_t nflat;        /**< flat args kept in `flat` */
+	uint16_t caller_task; /**< caller's task, FLUE_TASK_NONE: the host */
+	uint32_t sub_handle;  /**< the subtask's handle in the caller, 0 = none */
+	uint32_t arg;         /**< condition argument (set / handle / task) */
+	uint32_t wait_seq;    /**< when it started waiting */
+	uint32_t ready_stamp; /**< when its condition first held, 0 = not ready */
+	uint32_t ctx[2];      /**< context.get/set slots */
+	bool thread_done;     /**< its thread finished (host: start returned) */
+	bool (*ready_fn)(void *arg);
+	void *ready_arg;
+	bool (*done)(struct flue_instance *inst, uint32_t arg); /**< PRED condition */
+	struct flue_func *func;
+	void (*on_start)(void *user, struct flue_values *args);          /**< ORIGIN_INVOKE */
+	void (*on_resolve)(void *user, const struct flue_values *results); /**< ORIGIN_INVOKE */
+	void *user;
+	struct flue_instance *host; /**< ORIGIN_INVOKE: host instance of ends */
+	uint64_t flat[17];    /**< the caller's flat args; later the sync flat result */
+	uint64_t posted_v[FLUE_CONFIG_MAX_VALUES]; /**< posted host results */
+	uint8_t posted_n;
+};
+
+/** Scheduler state of a store (private). */
+struct flue_sched {
+	uint16_t current;     /**< running task, FLUE_TASK_NONE: the host */
+	uint8_t depth;        /**< nested loops on the executor stack */
+	bool installed;       /**< the executor owns traps and blocking */
+	uint32_t seq;         /**< wait sequence and ready stamps */
+	uint32_t posted;      /**< host completions posted (port lock) */
+	uint8_t trapped;      /**< instance whose trap is being unwound */
+	void (*on_trap)(void *ctx, struct flue_instance *inst, enum flue_trap_reason reason);
+	void *on_trap_ctx;
+};
+
 /* ----------------------------------------------------------------- store */
 
 /** Everything flue owns for a set of component instances. */
@@ -232,6 +363,7 @@ struct flue_store {
 	void *trap_ctx;
 	flue_block_hook_t block_hook;
 	void *block_ctx;
+	const struct flue_exec_hooks *exec_hooks; /**< NULL until an executor is installed */
 	uint32_t clock;           /**< stamps pending events (first-pending order) */
 	uint16_t shared_free;     /**< LIFO free list of shared objects (index + 1) */
 	uint16_t shared_unused;   /**< next never-used shared object */
@@ -240,6 +372,8 @@ struct flue_store {
 	struct flue_type_info types[FLUE_CONFIG_MAX_TYPES];
 	struct flue_shared shared[FLUE_CONFIG_MAX_SHARED];
 	struct flue_instance instances[FLUE_CONFIG_MAX_INSTANCES];
+	struct flue_sched sched;
+	struct flue_task tasks[FLUE_CONFIG_MAX_TASKS];
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */

@@ -34,6 +34,8 @@ static inline uint32_t abi_event_code(struct flue_event ev)
 	case FLUE_EVENT_STREAM_WRITE: return FLUE_EVENT_CODE_STREAM_WRITE;
 	case FLUE_EVENT_FUTURE_READ: return FLUE_EVENT_CODE_FUTURE_READ;
 	case FLUE_EVENT_FUTURE_WRITE: return FLUE_EVENT_CODE_FUTURE_WRITE;
+	case FLUE_EVENT_SUBTASK: return FLUE_EVENT_CODE_SUBTASK;
+	case FLUE_EVENT_TASK_CANCELLED: return FLUE_EVENT_CODE_TASK_CANCELLED;
 	default: return FLUE_EVENT_CODE_NONE;
 	}
 }
@@ -54,6 +56,8 @@ static inline uint32_t abi_event_p2(struct flue_event ev)
 	case FLUE_EVENT_FUTURE_READ:
 	case FLUE_EVENT_FUTURE_WRITE:
 		return abi_copy_result(ev.result);
+	case FLUE_EVENT_SUBTASK:
+		return ev.result; /* the subtask state, the spec's numbering */
 	default:
 		return 0;
 	}
@@ -66,8 +70,16 @@ static inline void abi_need_memory(struct flue_instance *inst, uint32_t handle)
 		flue_trap(inst, FLUE_TRAP_NO_MEMORY, handle);
 }
 
-/* Block the current thread until done(inst, arg), through the executor. */
-void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
-	       uint32_t arg, uint32_t handle);
+/* Block the current thread until done(inst, arg), through the executor;
+ * true if a cancellable wait was cancelled instead. Traps WOULD_BLOCK
+ * without an executor, and POISONED if the instance trapped meanwhile. */
+bool abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
+	       uint32_t arg, uint32_t handle, bool cancellable);
+
+/* The current task if it runs in `inst`, else NULL. */
+struct flue_task *abi_current_task(struct flue_instance *inst);
+
+/* Task.deliver_pending_cancel for the current task of `inst`. */
+bool abi_deliver_pending_cancel(struct flue_instance *inst, bool cancellable);
 
 #endif /* FLUE_ABI_INTERNAL_H */

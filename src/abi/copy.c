@@ -62,7 +62,7 @@ static uint32_t finish(struct flue_instance *inst, uint32_t idx, bool async)
 		if (async)
 			return FLUE_BLOCKED;
 		e->w.sync_waiter = true;
-		abi_block(inst, end_has_event, idx, idx);
+		(void)abi_block(inst, end_has_event, idx, idx, false);
 		e->w.sync_waiter = false;
 	}
 	return abi_event_p2(flue_end_deliver(inst, idx));

@@ -52,6 +52,8 @@ static inline struct flue_waitable *flue_waitable_of(struct flue_handle *h)
 	case FLUE_H_FUTURE_READABLE:
 	case FLUE_H_FUTURE_WRITABLE:
 		return &h->u.end.w;
+	case FLUE_H_SUBTASK:
+		return &h->u.sub.w;
 	default:
 		return 0;
 	}
@@ -103,10 +105,31 @@ struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx);
  * free the slot, free the shared object when both ends are gone. */
 void flue_end_drop(struct flue_instance *inst, uint32_t idx);
 
+/* Drop the readable end of shared object `si` that is in transit
+ * (reader FLUE_REF_TRANSIT) because its receiver is gone. */
+void flue_shared_discard_transit(struct flue_store *s, uint16_t si);
+
 /* Guest op / drop on a shared object whose other side is a driver
  * channel (src/obj/channel.c). */
 int flue_channel_copy(struct flue_instance *inst, uint32_t idx);
 void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c);
+
+/* ------------------------------------------------------------------ tasks */
+
+/* Allocate a zeroed task record (lowest free index), FLUE_TASK_NONE if the
+ * pool is exhausted. */
+uint16_t flue_task_alloc(struct flue_store *s);
+/* Live task `id`, or NULL. */
+struct flue_task *flue_task_get(struct flue_store *s, uint16_t id);
+void flue_task_free(struct flue_store *s, uint16_t id);
+/* RETURNED, CANCELLED_BEFORE_STARTED or CANCELLED_BEFORE_RETURNED. */
+bool flue_subtask_resolved(uint8_t sub_state);
+/* The subtask of task `id` made progress: if it has a handle, its event
+ * becomes pending (keeping its place if it already was). */
+void flue_subtask_progress(struct flue_store *s, uint16_t id);
+/* Deliver subtask handle `idx`'s pending event: (SUBTASK, idx, state);
+ * a resolved state marks the resolution delivered. Requires has_event. */
+struct flue_event flue_subtask_deliver(struct flue_instance *inst, uint32_t idx);
 
 /* Deliver the oldest pending event of set `set` (requires one). */
 struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set);

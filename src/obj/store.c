@@ -15,6 +15,7 @@ void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx)
 		s->instances[i].store = s;
 		s->instances[i].id = (uint8_t)i;
 	}
+	s->sched.current = FLUE_TASK_NONE;
 }
 
 /* ---------------------------------------------------------------- types */
@@ -128,6 +129,9 @@ int flue_instance_create(struct flue_store *s, struct flue_instance **out)
 			inst->id = (uint8_t)i;
 			inst->live = true;
 			inst->may_leave = true;
+			inst->may_enter = true;
+			inst->parent = FLUE_REF_NONE;
+			inst->exclusive = FLUE_TASK_NONE;
 			inst->len = 1; /* index 0 is reserved */
 			*out = inst;
 			return FLUE_OK;
@@ -157,7 +161,7 @@ void flue_instance_destroy(struct flue_instance *inst)
 	 * instance is going away, so its parked ops are simply forgotten. */
 	for (uint32_t i = 1; i < inst->len; i++) {
 		struct flue_handle *h = &inst->handles[i];
-		if (flue_waitable_of(h) != 0) {
+		if (flue_waitable_of(h) != 0 && h->kind != FLUE_H_SUBTASK) {
 			h->u.end.state = FLUE_END_IDLE;
 			h->u.end.w.has_event = false;
 			flue_end_drop(inst, i);
@@ -309,6 +313,23 @@ static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
 	[FLUE_TRAP_BACKPRESSURE_UNDERFLOW] = "backpressure counter underflow",
 	[FLUE_TRAP_WOULD_BLOCK] = "synchronous built-in would block and nothing can run meanwhile",
 	[FLUE_TRAP_NO_MEMORY] = "built-in needs linear memory and the instance has none",
+	[FLUE_TRAP_NO_TASK] = "task built-in called outside a task of this instance",
+	[FLUE_TRAP_NOT_ASYNC] = "task.return / task.cancel in a sync-lifted task",
+	[FLUE_TRAP_RESULT_TYPE] = "task.return's result type or values differ from the task's",
+	[FLUE_TRAP_ALREADY_RESOLVED] = "task already resolved",
+	[FLUE_TRAP_CANCEL_NOT_DELIVERED] = "task.cancel before a cancellation was delivered",
+	[FLUE_TRAP_EXIT_UNRESOLVED] = "task exited without task.return or task.cancel",
+	[FLUE_TRAP_CALLBACK_CODE] = "callback returned an unknown code (> 2)",
+	[FLUE_TRAP_NOT_A_SET] = "callback WAIT named something that is not a waitable set",
+	[FLUE_TRAP_REENTER] = "call into an instance that may not be entered (reentrance)",
+	[FLUE_TRAP_SUBTASK_NOT_DONE] = "subtask dropped before its resolution was delivered",
+	[FLUE_TRAP_SUBTASK_DELIVERED] = "subtask.cancel after its resolution was delivered",
+	[FLUE_TRAP_CANCEL_TWICE] = "subtask.cancel called twice",
+	[FLUE_TRAP_SIGNATURE] = "lowered call with the wrong number of flat arguments",
+	[FLUE_TRAP_DEADLOCK] = "blocked, and nothing that may run can make progress (deadlock)",
+	[FLUE_TRAP_NESTING_LIMIT] = "too many nested blocking calls (FLUE_CONFIG_MAX_NESTING)",
+	[FLUE_TRAP_BAD_VALUE] = "value does not fit its type",
+	[FLUE_TRAP_CALLEE_TRAPPED] = "the callee of a synchronous call trapped",
 };
 
 const char *flue_trap_message(enum flue_trap_reason reason)

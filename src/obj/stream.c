@@ -251,3 +251,25 @@ void flue_end_drop(struct flue_instance *inst, uint32_t idx)
 		shared_release(s, sh);
 	flue_table_remove(inst, idx);
 }
+
+void flue_shared_discard_transit(struct flue_store *s, uint16_t si)
+{
+	/* A readable end lifted out of a table whose receiver is gone (the
+	 * caller trapped): it is dropped like drop-readable would. */
+	struct flue_shared *sh = &s->shared[si];
+	if (sh->channel != 0)
+		flue_channel_guest_drop(s, sh->channel);
+	if (!sh->dropped) {
+		sh->dropped = true;
+		if (sh->pending == FLUE_SIDE_WRITER) {
+			struct flue_instance *pinst;
+			uint32_t pidx;
+			(void)parked(s, sh, &pinst, &pidx);
+			notify(pinst, pidx, FLUE_RESULT_DROPPED, false);
+		}
+		sh->pending = FLUE_SIDE_NONE;
+	}
+	sh->reader.inst = FLUE_REF_NONE;
+	if (sh->writer.inst == FLUE_REF_NONE)
+		shared_release(s, sh);
+}

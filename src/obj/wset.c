@@ -94,8 +94,9 @@ void flue_waitable_join(struct flue_instance *inst, uint32_t idx, uint32_t set)
 
 struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set)
 {
-	/* Only stream/future ends are waitables so far (subtasks come with
-	 * the executor); each kind computes its own event at delivery. */
+	/* Each kind of waitable computes its own event at delivery. */
 	uint32_t idx = inst->handles[set].u.wset.head;
+	if (inst->handles[idx].kind == FLUE_H_SUBTASK)
+		return flue_subtask_deliver(inst, idx);
 	return flue_end_deliver(inst, idx);
 }

@@ -19,10 +19,12 @@ enum ot_action { OT_CANCEL, OT_JOIN, OT_SET_DROP };
 static enum ot_action ot_do;
 static uint32_t ot_x, ot_y;
 
-static bool other_thread(void *ctx, struct flue_instance *in,
-			 bool (*done)(struct flue_instance *, uint32_t), uint32_t arg)
+static uint8_t other_thread(void *ctx, struct flue_instance *in,
+			    bool (*done)(struct flue_instance *, uint32_t), uint32_t arg,
+			    bool cancellable)
 {
 	(void)ctx;
+	(void)cancellable;
 	(void)done;
 	(void)arg;
 	if (ot_do == OT_CANCEL)
@@ -31,7 +33,7 @@ static bool other_thread(void *ctx, struct flue_instance *in,
 		flue_canon_waitable_join(in, ot_x, ot_y);
 	else
 		flue_canon_waitable_set_drop(in, ot_x);
-	return false;
+	return FLUE_BLOCK_CANNOT;
 }
 
 static void other_thread_will(enum ot_action what, uint32_t x, uint32_t y)

@@ -1,0 +1,190 @@
+/**
+ * @file flue/exec.h
+ * @brief The executor's embedding API: lift exports, lower imports, host
+ *        functions, invoke, tick, run until idle (definitions.py @ 6d28164:
+ *        Store.lift / lower / invoke / tick, mk_host_func; docs/EXECUTOR.md).
+ *
+ * One executor thread owns a store and runs all guest code. Calls marked
+ * "any thread / ISR" only enqueue under the port lock and wake the
+ * executor (flue_port_wake()).
+ *
+ * Guest code is C functions (wasm2c output, or hand-written) that call the
+ * built-ins of flue/abi.h with the instance they were lifted for. A trap in
+ * guest code unwinds to the executor frame that entered it
+ * (flue_port_try()); the trapped instance is poisoned, its tasks resolve
+ * without a value (callers see CANCELLED_BEFORE_STARTED / _RETURNED, an
+ * invoker's on_resolve gets NULL), and the embedder's trap hook
+ * (flue_store_init()) is told through flue_exec_on_trap() instead of
+ * being asked not to return.
+ */
+#ifndef FLUE_EXEC_H
+#define FLUE_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <flue/functype.h>
+#include <flue/store.h>
+
+/**
+ * @brief Set an instance's parent (the component that contains it), for
+ *        the reentrance rule (may_enter of the instance and its ancestors).
+ * @retval 0, FLUE_EINVAL (different stores, a cycle, or a task exists)
+ * Context: executor thread, before calls reach the instance.
+ */
+int flue_instance_set_parent(struct flue_instance *inst, struct flue_instance *parent);
+
+/**
+ * @brief `canon lift`: make export `f` of `inst` with type `ft`.
+ * @retval 0
+ * @retval FLUE_EINVAL bad type (flue_functype_check()), missing core or
+ *         callback, callback given to a non-CALLBACK lift, post-return on
+ *         an async lift, params through memory without realloc
+ * @retval FLUE_ENOTSUP STACKFUL on a port without stack switching
+ * `ft` and `f` must outlive every call. Context: executor thread.
+ */
+int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue_functype *ft,
+	      const struct flue_lift_opts *opts);
+
+/**
+ * @brief A host-implemented function (the reference's mk_host_func).
+ *        `host` is the host instance (flue/host.h) whose table receives the
+ *        stream/future params and supplies result ends. `start` runs on
+ *        the executor thread inside the caller's call; the host resolves
+ *        then or later with flue_host_return() (or from another thread /
+ *        an ISR with flue_host_post_return()), and may be asked to cancel
+ *        through `cancel` (NULL: requests are recorded, nothing is told).
+ * @retval 0, FLUE_EINVAL
+ */
+int flue_host_func(struct flue_func *f, struct flue_instance *host,
+		   const struct flue_functype *ft, flue_host_start_fn start,
+		   flue_host_cancel_fn cancel, void *user);
+
+/**
+ * @brief Resolve host call `call` with `results` (ends: handles in the host
+ *        instance). Executor thread (e.g. inside `start`).
+ * @retval 0
+ * @retval FLUE_EBADF not a live, unresolved host call
+ * @retval FLUE_EINVAL results do not match the type (count, bad end)
+ */
+int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_values *results);
+
+/**
+ * @brief Resolve host call `call` without a value; only after its caller
+ *        requested cancellation (the reference's on_resolve(None)).
+ * @retval 0, FLUE_EBADF, FLUE_EPERM (no cancellation was requested)
+ */
+int flue_host_cancelled(struct flue_store *s, flue_call_t call);
+
+/**
+ * @brief flue_host_return() from another thread or an ISR: the numbers are
+ *        copied under the port lock and applied by the executor at its next
+ *        step (results must not contain stream/future ends).
+ * @retval 0, FLUE_EBADF, FLUE_EINVAL, FLUE_EBUSY (already posted)
+ */
+int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct flue_values *results);
+
+/** Invocation callbacks (Store.invoke). `args->v` ends: handles in `host`. */
+typedef void (*flue_on_start_fn)(void *user, struct flue_values *args);
+/** `results` NULL: cancelled before returning, or the callee trapped. */
+typedef void (*flue_on_resolve_fn)(void *user, const struct flue_values *results);
+
+/**
+ * @brief Store.invoke: call export `f` from the host. Runs it until it
+ *        first blocks (or is held at the entry gate), then returns.
+ *        `host` (may be NULL if no stream/future crosses) is the host
+ *        instance whose handles ends in args/results are.
+ * @retval 0 and `*call` (the callee task, for flue_invoke_cancel())
+ * @retval FLUE_ENOMEM no free task record
+ * @retval FLUE_EINVAL f not lifted
+ * Context: executor thread, not from inside guest code.
+ */
+int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
+		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call);
+
+/**
+ * @brief OnCancel of an invocation: request cancellation of the callee.
+ * @retval 0, FLUE_EBADF (not a live, unresolved invocation)
+ */
+int flue_invoke_cancel(struct flue_store *s, flue_call_t call);
+
+/** A lowered import: what `canon lower` binds statically. */
+struct flue_lowered {
+	struct flue_func *callee;
+	struct flue_instance *caller;
+	bool async;
+};
+
+/**
+ * @brief `canon lower`: bind `callee` into `caller` (async or sync).
+ * @retval 0, FLUE_EINVAL (callee not lifted / not a host function)
+ */
+int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_instance *caller,
+	       bool async);
+
+/**
+ * @brief Call a lowered import from the caller's guest code with its flat
+ *        core arguments (sync: params, then an out pointer if the result
+ *        needs memory; async: at most 4 flat params else one pointer, then
+ *        an out pointer if there is a result).
+ * @return sync: the single flat result (0 if none); async: the packed
+ *         status `state | subtask << 4`, or exactly 2 (RETURNED) when the
+ *         callee resolved before the call returned.
+ * Traps (the caller): wrong number of args (FLUE_TRAP_SIGNATURE),
+ * reentrance (FLUE_TRAP_REENTER), may_leave clear, bad pointers or ends
+ * in the params, table full, no free task (FLUE_TRAP_POOL_FULL).
+ * Blocks (sync form) until the callee resolves: nested scheduling on the
+ * executor stack, or suspends a stackful caller.
+ */
+flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *args,
+			      uint32_t nargs);
+
+/**
+ * @brief Block the current thread until `ready(arg)` holds (the
+ *        reference's Thread.wait_until; what its host functions and tests
+ *        use). From a stackful task it suspends that task's stack; from
+ *        other guest code it runs nested scheduling.
+ * @return true if the wait was cancellable and a cancellation was
+ *         delivered instead.
+ * Traps the current instance with FLUE_TRAP_DEADLOCK if nothing can make
+ * progress. Context: inside guest code of a task.
+ */
+bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
+		     bool cancellable);
+
+/** Results of flue_tick(). */
+enum flue_tick_result {
+	FLUE_TICK_RAN = 0,   /**< resumed one ready task for one step */
+	FLUE_TICK_IDLE = 1,  /**< nothing ready, but something outside can make progress */
+	FLUE_TICK_DONE = 2,  /**< no task is waiting at all */
+	FLUE_TICK_DEADLOCK = 3, /**< tasks wait, and nothing can ever make them ready */
+};
+
+/**
+ * @brief Store.tick: resume the task that became ready first (FIFO by
+ *        ready stamp; docs/EXECUTOR.md) for one step. Applies posted host
+ *        completions first. Never sleeps.
+ * Context: executor thread, not from inside guest code.
+ */
+enum flue_tick_result flue_tick(struct flue_store *s);
+
+/**
+ * @brief Tick until no task waits. Sleeps in flue_port_idle() while
+ *        nothing is ready but host functions, host stream/future ends,
+ *        channels or posted completions can still make progress.
+ * @retval 0 no task waits any more
+ * @retval FLUE_EDEADLK tasks wait and nothing can make them ready
+ * Context: executor thread.
+ */
+int flue_run_until_idle(struct flue_store *s);
+
+/**
+ * @brief Observe traps in guest code run by the executor (optional): the
+ *        executor handles unwinding itself, then calls `fn`.
+ */
+void flue_exec_on_trap(struct flue_store *s,
+		       void (*fn)(void *ctx, struct flue_instance *inst,
+				  enum flue_trap_reason reason),
+		       void *ctx);
+
+#endif /* FLUE_EXEC_H */

@@ -1,0 +1,176 @@
+/*
+ * Task built-ins: task.return, task.cancel, subtask.drop, subtask.cancel,
+ * context.get/set, thread.yield (definitions.py @ 6d28164). The task is
+ * the store's current one; scheduling effects go through the executor's
+ * hooks (flue_exec_hooks, block_hook), which sit above this layer.
+ */
+#include <flue/task_decide.h>
+#include "abi.h"
+#include "values.h"
+
+struct flue_task *abi_current_task(struct flue_instance *inst)
+{
+	struct flue_store *s = inst->store;
+	struct flue_task *t = flue_task_get(s, s->sched.current);
+	if (t == 0 || t->func == 0 || t->func->inst != inst)
+		return 0;
+	return t;
+}
+
+static struct flue_task *task_of(struct flue_instance *inst)
+{
+	struct flue_task *t = abi_current_task(inst);
+	if (t == 0)
+		flue_trap(inst, FLUE_TRAP_NO_TASK, 0);
+	return t;
+}
+
+bool abi_deliver_pending_cancel(struct flue_instance *inst, bool cancellable)
+{
+	struct flue_task *t = abi_current_task(inst);
+	if (t == 0 || !flue_cancel_deliver_decide(t->state, cancellable))
+		return false;
+	t->state = FLUE_TASK_CANCEL_DELIVERED;
+	return true;
+}
+
+static bool same_valtype(const struct flue_valtype *a, const struct flue_valtype *b)
+{
+	if (a == 0 || b == 0)
+		return a == b;
+	if (a->kind != b->kind || a->elem != b->elem)
+		return false;
+	if (a->kind != FLUE_VAL_RECORD)
+		return true;
+	if (a->nfields != b->nfields)
+		return false;
+	for (uint32_t i = 0; i < a->nfields; i++)
+		if (a->fields[i].kind != b->fields[i].kind || a->fields[i].elem != b->fields[i].elem)
+			return false;
+	return true;
+}
+
+void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtype *result,
+			    const flue_flat_t *args, uint32_t nargs)
+{
+	if (inst->poisoned)
+		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	struct flue_task *t = task_of(inst);
+	if (!inst->may_leave)
+		flue_trap(inst, FLUE_TRAP_MAY_NOT_LEAVE, 0);
+	if (t->func->opts.kind == FLUE_LIFT_SYNC)
+		flue_trap(inst, FLUE_TRAP_NOT_ASYNC, 0);
+	if (!same_valtype(result, t->func->ft->result))
+		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
+	uint32_t nt = result != 0 ? 1u : 0u;
+	uint32_t flat = flue_flat_count(result, nt);
+	if (nargs != (flat > FLUE_MAX_FLAT_PARAMS ? 1u : flat))
+		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
+	if (flue_task_return_decide(t->state, 0) != FLUE_RESOLVE_OK)
+		flue_trap(inst, FLUE_TRAP_ALREADY_RESOLVED, 0);
+	struct flue_values v;
+	flue_values_lift(inst, result, nt, FLUE_MAX_FLAT_PARAMS, args, nargs, &v);
+	inst->store->exec_hooks->resolve(inst->store, (uint16_t)(t - inst->store->tasks), &v);
+}
+
+void flue_canon_task_cancel(struct flue_instance *inst)
+{
+	if (inst->poisoned)
+		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	struct flue_task *t = task_of(inst);
+	if (!inst->may_leave)
+		flue_trap(inst, FLUE_TRAP_MAY_NOT_LEAVE, 0);
+	if (t->func->opts.kind == FLUE_LIFT_SYNC)
+		flue_trap(inst, FLUE_TRAP_NOT_ASYNC, 0);
+	if (flue_task_cancel_decide(t->state, 0) != FLUE_RESOLVE_OK)
+		flue_trap(inst, t->state == FLUE_TASK_RESOLVED ? FLUE_TRAP_ALREADY_RESOLVED
+							   : FLUE_TRAP_CANCEL_NOT_DELIVERED, 0);
+	inst->store->exec_hooks->resolve(inst->store, (uint16_t)(t - inst->store->tasks), 0);
+}
+
+void flue_canon_subtask_drop(struct flue_instance *inst, uint32_t i)
+{
+	abi_enter(inst);
+	struct flue_subtask *sub = &abi_get(inst, i, FLUE_H_SUBTASK)->u.sub;
+	struct flue_store *s = inst->store;
+	struct flue_task *t = &s->tasks[sub->task];
+	if (!t->sub_delivered)
+		flue_trap(inst, FLUE_TRAP_SUBTASK_NOT_DONE, i);
+	uint16_t id = sub->task;
+	flue_waitable_join(inst, i, 0);
+	flue_table_remove(inst, i);
+	t->sub_handle = 0;
+	t->caller_done = true;
+	if (t->callee_done)
+		flue_task_free(s, id);
+}
+
+static bool subtask_has_event(struct flue_instance *inst, uint32_t i)
+{
+	return inst->handles[i].u.sub.w.has_event;
+}
+
+uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, uint32_t i)
+{
+	bool async = (opts & FLUE_OPT_ASYNC) != 0u;
+	abi_enter(inst);
+	struct flue_subtask *sub = &abi_get(inst, i, FLUE_H_SUBTASK)->u.sub;
+	struct flue_store *s = inst->store;
+	struct flue_task *t = &s->tasks[sub->task];
+	switch (flue_subtask_cancel_decide(t->sub_delivered, t->sub_cancel_requested,
+					   sub->w.wset != 0, async,
+					   flue_subtask_resolved(t->sub_state))) {
+	case FLUE_SC_TRAP_DELIVERED:
+		flue_trap(inst, FLUE_TRAP_SUBTASK_DELIVERED, i);
+	case FLUE_SC_TRAP_TWICE:
+		flue_trap(inst, FLUE_TRAP_CANCEL_TWICE, i);
+	case FLUE_SC_TRAP_SYNC_IN_SET:
+		flue_trap(inst, FLUE_TRAP_SYNC_IN_SET, i);
+	case FLUE_SC_REQUEST:
+		t->sub_cancel_requested = true;
+		s->exec_hooks->cancel(s, sub->task, inst);
+		sub = &inst->handles[i].u.sub;
+		if (!flue_subtask_resolved(s->tasks[sub->task].sub_state)) {
+			if (async)
+				return FLUE_BLOCKED;
+			sub->w.sync_waiter = true;
+			(void)abi_block(inst, subtask_has_event, i, i, false);
+			sub = &inst->handles[i].u.sub;
+			sub->w.sync_waiter = false;
+		}
+		break;
+	default: /* FLUE_SC_CONSUME: already resolved, its event is pending */
+		break;
+	}
+	return abi_event_p2(flue_subtask_deliver(inst, i));
+}
+
+uint32_t flue_canon_context_get(struct flue_instance *inst, uint32_t i)
+{
+	if (inst->poisoned)
+		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	struct flue_task *t = task_of(inst);
+	if (i > 1u)
+		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);
+	return t->ctx[i];
+}
+
+void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v)
+{
+	if (inst->poisoned)
+		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	struct flue_task *t = task_of(inst);
+	if (i > 1u)
+		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);
+	t->ctx[i] = v;
+}
+
+uint32_t flue_canon_thread_yield(struct flue_instance *inst, uint32_t opts)
+{
+	bool cancellable = (opts & FLUE_OPT_CANCELLABLE) != 0u;
+	abi_enter(inst);
+	(void)task_of(inst);
+	if (abi_deliver_pending_cancel(inst, cancellable))
+		return 1;
+	return abi_block(inst, 0, 0, 0, cancellable) ? 1u : 0u;
+}

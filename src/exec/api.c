@@ -1,0 +1,351 @@
+/*
+ * Entry points: invoke and its cancellation, canon lower and lowered
+ * calls, host-function resolution (also posted from other threads), and
+ * Task.request_cancellation.
+ */
+#include "exec.h"
+
+/* A call arrives at its callee (the entry gate of Task.enter_implicit_thread). */
+static void arrive(struct flue_store *s, uint16_t id)
+{
+	struct flue_task *t = &s->tasks[id];
+	struct flue_instance *x = t->func->inst;
+	if (!exec_is_host(t) && t->func->ft->async) {
+		struct flue_gate_view v = {
+			true, exec_needs_exclusive(t), x->backpressure,
+			x->exclusive != FLUE_TASK_NONE, x->waiting_to_enter,
+		};
+		if (flue_gate_arrive_decide(v) == FLUE_GATE_HOLD) {
+			/* Held in STARTING: no guest code runs, nothing is lifted. */
+			x->waiting_to_enter++;
+			t->cond = FLUE_COND_GATE;
+			t->cancellable = true;
+			t->ready_stamp = 0;
+			t->wait_seq = ++s->sched.seq;
+			return;
+		}
+	}
+	exec_start_thread(s, id);
+}
+
+int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
+		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call)
+{
+	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0 || call == 0)
+		return FLUE_EINVAL;
+	struct flue_store *s = f->inst->store;
+	if (!exec_may_enter_from(f->inst, 0))
+		return FLUE_EPERM;
+	uint16_t id = flue_task_alloc(s);
+	if (id == FLUE_TASK_NONE)
+		return FLUE_ENOMEM;
+	struct flue_task *t = &s->tasks[id];
+	t->origin = FLUE_ORIGIN_INVOKE;
+	t->func = f;
+	t->host = host;
+	t->on_start = on_start;
+	t->on_resolve = on_resolve;
+	t->user = user;
+	*call = id;
+	exec_set_may_enter(f->inst, 0, false);
+	arrive(s, id);
+	exec_set_may_enter(f->inst, 0, true);
+	return FLUE_OK;
+}
+
+int flue_invoke_cancel(struct flue_store *s, flue_call_t call)
+{
+	struct flue_task *t = flue_task_get(s, call);
+	if (t == 0 || t->origin != FLUE_ORIGIN_INVOKE || t->state == FLUE_TASK_RESOLVED ||
+	    t->sub_cancel_requested)
+		return FLUE_EBADF;
+	t->sub_cancel_requested = true;
+	exec_request_cancel(s, call, 0);
+	return FLUE_OK;
+}
+
+int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_instance *caller,
+	       bool async)
+{
+	if (l == 0 || callee == 0 || callee->ft == 0 || caller == 0 ||
+	    callee->inst->store != caller->store)
+		return FLUE_EINVAL;
+	l->callee = callee;
+	l->caller = caller;
+	l->async = async;
+	return FLUE_OK;
+}
+
+flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *args,
+			      uint32_t nargs)
+{
+	struct flue_instance *c = l->caller;
+	struct flue_store *s = c->store;
+	struct flue_func *f = l->callee;
+	const struct flue_functype *ft = f->ft;
+	if (c->poisoned)
+		flue_trap(c, FLUE_TRAP_POISONED, 0);
+	if (!c->may_leave)
+		flue_trap(c, FLUE_TRAP_MAY_NOT_LEAVE, 0);
+	uint32_t np = flue_flat_count(ft->params, ft->nparams);
+	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
+	uint32_t maxp = l->async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;
+	uint32_t want = (np > maxp ? 1u : np) + (l->async ? (nr > 0u) : (nr > FLUE_MAX_FLAT_RESULTS));
+	if (nargs != want || (nargs > 0u && args == 0))
+		flue_trap(c, FLUE_TRAP_SIGNATURE, nargs);
+	uint16_t me = s->sched.current;
+	struct flue_task *ct = flue_task_get(s, me);
+	if (ct == 0 || ct->func->inst != c)
+		flue_trap(c, FLUE_TRAP_NO_TASK, 0);
+	if (f->host_start == 0 && !exec_may_enter_from(f->inst, c))
+		flue_trap(c, FLUE_TRAP_REENTER, 0);
+	uint16_t id = flue_task_alloc(s);
+	if (id == FLUE_TASK_NONE)
+		flue_trap(c, FLUE_TRAP_POOL_FULL, 0);
+	struct flue_task *t = &s->tasks[id];
+	t->origin = FLUE_ORIGIN_GUEST;
+	t->func = f;
+	t->caller_inst = c->id;
+	t->caller_task = me;
+	t->sub_async = l->async;
+	t->sub_state = FLUE_SUBTASK_STARTING;
+	t->nflat = (uint8_t)nargs;
+	for (uint32_t i = 0; i < nargs; i++)
+		t->flat[i] = args[i];
+
+	/* Store.lift's func_inst: the entering set is entered while the
+	 * callee runs synchronously. */
+	exec_set_may_enter(f->inst, c, false);
+	arrive(s, id);
+	exec_set_may_enter(f->inst, c, true);
+	s->sched.current = me;
+	if (c->poisoned) /* a trap of ours was unwound inside the callee's step */
+		flue_trap(c, FLUE_TRAP_POISONED, 0);
+
+	if (!l->async) {
+		if (!flue_subtask_resolved(t->sub_state)) {
+			(void)exec_block(s, ct, FLUE_COND_SUBTASK, false);
+			ct->arg = 0;
+		}
+		if (c->poisoned)
+			flue_trap(c, FLUE_TRAP_POISONED, 0);
+		if (t->sub_state != FLUE_SUBTASK_RETURNED)
+			flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
+		flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->flat[0] : 0u;
+		t->sub_delivered = true;
+		t->caller_done = true;
+		exec_release(s, id);
+		return r;
+	}
+	if (flue_subtask_resolved(t->sub_state)) {
+		t->sub_delivered = true;
+		t->caller_done = true;
+		uint8_t st = t->sub_state;
+		exec_release(s, id);
+		if (st != FLUE_SUBTASK_RETURNED) /* the callee trapped before resolving */
+			flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
+		return flue_lower_status_decide(true, FLUE_SUBTASK_RETURNED, 0);
+	}
+	uint32_t i = flue_table_add(c, FLUE_H_SUBTASK);
+	if (i == 0)
+		flue_trap(c, FLUE_TRAP_TABLE_FULL, 0);
+	c->handles[i].u.sub.task = id;
+	t->sub_handle = i;
+	return flue_lower_status_decide(false, t->sub_state, i);
+}
+
+/* ---------------------------------------------------------- cancellation */
+
+void exec_request_cancel(struct flue_store *s, uint16_t id, struct flue_instance *caller)
+{
+	struct flue_task *t = &s->tasks[id];
+	struct flue_instance *x = t->func->inst;
+	if (exec_is_host(t)) {
+		/* mk_host_func's on_cancel: resume the host thread cancelled if
+		 * it waits cancellably, else tell the host. */
+		if (t->fiber && t->cond == FLUE_COND_FN && t->cancellable)
+			exec_resume(s, id, true);
+		else if (t->func->host_cancel != 0)
+			t->func->host_cancel(t->func->host_user, id);
+		return;
+	}
+	bool candidate = t->cond != FLUE_COND_NONE && t->cond != FLUE_COND_GATE &&
+			 t->cancellable &&
+			 !(exec_needs_exclusive(t) && x->exclusive != FLUE_TASK_NONE &&
+			   x->exclusive != id);
+	switch (flue_cancel_request_decide(t->state, candidate, exec_may_enter_from(x, caller))) {
+	case FLUE_CANCEL_BEFORE_START:
+		t->state = FLUE_TASK_CANCEL_DELIVERED;
+		if (t->cond == FLUE_COND_GATE) {
+			x->waiting_to_enter--;
+			t->cond = FLUE_COND_NONE;
+		}
+		exec_resolve(s, id, 0); /* task.cancel of the held call */
+		t->thread_done = true;
+		t->callee_done = true;
+		exec_release(s, id);
+		break;
+	case FLUE_CANCEL_DELIVER:
+		t->state = FLUE_TASK_CANCEL_DELIVERED;
+		if (t->nested) {
+			/* Deeper on this stack: it sees the cancellation when the
+			 * stack unwinds to it. */
+			t->cancelled = true;
+		} else {
+			exec_set_may_enter(x, caller, false);
+			exec_resume(s, id, true);
+			exec_set_may_enter(x, caller, true);
+		}
+		break;
+	case FLUE_CANCEL_PEND:
+		t->state = FLUE_TASK_PENDING_CANCEL;
+		break;
+	default:
+		break;
+	}
+}
+
+/* ------------------------------------------------------ host functions */
+
+static struct flue_task *host_call(struct flue_store *s, flue_call_t call)
+{
+	struct flue_task *t = flue_task_get(s, call);
+	if (t == 0 || !exec_is_host(t) || t->state == FLUE_TASK_RESOLVED)
+		return 0;
+	return t;
+}
+
+struct resolve_args {
+	struct flue_store *s;
+	uint16_t id;
+	const struct flue_values *v;
+};
+
+static void resolve_body(void *arg)
+{
+	struct resolve_args *a = arg;
+	exec_resolve(a->s, a->id, a->v);
+}
+
+/* Resolve from outside guest code: a trap of the caller while its results
+ * are lowered unwinds to here. */
+static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue_values *v)
+{
+	struct resolve_args a = { s, id, v };
+	if (s->tasks[id].fiber && s->sched.current == id) {
+		resolve_body(&a); /* on the host's own fiber, inside its guest frame */
+		return;
+	}
+	(void)exec_guest(s, resolve_body, &a);
+	exec_release(s, id);
+}
+
+int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_values *results)
+{
+	struct flue_task *t = host_call(s, call);
+	if (t == 0)
+		return FLUE_EBADF;
+	const struct flue_functype *ft = t->func->ft;
+	uint32_t nt = ft->result != 0 ? 1u : 0u;
+	if (results == 0 || results->n != flue_functype_leaves(ft, true))
+		return FLUE_EINVAL;
+	struct flue_values v = *results;
+	/* Host ends leave the host table (validated one by one; a bad one
+	 * leaves the earlier ones taken, so check them all first). */
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < nt; i++) {
+		const struct flue_valtype *vt = ft->result;
+		uint32_t nl = vt->kind == FLUE_VAL_RECORD ? vt->nfields : 1u;
+		for (uint32_t j = 0; j < nl; j++, k++) {
+			struct flue_leaf l = vt->kind == FLUE_VAL_RECORD
+				? vt->fields[j] : (struct flue_leaf){ vt->kind, vt->elem };
+			if (l.kind != FLUE_VAL_STREAM && l.kind != FLUE_VAL_FUTURE)
+				continue;
+			struct flue_handle *h = flue_table_get(t->func->inst, (uint32_t)v.v[k]);
+			if (h == 0 || v.v[k] > UINT32_MAX)
+				return FLUE_EINVAL;
+		}
+	}
+	k = 0;
+	for (uint32_t i = 0; i < nt; i++) {
+		const struct flue_valtype *vt = ft->result;
+		uint32_t nl = vt->kind == FLUE_VAL_RECORD ? vt->nfields : 1u;
+		for (uint32_t j = 0; j < nl; j++, k++) {
+			struct flue_leaf l = vt->kind == FLUE_VAL_RECORD
+				? vt->fields[j] : (struct flue_leaf){ vt->kind, vt->elem };
+			if (l.kind != FLUE_VAL_STREAM && l.kind != FLUE_VAL_FUTURE)
+				continue;
+			uint16_t si;
+			if (flue_values_take_end(t->func->inst, l.kind, l.elem, (uint32_t)v.v[k],
+						 &si) != 0)
+				return FLUE_EINVAL;
+			v.v[k] = si;
+		}
+	}
+	resolve_guarded(s, call, &v);
+	return FLUE_OK;
+}
+
+int flue_host_cancelled(struct flue_store *s, flue_call_t call)
+{
+	struct flue_task *t = host_call(s, call);
+	if (t == 0)
+		return FLUE_EBADF;
+	if (!t->sub_cancel_requested)
+		return FLUE_EPERM;
+	resolve_guarded(s, call, 0);
+	return FLUE_OK;
+}
+
+int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct flue_values *results)
+{
+	if (results == 0 || results->n > FLUE_CONFIG_MAX_VALUES)
+		return FLUE_EINVAL;
+	if (call >= FLUE_CONFIG_MAX_TASKS)
+		return FLUE_EBADF;
+	/* Only the posted_* fields are touched here, under the lock; whether
+	 * `call` is a live host call is checked when the executor applies it
+	 * (flue_host_return), since the rest of the record is the executor's. */
+	int rc = FLUE_OK;
+	flue_port_key_t k = flue_port_lock();
+	struct flue_task *t = &s->tasks[call];
+	if (t->posted) {
+		rc = FLUE_EBUSY;
+	} else {
+		for (uint32_t i = 0; i < results->n; i++)
+			t->posted_v[i] = results->v[i];
+		t->posted_n = (uint8_t)results->n;
+		t->posted = true;
+		s->sched.posted++;
+	}
+	flue_port_unlock(k);
+	if (rc == FLUE_OK)
+		flue_port_wake();
+	return rc;
+}
+
+void exec_apply_posted(struct flue_store *s)
+{
+	flue_port_key_t k0 = flue_port_lock();
+	uint32_t n = s->sched.posted;
+	flue_port_unlock(k0);
+	if (n == 0u)
+		return;
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
+		struct flue_values v;
+		bool have = false;
+		flue_port_key_t k = flue_port_lock();
+		struct flue_task *t = &s->tasks[i];
+		if (t->used && t->posted) {
+			t->posted = false;
+			s->sched.posted--;
+			v.n = t->posted_n;
+			for (uint32_t j = 0; j < v.n; j++)
+				v.v[j] = t->posted_v[j];
+			have = true;
+		}
+		flue_port_unlock(k);
+		if (have)
+			(void)flue_host_return(s, (flue_call_t)i, &v);
+	}
+}

@@ -1,0 +1,425 @@
+/*
+ * Calls: canon lift (sync, callback, stackful), canon lower (sync, async),
+ * Store.invoke, host functions; a task's thread from the entry gate to its
+ * exit; resolution (task.return / task.cancel / sync results) and
+ * cancellation requests (definitions.py @ 6d28164: canon_lift, canon_lower,
+ * Task, Subtask, mk_host_func).
+ */
+#include "exec.h"
+#include "../abi/abi.h"
+
+/* ------------------------------------------------------------- may_enter */
+
+static bool is_ancestor_or_self(struct flue_instance *a, struct flue_instance *of)
+{
+	struct flue_store *s = of->store;
+	for (struct flue_instance *i = of;;) {
+		if (i == a)
+			return true;
+		if (i->parent == FLUE_REF_NONE)
+			return false;
+		i = &s->instances[i->parent];
+	}
+}
+
+/* The entering set: inst and its ancestors, minus caller and its ancestors. */
+bool exec_may_enter_from(struct flue_instance *inst, struct flue_instance *caller)
+{
+	struct flue_store *s = inst->store;
+	for (struct flue_instance *i = inst;;) {
+		if ((caller == 0 || !is_ancestor_or_self(i, caller)) && !i->may_enter)
+			return false;
+		if (i->parent == FLUE_REF_NONE)
+			return true;
+		i = &s->instances[i->parent];
+	}
+}
+
+void exec_set_may_enter(struct flue_instance *inst, struct flue_instance *caller, bool v)
+{
+	struct flue_store *s = inst->store;
+	for (struct flue_instance *i = inst;;) {
+		if (caller == 0 || !is_ancestor_or_self(i, caller))
+			i->may_enter = v;
+		if (i->parent == FLUE_REF_NONE)
+			return;
+		i = &s->instances[i->parent];
+	}
+}
+
+int flue_instance_set_parent(struct flue_instance *inst, struct flue_instance *parent)
+{
+	if (inst == 0 || parent == 0 || inst->store != parent->store ||
+	    is_ancestor_or_self(inst, parent))
+		return FLUE_EINVAL;
+	inst->parent = parent->id;
+	return FLUE_OK;
+}
+
+/* -------------------------------------------------------- lift, host func */
+
+static void count_flat(struct flue_func *f)
+{
+	const struct flue_functype *ft = f->ft;
+	uint32_t np = flue_flat_count(ft->params, ft->nparams);
+	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
+	f->params_in_memory = np > FLUE_MAX_FLAT_PARAMS;
+	f->results_in_memory = nr > FLUE_MAX_FLAT_RESULTS;
+	f->nflat_params = (uint8_t)(f->params_in_memory ? 1u : np);
+	f->nflat_results = (uint8_t)(f->results_in_memory ? 1u : nr);
+}
+
+int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue_functype *ft,
+	      const struct flue_lift_opts *o)
+{
+	if (f == 0 || inst == 0 || o == 0 || o->core == 0 || o->kind > FLUE_LIFT_STACKFUL ||
+	    flue_functype_check(inst->store, ft) != FLUE_OK)
+		return FLUE_EINVAL;
+	if ((o->kind == FLUE_LIFT_CALLBACK) != (o->callback != 0))
+		return FLUE_EINVAL;
+	if (o->post_return != 0 && o->kind != FLUE_LIFT_SYNC)
+		return FLUE_EINVAL;
+	if (o->kind == FLUE_LIFT_STACKFUL && !flue_port_fiber_supported())
+		return FLUE_ENOTSUP;
+	struct flue_func nf = { .ft = ft, .inst = inst, .opts = *o };
+	*f = nf;
+	count_flat(f);
+	if (f->params_in_memory && o->realloc == 0) {
+		f->ft = 0;
+		return FLUE_EINVAL;
+	}
+	exec_install(inst->store);
+	return FLUE_OK;
+}
+
+int flue_host_func(struct flue_func *f, struct flue_instance *host,
+		   const struct flue_functype *ft, flue_host_start_fn start,
+		   flue_host_cancel_fn cancel, void *user)
+{
+	if (f == 0 || host == 0 || start == 0 || flue_functype_check(host->store, ft) != FLUE_OK)
+		return FLUE_EINVAL;
+	struct flue_func nf = { .ft = ft, .inst = host, .host_start = start,
+				.host_cancel = cancel, .host_user = user };
+	*f = nf;
+	count_flat(f);
+	exec_install(host->store);
+	return FLUE_OK;
+}
+
+/* --------------------------------------------------------- host values */
+
+/* Component values <-> host values: ends are handles of the host instance. */
+static bool host_take(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
+		      struct flue_values *v)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < nts; i++) {
+		uint32_t nl = ts[i].kind == FLUE_VAL_RECORD ? ts[i].nfields : 1u;
+		for (uint32_t j = 0; j < nl; j++, k++) {
+			struct flue_leaf l = ts[i].kind == FLUE_VAL_RECORD
+				? ts[i].fields[j] : (struct flue_leaf){ ts[i].kind, ts[i].elem };
+			if (l.kind != FLUE_VAL_STREAM && l.kind != FLUE_VAL_FUTURE)
+				continue;
+			uint16_t si;
+			if (host == 0 || v->v[k] > UINT32_MAX ||
+			    flue_values_take_end(host, l.kind, l.elem, (uint32_t)v->v[k], &si) != 0)
+				return false;
+			v->v[k] = si;
+		}
+	}
+	return k == v->n;
+}
+
+static void host_put(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
+		     struct flue_values *v)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < nts; i++) {
+		uint32_t nl = ts[i].kind == FLUE_VAL_RECORD ? ts[i].nfields : 1u;
+		for (uint32_t j = 0; j < nl; j++, k++) {
+			uint8_t kind = ts[i].kind == FLUE_VAL_RECORD ? ts[i].fields[j].kind : ts[i].kind;
+			if (kind != FLUE_VAL_STREAM && kind != FLUE_VAL_FUTURE)
+				continue;
+			uint16_t si = (uint16_t)v->v[k];
+			uint32_t h = host != 0 ? flue_values_put_end(host, kind, si) : 0u;
+			if (h == 0)
+				flue_shared_discard_transit(host != 0 ? host->store : 0, si);
+			v->v[k] = h;
+		}
+	}
+}
+
+static void discard_ends(struct flue_store *s, const struct flue_valtype *ts, uint32_t nts,
+			 const struct flue_values *v)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < nts; i++) {
+		uint32_t nl = ts[i].kind == FLUE_VAL_RECORD ? ts[i].nfields : 1u;
+		for (uint32_t j = 0; j < nl; j++, k++) {
+			uint8_t kind = ts[i].kind == FLUE_VAL_RECORD ? ts[i].fields[j].kind : ts[i].kind;
+			if (kind == FLUE_VAL_STREAM || kind == FLUE_VAL_FUTURE)
+				flue_shared_discard_transit(s, (uint16_t)v->v[k]);
+		}
+	}
+}
+
+/* ------------------------------------------------------------- resolving */
+
+static uint32_t nresults(const struct flue_functype *ft)
+{
+	return ft->result != 0 ? 1u : 0u;
+}
+
+void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v)
+{
+	struct flue_task *t = &s->tasks[id];
+	const struct flue_functype *ft = t->func->ft;
+	if (t->origin == FLUE_ORIGIN_INVOKE) {
+		if (v != 0) {
+			struct flue_values hv = *v;
+			host_put(t->host, ft->result, nresults(ft), &hv);
+			t->on_resolve(t->user, &hv);
+		} else {
+			t->on_resolve(t->user, 0);
+		}
+		t->caller_done = true;
+	} else if (t->caller_done || s->instances[t->caller_inst].poisoned) {
+		if (v != 0)
+			discard_ends(s, ft->result, nresults(ft), v);
+	} else {
+		struct flue_instance *c = &s->instances[t->caller_inst];
+		if (v != 0) {
+			/* Lowered into the caller now (its memory, its table): sync
+			 * results flat or through the out pointer, async ones always
+			 * through the out pointer (max_flat_results = 0). */
+			uint32_t nf = 0, out = (uint32_t)t->flat[t->nflat - (t->nflat != 0)];
+			uint32_t max = t->sub_async ? 0u : FLUE_MAX_FLAT_RESULTS;
+			flue_flat_t res = 0;
+			flue_values_lower(c, ft->result, nresults(ft), max, v, &res, &nf, &out, 0, 0);
+			t->flat[0] = res;
+		}
+		t->sub_state = flue_subtask_resolve_decide(t->sub_state, v != 0);
+		flue_subtask_progress(s, id);
+	}
+	t->state = FLUE_TASK_RESOLVED;
+	if (exec_is_host(t) && t->thread_done) {
+		t->cond = FLUE_COND_NONE;
+		t->callee_done = true;
+	}
+}
+
+/* --------------------------------------------------------------- threads */
+
+static void release_exclusive(struct flue_instance *x, struct flue_task *t)
+{
+	if (t->exclusive) {
+		x->exclusive = FLUE_TASK_NONE;
+		t->exclusive = false;
+	}
+}
+
+/* The task's thread is finished (returned, or unwound by a trap). */
+static void exit_thread(struct flue_store *s, struct flue_task *t)
+{
+	release_exclusive(t->func->inst, t);
+	t->cond = FLUE_COND_NONE;
+	t->thread_done = true;
+	if (!exec_is_host(t) || t->state == FLUE_TASK_RESOLVED)
+		t->callee_done = true;
+	else
+		t->cond = FLUE_COND_HOST; /* the host resolves it later */
+	exec_release(s, exec_id(s, t));
+}
+
+static void thread_unwound(struct flue_store *s, struct flue_task *t)
+{
+	if (t->thread_done)
+		return;
+	t->aborted = true;
+	if (t->state != FLUE_TASK_RESOLVED)
+		exec_resolve(s, exec_id(s, t), 0);
+	exit_thread(s, t);
+}
+
+static uint32_t realloc_alloc(void *ctx, uint32_t align, uint32_t size)
+{
+	struct flue_task *t = ctx;
+	struct flue_instance *x = t->func->inst;
+	if (t->func->opts.realloc == 0)
+		flue_trap(x, FLUE_TRAP_BAD_VALUE, 0);
+	x->may_leave = false; /* realloc may not call built-ins */
+	uint32_t p = t->func->opts.realloc(t->func->opts.user, x, 0, 0, align, size);
+	x->may_leave = true;
+	return p;
+}
+
+static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t packed);
+
+static void callback_call(struct flue_store *s, struct flue_task *t, uint32_t code,
+			  uint32_t p1, uint32_t p2)
+{
+	struct flue_instance *x = t->func->inst;
+	x->exclusive = exec_id(s, t);
+	t->exclusive = true;
+	uint32_t packed = t->func->opts.callback(t->func->opts.user, x, code, p1, p2);
+	callback_code(s, t, packed);
+}
+
+static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t packed)
+{
+	struct flue_instance *x = t->func->inst;
+	struct flue_callback_decision d = flue_callback_decide(packed);
+	if (d.action == FLUE_CB_TRAP)
+		flue_trap(x, FLUE_TRAP_CALLBACK_CODE, packed);
+	if (d.action == FLUE_CB_EXIT) {
+		if (t->state != FLUE_TASK_RESOLVED)
+			flue_trap(x, FLUE_TRAP_EXIT_UNRESOLVED, 0);
+		exit_thread(s, t);
+		return;
+	}
+	release_exclusive(x, t);
+	if (d.action == FLUE_CB_WAIT) {
+		struct flue_handle *h = flue_table_get(x, d.set);
+		if (h == 0 || h->kind != FLUE_H_WAITABLE_SET)
+			flue_trap(x, FLUE_TRAP_NOT_A_SET, d.set);
+	}
+	/* Thread.wait_until: a pending cancellation is delivered first. */
+	if (flue_cancel_deliver_decide(t->state, true)) {
+		t->state = FLUE_TASK_CANCEL_DELIVERED;
+		callback_call(s, t, FLUE_EVENT_CODE_TASK_CANCELLED, 0, 0);
+		return;
+	}
+	t->cond = d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD;
+	t->arg = d.set;
+	t->cancellable = true;
+	t->cancelled = false;
+	t->ready_stamp = 0;
+	t->wait_seq = ++s->sched.seq;
+	if (d.action == FLUE_CB_WAIT)
+		x->handles[d.set].u.wset.waiting++;
+}
+
+static void thread_body(void *arg)
+{
+	struct flue_task *t = arg;
+	struct flue_func *f = t->func;
+	struct flue_instance *x = f->inst;
+	struct flue_store *s = x->store;
+	uint16_t id = exec_id(s, t);
+	const struct flue_functype *ft = f->ft;
+	struct flue_values v = { 0, { 0 } };
+
+	s->sched.current = id;
+	if (ft->async && exec_needs_exclusive(t)) {
+		x->exclusive = id;
+		t->exclusive = true;
+	}
+	t->state = FLUE_TASK_STARTED; /* Task.start → on_start */
+	if (t->origin == FLUE_ORIGIN_INVOKE) {
+		if (t->on_start != 0) {
+			v.n = flue_functype_leaves(ft, false);
+			t->on_start(t->user, &v);
+		}
+		if (!host_take(t->host, ft->params, ft->nparams, &v))
+			flue_trap(x, FLUE_TRAP_BAD_VALUE, 0); /* the host gave bad args */
+	} else {
+		struct flue_instance *c = &s->instances[t->caller_inst];
+		uint32_t max = t->sub_async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;
+		flue_values_lift(c, ft->params, ft->nparams, max, t->flat, t->nflat, &v);
+		t->sub_state = FLUE_SUBTASK_STARTED;
+		flue_subtask_progress(s, id);
+	}
+	if (exec_is_host(t)) {
+		host_put(x, ft->params, ft->nparams, &v);
+		f->host_start(f->host_user, id, &v);
+		exit_thread(s, t);
+		return;
+	}
+	flue_flat_t flat[FLUE_MAX_FLAT_PARAMS], res[1] = { 0 };
+	uint32_t n = 0;
+	flue_values_lower(x, ft->params, ft->nparams, FLUE_MAX_FLAT_PARAMS, &v, flat, &n, 0,
+			  realloc_alloc, t);
+	f->opts.core(f->opts.user, x, flat, n, res);
+	if (f->opts.kind == FLUE_LIFT_CALLBACK) {
+		callback_code(s, t, (uint32_t)res[0]);
+		return;
+	}
+	if (f->opts.kind == FLUE_LIFT_SYNC) {
+		struct flue_values r;
+		flue_values_lift(x, ft->result, nresults(ft), FLUE_MAX_FLAT_RESULTS, res,
+				 f->nflat_results, &r);
+		exec_resolve(s, id, &r);
+		if (f->opts.post_return != 0) {
+			x->may_leave = false;
+			f->opts.post_return(f->opts.user, x, res, f->nflat_results);
+			x->may_leave = true;
+		}
+	}
+	if (t->state != FLUE_TASK_RESOLVED)
+		flue_trap(x, FLUE_TRAP_EXIT_UNRESOLVED, 0);
+	exit_thread(s, t);
+}
+
+static void fiber_entry(void *arg)
+{
+	struct flue_task *t = arg;
+	struct flue_store *s = t->func->inst->store;
+	if (!exec_guest(s, thread_body, t))
+		thread_unwound(s, t);
+}
+
+void exec_start_thread(struct flue_store *s, uint16_t id)
+{
+	struct flue_task *t = &s->tasks[id];
+	uint16_t cur = s->sched.current;
+	t->started_thread = true;
+	if (t->func->opts.kind == FLUE_LIFT_STACKFUL ||
+	    (exec_is_host(t) && flue_port_fiber_supported())) {
+		/* Its own stack; the pool is sized so that every task may
+		 * have one (FLUE_CONFIG_MAX_TASKS fibers). */
+		if (flue_port_fiber_create(id, fiber_entry, t) != FLUE_OK) {
+			s->sched.current = cur;
+			flue_trap(t->func->inst, FLUE_TRAP_POOL_FULL, 0);
+		}
+		t->fiber = true;
+		s->sched.current = id;
+		flue_port_fiber_resume(id);
+	} else if (!exec_guest(s, thread_body, t)) {
+		thread_unwound(s, t);
+	}
+	s->sched.current = cur;
+}
+
+static void callback_body(void *arg)
+{
+	struct flue_task *t = arg;
+	struct flue_store *s = t->func->inst->store;
+	struct flue_instance *x = t->func->inst;
+	s->sched.current = exec_id(s, t);
+	if (t->cancelled) {
+		callback_call(s, t, FLUE_EVENT_CODE_TASK_CANCELLED, 0, 0);
+	} else if (t->arg != 0 && x->handles[t->arg].kind == FLUE_H_WAITABLE_SET &&
+		   x->handles[t->arg].u.wset.head != 0) {
+		struct flue_event ev = flue_wset_deliver(x, t->arg);
+		callback_call(s, t, abi_event_code(ev), ev.index, abi_event_p2(ev));
+	} else {
+		callback_call(s, t, FLUE_EVENT_CODE_NONE, 0, 0);
+	}
+}
+
+void exec_callback_step(struct flue_store *s, uint16_t id, bool cancelled)
+{
+	struct flue_task *t = &s->tasks[id];
+	struct flue_instance *x = t->func->inst;
+	if (t->cond == FLUE_COND_WAIT)
+		x->handles[t->arg].u.wset.waiting--;
+	else
+		t->arg = 0;
+	t->cond = FLUE_COND_NONE;
+	t->cancelled = cancelled;
+	uint16_t cur = s->sched.current;
+	if (!exec_guest(s, callback_body, t))
+		thread_unwound(s, t);
+	t->cancelled = false;
+	s->sched.current = cur;
+}

@@ -1,0 +1,76 @@
+/* Executor, internal interface between its files (docs/EXECUTOR.md). */
+#ifndef FLUE_EXEC_INTERNAL_H
+#define FLUE_EXEC_INTERNAL_H
+
+#include <flue/exec.h>
+#include <flue/port.h>
+#include <flue/task_decide.h>
+#include "../obj/obj.h"
+#include "../abi/values.h"
+
+static inline struct flue_task *exec_task(struct flue_store *s, uint16_t id)
+{
+	return &s->tasks[id];
+}
+
+static inline uint16_t exec_id(struct flue_store *s, const struct flue_task *t)
+{
+	return (uint16_t)(t - s->tasks);
+}
+
+static inline struct flue_instance *exec_inst(struct flue_store *s, const struct flue_task *t)
+{
+	(void)s;
+	return t->func->inst;
+}
+
+static inline bool exec_is_host(const struct flue_task *t)
+{
+	return t->func->host_start != 0;
+}
+
+/* Task.needs_exclusive: async-typed and sync- or callback-lifted. */
+static inline bool exec_needs_exclusive(const struct flue_task *t)
+{
+	return t->func->ft->async && !exec_is_host(t) && t->func->opts.kind != FLUE_LIFT_STACKFUL;
+}
+
+/* sched.c */
+void exec_install(struct flue_store *s);
+/* Run one step of parked task `id` (it was ready), with Cancelled = `cancelled`. */
+void exec_resume(struct flue_store *s, uint16_t id, bool cancelled);
+/* Park the current task with condition `cond` and block until it is
+ * resumed: suspends its fiber, or runs a nested loop on this stack.
+ * Returns true if it was resumed cancelled. */
+bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool cancellable);
+/* Run `body(arg)` as guest code: a trap in it unwinds to here and is
+ * handled (exec_abort_instance); returns false then. */
+bool exec_guest(struct flue_store *s, void (*body)(void *), void *arg);
+/* The instance trapped: resolve its tasks without a value, cut its
+ * callers' ties, wake its blocked threads so they unwind. */
+void exec_abort_instance(struct flue_store *s, struct flue_instance *inst);
+/* Stamp the ready waiting tasks; true if any task is waiting at all. */
+bool exec_refresh(struct flue_store *s);
+/* Is waiting task `t` ready now? */
+bool exec_ready(struct flue_store *s, const struct flue_task *t);
+/* Anything outside the executor that can still make a task ready. */
+bool exec_external(struct flue_store *s);
+/* Apply completions posted by other threads. */
+void exec_apply_posted(struct flue_store *s);
+/* Release the record when neither side needs it. */
+void exec_release(struct flue_store *s, uint16_t id);
+
+/* call.c */
+/* Start (or, after the gate, continue starting) task `id`'s thread. */
+void exec_start_thread(struct flue_store *s, uint16_t id);
+/* One callback step of parked callback task `id`. */
+void exec_callback_step(struct flue_store *s, uint16_t id, bool cancelled);
+/* Task.request_cancellation (the flue_exec_hooks cancel hook). */
+void exec_request_cancel(struct flue_store *s, uint16_t id, struct flue_instance *caller);
+/* Resolve task `id` (flue_exec_hooks resolve hook). */
+void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
+/* may_enter over the entering set (self and ancestors minus the caller's). */
+bool exec_may_enter_from(struct flue_instance *inst, struct flue_instance *caller);
+void exec_set_may_enter(struct flue_instance *inst, struct flue_instance *caller, bool v);
+
+#endif /* FLUE_EXEC_INTERNAL_H */

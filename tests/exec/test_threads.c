@@ -1,0 +1,118 @@
+#define _POSIX_C_SOURCE 200809L
+/*
+ * Host threads feed the executor: host-function calls resolved from other
+ * threads with flue_host_post_return() while the run loop sleeps in
+ * flue_port_idle() (POSIX port: condition variable). Also run under TSan
+ * (make test-tsan). Guest code runs only on the executor's thread.
+ */
+#include <pthread.h>
+#include <time.h>
+
+#include "exec_test.h"
+
+#define NCALLS 3u
+
+static const struct flue_valtype u32_t = { .kind = FLUE_VAL_U32 };
+static const struct flue_functype host_ft = { .async = true, .nparams = 1, .params = &u32_t,
+					      .result = &u32_t };
+static const struct flue_functype main_ft = { .async = true, .result = &u32_t };
+static struct flue_func hostf, mainf;
+static struct flue_lowered low;
+static pthread_t producers[NCALLS];
+static uint32_t nstarted;
+static uint32_t seti, pending, sum;
+static uint32_t got;
+
+struct job {
+	flue_call_t call;
+	uint32_t x;
+};
+static struct job jobs[NCALLS];
+
+static void *producer(void *arg)
+{
+	struct job *j = arg;
+	struct timespec ts = { 0, 2000000L * (long)(j->x % 3u + 1u) };
+	nanosleep(&ts, 0);
+	struct flue_values r = { 1, { j->x * 10u } };
+	(void)flue_host_post_return(&ex.store, j->call, &r);
+	return 0;
+}
+
+/* The host function hands each call to a thread of its own and returns
+ * at once: the call stays pending until the thread posts the result. */
+static void host_start(void *user, flue_call_t call, const struct flue_values *args)
+{
+	(void)user;
+	struct job *j = &jobs[nstarted];
+	j->call = call;
+	j->x = (uint32_t)args->v[0];
+	EX_EQ(pthread_create(&producers[nstarted], 0, producer, j), 0);
+	nstarted++;
+}
+
+static void core_main(void *user, struct flue_instance *inst, const flue_flat_t *args,
+		      uint32_t n, flue_flat_t *res)
+{
+	(void)user;
+	(void)args;
+	(void)n;
+	seti = flue_canon_waitable_set_new(inst);
+	for (uint32_t i = 0; i < NCALLS; i++) {
+		uint32_t out = 16u + 4u * i;
+		flue_flat_t a[2] = { i + 1u, out };
+		uint64_t st = flue_call_lowered(&low, a, 2);
+		EX_EQ(st_state(st), FLUE_SUBTASK_STARTED);
+		flue_canon_waitable_join(inst, st_index(st), seti);
+	}
+	pending = NCALLS;
+	res[0] = 2u | seti << 4; /* WAIT */
+}
+
+static uint32_t cb_main(void *user, struct flue_instance *inst, uint32_t ev, uint32_t p1,
+			uint32_t p2)
+{
+	(void)user;
+	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
+	EX_EQ(p2, FLUE_SUBTASK_RETURNED);
+	/* subtask i (handle 2 + i) wrote (i + 1) * 10 to 16 + 4 i */
+	sum += ex_ld32(inst, 16u + 4u * (p1 - 2u));
+	flue_canon_subtask_drop(inst, p1);
+	if (--pending > 0u)
+		return 2u | seti << 4;
+	flue_flat_t r = sum;
+	flue_canon_task_return(inst, &u32_t, &r, 1);
+	return 0;
+}
+
+static void on_resolve(void *user, const struct flue_values *r)
+{
+	(void)user;
+	got = r != 0 ? (uint32_t)r->v[0] : 0xDEADu;
+}
+
+FT_TEST(host_calls_resolved_from_threads)
+{
+	ex_setup();
+	nstarted = 0;
+	sum = 0;
+	got = 0;
+	struct flue_instance *g = ex_new(0);
+	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &ex.host), 0);
+	FT_EQ(flue_host_func(&hostf, ex.host, &host_ft, host_start, 0, 0), 0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_main,
+				    .callback = cb_main };
+	FT_EQ(flue_lift(&mainf, g, &main_ft, &o), 0);
+	FT_EQ(flue_lower(&low, &hostf, g, true), 0);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&mainf, 0, 0, on_resolve, 0, &call), 0);
+	FT_EQ(ex_run(), 0);
+	for (uint32_t i = 0; i < nstarted; i++)
+		pthread_join(producers[i], 0);
+	ex_done();
+	FT_EQ(nstarted, NCALLS);
+	FT_EQ(ex.ntraps, 0);
+	FT_EQ(got, 10u + 20u + 30u);
+}
+
+FT_SUITE(threads, FT_CASE(host_calls_resolved_from_threads))

@@ -100,6 +100,12 @@ list(FILTER FLUE_ABI_SUITES EXCLUDE REGEX "test_host\\.c$")
 flue_target_image(flue_target_abi ${FLUE_ABI_SUITES} ${PROJECT_SOURCE_DIR}/tests/abi/abi_fixture.c)
 target_include_directories(flue_target_abi PRIVATE ${PROJECT_SOURCE_DIR}/tests/abi)
 
+# The executor with callback-lifted tasks (no fibers on this port: the
+# stackful scenarios run on the host only).
+flue_target_image(flue_target_exec ${PROJECT_SOURCE_DIR}/tests/exec/test_callback.c
+                  ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c)
+target_include_directories(flue_target_exec PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec)
+
 # -monitor none -serial none: QEMU never touches stdin (CI has none).
 # Semihosting output goes to QEMU's stdout/stderr; exit() becomes QEMU's
 # exit status (SYS_EXIT_EXTENDED). TIMEOUT guards against a hung image.
@@ -111,6 +117,8 @@ add_test(NAME target.decide COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_t
 set_tests_properties(target.decide PROPERTIES TIMEOUT 30)
 add_test(NAME target.abi COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_abi>)
 set_tests_properties(target.abi PROPERTIES TIMEOUT 60)
+add_test(NAME target.exec COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_exec>)
+set_tests_properties(target.exec PROPERTIES TIMEOUT 60)
 
 # Guards the propagation itself: if a failed assertion did not make QEMU
 # exit non-zero, target.decide could never fail and this test would.

@@ -145,6 +145,8 @@ struct flue_exec_hooks {
 	void (*resolve)(struct flue_store *s, uint16_t task, const struct flue_values *values);
 	/** The caller instance `caller` requests cancellation of `task`. */
 	void (*cancel)(struct flue_store *s, uint16_t task, struct flue_instance *caller);
+	/** The instance is being destroyed: its tasks resolve without a value. */
+	void (*abort)(struct flue_store *s, struct flue_instance *inst);
 };
 
 /* ---------------------------------------------------------- handle tables */

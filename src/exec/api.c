@@ -137,13 +137,10 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
 		exec_release(s, id);
 		return r;
 	}
-	if (flue_subtask_resolved(t->sub_state)) {
+	if (t->sub_state == FLUE_SUBTASK_RETURNED) {
 		t->sub_delivered = true;
 		t->caller_done = true;
-		uint8_t st = t->sub_state;
 		exec_release(s, id);
-		if (st != FLUE_SUBTASK_RETURNED) /* the callee trapped before resolving */
-			flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
 		return flue_lower_status_decide(true, FLUE_SUBTASK_RETURNED, 0);
 	}
 	uint32_t i = flue_table_add(c, FLUE_H_SUBTASK);
@@ -151,7 +148,16 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
 		flue_trap(c, FLUE_TRAP_TABLE_FULL, 0);
 	c->handles[i].u.sub.task = id;
 	t->sub_handle = i;
-	return flue_lower_status_decide(false, t->sub_state, i);
+	uint8_t shown = t->sub_state;
+	if (flue_subtask_resolved(shown)) {
+		/* The callee trapped before the call returned (flue's trap policy):
+		 * the caller gets a subtask whose pending event says CANCELLED_*,
+		 * shown as the state it had reached. */
+		flue_subtask_progress(s, id);
+		shown = shown == FLUE_SUBTASK_CANCELLED_BEFORE_STARTED ? FLUE_SUBTASK_STARTING
+								       : FLUE_SUBTASK_STARTED;
+	}
+	return flue_lower_status_decide(false, shown, i);
 }
 
 /* ---------------------------------------------------------- cancellation */

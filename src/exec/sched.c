@@ -189,8 +189,9 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 		if (t->cond == FLUE_COND_GATE || t->cond == FLUE_COND_YIELD ||
 		    t->cond == FLUE_COND_WAIT || t->cond == FLUE_COND_HOST) {
 			/* Parked without a stack: simply gone. */
-			if (t->cond == FLUE_COND_WAIT && set_has_event(x, t->arg))
-				x->handles[t->arg].u.wset.waiting--;
+			struct flue_handle *h = flue_table_get(x, t->arg);
+			if (t->cond == FLUE_COND_WAIT && h != 0 && h->kind == FLUE_H_WAITABLE_SET)
+				h->u.wset.waiting--;
 			t->cond = FLUE_COND_NONE;
 			t->thread_done = true;
 			t->callee_done = true;
@@ -326,7 +327,8 @@ bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
 
 /* ------------------------------------------------------------- run loop */
 
-static const struct flue_exec_hooks hooks = { exec_resolve, exec_request_cancel };
+static const struct flue_exec_hooks hooks = { exec_resolve, exec_request_cancel,
+						 exec_abort_instance };
 
 void exec_install(struct flue_store *s)
 {

@@ -30,7 +30,7 @@ void ex_done(void)
 		snprintf(msg, sizeof msg, "%s:%d: %s (%llu != %llu), %u failed check(s)",
 			 ex.fail_file, ex.fail_line, ex.fail_expr,
 			 (unsigned long long)ex.fail_a, (unsigned long long)ex.fail_b,
-			 ex.failures);
+			 (unsigned)ex.failures);
 		FT_FAIL(msg);
 	}
 }

@@ -179,6 +179,21 @@ enum flue_tick_result flue_tick(struct flue_store *s);
 int flue_run_until_idle(struct flue_store *s);
 
 /**
+ * @brief Where sync- and callback-lifted guest code runs. Off (the
+ *        default, and the only choice without port fibers): on the
+ *        executor's single stack; a blocking built-in inside it runs a
+ *        nested scheduling loop, which cannot return to code below it on
+ *        the stack, so a callee that blocks on something its caller only
+ *        does after the call returns deadlocks (FLUE_TRAP_DEADLOCK). On:
+ *        every step of every task runs on a fiber of its own, and a
+ *        blocking built-in suspends it, exactly as the reference runs every
+ *        thread on its own stack.
+ * @retval 0, FLUE_ENOTSUP (on, and the port has no fibers)
+ * Context: executor thread, before tasks exist.
+ */
+int flue_exec_set_stack_per_task(struct flue_store *s, bool on);
+
+/**
  * @brief Observe traps in guest code run by the executor (optional): the
  *        executor handles unwinding itself, then calls `fn`.
  */

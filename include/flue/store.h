@@ -350,6 +350,7 @@ struct flue_sched {
 	uint16_t current;     /**< running task, FLUE_TASK_NONE: the host */
 	uint8_t depth;        /**< nested loops on the executor stack */
 	bool installed;       /**< the executor owns traps and blocking */
+	bool stack_per_task;  /**< sync/callback steps also run on fibers */
 	uint32_t seq;         /**< wait sequence and ready stamps */
 	uint32_t posted;      /**< host completions posted (port lock) */
 	uint8_t trapped;      /**< instance whose trap is being unwound */

@@ -124,6 +124,7 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
 
 	if (!l->async) {
 		if (!flue_subtask_resolved(t->sub_state)) {
+			ct->arg = id; /* the condition's task (exec_ready) */
 			(void)exec_block(s, ct, FLUE_COND_SUBTASK, false);
 			ct->arg = 0;
 		}

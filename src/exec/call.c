@@ -366,6 +366,46 @@ static void fiber_entry(void *arg)
 	struct flue_store *s = t->func->inst->store;
 	if (!exec_guest(s, thread_body, t))
 		thread_unwound(s, t);
+	t->fiber = false;
+}
+
+static void callback_body(void *arg);
+
+static void callback_fiber_entry(void *arg)
+{
+	struct flue_task *t = arg;
+	struct flue_store *s = t->func->inst->store;
+	if (!exec_guest(s, callback_body, t))
+		thread_unwound(s, t);
+	t->fiber = false;
+}
+
+/* Run a step of `t` on a fiber of its own (its id is the task's). */
+static void on_fiber(struct flue_store *s, struct flue_task *t, flue_port_body_t entry)
+{
+	uint16_t id = exec_id(s, t);
+	if (flue_port_fiber_create(id, entry, t) != FLUE_OK) {
+		/* The platform refused a stack: the callee cannot run; it is
+		 * treated as trapped, without guest code to unwind. */
+		exec_fail_instance(s, t->func->inst, FLUE_TRAP_POOL_FULL);
+		thread_unwound(s, t);
+		return;
+	}
+	t->fiber = true;
+	s->sched.current = id;
+	flue_port_fiber_resume(id);
+}
+
+/* Where a step of `t` runs: stackful tasks and host functions always on
+ * their own stack (if the port has fibers); sync- and callback-lifted
+ * ones on the caller's stack, unless the store asked for a stack per task. */
+static bool wants_fiber(struct flue_store *s, const struct flue_task *t)
+{
+	if (t->func->opts.kind == FLUE_LIFT_STACKFUL)
+		return true;
+	if (!flue_port_fiber_supported())
+		return false;
+	return exec_is_host(t) || s->sched.stack_per_task;
 }
 
 void exec_start_thread(struct flue_store *s, uint16_t id)
@@ -373,20 +413,10 @@ void exec_start_thread(struct flue_store *s, uint16_t id)
 	struct flue_task *t = &s->tasks[id];
 	uint16_t cur = s->sched.current;
 	t->started_thread = true;
-	if (t->func->opts.kind == FLUE_LIFT_STACKFUL ||
-	    (exec_is_host(t) && flue_port_fiber_supported())) {
-		/* Its own stack; the pool is sized so that every task may
-		 * have one (FLUE_CONFIG_MAX_TASKS fibers). */
-		if (flue_port_fiber_create(id, fiber_entry, t) != FLUE_OK) {
-			s->sched.current = cur;
-			flue_trap(t->func->inst, FLUE_TRAP_POOL_FULL, 0);
-		}
-		t->fiber = true;
-		s->sched.current = id;
-		flue_port_fiber_resume(id);
-	} else if (!exec_guest(s, thread_body, t)) {
+	if (wants_fiber(s, t))
+		on_fiber(s, t, fiber_entry);
+	else if (!exec_guest(s, thread_body, t))
 		thread_unwound(s, t);
-	}
 	s->sched.current = cur;
 }
 
@@ -418,8 +448,9 @@ void exec_callback_step(struct flue_store *s, uint16_t id, bool cancelled)
 	t->cond = FLUE_COND_NONE;
 	t->cancelled = cancelled;
 	uint16_t cur = s->sched.current;
-	if (!exec_guest(s, callback_body, t))
+	if (wants_fiber(s, t))
+		on_fiber(s, t, callback_fiber_entry);
+	else if (!exec_guest(s, callback_body, t))
 		thread_unwound(s, t);
-	t->cancelled = false;
 	s->sched.current = cur;
 }

@@ -49,6 +49,9 @@ bool exec_guest(struct flue_store *s, void (*body)(void *), void *arg);
 /* The instance trapped: resolve its tasks without a value, cut its
  * callers' ties, wake its blocked threads so they unwind. */
 void exec_abort_instance(struct flue_store *s, struct flue_instance *inst);
+/* Trap `inst` without guest code to unwind (e.g. no stack for a task). */
+void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
+			enum flue_trap_reason reason);
 /* Stamp the ready waiting tasks; true if any task is waiting at all. */
 bool exec_refresh(struct flue_store *s);
 /* Is waiting task `t` ready now? */

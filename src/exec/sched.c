@@ -170,6 +170,28 @@ bool exec_guest(struct flue_store *s, void (*body)(void *), void *arg)
 	return false;
 }
 
+void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
+			enum flue_trap_reason reason)
+{
+	if (!inst->poisoned) {
+		inst->poisoned = true;
+		inst->trap_reason = (uint8_t)reason;
+		inst->trap_handle = 0;
+		if (s->sched.on_trap != 0)
+			s->sched.on_trap(s->sched.on_trap_ctx, inst, reason);
+	}
+	exec_abort_instance(s, inst);
+}
+
+int flue_exec_set_stack_per_task(struct flue_store *s, bool on)
+{
+	if (on && !flue_port_fiber_supported())
+		return FLUE_ENOTSUP;
+	exec_install(s);
+	s->sched.stack_per_task = on;
+	return FLUE_OK;
+}
+
 void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 {
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {

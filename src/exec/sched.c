@@ -225,6 +225,9 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 	}
 	x->exclusive = FLUE_TASK_NONE;
 	x->waiting_to_enter = 0;
+	/* Design note 5: peers of a trapped instance see its ends DROPPED
+	 * rather than waiting for an instance that will never act again. */
+	flue_instance_drop_ends(x);
 }
 
 /* -------------------------------------------------------------- resuming */

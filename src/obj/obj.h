@@ -39,6 +39,10 @@ void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 
 /* ------------------------------------------------------------------ traps */
 
+/* Drop every stream/future end of `inst` (peers see DROPPED); used by
+ * flue_instance_destroy() and when the executor aborts a trapped instance. */
+void flue_instance_drop_ends(struct flue_instance *inst);
+
 _Noreturn void flue_trap(struct flue_instance *inst, enum flue_trap_reason r,
 			 uint32_t handle);
 

@@ -147,14 +147,8 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 	inst->mem_size = size;
 }
 
-void flue_instance_destroy(struct flue_instance *inst)
+void flue_instance_drop_ends(struct flue_instance *inst)
 {
-	/* Its tasks first (the executor's): callers see them resolve without
-	 * a value; code of its own still blocked unwinds when next resumed. */
-	if (inst->store->exec_hooks != 0) {
-		inst->poisoned = true;
-		inst->store->exec_hooks->abort(inst->store, inst);
-	}
 	/* First take every waitable out of its set through the queue code.
 	 * (Fuzz finding: clearing `wset` by hand left a set's pending queue
 	 * naming ends freed by the loop below; a DROPPED notification to a
@@ -173,6 +167,17 @@ void flue_instance_destroy(struct flue_instance *inst)
 			flue_end_drop(inst, i);
 		}
 	}
+}
+
+void flue_instance_destroy(struct flue_instance *inst)
+{
+	/* Its tasks first (the executor's): callers see them resolve without
+	 * a value; code of its own still blocked unwinds when next resumed. */
+	if (inst->store->exec_hooks != 0) {
+		inst->poisoned = true;
+		inst->store->exec_hooks->abort(inst->store, inst);
+	}
+	flue_instance_drop_ends(inst);
 	inst->live = false;
 }
 

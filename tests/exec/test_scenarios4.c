@@ -451,4 +451,66 @@ FT_TEST(thread_cancel_callback)
 	FT_TRUE(resolved_c);
 }
 
-FT_SUITE(scenarios4, FT_CASE(cancel_subtask), FT_CASE(thread_cancel_callback))
+/* The straight port, with a stack per task (as the reference's threads):
+ * producer2 blocks in thread.yield inside its core function holding the
+ * producer's lock, so its lower returns STARTED and the cancel of subi1
+ * finds no candidate (PENDING_CANCEL, BLOCKED); producer1 then resumes with
+ * (NONE, 0, 0) once producer2 exits, and returns 42. */
+static struct flue_func tcs_consumer;
+static struct flue_lowered low_s1, low_s2;
+
+static void core_tcs_consumer(void *user, struct flue_instance *inst, const flue_flat_t *args,
+			      uint32_t n, flue_flat_t *res)
+{
+	(void)user, (void)args, (void)res;
+	EX_EQ(n, 0);
+	uint8_t *mem = ex_mem(inst);
+	flue_flat_t retp1 = 8, retp2 = 12;
+	uint64_t ret = flue_call_lowered(&low_s1, &retp1, 1);
+	uint32_t subi1 = st_index(ret);
+	EX_EQ(st_state(ret), FLUE_SUBTASK_STARTED);
+	ret = flue_call_lowered(&low_s2, &retp2, 1);
+	uint32_t subi2 = st_index(ret);
+	EX_EQ(st_state(ret), FLUE_SUBTASK_STARTED);
+	EX_EQ(flue_canon_subtask_cancel(inst, ASYNC, subi1), FLUE_BLOCKED);
+	uint32_t retp3 = 16;
+	uint32_t seti = flue_canon_waitable_set_new(inst);
+	flue_canon_waitable_join(inst, subi1, seti);
+	EX_EQ(flue_canon_waitable_set_wait(inst, CANC, seti, retp3), FLUE_EVENT_CODE_SUBTASK);
+	EX_EQ(mem[retp3], subi1);
+	EX_EQ(mem[retp3 + 4], FLUE_SUBTASK_RETURNED);
+	EX_EQ(mem[retp1], 42);
+	flue_canon_waitable_join(inst, subi2, seti);
+	EX_EQ(flue_canon_waitable_set_wait(inst, CANC, seti, retp3), FLUE_EVENT_CODE_SUBTASK);
+	EX_EQ(mem[retp3], subi2);
+	EX_EQ(mem[retp3 + 4], FLUE_SUBTASK_RETURNED);
+	EX_EQ(mem[retp2], 43);
+	consumer_done = true;
+}
+
+FT_TEST(thread_cancel_callback_stack_per_task)
+{
+	ex_setup();
+	FT_EQ(flue_exec_set_stack_per_task(&ex.store, true), 0);
+	consumer_done = false;
+	struct flue_instance *root = ex_new(0);
+	struct flue_instance *prod = ex_new(root);
+	ex_lift(&producer1, prod, &producer_ft, FLUE_LIFT_CALLBACK, core_producer1,
+		producer_callback1);
+	ex_lift(&producer2, prod, &producer_ft, FLUE_LIFT_CALLBACK, core_producer2,
+		producer_callback2);
+	struct flue_instance *cons = ex_new(root);
+	/* lift_and_run(mk_opts(), ...): the consumer is sync-lifted */
+	ex_lift(&tcs_consumer, cons, &consumer_ft, FLUE_LIFT_SYNC, core_tcs_consumer, 0);
+	FT_EQ(flue_lower(&low_s1, &producer1, cons, true), 0);
+	FT_EQ(flue_lower(&low_s2, &producer2, cons, true), 0);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&tcs_consumer, 0, 0, on_resolve_consumer, 0, &call), 0);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_EQ(ex.ntraps, 0);
+	FT_TRUE(consumer_done);
+}
+
+FT_SUITE(scenarios4, FT_CASE(cancel_subtask), FT_CASE(thread_cancel_callback),
+	 FT_CASE(thread_cancel_callback_stack_per_task))

@@ -103,6 +103,20 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call);
 
 /**
+ * @brief flue_invoke() from another thread or an ISR: the invocation is
+ *        queued under the port lock (callbacks later run on the executor
+ *        thread, which starts it at its next step) and the executor is
+ *        woken.
+ * @retval 0
+ * @retval FLUE_EINVAL f not lifted, on_resolve NULL
+ * @retval FLUE_EBUSY FLUE_CONFIG_MAX_TASKS invocations already queued
+ * A queued invocation that cannot start (no free task, reentrance) is
+ * resolved with NULL. Context: any thread or ISR; never blocks.
+ */
+int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
+		     flue_on_resolve_fn on_resolve, void *user);
+
+/**
  * @brief OnCancel of an invocation: request cancellation of the callee.
  * @retval 0, FLUE_EBADF (not a live, unresolved invocation)
  */

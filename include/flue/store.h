@@ -345,8 +345,21 @@ struct flue_task {
 	uint8_t posted_n;
 };
 
+/** An invocation posted by another thread (flue_invoke_post). */
+struct flue_posted_invoke {
+	struct flue_func *func;
+	struct flue_instance *host;
+	void (*on_start)(void *user, struct flue_values *args);
+	void (*on_resolve)(void *user, const struct flue_values *results);
+	void *user;
+};
+
 /** Scheduler state of a store (private). */
 struct flue_sched {
+	/* Posted invocations: a ring written by host threads and read by the
+	 * executor, both under the port lock. */
+	struct flue_posted_invoke inv[FLUE_CONFIG_MAX_TASKS];
+	uint16_t inv_head, inv_count;
 	uint16_t current;     /**< running task, FLUE_TASK_NONE: the host */
 	uint8_t depth;        /**< nested loops on the executor stack */
 	bool installed;       /**< the executor owns traps and blocking */

@@ -53,6 +53,52 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 	return FLUE_OK;
 }
 
+int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
+		     flue_on_resolve_fn on_resolve, void *user)
+{
+	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0)
+		return FLUE_EINVAL;
+	struct flue_store *s = f->inst->store;
+	int rc = FLUE_OK;
+	flue_port_key_t k = flue_port_lock();
+	if (s->sched.inv_count >= FLUE_CONFIG_MAX_TASKS) {
+		rc = FLUE_EBUSY;
+	} else {
+		uint32_t i = ((uint32_t)s->sched.inv_head + s->sched.inv_count) %
+			     FLUE_CONFIG_MAX_TASKS;
+		struct flue_posted_invoke p = { f, host, on_start, on_resolve, user };
+		s->sched.inv[i] = p;
+		s->sched.inv_count++;
+	}
+	flue_port_unlock(k);
+	if (rc == FLUE_OK)
+		flue_port_wake();
+	return rc;
+}
+
+/* Start the invocations posted by other threads, oldest first (top level
+ * only: an invocation does not start inside a nested loop). */
+void exec_start_posted(struct flue_store *s)
+{
+	for (;;) {
+		struct flue_posted_invoke p;
+		bool have = false;
+		flue_port_key_t k = flue_port_lock();
+		if (s->sched.inv_count > 0u) {
+			p = s->sched.inv[s->sched.inv_head];
+			s->sched.inv_head = (uint16_t)((s->sched.inv_head + 1u) % FLUE_CONFIG_MAX_TASKS);
+			s->sched.inv_count--;
+			have = true;
+		}
+		flue_port_unlock(k);
+		if (!have)
+			return;
+		flue_call_t call;
+		if (flue_invoke(p.func, p.host, p.on_start, p.on_resolve, p.user, &call) != FLUE_OK)
+			p.on_resolve(p.user, 0);
+	}
+}
+
 int flue_invoke_cancel(struct flue_store *s, flue_call_t call)
 {
 	struct flue_task *t = flue_task_get(s, call);

@@ -56,8 +56,11 @@ void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
 bool exec_refresh(struct flue_store *s);
 /* Is waiting task `t` ready now? */
 bool exec_ready(struct flue_store *s, const struct flue_task *t);
-/* Anything outside the executor that can still make a task ready. */
-bool exec_external(struct flue_store *s);
+/* Anything outside the executor that can still make a task ready (at top
+ * level, queued invocations count too). */
+bool exec_external(struct flue_store *s, bool top);
+/* Start invocations posted by other threads (top level only). */
+void exec_start_posted(struct flue_store *s);
 /* Apply completions posted by other threads. */
 void exec_apply_posted(struct flue_store *s);
 /* Release the record when neither side needs it. */

@@ -102,12 +102,12 @@ static uint16_t pick(struct flue_store *s, const struct flue_task *blocked)
 	return best;
 }
 
-bool exec_external(struct flue_store *s)
+bool exec_external(struct flue_store *s, bool top)
 {
 	if (s->channels != 0)
 		return true;
-	flue_port_key_t k = flue_port_lock(); /* posted is written by host threads */
-	uint32_t posted = s->sched.posted;
+	flue_port_key_t k = flue_port_lock(); /* written by host threads */
+	uint32_t posted = s->sched.posted + (top ? s->sched.inv_count : 0u);
 	flue_port_unlock(k);
 	if (posted != 0u)
 		return true;
@@ -299,7 +299,7 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 		}
 		if (cond == FLUE_COND_READY || t->aborted || t->cancelled)
 			break;
-		if (exec_external(s)) {
+		if (exec_external(s, false)) {
 			flue_port_idle();
 			continue;
 		}
@@ -370,6 +370,7 @@ void exec_install(struct flue_store *s)
 enum flue_tick_result flue_tick(struct flue_store *s)
 {
 	exec_apply_posted(s);
+	exec_start_posted(s);
 	bool any = exec_refresh(s);
 	uint16_t u = pick(s, 0);
 	if (u != FLUE_TASK_NONE) {
@@ -378,7 +379,7 @@ enum flue_tick_result flue_tick(struct flue_store *s)
 	}
 	if (!any)
 		return FLUE_TICK_DONE;
-	return exec_external(s) ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
+	return exec_external(s, true) ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
 }
 
 int flue_run_until_idle(struct flue_store *s)

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <flue/port.h>
+
 #include "exec_test.h"
 
 #define NCALLS 3u
@@ -115,4 +117,79 @@ FT_TEST(host_calls_resolved_from_threads)
 	FT_EQ(got, 10u + 20u + 30u);
 }
 
-FT_SUITE(threads, FT_CASE(host_calls_resolved_from_threads))
+/* ----------------------------------------- invocations posted by threads */
+
+static const struct flue_functype double_ft = { .async = true, .nparams = 1, .params = &u32_t,
+						.result = &u32_t };
+static struct flue_func doublef;
+static uint32_t nresolved, total;
+
+static void core_double(void *user, struct flue_instance *inst, const flue_flat_t *args,
+			uint32_t n, flue_flat_t *res)
+{
+	(void)user;
+	EX_EQ(n, 1);
+	flue_canon_context_set(inst, 0, (uint32_t)args[0]);
+	res[0] = 1; /* YIELD once, so that calls interleave */
+}
+
+static uint32_t cb_double(void *user, struct flue_instance *inst, uint32_t ev, uint32_t p1,
+			  uint32_t p2)
+{
+	(void)user, (void)p1, (void)p2;
+	EX_EQ(ev, FLUE_EVENT_CODE_NONE);
+	flue_flat_t r = 2u * flue_canon_context_get(inst, 0);
+	flue_canon_task_return(inst, &u32_t, &r, 1);
+	return 0;
+}
+
+static void on_start_arg(void *user, struct flue_values *args)
+{
+	args->n = 1;
+	args->v[0] = (uint32_t)(uintptr_t)user;
+}
+
+static void on_resolve_sum(void *user, const struct flue_values *r)
+{
+	(void)user;
+	EX_TRUE(r != 0);
+	if (r != 0)
+		total += (uint32_t)r->v[0];
+	nresolved++; /* executor thread only */
+}
+
+static void *poster(void *arg)
+{
+	struct timespec ts = { 0, 1000000L * (long)((uintptr_t)arg % 3u) };
+	nanosleep(&ts, 0);
+	EX_EQ(flue_invoke_post(&doublef, 0, on_start_arg, on_resolve_sum, arg), 0);
+	return 0;
+}
+
+FT_TEST(invocations_posted_from_threads)
+{
+	ex_setup();
+	nresolved = total = 0;
+	struct flue_instance *g = ex_new(0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_double,
+				    .callback = cb_double };
+	FT_EQ(flue_lift(&doublef, g, &double_ft, &o), 0);
+	pthread_t th[NCALLS];
+	for (uint32_t i = 0; i < NCALLS; i++)
+		FT_EQ(pthread_create(&th[i], 0, poster, (void *)(uintptr_t)(i + 1u)), 0);
+	/* The embedder's loop: run until idle, sleep until a host thread
+	 * posts more work, until every call came back. */
+	while (nresolved < NCALLS) {
+		FT_EQ(ex_run(), 0);
+		if (nresolved < NCALLS)
+			flue_port_idle();
+	}
+	for (uint32_t i = 0; i < NCALLS; i++)
+		pthread_join(th[i], 0);
+	ex_done();
+	FT_EQ(ex.ntraps, 0);
+	FT_EQ(total, 2u * (1u + 2u + 3u));
+}
+
+FT_SUITE(threads, FT_CASE(host_calls_resolved_from_threads),
+	 FT_CASE(invocations_posted_from_threads))

@@ -107,14 +107,25 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
  *        queued under the port lock (callbacks later run on the executor
  *        thread, which starts it at its next step) and the executor is
  *        woken.
- * @retval 0
+ * @retval 0 and `*ticket` (if not NULL), never 0, for flue_invoke_cancel_post()
  * @retval FLUE_EINVAL f not lifted, on_resolve NULL
  * @retval FLUE_EBUSY FLUE_CONFIG_MAX_TASKS invocations already queued
  * A queued invocation that cannot start (no free task, reentrance) is
  * resolved with NULL. Context: any thread or ISR; never blocks.
  */
 int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
-		     flue_on_resolve_fn on_resolve, void *user);
+		     flue_on_resolve_fn on_resolve, void *user, uint32_t *ticket);
+
+/**
+ * @brief flue_invoke_cancel() from another thread or an ISR, for the
+ *        invocation with `ticket` (from flue_invoke_post()). Queued under
+ *        the port lock; the executor applies it at its next top-level step:
+ *        not started yet → resolved with NULL without running; running →
+ *        flue_invoke_cancel(); already resolved → nothing.
+ * @retval 0, FLUE_EINVAL (ticket 0), FLUE_EBUSY (too many queued)
+ * Context: any thread or ISR; never blocks.
+ */
+int flue_invoke_cancel_post(struct flue_store *s, uint32_t ticket);
 
 /**
  * @brief OnCancel of an invocation: request cancellation of the callee.

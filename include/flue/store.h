@@ -343,6 +343,7 @@ struct flue_task {
 	uint64_t flat[17];    /**< the caller's flat args; later the sync flat result */
 	uint64_t posted_v[FLUE_CONFIG_MAX_VALUES]; /**< posted host results */
 	uint8_t posted_n;
+	uint32_t ticket;      /**< flue_invoke_post's ticket, 0 = none */
 };
 
 /** An invocation posted by another thread (flue_invoke_post). */
@@ -352,6 +353,8 @@ struct flue_posted_invoke {
 	void (*on_start)(void *user, struct flue_values *args);
 	void (*on_resolve)(void *user, const struct flue_values *results);
 	void *user;
+	uint32_t ticket;
+	bool cancelled; /**< cancelled before it started */
 };
 
 /** Scheduler state of a store (private). */
@@ -360,6 +363,9 @@ struct flue_sched {
 	 * executor, both under the port lock. */
 	struct flue_posted_invoke inv[FLUE_CONFIG_MAX_TASKS];
 	uint16_t inv_head, inv_count;
+	uint32_t next_ticket; /**< last ticket handed out (port lock) */
+	uint32_t cancel_ticket[FLUE_CONFIG_MAX_TASKS]; /**< posted cancellations */
+	uint16_t ncancel;
 	uint16_t current;     /**< running task, FLUE_TASK_NONE: the host */
 	uint8_t depth;        /**< nested loops on the executor stack */
 	bool installed;       /**< the executor owns traps and blocking */

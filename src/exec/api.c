@@ -54,7 +54,7 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 }
 
 int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
-		     flue_on_resolve_fn on_resolve, void *user)
+		     flue_on_resolve_fn on_resolve, void *user, uint32_t *ticket)
 {
 	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0)
 		return FLUE_EINVAL;
@@ -66,9 +66,14 @@ int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_st
 	} else {
 		uint32_t i = ((uint32_t)s->sched.inv_head + s->sched.inv_count) %
 			     FLUE_CONFIG_MAX_TASKS;
-		struct flue_posted_invoke p = { f, host, on_start, on_resolve, user };
+		if (++s->sched.next_ticket == 0u)
+			s->sched.next_ticket = 1u; /* 0 means none */
+		struct flue_posted_invoke p = { f, host, on_start, on_resolve, user,
+						s->sched.next_ticket, false };
 		s->sched.inv[i] = p;
 		s->sched.inv_count++;
+		if (ticket != 0)
+			*ticket = p.ticket;
 	}
 	flue_port_unlock(k);
 	if (rc == FLUE_OK)
@@ -76,10 +81,63 @@ int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_st
 	return rc;
 }
 
+int flue_invoke_cancel_post(struct flue_store *s, uint32_t ticket)
+{
+	if (ticket == 0u)
+		return FLUE_EINVAL;
+	int rc = FLUE_OK;
+	flue_port_key_t k = flue_port_lock();
+	if (s->sched.ncancel >= FLUE_CONFIG_MAX_TASKS)
+		rc = FLUE_EBUSY;
+	else
+		s->sched.cancel_ticket[s->sched.ncancel++] = ticket;
+	flue_port_unlock(k);
+	if (rc == FLUE_OK)
+		flue_port_wake();
+	return rc;
+}
+
+/* Posted cancellations: a queued invocation is marked (it will resolve
+ * without running); a started one is cancelled like flue_invoke_cancel. */
+static void apply_posted_cancels(struct flue_store *s)
+{
+	for (;;) {
+		uint32_t ticket = 0;
+		flue_port_key_t k = flue_port_lock();
+		if (s->sched.ncancel > 0u) {
+			ticket = s->sched.cancel_ticket[--s->sched.ncancel];
+			for (uint32_t j = 0; j < s->sched.inv_count; j++) {
+				struct flue_posted_invoke *p =
+					&s->sched.inv[(s->sched.inv_head + j) % FLUE_CONFIG_MAX_TASKS];
+				if (p->ticket == ticket) {
+					p->cancelled = true;
+					ticket = 0;
+				}
+			}
+		}
+		uint16_t left = s->sched.ncancel;
+		flue_port_unlock(k);
+		for (uint32_t i = 0; ticket != 0u && i < FLUE_CONFIG_MAX_TASKS; i++) {
+			struct flue_task *t = &s->tasks[i];
+			if (t->used && t->origin == FLUE_ORIGIN_INVOKE && t->ticket == ticket)
+				(void)flue_invoke_cancel(s, (flue_call_t)i);
+		}
+		if (left == 0u && ticket == 0u) {
+			k = flue_port_lock();
+			left = s->sched.ncancel;
+			flue_port_unlock(k);
+			if (left == 0u)
+				return;
+		}
+	}
+}
+
 /* Start the invocations posted by other threads, oldest first (top level
- * only: an invocation does not start inside a nested loop). */
+ * only: an invocation does not start inside a nested loop, where its
+ * instance may be on the stack), after applying posted cancellations. */
 void exec_start_posted(struct flue_store *s)
 {
+	apply_posted_cancels(s);
 	for (;;) {
 		struct flue_posted_invoke p;
 		bool have = false;
@@ -94,8 +152,11 @@ void exec_start_posted(struct flue_store *s)
 		if (!have)
 			return;
 		flue_call_t call;
-		if (flue_invoke(p.func, p.host, p.on_start, p.on_resolve, p.user, &call) != FLUE_OK)
+		if (p.cancelled ||
+		    flue_invoke(p.func, p.host, p.on_start, p.on_resolve, p.user, &call) != FLUE_OK)
 			p.on_resolve(p.user, 0);
+		else if (s->tasks[call].used && s->tasks[call].origin == FLUE_ORIGIN_INVOKE)
+			s->tasks[call].ticket = p.ticket;
 	}
 }
 
@@ -289,7 +350,17 @@ static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue
 		resolve_body(&a); /* on the host's own fiber, inside its guest frame */
 		return;
 	}
-	(void)exec_guest(s, resolve_body, &a);
+	if (!exec_guest(s, resolve_body, &a)) {
+		/* The caller trapped while its results were lowered (and is
+		 * cut off now): the call is resolved all the same, or it would
+		 * stay pending forever (fuzz finding). */
+		struct flue_task *t = &s->tasks[id];
+		t->state = FLUE_TASK_RESOLVED;
+		if (t->thread_done) {
+			t->cond = FLUE_COND_NONE;
+			t->callee_done = true;
+		}
+	}
 	exec_release(s, id);
 }
 

@@ -170,6 +170,36 @@ static uint32_t nresults(const struct flue_functype *ft)
 	return ft->result != 0 ? 1u : 0u;
 }
 
+struct lower_args {
+	struct flue_instance *dst;
+	const struct flue_valtype *ts;
+	uint32_t nts, max;
+	const struct flue_values *v;
+	flue_flat_t *flat;
+	uint32_t *nflat;
+	const uint32_t *out;
+	uint32_t (*alloc)(void *ctx, uint32_t align, uint32_t size);
+	void *ctx;
+};
+
+static void lower_body(void *arg)
+{
+	struct lower_args *a = arg;
+	flue_values_lower(a->dst, a->ts, a->nts, a->max, a->v, a->flat, a->nflat, a->out,
+			  a->alloc, a->ctx);
+}
+
+/* flue_values_lower(), but when it traps `dst` (before any end is added:
+ * bad pointer, table full) the ends still in transit have no owner any
+ * more: drop them, then go on unwinding (fuzz finding: they leaked). */
+static void lower_values(struct lower_args *a)
+{
+	if (flue_port_try(lower_body, a) != 0) {
+		discard_ends(a->dst->store, a->ts, a->nts, a->v);
+		flue_port_unwind();
+	}
+}
+
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v)
 {
 	struct flue_task *t = &s->tasks[id];
@@ -195,7 +225,9 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 			uint32_t nf = 0, out = (uint32_t)t->flat[t->nflat - (t->nflat != 0)];
 			uint32_t max = t->sub_async ? 0u : FLUE_MAX_FLAT_RESULTS;
 			flue_flat_t res = 0;
-			flue_values_lower(c, ft->result, nresults(ft), max, v, &res, &nf, &out, 0, 0);
+			struct lower_args la = { c, ft->result, nresults(ft), max, v, &res, &nf,
+						 &out, 0, 0 };
+			lower_values(&la);
 			t->flat[0] = res;
 		}
 		t->sub_state = flue_subtask_resolve_decide(t->sub_state, v != 0);
@@ -337,8 +369,9 @@ static void thread_body(void *arg)
 	}
 	flue_flat_t flat[FLUE_MAX_FLAT_PARAMS], res[1] = { 0 };
 	uint32_t n = 0;
-	flue_values_lower(x, ft->params, ft->nparams, FLUE_MAX_FLAT_PARAMS, &v, flat, &n, 0,
-			  realloc_alloc, t);
+	struct lower_args la = { x, ft->params, ft->nparams, FLUE_MAX_FLAT_PARAMS, &v, flat, &n,
+				 0, realloc_alloc, t };
+	lower_values(&la);
 	f->opts.core(f->opts.user, x, flat, n, res);
 	if (f->opts.kind == FLUE_LIFT_CALLBACK) {
 		callback_code(s, t, (uint32_t)res[0]);

@@ -107,7 +107,7 @@ bool exec_external(struct flue_store *s, bool top)
 	if (s->channels != 0)
 		return true;
 	flue_port_key_t k = flue_port_lock(); /* written by host threads */
-	uint32_t posted = s->sched.posted + (top ? s->sched.inv_count : 0u);
+	uint32_t posted = s->sched.posted + (top ? s->sched.inv_count + s->sched.ncancel : 0u);
 	flue_port_unlock(k);
 	if (posted != 0u)
 		return true;
@@ -202,6 +202,11 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 			/* The caller is gone: nobody will drop or read the subtask. */
 			t->caller_done = true;
 			t->sub_handle = 0;
+			/* A callee already done (e.g. one that trapped under a
+			 * sync call) is released now, or never (fuzz finding). */
+			exec_release(s, (uint16_t)i);
+			if (!t->used)
+				continue;
 		}
 		if (t->func->inst != x || t->aborted)
 			continue;

@@ -6,6 +6,7 @@
  * (make test-tsan). Guest code runs only on the executor's thread.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include <flue/port.h>
@@ -162,7 +163,7 @@ static void *poster(void *arg)
 {
 	struct timespec ts = { 0, 1000000L * (long)((uintptr_t)arg % 3u) };
 	nanosleep(&ts, 0);
-	EX_EQ(flue_invoke_post(&doublef, 0, on_start_arg, on_resolve_sum, arg), 0);
+	EX_EQ(flue_invoke_post(&doublef, 0, on_start_arg, on_resolve_sum, arg, 0), 0);
 	return 0;
 }
 
@@ -191,5 +192,83 @@ FT_TEST(invocations_posted_from_threads)
 	FT_EQ(total, 2u * (1u + 2u + 3u));
 }
 
+/* --------------------------------------- cancellation posted by a thread */
+
+static struct flue_func waiterf;
+static uint32_t wseti, ncancelled, nvalue;
+static _Atomic bool started_waiting;
+
+static void core_waiter(void *user, struct flue_instance *inst, const flue_flat_t *args,
+			uint32_t n, flue_flat_t *res)
+{
+	(void)user, (void)args, (void)n;
+	if (wseti == 0)
+		wseti = flue_canon_waitable_set_new(inst);
+	started_waiting = true;
+	res[0] = 2u | wseti << 4; /* WAIT on a set nothing will fill */
+}
+
+static uint32_t cb_waiter(void *user, struct flue_instance *inst, uint32_t ev, uint32_t p1,
+			  uint32_t p2)
+{
+	(void)user, (void)p1, (void)p2;
+	EX_EQ(ev, FLUE_EVENT_CODE_TASK_CANCELLED);
+	flue_canon_task_cancel(inst);
+	return 0;
+}
+
+static void on_resolve_count(void *user, const struct flue_values *r)
+{
+	(void)user;
+	if (r == 0)
+		ncancelled++;
+	else
+		nvalue++;
+}
+
+static void *canceller(void *arg)
+{
+	(void)arg;
+	uint32_t t1 = 0, t2 = 0;
+	/* t1 is cancelled while it waits; t2 before it ever starts (posted
+	 * in one critical section each, so t2's cancel may land either way:
+	 * both outcomes resolve it without a value). */
+	EX_EQ(flue_invoke_post(&waiterf, 0, 0, on_resolve_count, 0, &t1), 0);
+	while (!started_waiting) {
+		struct timespec ts = { 0, 100000L };
+		nanosleep(&ts, 0);
+	}
+	EX_EQ(flue_invoke_cancel_post(&ex.store, t1), 0);
+	EX_EQ(flue_invoke_post(&waiterf, 0, 0, on_resolve_count, 0, &t2), 0);
+	EX_EQ(flue_invoke_cancel_post(&ex.store, t2), 0);
+	EX_TRUE(t1 != 0 && t2 != 0 && t1 != t2);
+	return 0;
+}
+
+FT_TEST(cancellations_posted_from_a_thread)
+{
+	ex_setup();
+	wseti = ncancelled = nvalue = 0;
+	started_waiting = false;
+	struct flue_instance *g = ex_new(0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_waiter,
+				    .callback = cb_waiter };
+	FT_EQ(flue_lift(&waiterf, g, &main_ft, &o), 0);
+	pthread_t th;
+	FT_EQ(pthread_create(&th, 0, canceller, 0), 0);
+	while (ncancelled + nvalue < 2u) {
+		(void)flue_run_until_idle(&ex.store);
+		if (ncancelled + nvalue < 2u)
+			flue_port_idle();
+	}
+	pthread_join(th, 0);
+	ex_done();
+	FT_EQ(ex.ntraps, 0);
+	FT_EQ(ncancelled, 2);
+	FT_EQ(nvalue, 0);
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
+		FT_FALSE(ex.store.tasks[i].used);
+}
+
 FT_SUITE(threads, FT_CASE(host_calls_resolved_from_threads),
-	 FT_CASE(invocations_posted_from_threads))
+	 FT_CASE(invocations_posted_from_threads), FT_CASE(cancellations_posted_from_a_thread))

@@ -128,6 +128,22 @@ int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_st
 int flue_invoke_cancel_post(struct flue_store *s, uint32_t ticket);
 
 /**
+ * @brief Call export `f` from a host thread and block on a port semaphore
+ *        until it resolves: a call held at the instance's entry gate keeps
+ *        the thread blocked until it is admitted and returns. `args`
+ *        (may be NULL if there are no params) and `results` are host
+ *        values (ends: handles of `host`).
+ * @retval 0 resolved with a value, copied to `*results` (if not NULL)
+ * @retval FLUE_ECANCELED resolved without a value (cancelled or trapped)
+ * @retval FLUE_EBUSY the invocation queue is full
+ * @retval FLUE_EINVAL f not lifted
+ * Context: a host thread, never the executor's thread (the executor must be
+ * running its loop meanwhile). Blocking.
+ */
+int flue_invoke_blocking(struct flue_func *f, struct flue_instance *host,
+			 const struct flue_values *args, struct flue_values *results);
+
+/**
  * @brief OnCancel of an invocation: request cancellation of the callee.
  * @retval 0, FLUE_EBADF (not a live, unresolved invocation)
  */

@@ -103,4 +103,28 @@ void flue_port_fiber_resume(uint32_t id);
  */
 void flue_port_fiber_suspend(uint32_t id);
 
+/* ------------------------------------------- blocking host threads */
+
+/** Words of opaque storage for a port semaphore. */
+#define FLUE_PORT_SEM_WORDS 16
+
+/** A binary semaphore a host thread blocks on (caller-owned storage). */
+typedef struct flue_port_sem {
+	uint64_t opaque[FLUE_PORT_SEM_WORDS];
+} flue_port_sem_t;
+
+/** @brief Initialise `sem` empty. Context: any thread. */
+void flue_port_sem_init(flue_port_sem_t *sem);
+/** @brief Make `sem` available (wakes its taker). Context: any thread, ISR. */
+void flue_port_sem_give(flue_port_sem_t *sem);
+/**
+ * @brief Block until `sem` is given, then take it. Context: a host thread,
+ *        never the executor's thread (it would wait for itself) nor an
+ *        ISR. Cortex-M bare metal has no other threads: it waits with WFE
+ *        for an interrupt handler to give it.
+ */
+void flue_port_sem_take(flue_port_sem_t *sem);
+/** @brief Release what flue_port_sem_init() set up. */
+void flue_port_sem_destroy(flue_port_sem_t *sem);
+
 #endif /* FLUE_PORT_H */

@@ -81,6 +81,44 @@ int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_st
 	return rc;
 }
 
+struct blocking_call {
+	flue_port_sem_t sem;
+	const struct flue_values *args;
+	struct flue_values *results;
+	bool has_value;
+};
+
+static void blocking_on_start(void *user, struct flue_values *args)
+{
+	struct blocking_call *b = user;
+	if (b->args != 0)
+		*args = *b->args;
+}
+
+/* Runs on the executor thread; the semaphore hands the results over. */
+static void blocking_on_resolve(void *user, const struct flue_values *r)
+{
+	struct blocking_call *b = user;
+	b->has_value = r != 0;
+	if (r != 0 && b->results != 0)
+		*b->results = *r;
+	flue_port_sem_give(&b->sem);
+}
+
+int flue_invoke_blocking(struct flue_func *f, struct flue_instance *host,
+			 const struct flue_values *args, struct flue_values *results)
+{
+	struct blocking_call b = { .args = args, .results = results };
+	flue_port_sem_init(&b.sem);
+	int rc = flue_invoke_post(f, host, blocking_on_start, blocking_on_resolve, &b, 0);
+	if (rc == FLUE_OK) {
+		flue_port_sem_take(&b.sem);
+		rc = b.has_value ? FLUE_OK : FLUE_ECANCELED;
+	}
+	flue_port_sem_destroy(&b.sem);
+	return rc;
+}
+
 int flue_invoke_cancel_post(struct flue_store *s, uint32_t ticket)
 {
 	if (ticket == 0u)

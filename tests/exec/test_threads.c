@@ -270,5 +270,93 @@ FT_TEST(cancellations_posted_from_a_thread)
 		FT_FALSE(ex.store.tasks[i].used);
 }
 
+/* --------------------------- a host thread's blocking call waits at the gate */
+
+static const struct flue_functype unit_async_ft = { .async = true };
+static const struct flue_functype unit_sync_ft = { .async = false }; /* barges in */
+static struct flue_func raisef, lowerf;
+static _Atomic bool caller_returned;
+static int caller_rc;
+static uint32_t caller_result;
+
+static void core_raise(void *user, struct flue_instance *inst, const flue_flat_t *args,
+		       uint32_t n, flue_flat_t *res)
+{
+	(void)user, (void)args, (void)n, (void)res;
+	flue_canon_backpressure_inc(inst);
+	flue_canon_task_return(inst, 0, 0, 0);
+}
+
+static void core_lower(void *user, struct flue_instance *inst, const flue_flat_t *args,
+		       uint32_t n, flue_flat_t *res)
+{
+	(void)user, (void)args, (void)n, (void)res;
+	flue_canon_backpressure_dec(inst);
+	flue_canon_task_return(inst, 0, 0, 0);
+}
+
+static void *blocking_caller(void *arg)
+{
+	(void)arg;
+	struct flue_values in = { 1, { 21 } }, out = { 0, { 0 } };
+	caller_rc = flue_invoke_blocking(&doublef, 0, &in, &out);
+	caller_result = (uint32_t)out.v[0];
+	caller_returned = true;
+	return 0;
+}
+
+static void on_resolve_ignore(void *user, const struct flue_values *r)
+{
+	(void)user, (void)r;
+}
+
+static uint32_t held_calls(void)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
+		n += ex.store.tasks[i].used && ex.store.tasks[i].cond == FLUE_COND_GATE;
+	return n;
+}
+
+FT_TEST(blocking_call_from_a_thread_waits_for_admission)
+{
+	ex_setup();
+	caller_returned = false;
+	struct flue_instance *g = ex_new(0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_double,
+				    .callback = cb_double };
+	FT_EQ(flue_lift(&doublef, g, &double_ft, &o), 0);
+	struct flue_lift_opts so = { .kind = FLUE_LIFT_CALLBACK, .core = core_raise,
+				     .callback = cb_double };
+	FT_EQ(flue_lift(&raisef, g, &unit_async_ft, &so), 0);
+	so.core = core_lower;
+	FT_EQ(flue_lift(&lowerf, g, &unit_sync_ft, &so), 0);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&raisef, 0, 0, on_resolve_ignore, 0, &call), 0);
+	FT_EQ(g->backpressure, 1);
+
+	pthread_t th;
+	FT_EQ(pthread_create(&th, 0, blocking_caller, 0), 0);
+	/* Run until the thread's call arrived and is held at the gate. */
+	while (held_calls() == 0) {
+		(void)flue_tick(&ex.store);
+		if (held_calls() == 0)
+			flue_port_idle();
+	}
+	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EDEADLK); /* nothing can admit it */
+	FT_FALSE(caller_returned);
+	/* backpressure.dec (in a non-async-typed export, which ignores
+	 * backpressure) admits it; the thread returns with the result. */
+	FT_EQ(flue_invoke(&lowerf, 0, 0, on_resolve_ignore, 0, &call), 0);
+	FT_EQ(flue_run_until_idle(&ex.store), 0);
+	pthread_join(th, 0);
+	ex_done();
+	FT_TRUE(caller_returned);
+	FT_EQ(caller_rc, 0);
+	FT_EQ(caller_result, 42);
+	FT_EQ(ex.ntraps, 0);
+}
+
 FT_SUITE(threads, FT_CASE(host_calls_resolved_from_threads),
-	 FT_CASE(invocations_posted_from_threads), FT_CASE(cancellations_posted_from_a_thread))
+	 FT_CASE(invocations_posted_from_threads), FT_CASE(cancellations_posted_from_a_thread),
+	 FT_CASE(blocking_call_from_a_thread_waits_for_admission))

@@ -110,3 +110,32 @@ void flue_port_fiber_suspend(uint32_t id)
 	(void)id;
 	flue_port_halt();
 }
+
+/* ------------------------------------------------- blocking host threads */
+
+/* Bare metal has no host threads: a taker (code outside the executor, e.g.
+ * a main loop that hands the executor to an interrupt) waits with WFE for
+ * an interrupt handler to give the semaphore. The flag lives in the first
+ * word; a give between the test and WFE leaves the event register set. */
+void flue_port_sem_init(flue_port_sem_t *sem)
+{
+	sem->opaque[0] = 0;
+}
+
+void flue_port_sem_give(flue_port_sem_t *sem)
+{
+	*(volatile uint64_t *)&sem->opaque[0] = 1;
+	__asm volatile("dsb\n\tsev" ::: "memory");
+}
+
+void flue_port_sem_take(flue_port_sem_t *sem)
+{
+	while (*(volatile uint64_t *)&sem->opaque[0] == 0)
+		__asm volatile("wfe" ::: "memory");
+	sem->opaque[0] = 0;
+}
+
+void flue_port_sem_destroy(flue_port_sem_t *sem)
+{
+	(void)sem;
+}

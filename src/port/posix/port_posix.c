@@ -266,3 +266,49 @@ void flue_port_fiber_suspend(uint32_t id)
 	hand_over(f->resumer, id);
 	pthread_mutex_unlock(&fiber_lock);
 }
+
+/* ------------------------------------------------- blocking host threads */
+
+struct sem_impl {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	bool given;
+};
+_Static_assert(sizeof(struct sem_impl) <= sizeof(flue_port_sem_t),
+	       "flue_port_sem_t too small for this platform's mutex + condvar");
+_Static_assert(_Alignof(struct sem_impl) <= _Alignof(flue_port_sem_t),
+	       "flue_port_sem_t under-aligned for this platform");
+
+void flue_port_sem_init(flue_port_sem_t *sem)
+{
+	struct sem_impl *s = (struct sem_impl *)(void *)sem;
+	pthread_mutex_init(&s->m, 0);
+	pthread_cond_init(&s->c, 0);
+	s->given = false;
+}
+
+void flue_port_sem_give(flue_port_sem_t *sem)
+{
+	struct sem_impl *s = (struct sem_impl *)(void *)sem;
+	pthread_mutex_lock(&s->m);
+	s->given = true;
+	pthread_cond_signal(&s->c);
+	pthread_mutex_unlock(&s->m);
+}
+
+void flue_port_sem_take(flue_port_sem_t *sem)
+{
+	struct sem_impl *s = (struct sem_impl *)(void *)sem;
+	pthread_mutex_lock(&s->m);
+	while (!s->given)
+		pthread_cond_wait(&s->c, &s->m);
+	s->given = false;
+	pthread_mutex_unlock(&s->m);
+}
+
+void flue_port_sem_destroy(flue_port_sem_t *sem)
+{
+	struct sem_impl *s = (struct sem_impl *)(void *)sem;
+	pthread_cond_destroy(&s->c);
+	pthread_mutex_destroy(&s->m);
+}

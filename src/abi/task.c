@@ -50,8 +50,8 @@ static bool same_valtype(const struct flue_valtype *a, const struct flue_valtype
 	return true;
 }
 
-void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtype *result,
-			    const flue_flat_t *args, uint32_t nargs)
+/* Checks common to task.return and task.cancel, in the reference's order. */
+static struct flue_task *resolving_task(struct flue_instance *inst)
 {
 	if (inst->poisoned)
 		flue_trap(inst, FLUE_TRAP_POISONED, 0);
@@ -60,6 +60,13 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
 		flue_trap(inst, FLUE_TRAP_MAY_NOT_LEAVE, 0);
 	if (t->func->opts.kind == FLUE_LIFT_SYNC)
 		flue_trap(inst, FLUE_TRAP_NOT_ASYNC, 0);
+	return t;
+}
+
+void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtype *result,
+			    const flue_flat_t *args, uint32_t nargs)
+{
+	struct flue_task *t = resolving_task(inst);
 	if (!same_valtype(result, t->func->ft->result))
 		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
 	uint32_t nt = result != 0 ? 1u : 0u;
@@ -75,13 +82,7 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
 
 void flue_canon_task_cancel(struct flue_instance *inst)
 {
-	if (inst->poisoned)
-		flue_trap(inst, FLUE_TRAP_POISONED, 0);
-	struct flue_task *t = task_of(inst);
-	if (!inst->may_leave)
-		flue_trap(inst, FLUE_TRAP_MAY_NOT_LEAVE, 0);
-	if (t->func->opts.kind == FLUE_LIFT_SYNC)
-		flue_trap(inst, FLUE_TRAP_NOT_ASYNC, 0);
+	struct flue_task *t = resolving_task(inst);
 	if (flue_task_cancel_decide(t->state, 0) != FLUE_RESOLVE_OK)
 		flue_trap(inst, t->state == FLUE_TASK_RESOLVED ? FLUE_TRAP_ALREADY_RESOLVED
 							   : FLUE_TRAP_CANCEL_NOT_DELIVERED, 0);
@@ -105,9 +106,15 @@ void flue_canon_subtask_drop(struct flue_instance *inst, uint32_t i)
 		flue_task_free(s, id);
 }
 
-static bool subtask_has_event(struct flue_instance *inst, uint32_t i)
+/* The synchronous subtask.cancel waits for the resolution, not for any
+ * event: a pending STARTED event would end the wait with the subtask
+ * unresolved, and subtask.cancel return STARTED (fuzz finding; the
+ * reference asserts resolve_delivered() there). */
+static bool subtask_resolved_at(struct flue_instance *inst, uint32_t i)
 {
-	return inst->handles[i].u.sub.w.has_event;
+	const struct flue_handle *h = &inst->handles[i];
+	return h->kind != FLUE_H_SUBTASK ||
+	       flue_subtask_resolved(inst->store->tasks[h->u.sub.task].sub_state);
 }
 
 uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, uint32_t i)
@@ -126,19 +133,33 @@ uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, ui
 		flue_trap(inst, FLUE_TRAP_CANCEL_TWICE, i);
 	case FLUE_SC_TRAP_SYNC_IN_SET:
 		flue_trap(inst, FLUE_TRAP_SYNC_IN_SET, i);
-	case FLUE_SC_REQUEST:
+	case FLUE_SC_REQUEST: {
+		uint16_t id = sub->task;
 		t->sub_cancel_requested = true;
-		s->exec_hooks->cancel(s, sub->task, inst);
-		sub = &inst->handles[i].u.sub;
+		s->exec_hooks->cancel(s, id, inst);
+		/* The callee may have run to see the cancellation, and with it
+		 * guest code of this very instance (a call into itself), which
+		 * may have trapped it, or taken the resolution or dropped the
+		 * subtask: then there is nothing left to return (the reference
+		 * asserts; fuzz finding: a freed slot was read). */
+		if (inst->poisoned)
+			flue_trap(inst, FLUE_TRAP_POISONED, i);
+		struct flue_handle *h = flue_table_get(inst, i);
+		if (h == 0 || h->kind != FLUE_H_SUBTASK || h->u.sub.task != id)
+			flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
+		if (s->tasks[id].sub_delivered)
+			flue_trap(inst, FLUE_TRAP_SUBTASK_DELIVERED, i);
+		sub = &h->u.sub;
 		if (!flue_subtask_resolved(s->tasks[sub->task].sub_state)) {
 			if (async)
 				return FLUE_BLOCKED;
 			sub->w.sync_waiter = true;
-			(void)abi_block(inst, subtask_has_event, i, i, false);
+			(void)abi_block(inst, subtask_resolved_at, i, i, false);
 			sub = &inst->handles[i].u.sub;
 			sub->w.sync_waiter = false;
 		}
 		break;
+	}
 	default: /* FLUE_SC_CONSUME: already resolved, its event is pending */
 		break;
 	}

@@ -73,6 +73,25 @@ int flue_functype_check(const struct flue_store *s, const struct flue_functype *
 	return 0;
 }
 
+uint32_t flue_values_leaves(const struct flue_valtype *ts, uint32_t nts, struct flue_leaf *out)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < nts; i++) {
+		for (uint32_t j = 0; j < leaf_count(&ts[i]) && k < FLUE_CONFIG_MAX_VALUES; j++, k++) {
+			if (ts[i].kind == FLUE_VAL_RECORD)
+				out[k] = ts[i].fields[j];
+			else
+				out[k] = (struct flue_leaf){ ts[i].kind, ts[i].elem };
+		}
+	}
+	return k;
+}
+
+bool flue_values_is_end(uint8_t val_kind)
+{
+	return is_end(val_kind);
+}
+
 uint32_t flue_functype_leaves(const struct flue_functype *ft, bool result)
 {
 	if (result)

@@ -41,6 +41,13 @@ void flue_values_lower(struct flue_instance *dst, const struct flue_valtype *ts,
 		       uint32_t (*alloc)(void *ctx, uint32_t align, uint32_t size),
 		       void *alloc_ctx);
 
+/* The leaves of the tuple `ts` in order (record fields in place), at most
+ * FLUE_CONFIG_MAX_VALUES of them (flue_functype_check bounds it); returns
+ * how many. */
+uint32_t flue_values_leaves(const struct flue_valtype *ts, uint32_t nts, struct flue_leaf *out);
+/* STREAM or FUTURE. */
+bool flue_values_is_end(uint8_t val_kind);
+
 /*
  * One end (val_kind FLUE_VAL_STREAM / FLUE_VAL_FUTURE): take readable end
  * `handle` of element type `elem` out of `from` (the reference's

@@ -412,36 +412,26 @@ int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_v
 	if (results == 0 || results->n != flue_functype_leaves(ft, true))
 		return FLUE_EINVAL;
 	struct flue_values v = *results;
-	/* Host ends leave the host table (validated one by one; a bad one
-	 * leaves the earlier ones taken, so check them all first). */
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < nt; i++) {
-		const struct flue_valtype *vt = ft->result;
-		uint32_t nl = vt->kind == FLUE_VAL_RECORD ? vt->nfields : 1u;
-		for (uint32_t j = 0; j < nl; j++, k++) {
-			struct flue_leaf l = vt->kind == FLUE_VAL_RECORD
-				? vt->fields[j] : (struct flue_leaf){ vt->kind, vt->elem };
-			if (l.kind != FLUE_VAL_STREAM && l.kind != FLUE_VAL_FUTURE)
-				continue;
-			struct flue_handle *h = flue_table_get(t->func->inst, (uint32_t)v.v[k]);
-			if (h == 0 || v.v[k] > UINT32_MAX)
-				return FLUE_EINVAL;
-		}
-	}
-	k = 0;
-	for (uint32_t i = 0; i < nt; i++) {
-		const struct flue_valtype *vt = ft->result;
-		uint32_t nl = vt->kind == FLUE_VAL_RECORD ? vt->nfields : 1u;
-		for (uint32_t j = 0; j < nl; j++, k++) {
-			struct flue_leaf l = vt->kind == FLUE_VAL_RECORD
-				? vt->fields[j] : (struct flue_leaf){ vt->kind, vt->elem };
-			if (l.kind != FLUE_VAL_STREAM && l.kind != FLUE_VAL_FUTURE)
+	/* Host ends leave the host table: all are checked before any is taken. */
+	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
+	uint32_t n = flue_values_leaves(ft->result, nt, l);
+	for (uint32_t pass = 0; pass < 2u; pass++) {
+		for (uint32_t k = 0; k < n; k++) {
+			if (!flue_values_is_end(l[k].kind))
 				continue;
 			uint16_t si;
-			if (flue_values_take_end(t->func->inst, l.kind, l.elem, (uint32_t)v.v[k],
-						 &si) != 0)
+			if (v.v[k] > UINT32_MAX)
 				return FLUE_EINVAL;
-			v.v[k] = si;
+			if (pass == 0u) {
+				struct flue_handle *h = flue_table_get(t->func->inst, (uint32_t)v.v[k]);
+				if (h == 0)
+					return FLUE_EINVAL;
+			} else if (flue_values_take_end(t->func->inst, l[k].kind, l[k].elem,
+							(uint32_t)v.v[k], &si) != 0) {
+				return FLUE_EINVAL;
+			} else {
+				v.v[k] = si;
+			}
 		}
 	}
 	resolve_guarded(s, call, &v);

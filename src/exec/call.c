@@ -112,55 +112,44 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 static bool host_take(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
 		      struct flue_values *v)
 {
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < nts; i++) {
-		uint32_t nl = ts[i].kind == FLUE_VAL_RECORD ? ts[i].nfields : 1u;
-		for (uint32_t j = 0; j < nl; j++, k++) {
-			struct flue_leaf l = ts[i].kind == FLUE_VAL_RECORD
-				? ts[i].fields[j] : (struct flue_leaf){ ts[i].kind, ts[i].elem };
-			if (l.kind != FLUE_VAL_STREAM && l.kind != FLUE_VAL_FUTURE)
-				continue;
-			uint16_t si;
-			if (host == 0 || v->v[k] > UINT32_MAX ||
-			    flue_values_take_end(host, l.kind, l.elem, (uint32_t)v->v[k], &si) != 0)
-				return false;
-			v->v[k] = si;
-		}
+	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
+	uint32_t n = flue_values_leaves(ts, nts, l);
+	for (uint32_t k = 0; k < n; k++) {
+		uint16_t si;
+		if (!flue_values_is_end(l[k].kind))
+			continue;
+		if (host == 0 || v->v[k] > UINT32_MAX ||
+		    flue_values_take_end(host, l[k].kind, l[k].elem, (uint32_t)v->v[k], &si) != 0)
+			return false;
+		v->v[k] = si;
 	}
-	return k == v->n;
+	return n == v->n;
 }
 
 static void host_put(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
 		     struct flue_values *v)
 {
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < nts; i++) {
-		uint32_t nl = ts[i].kind == FLUE_VAL_RECORD ? ts[i].nfields : 1u;
-		for (uint32_t j = 0; j < nl; j++, k++) {
-			uint8_t kind = ts[i].kind == FLUE_VAL_RECORD ? ts[i].fields[j].kind : ts[i].kind;
-			if (kind != FLUE_VAL_STREAM && kind != FLUE_VAL_FUTURE)
-				continue;
-			uint16_t si = (uint16_t)v->v[k];
-			uint32_t h = host != 0 ? flue_values_put_end(host, kind, si) : 0u;
-			if (h == 0)
-				flue_shared_discard_transit(host != 0 ? host->store : 0, si);
-			v->v[k] = h;
-		}
+	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
+	uint32_t n = flue_values_leaves(ts, nts, l);
+	for (uint32_t k = 0; k < n; k++) {
+		if (!flue_values_is_end(l[k].kind))
+			continue;
+		uint16_t si = (uint16_t)v->v[k];
+		uint32_t h = host != 0 ? flue_values_put_end(host, l[k].kind, si) : 0u;
+		if (h == 0 && host != 0)
+			flue_shared_discard_transit(host->store, si);
+		v->v[k] = h;
 	}
 }
 
 static void discard_ends(struct flue_store *s, const struct flue_valtype *ts, uint32_t nts,
 			 const struct flue_values *v)
 {
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < nts; i++) {
-		uint32_t nl = ts[i].kind == FLUE_VAL_RECORD ? ts[i].nfields : 1u;
-		for (uint32_t j = 0; j < nl; j++, k++) {
-			uint8_t kind = ts[i].kind == FLUE_VAL_RECORD ? ts[i].fields[j].kind : ts[i].kind;
-			if (kind == FLUE_VAL_STREAM || kind == FLUE_VAL_FUTURE)
-				flue_shared_discard_transit(s, (uint16_t)v->v[k]);
-		}
-	}
+	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
+	uint32_t n = flue_values_leaves(ts, nts, l);
+	for (uint32_t k = 0; k < n; k++)
+		if (flue_values_is_end(l[k].kind))
+			flue_shared_discard_transit(s, (uint16_t)v->v[k]);
 }
 
 /* ------------------------------------------------------------- resolving */

@@ -7,8 +7,14 @@
  * are re-checked; a task whose condition newly holds gets the next ready
  * stamp (tasks that became ready in the same step in the order they began
  * waiting), one whose condition no longer holds loses it; the oldest stamp
- * runs first.
+ * runs first. Stamps are compared with flue_stamp_before (proved, serial
+ * arithmetic), so the 32-bit clock may wrap; the order is exact while the
+ * stamps compared are less than 2^31 ticks apart (a ready task is passed
+ * over that long only inside a nested loop that never unwinds; a waiting
+ * task's wait_seq only breaks ties between tasks ready in the same step).
  */
+#include <flue/wset_decide.h>
+
 #include "exec.h"
 #include "../abi/abi.h"
 
@@ -73,12 +79,15 @@ bool exec_refresh(struct flue_store *s)
 				t->ready_stamp = 0;
 				continue;
 			}
-			if (t->ready_stamp == 0 && (next == 0 || t->wait_seq < next->wait_seq))
+			if (t->ready_stamp == 0 &&
+			    (next == 0 || flue_stamp_before(t->wait_seq, next->wait_seq)))
 				next = t;
 		}
 		if (next == 0)
 			return any;
-		next->ready_stamp = ++s->sched.seq;
+		if (++s->sched.seq == 0u)
+			s->sched.seq = 1u; /* 0 means "not ready" */
+		next->ready_stamp = s->sched.seq;
 	}
 }
 
@@ -96,7 +105,8 @@ static uint16_t pick(struct flue_store *s, const struct flue_task *blocked)
 		if (blocked != 0 && exec_needs_exclusive(t) && !t->aborted &&
 		    t->func->inst == blocked->func->inst)
 			continue;
-		if (best == FLUE_TASK_NONE || t->ready_stamp < s->tasks[best].ready_stamp)
+		if (best == FLUE_TASK_NONE ||
+		    flue_stamp_before(t->ready_stamp, s->tasks[best].ready_stamp))
 			best = (uint16_t)i;
 	}
 	return best;
@@ -228,6 +238,11 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 		 * POISONED). Running right now: its exec_guest frame unwinds. */
 		exec_release(s, (uint16_t)i);
 	}
+	/* The holder (still on the stack, it unwinds later) no longer holds
+	 * it: else its exit would release a lock taken meanwhile by another
+	 * task (fuzz finding). */
+	if (x->exclusive != FLUE_TASK_NONE)
+		s->tasks[x->exclusive].exclusive = false;
 	x->exclusive = FLUE_TASK_NONE;
 	x->waiting_to_enter = 0;
 	/* Design note 5: peers of a trapped instance see its ends DROPPED

@@ -439,10 +439,15 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 			      const uint64_t *size);
 
 /**
- * @brief Tear an instance down (trapped or not): every stream/future end it
- *        holds is dropped (peers see DROPPED, as for a drop-readable /
- *        drop-writable, even mid-copy), its slot returns to the pool.
- * Context: executor thread, not from inside the instance's own code.
+ * @brief Tear an instance down (trapped or not): with an executor, its
+ *        tasks resolve without a value first (callers see CANCELLED_*);
+ *        every stream/future end it holds is dropped (peers see DROPPED, as
+ *        for a drop-readable / drop-writable, even mid-copy), its slot
+ *        returns to the pool.
+ * Context: executor thread, not from inside the instance's own code. Its
+ * threads still blocked on their own stacks unwind at the executor's next
+ * steps: run the loop (flue_run_until_idle) before creating instances that
+ * could reuse the slot.
  */
 void flue_instance_destroy(struct flue_instance *inst);
 

@@ -61,12 +61,15 @@ prove: deps
 	@echo "== proofs (Frama-C WP)"
 	@scripts/prove.sh
 
-# Fuzzing of the built-ins (libFuzzer, ASan, UBSan; scripts/fuzz.sh). `make fuzz`
-# is a campaign of 10^6 executions; `make test` runs a short bounded one.
+# Fuzzing (libFuzzer, ASan, UBSan; scripts/fuzz.sh): the built-ins fuzzer
+# and the executor's task fuzzer (--tasks). `make fuzz` is a campaign of
+# 10^6 executions of each; `make test` runs a short bounded one of each.
 .PHONY: fuzz test-fuzz
 fuzz: deps
 	@echo "== fuzzing the built-ins (10^6 executions)"
 	@scripts/fuzz.sh -runs=1000000
+	@echo "== fuzzing the executor's tasks (10^6 executions)"
+	@scripts/fuzz.sh --tasks -runs=1000000
 
 test-fuzz: deps
 	@echo "== fuzzing the built-ins (bounded: 20000 executions)"
@@ -74,6 +77,10 @@ test-fuzz: deps
 	@scripts/fuzz.sh -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz.log 2>&1 || \
 	  { tail -n 40 $(B)/fuzz/test-fuzz.log; exit 1; }
 	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz.log
+	@echo "== fuzzing the executor's tasks (bounded: 20000 executions)"
+	@scripts/fuzz.sh --tasks -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-tasks.log 2>&1 || \
+	  { tail -n 40 $(B)/fuzz/test-fuzz-tasks.log; exit 1; }
+	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz-tasks.log
 
 clean:
 	rm -rf $(B)

@@ -1,42 +1,63 @@
 #!/bin/sh
-# Build the built-ins fuzzer (libFuzzer + ASan + UBSan) and run it.
+# Build the fuzzers (libFuzzer + ASan + UBSan) and run one of them.
 #
-#   scripts/fuzz.sh [libFuzzer options...]     e.g. -runs=200000, -max_total_time=60
-#   scripts/fuzz.sh --build-only
+#   scripts/fuzz.sh [libFuzzer options...]     the built-ins fuzzer, e.g. -runs=200000
+#   scripts/fuzz.sh --tasks [libFuzzer options...]   the executor (task) fuzzer
+#   scripts/fuzz.sh --build-only               build both
 #   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_builtins crash-file   decode an input
+#   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_tasks crash-file      likewise
 #
-# New corpus entries go to build/fuzz/corpus (the committed seeds in
-# tests/fuzz/corpus are only read); crashes go to build/fuzz/.
+# Targets: build/fuzz/fuzz_builtins (tests/fuzz/fuzz_harness.c: built-ins
+# without tasks; seeds tests/fuzz/corpus) and build/fuzz/fuzz_tasks
+# (tests/fuzz/fuzz_tasks.c: the executor, built-ins and task steps across
+# three instances; seeds tests/fuzz/corpus_tasks). New corpus entries go to
+# build/fuzz/corpus resp. build/fuzz/corpus_tasks (the committed seeds are
+# only read); crashes go to build/fuzz/ resp. build/fuzz/tasks-.
 set -eu
 cd "$(dirname "$0")/.."
 
 CC=${CC_FUZZ:-clang}
 OUT=build/fuzz
-BIN=$OUT/fuzz_builtins
 WARN="-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror"
-mkdir -p "$OUT/corpus"
+mkdir -p "$OUT/corpus" "$OUT/corpus_tasks"
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 COMMON="-std=c11 -g -O1 -fno-omit-frame-pointer $WARN -Iinclude -Isrc/decide"
+LIB="src/decide/*.c src/obj/*.c src/abi/*.c src/exec/*.c src/port/posix/port_posix.c"
 
 # The invariant checker gets no coverage instrumentation: its branches say
 # nothing about the library, and it runs after every step.
 # shellcheck disable=SC2086
 $CC $COMMON $SAN -c tests/fuzz/invariants.c -o "$OUT/invariants.o"
-# The library under test and the harness (fuzz_harness.c, fuzz_ops.c,
-# fuzz_selftest.c; fuzz_internal.h), with coverage feedback.
+# The library under test and each harness, with coverage feedback.
 # shellcheck disable=SC2086
-$CC $COMMON -fsanitize=fuzzer $SAN \
-	src/decide/*.c src/obj/*.c src/abi/*.c src/port/posix/port_posix.c \
+$CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_selftest.c \
 	"$OUT/invariants.o" \
-	-lpthread -o "$BIN"
+	-lpthread -o "$OUT/fuzz_builtins"
+# The task fuzzer is the host thread: it wraps flue_port_idle (fuzz_tasks_host.c).
+# shellcheck disable=SC2086
+$CC $COMMON -fsanitize=fuzzer $SAN $LIB \
+	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
+	"$OUT/invariants.o" \
+	-Wl,--wrap=flue_port_idle -lpthread -o "$OUT/fuzz_tasks"
 
 [ "${1:-}" = "--build-only" ] && exit 0
 
-# Runs leave build/fuzz/corpus holding what they found; without a -runs or
-# -max_total_time the fuzzer runs until stopped.
+BIN=$OUT/fuzz_builtins
+CORPUS=$OUT/corpus
+SEEDS=tests/fuzz/corpus
+PREFIX=$OUT/
+if [ "${1:-}" = "--tasks" ]; then
+	shift
+	BIN=$OUT/fuzz_tasks
+	CORPUS=$OUT/corpus_tasks
+	SEEDS=tests/fuzz/corpus_tasks
+	PREFIX=$OUT/tasks-
+fi
+
+# Runs leave the build/fuzz corpus holding what they found; without a -runs
+# or -max_total_time the fuzzer runs until stopped.
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-exec "$BIN" -artifact_prefix="$OUT/" -print_final_stats=1 "$@" \
-	"$OUT/corpus" tests/fuzz/corpus
+exec "$BIN" -artifact_prefix="$PREFIX" -print_final_stats=1 "$@" "$CORPUS" "$SEEDS"

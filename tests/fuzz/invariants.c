@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <flue/functype.h>
+#include <flue/task_decide.h>
+
 #include "invariants.h"
 
 struct ctx {
@@ -30,6 +33,17 @@ static bool is_end(uint8_t kind)
 {
 	return kind == FLUE_H_STREAM_READABLE || kind == FLUE_H_STREAM_WRITABLE ||
 	       kind == FLUE_H_FUTURE_READABLE || kind == FLUE_H_FUTURE_WRITABLE;
+}
+
+/* Waitables: stream/future ends and subtask handles. */
+static bool is_waitable(uint8_t kind)
+{
+	return is_end(kind) || kind == FLUE_H_SUBTASK;
+}
+
+static const struct flue_waitable *waitable_of(const struct flue_handle *h)
+{
+	return h->kind == FLUE_H_SUBTASK ? &h->u.sub.w : &h->u.end.w;
 }
 
 static bool is_readable(uint8_t kind)
@@ -78,7 +92,7 @@ static bool check_table(struct ctx *c, const struct flue_instance *in)
 		return fail(c, "inst %u: nfree %u, free list holds %u", id, in->nfree, nfree);
 	for (uint32_t i = 1; i < in->len; i++) {
 		uint8_t k = in->handles[i].kind;
-		if (k > FLUE_H_ERROR_CONTEXT)
+		if (k > FLUE_H_SUBTASK)
 			return fail(c, "inst %u: slot %u has unknown kind %u", id, i, k);
 		if (k == FLUE_H_FREE && !on_free[i])
 			return fail(c, "inst %u: free slot %u is not on the free list (leak)", id, i);
@@ -103,9 +117,9 @@ static bool check_sets(struct ctx *c, const struct flue_store *s, const struct f
 	memset(queued, 0, sizeof queued);
 	for (uint32_t i = 1; i < in->len; i++) {
 		const struct flue_handle *h = &in->handles[i];
-		if (!is_end(h->kind))
+		if (!is_waitable(h->kind))
 			continue;
-		const struct flue_waitable *w = &h->u.end.w;
+		const struct flue_waitable *w = waitable_of(h);
 		if (w->wset == 0u)
 			continue;
 		if (w->wset >= in->len || in->handles[w->wset].kind != FLUE_H_WAITABLE_SET)
@@ -124,10 +138,10 @@ static bool check_sets(struct ctx *c, const struct flue_store *s, const struct f
 				    si, ws->members, naming[si]);
 		uint32_t prev = 0, n = 0, prev_stamp = 0;
 		for (uint32_t q = ws->head; q != 0u;) {
-			if (q >= in->len || !is_end(in->handles[q].kind))
+			if (q >= in->len || !is_waitable(in->handles[q].kind))
 				return fail(c, "inst %u: set %u queue names %u, not a waitable", id,
 					    si, q);
-			const struct flue_waitable *w = &in->handles[q].u.end.w;
+			const struct flue_waitable *w = waitable_of(&in->handles[q]);
 			if (queued[q])
 				return fail(c, "inst %u: set %u queue holds %u twice", id, si, q);
 			queued[q] = true;
@@ -308,9 +322,184 @@ static bool check_shared(struct ctx *c, const struct flue_store *s)
 	return true;
 }
 
+/* ------------------------------------------------------------------ tasks */
+
+static bool is_callee_inst(const struct flue_store *s, const struct flue_task *t)
+{
+	return t->func != NULL && t->func->inst >= &s->instances[0] &&
+	       t->func->inst < &s->instances[FLUE_CONFIG_MAX_INSTANCES];
+}
+
+/* The caller's side of task `id` (origin GUEST, caller not done). */
+static bool check_caller_side(struct ctx *c, const struct flue_store *s, uint32_t id,
+			      bool quiescent)
+{
+	const struct flue_task *t = &s->tasks[id];
+	if (t->caller_inst >= FLUE_CONFIG_MAX_INSTANCES)
+		return fail(c, "task %u: caller instance %u out of range", id, t->caller_inst);
+	const struct flue_instance *ci = &s->instances[t->caller_inst];
+	if (!ci->live)
+		return fail(c, "task %u: caller instance %u is dead but the caller side is "
+			    "alive (unreachable record)", id, t->caller_inst);
+	if (t->sub_handle == 0u) {
+		/* Only a synchronous caller blocked on it (or, inside guest
+		 * code, one still entering the call) holds it without a handle;
+		 * with no guest code running, none can. */
+		const struct flue_task *ct = t->caller_task < FLUE_CONFIG_MAX_TASKS
+			? &s->tasks[t->caller_task] : NULL;
+		if (quiescent || ct == NULL || !ct->used || ct->func == NULL ||
+		    ct->func->inst != ci || ct->thread_done ||
+		    !(ct->cond == FLUE_COND_NONE || (ct->cond == FLUE_COND_SUBTASK && ct->arg == id)))
+			return fail(c, "task %u: caller side alive without a subtask handle and "
+				    "without a caller on the stack (unreachable record)", id);
+		return true;
+	}
+	if (!t->sub_async)
+		return fail(c, "task %u: sync-lowered, yet subtask handle %u", id, t->sub_handle);
+	if (t->sub_handle >= ci->len || ci->handles[t->sub_handle].kind != FLUE_H_SUBTASK ||
+	    ci->handles[t->sub_handle].u.sub.task != id)
+		return fail(c, "task %u: caller inst %u handle %u does not name it", id,
+			    t->caller_inst, t->sub_handle);
+	const struct flue_waitable *w = &ci->handles[t->sub_handle].u.sub.w;
+	bool resolved = t->sub_state >= FLUE_SUBTASK_RETURNED;
+	if (t->sub_delivered && w->has_event)
+		return fail(c, "task %u: resolution delivered, yet subtask %u has an event", id,
+			    t->sub_handle);
+	if (resolved && !t->sub_delivered && !w->has_event && !ci->poisoned)
+		return fail(c, "task %u: resolved (state %u), not delivered, no event on "
+			    "subtask %u (lost event)", id, t->sub_state, t->sub_handle);
+	if (!resolved && t->sub_delivered)
+		return fail(c, "task %u: delivered but not resolved", id);
+	return true;
+}
+
+static bool check_task(struct ctx *c, const struct flue_store *s, uint32_t id, bool quiescent)
+{
+	const struct flue_task *t = &s->tasks[id];
+	if (!is_callee_inst(s, t))
+		return fail(c, "task %u: no function / callee instance", id);
+	const struct flue_instance *x = t->func->inst;
+	bool host = t->func->host_start != NULL;
+	if (t->state > FLUE_TASK_RESOLVED || t->cond > FLUE_COND_HOST ||
+	    t->sub_state > FLUE_SUBTASK_CANCELLED_BEFORE_RETURNED || t->origin > FLUE_ORIGIN_INVOKE)
+		return fail(c, "task %u: state %u cond %u sub_state %u origin %u out of range", id,
+			    t->state, t->cond, t->sub_state, t->origin);
+	if (t->caller_done && t->callee_done)
+		return fail(c, "task %u: neither side needs it, yet it is used (leak)", id);
+	/* Caller side. */
+	if (t->origin == FLUE_ORIGIN_INVOKE) {
+		if (t->caller_done != (t->state == FLUE_TASK_RESOLVED))
+			return fail(c, "task %u: invocation caller_done %d but state %u", id,
+				    t->caller_done, t->state);
+	} else if (!t->caller_done) {
+		if (!check_caller_side(c, s, id, quiescent))
+			return false;
+	} else if (t->sub_handle != 0u) {
+		return fail(c, "task %u: caller done, yet subtask handle %u", id, t->sub_handle);
+	}
+	/* Callee side. */
+	if (t->callee_done) {
+		if (t->state != FLUE_TASK_RESOLVED || !t->thread_done || t->cond != FLUE_COND_NONE)
+			return fail(c, "task %u: callee done but state %u thread_done %d cond %u",
+				    id, t->state, t->thread_done, t->cond);
+	} else if (quiescent && t->cond == FLUE_COND_NONE) {
+		return fail(c, "task %u (inst %u): not done and not waiting while no guest code "
+			    "runs (lost thread; state %u thread_done %d)", id, x->id, t->state,
+			    t->thread_done);
+	}
+	if (t->cond == FLUE_COND_GATE &&
+	    (t->state != FLUE_TASK_INITIAL || t->started_thread || host || !x->live))
+		return fail(c, "task %u: held at the gate in state %u (started %d)", id, t->state,
+			    t->started_thread);
+	if (t->cond == FLUE_COND_HOST && (!host || !t->thread_done ||
+					  t->state == FLUE_TASK_RESOLVED))
+		return fail(c, "task %u: HOST condition on a %s task in state %u", id,
+			    host ? "host" : "guest", t->state);
+	if ((t->cond == FLUE_COND_YIELD || t->cond == FLUE_COND_WAIT) &&
+	    (host || t->func->opts.kind != FLUE_LIFT_CALLBACK || t->state == FLUE_TASK_INITIAL))
+		return fail(c, "task %u: callback condition %u on a non-callback task", id,
+			    t->cond);
+	if (t->cond == FLUE_COND_WAIT && !x->poisoned &&
+	    (t->arg == 0u || t->arg >= x->len || x->handles[t->arg].kind != FLUE_H_WAITABLE_SET))
+		return fail(c, "task %u: waits on %u, not a waitable set", id, t->arg);
+	if (t->exclusive && x->exclusive != id)
+		return fail(c, "task %u: holds the lock of inst %u, which names %u", id, x->id,
+			    x->exclusive);
+	if (quiescent && t->nested)
+		return fail(c, "task %u: nested while no guest code runs", id);
+	return true;
+}
+
+static bool check_tasks(struct ctx *c, const struct flue_store *s, bool quiescent)
+{
+	for (uint32_t id = 0; id < FLUE_CONFIG_MAX_TASKS; id++)
+		if (s->tasks[id].used && !check_task(c, s, id, quiescent))
+			return false;
+	for (uint32_t k = 0; k < FLUE_CONFIG_MAX_INSTANCES; k++) {
+		const struct flue_instance *in = &s->instances[k];
+		if (!in->live)
+			continue;
+		uint32_t gate = 0;
+		for (uint32_t id = 0; id < FLUE_CONFIG_MAX_TASKS; id++) {
+			const struct flue_task *t = &s->tasks[id];
+			if (t->used && t->cond == FLUE_COND_GATE && t->func->inst == in)
+				gate++;
+		}
+		if (in->waiting_to_enter != gate)
+			return fail(c, "inst %u: waiting_to_enter %u, %u tasks held at its gate", k,
+				    in->waiting_to_enter, gate);
+		if (in->exclusive != FLUE_TASK_NONE) {
+			const struct flue_task *t = in->exclusive < FLUE_CONFIG_MAX_TASKS
+				? &s->tasks[in->exclusive] : NULL;
+			if (quiescent)
+				return fail(c, "inst %u: lock held by %u while no guest code runs", k,
+					    in->exclusive);
+			if (t == NULL || !t->used || t->func->inst != in || !t->exclusive)
+				return fail(c, "inst %u: lock names %u, not a task of it holding it",
+					    k, in->exclusive);
+		}
+		if (quiescent && (!in->may_enter || !in->may_leave))
+			return fail(c, "inst %u: may_enter %d may_leave %d while no guest code "
+				    "runs", k, in->may_enter, in->may_leave);
+		/* Subtask handles name the task that names them back (a trapped
+		 * instance's callers cut their ties: its handles dangle). */
+		for (uint32_t i = 1; i < in->len && !in->poisoned; i++) {
+			const struct flue_handle *h = &in->handles[i];
+			if (h->kind != FLUE_H_SUBTASK)
+				continue;
+			uint32_t id = h->u.sub.task;
+			const struct flue_task *t = id < FLUE_CONFIG_MAX_TASKS ? &s->tasks[id] : NULL;
+			if (t == NULL || !t->used || t->origin != FLUE_ORIGIN_GUEST ||
+			    t->caller_inst != k || t->sub_handle != i)
+				return fail(c, "inst %u: subtask %u names task %u, which does not name "
+					    "it back", k, i, id);
+		}
+		/* Callback loops waiting on a set are counted by it (no guest
+		 * code running: nobody waits inside waitable-set.wait). */
+		for (uint32_t si = 1; quiescent && !in->poisoned && si < in->len; si++) {
+			if (in->handles[si].kind != FLUE_H_WAITABLE_SET)
+				continue;
+			uint32_t n = 0;
+			for (uint32_t id = 0; id < FLUE_CONFIG_MAX_TASKS; id++) {
+				const struct flue_task *t = &s->tasks[id];
+				if (t->used && t->cond == FLUE_COND_WAIT && t->func->inst == in &&
+				    t->arg == si)
+					n++;
+			}
+			if (in->handles[si].u.wset.waiting != n)
+				return fail(c, "inst %u: set %u counts %u waiters, %u tasks wait on it",
+					    k, si, in->handles[si].u.wset.waiting, n);
+		}
+	}
+	if (quiescent && (s->sched.current != FLUE_TASK_NONE || s->sched.depth != 0u))
+		return fail(c, "current task %u, nesting depth %u while no guest code runs",
+			    s->sched.current, s->sched.depth);
+	return true;
+}
+
 /* ------------------------------------------------------------------- all */
 
-bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz)
+static bool check_all(const struct flue_store *s, char *msg, size_t msgsz, bool quiescent)
 {
 	struct ctx c = { msg, msgsz };
 	if (msg != NULL && msgsz > 0u)
@@ -324,7 +513,17 @@ bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz)
 		if (!check_table(&c, in) || !check_sets(&c, s, in) || !check_ends(&c, s, in))
 			return false;
 	}
-	return check_shared(&c, s);
+	return check_shared(&c, s) && check_tasks(&c, s, quiescent);
+}
+
+bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz)
+{
+	return check_all(s, msg, msgsz, false);
+}
+
+bool flue_invariants_check_quiescent(const struct flue_store *s, char *msg, size_t msgsz)
+{
+	return check_all(s, msg, msgsz, true);
 }
 
 void flue_invariants_assert(const struct flue_store *s, const char *where)

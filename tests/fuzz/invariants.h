@@ -24,7 +24,26 @@
  *    ref (no driver channel) means `dropped`; a parked side names an
  *    existing end in COPYING/CANCELLING with progress <= len; a dropped
  *    object has nothing parked; the pool's free list is acyclic, holds
- *    only free objects, and no free object is missing from it.
+ *    only free objects, and no free object is missing from it;
+ *  - subtask handles (FLUE_H_SUBTASK) are waitables like ends (set
+ *    membership, pending queue); in an instance that has not trapped each
+ *    names a used task that names it back;
+ *  - tasks (the executor's records): every used record is reachable: its
+ *    caller side is alive (an invocation not yet resolved, a subtask handle
+ *    naming it, or, inside guest code, a synchronous caller) or its callee
+ *    side is (not done); a record neither side needs is a leak; a resolved,
+ *    undelivered subtask has a pending event (no lost event); a delivered
+ *    one has none; a done callee is resolved with its thread finished;
+ *    GATE / HOST / YIELD / WAIT conditions fit the task; a lock holder is
+ *    the instance's `exclusive`, which names NONE or a task of that
+ *    instance holding it; `waiting_to_enter` equals the tasks held at the
+ *    gate.
+ *
+ * flue_invariants_check_quiescent() adds what holds whenever no guest code
+ * runs (between executor steps): no lock is held, every instance may be
+ * entered and left, nothing is nested or current, no task is left neither
+ * done nor waiting (no lost thread), and each waitable set's `waiting`
+ * equals the callback loops waiting on it.
  */
 #ifndef FLUE_TEST_INVARIANTS_H
 #define FLUE_TEST_INVARIANTS_H
@@ -40,6 +59,10 @@
  * @return true iff all hold
  */
 bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz);
+
+/** @brief flue_invariants_check() plus the quiescent checks above; call it
+ *  only when no guest code runs. */
+bool flue_invariants_check_quiescent(const struct flue_store *s, char *msg, size_t msgsz);
 
 /** @brief Like flue_invariants_check(); on a violation prints it (with
  *  `where`) to stderr and aborts. */

@@ -1,0 +1,600 @@
+/*
+ * libFuzzer target for the executor (flue/exec.h): the input is a sequence
+ * of top-level operations and, interleaved with them on the same cursor,
+ * the decisions of the guest code they run.
+ *
+ * Store: three guest instances g0..g2 (4 KiB of memory each; g1's parent
+ * is g0) and one host instance; one element type (u8). Each guest lifts
+ *   export 0  callback-lifted, async-typed:  g0 (u32) -> u32,
+ *             g1 (u32, stream<u8>) -> u32,   g2 (u32) -> stream<u8>
+ *   export 1  sync-lifted, async-typed (takes the lock): g0, g1 (u32) -> u32,
+ *             g2 (u32, stream<u8>) -> u32
+ *   export 2  sync-lifted, not async-typed (barges in): (u32) -> u32
+ * and two host functions (u32) -> u32 exist: h0 returns inside its start,
+ * h1 stays pending until the outside world answers. Every guest has every
+ * callee (9 exports, itself included, + 2 host functions) lowered both
+ * async and sync. FLUE_LIFT_STACKFUL is not used (its fibers are
+ * pthreads); host-function starts do run on a fiber, a thread per call
+ * (~0.2 ms under ASan, which also keeps a record of every thread: RSS
+ * grows to ~1 GB over 10^6 executions), so guests call them only 1/16 of
+ * the time.
+ *
+ * Top-level operations (opcode mod 8): 0, 1 invoke an export (flue_invoke;
+ * a stream argument is a host stream made in on_start) | 2 flue_tick |
+ * 3 1..16 ticks | 4 cancel an invocation (flue_invoke_cancel) | 5 answer a
+ * pending host call (flue_host_return, or flue_host_cancelled after a
+ * cancellation request) | 6 an op on a host end (write, read, poll, cancel,
+ * drop) | 7 tick until nothing runs (at most 64).
+ *
+ * Guest code (fuzz_tasks_guest.c) runs up to 6 built-ins per step on its
+ * own instance (async/sync lowered calls, subtask.cancel/drop, task.return
+ * and task.cancel, backpressure, waitable sets, join, poll, wait,
+ * thread.yield, context.get/set, streams), then returns a callback code
+ * (EXIT, YIELD, WAIT on a set, sometimes an invalid one) or a sync result.
+ * A trap is a valid outcome: the executor unwinds it (counted by reason).
+ *
+ * The outside world: when the executor would sleep in flue_port_idle()
+ * (a guest blocks on something only the host can make ready), this
+ * harness is the host thread: the link wraps flue_port_idle
+ * (-Wl,--wrap=flue_port_idle) and the wrapper acts as the host would: it
+ * answers a pending host call with flue_host_post_return, operates a host
+ * end, or winds down (answers all calls, drops all host ends). Every idle
+ * therefore makes progress; a wrapper with nothing left to do is a failure.
+ *
+ * Checks: the structural and task invariants (invariants.h) after every
+ * guest built-in, and the quiescent ones after every top-level op; each
+ * invocation resolved exactly once, with a value of its type; pending
+ * invocations and host calls are exactly the tasks the store keeps for
+ * them; results of built-ins within their documented ranges; context.get
+ * returns what context.set stored in that task; a trapped instance is
+ * poisoned and never the host. After the input: guests finish (see the
+ * guest file), and rounds of drain (flue_tick until DONE or DEADLOCK,
+ * at most 1000 ticks in all: progress is bounded), cancellation of every
+ * pending invocation, host wind-down, destruction of trapped instances and
+ * a cleanup call into every other guest must leave no task, except the
+ * ones that nothing but a teardown can release (counted and reported at
+ * exit: a callback loop waiting on a set nothing will fill whose caller
+ * already requested cancellation, or whose caller trapped; or any task
+ * when the pool was too full for the cleanup call to start); then every
+ * instance is destroyed (which resolves its tasks) and neither a task nor
+ * a shared object may remain.
+ *
+ * At start-up the task invariants are shown to catch 12 corruptions of a
+ * known state (checker_selftest), so that they cannot pass vacuously.
+ *
+ * Set FLUE_FUZZ_TRACE=1 to print the decoded operations of an input.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <flue/errno.h>
+
+#include "fuzz_tasks.h"
+#include "invariants.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+struct tz tz;
+struct tz_stats tz_stats;
+uint8_t tz_mem[NG][GMEM] __attribute__((aligned(8)));
+uint8_t tz_arena[HARENA] __attribute__((aligned(8)));
+static bool tracing;
+
+/* The element type u8 is the first one registered: id 1. */
+#define U8 1u
+struct flue_valtype vt_u32 = { .kind = FLUE_VAL_U32 };
+struct flue_valtype vt_str = { .kind = FLUE_VAL_STREAM, .elem = U8 };
+static const struct flue_valtype p_as[2] = { { .kind = FLUE_VAL_U32 },
+					     { .kind = FLUE_VAL_STREAM, .elem = U8 } };
+const struct flue_functype ft_a = { true, 1, &vt_u32, &vt_u32 };
+const struct flue_functype ft_b = { false, 1, &vt_u32, &vt_u32 };
+const struct flue_functype ft_as = { true, 2, p_as, &vt_u32 };
+const struct flue_functype ft_ar = { true, 1, &vt_u32, &vt_str };
+
+static const struct flue_functype *const ex_type[NG][NEX] = {
+	{ &ft_a, &ft_a, &ft_b },
+	{ &ft_as, &ft_a, &ft_b },
+	{ &ft_ar, &ft_as, &ft_b },
+};
+
+void tz_trace(const char *fmt, ...)
+{
+	if (!tracing)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void tz_die(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "\nfuzz_tasks: check failed (%s:%d, step %u): ", file, line, tz.step);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+uint8_t tz_u8(void)
+{
+	return tz.pos < tz.n ? tz.d[tz.pos++] : 0u;
+}
+
+bool tz_more(void)
+{
+	return tz.pos < tz.n;
+}
+
+void tz_check_inner(const char *where)
+{
+	char msg[256];
+	if (!flue_invariants_check(&tz.store, msg, sizeof msg))
+		TZ_DIE("invariant violated %s: %s", where, msg);
+}
+
+/* -------------------------------------------------------------- traps */
+
+static void on_trap(void *ctx, struct flue_instance *inst, enum flue_trap_reason r)
+{
+	(void)ctx;
+	TZ_CHECK(r > FLUE_TRAP_NONE && r < FLUE_TRAP_REASON_COUNT);
+	TZ_CHECK(inst != tz.host && inst->live && inst->poisoned);
+	TZ_CHECK(r != FLUE_TRAP_POISONED || tz.trapped[inst->id]);
+	tz_trace("    trap: g%u %s\n", inst->id, flue_trap_message(r));
+	tz.trapped[inst->id] = true;
+	tz.ntraps++;
+	tz_stats.traps++;
+	tz_stats.trap_reason[r]++;
+}
+
+/* -------------------------------------------------------- invocations */
+
+static void on_start(void *user, struct flue_values *args)
+{
+	struct invocation *iv = user;
+	const struct flue_functype *ft = ex_type[iv->g][iv->e];
+	TZ_CHECK(iv->live && !iv->started);
+	TZ_CHECK(args->n == ft->nparams);
+	iv->started = true;
+	args->v[0] = iv->arg;
+	if (ft->nparams == 2u) {
+		uint32_t r = 0, w = 0;
+		if (flue_host_stream_new(tz.host, tz.u8, &r, &w) != FLUE_OK) {
+			/* Pool or table full: the host lets go of its idle ends. */
+			for (uint32_t e = 1; e < tz.host->len; e++)
+				if (tz_host_end(e) && !tz_host_busy(e))
+					(void)flue_host_drop(tz.host, e);
+			if (flue_host_stream_new(tz.host, tz.u8, &r, &w) != FLUE_OK)
+				r = 0; /* still none to give: the callee traps */
+		}
+		args->v[1] = r;
+	}
+}
+
+static void on_resolve(void *user, const struct flue_values *results)
+{
+	struct invocation *iv = user;
+	const struct flue_functype *ft = ex_type[iv->g][iv->e];
+	TZ_CHECK(iv->live);
+	iv->live = false;
+	tz_trace("  invocation of g%d/e%d resolved (%s)\n", iv->g, iv->e,
+		 results != NULL ? "value" : "none");
+	if (results == NULL)
+		return;
+	TZ_CHECK(iv->started && results->n == 1u);
+	if (ft->result->kind == FLUE_VAL_STREAM) {
+		uint32_t e = (uint32_t)results->v[0];
+		TZ_CHECK(e == 0u || (e < tz.host->len &&
+				     tz.host->handles[e].kind == FLUE_H_STREAM_READABLE));
+	}
+}
+
+static struct invocation *invoke(int g, int e, uint32_t arg)
+{
+	struct invocation *iv = NULL;
+	for (int i = 0; i < MAX_INV && iv == NULL; i++)
+		if (!tz.inv[i].live)
+			iv = &tz.inv[i];
+	if (iv == NULL || !tz.g[g]->live)
+		return NULL;
+	*iv = (struct invocation){ .live = true, .g = g, .e = e, .arg = arg };
+	tz_trace("  invoke g%d/e%d (%u)\n", g, e, arg);
+	tz_stats.invokes++;
+	int rc = flue_invoke(&tz.ex[g][e], tz.host, on_start, on_resolve, iv, &iv->call);
+	if (rc == FLUE_ENOMEM) {
+		iv->live = false;
+		return NULL;
+	}
+	TZ_CHECK(rc == FLUE_OK);
+	return iv;
+}
+
+/* --------------------------------------------------------- top level */
+
+static enum flue_tick_result tick(void)
+{
+	tz_stats.ticks++;
+	enum flue_tick_result r = flue_tick(&tz.store);
+	tz_trace("  tick -> %d\n", (int)r);
+	return r;
+}
+
+static void check_quiescent(const char *where)
+{
+	char msg[256];
+	struct flue_store *s = &tz.store;
+	if (!flue_invariants_check_quiescent(s, msg, sizeof msg))
+		TZ_DIE("invariant violated %s: %s", where, msg);
+	/* Pending invocations and host calls are exactly what the store keeps. */
+	uint32_t ninv = 0, nhc = 0;
+	for (int i = 0; i < MAX_INV; i++) {
+		const struct invocation *iv = &tz.inv[i];
+		if (!iv->live)
+			continue;
+		ninv++;
+		const struct flue_task *t = &s->tasks[iv->call];
+		if (!t->used || t->origin != FLUE_ORIGIN_INVOKE || t->caller_done ||
+		    t->func != &tz.ex[iv->g][iv->e] || t->user != iv)
+			TZ_DIE("invocation of g%d/e%d (task %u) lost", iv->g, iv->e, iv->call);
+	}
+	for (int i = 0; i < MAX_HCALL; i++) {
+		const struct hcall *h = &tz.hc[i];
+		if (!h->live)
+			continue;
+		nhc++;
+		const struct flue_task *t = &s->tasks[h->call];
+		if (!t->used || t->cond != FLUE_COND_HOST || t->func != &tz.hf[1])
+			TZ_DIE("pending host call %u lost", h->call);
+	}
+	for (uint32_t id = 0; id < FLUE_CONFIG_MAX_TASKS; id++) {
+		const struct flue_task *t = &s->tasks[id];
+		if (t->used && t->origin == FLUE_ORIGIN_INVOKE && !t->caller_done)
+			ninv--;
+		if (t->used && t->cond == FLUE_COND_HOST)
+			nhc--;
+	}
+	if (ninv != 0u || nhc != 0u)
+		TZ_DIE("the store keeps invocations/host calls the host does not know of");
+	for (int k = 0; k < NG; k++)
+		TZ_CHECK(!tz.g[k]->live || tz.g[k]->poisoned == tz.trapped[k]);
+}
+
+static void top_op(void)
+{
+	uint8_t op = tz_u8(), a = tz_u8();
+	tz.idles = 0;
+	tz_stats.ops++;
+	tz_trace("[%u] op %u a %u\n", tz.step, op % 8u, a);
+	switch (op % 8u) {
+	case 0:
+	case 1: {
+		int g = a % NG;
+		for (int k = 0; k < NG && (a & 0xE0u) != 0u && tz.g[g]->poisoned; k++)
+			g = (g + 1) % NG; /* mostly steer clear of trapped instances */
+		(void)invoke(g, (a / NG) % NEX, tz_u8());
+		break;
+	}
+	case 2:
+		(void)tick();
+		break;
+	case 3:
+		for (uint32_t i = 0; i <= a % 16u; i++)
+			(void)tick();
+		break;
+	case 4: {
+		struct invocation *iv = &tz.inv[a % MAX_INV];
+		if (!iv->live)
+			break;
+		int rc = flue_invoke_cancel(&tz.store, iv->call);
+		tz_trace("  cancel invocation of g%d/e%d -> %d\n", iv->g, iv->e, rc);
+		TZ_CHECK(rc == (iv->cancel_req ? FLUE_EBADF : FLUE_OK));
+		iv->cancel_req = true;
+		break;
+	}
+	case 5: {
+		struct hcall *h = &tz.hc[a % MAX_HCALL];
+		if (h->live)
+			tz_answer(h, true, (tz_u8() & 1u) != 0u);
+		break;
+	}
+	case 6:
+		(void)tz_host_end_op(a, tz_u8());
+		break;
+	default:
+		for (int i = 0; i < 64 && tick() == FLUE_TICK_RAN; i++)
+			;
+		break;
+	}
+}
+
+/* ----------------------------------------------------------- set-up */
+
+static void setup(void)
+{
+	struct flue_store *s = &tz.store;
+	memset(&tz, 0, sizeof tz);
+	memset(tz_mem, 0, sizeof tz_mem);
+	flue_store_init(s, NULL, NULL);
+	flue_exec_on_trap(s, on_trap, NULL);
+	struct flue_type_desc d = { .kind = FLUE_TYPE_NUMBER, .num = FLUE_NUM_U8 };
+	TZ_CHECK(flue_type_register(s, &d, &tz.u8) == FLUE_OK && tz.u8 == U8);
+	for (int k = 0; k < NG; k++) {
+		TZ_CHECK(flue_instance_create(s, &tz.g[k]) == FLUE_OK);
+		tz.mem_data[k] = tz_mem[k];
+		tz.mem_size[k] = GMEM;
+		flue_instance_set_memory(tz.g[k], &tz.mem_data[k], &tz.mem_size[k]);
+	}
+	TZ_CHECK(flue_host_create(s, tz_arena, HARENA, &tz.host) == FLUE_OK);
+	TZ_CHECK(flue_instance_set_parent(tz.g[1], tz.g[0]) == FLUE_OK);
+	for (int k = 0; k < NG; k++) {
+		for (int e = 0; e < NEX; e++) {
+			tz.desc[k][e] = (struct export_desc){ k, e, ex_type[k][e] };
+			struct flue_lift_opts o = {
+				.kind = e == 0 ? FLUE_LIFT_CALLBACK : FLUE_LIFT_SYNC,
+				.core = tz_core, .callback = e == 0 ? tz_callback : NULL,
+				.user = &tz.desc[k][e],
+			};
+			TZ_CHECK(flue_lift(&tz.ex[k][e], tz.g[k], ex_type[k][e], &o) == FLUE_OK);
+		}
+	}
+	for (int h = 0; h < NHF; h++)
+		TZ_CHECK(flue_host_func(&tz.hf[h], tz.host, &ft_a, tz_hf_start, tz_hf_cancel,
+					&tz.hf[h]) == FLUE_OK);
+	for (int c = 0; c < NG; c++) {
+		for (int i = 0; i < NCALLEE; i++) {
+			struct flue_func *f = i < NG * NEX ? &tz.ex[i / NEX][i % NEX]
+							   : &tz.hf[i - NG * NEX];
+			for (int a = 0; a < 2; a++)
+				TZ_CHECK(flue_lower(&tz.low[c][i][a], f, tz.g[c], a != 0) == FLUE_OK);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ wind-down */
+
+static uint32_t used_tasks(void)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
+		n += tz.store.tasks[i].used;
+	return n;
+}
+
+/* Tick until nothing can run; the host gives up whenever it is waited for. */
+static void drain(uint32_t *budget)
+{
+	for (;;) {
+		enum flue_tick_result r = tick();
+		if (r == FLUE_TICK_DONE || r == FLUE_TICK_DEADLOCK)
+			break;
+		if (r == FLUE_TICK_IDLE && !tz_wind_down_host(true))
+			TZ_DIE("tick IDLE, and the host has nothing left to do");
+		if (r == FLUE_TICK_RAN && --*budget == 0u)
+			TZ_DIE("no end after 1000 ticks with the input consumed (progress bound)");
+		check_quiescent("while draining");
+	}
+	check_quiescent("after draining");
+}
+
+/* What can never be released: count it (reported at exit), fail on the rest. */
+static void classify_leaks(void)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
+		const struct flue_task *t = &tz.store.tasks[i];
+		if (!t->used)
+			continue;
+		n++;
+		tz_trace("  left: task %u inst %u cond %u state %u caller_done %d callee_done %d "
+			 "sub_state %u\n", i, t->func->inst->id, t->cond, t->state, t->caller_done,
+			 t->callee_done, t->sub_state);
+		/* A callback loop waiting on a set nothing will ever fill: its
+		 * caller already asked it to cancel (and cannot again), or its
+		 * caller trapped (nobody can). */
+		const struct flue_instance *x = t->func->inst;
+		bool stuck = t->cond == FLUE_COND_WAIT && x->live &&
+			     x->handles[t->arg].kind == FLUE_H_WAITABLE_SET &&
+			     x->handles[t->arg].u.wset.head == 0u;
+		if (stuck && t->sub_cancel_requested)
+			tz_stats.leak_after_cancel++;
+		else if (stuck && t->caller_done)
+			tz_stats.leak_orphan++;
+		else if (tz.cleanup_nomem)
+			tz_stats.leak_pool_full++; /* no task left to run a cleanup */
+		else
+			TZ_DIE("task %u (inst %u, cond %u, state %u, caller_done %d, callee_done %d, "
+			       "sub_state %u) is left after the wind-down", i, t->func->inst->id,
+			       t->cond, t->state, t->caller_done, t->callee_done, t->sub_state);
+	}
+	tz_stats.leaked_tasks += n;
+	tz_stats.leak_inputs += n != 0u;
+}
+
+static void wind_down(void)
+{
+	uint32_t budget = 1000;
+	tz.winding_down = true;
+	tz_trace("[%u] wind-down\n", tz.step);
+	for (int round = 0; round < 4; round++) {
+		drain(&budget);
+		if (used_tasks() == 0u)
+			break;
+		for (int i = 0; i < MAX_INV; i++) {
+			struct invocation *iv = &tz.inv[i];
+			if (iv->live && !iv->cancel_req) {
+				iv->cancel_req = true;
+				TZ_CHECK(flue_invoke_cancel(&tz.store, iv->call) == FLUE_OK);
+				check_quiescent("after cancelling an invocation");
+			}
+		}
+		(void)tz_wind_down_host(true);
+		check_quiescent("after the host's wind-down");
+		for (int k = 0; k < NG; k++) {
+			if (!tz.g[k]->live)
+				continue;
+			if (tz.g[k]->poisoned && round > 0) {
+				tz_trace("  destroy trapped g%d\n", k);
+				flue_instance_destroy(tz.g[k]);
+			} else if (!tz.g[k]->poisoned && invoke(k, 2, 0) == NULL) {
+				tz.cleanup_nomem = true;
+			}
+			check_quiescent("after a cleanup call");
+		}
+	}
+	drain(&budget);
+	classify_leaks();
+	/* Destroying an instance resolves its tasks without a value and cuts
+	 * its callers' ties: with every instance gone, both pools are empty. */
+	for (int k = 0; k < NG; k++) {
+		if (tz.g[k]->live)
+			flue_instance_destroy(tz.g[k]);
+		tz_check_inner("after destroying an instance");
+	}
+	flue_instance_destroy(tz.host);
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
+		const struct flue_task *t = &tz.store.tasks[i];
+		if (t->used)
+			TZ_DIE("task %u (inst %u, cond %u, state %u, caller_done %d, callee_done %d) "
+			       "leaked after all instances died", i, t->func->inst->id, t->cond,
+			       t->state, t->caller_done, t->callee_done);
+	}
+	for (uint32_t si = 0; si < FLUE_CONFIG_MAX_SHARED; si++)
+		if (tz.store.shared[si].kind != 0u)
+			TZ_DIE("shared object %u leaked after all instances died", si);
+}
+
+/* ------------------------------------------------- checker self-test */
+
+/* A known state: g0's invocation t0 waits (WAIT) on its set 2, holding
+ * subtask 1 (a call of g2's export 0, t1, which waits on g2's set 1), g0
+ * has backpressure 1, and a second invocation of g0 is held at its gate. */
+static const uint8_t selftest_input[] = {
+	0, 0, 7,          /* invoke g0/e0 (7); its core runs 2 built-ins: */
+	2, 0, 6, 5, 0, 0, /*   async call of g2/e0 (5), out pointer, arity ok */
+	0, 9, 0,          /*     g2's core: no built-in, WAIT on a new set */
+	5, 1,             /*   backpressure.inc */
+	9, 0,             /*   WAIT on a new set */
+	0, 0, 8,          /* invoke g0/e0 (8): held at the gate */
+};
+
+static struct flue_store saved;
+static uint16_t st_t0, st_t1, st_t2;
+#define G0(s) ((s)->instances[tz.g[0]->id])
+#define T(i) ((s)->tasks[i])
+static void c_sub_names(struct flue_store *s) { G0(s).handles[1].u.sub.task = st_t0; }
+static void c_sub_back(struct flue_store *s) { T(st_t1).sub_handle = 2; }
+static void c_gate(struct flue_store *s) { G0(s).waiting_to_enter++; }
+static void c_lock(struct flue_store *s) { G0(s).exclusive = st_t0; }
+static void c_lost(struct flue_store *s) { T(st_t2).cond = FLUE_COND_NONE; }
+static void c_leak(struct flue_store *s) { T(st_t1).caller_done = T(st_t1).callee_done = true; }
+static void c_lost_ev(struct flue_store *s) { T(st_t1).sub_state = FLUE_SUBTASK_RETURNED; }
+static void c_waiters(struct flue_store *s) { G0(s).handles[2].u.wset.waiting--; }
+static void c_enter(struct flue_store *s) { s->instances[tz.g[1]->id].may_enter = false; }
+static void c_unreach(struct flue_store *s) { T(st_t1).sub_handle = 0; }
+static void c_sub_kind(struct flue_store *s) { G0(s).handles[1].kind = FLUE_H_SUBTASK + 1u; }
+static void c_members(struct flue_store *s) { G0(s).handles[1].u.sub.w.wset = 2; }
+#undef T
+#undef G0
+
+static void expect_caught(const char *what, void (*corrupt)(struct flue_store *s))
+{
+	char msg[256];
+	memcpy(&saved, &tz.store, sizeof saved);
+	corrupt(&tz.store);
+	bool ok = flue_invariants_check_quiescent(&tz.store, msg, sizeof msg);
+	memcpy(&tz.store, &saved, sizeof saved);
+	if (ok)
+		TZ_DIE("task invariant checker missed: %s", what);
+}
+
+static void checker_selftest(void)
+{
+	setup();
+	tz.d = selftest_input;
+	tz.n = sizeof selftest_input;
+	while (tz_more())
+		top_op();
+	check_quiescent("self-test state");
+	const struct flue_instance *g0 = tz.g[0];
+	TZ_CHECK(g0->backpressure == 1u && g0->waiting_to_enter == 1u);
+	TZ_CHECK(g0->handles[1].kind == FLUE_H_SUBTASK && tz.inv[0].live && tz.inv[1].live);
+	st_t0 = tz.inv[0].call;
+	st_t1 = g0->handles[1].u.sub.task;
+	st_t2 = tz.inv[1].call;
+	TZ_CHECK(tz.store.tasks[st_t0].cond == FLUE_COND_WAIT && tz.store.tasks[st_t0].arg == 2u);
+	TZ_CHECK(tz.store.tasks[st_t1].cond == FLUE_COND_WAIT);
+	TZ_CHECK(tz.store.tasks[st_t2].cond == FLUE_COND_GATE);
+	expect_caught("subtask handle naming another task", c_sub_names);
+	expect_caught("task not naming its subtask handle", c_sub_back);
+	expect_caught("waiting_to_enter off", c_gate);
+	expect_caught("lock held while no guest code runs", c_lock);
+	expect_caught("lost thread", c_lost);
+	expect_caught("record neither side needs", c_leak);
+	expect_caught("resolved subtask without an event", c_lost_ev);
+	expect_caught("set waiters miscounted", c_waiters);
+	expect_caught("instance left entered", c_enter);
+	expect_caught("unreachable record", c_unreach);
+	expect_caught("unknown handle kind", c_sub_kind);
+	expect_caught("subtask naming a set it is not counted in", c_members);
+	memset(&tz_stats, 0, sizeof tz_stats);
+}
+
+/* ---------------------------------------------------------- entry points */
+
+static void report(void)
+{
+	const struct tz_stats *st = &tz_stats;
+	fprintf(stderr,
+		"fuzz_tasks: %llu inputs, %llu top-level ops, %llu guest built-ins, %llu ticks, "
+		"%llu invocations, %llu host calls, %llu idle-hook calls, %llu traps\n",
+		(unsigned long long)st->inputs, (unsigned long long)st->ops,
+		(unsigned long long)st->guest_ops, (unsigned long long)st->ticks,
+		(unsigned long long)st->invokes, (unsigned long long)st->host_calls,
+		(unsigned long long)st->idles, (unsigned long long)st->traps);
+	fprintf(stderr, "fuzz_tasks: traps by reason:");
+	for (int r = 1; r < FLUE_TRAP_REASON_COUNT; r++)
+		if (st->trap_reason[r] != 0u)
+			fprintf(stderr, " %s=%llu", flue_trap_message((enum flue_trap_reason)r),
+				(unsigned long long)st->trap_reason[r]);
+	fprintf(stderr,
+		"\nfuzz_tasks: tasks released only by destroying their instances (callback "
+		"loops waiting on a set nothing will fill): %llu in %llu inputs (%llu after their caller requested cancellation, %llu whose "
+		"caller trapped); %llu left because the task pool was full, so no cleanup "
+		"call could start\n",
+		(unsigned long long)st->leaked_tasks, (unsigned long long)st->leak_inputs,
+		(unsigned long long)st->leak_after_cancel, (unsigned long long)st->leak_orphan,
+		(unsigned long long)st->leak_pool_full);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	checker_selftest();
+	const char *t = getenv("FLUE_FUZZ_TRACE");
+	tracing = t != NULL && t[0] != '\0' && t[0] != '0';
+	atexit(report);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	setup();
+	tz.d = data;
+	tz.n = size;
+	tz_stats.inputs++;
+	check_quiescent("after set-up");
+	while (tz_more()) {
+		top_op();
+		tz.step++;
+		check_quiescent("after a top-level op");
+	}
+	wind_down();
+	return 0;
+}

@@ -38,8 +38,10 @@ int flue_instance_set_parent(struct flue_instance *inst, struct flue_instance *p
  * @brief `canon lift`: make export `f` of `inst` with type `ft`.
  * @retval 0
  * @retval FLUE_EINVAL bad type (flue_functype_check()), missing core or
- *         callback, callback given to a non-CALLBACK lift, post-return on
- *         an async lift, params through memory without realloc
+ *         callback, callback given to a non-CALLBACK lift, CALLBACK with a
+ *         function type that is not `async` (its loop needs the exclusive
+ *         lock), post-return on an async lift, params through memory
+ *         without realloc
  * @retval FLUE_ENOTSUP STACKFUL on a port without stack switching
  * `ft` and `f` must outlive every call. Context: executor thread.
  */

@@ -77,6 +77,13 @@ int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue
 		return FLUE_EINVAL;
 	if ((o->kind == FLUE_LIFT_CALLBACK) != (o->callback != 0))
 		return FLUE_EINVAL;
+	/* A callback loop needs the exclusive lock, which only async function
+	 * types have (the reference asserts needs_exclusive there). Stackful
+	 * lifts and async lowers of non-async types run as in the reference
+	 * code, whose tests use them (CanonicalABI.md's validation would
+	 * reject them: CONFORMANCE.md). */
+	if (o->kind == FLUE_LIFT_CALLBACK && !ft->async)
+		return FLUE_EINVAL;
 	if (o->post_return != 0 && o->kind != FLUE_LIFT_SYNC)
 		return FLUE_EINVAL;
 	if (o->kind == FLUE_LIFT_STACKFUL && !flue_port_fiber_supported())

@@ -287,12 +287,12 @@ static void core_raise(void *user, struct flue_instance *inst, const flue_flat_t
 	flue_canon_task_return(inst, 0, 0, 0);
 }
 
+/* Sync-lifted and not async-typed: it ignores backpressure (barges in). */
 static void core_lower(void *user, struct flue_instance *inst, const flue_flat_t *args,
 		       uint32_t n, flue_flat_t *res)
 {
 	(void)user, (void)args, (void)n, (void)res;
 	flue_canon_backpressure_dec(inst);
-	flue_canon_task_return(inst, 0, 0, 0);
 }
 
 static void *blocking_caller(void *arg)
@@ -329,8 +329,8 @@ FT_TEST(blocking_call_from_a_thread_waits_for_admission)
 	struct flue_lift_opts so = { .kind = FLUE_LIFT_CALLBACK, .core = core_raise,
 				     .callback = cb_double };
 	FT_EQ(flue_lift(&raisef, g, &unit_async_ft, &so), 0);
-	so.core = core_lower;
-	FT_EQ(flue_lift(&lowerf, g, &unit_sync_ft, &so), 0);
+	struct flue_lift_opts lo = { .kind = FLUE_LIFT_SYNC, .core = core_lower };
+	FT_EQ(flue_lift(&lowerf, g, &unit_sync_ft, &lo), 0);
 	flue_call_t call;
 	FT_EQ(flue_invoke(&raisef, 0, 0, on_resolve_ignore, 0, &call), 0);
 	FT_EQ(g->backpressure, 1);

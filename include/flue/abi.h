@@ -25,7 +25,8 @@
  *
  * Context: the executor's thread (never an ISR); these calls run guest-
  * visible state transitions. None blocks in its async form; a synchronous
- * form that must wait uses the executor (issue 4) and traps with
+ * form that must wait blocks through the executor (flue/exec.h: nested
+ * scheduling, or the task's own fiber) and traps with
  * FLUE_TRAP_WOULD_BLOCK while none is installed.
  */
 #ifndef FLUE_ABI_H

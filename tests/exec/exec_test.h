@@ -72,6 +72,7 @@ void ex_fail(const char *file, int line, const char *expr, uint64_t a, uint64_t 
 			ex_fail(__FILE__, __LINE__, #a " == " #b, ex_a_, ex_b_);      \
 	} while (0)
 #define EX_TRUE(c) EX_EQ(!!(c), 1)
+#define EX_FALSE(c) EX_EQ(!!(c), 0)
 
 /* Function types. */
 #define VT(k) ((struct flue_valtype){ .kind = (k) })

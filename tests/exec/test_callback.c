@@ -299,6 +299,121 @@ FT_TEST(stackful_needs_port_fibers)
 	FT_EQ(rc, flue_port_fiber_supported() ? FLUE_OK : FLUE_ENOTSUP);
 }
 
+/* ------------------------------- params through memory, realloc, post-return */
+
+static struct flue_valtype p17[17];
+static struct flue_functype ft17;
+static struct flue_func f17;
+static struct flue_lowered a_to_17;
+static uint32_t realloc_calls, realloc_align, realloc_size;
+
+static uint32_t counting_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
+				 uint32_t old_size, uint32_t align, uint32_t new_size)
+{
+	realloc_calls++;
+	realloc_align = align;
+	realloc_size = new_size;
+	/* realloc runs with may_leave clear: a built-in here would trap. */
+	EX_FALSE(inst->may_leave);
+	return ex_realloc(user, inst, old_ptr, old_size, align, new_size);
+}
+
+/* 17 u8 params > MAX_FLAT_PARAMS: the callee gets one pointer into its own
+ * memory, where the values were stored through its realloc. */
+static void core_sum17(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
+		       flue_flat_t *res)
+{
+	(void)u;
+	EX_EQ(n, 1);
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i < 17; i++)
+		sum += ex_mem(inst)[a[0] + i];
+	res[0] = sum;
+}
+
+static void a_calls_sum17(void *u, struct flue_instance *inst, const flue_flat_t *a,
+			  uint32_t n, flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n;
+	for (uint32_t i = 0; i < 17; i++)
+		ex_mem(inst)[200 + i] = (uint8_t)(i + 1u);
+	flue_flat_t ptr = 200; /* the caller passes its tuple by pointer too */
+	flue_flat_t r = flue_call_lowered(&a_to_17, &ptr, 1);
+	ret(inst, (uint32_t)r);
+	res[0] = CB_EXIT;
+}
+
+FT_TEST(params_through_memory_use_the_callee_realloc)
+{
+	ex_setup();
+	realloc_calls = 0;
+	for (uint32_t i = 0; i < 17; i++)
+		p17[i] = (struct flue_valtype){ .kind = FLUE_VAL_U8 };
+	ft17 = (struct flue_functype){ .async = false, .nparams = 17, .params = p17,
+				       .result = &u32_t };
+	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = a_calls_sum17,
+				    .callback = no_callback };
+	FT_EQ(flue_lift(&fa, a, &ret_u32, &o), 0);
+	struct flue_lift_opts so = { .kind = FLUE_LIFT_SYNC, .core = core_sum17,
+				     .realloc = counting_realloc };
+	FT_EQ(flue_lift(&f17, b, &ft17, &so), 0);
+	/* without realloc the lift is refused */
+	struct flue_func bad;
+	so.realloc = 0;
+	FT_EQ(flue_lift(&bad, b, &ft17, &so), FLUE_EINVAL);
+	FT_EQ(flue_lower(&a_to_17, &f17, a, false), 0);
+	invoke_a();
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_EQ(ex.ntraps, 0);
+	FT_EQ(got, 17u * 18u / 2u);
+	FT_EQ(realloc_calls, 1);
+	FT_EQ(realloc_align, 1); /* tuple of u8: align 1, size 17 */
+	FT_EQ(realloc_size, 17);
+}
+
+static const struct flue_functype sync_u32 = { .async = true, .result = &u32_t };
+static uint32_t post_returns;
+
+static void core_seven(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
+		       flue_flat_t *res)
+{
+	(void)u, (void)inst, (void)a, (void)n;
+	res[0] = 7;
+}
+
+/* post-return runs with may_leave clear: a built-in in it traps. */
+static void post_return_calls_a_builtin(void *u, struct flue_instance *inst,
+					const flue_flat_t *r, uint32_t n)
+{
+	(void)u;
+	EX_EQ(n, 1);
+	EX_EQ(r[0], 7);
+	post_returns++;
+	(void)flue_canon_waitable_set_new(inst);
+}
+
+FT_TEST(post_return_may_not_leave)
+{
+	ex_setup();
+	post_returns = 0;
+	got = 0;
+	struct flue_instance *b = ex_new(0);
+	struct flue_lift_opts so = { .kind = FLUE_LIFT_SYNC, .core = core_seven,
+				     .post_return = post_return_calls_a_builtin };
+	FT_EQ(flue_lift(&fb, b, &sync_u32, &so), 0);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&fb, 0, 0, on_resolve, 0, &call), 0);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_EQ(got, 7); /* resolved before post-return ran */
+	FT_EQ(post_returns, 1);
+	FT_EQ(ex.ntraps, 1);
+	FT_EQ(b->trap_reason, FLUE_TRAP_MAY_NOT_LEAVE);
+}
+
 FT_SUITE(callback, FT_CASE(async_call_resolved_at_once), FT_CASE(subtask_event_through_a_set),
 	 FT_CASE(sync_wait_in_a_callback_nests), FT_CASE(deadlock_traps_the_blocked_instance),
-	 FT_CASE(backpressure_holds_then_admits), FT_CASE(stackful_needs_port_fibers))
+	 FT_CASE(backpressure_holds_then_admits), FT_CASE(stackful_needs_port_fibers),
+	 FT_CASE(params_through_memory_use_the_callee_realloc), FT_CASE(post_return_may_not_leave))

@@ -27,6 +27,17 @@
 #include <flue/store.h>
 
 /**
+ * @brief Install the executor in `s` now: its trap path (a trap unwinds to
+ *        the innermost flue_port_try() and is reported through
+ *        flue_exec_on_trap()) and its blocking service. flue_lift(),
+ *        flue_host_func() and flue_exec_set_stack_per_task() do it too; an
+ *        embedder that runs guest code before lifting anything (a module's
+ *        start function, `_initialize`) calls it first. Idempotent.
+ * Context: executor thread.
+ */
+void flue_exec_init(struct flue_store *s);
+
+/**
  * @brief Set an instance's parent (the component that contains it), for
  *        the reentrance rule (may_enter of the instance and its ancestors).
  * @retval 0, FLUE_EINVAL (different stores, a cycle, or a task exists)
@@ -96,7 +107,10 @@ typedef void (*flue_on_resolve_fn)(void *user, const struct flue_values *results
  *        first blocks (or is held at the entry gate), then returns.
  *        `host` (may be NULL if no stream/future crosses) is the host
  *        instance whose handles ends in args/results are.
- * @retval 0 and `*call` (the callee task, for flue_invoke_cancel())
+ * @retval 0 and `*call` (the callee task, for flue_invoke_cancel()); if
+ *         `f`'s instance trapped or was destroyed, the call is never
+ *         entered: `on_resolve(user, NULL)` runs before this returns and
+ *         `*call` is FLUE_CALL_NONE
  * @retval FLUE_ENOMEM no free task record
  * @retval FLUE_EINVAL f not lifted
  * Context: executor thread, not from inside guest code.
@@ -176,6 +190,10 @@ int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_ins
  * Traps (the caller): wrong number of args (FLUE_TRAP_SIGNATURE),
  * reentrance (FLUE_TRAP_REENTER), may_leave clear, bad pointers or ends
  * in the params, table full, no free task (FLUE_TRAP_POOL_FULL).
+ * A callee whose instance trapped or was destroyed is never entered: the
+ * call resolves without a value at once (sync: the caller traps
+ * FLUE_TRAP_CALLEE_TRAPPED; async: status STARTING with a subtask whose
+ * event says CANCELLED_BEFORE_STARTED).
  * Blocks (sync form) until the callee resolves: nested scheduling on the
  * executor stack, or suspends a stackful caller.
  */
@@ -205,11 +223,27 @@ enum flue_tick_result {
 
 /**
  * @brief Store.tick: resume the task that became ready first (FIFO by
- *        ready stamp; docs/EXECUTOR.md) for one step. Applies posted host
- *        completions first. Never sleeps.
+ *        ready stamp; docs/EXECUTOR.md) for one step. Pumps driver
+ *        channels (flue_store_pump()) and applies posted host completions
+ *        first. Never sleeps.
  * Context: executor thread, not from inside guest code.
  */
 enum flue_tick_result flue_tick(struct flue_store *s);
+
+/**
+ * @brief Run every task that is ready, step by step, until none is, and
+ *        return; never sleeps. For hosts that drive everything from one
+ *        thread: call it again after acting (writing a host end, resolving
+ *        a host call, an interrupt sending on a channel ...).
+ * @retval 0 no task waits any more
+ * @retval FLUE_EAGAIN tasks wait, and only something outside the executor
+ *         can make them ready (host ends, host-function calls, driver
+ *         channels, posted completions or invocations)
+ * @retval FLUE_EDEADLK tasks wait and nothing can ever make them ready
+ * Context: executor thread, not from inside guest code. Cost: one
+ * flue_tick() per step run, plus one that finds nothing ready.
+ */
+int flue_run(struct flue_store *s);
 
 /**
  * @brief Tick until no task waits. Sleeps in flue_port_idle() while

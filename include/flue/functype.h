@@ -144,6 +144,8 @@ typedef void (*flue_host_cancel_fn)(void *user, flue_call_t call);
 struct flue_func {
 	const struct flue_functype *ft;
 	struct flue_instance *inst;      /**< callee instance (host: the host instance) */
+	uint16_t inst_gen;               /**< `inst->gen` when lifted: a later instance in
+					      the same slot is not this function's */
 	struct flue_lift_opts opts;
 	flue_host_start_fn host_start;   /**< host functions only */
 	flue_host_cancel_fn host_cancel;

@@ -103,6 +103,18 @@ enum flue_trap_reason {
 	FLUE_TRAP_NESTING_LIMIT,      /**< FLUE_CONFIG_MAX_NESTING nested blocking calls */
 	FLUE_TRAP_BAD_VALUE,          /**< a value does not fit its type (e.g. realloc result) */
 	FLUE_TRAP_CALLEE_TRAPPED,     /**< a synchronous call's callee trapped (no value to return) */
+	/* Raised by guest code or its glue (flue_trap_raise()): */
+	FLUE_TRAP_WASM_UNREACHABLE,   /**< wasm: `unreachable` executed */
+	FLUE_TRAP_WASM_OUT_OF_BOUNDS, /**< wasm: linear-memory or table access out of bounds */
+	FLUE_TRAP_WASM_INT_OVERFLOW,  /**< wasm: integer overflow (division or truncation) */
+	FLUE_TRAP_WASM_DIV_BY_ZERO,   /**< wasm: integer division by zero */
+	FLUE_TRAP_WASM_INVALID_CONVERSION, /**< wasm: NaN converted to an integer */
+	FLUE_TRAP_WASM_CALL_INDIRECT, /**< wasm: call_indirect of a null, out-of-range or
+					   wrongly typed table entry */
+	FLUE_TRAP_WASM_STACK_EXHAUSTED, /**< wasm: call depth limit reached */
+	FLUE_TRAP_WASM_EXCEPTION,     /**< wasm: exception thrown and not caught */
+	FLUE_TRAP_WASM_BAD_ENV,       /**< an import was called with an import pointer that
+					   is not the calling instance's (corrupted state) */
 	FLUE_TRAP_REASON_COUNT
 };
 
@@ -231,6 +243,8 @@ struct flue_handle {
 struct flue_instance {
 	struct flue_store *store;
 	uint8_t id;            /**< index in the store's pool */
+	uint16_t gen;          /**< creations of this slot so far (functions lifted
+				    for an earlier instance in the slot stay dead) */
 	bool live;             /**< created and not destroyed */
 	bool poisoned;         /**< trapped: every later built-in traps at once */
 	bool may_leave;        /**< cleared while realloc/post-return run */
@@ -243,6 +257,7 @@ struct flue_instance {
 	uint32_t trap_handle;  /**< handle index involved in that trap */
 	uint8_t *const *mem_data;  /**< linear memory base, re-read at every access */
 	const uint64_t *mem_size;  /**< linear memory size in bytes, likewise */
+	const uint32_t *mem_size32; /**< or a 32-bit size (flue_instance_set_memory32) */
 	uint8_t *host_data;        /**< host instances: their arena (mem_data points here) */
 	uint64_t host_size;
 	uint32_t len;          /**< next never-used slot (the reference's len(array)) */
@@ -439,6 +454,18 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 			      const uint64_t *size);
 
 /**
+ * @brief flue_instance_set_memory() for runtimes that keep the memory size
+ *        as a 32-bit byte count: wabt 1.0.32's wasm2c (`wasm_rt_memory_t`:
+ *        pass `&mem->data`, `&mem->size`). Memory may move or grow between
+ *        built-in calls, as there.
+ */
+void flue_instance_set_memory32(struct flue_instance *inst, uint8_t *const *data,
+				const uint32_t *size);
+
+/** @brief Whether an embedder set a linear memory for `inst`. */
+bool flue_instance_has_memory(const struct flue_instance *inst);
+
+/**
  * @brief Tear an instance down (trapped or not): with an executor, its
  *        tasks resolve without a value first (callers see CANCELLED_*);
  *        every stream/future end it holds is dropped (peers see DROPPED, as
@@ -450,6 +477,19 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
  * could reuse the slot.
  */
 void flue_instance_destroy(struct flue_instance *inst);
+
+/**
+ * @brief Trap `inst` from its own guest code or the glue around it (e.g. a
+ *        wasm trap: FLUE_TRAP_WASM_*): the reason is recorded, the instance
+ *        poisoned and the step unwound exactly as for a built-in's trap
+ *        (with an executor: back to the frame that entered the guest, the
+ *        instance's tasks resolving without a value; without one: the
+ *        store's trap hook). A reason outside the enum is recorded as
+ *        FLUE_TRAP_BAD_VALUE. Never returns.
+ * Context: executor thread, inside guest code of `inst` (elsewhere there is
+ * no frame to unwind to and flue_port_halt() is called).
+ */
+_Noreturn void flue_trap_raise(struct flue_instance *inst, enum flue_trap_reason reason);
 
 /** @brief Text for a trap reason (never NULL). */
 const char *flue_trap_message(enum flue_trap_reason reason);

@@ -66,7 +66,7 @@ static inline uint32_t abi_event_p2(struct flue_event ev)
 /* A pointer-taking built-in on an instance whose embedder set no memory. */
 static inline void abi_need_memory(struct flue_instance *inst, uint32_t handle)
 {
-	if (inst->mem_data == 0 || inst->mem_size == 0)
+	if (!flue_instance_has_memory(inst))
 		flue_trap(inst, FLUE_TRAP_NO_MEMORY, handle);
 }
 

@@ -10,6 +10,16 @@ static void arrive(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
 	struct flue_instance *x = t->func->inst;
+	if (!exec_callee_live(t->func)) {
+		/* Lockdown: a trapped or destroyed instance is never entered
+		 * again. The call resolves without a value before it starts
+		 * (the caller's subtask: CANCELLED_BEFORE_STARTED). */
+		exec_resolve(s, id, 0);
+		t->thread_done = true;
+		t->callee_done = true;
+		exec_release(s, id);
+		return;
+	}
 	if (!exec_is_host(t) && t->func->ft->async) {
 		struct flue_gate_view v = {
 			true, exec_needs_exclusive(t), x->backpressure,
@@ -34,6 +44,12 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0 || call == 0)
 		return FLUE_EINVAL;
 	struct flue_store *s = f->inst->store;
+	if (!exec_callee_live(f)) {
+		/* Lockdown: resolved at once without a value, no guest code. */
+		*call = FLUE_CALL_NONE;
+		on_resolve(user, 0);
+		return FLUE_OK;
+	}
 	if (!exec_may_enter_from(f->inst, 0))
 		return FLUE_EPERM;
 	uint16_t id = flue_task_alloc(s);
@@ -193,7 +209,8 @@ void exec_start_posted(struct flue_store *s)
 		if (p.cancelled ||
 		    flue_invoke(p.func, p.host, p.on_start, p.on_resolve, p.user, &call) != FLUE_OK)
 			p.on_resolve(p.user, 0);
-		else if (s->tasks[call].used && s->tasks[call].origin == FLUE_ORIGIN_INVOKE)
+		else if (call != FLUE_CALL_NONE && s->tasks[call].used &&
+			 s->tasks[call].origin == FLUE_ORIGIN_INVOKE)
 			s->tasks[call].ticket = p.ticket;
 	}
 }

@@ -88,7 +88,7 @@ int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue
 		return FLUE_EINVAL;
 	if (o->kind == FLUE_LIFT_STACKFUL && !flue_port_fiber_supported())
 		return FLUE_ENOTSUP;
-	struct flue_func nf = { .ft = ft, .inst = inst, .opts = *o };
+	struct flue_func nf = { .ft = ft, .inst = inst, .inst_gen = inst->gen, .opts = *o };
 	*f = nf;
 	count_flat(f);
 	if (f->params_in_memory && o->realloc == 0) {
@@ -105,8 +105,8 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 {
 	if (f == 0 || host == 0 || start == 0 || flue_functype_check(host->store, ft) != FLUE_OK)
 		return FLUE_EINVAL;
-	struct flue_func nf = { .ft = ft, .inst = host, .host_start = start,
-				.host_cancel = cancel, .host_user = user };
+	struct flue_func nf = { .ft = ft, .inst = host, .inst_gen = host->gen,
+				.host_start = start, .host_cancel = cancel, .host_user = user };
 	*f = nf;
 	count_flat(f);
 	exec_install(host->store);

@@ -29,6 +29,13 @@ static inline bool exec_is_host(const struct flue_task *t)
 	return t->func->host_start != 0;
 }
 
+/* May calls still enter `f`? Not once its instance trapped or was
+ * destroyed (even if a new instance took the slot since). */
+static inline bool exec_callee_live(const struct flue_func *f)
+{
+	return f->inst->live && !f->inst->poisoned && f->inst->gen == f->inst_gen;
+}
+
 /* Task.needs_exclusive: async-typed and sync- or callback-lifted. */
 static inline bool exec_needs_exclusive(const struct flue_task *t)
 {

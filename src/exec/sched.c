@@ -13,6 +13,7 @@
  * over that long only inside a nested loop that never unwinds; a waiting
  * task's wait_seq only breaks ties between tasks ready in the same step).
  */
+#include <flue/channel.h>
 #include <flue/wset_decide.h>
 
 #include "exec.h"
@@ -387,8 +388,16 @@ void exec_install(struct flue_store *s)
 	s->exec_hooks = &hooks;
 }
 
+void flue_exec_init(struct flue_store *s)
+{
+	exec_install(s);
+}
+
 enum flue_tick_result flue_tick(struct flue_store *s)
 {
+	/* Driver channels first: data an ISR sent since the last step
+	 * completes parked guest ops now. */
+	flue_store_pump(s);
 	exec_apply_posted(s);
 	exec_start_posted(s);
 	bool any = exec_refresh(s);
@@ -402,7 +411,7 @@ enum flue_tick_result flue_tick(struct flue_store *s)
 	return exec_external(s, true) ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
 }
 
-int flue_run_until_idle(struct flue_store *s)
+int flue_run(struct flue_store *s)
 {
 	for (;;) {
 		switch (flue_tick(s)) {
@@ -413,8 +422,17 @@ int flue_run_until_idle(struct flue_store *s)
 		case FLUE_TICK_DEADLOCK:
 			return FLUE_EDEADLK;
 		default:
-			flue_port_idle();
-			break;
+			return FLUE_EAGAIN;
 		}
+	}
+}
+
+int flue_run_until_idle(struct flue_store *s)
+{
+	for (;;) {
+		int rc = flue_run(s);
+		if (rc != FLUE_EAGAIN)
+			return rc;
+		flue_port_idle(); /* until something outside makes progress */
 	}
 }

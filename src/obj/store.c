@@ -124,7 +124,9 @@ int flue_instance_create(struct flue_store *s, struct flue_instance **out)
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_INSTANCES; i++) {
 		struct flue_instance *inst = &s->instances[i];
 		if (!inst->live) {
+			uint16_t gen = inst->gen;
 			memset(inst, 0, sizeof *inst);
+			inst->gen = (uint16_t)(gen + 1u);
 			inst->store = s;
 			inst->id = (uint8_t)i;
 			inst->live = true;
@@ -145,6 +147,20 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 {
 	inst->mem_data = data;
 	inst->mem_size = size;
+	inst->mem_size32 = 0;
+}
+
+void flue_instance_set_memory32(struct flue_instance *inst, uint8_t *const *data,
+				const uint32_t *size)
+{
+	inst->mem_data = data;
+	inst->mem_size = 0;
+	inst->mem_size32 = size;
+}
+
+bool flue_instance_has_memory(const struct flue_instance *inst)
+{
+	return inst->mem_data != 0 && (inst->mem_size != 0 || inst->mem_size32 != 0);
 }
 
 void flue_instance_drop_ends(struct flue_instance *inst)
@@ -224,9 +240,9 @@ uint32_t flue_table_room(const struct flue_instance *inst)
 
 uint8_t *flue_mem_range(const struct flue_instance *inst, uint32_t ptr, uint64_t bytes)
 {
-	if (inst->mem_data == 0 || inst->mem_size == 0)
+	if (!flue_instance_has_memory(inst))
 		return 0;
-	uint64_t size = *inst->mem_size;
+	uint64_t size = inst->mem_size != 0 ? *inst->mem_size : *inst->mem_size32;
 	if ((uint64_t)ptr > size || bytes > size - ptr)
 		return 0;
 	return *inst->mem_data + ptr;
@@ -341,7 +357,23 @@ static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
 	[FLUE_TRAP_NESTING_LIMIT] = "too many nested blocking calls (FLUE_CONFIG_MAX_NESTING)",
 	[FLUE_TRAP_BAD_VALUE] = "value does not fit its type",
 	[FLUE_TRAP_CALLEE_TRAPPED] = "the callee of a synchronous call trapped",
+	[FLUE_TRAP_WASM_UNREACHABLE] = "wasm: unreachable executed",
+	[FLUE_TRAP_WASM_OUT_OF_BOUNDS] = "wasm: memory or table access out of bounds",
+	[FLUE_TRAP_WASM_INT_OVERFLOW] = "wasm: integer overflow",
+	[FLUE_TRAP_WASM_DIV_BY_ZERO] = "wasm: integer division by zero",
+	[FLUE_TRAP_WASM_INVALID_CONVERSION] = "wasm: invalid conversion to integer",
+	[FLUE_TRAP_WASM_CALL_INDIRECT] = "wasm: invalid call_indirect (null, out of range or type mismatch)",
+	[FLUE_TRAP_WASM_STACK_EXHAUSTED] = "wasm: call stack exhausted",
+	[FLUE_TRAP_WASM_EXCEPTION] = "wasm: uncaught exception",
+	[FLUE_TRAP_WASM_BAD_ENV] = "import called with another instance's import pointer",
 };
+
+_Noreturn void flue_trap_raise(struct flue_instance *inst, enum flue_trap_reason reason)
+{
+	if (reason <= FLUE_TRAP_NONE || reason >= FLUE_TRAP_REASON_COUNT)
+		reason = FLUE_TRAP_BAD_VALUE; /* a reason of its own, never "no trap" */
+	flue_trap(inst, reason, 0);
+}
 
 const char *flue_trap_message(enum flue_trap_reason reason)
 {

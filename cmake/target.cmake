@@ -103,6 +103,8 @@ target_include_directories(flue_target_abi PRIVATE ${PROJECT_SOURCE_DIR}/tests/a
 # The executor with callback-lifted tasks (no fibers on this port: the
 # stackful scenarios run on the host only).
 flue_target_image(flue_target_exec ${PROJECT_SOURCE_DIR}/tests/exec/test_callback.c
+                  ${PROJECT_SOURCE_DIR}/tests/exec/test_lockdown.c
+                  ${PROJECT_SOURCE_DIR}/tests/exec/test_embed.c
                   ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c)
 target_include_directories(flue_target_exec PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec)
 
@@ -131,3 +133,10 @@ add_test(NAME target.failure_report COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_
 set_tests_properties(target.failure_report PROPERTIES TIMEOUT 30
   PASS_REGULAR_EXPRESSION
   "FAIL must_fail\\.deliberate_failure\n  [^\n]*test_must_fail\\.c:[0-9]+: answer == 43u\n  a = 0x2a \\(42\\)\n  b = 0x2b \\(43\\)\nsuite must_fail: 2 passed, 1 failed\n2 passed, 1 failed\n")
+
+# --- wasmrt and board tests ---
+# The wasm2c runtime's suites as one QEMU image (target.wasmrt), and the
+# MPS2 board's programs with their own startup (board.*): see
+# tests/wasmrt/wasmrt.cmake and tests/board/board.cmake.
+include(${PROJECT_SOURCE_DIR}/tests/wasmrt/wasmrt.cmake)
+include(${PROJECT_SOURCE_DIR}/tests/board/board.cmake)

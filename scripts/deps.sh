@@ -5,6 +5,8 @@ set -euo pipefail
 
 pkgs=(
   make cmake gcc clang                       # host build (gcc and clang)
+  lld wabt                                   # wasm32 guests (clang + wasm-ld), wasm2c for flue-build
+  pkgconf                                    # the install test checks flue.pc
   libcmocka-dev                              # host unit tests
   gcc-arm-none-eabi binutils-arm-none-eabi   # Cortex-M3/M33 cross build
   libnewlib-arm-none-eabi                    # semihosted printf/exit on target

@@ -1,0 +1,415 @@
+/*
+ * The typed host interface (`<prog>.h` and its code in the glue): C types
+ * per WIT type that crosses, one C function per export the host calls
+ * (arguments as C values, a typed result callback), one prototype per host
+ * function the program implements, and the program's init function.
+ *
+ * Shapes are chosen so that later value kinds slot in unchanged: a record
+ * is a struct, a stream/future end a struct holding the host's handle, a
+ * result arrives by `const T *` (NULL: no value), so strings and lists
+ * can become view structs the same way.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_internal.h"
+
+void gen_leaf_ctype(const struct gen *g, const struct wit_type *u, struct fb_buf *b);
+
+/* ------------------------------------------------------- named C types */
+
+struct named {
+	const struct wit_type *t;
+	char *name;
+};
+
+static struct named *named;
+static uint32_t nnamed;
+
+static const char *named_of(const struct wit_type *t)
+{
+	for (uint32_t i = 0; i < nnamed; i++)
+		if (fb_type_equal(named[i].t, t))
+			return named[i].name;
+	return NULL;
+}
+
+static void add_named(const struct gen *g, const struct wit_type *t)
+{
+	const struct wit_type *u = wit_unalias(t);
+	if ((u->kind != WIT_T_RECORD && u->kind != WIT_T_TUPLE) || named_of(u) != NULL)
+		return;
+	struct fb_buf b = { 0 };
+	if (u->name != NULL) {
+		char *s = fb_snake(u->name);
+		fb_buf_printf(&b, "%s_%s", g->p->name, s);
+		free(s);
+	} else {
+		fb_buf_printf(&b, "%s_tuple%u", g->p->name, (unsigned)nnamed);
+	}
+	for (uint32_t i = 0; i < nnamed; i++)
+		if (strncmp(named[i].name, b.data, b.len) == 0 && named[i].name[b.len] == '_')
+			fb_buf_printf(&b, "%u", (unsigned)nnamed); /* same name, other type */
+	fb_buf_puts(&b, "_t");
+	named = fb_realloc(named, (nnamed + 1u) * sizeof *named);
+	named[nnamed++] = (struct named){ u, b.data };
+}
+
+void gen_ctype(const struct gen *g, const struct wit_type *t, struct fb_buf *b)
+{
+	const struct wit_type *u = wit_unalias(t);
+	const char *n = named_of(u);
+	if (n != NULL)
+		fb_buf_puts(b, n);
+	else
+		gen_leaf_ctype(g, u, b);
+}
+
+static void func_named(const struct gen *g, const struct wit_func *f)
+{
+	for (uint32_t i = 0; i < f->nparams; i++)
+		add_named(g, f->params[i].type);
+	if (f->result != NULL)
+		add_named(g, f->result);
+}
+
+static const struct wit_func *binding_func(const struct fb_plan *p, const struct fb_binding *b)
+{
+	return p->insts[b->inst].mod->lifts[b->lift].func;
+}
+
+static char *upper(const char *s)
+{
+	char *u = fb_strdup(s);
+	for (char *c = u; *c != '\0'; c++)
+		*c = (char)toupper((unsigned char)*c);
+	return u;
+}
+
+void gen_api_types(const struct gen *g)
+{
+	struct fb_buf *h = g->h;
+	for (uint32_t i = 0; i < g->p->nbindings; i++)
+		func_named(g, binding_func(g->p, &g->p->bindings[i]));
+	for (uint32_t i = 0; i < g->p->nhostfns; i++)
+		func_named(g, g->p->hostfns[i].func);
+	char *up = upper(g->p->name);
+	fb_buf_puts(h, "/* Stream/future element types: their ids in the program's store. */\n");
+	for (uint32_t i = 0; i < g->p->nelems; i++) {
+		char *e = upper(g->p->elems[i].c_name);
+		fb_buf_printf(h, "#define %s_ELEM_%s %uu\n", up, e, (unsigned)i + 1u);
+		free(e);
+	}
+	fb_buf_puts(h, "\n/* Stream and future ends held by the host: handles in the program's host\n"
+		    " * instance (<prog>_host()), for flue/host.h's calls. */\n");
+	for (uint32_t i = 0; i < g->p->nelems; i++)
+		fb_buf_printf(h, "typedef struct { uint32_t handle; } %s_stream_%s_t;\n"
+			      "typedef struct { uint32_t handle; } %s_future_%s_t;\n", g->p->name,
+			      g->p->elems[i].c_name, g->p->name, g->p->elems[i].c_name);
+	for (uint32_t i = 0; i < nnamed; i++) {
+		const struct wit_type *u = named[i].t;
+		fb_buf_printf(h, "\n/* WIT %s%s */\ntypedef struct {\n",
+			      u->kind == WIT_T_RECORD ? "record " : "tuple",
+			      u->name != NULL ? u->name : "");
+		for (uint32_t k = 0; k < u->nfields; k++) {
+			fb_buf_puts(h, "\t");
+			gen_leaf_ctype(g, wit_unalias(u->fields[k].type), h);
+			if (u->fields[k].name != NULL) {
+				char *s = fb_snake(u->fields[k].name);
+				fb_buf_printf(h, " %s;\n", s);
+				free(s);
+			} else {
+				fb_buf_printf(h, " f%u;\n", (unsigned)k);
+			}
+		}
+		fb_buf_printf(h, "} %s;\n", named[i].name);
+	}
+	free(up);
+}
+
+/* ------------------------------------------------------ parameter lists */
+
+/* A WIT parameter's C name: snake case, with a '_' appended when it would
+ * be a C keyword or one of the names the generated functions use
+ * themselves (done, user, call). */
+static char *param_name(const char *wit)
+{
+	static const char *const reserved[] = {
+		"auto", "break", "case", "char", "const", "continue", "default", "do", "double",
+		"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
+		"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
+		"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
+		"true", "false", "done", "user", "call",
+	};
+	char *s = fb_snake(wit);
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+		if (strcmp(s, reserved[i]) == 0) {
+			struct fb_buf b = { 0 };
+			fb_buf_printf(&b, "%s_", s);
+			free(s);
+			return b.data;
+		}
+	}
+	return s;
+}
+
+static void c_params(const struct gen *g, const struct wit_func *f, struct fb_buf *b, bool first)
+{
+	for (uint32_t i = 0; i < f->nparams; i++) {
+		char *s = param_name(f->params[i].name);
+		fb_buf_puts(b, first && i == 0 ? "" : ", ");
+		gen_ctype(g, f->params[i].type, b);
+		fb_buf_printf(b, " %s", s);
+		free(s);
+	}
+	if (first && f->nparams == 0)
+		fb_buf_puts(b, "void");
+}
+
+static void wit_signature(const struct wit_func *f, struct fb_buf *b)
+{
+	fb_buf_printf(b, "%sfunc(", f->async ? "async " : "");
+	for (uint32_t i = 0; i < f->nparams; i++) {
+		fb_buf_printf(b, "%s%s: ", i ? ", " : "", f->params[i].name);
+		fb_type_text(f->params[i].type, b);
+	}
+	fb_buf_puts(b, ")");
+	if (f->result != NULL) {
+		fb_buf_puts(b, " -> ");
+		fb_type_text(f->result, b);
+	}
+}
+
+/* ------------------------------------------------------------- bindings */
+
+static void binding(const struct gen *g, uint32_t n)
+{
+	const struct fb_binding *bd = &g->p->bindings[n];
+	const struct fb_inst *in = &g->p->insts[bd->inst];
+	const struct fb_lift *l = &in->mod->lifts[bd->lift];
+	const struct wit_func *f = l->func;
+	struct fb_buf *h = g->h, *c = g->c, sig = { 0 }, rt = { 0 };
+	wit_signature(f, &sig);
+	if (f->result != NULL)
+		gen_ctype(g, f->result, &rt);
+	fb_buf_printf(h, "\n/**\n * Result of %s(): runs on the executor thread when the call "
+		      "resolves;\n * `result` is NULL when it ended without a value (cancelled, or "
+		      "the\n * instance trapped).\n */\ntypedef void (*%s_done_t)(void *user, const %s "
+		      "*result);\n\n/**\n * @brief Call export '%s' of instance '%s': %s.\n"
+		      " *        Runs its guest code until it first blocks, then returns; the rest\n"
+		      " *        runs in %s_run(). Streams and futures are handles of the host instance.\n"
+		      " * @retval 0 and `*call` (may be NULL) for flue_invoke_cancel()\n"
+		      " * @retval FLUE_ENOMEM no free call record (FLUE_CONFIG_MAX_TASKS in flight)\n"
+		      " * @retval FLUE_EINVAL not initialised\n * Context: executor thread.\n */\n",
+		      bd->c_name, bd->c_name, f->result != NULL ? rt.data : "void", l->key, in->name,
+		      sig.data, g->p->name);
+	struct fb_buf proto = { 0 };
+	fb_buf_printf(&proto, "int %s(", bd->c_name);
+	if (f->nparams > 0) {
+		c_params(g, f, &proto, true);
+		fb_buf_puts(&proto, ", ");
+	}
+	fb_buf_printf(&proto, "%s_done_t done, void *user, flue_call_t *call)", bd->c_name);
+	fb_buf_printf(h, "%s;\n", proto.data);
+
+	char *id = gen_mod(g, in->mod);
+	fb_buf_printf(c, "static void %s_resolve(void *user, const struct flue_values *r)\n{\n"
+		      "\tstruct pending *p = user;\n\t%s_done_t done = (%s_done_t)p->done;\n"
+		      "\tvoid *u = p->user;\n\tp->used = false;\n\tif (done == 0)\n\t\treturn;\n",
+		      bd->c_name, bd->c_name, bd->c_name);
+	if (f->result != NULL) {
+		uint32_t k = 0;
+		fb_buf_printf(c, "\tif (r == 0) {\n\t\tdone(u, 0);\n\t\treturn;\n\t}\n\t%s v;\n", rt.data);
+		gen_from_values(g, f->result, "v", "r->v", &k, c);
+		fb_buf_puts(c, "\tdone(u, &v);\n}\n\n");
+	} else {
+		fb_buf_puts(c, "\tdone(u, r == 0 ? 0 : (const void *)r);\n}\n\n");
+	}
+	fb_buf_printf(c, "%s\n{\n\tstruct pending *glue_p = pending_alloc();\n\tif (glue_p == 0)\n"
+		      "\t\treturn host == 0 ? FLUE_EINVAL : FLUE_ENOMEM;\n", proto.data);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < f->nparams; i++) {
+		char *s = param_name(f->params[i].name);
+		gen_to_values(g, f->params[i].type, s, "glue_p->args.v", &k, c);
+		free(s);
+	}
+	fb_buf_printf(c, "\tglue_p->args.n = %u;\n\tglue_p->done = (void (*)(void))done;\n"
+		      "\tglue_p->user = user;\n\tflue_call_t glue_id;\n"
+		      "\tint glue_rc = flue_invoke(&%s_insts[%u].lift[%u], host, pending_start, "
+		      "%s_resolve, glue_p,\n\t\t\t\t  &glue_id);\n\tif (glue_rc != 0) {\n"
+		      "\t\tglue_p->used = false;\n\t\treturn glue_rc;\n\t}\n\tif (call != 0)\n"
+		      "\t\t*call = glue_id;\n\treturn 0;\n}\n\n",
+		      (unsigned)k, id, (unsigned)gen_inst_slot(g->p, bd->inst), (unsigned)bd->lift,
+		      bd->c_name);
+	free(id);
+	fb_buf_free(&proto);
+	fb_buf_free(&sig);
+	fb_buf_free(&rt);
+}
+
+/* --------------------------------------------------------- host functions */
+
+static void hostfn(const struct gen *g, uint32_t n)
+{
+	const struct fb_hostfn *hf = &g->p->hostfns[n];
+	const struct wit_func *f = hf->func;
+	struct fb_buf *h = g->h, *c = g->c, sig = { 0 }, rt = { 0 }, tn = { 0 };
+	wit_signature(f, &sig);
+	if (f->result != NULL)
+		gen_ctype(g, f->result, &rt);
+	fb_buf_printf(&tn, "hostfn%u_type", (unsigned)n);
+	gen_functype(g, f, tn.data);
+	if (!f->async) {
+		fb_buf_printf(h, "\n/**\n * @brief Host function for '%s': %s.\n * Implemented by the "
+			      "program; called on the executor thread when a guest\n * calls it, "
+			      "its return value is the call's result at once.\n */\n%s %s(",
+			      hf->key, sig.data, f->result != NULL ? rt.data : "void", hf->c_name);
+		c_params(g, f, h, true);
+		fb_buf_puts(h, ");\n");
+	} else {
+		fb_buf_printf(h, "\n/**\n * @brief Host function for '%s': %s.\n * Implemented by the "
+			      "program; called on the executor thread when a guest\n * calls it. "
+			      "Resolve `call` then or later with %s_return().\n */\nvoid %s("
+			      "flue_call_t call", hf->key, sig.data, hf->c_name, hf->c_name);
+		c_params(g, f, h, false);
+		fb_buf_printf(h, ");\n\n/** @brief Resolve host call `call` of %s() (executor "
+			      "thread).\n * @retval 0, FLUE_EBADF (not a pending call), FLUE_EINVAL "
+			      "(bad end handle) */\nint %s_return(flue_call_t call%s%s%s);\n",
+			      hf->c_name, hf->c_name, f->result != NULL ? ", " : "",
+			      f->result != NULL ? rt.data : "", f->result != NULL ? " result" : "");
+	}
+	fb_buf_printf(c, "static void hostfn%u_start(void *user, flue_call_t call, "
+		      "const struct flue_values *a)\n{\n\t(void)user;\n", (unsigned)n);
+	struct fb_buf args = { 0 };
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < f->nparams; i++) {
+		char *s = fb_snake(f->params[i].name);
+		fb_buf_puts(c, "\t");
+		gen_ctype(g, f->params[i].type, c);
+		fb_buf_printf(c, " arg_%s;\n", s);
+		struct fb_buf lv = { 0 };
+		fb_buf_printf(&lv, "arg_%s", s);
+		gen_from_values(g, f->params[i].type, lv.data, "a->v", &k, c);
+		fb_buf_printf(&args, ", arg_%s", s);
+		fb_buf_free(&lv);
+		free(s);
+	}
+	const char *rest = args.data != NULL ? args.data + 2 : "";
+	if (f->async) {
+		fb_buf_printf(c, "\t%s(call%s%s);\n}\n\n", hf->c_name, f->nparams ? ", " : "", rest);
+		fb_buf_printf(c, "int %s_return(flue_call_t call%s%s%s)\n{\n"
+			      "\tstruct flue_values v;\n", hf->c_name, f->result != NULL ? ", " : "",
+			      f->result != NULL ? rt.data : "", f->result != NULL ? " result" : "");
+		uint32_t kr = 0;
+		if (f->result != NULL)
+			gen_to_values(g, f->result, "result", "v.v", &kr, c);
+		fb_buf_printf(c, "\tv.n = %u;\n\treturn flue_host_return(&store, call, &v);\n}\n\n",
+			      (unsigned)kr);
+	} else {
+		uint32_t kr = 0;
+		fb_buf_puts(c, "\tstruct flue_values v;\n\t");
+		if (f->result != NULL) {
+			fb_buf_printf(c, "%s result = ", rt.data);
+			fb_buf_printf(c, "%s(%s);\n", hf->c_name, rest);
+			gen_to_values(g, f->result, "result", "v.v", &kr, c);
+		} else {
+			fb_buf_printf(c, "%s(%s);\n", hf->c_name, rest);
+		}
+		fb_buf_printf(c, "\tv.n = %u;\n\tif (flue_host_return(&store, call, &v) != 0 && "
+			      "glue_print != 0)\n\t\tglue_print(\"flue: %s returned an end the "
+			      "host does not hold\\n\");\n}\n\n", (unsigned)kr, hf->c_name);
+	}
+	fb_buf_free(&args);
+	fb_buf_free(&sig);
+	fb_buf_free(&rt);
+	fb_buf_free(&tn);
+}
+
+/* ------------------------------------------------------------ the header */
+
+static void header_open(const struct gen *g)
+{
+	char *up = upper(g->p->name);
+	fb_buf_printf(g->h, "/**\n * @file %s.h\n * @brief The host interface of program '%s', "
+		      "generated by flue-build from\n *        %s. Do not edit.\n *\n"
+		      " * Call %s_init() once, then the exports below, and drive the executor\n"
+		      " * with %s_run() (or flue_run() / flue_run_until_idle() on %s_store()).\n"
+		      " * Everything here runs on the executor thread.\n */\n#ifndef %s_H\n"
+		      "#define %s_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n"
+		      "#include <flue/exec.h>\n#include <flue/host.h>\n\n", g->p->name, g->p->name,
+		      strrchr(g->p->comp.path, '/') != NULL ? strrchr(g->p->comp.path, '/') + 1 :
+		      g->p->comp.path, g->p->name, g->p->name, g->p->name, up, up);
+	gen_api_types(g);
+	fb_buf_printf(g->h, "\n/**\n * @brief Create the store and every instance, run their "
+		      "start functions and\n *        `_initialize`, lift, lower and wire them. "
+		      "Traps are reported through\n *        `print` (NULL: not printed; "
+		      "flue_w2c_last_trap() still tells).\n * @retval 0 @retval a FLUE_E* code "
+		      "(also printed) if an instance could not be\n *         created or trapped "
+		      "while starting\n */\nint %s_init(int (*print)(const char *fmt, ...));\n\n"
+		      "/** @brief The program's store (for flue/exec.h and flue/host.h). */\n"
+		      "struct flue_store *%s_store(void);\n\n/** @brief The host instance: "
+		      "stream/future ends the host holds live here. */\nstruct flue_instance "
+		      "*%s_host(void);\n\n/** @brief The host instance's arena (host-end buffers "
+		      "must lie in it). */\nuint8_t *%s_host_arena(uint32_t *size);\n\n"
+		      "/** @brief flue_run() on the program's store. */\nint %s_run(void);\n",
+		      g->p->name, g->p->name, g->p->name, g->p->name, g->p->name);
+	for (uint32_t i = 0; i < g->p->ninsts; i++)
+		fb_buf_printf(g->h, "\n/** @brief Instance '%s' (its flue instance). */\n"
+			      "struct flue_instance *%s_instance_%s(void);\n", g->p->insts[i].name,
+			      g->p->name, g->p->insts[i].name);
+	free(up);
+}
+
+static void api_support(const struct gen *g)
+{
+	fb_buf_printf(g->c, "/* ======================================================== host "
+		      "interface */\n\n/* Calls in flight from the host: arguments wait here until "
+		      "the call starts\n * (it may be held at the callee's entry gate). */\n"
+		      "struct pending {\n\tbool used;\n\tstruct flue_values args;\n"
+		      "\tvoid (*done)(void);\n\tvoid *user;\n};\n\nstatic struct pending "
+		      "pendings[FLUE_CONFIG_MAX_TASKS];\n\nstatic struct pending *pending_alloc(void)\n"
+		      "{\n\tfor (uint32_t i = 0; host != 0 && i < FLUE_CONFIG_MAX_TASKS; i++) {\n"
+		      "\t\tif (!pendings[i].used) {\n\t\t\tpendings[i].used = true;\n"
+		      "\t\t\treturn &pendings[i];\n\t\t}\n\t}\n\treturn 0;\n}\n\n"
+		      "static void pending_start(void *user, struct flue_values *args)\n{\n"
+		      "\tconst struct pending *p = user;\n\t*args = p->args;\n}\n\n"
+		      "struct flue_store *%s_store(void)\n{\n\treturn &store;\n}\n\n"
+		      "struct flue_instance *%s_host(void)\n{\n\treturn host;\n}\n\n"
+		      "uint8_t *%s_host_arena(uint32_t *size)\n{\n\tif (size != 0)\n"
+		      "\t\t*size = (uint32_t)sizeof host_arena;\n\treturn host_arena;\n}\n\n"
+		      "int %s_run(void)\n{\n\treturn flue_run(&store);\n}\n\n", g->p->name,
+		      g->p->name, g->p->name, g->p->name);
+	for (uint32_t i = 0; i < g->p->ninsts; i++) {
+		char *id = gen_mod(g, g->p->insts[i].mod);
+		fb_buf_printf(g->c, "struct flue_instance *%s_instance_%s(void)\n{\n"
+			      "\treturn %s_insts[%u].g.inst;\n}\n\n", g->p->name, g->p->insts[i].name,
+			      id, (unsigned)gen_inst_slot(g->p, i));
+		free(id);
+	}
+}
+
+void gen_init(const struct gen *g);
+
+void gen_api(const struct gen *g)
+{
+	header_open(g);
+	api_support(g);
+	for (uint32_t i = 0; i < g->p->nbindings; i++)
+		binding(g, i);
+	if (g->p->nhostfns > 0)
+		fb_buf_printf(g->c, "static struct flue_func host_funcs[%u];\n\n",
+			      (unsigned)g->p->nhostfns);
+	for (uint32_t i = 0; i < g->p->nhostfns; i++)
+		hostfn(g, i);
+	gen_init(g);
+	char *up = upper(g->p->name);
+	fb_buf_printf(g->h, "\n#endif /* %s_H */\n", up);
+	free(up);
+	for (uint32_t i = 0; i < nnamed; i++)
+		free(named[i].name);
+	free(named);
+	named = NULL;
+	nnamed = 0;
+}

@@ -1,0 +1,47 @@
+/* Shared by the generator's files (gen_common.c, gen_glue.c, gen_api.c). */
+#ifndef FLUE_BUILD_GEN_INTERNAL_H
+#define FLUE_BUILD_GEN_INTERNAL_H
+
+#include "gen.h"
+
+struct gen {
+	const struct fb_plan *p;
+	const struct fb_gen_opts *o;
+	struct fb_buf *c; /* <prog>_glue.c */
+	struct fb_buf *h; /* <prog>.h */
+};
+
+/* wasm2c's C spelling of a core value type (u32, u64, f32, f64). */
+const char *gen_core_c(uint8_t valtype);
+
+/* The header's macro for element type `id` ("PIPELINE_ELEM_SAMPLE"). */
+void gen_elem_macro(const struct gen *g, uint32_t id, char *buf, size_t len);
+
+/* Module id and instance index of instance `n` within its module. */
+char *gen_mod(const struct gen *g, const struct fb_module *m);
+uint32_t gen_inst_slot(const struct fb_plan *p, uint32_t n);
+uint32_t gen_module_index(const struct fb_plan *p, const struct fb_module *m);
+
+/* `static const struct flue_functype <name>` (and its value types) for f. */
+void gen_functype(const struct gen *g, const struct wit_func *f, const char *name);
+/* A `const struct flue_valtype *` expression for f's result ("0" if none),
+ * emitting its definition under `name` first. */
+void gen_result_valtype(const struct gen *g, const struct wit_func *f, const char *name);
+
+/* C type of a binding's value (leaf or record/tuple) into b. */
+void gen_ctype(const struct gen *g, const struct wit_type *t, struct fb_buf *b);
+/* Statements storing C value `expr` of type t into v->v[*k...]. */
+void gen_to_values(const struct gen *g, const struct wit_type *t, const char *expr,
+		   const char *v, uint32_t *k, struct fb_buf *b);
+/* Statements filling C lvalue `lv` of type t from v->v[*k...]. */
+void gen_from_values(const struct gen *g, const struct wit_type *t, const char *lv,
+		     const char *v, uint32_t *k, struct fb_buf *b);
+
+/* Typedefs of the host interface's types (records, tuples, ends). */
+void gen_api_types(const struct gen *g);
+/* The typed bindings and host functions (declarations in h, code in c). */
+void gen_api(const struct gen *g);
+/* The glue proper. */
+void gen_glue(const struct gen *g);
+
+#endif /* FLUE_BUILD_GEN_INTERNAL_H */

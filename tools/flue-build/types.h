@@ -1,0 +1,74 @@
+/**
+ * @file types.h
+ * @brief WIT types as flue sees them: stream/future element types
+ *        (flue_type_desc), call-boundary value types (flue_valtype),
+ *        structural equality across separately loaded worlds, and the C
+ *        spelling of each for generated code.
+ *
+ * What flue supports today (flue/functype.h, flue/store.h) and so what
+ * crosses calls: bool, s8..u64, f32, f64, stream<T>/future<T> (readable
+ * ends), and records/tuples of those (one level). Stream/future elements:
+ * none (unit), a number, or a record/tuple of numbers. Anything else is a
+ * build error naming the type; strings, lists, variants, options, results,
+ * enums, flags, chars, maps and resources come with a later issue.
+ *
+ * Host tool code.
+ */
+#ifndef FLUE_BUILD_TYPES_H
+#define FLUE_BUILD_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <flue/functype.h>
+#include <flue/store.h>
+
+#include "util.h"
+#include "wit.h"
+
+/**
+ * @brief The flue element type of a stream/future payload (`payload` NULL:
+ *        the unit stream/future).
+ * @retval 0 @retval -1 with `err` (type flue cannot carry in a stream yet)
+ */
+int fb_elem_desc(const struct wit_type *payload, struct flue_type_desc *out, char *err,
+		 size_t len);
+
+/** A value type whose stream/future element still needs its id. */
+struct fb_valtype {
+	struct flue_valtype vt;
+	/** STREAM/FUTURE leaves (the value itself, or record fields): their
+	 *  payload types, in leaf order (NULL for unit); elem ids are filled in
+	 *  by whoever registers the element types. */
+	const struct wit_type *payload[FLUE_CONFIG_MAX_TYPE_FIELDS];
+	uint32_t npayload;
+};
+
+/**
+ * @brief The flue value type of a parameter or result type.
+ * @retval 0 @retval -1 with `err` (unsupported type, nested record, too
+ *         many fields)
+ */
+int fb_valtype_of(const struct wit_type *t, struct fb_valtype *out, char *err, size_t len);
+
+/** @brief Check every param and the result of `f` (first failure in `err`). */
+int fb_func_supported(const struct wit_func *f, char *err, size_t len);
+
+/**
+ * @brief Structural equality of two WIT types, possibly from different
+ *        loads: same kinds, same field/case names in order, equal
+ *        components; aliases are looked through; named types also need the
+ *        same name.
+ */
+bool fb_type_equal(const struct wit_type *a, const struct wit_type *b);
+
+/** @brief Same for functions: params (names and types), result, async. */
+bool fb_func_equal(const struct wit_func *a, const struct wit_func *b);
+
+/** @brief A WIT type written back as WIT text (for messages), into `b`. */
+void fb_type_text(const struct wit_type *t, struct fb_buf *b);
+
+/** @brief kebab-case to snake_case C identifier (also escapes a leading digit). */
+char *fb_snake(const char *kebab);
+
+#endif /* FLUE_BUILD_TYPES_H */

@@ -5,7 +5,9 @@ CMAKE ?= cmake
 CTEST ?= ctest --output-on-failure
 B := build
 
-.PHONY: demo test deps build test-host test-asan test-tsan test-clang test-target prove clean
+PREFIX ?= /usr/local
+
+.PHONY: demo test deps build install test-host test-asan test-tsan test-clang test-target prove clean
 
 deps:
 	@scripts/deps.sh
@@ -14,8 +16,19 @@ build: deps
 	@$(CMAKE) -S . -B $(B)/host -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@$(CMAKE) --build $(B)/host -j$(JOBS)
 
+# The main job: components running. Builds flue, flue-build and the
+# examples, then runs the pipeline example on the host and on the
+# Cortex-M3 board under QEMU (instruction counts: -icount shift=0).
 demo: build
-	@$(B)/host/flue_demo
+	@$(B)/host/examples/pipeline/host/pipeline
+	@echo "== the same components on a Cortex-M3 (QEMU mps2-an385, -icount shift=0)"
+	@qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial none \
+	  -semihosting-config enable=on,target=native -icount shift=0,sleep=off \
+	  -kernel $(B)/host/examples/pipeline/cortex-m3/pipeline.elf
+
+# flue, flue-build and the SDK (CMake package flue::flue, flue.pc) into PREFIX.
+install: build
+	@$(CMAKE) --install $(B)/host --prefix $(PREFIX)
 
 test: deps test-host test-asan test-tsan test-clang test-target test-fuzz prove
 	@echo "make test: all steps passed"
@@ -26,20 +39,22 @@ test-host: build
 
 test-asan: deps
 	@echo "== unit tests under ASan+UBSan"
-	@$(CMAKE) -S . -B $(B)/asan -DCMAKE_BUILD_TYPE=Debug -DFLUE_SANITIZE=ON >/dev/null
+	@$(CMAKE) -S . -B $(B)/asan -DCMAKE_BUILD_TYPE=Debug -DFLUE_SANITIZE=ON -DFLUE_SDK_CORTEX=OFF >/dev/null
 	@$(CMAKE) --build $(B)/asan -j$(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(B)/asan
 
 test-tsan: deps
-	@echo "== host-thread tests under ThreadSanitizer (driver channel fed from a second thread; port fibers)"
-	@$(CMAKE) -S . -B $(B)/tsan -DCMAKE_BUILD_TYPE=Debug -DFLUE_TSAN=ON >/dev/null
-	@$(CMAKE) --build $(B)/tsan -j$(JOBS) --target test_host test_port_posix test_threads
-	@TSAN_OPTIONS=halt_on_error=1 $(CTEST) --test-dir $(B)/tsan -R 'abi\.host|port\.posix|exec\.threads'
+	@echo "== host-thread tests under ThreadSanitizer (driver channel fed from a second thread; port fibers; the board's timer thread; the driver example)"
+	@$(CMAKE) -S . -B $(B)/tsan -DCMAKE_BUILD_TYPE=Debug -DFLUE_TSAN=ON -DFLUE_SDK_CORTEX=OFF >/dev/null
+	@$(CMAKE) --build $(B)/tsan -j$(JOBS) --target test_host test_port_posix test_threads \
+	  test_board_posix glue_test_w2c example_driver_host
+	@TSAN_OPTIONS=halt_on_error=1 $(CTEST) --test-dir $(B)/tsan \
+	  -R 'abi\.host|port\.posix|exec\.threads|board\.posix|glue\.w2c|examples\.driver\.host'
 
 test-clang: deps
 	@echo "== unit tests (clang)"
-	@CC=clang $(CMAKE) -S . -B $(B)/clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@CC=clang $(CMAKE) -S . -B $(B)/clang -DCMAKE_BUILD_TYPE=Debug -DFLUE_SDK_CORTEX=OFF >/dev/null
 	@$(CMAKE) --build $(B)/clang -j$(JOBS)
 	@$(CTEST) --test-dir $(B)/clang
 

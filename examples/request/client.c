@@ -1,0 +1,80 @@
+/*
+ * client: exports `run` (callback-lifted). Calls the server's fetch twice
+ * through async-lowered imports: a fast request (it returns before the call
+ * does: status RETURNED, the value already in memory) and a slow one (a
+ * subtask). Waits on the slow subtask and the host's deadline future in one
+ * waitable set; when the deadline completes first, cancels the slow request
+ * (async subtask.cancel) and waits for its SUBTASK event, then returns the
+ * fast request's value.
+ */
+#include "guest.h"
+
+#define SERVICE "example:request/service"
+
+P3_IMPORT(SERVICE, "[async-lower]fetch") uint32_t fetch_async(uint32_t key, uint32_t slow, uint32_t *ret);
+P3_IMPORT("[export]$root", "[async-lower][future-read-0]run") uint32_t deadline_read(uint32_t end, uint32_t *value);
+P3_IMPORT("[export]$root", "[future-drop-readable-0]run") void deadline_drop(uint32_t end);
+P3_IMPORT("[export]$root", "[task-return]run") void task_return_run(uint32_t value);
+
+static struct {
+	uint32_t set, deadline, slow, fast_value;
+	bool deadline_open, slow_open;
+} s;
+
+static uint32_t fast_ret, slow_ret, deadline_value;
+
+static uint32_t finish(void)
+{
+	p3_waitable_set_drop(s.set);
+	task_return_run(s.fast_value);
+	return P3_EXIT;
+}
+
+P3_EXPORT("[async-lift]run") uint32_t run_start(uint32_t deadline)
+{
+	s.deadline = deadline;
+	uint32_t status = fetch_async(7, 0, &fast_ret);
+	if (status != P3_SUBTASK_RETURNED)
+		__builtin_trap(); /* the fast request returns before the call does */
+	s.fast_value = fast_ret;
+	log_note(NOTE_FAST_RETURNED, fast_ret, 0);
+	status = fetch_async(9, 1, &slow_ret);
+	s.slow = status >> 4;
+	log_note(NOTE_SLOW_STARTED, s.slow, status & 0xFu);
+	s.set = p3_waitable_set_new();
+	p3_waitable_join(s.slow, s.set);
+	s.slow_open = true;
+	uint32_t r = deadline_read(s.deadline, &deadline_value);
+	if (r != P3_BLOCKED)
+		__builtin_trap(); /* the host completes the deadline later */
+	p3_waitable_join(s.deadline, s.set);
+	s.deadline_open = true;
+	return P3_WAIT(s.set);
+}
+
+P3_EXPORT("[callback][async-lift]run") uint32_t run_callback(uint32_t event, uint32_t p1, uint32_t p2)
+{
+	if (event == P3_EVENT_FUTURE_READ && p1 == s.deadline) {
+		log_note(NOTE_DEADLINE, deadline_value, p2);
+		p3_waitable_join(s.deadline, 0);
+		deadline_drop(s.deadline);
+		s.deadline_open = false;
+		uint32_t r = p3_subtask_cancel_async(s.slow);
+		log_note(NOTE_CANCEL_RESULT, r, 0);
+		if (r != P3_BLOCKED) { /* resolved at once: no event will come */
+			p3_waitable_join(s.slow, 0);
+			p3_subtask_drop(s.slow);
+			s.slow_open = false;
+		}
+	} else if (event == P3_EVENT_SUBTASK && p1 == s.slow) {
+		log_note(NOTE_SLOW_EVENT, p1, p2);
+		if (p2 >= P3_SUBTASK_RETURNED) {
+			p3_waitable_join(s.slow, 0);
+			p3_subtask_drop(s.slow);
+			s.slow_open = false;
+		}
+	}
+	if (!s.slow_open && !s.deadline_open)
+		return finish();
+	return P3_WAIT(s.set);
+}

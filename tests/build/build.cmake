@@ -1,0 +1,73 @@
+# flue-build end to end, beyond the examples (included by examples/CMakeLists.txt):
+#   build.collide              two modules import one (module, name) with
+#                              different core types; two instances of one module
+#   build.traps.<kind>         each wasm trap kind becomes a flue trap of its
+#                              instance with its own reason, reported with the
+#                              instance and the export; a trap inside a nested
+#                              scheduling loop ends only the step that trapped
+#   build.deterministic        flue-build twice: byte-identical output
+#   build.budget               a budget that is too small fails the build
+#   build.library              --lib: a library + header, linked by hand
+set(TB ${PROJECT_SOURCE_DIR}/tests/build)
+set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
+
+function(flue_test_guests dir out)
+  set(deps "")
+  foreach(g ${ARGN})
+    flue_add_guest(tb_${dir}_${g}_wasm OUTPUT ${TBB}/${dir}/${g}.wasm
+                   SOURCES ${TB}/${dir}/${g}.c ${EX}/common/libc.c INCLUDES ${EX}/common)
+    list(APPEND deps tb_${dir}_${g}_wasm ${TBB}/${dir}/${g}.wasm)
+  endforeach()
+  set(${out} ${deps} PARENT_SCOPE)
+endfunction()
+
+# ---------------------------------------------------------------- collide
+flue_test_guests(collide collide_deps alpha beta)
+flue_add_program(tb_collide COMPOSITION ${TB}/collide/collide.flue SOURCES ${TB}/collide/main.c
+                 MODULES ${TBB}/collide OUTPUT_DIR ${TBB}/collide/host DEPENDS ${collide_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.collide COMMAND ${TBB}/collide/host/collide)
+set_tests_properties(build.collide PROPERTIES PASS_REGULAR_EXPRESSION "collide: ok")
+
+# ------------------------------------------------------------------ traps
+flue_test_guests(traps traps_deps trapper helper)
+flue_add_program(tb_traps COMPOSITION ${TB}/traps/traps.flue SOURCES ${TB}/traps/main.c
+                 MODULES ${TBB}/traps OUTPUT_DIR ${TBB}/traps/host DEPENDS ${traps_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+set(trap_expect
+  "1|wasm: unreachable executed"
+  "2|wasm: memory or table access out of bounds"
+  "3|wasm: integer division by zero"
+  "4|wasm: integer overflow"
+  "5|wasm: invalid conversion to integer"
+  "6|wasm: invalid call_indirect"
+  "7|wasm: call stack exhausted")
+foreach(e ${trap_expect})
+  string(REPLACE "|" ";" parts "${e}")
+  list(GET parts 0 kind)
+  list(GET parts 1 msg)
+  add_test(NAME build.traps.${kind} COMMAND ${TBB}/traps/host/traps ${kind})
+  set_tests_properties(build.traps.${kind} PROPERTIES PASS_REGULAR_EXPRESSION
+    "flue: instance 'trapper' trapped while running '\\[async-lift\\]run': ${msg}[^\n]*\n.*kind ${kind}: run 0, resolved 57005, trapper poisoned, helper fine")
+endforeach()
+add_test(NAME build.traps.nested COMMAND ${TBB}/traps/host/traps 8)
+set_tests_properties(build.traps.nested PROPERTIES PASS_REGULAR_EXPRESSION
+  "flue: instance 'helper' trapped while running '\\[callback\\]\\[async-lift\\]test:traps/boom#boom': wasm: unreachable executed\n.*kind 8: run 0, resolved 42, trapper fine, helper poisoned")
+
+# ----------------------------------------------- deterministic, budget, lib
+# (The scripts build with this build's flags: sanitized SDK libraries need
+# sanitized programs.)
+string(JOIN " " tb_cflags ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.deterministic
+         COMMAND ${TB}/deterministic.sh $<TARGET_FILE:flue-build> ${FLUE_SDK_DIR}
+                 ${EX}/pipeline/pipeline.flue ${EXB}/pipeline ${TBB}/deterministic "${tb_cflags}")
+add_test(NAME build.budget
+         COMMAND ${TB}/budget.sh $<TARGET_FILE:flue-build> ${FLUE_SDK_DIR}
+                 ${EX}/pipeline ${EXB}/pipeline ${TBB}/budget "${tb_cflags}")
+set_tests_properties(build.budget PROPERTIES PASS_REGULAR_EXPRESSION
+  "instance 'sink' needs [0-9]+ bytes of RAM \\(linear memory 65536, table [0-9]+\\), over its budget of 1000")
+add_test(NAME build.library
+         COMMAND ${TB}/library.sh $<TARGET_FILE:flue-build> ${FLUE_SDK_DIR}
+                 ${EX}/pipeline ${EXB}/pipeline ${TBB}/library "${tb_cflags}")
+set_tests_properties(build.library PROPERTIES PASS_REGULAR_EXPRESSION "pipeline: ok")
+# The examples' modules must exist before these run: they are built with ALL.

@@ -13,8 +13,10 @@ deps:
 	@scripts/deps.sh
 
 build: deps
+	@echo "== building flue, flue-build, the SDK and the examples (log: $(B)/host-build.log)"
 	@$(CMAKE) -S . -B $(B)/host -DCMAKE_BUILD_TYPE=Debug >/dev/null
-	@$(CMAKE) --build $(B)/host -j$(JOBS)
+	@$(CMAKE) --build $(B)/host -j$(JOBS) >$(B)/host-build.log 2>&1 || \
+	  { tail -n 60 $(B)/host-build.log; exit 1; }
 
 # The main job: components running. Builds flue, flue-build and the
 # examples, then runs the pipeline example on the host and on the

@@ -6,6 +6,7 @@
  */
 #include "ftest.h"
 #include "wasm.h"
+#include "wasm_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +15,6 @@
 #ifndef FLUE_WASM_FIXTURES
 #error "FLUE_WASM_FIXTURES (the built tests/tool/wasm fixtures) must be defined"
 #endif
-
-/* Reads fixture `name` (e.g. "defs.wasm"); fails the test if it cannot. */
-static void load(struct wasm_module *m, const char *name)
-{
-	char path[512];
-	struct wasm_error err;
-	snprintf(path, sizeof path, "%s/%s", FLUE_WASM_FIXTURES, name);
-	if (wasm_read_file(m, path, &err) != 0) {
-		printf("  %s\n", err.msg);
-		FT_FAIL("fixture not readable (were wat2wasm/clang found at configure time?)");
-	}
-}
 
 static bool functype_is(const struct wasm_functype *t, const char *params, const char *results)
 {
@@ -329,22 +318,6 @@ FT_TEST(clang_guest)
 	FT_TRUE(sp >= m.data_end || sp <= m.data_end - m.data_bytes);
 	FT_TRUE(m.code_bytes > 0);
 	wasm_free(&m);
-}
-
-/* Section boundaries of a well-formed file (walked independently). */
-static bool at_boundary(const uint8_t *b, size_t n, size_t cut)
-{
-	size_t pos = 8;
-	while (pos < n && pos < cut) {
-		uint32_t len = 0;
-		unsigned shift = 0;
-		pos++;
-		do
-			len |= (uint32_t)(b[pos] & 0x7F) << shift, shift += 7;
-		while (b[pos++] & 0x80);
-		pos += len;
-	}
-	return pos == cut;
 }
 
 /* Every strict prefix of every fixture is refused with an offset, or (cut

@@ -9,51 +9,10 @@
  */
 #include "ftest.h"
 #include "wasm.h"
+#include "wasm_test.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* \0asm, then version 1 (little-endian u32) */
-#define HDR 0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00
-/* type section (id 1, 4 bytes): 1 type, 0x60 () -> (); at 0x8..0xd */
-#define ONE_TYPE 0x01, 0x04, 0x01, 0x60, 0x00, 0x00
-
-/* wasm_read must fail with "offset 0x<off>: " and a message containing
- * each of the needles; the module must be left empty. */
-static void expect_error_at(const uint8_t *b, size_t n, size_t off, const char *needle,
-			    const char *needle2)
-{
-	struct wasm_module m;
-	struct wasm_error err;
-	char prefix[32];
-	memset(&m, 0x5A, sizeof m);
-	snprintf(prefix, sizeof prefix, "offset 0x%zx: ", off);
-	int rc = wasm_read(&m, b, n, &err);
-	if (rc == 0) {
-		wasm_free(&m);
-		FT_FAIL("malformed module accepted");
-	}
-	bool ok = strncmp(err.msg, prefix, strlen(prefix)) == 0 && strstr(err.msg, needle) != NULL &&
-		  (needle2 == NULL || strstr(err.msg, needle2) != NULL);
-	if (!ok) {
-		printf("  message:  %s\n  expected: %s... %s %s\n", err.msg, prefix, needle,
-		       needle2 != NULL ? needle2 : "");
-		FT_FAIL("wrong error");
-	}
-	FT_TRUE(m.bytes == NULL && m.types == NULL && m.imports == NULL && m.nimports == 0);
-}
-
-#define EXPECT_ERROR(arr, off, needle) expect_error_at(arr, sizeof arr, off, needle, NULL)
-#define EXPECT_ERROR2(arr, off, n1, n2) expect_error_at(arr, sizeof arr, off, n1, n2)
-
-static void read_ok(struct wasm_module *m, const uint8_t *b, size_t n)
-{
-	struct wasm_error err;
-	if (wasm_read(m, b, n, &err) != 0) {
-		printf("  %s\n", err.msg);
-		FT_FAIL("valid module refused");
-	}
-}
 
 /* ------------------------------------------------------------ preamble */
 

@@ -8,6 +8,7 @@
  */
 #include "ftest.h"
 #include "wasm.h"
+#include "wasm_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,17 +17,6 @@
 #ifndef FLUE_WASM_FIXTURES
 #error "FLUE_WASM_FIXTURES (the built tests/tool/wasm fixtures) must be defined"
 #endif
-
-static void load(struct wasm_module *m, const char *name)
-{
-	char path[512];
-	struct wasm_error err;
-	snprintf(path, sizeof path, "%s/%s", FLUE_WASM_FIXTURES, name);
-	if (wasm_read_file(m, path, &err) != 0) {
-		printf("  %s\n", err.msg);
-		FT_FAIL("fixture not readable (were wat2wasm/clang found at configure time?)");
-	}
-}
 
 static void reread(struct wasm_module *m, const uint8_t *b, size_t n)
 {

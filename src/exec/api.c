@@ -238,13 +238,14 @@ int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_ins
 	return FLUE_OK;
 }
 
-flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *args,
-			      uint32_t nargs)
+/* The caller's checks of a lowered call, in the reference's order; the
+ * caller's running task. */
+static struct flue_task *lowered_checks(const struct flue_lowered *l, const flue_flat_t *args,
+					uint32_t nargs)
 {
 	struct flue_instance *c = l->caller;
 	struct flue_store *s = c->store;
-	struct flue_func *f = l->callee;
-	const struct flue_functype *ft = f->ft;
+	const struct flue_functype *ft = l->callee->ft;
 	if (c->poisoned)
 		flue_trap(c, FLUE_TRAP_POISONED, 0);
 	if (!c->may_leave)
@@ -255,55 +256,74 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
 	uint32_t want = (np > maxp ? 1u : np) + (l->async ? (nr > 0u) : (nr > FLUE_MAX_FLAT_RESULTS));
 	if (nargs != want || (nargs > 0u && args == 0))
 		flue_trap(c, FLUE_TRAP_SIGNATURE, nargs);
-	uint16_t me = s->sched.current;
-	struct flue_task *ct = flue_task_get(s, me);
+	struct flue_task *ct = flue_task_get(s, s->sched.current);
 	if (ct == 0 || ct->func->inst != c)
 		flue_trap(c, FLUE_TRAP_NO_TASK, 0);
-	if (f->host_start == 0 && !exec_may_enter_from(f->inst, c))
+	if (l->callee->host_start == 0 && !exec_may_enter_from(l->callee->inst, c))
 		flue_trap(c, FLUE_TRAP_REENTER, 0);
+	return ct;
+}
+
+/* A new task record for the callee of a lowered call (traps POOL_FULL). */
+static uint16_t lowered_task(const struct flue_lowered *l, uint16_t me, const flue_flat_t *args,
+			     uint32_t nargs)
+{
+	struct flue_store *s = l->caller->store;
 	uint16_t id = flue_task_alloc(s);
 	if (id == FLUE_TASK_NONE)
-		flue_trap(c, FLUE_TRAP_POOL_FULL, 0);
+		flue_trap(l->caller, FLUE_TRAP_POOL_FULL, 0);
 	struct flue_task *t = &s->tasks[id];
 	t->origin = FLUE_ORIGIN_GUEST;
-	t->func = f;
-	t->caller_inst = c->id;
+	t->func = l->callee;
+	t->caller_inst = l->caller->id;
 	t->caller_task = me;
 	t->sub_async = l->async;
 	t->sub_state = FLUE_SUBTASK_STARTING;
 	t->nflat = (uint8_t)nargs;
 	for (uint32_t i = 0; i < nargs; i++)
 		t->flat[i] = args[i];
+	return id;
+}
 
-	/* Store.lift's func_inst: the entering set is entered while the
-	 * callee runs synchronously. */
-	exec_set_may_enter(f->inst, c, false);
-	arrive(s, id);
-	exec_set_may_enter(f->inst, c, true);
-	s->sched.current = me;
-	if (c->poisoned) /* a trap of ours was unwound inside the callee's step */
-		flue_trap(c, FLUE_TRAP_POISONED, 0);
+/* The caller no longer needs callee `id`'s record: its resolution is taken. */
+static void lowered_done(struct flue_store *s, uint16_t id)
+{
+	s->tasks[id].sub_delivered = true;
+	s->tasks[id].caller_done = true;
+	exec_release(s, id);
+}
 
-	if (!l->async) {
-		if (!flue_subtask_resolved(t->sub_state)) {
-			ct->arg = id; /* the condition's task (exec_ready) */
-			(void)exec_block(s, ct, FLUE_COND_SUBTASK, false);
-			ct->arg = 0;
-		}
-		if (c->poisoned)
-			flue_trap(c, FLUE_TRAP_POISONED, 0);
-		if (t->sub_state != FLUE_SUBTASK_RETURNED)
-			flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
-		flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->flat[0] : 0u;
-		t->sub_delivered = true;
-		t->caller_done = true;
-		exec_release(s, id);
-		return r;
+/* Sync lower: wait for the resolution and return the flat result. */
+static flue_flat_t lowered_sync_result(const struct flue_lowered *l, struct flue_task *ct,
+				       uint16_t id)
+{
+	struct flue_instance *c = l->caller;
+	struct flue_store *s = c->store;
+	struct flue_task *t = &s->tasks[id];
+	if (!flue_subtask_resolved(t->sub_state)) {
+		ct->arg = id; /* the condition's task (exec_ready) */
+		(void)exec_block(s, ct, FLUE_COND_SUBTASK, false);
+		ct->arg = 0;
 	}
+	if (c->poisoned)
+		flue_trap(c, FLUE_TRAP_POISONED, 0);
+	if (t->sub_state != FLUE_SUBTASK_RETURNED)
+		flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
+	const struct flue_functype *ft = l->callee->ft;
+	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
+	flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->flat[0] : 0u;
+	lowered_done(s, id);
+	return r;
+}
+
+/* Async lower: the packed status, with a subtask handle unless the callee
+ * already returned. */
+static flue_flat_t lowered_async_status(struct flue_instance *c, uint16_t id)
+{
+	struct flue_store *s = c->store;
+	struct flue_task *t = &s->tasks[id];
 	if (t->sub_state == FLUE_SUBTASK_RETURNED) {
-		t->sub_delivered = true;
-		t->caller_done = true;
-		exec_release(s, id);
+		lowered_done(s, id);
 		return flue_lower_status_decide(true, FLUE_SUBTASK_RETURNED, 0);
 	}
 	uint32_t i = flue_table_add(c, FLUE_H_SUBTASK);
@@ -313,14 +333,33 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
 	t->sub_handle = i;
 	uint8_t shown = t->sub_state;
 	if (flue_subtask_resolved(shown)) {
-		/* The callee trapped before the call returned (flue's trap policy):
-		 * the caller gets a subtask whose pending event says CANCELLED_*,
-		 * shown as the state it had reached. */
+		/* The callee trapped (or was not alive) before the call returned
+		 * (flue's trap policy): the caller gets a subtask whose pending
+		 * event says CANCELLED_*, shown as the state it had reached. */
 		flue_subtask_progress(s, id);
 		shown = shown == FLUE_SUBTASK_CANCELLED_BEFORE_STARTED ? FLUE_SUBTASK_STARTING
 								       : FLUE_SUBTASK_STARTED;
 	}
 	return flue_lower_status_decide(false, shown, i);
+}
+
+flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *args,
+			      uint32_t nargs)
+{
+	struct flue_instance *c = l->caller;
+	struct flue_store *s = c->store;
+	struct flue_task *ct = lowered_checks(l, args, nargs);
+	uint16_t me = exec_id(s, ct);
+	uint16_t id = lowered_task(l, me, args, nargs);
+	/* Store.lift's func_inst: the entering set is entered while the
+	 * callee runs synchronously. */
+	exec_set_may_enter(l->callee->inst, c, false);
+	arrive(s, id);
+	exec_set_may_enter(l->callee->inst, c, true);
+	s->sched.current = me;
+	if (c->poisoned) /* a trap of ours was unwound inside the callee's step */
+		flue_trap(c, FLUE_TRAP_POISONED, 0);
+	return l->async ? lowered_async_status(c, id) : lowered_sync_result(l, ct, id);
 }
 
 /* ---------------------------------------------------------- cancellation */

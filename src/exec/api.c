@@ -3,6 +3,8 @@
  * calls, host-function resolution (also posted from other threads), and
  * Task.request_cancellation.
  */
+#include <flue/channel.h>
+
 #include "exec.h"
 
 /* A call arrives at its callee (the entry gate of Task.enter_implicit_thread). */
@@ -534,6 +536,9 @@ int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct f
 
 void exec_apply_posted(struct flue_store *s)
 {
+	/* Driver channels first: data an ISR sent since the last look
+	 * completes parked guest ops now, at top level and in nested loops. */
+	flue_store_pump(s);
 	flue_port_key_t k0 = flue_port_lock();
 	uint32_t n = s->sched.posted;
 	flue_port_unlock(k0);

@@ -68,7 +68,8 @@ bool exec_ready(struct flue_store *s, const struct flue_task *t);
 bool exec_external(struct flue_store *s, bool top);
 /* Start invocations posted by other threads (top level only). */
 void exec_start_posted(struct flue_store *s);
-/* Apply completions posted by other threads. */
+/* Apply what happened outside the executor: data in driver channels
+ * (flue_store_pump) and completions posted by other threads. */
 void exec_apply_posted(struct flue_store *s);
 /* Release the record when neither side needs it. */
 void exec_release(struct flue_store *s, uint16_t id);

@@ -13,7 +13,6 @@
  * over that long only inside a nested loop that never unwinds; a waiting
  * task's wait_seq only breaks ties between tasks ready in the same step).
  */
-#include <flue/channel.h>
 #include <flue/wset_decide.h>
 
 #include "exec.h"
@@ -395,9 +394,6 @@ void flue_exec_init(struct flue_store *s)
 
 enum flue_tick_result flue_tick(struct flue_store *s)
 {
-	/* Driver channels first: data an ISR sent since the last step
-	 * completes parked guest ops now. */
-	flue_store_pump(s);
 	exec_apply_posted(s);
 	exec_start_posted(s);
 	bool any = exec_refresh(s);

@@ -168,6 +168,67 @@ FT_TEST(run_pumps_channels)
 	FT_EQ(got, 77);
 }
 
+static uint32_t no_cb_early(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1,
+			    uint32_t p2)
+{
+	(void)u, (void)inst, (void)e, (void)p1, (void)p2;
+	return 0;
+}
+
+/* A guest blocked synchronously (a nested scheduling loop) on data that a
+ * driver sends meanwhile: the nested loop must pump the channel too. */
+static struct flue_func fb;
+
+static void b_yields(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
+		     flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n;
+	ret(inst, 1);
+	res[0] = 1; /* YIELD */
+}
+
+static uint32_t b_sends(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1, uint32_t p2)
+{
+	(void)u, (void)inst, (void)e, (void)p1, (void)p2;
+	uint32_t v = 99;
+	EX_EQ(flue_channel_send(&chan, &v, 1), 1); /* what an ISR would do */
+	return 0;
+}
+
+static void a_waits_in_core(void *u, struct flue_instance *inst, const flue_flat_t *a,
+			    uint32_t n, flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n;
+	EX_EQ(flue_canon_stream_read(inst, ex.u32, FLUE_OPT_ASYNC, readable, 0, 1), FLUE_BLOCKED);
+	seti = flue_canon_waitable_set_new(inst);
+	flue_canon_waitable_join(inst, readable, seti);
+	cb_event = flue_canon_waitable_set_wait(inst, 0, seti, 16); /* nested loop: B runs */
+	cb_p2 = ex_ld32(inst, 20);
+	flue_canon_waitable_join(inst, readable, 0);
+	flue_canon_stream_drop_readable(inst, ex.u32, readable);
+	flue_canon_waitable_set_drop(inst, seti);
+	ret(inst, ex_ld32(inst, 0));
+	res[0] = 0;
+}
+
+FT_TEST(nested_loop_pumps_channels)
+{
+	setup();
+	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	FT_EQ(flue_channel_init(&chan, ring, 4, 4), 0);
+	FT_EQ(flue_channel_attach(&chan, a, ex.u32, true, false, &readable), 0);
+	ex_lift(&fa, a, &ret_u32, FLUE_LIFT_CALLBACK, a_waits_in_core, no_cb_early);
+	ex_lift(&fb, b, &ret_u32, FLUE_LIFT_CALLBACK, b_yields, b_sends);
+	flue_call_t cb, ca;
+	FT_EQ(flue_invoke(&fb, 0, 0, on_resolve, 0, &cb), 0); /* B waits to run again */
+	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &ca), 0);
+	ex_done();
+	FT_EQ(cb_event, FLUE_EVENT_CODE_STREAM_READ);
+	FT_EQ(cb_p2, FLUE_COMPLETED | 1u << 4);
+	FT_EQ(got, 99);
+	FT_EQ(flue_run(&ex.store), FLUE_OK);
+}
+
 /* ----------------------------------------------- traps raised by guest code */
 
 static enum flue_trap_reason raise_reason;
@@ -227,5 +288,6 @@ FT_TEST(every_trap_reason_has_its_own_message)
 FT_SUITE(embed, FT_CASE(memory32_is_reread_at_every_access),
 	 FT_CASE(memory32_bounds_use_the_current_size),
 	 FT_CASE(run_returns_when_only_the_host_can_act), FT_CASE(run_reports_deadlock),
-	 FT_CASE(run_pumps_channels), FT_CASE(trap_raise_from_guest_code),
+	 FT_CASE(run_pumps_channels), FT_CASE(nested_loop_pumps_channels),
+	 FT_CASE(trap_raise_from_guest_code),
 	 FT_CASE(every_trap_reason_has_its_own_message))

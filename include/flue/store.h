@@ -239,6 +239,13 @@ struct flue_handle {
 
 /* ------------------------------------------------------------ instances */
 
+/** How an embedder's linear-memory size is stored (its bytes). */
+enum flue_mem_size_width {
+	FLUE_MEM_SIZE_NONE = 0, /**< no memory set */
+	FLUE_MEM_SIZE_32 = 4,   /**< uint32_t (flue_instance_set_memory32) */
+	FLUE_MEM_SIZE_64 = 8,   /**< uint64_t (flue_instance_set_memory) */
+};
+
 /** A component instance: its handle table, memory and flags. */
 struct flue_instance {
 	struct flue_store *store;
@@ -256,8 +263,9 @@ struct flue_instance {
 	uint8_t trap_reason;   /**< enum flue_trap_reason of the first trap */
 	uint32_t trap_handle;  /**< handle index involved in that trap */
 	uint8_t *const *mem_data;  /**< linear memory base, re-read at every access */
-	const uint64_t *mem_size;  /**< linear memory size in bytes, likewise */
-	const uint32_t *mem_size32; /**< or a 32-bit size (flue_instance_set_memory32) */
+	const void *mem_size;      /**< linear memory size in bytes, likewise: a
+				        uint64_t or a uint32_t, as mem_size_width says */
+	uint8_t mem_size_width;    /**< enum flue_mem_size_width */
 	uint8_t *host_data;        /**< host instances: their arena (mem_data points here) */
 	uint64_t host_size;
 	uint32_t len;          /**< next never-used slot (the reference's len(array)) */

@@ -147,20 +147,28 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 {
 	inst->mem_data = data;
 	inst->mem_size = size;
-	inst->mem_size32 = 0;
+	inst->mem_size_width = data != 0 && size != 0 ? FLUE_MEM_SIZE_64 : FLUE_MEM_SIZE_NONE;
 }
 
 void flue_instance_set_memory32(struct flue_instance *inst, uint8_t *const *data,
 				const uint32_t *size)
 {
 	inst->mem_data = data;
-	inst->mem_size = 0;
-	inst->mem_size32 = size;
+	inst->mem_size = size;
+	inst->mem_size_width = data != 0 && size != 0 ? FLUE_MEM_SIZE_32 : FLUE_MEM_SIZE_NONE;
 }
 
 bool flue_instance_has_memory(const struct flue_instance *inst)
 {
-	return inst->mem_data != 0 && (inst->mem_size != 0 || inst->mem_size32 != 0);
+	return inst->mem_size_width != FLUE_MEM_SIZE_NONE;
+}
+
+/* The memory's current size (re-read: it may have grown). */
+static uint64_t mem_size_now(const struct flue_instance *inst)
+{
+	if (inst->mem_size_width == FLUE_MEM_SIZE_32)
+		return *(const uint32_t *)inst->mem_size;
+	return *(const uint64_t *)inst->mem_size;
 }
 
 void flue_instance_drop_ends(struct flue_instance *inst)
@@ -242,7 +250,7 @@ uint8_t *flue_mem_range(const struct flue_instance *inst, uint32_t ptr, uint64_t
 {
 	if (!flue_instance_has_memory(inst))
 		return 0;
-	uint64_t size = inst->mem_size != 0 ? *inst->mem_size : *inst->mem_size32;
+	uint64_t size = mem_size_now(inst);
 	if ((uint64_t)ptr > size || bytes > size - ptr)
 		return 0;
 	return *inst->mem_data + ptr;

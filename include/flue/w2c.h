@@ -66,7 +66,8 @@ struct flue_w2c_frame {
  *        block: other tasks (on this stack in a nested loop, or on fibers
  *        of their own) run guest code meanwhile, so the caller's state is
  *        put back when the built-in returns. Generated import functions
- *        wrap every built-in and lowered call in these.
+ *        wrap every lowered call and every built-in that can run other
+ *        guest code (the blocking forms, subtask.cancel) in these.
  */
 void flue_w2c_save(struct flue_w2c_frame *f);
 void flue_w2c_restore(const struct flue_w2c_frame *f);

@@ -211,6 +211,25 @@ static uint32_t flat_args(const struct wasm_functype *ft, struct fb_buf *c)
 	return ft->nparams;
 }
 
+/* Can built-in `c` run other guest code before it returns? Blocking forms
+ * (wait, yield, synchronous stream/future ops and cancels) run other tasks;
+ * subtask.cancel runs the callee's cancellation at once. Only around these
+ * does the glue save and restore its state (flue/w2c.h). */
+static bool builtin_may_switch(const struct fb_import *c)
+{
+	switch (c->builtin) {
+	case FB_B_WAITABLE_SET_WAIT: case FB_B_THREAD_YIELD: case FB_B_SUBTASK_CANCEL:
+		return true;
+	case FB_B_STREAM_READ: case FB_B_STREAM_WRITE:
+	case FB_B_STREAM_CANCEL_READ: case FB_B_STREAM_CANCEL_WRITE:
+	case FB_B_FUTURE_READ: case FB_B_FUTURE_WRITE:
+	case FB_B_FUTURE_CANCEL_READ: case FB_B_FUTURE_CANCEL_WRITE:
+		return !c->async;
+	default:
+		return false;
+	}
+}
+
 static void builtin_import(const struct gen *g, const struct fb_module *m, uint32_t i,
 			   const char *id)
 {
@@ -236,12 +255,17 @@ static void builtin_import(const struct gen *g, const struct fb_module *m, uint3
 	snprintf(what, sizeof what, "%s%s%s", fb_builtin_name(c->builtin),
 		 c->async ? " async" : "", c->cancellable ? " cancellable" : "");
 	import_head(g, m, i, id, what);
-	fb_buf_puts(b, "\tstruct flue_instance *inst = flue_w2c_caller(env);\n"
-		    "\tstruct flue_w2c_frame frame;\n\tflue_w2c_save(&frame);\n\t");
+	bool save = builtin_may_switch(c);
+	fb_buf_puts(b, "\tstruct flue_instance *inst = flue_w2c_caller(env);\n");
+	if (save)
+		fb_buf_puts(b, "\tstruct flue_w2c_frame frame;\n\tflue_w2c_save(&frame);\n");
+	fb_buf_puts(b, "\t");
 	if (ft->nresults > 0)
 		fb_buf_printf(b, "%s r = ", gen_core_c(ft->results[0]));
 	builtin_call(g, m, i, b);
-	fb_buf_puts(b, ";\n\tflue_w2c_restore(&frame);\n");
+	fb_buf_puts(b, ";\n");
+	if (save)
+		fb_buf_puts(b, "\tflue_w2c_restore(&frame);\n");
 	if (ft->nresults > 0)
 		fb_buf_puts(b, "\treturn r;\n");
 	fb_buf_puts(b, "}\n\n");

@@ -184,6 +184,25 @@ static void wit_signature(const struct wit_func *f, struct fb_buf *b)
 
 /* ------------------------------------------------------------- bindings */
 
+/* `<c-name>_resolve`: the call's values as C, to the program's `done`. */
+static void binding_resolve(const struct gen *g, const char *name, const struct wit_func *f,
+			    const char *rt)
+{
+	struct fb_buf *c = g->c;
+	fb_buf_printf(c, "static void %s_resolve(void *user, const struct flue_values *r)\n{\n"
+		      "\tstruct pending *p = user;\n\t%s_done_t done = (%s_done_t)p->done;\n"
+		      "\tvoid *u = p->user;\n\tp->used = false;\n\tif (done == 0)\n\t\treturn;\n",
+		      name, name, name);
+	if (f->result != NULL) {
+		uint32_t k = 0;
+		fb_buf_printf(c, "\tif (r == 0) {\n\t\tdone(u, 0);\n\t\treturn;\n\t}\n\t%s v;\n", rt);
+		gen_from_values(g, f->result, "v", "r->v", &k, c);
+		fb_buf_puts(c, "\tdone(u, &v);\n}\n\n");
+	} else {
+		fb_buf_puts(c, "\tdone(u, r == 0 ? 0 : (const void *)r);\n}\n\n");
+	}
+}
+
 static void binding(const struct gen *g, uint32_t n)
 {
 	const struct fb_binding *bd = &g->p->bindings[n];
@@ -215,18 +234,7 @@ static void binding(const struct gen *g, uint32_t n)
 	fb_buf_printf(h, "%s;\n", proto.data);
 
 	char *id = gen_mod(g, in->mod);
-	fb_buf_printf(c, "static void %s_resolve(void *user, const struct flue_values *r)\n{\n"
-		      "\tstruct pending *p = user;\n\t%s_done_t done = (%s_done_t)p->done;\n"
-		      "\tvoid *u = p->user;\n\tp->used = false;\n\tif (done == 0)\n\t\treturn;\n",
-		      bd->c_name, bd->c_name, bd->c_name);
-	if (f->result != NULL) {
-		uint32_t k = 0;
-		fb_buf_printf(c, "\tif (r == 0) {\n\t\tdone(u, 0);\n\t\treturn;\n\t}\n\t%s v;\n", rt.data);
-		gen_from_values(g, f->result, "v", "r->v", &k, c);
-		fb_buf_puts(c, "\tdone(u, &v);\n}\n\n");
-	} else {
-		fb_buf_puts(c, "\tdone(u, r == 0 ? 0 : (const void *)r);\n}\n\n");
-	}
+	binding_resolve(g, bd->c_name, f, rt.data);
 	fb_buf_printf(c, "%s\n{\n\tstruct pending *glue_p = pending_alloc();\n\tif (glue_p == 0)\n"
 		      "\t\treturn host == 0 ? FLUE_EINVAL : FLUE_ENOMEM;\n", proto.data);
 	uint32_t k = 0;
@@ -251,77 +259,97 @@ static void binding(const struct gen *g, uint32_t n)
 
 /* --------------------------------------------------------- host functions */
 
-static void hostfn(const struct gen *g, uint32_t n)
+/* The prototype the program implements (and, for an async func, the
+ * _return function it calls). */
+static void hostfn_decl(const struct gen *g, const struct fb_hostfn *hf, const char *sig,
+			const char *rt)
 {
-	const struct fb_hostfn *hf = &g->p->hostfns[n];
 	const struct wit_func *f = hf->func;
-	struct fb_buf *h = g->h, *c = g->c, sig = { 0 }, rt = { 0 }, tn = { 0 };
-	wit_signature(f, &sig);
-	if (f->result != NULL)
-		gen_ctype(g, f->result, &rt);
-	fb_buf_printf(&tn, "hostfn%u_type", (unsigned)n);
-	gen_functype(g, f, tn.data);
+	struct fb_buf *h = g->h;
 	if (!f->async) {
 		fb_buf_printf(h, "\n/**\n * @brief Host function for '%s': %s.\n * Implemented by the "
 			      "program; called on the executor thread when a guest\n * calls it, "
 			      "its return value is the call's result at once.\n */\n%s %s(",
-			      hf->key, sig.data, f->result != NULL ? rt.data : "void", hf->c_name);
+			      hf->key, sig, f->result != NULL ? rt : "void", hf->c_name);
 		c_params(g, f, h, true);
 		fb_buf_puts(h, ");\n");
-	} else {
-		fb_buf_printf(h, "\n/**\n * @brief Host function for '%s': %s.\n * Implemented by the "
-			      "program; called on the executor thread when a guest\n * calls it. "
-			      "Resolve `call` then or later with %s_return().\n */\nvoid %s("
-			      "flue_call_t call", hf->key, sig.data, hf->c_name, hf->c_name);
-		c_params(g, f, h, false);
-		fb_buf_printf(h, ");\n\n/** @brief Resolve host call `call` of %s() (executor "
-			      "thread).\n * @retval 0, FLUE_EBADF (not a pending call), FLUE_EINVAL "
-			      "(bad end handle) */\nint %s_return(flue_call_t call%s%s%s);\n",
-			      hf->c_name, hf->c_name, f->result != NULL ? ", " : "",
-			      f->result != NULL ? rt.data : "", f->result != NULL ? " result" : "");
+		return;
 	}
-	fb_buf_printf(c, "static void hostfn%u_start(void *user, flue_call_t call, "
-		      "const struct flue_values *a)\n{\n\t(void)user;\n", (unsigned)n);
-	struct fb_buf args = { 0 };
+	fb_buf_printf(h, "\n/**\n * @brief Host function for '%s': %s.\n * Implemented by the "
+		      "program; called on the executor thread when a guest\n * calls it. "
+		      "Resolve `call` then or later with %s_return().\n */\nvoid %s("
+		      "flue_call_t call", hf->key, sig, hf->c_name, hf->c_name);
+	c_params(g, f, h, false);
+	fb_buf_printf(h, ");\n\n/** @brief Resolve host call `call` of %s() (executor "
+		      "thread).\n * @retval 0, FLUE_EBADF (not a pending call), FLUE_EINVAL "
+		      "(bad end handle) */\nint %s_return(flue_call_t call%s%s%s);\n",
+		      hf->c_name, hf->c_name, f->result != NULL ? ", " : "",
+		      f->result != NULL ? rt : "", f->result != NULL ? " result" : "");
+}
+
+/* The host function's start: its arguments as C values (locals arg_<p>),
+ * the comma-separated list of them into `args`. */
+static void hostfn_args(const struct gen *g, const struct wit_func *f, struct fb_buf *args)
+{
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < f->nparams; i++) {
 		char *s = fb_snake(f->params[i].name);
-		fb_buf_puts(c, "\t");
-		gen_ctype(g, f->params[i].type, c);
-		fb_buf_printf(c, " arg_%s;\n", s);
 		struct fb_buf lv = { 0 };
 		fb_buf_printf(&lv, "arg_%s", s);
-		gen_from_values(g, f->params[i].type, lv.data, "a->v", &k, c);
-		fb_buf_printf(&args, ", arg_%s", s);
+		fb_buf_puts(g->c, "\t");
+		gen_ctype(g, f->params[i].type, g->c);
+		fb_buf_printf(g->c, " %s;\n", lv.data);
+		gen_from_values(g, f->params[i].type, lv.data, "a->v", &k, g->c);
+		fb_buf_printf(args, "%s%s", i ? ", " : "", lv.data);
 		fb_buf_free(&lv);
 		free(s);
 	}
-	const char *rest = args.data != NULL ? args.data + 2 : "";
+}
+
+static void hostfn_code(const struct gen *g, uint32_t n, const char *rt)
+{
+	const struct fb_hostfn *hf = &g->p->hostfns[n];
+	const struct wit_func *f = hf->func;
+	struct fb_buf *c = g->c, args = { 0 };
+	uint32_t kr = 0;
+	fb_buf_printf(c, "static void hostfn%u_start(void *user, flue_call_t call, "
+		      "const struct flue_values *a)\n{\n\t(void)user;\n", (unsigned)n);
+	hostfn_args(g, f, &args);
+	const char *list = args.data != NULL ? args.data : "";
 	if (f->async) {
-		fb_buf_printf(c, "\t%s(call%s%s);\n}\n\n", hf->c_name, f->nparams ? ", " : "", rest);
+		fb_buf_printf(c, "\t%s(call%s%s);\n}\n\n", hf->c_name, f->nparams ? ", " : "", list);
 		fb_buf_printf(c, "int %s_return(flue_call_t call%s%s%s)\n{\n"
 			      "\tstruct flue_values v;\n", hf->c_name, f->result != NULL ? ", " : "",
-			      f->result != NULL ? rt.data : "", f->result != NULL ? " result" : "");
-		uint32_t kr = 0;
+			      f->result != NULL ? rt : "", f->result != NULL ? " result" : "");
 		if (f->result != NULL)
 			gen_to_values(g, f->result, "result", "v.v", &kr, c);
 		fb_buf_printf(c, "\tv.n = %u;\n\treturn flue_host_return(&store, call, &v);\n}\n\n",
 			      (unsigned)kr);
 	} else {
-		uint32_t kr = 0;
 		fb_buf_puts(c, "\tstruct flue_values v;\n\t");
-		if (f->result != NULL) {
-			fb_buf_printf(c, "%s result = ", rt.data);
-			fb_buf_printf(c, "%s(%s);\n", hf->c_name, rest);
+		if (f->result != NULL)
+			fb_buf_printf(c, "%s result = ", rt);
+		fb_buf_printf(c, "%s(%s);\n", hf->c_name, list);
+		if (f->result != NULL)
 			gen_to_values(g, f->result, "result", "v.v", &kr, c);
-		} else {
-			fb_buf_printf(c, "%s(%s);\n", hf->c_name, rest);
-		}
 		fb_buf_printf(c, "\tv.n = %u;\n\tif (flue_host_return(&store, call, &v) != 0 && "
 			      "glue_print != 0)\n\t\tglue_print(\"flue: %s returned an end the "
 			      "host does not hold\\n\");\n}\n\n", (unsigned)kr, hf->c_name);
 	}
 	fb_buf_free(&args);
+}
+
+static void hostfn(const struct gen *g, uint32_t n)
+{
+	const struct fb_hostfn *hf = &g->p->hostfns[n];
+	struct fb_buf sig = { 0 }, rt = { 0 }, tn = { 0 };
+	wit_signature(hf->func, &sig);
+	if (hf->func->result != NULL)
+		gen_ctype(g, hf->func->result, &rt);
+	fb_buf_printf(&tn, "hostfn%u_type", (unsigned)n);
+	gen_functype(g, hf->func, tn.data);
+	hostfn_decl(g, hf, sig.data, rt.data != NULL ? rt.data : "");
+	hostfn_code(g, n, rt.data != NULL ? rt.data : "");
 	fb_buf_free(&sig);
 	fb_buf_free(&rt);
 	fb_buf_free(&tn);

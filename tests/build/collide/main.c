@@ -4,6 +4,14 @@
 #include "collide.h"
 
 static uint64_t got[4];
+
+/* The host side of beta's `scale: async func`: resolved at once here (a
+ * real host could resolve it later, from its own loop). */
+void collide_scale(flue_call_t call, uint64_t x)
+{
+	if (collide_scale_return(call, x * 3u) != 0)
+		flue_board_printf("collide_scale_return failed\n");
+}
 static unsigned ngot;
 
 static void on_u32(void *user, const uint32_t *r)
@@ -27,7 +35,7 @@ int main(void)
 	collide_a2_run(7, on_u32, 0, 0);
 	collide_b_run(9, on_u64, 0, 0);
 	int rc = collide_run();
-	static const uint64_t want[4] = { 1005u, 2006u, 1007u, (1ull << 40) + 9u };
+	static const uint64_t want[4] = { 1005u, 2006u, 1007u, (1ull << 40) + 27u };
 	int bad = rc != 0 || ngot != 4;
 	for (unsigned i = 0; i < 4; i++) {
 		flue_board_printf("call %u: %llu (want %llu)\n", i, (unsigned long long)got[i],

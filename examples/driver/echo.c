@@ -27,10 +27,13 @@ static struct {
 	uint32_t line_len;
 	uint8_t out[2 * LINE];  /* finished lines waiting to be written */
 	uint32_t out_len, out_off;
+	bool tx_gone;           /* the reader of tx dropped: write nothing more */
 } s;
 
 static void take(const uint8_t *p, uint32_t n)
 {
+	if (s.tx_gone)
+		return; /* nowhere to send it */
 	for (uint32_t i = 0; i < n; i++) {
 		uint8_t c = p[i] >= 'a' && p[i] <= 'z' ? (uint8_t)(p[i] - 'a' + 'A') : p[i];
 		if (s.line_len < LINE)
@@ -61,15 +64,17 @@ static void write_done(uint32_t packed)
 	s.out_off += p3_progress(packed);
 	if (s.out_off == s.out_len)
 		s.out_off = s.out_len = 0;
-	if (p3_result(packed) == P3_DROPPED)
+	if (p3_result(packed) == P3_DROPPED) {
 		s.out_off = s.out_len = 0; /* nobody listens any more */
+		s.tx_gone = true;
+	}
 }
 
 static uint32_t step(void)
 {
 	for (;;) {
 		bool again = false;
-		if (!s.writing && s.out_off < s.out_len) {
+		if (!s.writing && !s.tx_gone && s.out_off < s.out_len) {
 			uint32_t r = tx_write(s.tx, &s.out[s.out_off], s.out_len - s.out_off);
 			if (r == P3_BLOCKED)
 				s.writing = true;

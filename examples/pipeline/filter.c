@@ -66,10 +66,19 @@ static uint32_t step(uint32_t event, uint32_t p1, uint32_t p2)
 {
 	if (event != P3_EVENT_NONE)
 		s.events++;
-	if (event == P3_EVENT_STREAM_READ && p1 == s.in)
-		got(p2);
-	else if (event == P3_EVENT_STREAM_WRITE && p1 == s.out)
-		put(p2);
+	/* An event on an end with no op in flight is the one-shot notice that
+	 * the other side dropped while ours was idle (DROPPED, no progress). */
+	if (event == P3_EVENT_STREAM_READ && p1 == s.in) {
+		if (s.reading)
+			got(p2);
+		else
+			s.in_done = true;
+	} else if (event == P3_EVENT_STREAM_WRITE && p1 == s.out) {
+		if (s.writing)
+			put(p2);
+		else
+			s.out_gone = true;
+	}
 	if (s.have > 0 && !s.writing && !s.out_gone) {
 		uint32_t r = out_write(s.out, &s.buf[s.offset], s.have);
 		if (r == P3_BLOCKED) {

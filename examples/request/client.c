@@ -59,12 +59,16 @@ P3_EXPORT("[callback][async-lift]run") uint32_t run_callback(uint32_t event, uin
 		p3_waitable_join(s.deadline, 0);
 		deadline_drop(s.deadline);
 		s.deadline_open = false;
+		/* A subtask in a waitable set cannot be cancelled (it would
+		 * trap): take it out, and back in if the cancel must wait. */
+		p3_waitable_join(s.slow, 0);
 		uint32_t r = p3_subtask_cancel_async(s.slow);
 		log_note(NOTE_CANCEL_RESULT, r, 0);
 		if (r != P3_BLOCKED) { /* resolved at once: no event will come */
-			p3_waitable_join(s.slow, 0);
 			p3_subtask_drop(s.slow);
 			s.slow_open = false;
+		} else {
+			p3_waitable_join(s.slow, s.set);
 		}
 	} else if (event == P3_EVENT_SUBTASK && p1 == s.slow) {
 		log_note(NOTE_SLOW_EVENT, p1, p2);

@@ -2,12 +2,12 @@
  * @file flue/abi.h
  * @brief The canonical async built-ins (stream, future, waitable set,
  *        backpressure, error context) with the specification's exact
- *        results, indices, traps and bytes (definitions.py @ 6d28164 plus
- *        PR #708; docs/CONFORMANCE.md).
+ *        results, indices, traps and bytes (definitions.py @ 14087d73 plus
+ *        #719, #720, #723; docs/CONFORMANCE.md).
  *
  * Each function is one built-in: the first arguments are what the
  * component binds statically (the calling instance, the element type
- * immediate, the `async`/`cancellable` option), the rest are the core
+ * immediate, the `async` option), the rest are the core
  * wasm arguments with their exact core types; the return value is the
  * core result. Guest pointers are offsets into the instance's linear
  * memory.
@@ -40,7 +40,6 @@
 
 /** Built-in option bits (canonopts / immediates). */
 #define FLUE_OPT_ASYNC 1u       /**< `async` (stream/future ops, cancel) */
-#define FLUE_OPT_CANCELLABLE 2u /**< `cancellable` (wait, poll) */
 
 /** Spec codes (only used at this boundary). */
 enum flue_spec_copy_result { FLUE_COMPLETED = 0, FLUE_DROPPED = 1, FLUE_CANCELLED = 2 };
@@ -67,8 +66,9 @@ uint32_t flue_canon_stream_read(struct flue_instance *inst, flue_type_t t, uint3
 uint32_t flue_canon_stream_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				 uint32_t e, uint32_t ptr, uint32_t n);
 /**
- * `stream.cancel-read T async?`: `[e] -> [i32]`. Returns the op's result
- * (an already-pending result wins over CANCELLED) or BLOCKED. Traps: bad
+ * `stream.cancel-read T async?`: `[e] -> [i32]`. Returns CANCELLED with the
+ * progress so far, or DROPPED with it if the peer is gone (#719: CANCELLED
+ * also beats an already-pending COMPLETED), or BLOCKED. Traps: bad
  * handle, wrong kind, type mismatch, no copy in progress (or a cancel
  * already in progress), a synchronous waiter, sync form on an end in a set.
  */
@@ -79,7 +79,9 @@ uint32_t flue_canon_stream_cancel_write(struct flue_instance *inst, flue_type_t 
 					uint32_t opts, uint32_t e);
 /**
  * `stream.drop-readable T`: `[e] -> []`. The peer's pending op gets
- * DROPPED with its progress; later ops on it get DROPPED at once. Traps:
+ * DROPPED with its progress; an idle peer gets a one-shot DROPPED event
+ * (#720: payload 0x01; delivered by wait/poll/callback, or returned by its
+ * next read/write, after which it is DONE). Traps:
  * bad handle, wrong kind, type mismatch, copy in progress (even after
  * partial progress).
  */
@@ -97,32 +99,34 @@ uint32_t flue_canon_future_read(struct flue_instance *inst, flue_type_t t, uint3
  *  CANCELLED or BLOCKED. */
 uint32_t flue_canon_future_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				 uint32_t e, uint32_t ptr);
-/** `future.cancel-read T async?`. */
+/** `future.cancel-read T async?`: as the stream form, except that a value
+ *  that already moved stands: COMPLETED (a pending DROPPED stays DROPPED),
+ *  never overridden by CANCELLED. */
 uint32_t flue_canon_future_cancel_read(struct flue_instance *inst, flue_type_t t,
 				       uint32_t opts, uint32_t e);
 /** `future.cancel-write T async?`. */
 uint32_t flue_canon_future_cancel_write(struct flue_instance *inst, flue_type_t t,
 					uint32_t opts, uint32_t e);
 /** `future.drop-readable T`: allowed before a value arrives; a pending
- *  write then gets DROPPED (PR #708). */
+ *  write then gets DROPPED (PR #708), an idle writer a one-shot
+ *  FUTURE_WRITE event with DROPPED (#720), after which it may drop. */
 void flue_canon_future_drop_readable(struct flue_instance *inst, flue_type_t t, uint32_t e);
 /** `future.drop-writable T`: traps unless the end is DONE (a write
- *  completed or saw DROPPED). */
+ *  completed or saw DROPPED, or the reader's drop notice was delivered). */
 void flue_canon_future_drop_writable(struct flue_instance *inst, flue_type_t t, uint32_t e);
 
 /** `waitable-set.new`: `[] -> [i32]`. Traps: table full. */
 uint32_t flue_canon_waitable_set_new(struct flue_instance *inst);
 /**
- * `waitable-set.wait cancellable? (memory)`: `[si, ptr] -> [i32]`. Delivers
- * the oldest pending event of the set (first-pending order); never returns
- * NONE. Blocking needs the executor. Traps: bad set, bad payload pointer.
+ * `waitable-set.wait (memory)`: `[si, ptr] -> [i32]`. Delivers the oldest
+ * pending event of the set (first-pending order); never returns NONE and
+ * never TASK_CANCELLED (#716: a cancellation reaches only a callback event
+ * loop). Blocking needs the executor. Traps: bad set, bad payload pointer.
  */
-uint32_t flue_canon_waitable_set_wait(struct flue_instance *inst, uint32_t opts,
-				      uint32_t si, uint32_t ptr);
-/** `waitable-set.poll cancellable? (memory)`: as wait, but returns NONE
- *  (0, with p1 = p2 = 0 stored) instead of blocking. */
-uint32_t flue_canon_waitable_set_poll(struct flue_instance *inst, uint32_t opts,
-				      uint32_t si, uint32_t ptr);
+uint32_t flue_canon_waitable_set_wait(struct flue_instance *inst, uint32_t si, uint32_t ptr);
+/** `waitable-set.poll (memory)`: as wait, but returns NONE (0, with
+ *  p1 = p2 = 0 stored) instead of blocking; never TASK_CANCELLED. */
+uint32_t flue_canon_waitable_set_poll(struct flue_instance *inst, uint32_t si, uint32_t ptr);
 /** `waitable-set.drop`: `[si] -> []`. Traps: bad set, members, waiters. */
 void flue_canon_waitable_set_drop(struct flue_instance *inst, uint32_t si);
 /**
@@ -177,11 +181,18 @@ void flue_canon_task_cancel(struct flue_instance *inst);
  *  resolution not yet delivered. */
 void flue_canon_subtask_drop(struct flue_instance *inst, uint32_t i);
 /**
- * `subtask.cancel async?`: `[i] -> [i32]`. Returns the subtask's state
- * once resolved (RETURNED 2, CANCELLED_BEFORE_STARTED 3,
- * CANCELLED_BEFORE_RETURNED 4) or BLOCKED (async). Traps: bad handle, not a
- * subtask, resolution already delivered, cancel requested before, sync
- * form on a subtask in a waitable set.
+ * `subtask.cancel async?`: `[i] -> [i32]`. Requests cancellation of the
+ * callee (held at its entry gate: resolved at once without running; else
+ * marked pending and delivered by its callback event loop); while the
+ * request is in progress the subtask has a synchronous waiter (joining it
+ * traps). The sync form then blocks until the subtask resolves; the async
+ * form resumes one ready thread of the callee's instance (#723: the
+ * cancelled task if ready, else the oldest ready one) and returns BLOCKED
+ * if still unresolved. Returns the resolved state (RETURNED 2,
+ * CANCELLED_BEFORE_STARTED 3, CANCELLED_BEFORE_RETURNED 4) or BLOCKED.
+ * Traps in this order: may_leave clear, bad handle, not a subtask,
+ * resolution already delivered, cancel requested before, the subtask is in
+ * a waitable set (both forms, #715).
  */
 uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, uint32_t i);
 /** `context.get i32 i`: `[] -> [i32]`; slot i (0 or 1) of the current
@@ -189,8 +200,10 @@ uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, ui
 uint32_t flue_canon_context_get(struct flue_instance *inst, uint32_t i);
 /** `context.set i32 i`: `[v] -> []`. */
 void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v);
-/** `thread.yield cancellable?`: `[] -> [i32]`; 1 if a cancellation was
- *  delivered (cancellable form), else 0 after other ready work ran. */
-uint32_t flue_canon_thread_yield(struct flue_instance *inst, uint32_t opts);
+/** `thread.yield`: `[] -> [i32]`; lets other ready work run once, then
+ *  returns 0 (always 0 since #716: a pending cancellation is not
+ *  delivered here). */
+uint32_t flue_canon_thread_yield(struct flue_instance *inst);
+
 
 #endif /* FLUE_ABI_H */

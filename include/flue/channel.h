@@ -100,14 +100,20 @@ int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n);
 
 /**
  * @brief Close the host side: the guest drains what is buffered, then sees
- *        DROPPED (end of stream); a guest writer sees DROPPED at once.
+ *        DROPPED (end of stream); a guest writer sees DROPPED at once. A
+ *        guest end that is idle then (towards the guest: once drained) gets
+ *        the one-shot DROPPED notification of #720 at the next
+ *        flue_store_pump(), so a guest waiting on it in a waitable set
+ *        wakes up.
  * Context: any thread or ISR.
  */
 void flue_channel_close(struct flue_channel *c);
 
 /**
  * @brief Move channel data to and from parked guest ops and complete them
- *        (sets their events). Call from the executor loop after a wake.
+ *        (sets their events); tell idle guest ends of closed, drained
+ *        channels (flue_channel_close()). Call from the executor loop after
+ *        a wake.
  * Context: executor thread.
  */
 void flue_store_pump(struct flue_store *s);

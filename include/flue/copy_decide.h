@@ -24,6 +24,11 @@
  *
  * Futures always copy exactly one element; see flue_future_copy_decide().
  *
+ * Two more decisions cover what happens around a copy (current spec, PRs
+ * #719 and #720 of WebAssembly/component-model): what a drop does to the
+ * other end (flue_copy_drop_decide()) and what an end's pending event
+ * reports when it is delivered (flue_copy_event_decide()).
+ *
  * Calling context: any (thread or ISR); pure; never blocks; total.
  */
 #ifndef FLUE_COPY_DECIDE_H
@@ -106,5 +111,77 @@ struct flue_future_copy_view {
  * with COMPLETED; the parked op is un-parked).
  */
 struct flue_copy_decision flue_future_copy_decide(struct flue_future_copy_view v);
+
+/* ------------------------------------------------ drops and delivery */
+
+/** What dropping one end does to the other (#720). */
+enum flue_drop_action {
+	/** Nothing: the other end was dropped first, is in transit or a
+	 *  driver channel, or is busy with its event already pending (a
+	 *  stream then reports DROPPED at delivery, flue_copy_event_decide();
+	 *  a future keeps its COMPLETED), or is done. */
+	FLUE_DROP_NOTHING = 0,
+	/** The other end's parked op ends now: its pending event becomes
+	 *  DROPPED with the progress it made, and it is un-parked. */
+	FLUE_DROP_NOTIFY_PARKED = 1,
+	/** The other end is idle: it gets a pending DROPPED event with
+	 *  progress 0, delivered once (wait, poll, callback, or inline by its
+	 *  next read/write), whether or not it is in a waitable set. */
+	FLUE_DROP_NOTIFY_IDLE = 2,
+};
+
+/** Snapshot of a shared object as one of its ends is dropped. */
+struct flue_drop_view {
+	bool already_dropped; /**< the other end was dropped before */
+	bool peer_attached;   /**< the other end lives in a handle table (not
+				   in transit, not a driver channel) */
+	bool peer_parked;     /**< the other end has an op parked */
+	bool peer_idle;       /**< the other end has no op in progress */
+};
+
+/**
+ * @brief Decide what a drop does to the other end (#720).
+ *
+ * Rows, in order: already dropped → NOTHING; peer parked → NOTIFY_PARKED;
+ * peer attached and idle → NOTIFY_IDLE; otherwise NOTHING.
+ */
+uint8_t flue_copy_drop_decide(struct flue_drop_view v);
+
+/** The results a copy event can carry (the values of flue/store.h's
+ *  enum flue_copy_result, restated here because decide code includes no
+ *  store header). */
+enum flue_copy_ev_result {
+	FLUE_COPY_EV_COMPLETED = 0,
+	FLUE_COPY_EV_DROPPED = 1,
+	FLUE_COPY_EV_CANCELLED = 2,
+};
+
+/** Snapshot of an end whose pending event is being delivered. */
+struct flue_copy_event_view {
+	bool is_future;    /**< a future end (else a stream end) */
+	bool peer_dropped; /**< the other end has been dropped (by now) */
+	bool cancelling;   /**< a cancel-read/write is in progress on this end */
+	uint8_t result;    /**< enum flue_copy_ev_result recorded with the event */
+};
+
+/** What delivery reports, and whether the end is done afterwards. */
+struct flue_copy_event {
+	uint8_t result; /**< enum flue_copy_ev_result to report */
+	bool done;      /**< the end becomes DONE (else IDLE) */
+};
+
+/**
+ * @brief Decide the result an end's event reports at delivery, and the
+ *        end's next state (design note 2: events are computed then).
+ *
+ * Streams (#719): DROPPED once the other end has been dropped, whatever
+ * was recorded ("DROPPED is prompt"); else CANCELLED instead of COMPLETED
+ * when a cancel is in progress ("CANCELLED beats COMPLETED"); else the
+ * recorded result. Futures: the recorded result, unchanged — a completed
+ * future stays COMPLETED whatever happens later (future-completion-order).
+ * The end is DONE after DROPPED, and after a future's COMPLETED; else idle.
+ * @pre `result` is one of enum flue_copy_ev_result.
+ */
+struct flue_copy_event flue_copy_event_decide(struct flue_copy_event_view v);
 
 #endif /* FLUE_COPY_DECIDE_H */

@@ -1,7 +1,7 @@
 /**
  * @file flue/exec.h
  * @brief The executor's embedding API: lift exports, lower imports, host
- *        functions, invoke, tick, run until idle (definitions.py @ 6d28164:
+ *        functions, invoke, tick, run until idle (definitions.py @ 14087d73:
  *        Store.lift / lower / invoke / tick, mk_host_func; docs/EXECUTOR.md).
  *
  * One executor thread owns a store and runs all guest code. Calls marked
@@ -36,14 +36,6 @@
  * Context: executor thread.
  */
 void flue_exec_init(struct flue_store *s);
-
-/**
- * @brief Set an instance's parent (the component that contains it), for
- *        the reentrance rule (may_enter of the instance and its ancestors).
- * @retval 0, FLUE_EINVAL (different stores, a cycle, or a task exists)
- * Context: executor thread, before calls reach the instance.
- */
-int flue_instance_set_parent(struct flue_instance *inst, struct flue_instance *parent);
 
 /**
  * @brief `canon lift`: make export `f` of `inst` with type `ft`.
@@ -126,7 +118,7 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
  * @retval 0 and `*ticket` (if not NULL), never 0, for flue_invoke_cancel_post()
  * @retval FLUE_EINVAL f not lifted, on_resolve NULL
  * @retval FLUE_EBUSY FLUE_CONFIG_MAX_TASKS invocations already queued
- * A queued invocation that cannot start (no free task, reentrance) is
+ * A queued invocation that cannot start (no free task) is
  * resolved with NULL. Context: any thread or ISR; never blocks.
  */
 int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
@@ -188,8 +180,11 @@ int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_ins
  *         status `state | subtask << 4`, or exactly 2 (RETURNED) when the
  *         callee resolved before the call returned.
  * Traps (the caller): wrong number of args (FLUE_TRAP_SIGNATURE),
- * reentrance (FLUE_TRAP_REENTER), may_leave clear, bad pointers or ends
- * in the params, table full, no free task (FLUE_TRAP_POOL_FULL).
+ * may_leave clear, bad pointers or ends in the params, table full, no free
+ * task (FLUE_TRAP_POOL_FULL). Re-entering an instance that is already on
+ * the call stack is allowed (#705: there is no reentrance trap); a
+ * callback-lifted export re-entered while its instance's exclusive lock is
+ * held waits at the entry gate.
  * A callee whose instance trapped or was destroyed is never entered: the
  * call resolves without a value at once (sync: the caller traps
  * FLUE_TRAP_CALLEE_TRAPPED; async: status STARTING with a subtask whose
@@ -205,8 +200,11 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
  *        reference's Thread.wait_until; what its host functions and tests
  *        use). From a stackful task it suspends that task's stack; from
  *        other guest code it runs nested scheduling.
- * @return true if the wait was cancellable and a cancellation was
- *         delivered instead.
+ * @return true if a host function's `cancellable` wait was interrupted by
+ *         a cancellation of its call (flue_invoke_cancel / subtask.cancel);
+ *         guest tasks are never interrupted (#716: cancellation reaches
+ *         guest code only in a callback event loop), so for them it is
+ *         always false.
  * Traps the current instance with FLUE_TRAP_DEADLOCK if nothing can make
  * progress. Context: inside guest code of a task.
  */

@@ -12,7 +12,7 @@
  * records are rejected likewise (flatten them into one record).
  *
  * Flattening and memory layout follow the canonical ABI (definitions.py @
- * 6d28164: flatten_functype, lift_flat_values, lower_flat_values): more
+ * 14087d73: flatten_functype, lift_flat_values, lower_flat_values): more
  * than 16 flat params (4 for an async lower) or more than 1 flat result go
  * through linear memory as a tuple.
  */

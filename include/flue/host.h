@@ -58,15 +58,24 @@ int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n
 int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
 		    struct flue_host_outcome *out);
 
-/** @brief Collect an in-progress op's result if it has one (`out->done`).
- *  @retval 0 @retval FLUE_EBADF @retval FLUE_EINVAL no op in progress */
+/** @brief Collect an in-progress op's result if it has one (`out->done`),
+ *         or, on an idle end, the one-shot notification that the other end
+ *         was dropped (#720: `done`, DROPPED, progress 0; the end is then
+ *         done, so only flue_host_drop() is left). Without a poll the
+ *         notification is reported by the end's next read or write.
+ *  @retval 0 @retval FLUE_EBADF @retval FLUE_EINVAL no op in progress and
+ *  no notification */
 int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out);
 
-/** @brief Cancel an in-progress op; an already-available result wins.
+/** @brief Cancel an in-progress op. A stream op that already moved
+ *         elements reports CANCELLED with its progress (#719), DROPPED if
+ *         the other end is gone; a future op that completed stays
+ *         COMPLETED.
  *  @retval 0 @retval FLUE_EBADF @retval FLUE_EINVAL no op in progress */
 int flue_host_cancel(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out);
 
-/** @brief Drop an end; the peer's pending op gets DROPPED.
+/** @brief Drop an end; the peer's pending op gets DROPPED, an idle peer
+ *         its one-shot DROPPED notification (#720).
  *  @retval 0 @retval FLUE_EBADF @retval FLUE_EBUSY op in progress, or a
  *  future's writable end that has not written */
 int flue_host_drop(struct flue_instance *host, uint32_t e);
@@ -76,7 +85,8 @@ int flue_host_drop(struct flue_instance *host, uint32_t e);
  *        as passing it as a parameter or result does (the reference's
  *        lift_async_value + lower_stream/lower_future): the slot in `from`
  *        is freed first, then a fresh idle end is added to `to` (so an end
- *        handed back to its own instance reuses its index).
+ *        handed back to its own instance reuses its index). An undelivered
+ *        notification that the writer dropped moves with it (#720).
  * @retval 0 and `*out` the new index
  * @retval FLUE_EBADF not a readable end of type `t`
  * @retval FLUE_EBUSY not idle, or in a waitable set

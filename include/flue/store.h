@@ -94,7 +94,6 @@ enum flue_trap_reason {
 	FLUE_TRAP_EXIT_UNRESOLVED,    /**< a task's thread exited without task.return / task.cancel */
 	FLUE_TRAP_CALLBACK_CODE,      /**< callback returned a code > 2 */
 	FLUE_TRAP_NOT_A_SET,          /**< callback WAIT named something that is not a waitable set */
-	FLUE_TRAP_REENTER,            /**< call into an instance that may not be entered */
 	FLUE_TRAP_SUBTASK_NOT_DONE,   /**< subtask.drop before its resolution was delivered */
 	FLUE_TRAP_SUBTASK_DELIVERED,  /**< subtask.cancel after its resolution was delivered */
 	FLUE_TRAP_CANCEL_TWICE,       /**< subtask.cancel twice */
@@ -103,6 +102,10 @@ enum flue_trap_reason {
 	FLUE_TRAP_NESTING_LIMIT,      /**< FLUE_CONFIG_MAX_NESTING nested blocking calls */
 	FLUE_TRAP_BAD_VALUE,          /**< a value does not fit its type (e.g. realloc result) */
 	FLUE_TRAP_CALLEE_TRAPPED,     /**< a synchronous call's callee trapped (no value to return) */
+	/* Tasks and cancellation (current spec; lead): */
+	FLUE_TRAP_CANCEL_IN_SET,      /**< subtask.cancel (sync or async) of a subtask in a
+					   waitable set (#715) */
+	/* Stream/future copy results and idle-drop (#719, #720): */
 	/* Raised by guest code or its glue (flue_trap_raise()): */
 	FLUE_TRAP_WASM_UNREACHABLE,   /**< wasm: `unreachable` executed */
 	FLUE_TRAP_WASM_OUT_OF_BOUNDS, /**< wasm: linear-memory or table access out of bounds */
@@ -135,28 +138,29 @@ typedef void (*flue_trap_hook_t)(void *ctx, struct flue_instance *inst,
 /** Results of the blocking service. */
 enum flue_block_result {
 	FLUE_BLOCK_DONE = 0,      /**< `done` holds now */
-	FLUE_BLOCK_CANCELLED = 1, /**< cancellable wait: a cancellation was delivered */
-	FLUE_BLOCK_CANNOT = 2,    /**< nothing can block here: the built-in traps */
+	FLUE_BLOCK_CANNOT = 1,    /**< nothing can block here: the built-in traps */
 };
 
 /**
  * The executor's blocking service (installed by the executor,
  * flue/exec.h): suspend the current thread, running other work, until
- * `done(inst, arg)` holds (`done` NULL: yield once), or a cancellation is
- * delivered to a `cancellable` wait. While no executor is installed, a
- * synchronous built-in that would have to block traps with
- * FLUE_TRAP_WOULD_BLOCK.
+ * `done(inst, arg)` holds (`done` NULL: yield once). A blocked built-in is
+ * never interrupted by a cancellation (#716: only a callback event loop
+ * receives one). While no executor is installed, a synchronous built-in
+ * that would have to block traps with FLUE_TRAP_WOULD_BLOCK.
  */
 typedef uint8_t (*flue_block_hook_t)(void *ctx, struct flue_instance *inst,
 				     bool (*done)(struct flue_instance *inst, uint32_t arg),
-				     uint32_t arg, bool cancellable);
+				     uint32_t arg);
 
 /** Executor services the task built-ins call (installed by the executor). */
 struct flue_exec_hooks {
 	/** Resolve task `task` with `values` (NULL: cancelled). */
 	void (*resolve)(struct flue_store *s, uint16_t task, const struct flue_values *values);
-	/** The caller instance `caller` requests cancellation of `task`. */
-	void (*cancel)(struct flue_store *s, uint16_t task, struct flue_instance *caller);
+	/** subtask.cancel requests cancellation of `task`; `resume_one`
+	 *  (async form, #723): if that left it unresolved, resume one ready
+	 *  thread of its instance (flue_cancel_resume_decide). */
+	void (*cancel)(struct flue_store *s, uint16_t task, bool resume_one);
 	/** The instance is being destroyed: its tasks resolve without a value. */
 	void (*abort)(struct flue_store *s, struct flue_instance *inst);
 };
@@ -205,7 +209,8 @@ struct flue_end {
 	struct flue_waitable w;
 	uint16_t shared;     /**< index into the store's shared-object pool */
 	uint8_t state;       /**< enum flue_copy_state */
-	uint8_t ev_result;   /**< pending event's enum flue_copy_result */
+	uint8_t ev_result;   /**< pending event's recorded enum flue_copy_result
+				  (what delivery reports: flue_copy_event_decide) */
 	bool ev_reclaim;     /**< on delivery, un-park the op (reclaim its buffer) */
 	uint32_t ptr;        /**< guest buffer of the op in progress (offset) */
 	uint32_t len;        /**< its length in elements */
@@ -255,8 +260,6 @@ struct flue_instance {
 	bool live;             /**< created and not destroyed */
 	bool poisoned;         /**< trapped: every later built-in traps at once */
 	bool may_leave;        /**< cleared while realloc/post-return run */
-	bool may_enter;        /**< not on the current call stack (reentrance rule) */
-	uint8_t parent;        /**< enclosing instance id, FLUE_REF_NONE = none */
 	uint16_t backpressure; /**< backpressure.inc/dec counter */
 	uint16_t exclusive;    /**< task holding the exclusive lock, FLUE_TASK_NONE = none */
 	uint32_t waiting_to_enter; /**< calls held at the entry gate */
@@ -332,8 +335,9 @@ struct flue_task {
 	uint8_t origin;       /**< enum flue_task_origin */
 	uint8_t state;        /**< enum flue_task_state (flue/task_decide.h) */
 	uint8_t cond;         /**< enum flue_cond */
-	bool cancellable;     /**< the current wait may deliver a cancellation */
-	bool cancelled;       /**< resumed with Cancelled.TRUE */
+	bool cancellable;     /**< host functions: the current flue_wait_until() may
+				   deliver a cancellation */
+	bool cancelled;       /**< host functions: resumed with Cancelled.TRUE */
 	bool fiber;           /**< runs on its own stack (STACKFUL) */
 	bool started_thread;  /**< its thread has begun running (past the gate) */
 	bool nested;          /**< blocked in a nested loop on the executor stack */
@@ -344,6 +348,8 @@ struct flue_task {
 	bool caller_done;     /**< the caller side no longer needs the record */
 	uint8_t sub_state;    /**< enum flue_subtask_state (the caller's view) */
 	bool sub_cancel_requested;
+	bool sub_cancel_wait; /**< the caller's subtask.cancel is running or waiting
+				   for it: its thread may run under a sync barrier */
 	bool sub_delivered;   /**< resolution delivered to the caller */
 	bool sub_async;       /**< lowered async */
 	uint8_t caller_inst;  /**< caller instance id, FLUE_REF_NONE: the host */
@@ -355,6 +361,8 @@ struct flue_task {
 	uint32_t ready_stamp; /**< when its condition first held, 0 = not ready */
 	uint32_t ctx[2];      /**< context.get/set slots */
 	bool thread_done;     /**< its thread finished (host: start returned) */
+	bool barrier;         /**< a sync-typed call waited for by its caller's
+				   barrier loop: the record stays until it ends */
 	bool (*ready_fn)(void *arg);
 	void *ready_arg;
 	bool (*done)(struct flue_instance *inst, uint32_t arg); /**< PRED condition */
@@ -390,6 +398,9 @@ struct flue_sched {
 	uint32_t cancel_ticket[FLUE_CONFIG_MAX_TASKS]; /**< posted cancellations */
 	uint16_t ncancel;
 	uint16_t current;     /**< running task, FLUE_TASK_NONE: the host */
+	struct flue_instance *barrier; /**< instance of the innermost unresolved
+					    sync-typed call: only its threads (and
+					    host functions) may run; NULL: none */
 	uint8_t depth;        /**< nested loops on the executor stack */
 	bool installed;       /**< the executor owns traps and blocking */
 	bool stack_per_task;  /**< sync/callback steps also run on fibers */

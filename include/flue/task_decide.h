@@ -6,10 +6,12 @@
  *        machine, and the packed async-lower status. The executor (issue 4,
  *        docs/EXECUTOR.md) extracts the scalars, decides, and applies.
  *
- * Semantics: definitions.py @ 6d28164 (Task.enter_implicit_thread,
- * unpack_callback_result, canon_backpressure_inc/dec, Subtask, canon_lower,
- * canon_subtask_cancel, Task.request_cancellation / deliver_pending_cancel /
- * return_ / cancel); digest §4.
+ * Semantics: definitions.py @ 14087d73 (Task.enter_implicit_thread,
+ * unpack_callback_result, canon_lift's callback loop and
+ * WaitableSet.wait_from_callback, canon_backpressure_inc/dec, Subtask,
+ * canon_lower, canon_subtask_cancel, Task.request_cancellation /
+ * deliver_pending_cancel / return_ / cancel), plus #723 for the resume an
+ * async subtask.cancel performs (docs/CONFORMANCE.md).
  *
  * Calling context: any; pure; never blocks; total over their inputs.
  */
@@ -75,6 +77,16 @@ struct flue_callback_decision {
 /** @brief Decode `packed`: code = packed mod 16, set = packed / 16. */
 struct flue_callback_decision flue_callback_decide(uint32_t packed);
 
+/**
+ * @brief Is a callback task parked after `action` ready to run its next
+ *        turn (#707, #716)? YIELD: the instance's exclusive lock is free.
+ *        WAIT: the lock is free and (its set has an event or a cancellation
+ *        is pending: `task_state` is PENDING_CANCEL). Any other action:
+ *        false (not parked).
+ */
+bool flue_callback_ready_decide(uint8_t action, bool lock_free, bool set_has_event,
+				uint8_t task_state);
+
 /* ---------------------------------------------------------- backpressure */
 
 enum flue_bp_action {
@@ -123,14 +135,33 @@ uint8_t flue_subtask_resolve_decide(uint8_t state, bool has_value);
 enum flue_subtask_cancel_action {
 	FLUE_SC_TRAP_DELIVERED = 0, /**< the resolution was already delivered: trap */
 	FLUE_SC_TRAP_TWICE = 1,     /**< cancellation already requested: trap */
-	FLUE_SC_TRAP_SYNC_IN_SET = 2, /**< sync form on a subtask in a waitable set: trap */
+	FLUE_SC_TRAP_IN_SET = 2,    /**< the subtask is in a waitable set: trap (sync and
+				         async form alike since #715) */
 	FLUE_SC_CONSUME = 3,        /**< already resolved: consume its pending event, return the state */
 	FLUE_SC_REQUEST = 4,        /**< request cancellation of the callee (may resolve it now) */
 };
 
-/** @brief Checks of subtask.cancel in the reference's order. */
+/** @brief Checks of subtask.cancel in the reference's order: delivered,
+ *         requested twice, in a set; then consume (resolved) or request. */
 uint8_t flue_subtask_cancel_decide(bool resolve_delivered, bool cancel_requested,
-				   bool in_set, bool async, bool resolved);
+				   bool in_set, bool resolved);
+
+/** Which thread an async subtask.cancel resumes when the request left the
+ *  callee unresolved (#723). */
+enum flue_cancel_resume_action {
+	FLUE_CR_NONE = 0,   /**< no ready thread of the callee's instance: none runs */
+	FLUE_CR_TARGET = 1, /**< the cancelled task's own thread (ready: it runs first) */
+	FLUE_CR_OLDEST = 2, /**< else the oldest ready thread of the callee's instance */
+};
+
+/**
+ * @brief The one resume of an async subtask.cancel (#723: at least one ready
+ *        thread of the callee's instance, of any task; the cancel returns
+ *        BLOCKED if the task is still unresolved after it). flue resumes
+ *        exactly one: the cancelled task's thread if it is ready, else the
+ *        oldest ready thread of that instance, else none.
+ */
+uint8_t flue_cancel_resume_decide(bool target_ready, bool other_ready);
 
 /**
  * @brief The i32 an async-lowered call returns: exactly 2 (RETURNED, no
@@ -153,29 +184,38 @@ enum flue_task_state {
 };
 
 enum flue_cancel_action {
-	FLUE_CANCEL_BEFORE_START = 0, /**< INITIAL: state → CANCEL_DELIVERED, resolve with no
-					   value, no guest code runs */
-	FLUE_CANCEL_DELIVER = 1,      /**< STARTED with a cancellable candidate that may be
-					   entered: state → CANCEL_DELIVERED, resume it cancelled */
-	FLUE_CANCEL_PEND = 2,         /**< STARTED otherwise: state → PENDING_CANCEL */
-	FLUE_CANCEL_IGNORE = 3,       /**< any other state: nothing (the caller's checks make
-					   this unreachable) */
+	FLUE_CANCEL_BEFORE_START = 0, /**< INITIAL (held at the entry gate): delivered there;
+					   the task resolves with no value, no guest code runs */
+	FLUE_CANCEL_PEND = 1,         /**< STARTED: state → PENDING_CANCEL; nothing runs now
+					   (delivered later, only to a callback event loop) */
+	FLUE_CANCEL_IGNORE = 2,       /**< any other state: nothing (the caller's checks make
+					   this unreachable from subtask.cancel) */
 };
 
 /**
- * @brief A cancellation request reaches a task (Task.request_cancellation).
- * @param has_candidate some thread of the task is parked in a cancellable
- *        wait and eligible (a needs-exclusive implicit thread is not while
- *        another thread holds the lock)
- * @param may_enter the callee instance may be entered from the caller
+ * @brief A cancellation request reaches a task (Task.request_cancellation,
+ *        #716): INITIAL → BEFORE_START, STARTED → PEND, else IGNORE.
  */
-uint8_t flue_cancel_request_decide(uint8_t task_state, bool has_candidate, bool may_enter);
+uint8_t flue_cancel_request_decide(uint8_t task_state);
 
 /**
- * @brief Deliver a pending cancellation now? True iff `cancellable` and the
- *        task is PENDING_CANCEL (the caller then sets CANCEL_DELIVERED).
+ * @brief Deliver a pending cancellation now? True iff the thread is at a
+ *        delivery point and the task is PENDING_CANCEL (the caller then sets
+ *        CANCEL_DELIVERED). The delivery points (#716) are the entry gate,
+ *        the top of each callback-loop turn (lock still held), and a
+ *        callback YIELD or WAIT once the lock is free; `waitable-set.wait`,
+ *        `poll`, `thread.yield` and stackful or sync-lifted tasks never are.
  */
-bool flue_cancel_deliver_decide(uint8_t task_state, bool cancellable);
+bool flue_cancel_deliver_decide(uint8_t task_state, bool delivery_point);
+
+/**
+ * @brief May the nested scheduling loop of a blocked thread resume thread
+ *        `t`? #705: every ready thread is a candidate, the exclusive-lock
+ *        holder's instance included; flue's single stack only excludes a
+ *        thread blocked deeper on this same stack (it cannot run before the
+ *        code above it returns: docs/CONFORMANCE.md).
+ */
+bool flue_nested_candidate_decide(bool ready, bool blocked_below);
 
 /** What task.return / task.cancel do. */
 enum flue_resolve_action {

@@ -70,16 +70,13 @@ static inline void abi_need_memory(struct flue_instance *inst, uint32_t handle)
 		flue_trap(inst, FLUE_TRAP_NO_MEMORY, handle);
 }
 
-/* Block the current thread until done(inst, arg), through the executor;
- * true if a cancellable wait was cancelled instead. Traps WOULD_BLOCK
- * without an executor, and POISONED if the instance trapped meanwhile. */
-bool abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
-	       uint32_t arg, uint32_t handle, bool cancellable);
+/* Block the current thread until done(inst, arg) (done NULL: yield once),
+ * through the executor. Traps WOULD_BLOCK without an executor, and
+ * POISONED if the instance trapped meanwhile. */
+void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
+	       uint32_t arg, uint32_t handle);
 
 /* The current task if it runs in `inst`, else NULL. */
 struct flue_task *abi_current_task(struct flue_instance *inst);
-
-/* Task.deliver_pending_cancel for the current task of `inst`. */
-bool abi_deliver_pending_cancel(struct flue_instance *inst, bool cancellable);
 
 #endif /* FLUE_ABI_INTERNAL_H */

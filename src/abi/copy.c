@@ -62,7 +62,7 @@ static uint32_t finish(struct flue_instance *inst, uint32_t idx, bool async)
 		if (async)
 			return FLUE_BLOCKED;
 		e->w.sync_waiter = true;
-		(void)abi_block(inst, end_has_event, idx, idx, false);
+		abi_block(inst, end_has_event, idx, idx);
 		e->w.sync_waiter = false;
 	}
 	return abi_event_p2(flue_end_deliver(inst, idx));
@@ -130,7 +130,9 @@ static uint32_t cancel(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 							     : FLUE_TRAP_SYNC_WAITER, idx);
 	if (e->w.wset != 0 && !async)
 		flue_trap(inst, FLUE_TRAP_SYNC_IN_SET, idx);
-	/* An already-pending result (progress, DROPPED) wins over CANCELLED. */
+	/* With an event already pending, delivery decides (#719): a stream
+	 * reports CANCELLED with its progress, or DROPPED; a future keeps what
+	 * it recorded (a completed future stays COMPLETED). */
 	flue_end_cancel(inst, idx);
 	return finish(inst, idx, async);
 }

@@ -1,6 +1,7 @@
 /*
  * Task built-ins: task.return, task.cancel, subtask.drop, subtask.cancel,
- * context.get/set, thread.yield (definitions.py @ 6d28164). The task is
+ * context.get/set, thread.yield (definitions.py @ 14087d73; #723 for the
+ * async subtask.cancel's resume). The task is
  * the store's current one; scheduling effects go through the executor's
  * hooks (flue_exec_hooks, block_hook), which sit above this layer.
  */
@@ -23,15 +24,6 @@ static struct flue_task *task_of(struct flue_instance *inst)
 	if (t == 0)
 		flue_trap(inst, FLUE_TRAP_NO_TASK, 0);
 	return t;
-}
-
-bool abi_deliver_pending_cancel(struct flue_instance *inst, bool cancellable)
-{
-	struct flue_task *t = abi_current_task(inst);
-	if (t == 0 || !flue_cancel_deliver_decide(t->state, cancellable))
-		return false;
-	t->state = FLUE_TASK_CANCEL_DELIVERED;
-	return true;
 }
 
 static bool same_valtype(const struct flue_valtype *a, const struct flue_valtype *b)
@@ -117,6 +109,53 @@ static bool subtask_resolved_at(struct flue_instance *inst, uint32_t i)
 	       flue_subtask_resolved(inst->store->tasks[h->u.sub.task].sub_state);
 }
 
+/* What is left of subtask `i` after its cancellation ran guest code: the
+ * callee may have run code of this very instance (a call into itself),
+ * which may have trapped it; the handle and record are still this
+ * subtask's (a sync waiter cannot be joined, and an unresolved subtask
+ * cannot be dropped or cancelled again), so this only guards against a
+ * broken invariant (fuzz finding: a freed slot was read). */
+static struct flue_subtask *subtask_after_cancel(struct flue_instance *inst, uint32_t i,
+						 uint16_t id)
+{
+	struct flue_store *s = inst->store;
+	if (inst->poisoned)
+		flue_trap(inst, FLUE_TRAP_POISONED, i);
+	struct flue_handle *h = flue_table_get(inst, i);
+	if (h == 0 || h->kind != FLUE_H_SUBTASK || h->u.sub.task != id)
+		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
+	if (s->tasks[id].sub_delivered)
+		flue_trap(inst, FLUE_TRAP_SUBTASK_DELIVERED, i);
+	return &h->u.sub;
+}
+
+/* The request of canon_subtask_cancel (@14087d73): mark it, hold a sync
+ * waiter while it runs (so waitable.join on it traps), request; then the
+ * sync form waits for the resolution and the async form resumes one ready
+ * thread of the callee's instance (#723). Meanwhile the cancelled task's
+ * thread may run even inside a sync-typed call of another instance
+ * (reentrance.wast: a sync cancel from a sync-typed export returns 4; the
+ * sync form's resume is not pinned by definitions.py). False: still
+ * unresolved. */
+static bool subtask_request_cancel(struct flue_instance *inst, uint32_t i, bool async)
+{
+	struct flue_store *s = inst->store;
+	struct flue_subtask *sub = &inst->handles[i].u.sub;
+	uint16_t id = sub->task;
+	s->tasks[id].sub_cancel_requested = true;
+	s->tasks[id].sub_cancel_wait = true;
+	sub->w.sync_waiter = true;
+	s->exec_hooks->cancel(s, id, async);
+	sub = subtask_after_cancel(inst, i, id);
+	if (!flue_subtask_resolved(s->tasks[id].sub_state) && !async) {
+		abi_block(inst, subtask_resolved_at, i, i);
+		sub = &inst->handles[i].u.sub;
+	}
+	sub->w.sync_waiter = false;
+	s->tasks[id].sub_cancel_wait = false;
+	return flue_subtask_resolved(s->tasks[id].sub_state);
+}
+
 uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, uint32_t i)
 {
 	bool async = (opts & FLUE_OPT_ASYNC) != 0u;
@@ -125,41 +164,17 @@ uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, ui
 	struct flue_store *s = inst->store;
 	struct flue_task *t = &s->tasks[sub->task];
 	switch (flue_subtask_cancel_decide(t->sub_delivered, t->sub_cancel_requested,
-					   sub->w.wset != 0, async,
-					   flue_subtask_resolved(t->sub_state))) {
+					   sub->w.wset != 0, flue_subtask_resolved(t->sub_state))) {
 	case FLUE_SC_TRAP_DELIVERED:
 		flue_trap(inst, FLUE_TRAP_SUBTASK_DELIVERED, i);
 	case FLUE_SC_TRAP_TWICE:
 		flue_trap(inst, FLUE_TRAP_CANCEL_TWICE, i);
-	case FLUE_SC_TRAP_SYNC_IN_SET:
-		flue_trap(inst, FLUE_TRAP_SYNC_IN_SET, i);
-	case FLUE_SC_REQUEST: {
-		uint16_t id = sub->task;
-		t->sub_cancel_requested = true;
-		s->exec_hooks->cancel(s, id, inst);
-		/* The callee may have run to see the cancellation, and with it
-		 * guest code of this very instance (a call into itself), which
-		 * may have trapped it, or taken the resolution or dropped the
-		 * subtask: then there is nothing left to return (the reference
-		 * asserts; fuzz finding: a freed slot was read). */
-		if (inst->poisoned)
-			flue_trap(inst, FLUE_TRAP_POISONED, i);
-		struct flue_handle *h = flue_table_get(inst, i);
-		if (h == 0 || h->kind != FLUE_H_SUBTASK || h->u.sub.task != id)
-			flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
-		if (s->tasks[id].sub_delivered)
-			flue_trap(inst, FLUE_TRAP_SUBTASK_DELIVERED, i);
-		sub = &h->u.sub;
-		if (!flue_subtask_resolved(s->tasks[sub->task].sub_state)) {
-			if (async)
-				return FLUE_BLOCKED;
-			sub->w.sync_waiter = true;
-			(void)abi_block(inst, subtask_resolved_at, i, i, false);
-			sub = &inst->handles[i].u.sub;
-			sub->w.sync_waiter = false;
-		}
+	case FLUE_SC_TRAP_IN_SET:
+		flue_trap(inst, FLUE_TRAP_CANCEL_IN_SET, i);
+	case FLUE_SC_REQUEST:
+		if (!subtask_request_cancel(inst, i, async))
+			return FLUE_BLOCKED;
 		break;
-	}
 	default: /* FLUE_SC_CONSUME: already resolved, its event is pending */
 		break;
 	}
@@ -186,12 +201,11 @@ void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v)
 	t->ctx[i] = v;
 }
 
-uint32_t flue_canon_thread_yield(struct flue_instance *inst, uint32_t opts)
+/* Always 0 since #716: a pending cancellation stays pending here. */
+uint32_t flue_canon_thread_yield(struct flue_instance *inst)
 {
-	bool cancellable = (opts & FLUE_OPT_CANCELLABLE) != 0u;
 	abi_enter(inst);
 	(void)task_of(inst);
-	if (abi_deliver_pending_cancel(inst, cancellable))
-		return 1;
-	return abi_block(inst, 0, 0, 0, cancellable) ? 1u : 0u;
+	abi_block(inst, 0, 0, 0);
+	return 0;
 }

@@ -248,7 +248,9 @@ static int check_end(struct flue_instance *from, uint8_t val_kind, flue_type_t e
 	if (from->store->shared[h->u.end.shared].type != elem)
 		return FLUE_TRAP_TYPE_MISMATCH;
 	/* flue has no separate reason for "in a waitable set": an end in a
-	 * set is as unfit to move as a busy one. */
+	 * set is as unfit to move as a busy one. A DONE end (e.g. notified
+	 * that its writer dropped) traps too; an idle end whose notification
+	 * is still pending moves with it (#720). */
 	if (h->u.end.state != FLUE_END_IDLE || h->u.end.w.wset != 0)
 		return FLUE_TRAP_NOT_IDLE;
 	return 0;
@@ -275,6 +277,8 @@ uint32_t flue_values_put_end(struct flue_instance *to, uint8_t val_kind, uint16_
 		return 0;
 	to->handles[idx].u.end.shared = shared;
 	to->store->shared[shared].reader = (struct flue_end_ref){ to->id, idx };
+	/* An undelivered drop notification travels with the end (#720). */
+	flue_end_arrived(to, idx);
 	return idx;
 }
 

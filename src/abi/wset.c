@@ -3,20 +3,19 @@
  */
 #include "abi.h"
 
-bool abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
-	       uint32_t arg, uint32_t handle, bool cancellable)
+void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
+	       uint32_t arg, uint32_t handle)
 {
 	struct flue_store *s = inst->store;
 	if (s->block_hook == 0)
 		flue_trap(inst, FLUE_TRAP_WOULD_BLOCK, handle);
-	uint8_t r = s->block_hook(s->block_ctx, inst, done, arg, cancellable);
+	uint8_t r = s->block_hook(s->block_ctx, inst, done, arg);
 	if (r == FLUE_BLOCK_CANNOT)
 		flue_trap(inst, FLUE_TRAP_WOULD_BLOCK, handle);
 	/* Others ran meanwhile: if one of them trapped this instance, its
 	 * guest code must not go on. */
 	if (inst->poisoned)
 		flue_trap(inst, FLUE_TRAP_POISONED, handle);
-	return r == FLUE_BLOCK_CANCELLED;
 }
 
 uint32_t flue_canon_waitable_set_new(struct flue_instance *inst)
@@ -61,41 +60,30 @@ static bool set_has_event(struct flue_instance *inst, uint32_t si)
 	return inst->handles[si].u.wset.head != 0;
 }
 
-static const struct flue_event task_cancelled = { FLUE_EVENT_TASK_CANCELLED, 0, 0, 0 };
-
-uint32_t flue_canon_waitable_set_wait(struct flue_instance *inst, uint32_t opts,
-				      uint32_t si, uint32_t ptr)
+/* A pending cancellation is never delivered here (#716): only a callback
+ * event loop receives TASK_CANCELLED. */
+uint32_t flue_canon_waitable_set_wait(struct flue_instance *inst, uint32_t si, uint32_t ptr)
 {
-	bool cancellable = (opts & FLUE_OPT_CANCELLABLE) != 0u;
 	abi_enter(inst);
 	struct flue_wset *ws = &abi_get(inst, si, FLUE_H_WAITABLE_SET)->u.wset;
 	/* The payload pointer is checked before anything is delivered, so a
 	 * bad pointer cannot lose an event. */
 	uint8_t *p = payload_at(inst, ptr, si);
-	/* Thread.wait_until: a pending cancellation is delivered first. */
-	if (abi_deliver_pending_cancel(inst, cancellable))
-		return unpack_event(p, task_cancelled);
 	if (ws->head == 0) {
 		ws->waiting++;
-		bool cancelled = abi_block(inst, set_has_event, si, si, cancellable);
+		abi_block(inst, set_has_event, si, si);
 		ws = &inst->handles[si].u.wset;
 		ws->waiting--;
 		p = payload_at(inst, ptr, si); /* memory may have moved meanwhile */
-		if (cancelled)
-			return unpack_event(p, task_cancelled);
 	}
 	return unpack_event(p, flue_wset_deliver(inst, si));
 }
 
-uint32_t flue_canon_waitable_set_poll(struct flue_instance *inst, uint32_t opts,
-				      uint32_t si, uint32_t ptr)
+uint32_t flue_canon_waitable_set_poll(struct flue_instance *inst, uint32_t si, uint32_t ptr)
 {
-	bool cancellable = (opts & FLUE_OPT_CANCELLABLE) != 0u;
 	abi_enter(inst);
 	struct flue_wset *ws = &abi_get(inst, si, FLUE_H_WAITABLE_SET)->u.wset;
 	uint8_t *p = payload_at(inst, ptr, si);
-	if (abi_deliver_pending_cancel(inst, cancellable))
-		return unpack_event(p, task_cancelled);
 	if (ws->head == 0) {
 		struct flue_event none = { FLUE_EVENT_NONE, 0, 0, 0 };
 		return unpack_event(p, none);

@@ -154,3 +154,82 @@ struct flue_copy_decision flue_future_copy_decide(struct flue_future_copy_view v
 	}
 	return make(FLUE_COPY_TRANSFER, 1u, true);
 }
+
+/*
+ * A drop notifies the other end in the reference's order: a parked op ends
+ * with DROPPED first (SharedStreamImpl.drop); #720 adds the idle end. An
+ * end that is busy with its event already pending needs nothing here: its
+ * event is computed at delivery (flue_copy_event_decide).
+ */
+/*@ assigns \nothing;
+    ensures \result == FLUE_DROP_NOTHING || \result == FLUE_DROP_NOTIFY_PARKED ||
+            \result == FLUE_DROP_NOTIFY_IDLE;
+    behavior second_drop:
+      assumes v.already_dropped;
+      ensures \result == FLUE_DROP_NOTHING;
+    behavior parked:
+      assumes !v.already_dropped && v.peer_parked;
+      ensures \result == FLUE_DROP_NOTIFY_PARKED;
+    behavior idle:
+      assumes !v.already_dropped && !v.peer_parked && v.peer_attached && v.peer_idle;
+      ensures \result == FLUE_DROP_NOTIFY_IDLE;
+    behavior otherwise:
+      assumes !v.already_dropped && !v.peer_parked && !(v.peer_attached && v.peer_idle);
+      ensures \result == FLUE_DROP_NOTHING;
+    complete behaviors;
+    disjoint behaviors;
+*/
+uint8_t flue_copy_drop_decide(struct flue_drop_view v)
+{
+	if (v.already_dropped)
+		return FLUE_DROP_NOTHING;
+	if (v.peer_parked)
+		return FLUE_DROP_NOTIFY_PARKED;
+	if (v.peer_attached && v.peer_idle)
+		return FLUE_DROP_NOTIFY_IDLE;
+	return FLUE_DROP_NOTHING;
+}
+
+/*
+ * The reference builds a copy event in a closure run at delivery; #719
+ * made a stream's closure look at the other end then (DROPPED is prompt)
+ * and let a cancel in progress turn COMPLETED into CANCELLED. Futures are
+ * left as recorded: a future whose value moved has COMPLETED for good.
+ */
+/*@ requires valid_result: v.result <= FLUE_COPY_EV_CANCELLED;
+    assigns \nothing;
+    ensures \result.result <= FLUE_COPY_EV_CANCELLED;
+    ensures done_iff:
+      \result.done <==> (\result.result == FLUE_COPY_EV_DROPPED ||
+                         (v.is_future && \result.result == FLUE_COPY_EV_COMPLETED));
+    behavior future:
+      assumes v.is_future;
+      ensures \result.result == v.result;
+    behavior stream_peer_dropped:
+      assumes !v.is_future && v.peer_dropped;
+      ensures \result.result == FLUE_COPY_EV_DROPPED && \result.done;
+    behavior stream_cancelled:
+      assumes !v.is_future && !v.peer_dropped && v.cancelling;
+      assumes v.result == FLUE_COPY_EV_COMPLETED;
+      ensures \result.result == FLUE_COPY_EV_CANCELLED && !\result.done;
+    behavior stream_as_recorded:
+      assumes !v.is_future && !v.peer_dropped;
+      assumes !(v.cancelling && v.result == FLUE_COPY_EV_COMPLETED);
+      ensures \result.result == v.result;
+    complete behaviors;
+    disjoint behaviors;
+*/
+struct flue_copy_event flue_copy_event_decide(struct flue_copy_event_view v)
+{
+	struct flue_copy_event ev;
+	ev.result = v.result;
+	if (!v.is_future) {
+		if (v.peer_dropped)
+			ev.result = FLUE_COPY_EV_DROPPED;
+		else if (v.cancelling && v.result == FLUE_COPY_EV_COMPLETED)
+			ev.result = FLUE_COPY_EV_CANCELLED;
+	}
+	ev.done = ev.result == FLUE_COPY_EV_DROPPED ||
+		  (v.is_future && ev.result == FLUE_COPY_EV_COMPLETED);
+	return ev;
+}

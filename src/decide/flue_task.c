@@ -1,14 +1,17 @@
 /*
  * Task-model decisions of the executor (flue/task_decide.h). Pure: no
  * globals, no effects. Each behavior restates one row of the header's rule,
- * in the reference's order (definitions.py @ 6d28164):
+ * in the reference's order (definitions.py @ 14087d73; #723 for the
+ * resume of an async subtask.cancel):
  *   gate          Task.enter_implicit_thread (has_backpressure, residual)
- *   callback      unpack_callback_result
+ *   callback      unpack_callback_result; the callback loop's readiness
+ *                 (canon_lift, WaitableSet.wait_from_callback)
  *   backpressure  canon_backpressure_inc / canon_backpressure_dec
  *   subtasks      canon_lower's on_resolve and return value,
  *                 canon_subtask_cancel's checks
  *   cancellation  Task.request_cancellation, deliver_pending_cancel,
- *                 return_, cancel
+ *                 return_, cancel; the nested loop's candidates (canon_lift
+ *                 of a non-async type: every ready thread)
  * Proved code uses arithmetic, not bit operations: the packed words are
  * decoded and built with % 16, / 16 and * 16.
  */
@@ -136,6 +139,37 @@ struct flue_callback_decision flue_callback_decide(uint32_t packed)
 	return make_cb((uint8_t)code, set);
 }
 
+/*@ assigns \nothing;
+    ensures ready_needs_lock: \result ==> lock_free;
+    behavior yield:
+      assumes action == FLUE_CB_YIELD;
+      ensures \result <==> lock_free;
+    behavior wait:
+      assumes action == FLUE_CB_WAIT;
+      ensures \result <==> (lock_free &&
+                            (set_has_event || task_state == FLUE_TASK_PENDING_CANCEL));
+    behavior not_parked:
+      assumes action != FLUE_CB_YIELD && action != FLUE_CB_WAIT;
+      ensures !\result;
+    complete behaviors;
+    disjoint behaviors;
+*/
+bool flue_callback_ready_decide(uint8_t action, bool lock_free, bool set_has_event,
+				uint8_t task_state)
+{
+	if (!lock_free) {
+		return false;
+	}
+	if (action == FLUE_CB_YIELD) {
+		return true;
+	}
+	if (action == FLUE_CB_WAIT) {
+		/* #707: a pending cancellation wakes it even on an empty set. */
+		return set_has_event || task_state == FLUE_TASK_PENDING_CANCEL;
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------- backpressure */
 
 /*@ assigns \nothing;
@@ -248,22 +282,22 @@ uint8_t flue_subtask_resolve_decide(uint8_t state, bool has_value)
     behavior trap_twice:
       assumes !resolve_delivered && cancel_requested;
       ensures \result == FLUE_SC_TRAP_TWICE;
-    behavior trap_sync_in_set:
-      assumes !resolve_delivered && !cancel_requested && in_set && !async;
-      ensures \result == FLUE_SC_TRAP_SYNC_IN_SET;
+    behavior trap_in_set:
+      assumes !resolve_delivered && !cancel_requested && in_set;
+      ensures \result == FLUE_SC_TRAP_IN_SET;
     behavior consume:
-      assumes !resolve_delivered && !cancel_requested && !(in_set && !async);
+      assumes !resolve_delivered && !cancel_requested && !in_set;
       assumes resolved;
       ensures \result == FLUE_SC_CONSUME;
     behavior request:
-      assumes !resolve_delivered && !cancel_requested && !(in_set && !async);
+      assumes !resolve_delivered && !cancel_requested && !in_set;
       assumes !resolved;
       ensures \result == FLUE_SC_REQUEST;
     complete behaviors;
     disjoint behaviors;
 */
 uint8_t flue_subtask_cancel_decide(bool resolve_delivered, bool cancel_requested,
-				   bool in_set, bool async, bool resolved)
+				   bool in_set, bool resolved)
 {
 	if (resolve_delivered) {
 		return FLUE_SC_TRAP_DELIVERED;
@@ -271,13 +305,39 @@ uint8_t flue_subtask_cancel_decide(bool resolve_delivered, bool cancel_requested
 	if (cancel_requested) {
 		return FLUE_SC_TRAP_TWICE;
 	}
-	if (in_set && !async) {
-		return FLUE_SC_TRAP_SYNC_IN_SET;
+	if (in_set) {
+		return FLUE_SC_TRAP_IN_SET;
 	}
 	if (resolved) {
 		return FLUE_SC_CONSUME;
 	}
 	return FLUE_SC_REQUEST;
+}
+
+/*@ assigns \nothing;
+    ensures cr_range: \result <= FLUE_CR_OLDEST;
+    ensures runs_one_if_any: \result == FLUE_CR_NONE <==> (!target_ready && !other_ready);
+    behavior target:
+      assumes target_ready;
+      ensures \result == FLUE_CR_TARGET;
+    behavior oldest:
+      assumes !target_ready && other_ready;
+      ensures \result == FLUE_CR_OLDEST;
+    behavior none:
+      assumes !target_ready && !other_ready;
+      ensures \result == FLUE_CR_NONE;
+    complete behaviors;
+    disjoint behaviors;
+*/
+uint8_t flue_cancel_resume_decide(bool target_ready, bool other_ready)
+{
+	if (target_ready) {
+		return FLUE_CR_TARGET;
+	}
+	if (other_ready) {
+		return FLUE_CR_OLDEST;
+	}
+	return FLUE_CR_NONE;
 }
 
 /*@ requires status_domain:
@@ -312,11 +372,8 @@ uint32_t flue_lower_status_decide(bool resolved_now, uint8_t state, uint32_t ind
     behavior before_start:
       assumes task_state == FLUE_TASK_INITIAL;
       ensures \result == FLUE_CANCEL_BEFORE_START;
-    behavior deliver:
-      assumes task_state == FLUE_TASK_STARTED && has_candidate && may_enter;
-      ensures \result == FLUE_CANCEL_DELIVER;
     behavior pend:
-      assumes task_state == FLUE_TASK_STARTED && !(has_candidate && may_enter);
+      assumes task_state == FLUE_TASK_STARTED;
       ensures \result == FLUE_CANCEL_PEND;
     behavior ignore:
       assumes task_state != FLUE_TASK_INITIAL && task_state != FLUE_TASK_STARTED;
@@ -324,35 +381,40 @@ uint32_t flue_lower_status_decide(bool resolved_now, uint8_t state, uint32_t ind
     complete behaviors;
     disjoint behaviors;
 */
-uint8_t flue_cancel_request_decide(uint8_t task_state, bool has_candidate, bool may_enter)
+uint8_t flue_cancel_request_decide(uint8_t task_state)
 {
 	if (task_state == FLUE_TASK_INITIAL) {
 		return FLUE_CANCEL_BEFORE_START;
 	}
-	if (task_state != FLUE_TASK_STARTED) {
-		return FLUE_CANCEL_IGNORE;
+	if (task_state == FLUE_TASK_STARTED) {
+		return FLUE_CANCEL_PEND;
 	}
-	if (has_candidate && may_enter) {
-		return FLUE_CANCEL_DELIVER;
-	}
-	return FLUE_CANCEL_PEND;
+	return FLUE_CANCEL_IGNORE;
 }
 
 /*@ assigns \nothing;
     ensures deliver_iff:
-      \result <==> (cancellable && task_state == FLUE_TASK_PENDING_CANCEL);
+      \result <==> (delivery_point && task_state == FLUE_TASK_PENDING_CANCEL);
     behavior deliver:
-      assumes cancellable && task_state == FLUE_TASK_PENDING_CANCEL;
+      assumes delivery_point && task_state == FLUE_TASK_PENDING_CANCEL;
       ensures \result;
     behavior keep:
-      assumes !(cancellable && task_state == FLUE_TASK_PENDING_CANCEL);
+      assumes !(delivery_point && task_state == FLUE_TASK_PENDING_CANCEL);
       ensures !\result;
     complete behaviors;
     disjoint behaviors;
 */
-bool flue_cancel_deliver_decide(uint8_t task_state, bool cancellable)
+bool flue_cancel_deliver_decide(uint8_t task_state, bool delivery_point)
 {
-	return cancellable && task_state == FLUE_TASK_PENDING_CANCEL;
+	return delivery_point && task_state == FLUE_TASK_PENDING_CANCEL;
+}
+
+/*@ assigns \nothing;
+    ensures candidate_iff: \result <==> (ready && !blocked_below);
+*/
+bool flue_nested_candidate_decide(bool ready, bool blocked_below)
+{
+	return ready && !blocked_below;
 }
 
 /*@ assigns \nothing;

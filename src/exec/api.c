@@ -52,8 +52,6 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 		on_resolve(user, 0);
 		return FLUE_OK;
 	}
-	if (!exec_may_enter_from(f->inst, 0))
-		return FLUE_EPERM;
 	uint16_t id = flue_task_alloc(s);
 	if (id == FLUE_TASK_NONE)
 		return FLUE_ENOMEM;
@@ -65,9 +63,7 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 	t->on_resolve = on_resolve;
 	t->user = user;
 	*call = id;
-	exec_set_may_enter(f->inst, 0, false);
-	arrive(s, id);
-	exec_set_may_enter(f->inst, 0, true);
+	exec_arrive_sync(s, id, arrive);
 	return FLUE_OK;
 }
 
@@ -224,7 +220,7 @@ int flue_invoke_cancel(struct flue_store *s, flue_call_t call)
 	    t->sub_cancel_requested)
 		return FLUE_EBADF;
 	t->sub_cancel_requested = true;
-	exec_request_cancel(s, call, 0);
+	exec_request_cancel(s, call, false);
 	return FLUE_OK;
 }
 
@@ -261,8 +257,6 @@ static struct flue_task *lowered_checks(const struct flue_lowered *l, const flue
 	struct flue_task *ct = flue_task_get(s, s->sched.current);
 	if (ct == 0 || ct->func->inst != c)
 		flue_trap(c, FLUE_TRAP_NO_TASK, 0);
-	if (l->callee->host_start == 0 && !exec_may_enter_from(l->callee->inst, c))
-		flue_trap(c, FLUE_TRAP_REENTER, 0);
 	return ct;
 }
 
@@ -353,11 +347,7 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
 	struct flue_task *ct = lowered_checks(l, args, nargs);
 	uint16_t me = exec_id(s, ct);
 	uint16_t id = lowered_task(l, me, args, nargs);
-	/* Store.lift's func_inst: the entering set is entered while the
-	 * callee runs synchronously. */
-	exec_set_may_enter(l->callee->inst, c, false);
-	arrive(s, id);
-	exec_set_may_enter(l->callee->inst, c, true);
+	exec_arrive_sync(s, id, arrive);
 	s->sched.current = me;
 	if (c->poisoned) /* a trap of ours was unwound inside the callee's step */
 		flue_trap(c, FLUE_TRAP_POISONED, 0);
@@ -366,7 +356,29 @@ flue_flat_t flue_call_lowered(const struct flue_lowered *l, const flue_flat_t *a
 
 /* ---------------------------------------------------------- cancellation */
 
-void exec_request_cancel(struct flue_store *s, uint16_t id, struct flue_instance *caller)
+/* #723: the one resume of an async subtask.cancel that left the callee
+ * unresolved: the cancelled task itself if it is ready, else the oldest
+ * ready thread of its instance (of any task), else none. */
+static void resume_one_of(struct flue_store *s, uint16_t id)
+{
+	struct flue_task *t = &s->tasks[id];
+	struct flue_instance *x = t->func->inst;
+	uint16_t u = exec_pick_ready_of(s, x);
+	bool target = t->used && t->ready_stamp != 0 && !t->nested &&
+		      t->cond != FLUE_COND_NONE && t->cond != FLUE_COND_HOST;
+	switch (flue_cancel_resume_decide(target, u != FLUE_TASK_NONE)) {
+	case FLUE_CR_TARGET:
+		exec_resume(s, id, false);
+		break;
+	case FLUE_CR_OLDEST:
+		exec_resume(s, u, false);
+		break;
+	default:
+		break;
+	}
+}
+
+void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 {
 	struct flue_task *t = &s->tasks[id];
 	struct flue_instance *x = t->func->inst;
@@ -379,12 +391,10 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, struct flue_instance
 			t->func->host_cancel(t->func->host_user, id);
 		return;
 	}
-	bool candidate = t->cond != FLUE_COND_NONE && t->cond != FLUE_COND_GATE &&
-			 t->cancellable &&
-			 !(exec_needs_exclusive(t) && x->exclusive != FLUE_TASK_NONE &&
-			   x->exclusive != id);
-	switch (flue_cancel_request_decide(t->state, candidate, exec_may_enter_from(x, caller))) {
+	switch (flue_cancel_request_decide(t->state)) {
 	case FLUE_CANCEL_BEFORE_START:
+		/* Held at the entry gate: the cancellation is delivered there
+		 * and the task resolves without running guest code. */
 		t->state = FLUE_TASK_CANCEL_DELIVERED;
 		if (t->cond == FLUE_COND_GATE) {
 			x->waiting_to_enter--;
@@ -395,20 +405,11 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, struct flue_instance
 		t->callee_done = true;
 		exec_release(s, id);
 		break;
-	case FLUE_CANCEL_DELIVER:
-		t->state = FLUE_TASK_CANCEL_DELIVERED;
-		if (t->nested) {
-			/* Deeper on this stack: it sees the cancellation when the
-			 * stack unwinds to it. */
-			t->cancelled = true;
-		} else {
-			exec_set_may_enter(x, caller, false);
-			exec_resume(s, id, true);
-			exec_set_may_enter(x, caller, true);
-		}
-		break;
 	case FLUE_CANCEL_PEND:
+		/* #716: only marked; its callback event loop delivers it. */
 		t->state = FLUE_TASK_PENDING_CANCEL;
+		if (resume_one)
+			resume_one_of(s, id);
 		break;
 	default:
 		break;

@@ -2,59 +2,12 @@
  * Calls: canon lift (sync, callback, stackful), canon lower (sync, async),
  * Store.invoke, host functions; a task's thread from the entry gate to its
  * exit; resolution (task.return / task.cancel / sync results) and
- * cancellation requests (definitions.py @ 6d28164: canon_lift, canon_lower,
- * Task, Subtask, mk_host_func).
+ * the callback loop's delivery of cancellations (definitions.py @ 14087d73:
+ * canon_lift, canon_lower, Task, Subtask, WaitableSet.wait_from_callback,
+ * mk_host_func).
  */
 #include "exec.h"
 #include "../abi/abi.h"
-
-/* ------------------------------------------------------------- may_enter */
-
-static bool is_ancestor_or_self(struct flue_instance *a, struct flue_instance *of)
-{
-	struct flue_store *s = of->store;
-	for (struct flue_instance *i = of;;) {
-		if (i == a)
-			return true;
-		if (i->parent == FLUE_REF_NONE)
-			return false;
-		i = &s->instances[i->parent];
-	}
-}
-
-/* The entering set: inst and its ancestors, minus caller and its ancestors. */
-bool exec_may_enter_from(struct flue_instance *inst, struct flue_instance *caller)
-{
-	struct flue_store *s = inst->store;
-	for (struct flue_instance *i = inst;;) {
-		if ((caller == 0 || !is_ancestor_or_self(i, caller)) && !i->may_enter)
-			return false;
-		if (i->parent == FLUE_REF_NONE)
-			return true;
-		i = &s->instances[i->parent];
-	}
-}
-
-void exec_set_may_enter(struct flue_instance *inst, struct flue_instance *caller, bool v)
-{
-	struct flue_store *s = inst->store;
-	for (struct flue_instance *i = inst;;) {
-		if (caller == 0 || !is_ancestor_or_self(i, caller))
-			i->may_enter = v;
-		if (i->parent == FLUE_REF_NONE)
-			return;
-		i = &s->instances[i->parent];
-	}
-}
-
-int flue_instance_set_parent(struct flue_instance *inst, struct flue_instance *parent)
-{
-	if (inst == 0 || parent == 0 || inst->store != parent->store ||
-	    is_ancestor_or_self(inst, parent))
-		return FLUE_EINVAL;
-	inst->parent = parent->id;
-	return FLUE_OK;
-}
 
 /* -------------------------------------------------------- lift, host func */
 
@@ -293,6 +246,12 @@ static void callback_call(struct flue_store *s, struct flue_task *t, uint32_t co
 	callback_code(s, t, packed);
 }
 
+/* One turn of canon_lift's callback loop after the callback (or the
+ * initial core function) returned `packed`. The order is the reference's:
+ * an unknown code traps; EXIT ends the thread; a pending cancellation is
+ * delivered at the top of the turn with the lock still held, before the
+ * set is even looked at (#716); else the lock is released and the task
+ * parks (YIELD, or WAIT on a set checked now). */
 static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t packed)
 {
 	struct flue_instance *x = t->func->inst;
@@ -305,22 +264,19 @@ static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t pa
 		exit_thread(s, t);
 		return;
 	}
+	if (flue_cancel_deliver_decide(t->state, true)) {
+		t->state = FLUE_TASK_CANCEL_DELIVERED;
+		callback_call(s, t, FLUE_EVENT_CODE_TASK_CANCELLED, 0, 0);
+		return;
+	}
 	release_exclusive(x, t);
 	if (d.action == FLUE_CB_WAIT) {
 		struct flue_handle *h = flue_table_get(x, d.set);
 		if (h == 0 || h->kind != FLUE_H_WAITABLE_SET)
 			flue_trap(x, FLUE_TRAP_NOT_A_SET, d.set);
 	}
-	/* Thread.wait_until: a pending cancellation is delivered first. */
-	if (flue_cancel_deliver_decide(t->state, true)) {
-		t->state = FLUE_TASK_CANCEL_DELIVERED;
-		callback_call(s, t, FLUE_EVENT_CODE_TASK_CANCELLED, 0, 0);
-		return;
-	}
 	t->cond = d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD;
-	t->arg = d.set;
-	t->cancellable = true;
-	t->cancelled = false;
+	t->arg = d.action == FLUE_CB_WAIT ? d.set : 0u;
 	t->ready_stamp = 0;
 	t->wait_seq = ++s->sched.seq;
 	if (d.action == FLUE_CB_WAIT)
@@ -449,13 +405,17 @@ void exec_start_thread(struct flue_store *s, uint16_t id)
 	s->sched.current = cur;
 }
 
+/* The parked turn resumes (its condition held): YIELD and WAIT deliver a
+ * pending cancellation before anything else (wait_from_callback), else
+ * WAIT delivers its set's event and YIELD gives (NONE, 0, 0). */
 static void callback_body(void *arg)
 {
 	struct flue_task *t = arg;
 	struct flue_store *s = t->func->inst->store;
 	struct flue_instance *x = t->func->inst;
 	s->sched.current = exec_id(s, t);
-	if (t->cancelled) {
+	if (flue_cancel_deliver_decide(t->state, true)) {
+		t->state = FLUE_TASK_CANCEL_DELIVERED;
 		callback_call(s, t, FLUE_EVENT_CODE_TASK_CANCELLED, 0, 0);
 	} else if (t->arg != 0 && x->handles[t->arg].kind == FLUE_H_WAITABLE_SET &&
 		   x->handles[t->arg].u.wset.head != 0) {
@@ -466,7 +426,7 @@ static void callback_body(void *arg)
 	}
 }
 
-void exec_callback_step(struct flue_store *s, uint16_t id, bool cancelled)
+void exec_callback_step(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
 	struct flue_instance *x = t->func->inst;
@@ -475,7 +435,6 @@ void exec_callback_step(struct flue_store *s, uint16_t id, bool cancelled)
 	else
 		t->arg = 0;
 	t->cond = FLUE_COND_NONE;
-	t->cancelled = cancelled;
 	uint16_t cur = s->sched.current;
 	if (wants_fiber(s, t))
 		on_fiber(s, t, callback_fiber_entry);

@@ -44,11 +44,13 @@ static inline bool exec_needs_exclusive(const struct flue_task *t)
 
 /* sched.c */
 void exec_install(struct flue_store *s);
-/* Run one step of parked task `id` (it was ready), with Cancelled = `cancelled`. */
+/* Run one step of parked task `id` (it was ready); `cancelled`: a host
+ * function's fiber resumed by a cancellation of its call. */
 void exec_resume(struct flue_store *s, uint16_t id, bool cancelled);
 /* Park the current task with condition `cond` and block until it is
  * resumed: suspends its fiber, or runs a nested loop on this stack.
- * Returns true if it was resumed cancelled. */
+ * `cancellable` only counts for a host function's flue_wait_until();
+ * returns true if such a wait was resumed cancelled. */
 bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool cancellable);
 /* Run `body(arg)` as guest code: a trap in it unwinds to here and is
  * handled (exec_abort_instance); returns false then. */
@@ -59,6 +61,15 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *inst);
 /* Trap `inst` without guest code to unwind (e.g. no stack for a task). */
 void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
 			enum flue_trap_reason reason);
+/* The oldest ready task of `inst` that may run now (refreshes the stamps
+ * first), or FLUE_TASK_NONE. */
+uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst);
+/* A call arrives at callee `id` through `arrive`; if the callee is a
+ * sync-typed guest function, its caller waits here until it resolves
+ * (canon_lift's loop for a non-async type: only its instance's threads run
+ * meanwhile, else its instance traps FLUE_TRAP_DEADLOCK). */
+void exec_arrive_sync(struct flue_store *s, uint16_t id,
+		      void (*arrive)(struct flue_store *, uint16_t));
 /* Stamp the ready waiting tasks; true if any task is waiting at all. */
 bool exec_refresh(struct flue_store *s);
 /* Is waiting task `t` ready now? */
@@ -78,13 +89,12 @@ void exec_release(struct flue_store *s, uint16_t id);
 /* Start (or, after the gate, continue starting) task `id`'s thread. */
 void exec_start_thread(struct flue_store *s, uint16_t id);
 /* One callback step of parked callback task `id`. */
-void exec_callback_step(struct flue_store *s, uint16_t id, bool cancelled);
-/* Task.request_cancellation (the flue_exec_hooks cancel hook). */
-void exec_request_cancel(struct flue_store *s, uint16_t id, struct flue_instance *caller);
+void exec_callback_step(struct flue_store *s, uint16_t id);
+/* Task.request_cancellation; `resume_one`: the async subtask.cancel's
+ * resume of a ready thread of the callee's instance (the flue_exec_hooks
+ * cancel hook). */
+void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one);
 /* Resolve task `id` (flue_exec_hooks resolve hook). */
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
-/* may_enter over the entering set (self and ancestors minus the caller's). */
-bool exec_may_enter_from(struct flue_instance *inst, struct flue_instance *caller);
-void exec_set_may_enter(struct flue_instance *inst, struct flue_instance *caller, bool v);
 
 #endif /* FLUE_EXEC_INTERNAL_H */

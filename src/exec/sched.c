@@ -40,9 +40,11 @@ bool exec_ready(struct flue_store *s, const struct flue_task *t)
 		return flue_gate_admit_decide(v);
 	}
 	case FLUE_COND_YIELD:
-		return x->exclusive == FLUE_TASK_NONE;
+		return flue_callback_ready_decide(FLUE_CB_YIELD, x->exclusive == FLUE_TASK_NONE,
+						  false, t->state);
 	case FLUE_COND_WAIT:
-		return x->exclusive == FLUE_TASK_NONE && set_has_event(x, t->arg);
+		return flue_callback_ready_decide(FLUE_CB_WAIT, x->exclusive == FLUE_TASK_NONE,
+						  set_has_event(x, t->arg), t->state);
 	case FLUE_COND_PRED:
 		return t->done(x, t->arg);
 	case FLUE_COND_READY:
@@ -91,25 +93,48 @@ bool exec_refresh(struct flue_store *s)
 	}
 }
 
-/* Oldest ready task that may run now. Inside the nested loop of `blocked`
- * (NULL at top level): never a task blocked deeper on this stack, and
- * never one that needs the exclusive lock of the blocked instance
- * (test/async/during-sync-call-no-exclusive-resume.wast). */
-static uint16_t pick(struct flue_store *s, const struct flue_task *blocked)
+/* While a sync-typed call is unresolved, only threads of its instance are
+ * candidates (canon_lift's loop for a non-async type), and host functions,
+ * which are not guest threads (flue's embedding: docs/CONFORMANCE.md). */
+static bool inside_barrier(const struct flue_store *s, const struct flue_task *t)
+{
+	return s->sched.barrier == 0 || exec_is_host(t) || t->func->inst == s->sched.barrier ||
+	       t->sub_cancel_wait;
+}
+
+/* Oldest ready task that may run now, of instance `only` if not NULL.
+ * Every ready thread is a candidate, also inside a nested loop (#705: the
+ * exclusive-lock holder's instance included), except one blocked deeper on
+ * this stack, which cannot run before the code above it returns, and one
+ * outside the innermost sync-typed call's instance. */
+static uint16_t pick_of(struct flue_store *s, const struct flue_instance *only)
 {
 	uint16_t best = FLUE_TASK_NONE;
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
 		struct flue_task *t = &s->tasks[i];
-		if (!schedulable(t) || t->nested || t->ready_stamp == 0)
+		if (!schedulable(t) ||
+		    !flue_nested_candidate_decide(t->ready_stamp != 0, t->nested) ||
+		    (only == 0 && !inside_barrier(s, t)))
 			continue;
-		if (blocked != 0 && exec_needs_exclusive(t) && !t->aborted &&
-		    t->func->inst == blocked->func->inst)
+		if (only != 0 && t->func->inst != only)
 			continue;
 		if (best == FLUE_TASK_NONE ||
 		    flue_stamp_before(t->ready_stamp, s->tasks[best].ready_stamp))
 			best = (uint16_t)i;
 	}
 	return best;
+}
+
+static uint16_t pick(struct flue_store *s)
+{
+	return pick_of(s, 0);
+}
+
+/* #723's resume reaches the callee's instance even under a sync barrier. */
+uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst)
+{
+	(void)exec_refresh(s);
+	return pick_of(s, inst);
 }
 
 bool exec_external(struct flue_store *s, bool top)
@@ -141,7 +166,7 @@ bool exec_external(struct flue_store *s, bool top)
 void exec_release(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
-	if (t->used && t->callee_done && t->caller_done)
+	if (t->used && t->callee_done && t->caller_done && !t->barrier)
 		flue_task_free(s, id);
 }
 
@@ -209,9 +234,11 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 		if (!t->used)
 			continue;
 		if (t->caller_inst == x->id && !t->caller_done) {
-			/* The caller is gone: nobody will drop or read the subtask. */
+			/* The caller is gone: nobody will drop or read the subtask
+			 * (nor wait for its cancellation). */
 			t->caller_done = true;
 			t->sub_handle = 0;
+			t->sub_cancel_wait = false;
 			/* A callee already done (e.g. one that trapped under a
 			 * sync call) is released now, or never (fuzz finding). */
 			exec_release(s, (uint16_t)i);
@@ -257,10 +284,6 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 	struct flue_task *t = &s->tasks[id];
 	struct flue_instance *x = exec_inst(s, t);
 	uint16_t cur = s->sched.current;
-	/* Store.tick: the resumed instance (and its ancestors) are entered. */
-	bool entered = exec_may_enter_from(x, 0);
-	if (entered)
-		exec_set_may_enter(x, 0, false);
 	t->ready_stamp = 0;
 	switch (t->cond) {
 	case FLUE_COND_GATE:
@@ -270,7 +293,7 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 		break;
 	case FLUE_COND_YIELD:
 	case FLUE_COND_WAIT:
-		exec_callback_step(s, id, cancelled || t->cancelled);
+		exec_callback_step(s, id);
 		break;
 	default: /* a fiber blocked in exec_block */
 		t->cond = FLUE_COND_NONE;
@@ -280,8 +303,6 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 		break;
 	}
 	s->sched.current = cur;
-	if (entered)
-		exec_set_may_enter(x, 0, true);
 }
 
 bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool cancellable)
@@ -289,7 +310,7 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 	uint16_t id = exec_id(s, t);
 	struct flue_instance *x = exec_inst(s, t);
 	t->cond = cond;
-	t->cancellable = cancellable;
+	t->cancellable = cancellable && exec_is_host(t);
 	t->cancelled = false;
 	t->ready_stamp = 0;
 	t->wait_seq = ++s->sched.seq;
@@ -309,7 +330,7 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 		if (cond != FLUE_COND_READY && exec_ready(s, t))
 			break;
 		(void)exec_refresh(s);
-		uint16_t u = pick(s, t);
+		uint16_t u = pick(s);
 		if (u != FLUE_TASK_NONE) {
 			exec_resume(s, u, false);
 			s->sched.current = id;
@@ -334,9 +355,53 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 	return t->cancelled;
 }
 
+/* canon_lift of a non-async type, after the callee's thread first
+ * blocked: while it is unresolved, resume ready threads of its instance
+ * (pick honours the barrier), idle while something outside can help, and
+ * trap the callee's instance when nothing can ("cannot block a synchronous
+ * task before returning"). On the single stack the callee never gets here
+ * unresolved: it blocks in nested loops under the same barrier. */
+static void sync_barrier_loop(struct flue_store *s, uint16_t id)
+{
+	struct flue_task *t = &s->tasks[id];
+	struct flue_instance *x = t->func->inst;
+	uint16_t me = s->sched.current;
+	while (t->state != FLUE_TASK_RESOLVED && !t->aborted) {
+		exec_apply_posted(s);
+		if (t->state == FLUE_TASK_RESOLVED)
+			break;
+		(void)exec_refresh(s);
+		uint16_t u = pick(s);
+		if (u != FLUE_TASK_NONE) {
+			exec_resume(s, u, false);
+			s->sched.current = me;
+		} else if (exec_external(s, false)) {
+			flue_port_idle();
+		} else {
+			exec_fail_instance(s, x, FLUE_TRAP_DEADLOCK);
+		}
+	}
+}
+
+void exec_arrive_sync(struct flue_store *s, uint16_t id, void (*arrive)(struct flue_store *, uint16_t))
+{
+	struct flue_task *t = &s->tasks[id];
+	if (t->func->ft->async || exec_is_host(t)) {
+		arrive(s, id);
+		return;
+	}
+	struct flue_instance *saved = s->sched.barrier;
+	s->sched.barrier = t->func->inst;
+	t->barrier = true;
+	arrive(s, id);
+	sync_barrier_loop(s, id);
+	t->barrier = false;
+	s->sched.barrier = saved;
+	exec_release(s, id);
+}
+
 static uint8_t block_hook(void *ctx, struct flue_instance *inst,
-			  bool (*done)(struct flue_instance *, uint32_t), uint32_t arg,
-			  bool cancellable)
+			  bool (*done)(struct flue_instance *, uint32_t), uint32_t arg)
 {
 	(void)ctx;
 	struct flue_store *s = inst->store;
@@ -345,8 +410,8 @@ static uint8_t block_hook(void *ctx, struct flue_instance *inst,
 		return FLUE_BLOCK_CANNOT;
 	t->done = done;
 	t->arg = arg;
-	bool c = exec_block(s, t, done != 0 ? FLUE_COND_PRED : FLUE_COND_READY, cancellable);
-	return c ? FLUE_BLOCK_CANCELLED : FLUE_BLOCK_DONE;
+	(void)exec_block(s, t, done != 0 ? FLUE_COND_PRED : FLUE_COND_READY, false);
+	return FLUE_BLOCK_DONE;
 }
 
 bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
@@ -358,7 +423,9 @@ bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
 	struct flue_instance *x = exec_inst(s, t);
 	if (x->poisoned)
 		flue_trap(x, FLUE_TRAP_POISONED, 0);
-	if (flue_cancel_deliver_decide(t->state, cancellable)) {
+	/* Only a host function's wait is a delivery point; a guest task's
+	 * cancellation waits for its callback event loop (#716). */
+	if (exec_is_host(t) && flue_cancel_deliver_decide(t->state, cancellable)) {
 		t->state = FLUE_TASK_CANCEL_DELIVERED;
 		return true;
 	}
@@ -397,7 +464,7 @@ enum flue_tick_result flue_tick(struct flue_store *s)
 	exec_apply_posted(s);
 	exec_start_posted(s);
 	bool any = exec_refresh(s);
-	uint16_t u = pick(s, 0);
+	uint16_t u = pick(s);
 	if (u != FLUE_TASK_NONE) {
 		exec_resume(s, u, false);
 		return FLUE_TICK_RAN;

@@ -204,12 +204,33 @@ void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c)
 	c->store = 0;
 }
 
+bool flue_channel_peer_gone(struct flue_channel *c)
+{
+	flue_port_key_t key = flue_port_lock();
+	bool gone = c->host_closed && (!c->to_guest || c->used == 0u);
+	flue_port_unlock(key);
+	return gone;
+}
+
+/* #720 for a channel: once the host side is gone (closed, and drained
+ * towards the guest), an idle guest end is told at once, so a guest that
+ * waits on it in a set does not wait forever. */
+static void notify_if_gone(struct flue_store *s, struct flue_channel *c,
+			   struct flue_shared *sh)
+{
+	struct flue_end_ref *r = c->to_guest ? &sh->reader : &sh->writer;
+	if (r->inst < FLUE_CONFIG_MAX_INSTANCES && flue_channel_peer_gone(c))
+		flue_end_peer_gone(&s->instances[r->inst], r->handle);
+}
+
 void flue_store_pump(struct flue_store *s)
 {
 	for (struct flue_channel *c = s->channels; c != 0; c = c->next) {
 		struct flue_shared *sh = &s->shared[c->shared];
-		if (sh->pending == FLUE_SIDE_NONE)
+		if (sh->pending == FLUE_SIDE_NONE) {
+			notify_if_gone(s, c, sh);
 			continue;
+		}
 		struct flue_end_ref *r = c->to_guest ? &sh->reader : &sh->writer;
 		struct flue_instance *inst = &s->instances[r->inst];
 		flue_port_key_t key = flue_port_lock();

@@ -116,7 +116,11 @@ int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outc
 	struct flue_end *end = host_end(host, e, &future, &readable);
 	if (end == 0 || out == 0)
 		return FLUE_EBADF;
-	if (end->state != FLUE_END_COPYING && end->state != FLUE_END_CANCELLING)
+	/* An idle end may hold the one-shot notification that its peer was
+	 * dropped (#720): polling delivers it (DROPPED, progress 0; the end is
+	 * then done). */
+	bool notified = end->state == FLUE_END_IDLE && end->w.has_event;
+	if (end->state != FLUE_END_COPYING && end->state != FLUE_END_CANCELLING && !notified)
 		return FLUE_EINVAL;
 	outcome(host, e, out);
 	return FLUE_OK;
@@ -172,6 +176,7 @@ int flue_end_transfer(struct flue_instance *from, uint32_t e, flue_type_t t,
 	to->handles[ni].u.end.shared = si;
 	sh->reader.inst = to->id;
 	sh->reader.handle = ni;
+	flue_end_arrived(to, ni); /* an undelivered drop notification moves along */
 	*out = ni;
 	return FLUE_OK;
 }

@@ -118,6 +118,20 @@ void flue_shared_discard_transit(struct flue_store *s, uint16_t si);
 int flue_channel_copy(struct flue_instance *inst, uint32_t idx);
 void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c);
 
+/* copy results, idle-drop (#719, #720) */
+
+/* The other side of end `idx` is gone: if the end is idle and has no
+ * event, it gets the one-shot DROPPED notification (progress 0) that its
+ * next delivery or op reports (#720). */
+void flue_end_peer_gone(struct flue_instance *inst, uint32_t idx);
+/* End `idx` was just added to `inst`'s table by a transfer: an idle end
+ * whose writer is already gone carries the notification, under its new
+ * index. */
+void flue_end_arrived(struct flue_instance *inst, uint32_t idx);
+/* Whether a driver channel's host side is gone for its guest end: closed,
+ * and (towards the guest) drained. Takes the port lock. */
+bool flue_channel_peer_gone(struct flue_channel *c);
+
 /* ------------------------------------------------------------------ tasks */
 
 /* Allocate a zeroed task record (lowest free index), FLUE_TASK_NONE if the
@@ -137,5 +151,6 @@ struct flue_event flue_subtask_deliver(struct flue_instance *inst, uint32_t idx)
 
 /* Deliver the oldest pending event of set `set` (requires one). */
 struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set);
+
 
 #endif /* FLUE_OBJ_H */

@@ -1,12 +1,23 @@
 /*
  * Stream and future shared objects: the rendezvous of the specification's
- * SharedStreamImpl / SharedFutureImpl. The outcome of every arriving op is
- * a pure, proved decision (flue/copy_decide.h); this file extracts the
- * view, asks, and applies. A parked op's buffer is (ptr, len, progress) in
- * its end, an offset resolved against the owner's memory at copy time.
+ * SharedStreamImpl / SharedFutureImpl. The outcome of every arriving op,
+ * what a drop does to the other end (#720) and what an event reports when
+ * it is delivered (#719) are pure, proved decisions (flue/copy_decide.h);
+ * this file extracts the view, asks, and applies. A parked op's buffer is
+ * (ptr, len, progress) in its end, an offset resolved against the owner's
+ * memory at copy time.
+ *
+ * An idle end has at most one event: the one-shot notification that the
+ * other end was dropped. So "idle, and the shared object is dropped" is
+ * exactly "notification not delivered yet"; delivery makes the end DONE.
  */
 #include <flue/copy_decide.h>
 #include "obj.h"
+
+_Static_assert((int)FLUE_COPY_EV_COMPLETED == (int)FLUE_RESULT_COMPLETED &&
+		       (int)FLUE_COPY_EV_DROPPED == (int)FLUE_RESULT_DROPPED &&
+		       (int)FLUE_COPY_EV_CANCELLED == (int)FLUE_RESULT_CANCELLED,
+	       "the decision's results are flue's copy results");
 
 static struct flue_shared *shared_of(struct flue_instance *inst, uint32_t idx)
 {
@@ -201,23 +212,64 @@ struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx)
 	struct flue_end *e = &h->u.end;
 	struct flue_shared *sh = shared_of(inst, idx);
 	struct flue_event ev;
+	/* The end itself is alive, so a dropped shared object means the other
+	 * end went away (a driver channel's close is not a drop). */
+	struct flue_copy_event_view v = {
+		is_future(h->kind), sh->dropped, e->state == FLUE_END_CANCELLING, e->ev_result,
+	};
+	struct flue_copy_event d = flue_copy_event_decide(v);
 
 	if (e->ev_reclaim)
 		sh->pending = FLUE_SIDE_NONE; /* the buffer goes back to the guest */
 	flue_waitable_clear_event(inst, idx);
-	if (e->ev_result == FLUE_RESULT_DROPPED ||
-	    (is_future(h->kind) && e->ev_result == FLUE_RESULT_COMPLETED))
-		e->state = FLUE_END_DONE;
-	else
-		e->state = FLUE_END_IDLE;
+	e->state = d.done ? FLUE_END_DONE : FLUE_END_IDLE;
 	ev.index = idx;
-	ev.result = e->ev_result;
+	ev.result = d.result;
 	ev.progress = e->progress;
 	if (is_future(h->kind))
 		ev.kind = is_reader(h->kind) ? FLUE_EVENT_FUTURE_READ : FLUE_EVENT_FUTURE_WRITE;
 	else
 		ev.kind = is_reader(h->kind) ? FLUE_EVENT_STREAM_READ : FLUE_EVENT_STREAM_WRITE;
 	return ev;
+}
+
+/* The end of side `side` if it lives in a handle table (not dropped, not
+ * in transit, not a driver channel). */
+static struct flue_end *attached(struct flue_store *s, struct flue_shared *sh,
+				 enum flue_side side, struct flue_instance **pinst,
+				 uint32_t *pidx)
+{
+	struct flue_end_ref *r = side == FLUE_SIDE_READER ? &sh->reader : &sh->writer;
+	if (r->inst >= FLUE_CONFIG_MAX_INSTANCES)
+		return 0;
+	*pinst = &s->instances[r->inst];
+	*pidx = r->handle;
+	return &(*pinst)->handles[r->handle].u.end;
+}
+
+/* The end of side `mine` goes away: mark the shared object dropped and
+ * tell the other end, as flue_copy_drop_decide() says (a parked op ends
+ * DROPPED with its progress, PR #708 for futures; an idle end gets its
+ * one-shot notification, #720). */
+static void drop_side(struct flue_store *s, struct flue_shared *sh, enum flue_side mine)
+{
+	enum flue_side other = mine == FLUE_SIDE_READER ? FLUE_SIDE_WRITER : FLUE_SIDE_READER;
+	struct flue_instance *pinst = 0;
+	uint32_t pidx = 0;
+	struct flue_end *pe = attached(s, sh, other, &pinst, &pidx);
+	struct flue_drop_view v = {
+		sh->dropped, pe != 0, sh->pending == other,
+		pe != 0 && pe->state == FLUE_END_IDLE,
+	};
+	uint8_t action = flue_copy_drop_decide(v);
+
+	sh->dropped = true;
+	sh->pending = FLUE_SIDE_NONE;
+	/* A parked op is always an attached end's (only idle ends move). */
+	if (action == FLUE_DROP_NOTIFY_PARKED && pe != 0)
+		notify(pinst, pidx, FLUE_RESULT_DROPPED, false);
+	else if (action == FLUE_DROP_NOTIFY_IDLE)
+		flue_end_peer_gone(pinst, pidx);
 }
 
 void flue_end_drop(struct flue_instance *inst, uint32_t idx)
@@ -229,19 +281,7 @@ void flue_end_drop(struct flue_instance *inst, uint32_t idx)
 
 	if (sh->channel != 0)
 		flue_channel_guest_drop(s, sh->channel);
-
-	if (!sh->dropped) {
-		sh->dropped = true;
-		if (sh->pending != FLUE_SIDE_NONE && sh->pending != mine) {
-			/* The peer's parked op ends with DROPPED and its progress
-			 * (for futures this is PR #708: a pending write sees DROPPED). */
-			struct flue_instance *pinst;
-			uint32_t pidx;
-			(void)parked(s, sh, &pinst, &pidx);
-			notify(pinst, pidx, FLUE_RESULT_DROPPED, false);
-		}
-		sh->pending = FLUE_SIDE_NONE;
-	}
+	drop_side(s, sh, mine);
 	flue_waitable_join(inst, idx, 0);
 	if (mine == FLUE_SIDE_READER)
 		sh->reader.inst = FLUE_REF_NONE;
@@ -259,17 +299,28 @@ void flue_shared_discard_transit(struct flue_store *s, uint16_t si)
 	struct flue_shared *sh = &s->shared[si];
 	if (sh->channel != 0)
 		flue_channel_guest_drop(s, sh->channel);
-	if (!sh->dropped) {
-		sh->dropped = true;
-		if (sh->pending == FLUE_SIDE_WRITER) {
-			struct flue_instance *pinst;
-			uint32_t pidx;
-			(void)parked(s, sh, &pinst, &pidx);
-			notify(pinst, pidx, FLUE_RESULT_DROPPED, false);
-		}
-		sh->pending = FLUE_SIDE_NONE;
-	}
+	drop_side(s, sh, FLUE_SIDE_READER);
 	sh->reader.inst = FLUE_REF_NONE;
 	if (sh->writer.inst == FLUE_REF_NONE)
 		shared_release(s, sh);
+}
+
+void flue_end_peer_gone(struct flue_instance *inst, uint32_t idx)
+{
+	struct flue_end *e = &inst->handles[idx].u.end;
+	if (e->state != FLUE_END_IDLE || e->w.has_event)
+		return; /* busy (its op reports the drop) or already told */
+	e->progress = 0; /* not the last op's count: nothing moved */
+	notify(inst, idx, FLUE_RESULT_DROPPED, false);
+}
+
+void flue_end_arrived(struct flue_instance *inst, uint32_t idx)
+{
+	/* An idle end whose writer is gone has an undelivered notification
+	 * (delivery would have made it DONE, and a DONE end cannot move), so
+	 * the notification is restored rather than carried: it reports the
+	 * new index, and its stamp is the arrival's (the end is in no set). */
+	struct flue_shared *sh = shared_of(inst, idx);
+	if (sh->dropped || (sh->channel != 0 && flue_channel_peer_gone(sh->channel)))
+		flue_end_peer_gone(inst, idx);
 }

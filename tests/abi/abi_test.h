@@ -97,7 +97,7 @@ static inline uint32_t fwr(struct flue_instance *i, flue_type_t t, uint32_t e, u
 #define EXPECT_EVENT(inst, mem, ws, code, p1, p2)                                   \
 	do {                                                                        \
 		memset((mem) + EVP, 0xA5, 8);                                        \
-		FT_EQ(flue_canon_waitable_set_poll((inst), 0, (ws), EVP), (code));   \
+		FT_EQ(flue_canon_waitable_set_poll((inst), (ws), EVP), (code));   \
 		FT_EQ(ld32((mem), EVP), (p1));                                       \
 		FT_EQ(ld32((mem), EVP + 4), (p2));                                   \
 	} while (0)

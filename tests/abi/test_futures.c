@@ -36,7 +36,7 @@ FT_TEST(read_blocked_then_write)
 	uint32_t seti = flue_canon_waitable_set_new(fx.b);
 	FT_EQ(seti, 2);
 	flue_canon_waitable_join(fx.b, 1, seti);
-	FT_EQ(flue_canon_waitable_set_wait(fx.b, FLUE_OPT_CANCELLABLE, seti, 16), FR);
+	FT_EQ(flue_canon_waitable_set_wait(fx.b, seti, 16), FR);
 	FT_EQ(ld32(fx.b_mem, 16), 1);
 	FT_EQ(ld32(fx.b_mem, 20), FLUE_COMPLETED);
 	FT_EQ(fx.b_mem[0], 42);

@@ -47,7 +47,7 @@ FT_TEST(host_partial_writes_into_guest_read)
 	FT_EQ(o.progress, 2);
 	uint32_t ws = flue_canon_waitable_set_new(fx.a);
 	flue_canon_waitable_join(fx.a, gr, ws);
-	FT_EQ(flue_canon_waitable_set_poll(fx.a, 0, ws, 16), FLUE_EVENT_CODE_STREAM_READ);
+	FT_EQ(flue_canon_waitable_set_poll(fx.a, ws, 16), FLUE_EVENT_CODE_STREAM_READ);
 	FT_EQ(ld32(fx.a_mem, 16), gr);
 	FT_EQ(ld32(fx.a_mem, 20), PACK(FLUE_COMPLETED, 2));
 	FT_TRUE(memcmp(fx.a_mem + 100, "cd", 2) == 0);
@@ -78,7 +78,7 @@ FT_TEST(guest_write_met_by_host_reads)
 	 * its buffer: "56" is never sent. */
 	uint32_t ws = flue_canon_waitable_set_new(fx.a);
 	flue_canon_waitable_join(fx.a, w, ws);
-	FT_EQ(flue_canon_waitable_set_poll(fx.a, 0, ws, 16), FLUE_EVENT_CODE_STREAM_WRITE);
+	FT_EQ(flue_canon_waitable_set_poll(fx.a, ws, 16), FLUE_EVENT_CODE_STREAM_WRITE);
 	FT_EQ(ld32(fx.a_mem, 20), PACK(FLUE_COMPLETED, 4));
 	FT_EQ(flue_host_read(h, r, arena, 2, &o), 0);
 	FT_FALSE(o.done); /* nothing pending any more */
@@ -175,7 +175,7 @@ FT_TEST(channel_to_guest_buffers_and_drains_before_eof)
 	flue_store_pump(&fx.store);
 	uint32_t ws = flue_canon_waitable_set_new(fx.a);
 	flue_canon_waitable_join(fx.a, gr, ws);
-	FT_EQ(flue_canon_waitable_set_poll(fx.a, 0, ws, 16), FLUE_EVENT_CODE_STREAM_READ);
+	FT_EQ(flue_canon_waitable_set_poll(fx.a, ws, 16), FLUE_EVENT_CODE_STREAM_READ);
 	FT_EQ(ld32(fx.a_mem, 20), PACK(FLUE_COMPLETED, 2));
 	FT_EQ(ld32(fx.a_mem, 0), 1);
 	FT_EQ(ld32(fx.a_mem, 4), 2);
@@ -203,7 +203,7 @@ FT_TEST(channel_from_guest_and_guest_drop)
 	flue_store_pump(&fx.store); /* room again: the parked write completes */
 	uint32_t ws = flue_canon_waitable_set_new(fx.a);
 	flue_canon_waitable_join(fx.a, gw, ws);
-	FT_EQ(flue_canon_waitable_set_poll(fx.a, 0, ws, 32), FLUE_EVENT_CODE_STREAM_WRITE);
+	FT_EQ(flue_canon_waitable_set_poll(fx.a, ws, 32), FLUE_EVENT_CODE_STREAM_WRITE);
 	FT_EQ(ld32(fx.a_mem, 36), PACK(FLUE_COMPLETED, 2));
 	flue_canon_waitable_join(fx.a, gw, 0);
 	flue_canon_stream_drop_writable(fx.a, fx.u32, gw);
@@ -255,7 +255,7 @@ FT_TEST(channel_fed_from_a_second_thread)
 		uint32_t rc = flue_canon_stream_read(fx.a, fx.u32, FLUE_OPT_ASYNC, gr, 0, 3);
 		if (rc == FLUE_BLOCKED) {
 			flue_canon_waitable_join(fx.a, gr, ws);
-			while (flue_canon_waitable_set_poll(fx.a, 0, ws, 64) == FLUE_EVENT_CODE_NONE) {
+			while (flue_canon_waitable_set_poll(fx.a, ws, 64) == FLUE_EVENT_CODE_NONE) {
 				flue_port_idle(); /* sleep until the producer wakes us */
 				flue_store_pump(&fx.store);
 			}

@@ -23,10 +23,10 @@ FT_TEST(wasm_to_wasm_read_meets_write)
 	FT_TRUE(memcmp(fx.a_mem + 100, "abcd", 4) == 0);
 	uint32_t ws = flue_canon_waitable_set_new(fx.a);
 	flue_canon_waitable_join(fx.a, lo32(s), ws);
-	FT_EQ(flue_canon_waitable_set_poll(fx.a, 0, ws, 16), FLUE_EVENT_CODE_STREAM_READ);
+	FT_EQ(flue_canon_waitable_set_poll(fx.a, ws, 16), FLUE_EVENT_CODE_STREAM_READ);
 	FT_EQ(ld32(fx.a_mem, 16), lo32(s));
 	FT_EQ(ld32(fx.a_mem, 20), PACK(FLUE_COMPLETED, 4));
-	FT_EQ(flue_canon_waitable_set_poll(fx.a, 0, ws, 16), FLUE_EVENT_CODE_NONE);
+	FT_EQ(flue_canon_waitable_set_poll(fx.a, ws, 16), FLUE_EVENT_CODE_NONE);
 }
 
 FT_TEST(bad_handle_traps_and_poisons)

@@ -218,7 +218,7 @@ FT_TEST(wasm_to_wasm_stream)
 	uint32_t setb = flue_canon_waitable_set_new(fx.b);
 	FT_EQ(setb, 2);
 	flue_canon_waitable_join(fx.b, rsi, setb);
-	FT_EQ(flue_canon_waitable_set_wait(fx.b, FLUE_OPT_CANCELLABLE, setb, 16), SR);
+	FT_EQ(flue_canon_waitable_set_wait(fx.b, setb, 16), SR);
 	FT_EQ(ld32(fx.b_mem, 16), rsi);
 	FT_EQ(ld32(fx.b_mem, 20), PACK(FLUE_COMPLETED, 8));
 	FT_TRUE(memcmp(fx.b_mem, "\x01\x02\x03\x04\x01\x02\x03\x04", 8) == 0);
@@ -235,13 +235,13 @@ FT_TEST(wasm_to_wasm_stream)
 	FT_TRUE(memcmp(fx.b_mem, "\x05\x06\0\0\0\0", 6) == 0);
 	FT_EQ(rd(fx.b, fx.u8, rsi, 2, 2), PACK(FLUE_COMPLETED, 2));
 	FT_TRUE(memcmp(fx.b_mem, "\x05\x06\x07\x08\0\0", 6) == 0);
-	FT_EQ(flue_canon_waitable_set_wait(fx.a, FLUE_OPT_CANCELLABLE, seta, 16), SW);
+	FT_EQ(flue_canon_waitable_set_wait(fx.a, seta, 16), SW);
 	FT_EQ(ld32(fx.a_mem, 16), wsi);
 	FT_EQ(ld32(fx.a_mem, 20), PACK(FLUE_COMPLETED, 4));
 	FT_EQ(wr(fx.a, fx.u8, wsi, 12345, 0), FLUE_BLOCKED);
 	/* fut4 */
 	FT_EQ(rd(fx.b, fx.u8, rsi, 12345, 0), FLUE_BLOCKED);
-	FT_EQ(flue_canon_waitable_set_wait(fx.a, FLUE_OPT_CANCELLABLE, seta, 16), SW);
+	FT_EQ(flue_canon_waitable_set_wait(fx.a, seta, 16), SW);
 	FT_EQ(ld32(fx.a_mem, 16), wsi);
 	FT_EQ(ld32(fx.a_mem, 20), 0);
 	FT_EQ(wr(fx.a, fx.u8, wsi, 12345, 0), 0);
@@ -250,7 +250,7 @@ FT_TEST(wasm_to_wasm_stream)
 	flue_canon_stream_drop_writable(fx.a, fx.u8, wsi);
 	flue_canon_waitable_set_drop(fx.a, seta);
 	flue_canon_error_context_drop(fx.a, errctxi);
-	FT_EQ(flue_canon_waitable_set_wait(fx.b, FLUE_OPT_CANCELLABLE, setb, 16), SR);
+	FT_EQ(flue_canon_waitable_set_wait(fx.b, setb, 16), SR);
 	FT_EQ(ld32(fx.b_mem, 16), rsi);
 	FT_EQ(ld32(fx.b_mem, 20), FLUE_DROPPED | 0u << 4);
 	flue_canon_stream_drop_readable(fx.b, fx.u8, rsi);
@@ -270,7 +270,7 @@ FT_TEST(wasm_to_wasm_stream_empty)
 	FT_EQ(wr(fx.a, fx.unit, wsi, 10000, 2), PACK(FLUE_COMPLETED, 2));
 	uint32_t setb = flue_canon_waitable_set_new(fx.b);
 	flue_canon_waitable_join(fx.b, rsi, setb);
-	FT_EQ(flue_canon_waitable_set_wait(fx.b, FLUE_OPT_CANCELLABLE, setb, 0), SR);
+	FT_EQ(flue_canon_waitable_set_wait(fx.b, setb, 0), SR);
 	FT_EQ(ld32(fx.b_mem, 0), rsi);
 	FT_EQ(ld32(fx.b_mem, 4), PACK(FLUE_COMPLETED, 4));
 	FT_EQ(wr(fx.a, fx.unit, wsi, 0, 8), FLUE_BLOCKED);
@@ -278,7 +278,7 @@ FT_TEST(wasm_to_wasm_stream_empty)
 	flue_canon_waitable_join(fx.a, wsi, seta);
 	FT_EQ(rd(fx.b, fx.unit, rsi, 1000000, 2), PACK(FLUE_COMPLETED, 2));
 	FT_EQ(rd(fx.b, fx.unit, rsi, 1000000, 2), PACK(FLUE_COMPLETED, 2));
-	FT_EQ(flue_canon_waitable_set_wait(fx.a, FLUE_OPT_CANCELLABLE, seta, 16), SW);
+	FT_EQ(flue_canon_waitable_set_wait(fx.a, seta, 16), SW);
 	FT_EQ(ld32(fx.a_mem, 16), wsi);
 	FT_EQ(ld32(fx.a_mem, 20), PACK(FLUE_COMPLETED, 4));
 	uint32_t errctxi = flue_canon_error_context_new(fx.a, 0, 0);
@@ -313,7 +313,7 @@ static void self_copy(flue_type_t t, uint32_t size, const uint8_t *v, const uint
 	FT_TRUE(memcmp(m, x, size) == 0);
 	flue_canon_future_drop_readable(fx.a, t, rfi);
 	flue_canon_waitable_join(fx.a, wfi, seti);
-	FT_EQ(flue_canon_waitable_set_wait(fx.a, FLUE_OPT_CANCELLABLE, seti, 0),
+	FT_EQ(flue_canon_waitable_set_wait(fx.a, seti, 0),
 	      FLUE_EVENT_CODE_FUTURE_WRITE);
 	FT_EQ(ld32(m, 0), wfi);
 	FT_EQ(ld32(m, 4), FLUE_COMPLETED);
@@ -330,7 +330,7 @@ static void self_copy(flue_type_t t, uint32_t size, const uint8_t *v, const uint
 	FT_TRUE(memcmp(m, x, 3 * size) == 0);
 	flue_canon_stream_drop_readable(fx.a, t, rsi);
 	flue_canon_waitable_join(fx.a, wsi, seti);
-	FT_EQ(flue_canon_waitable_set_wait(fx.a, FLUE_OPT_CANCELLABLE, seti, 0), SW);
+	FT_EQ(flue_canon_waitable_set_wait(fx.a, seti, 0), SW);
 	FT_EQ(ld32(m, 0), wsi);
 	FT_EQ(ld32(m, 4), PACK(FLUE_DROPPED, 3));
 	flue_canon_stream_drop_writable(fx.a, t, wsi);
@@ -409,7 +409,8 @@ FT_TEST(overlapping_self_copy_is_memmove)
 	FT_EQ(wr(fx.a, fx.u8, w, 100, 8), FLUE_BLOCKED);
 	FT_EQ(rd(fx.a, fx.u8, r, 102, 8), PACK(FLUE_COMPLETED, 8));
 	FT_TRUE(memcmp(fx.a_mem + 100, "ABABCDEFGH", 10) == 0);
-	FT_EQ(flue_canon_stream_cancel_write(fx.a, fx.u8, 0, w), PACK(FLUE_COMPLETED, 8));
+	/* #719: a cancel turns the drained write's COMPLETED into CANCELLED */
+	FT_EQ(flue_canon_stream_cancel_write(fx.a, fx.u8, 0, w), PACK(FLUE_CANCELLED, 8));
 	memcpy(fx.a_mem + 200, "ABCDEFGH", 8);
 	FT_EQ(rd(fx.a, fx.u8, r, 198, 8), FLUE_BLOCKED);
 	FT_EQ(wr(fx.a, fx.u8, w, 200, 8), PACK(FLUE_COMPLETED, 8));
@@ -447,10 +448,10 @@ FT_TEST(record_copy_stores_fields_not_padding)
 /* -------------------------------------------------------------- cancel */
 
 /* test_cancel_copy, first two parts (B's guest reader stands in for the
- * host sink): cancel after partial progress returns COMPLETED with that
- * progress, not CANCELLED, in the sync and the async form; the rest of the
- * buffer is never sent. */
-FT_TEST(cancel_after_partial_progress_is_completed)
+ * host sink), as #719 changed them: cancel after partial progress returns
+ * CANCELLED with that progress (6d28164: COMPLETED), in the sync and the
+ * async form; the rest of the buffer is never sent. */
+FT_TEST(cancel_after_partial_progress_is_cancelled)
 {
 	fx_setup();
 	for (uint32_t round = 0; round < 2; round++) {
@@ -464,7 +465,7 @@ FT_TEST(cancel_after_partial_progress_is_completed)
 		FT_EQ(rd(fx.b, fx.u8, r, 0, 2), PACK(FLUE_COMPLETED, 2));
 		FT_TRUE(memcmp(fx.b_mem, fx.a_mem, 2) == 0);
 		FT_EQ(flue_canon_stream_cancel_write(fx.a, fx.u8, opts, w),
-		      PACK(FLUE_COMPLETED, 2));
+		      PACK(FLUE_CANCELLED, 2));
 		flue_canon_stream_drop_writable(fx.a, fx.u8, w);
 		/* sync read: immediate end of stream, nothing more arrives */
 		FT_EQ(flue_canon_stream_read(fx.b, fx.u8, 0, r, 16, 100), PACK(FLUE_DROPPED, 0));
@@ -476,7 +477,7 @@ FT_TEST(cancel_after_partial_progress_is_completed)
 	uint32_t w = hi32(s), r = to_b(lo32(s), fx.u8);
 	FT_EQ(rd(fx.b, fx.u8, r, 0, 4), FLUE_BLOCKED);
 	FT_EQ(wr(fx.a, fx.u8, w, 0, 3), PACK(FLUE_COMPLETED, 3));
-	FT_EQ(flue_canon_stream_cancel_read(fx.b, fx.u8, 0, r), PACK(FLUE_COMPLETED, 3));
+	FT_EQ(flue_canon_stream_cancel_read(fx.b, fx.u8, 0, r), PACK(FLUE_CANCELLED, 3));
 }
 
 /* test_cancel_copy, third part: sync cancel-read of an end not in a set with
@@ -500,7 +501,8 @@ FT_TEST(cancel_with_nothing_copied_is_cancelled)
 	FT_EQ(fx.b_mem[8], 'z');
 }
 
-/* A pending DROPPED wins over CANCELLED; the end is then DONE. */
+/* A pending DROPPED wins over CANCELLED (#719: CANCELLED or DROPPED); the
+ * end is then DONE. */
 FT_TEST(cancel_after_peer_drop_is_dropped)
 {
 	fx_setup();
@@ -532,11 +534,12 @@ FT_TEST(sync_ops_with_ready_peer)
 	flue_canon_waitable_join(fx.b, r, 0); /* a sync op needs the end out of the set */
 	FT_EQ(wr(fx.a, fx.u8, w, 0, 4), FLUE_BLOCKED);
 	FT_EQ(flue_canon_stream_read(fx.b, fx.u8, 0, r, 4, 4), PACK(FLUE_COMPLETED, 4));
-	FT_EQ(flue_canon_stream_cancel_write(fx.a, fx.u8, 0, w), PACK(FLUE_COMPLETED, 4));
+	/* #719: the cancel reports the taken write as CANCELLED|4 */
+	FT_EQ(flue_canon_stream_cancel_write(fx.a, fx.u8, 0, w), PACK(FLUE_CANCELLED, 4));
 	FT_EQ(wr(fx.a, fx.u8, w, 0, 4), FLUE_BLOCKED);
 	FT_EQ(flue_canon_stream_read(fx.b, fx.u8, 0, r, 0, 0), PACK(FLUE_COMPLETED, 0));
 	FT_EQ(flue_canon_stream_read(fx.b, fx.u8, 0, r, 8, 4), PACK(FLUE_COMPLETED, 4));
-	FT_EQ(flue_canon_stream_cancel_write(fx.a, fx.u8, 0, w), PACK(FLUE_COMPLETED, 4));
+	FT_EQ(flue_canon_stream_cancel_write(fx.a, fx.u8, 0, w), PACK(FLUE_CANCELLED, 4));
 	FT_TRUE(memcmp(fx.b_mem, "wxyzwxyzwxyz", 12) == 0);
 	flue_canon_stream_drop_writable(fx.a, fx.u8, w);
 	FT_EQ(flue_canon_stream_read(fx.b, fx.u8, 0, r, 0, 4), 1);
@@ -559,7 +562,7 @@ FT_SUITE(streams,
 	 FT_CASE(f64_and_f32_nans_are_canonicalised),
 	 FT_CASE(overlapping_self_copy_is_memmove),
 	 FT_CASE(record_copy_stores_fields_not_padding),
-	 FT_CASE(cancel_after_partial_progress_is_completed),
+	 FT_CASE(cancel_after_partial_progress_is_cancelled),
 	 FT_CASE(cancel_with_nothing_copied_is_cancelled),
 	 FT_CASE(cancel_after_peer_drop_is_dropped),
 	 FT_CASE(sync_ops_with_ready_peer))

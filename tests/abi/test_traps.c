@@ -19,7 +19,7 @@ static uint32_t deliver(struct flue_instance *in, uint32_t e, uint32_t code)
 	uint8_t *m = in == A ? fx.a_mem : fx.b_mem;
 	uint32_t ws = flue_canon_waitable_set_new(in);
 	flue_canon_waitable_join(in, e, ws);
-	FT_EQ(flue_canon_waitable_set_poll(in, 0, ws, EV), code);
+	FT_EQ(flue_canon_waitable_set_poll(in, ws, EV), code);
 	FT_EQ(ld32(m, EV), e);
 	flue_canon_waitable_join(in, e, 0);
 	flue_canon_waitable_set_drop(in, ws);
@@ -450,9 +450,9 @@ FT_TEST(shared_stream_trap_leaves_b_parked)
 	uint32_t ws = flue_canon_waitable_set_new(B);
 	flue_canon_waitable_join(B, rb, ws);
 	FT_EQ(flue_canon_stream_read(B, fx.u32, AS, rb, 64, 4), FLUE_BLOCKED);
-	FT_EQ(flue_canon_waitable_set_poll(B, 0, ws, 0), FLUE_EVENT_CODE_NONE);
+	FT_EQ(flue_canon_waitable_set_poll(B, ws, 0), FLUE_EVENT_CODE_NONE);
 	flue_instance_destroy(A);
-	FT_EQ(flue_canon_waitable_set_poll(B, 0, ws, 0), FLUE_EVENT_CODE_STREAM_READ);
+	FT_EQ(flue_canon_waitable_set_poll(B, ws, 0), FLUE_EVENT_CODE_STREAM_READ);
 	FT_EQ(ld32(fx.b_mem, 0), rb);
 	FT_EQ(ld32(fx.b_mem, 4), PACK(FLUE_DROPPED, 0));
 	flue_canon_stream_drop_readable(B, fx.u32, rb);

@@ -20,11 +20,9 @@ static enum ot_action ot_do;
 static uint32_t ot_x, ot_y;
 
 static uint8_t other_thread(void *ctx, struct flue_instance *in,
-			    bool (*done)(struct flue_instance *, uint32_t), uint32_t arg,
-			    bool cancellable)
+			    bool (*done)(struct flue_instance *, uint32_t), uint32_t arg)
 {
 	(void)ctx;
-	(void)cancellable;
 	(void)done;
 	(void)arg;
 	if (ot_do == OT_CANCEL)
@@ -169,17 +167,17 @@ FT_TEST(sync_waiter)
 	fx_setup();
 	other_thread_will(OT_SET_DROP, 1, 0);
 	FT_EQ(flue_canon_waitable_set_new(A), 1);
-	TRAP(SET_HAS_WAITERS, A, flue_canon_waitable_set_wait(A, 0, 1, 0));
+	TRAP(SET_HAS_WAITERS, A, flue_canon_waitable_set_wait(A, 1, 0));
 	fx_setup(); /* members are checked before waiters */
 	mk(A, fx.u8, false);
 	other_thread_will(OT_SET_DROP, 3, 0);
 	FT_EQ(flue_canon_waitable_set_new(A), 3);
 	flue_canon_waitable_join(A, R, 3);
-	TRAP(SET_NOT_EMPTY, A, flue_canon_waitable_set_wait(A, 0, 3, 0));
+	TRAP(SET_NOT_EMPTY, A, flue_canon_waitable_set_wait(A, 3, 0));
 	/* Without an executor a sync op that must block traps (§1.3). */
 	fx_setup();
 	FT_EQ(flue_canon_waitable_set_new(A), 1);
-	TRAP(WOULD_BLOCK, A, flue_canon_waitable_set_wait(A, 0, 1, 0));
+	TRAP(WOULD_BLOCK, A, flue_canon_waitable_set_wait(A, 1, 0));
 	fx_setup();
 	mk(A, fx.u8, false);
 	TRAP(WOULD_BLOCK, A, flue_canon_stream_read(A, fx.u8, SYNC, R, 0, 4));
@@ -311,36 +309,36 @@ FT_TEST(future_drop_writable_before_done)
 FT_TEST(wait_poll_traps)
 {
 	fx_setup();
-	TRAP(BAD_HANDLE, A, flue_canon_waitable_set_poll(A, 0, 0, 0));
+	TRAP(BAD_HANDLE, A, flue_canon_waitable_set_poll(A, 0, 0));
 	fx_setup();
-	TRAP(BAD_HANDLE, A, flue_canon_waitable_set_wait(A, 0, 99, 0));
+	TRAP(BAD_HANDLE, A, flue_canon_waitable_set_wait(A, 99, 0));
 	fx_setup(); /* the set before the pointer */
-	TRAP(BAD_HANDLE, A, flue_canon_waitable_set_poll(A, 0, 99, 3));
+	TRAP(BAD_HANDLE, A, flue_canon_waitable_set_poll(A, 99, 3));
 	fx_setup();
 	mk(A, fx.u8, false);
-	TRAP(WRONG_KIND, A, flue_canon_waitable_set_poll(A, 0, R, 0));
+	TRAP(WRONG_KIND, A, flue_canon_waitable_set_poll(A, R, 0));
 	fx_setup();
-	TRAP(WRONG_KIND, A, flue_canon_waitable_set_wait(A, 0, flue_canon_error_context_new(A, 0, 0),
+	TRAP(WRONG_KIND, A, flue_canon_waitable_set_wait(A, flue_canon_error_context_new(A, 0, 0),
 							  0));
 	/* Deterministic profile: the payload is 4-byte aligned, in memory. */
 	fx_setup();
-	TRAP(MISALIGNED, A, flue_canon_waitable_set_poll(A, 0, flue_canon_waitable_set_new(A), 2));
+	TRAP(MISALIGNED, A, flue_canon_waitable_set_poll(A, flue_canon_waitable_set_new(A), 2));
 	fx_setup(); /* also when an event is ready (wait would not block) */
 	mk(A, fx.u8, false);
 	flue_canon_waitable_join(A, R, flue_canon_waitable_set_new(A));
 	FT_EQ(flue_canon_stream_read(A, fx.u8, AS, R, 0, 1), FLUE_BLOCKED);
 	FT_EQ(flue_canon_stream_write(A, fx.u8, AS, W, 8, 1), PACK(FLUE_COMPLETED, 1));
-	TRAP(MISALIGNED, A, flue_canon_waitable_set_wait(A, 0, 3, 1));
+	TRAP(MISALIGNED, A, flue_canon_waitable_set_wait(A, 3, 1));
 	fx_setup();
-	TRAP(OUT_OF_BOUNDS, A, flue_canon_waitable_set_poll(A, 0, flue_canon_waitable_set_new(A),
+	TRAP(OUT_OF_BOUNDS, A, flue_canon_waitable_set_poll(A, flue_canon_waitable_set_new(A),
 							     MEM_SIZE - 4u));
 	fx_setup(); /* 0xFFFFFFFC + 8 wraps to 4 */
-	TRAP(OUT_OF_BOUNDS, A, flue_canon_waitable_set_wait(A, 0, flue_canon_waitable_set_new(A),
+	TRAP(OUT_OF_BOUNDS, A, flue_canon_waitable_set_wait(A, flue_canon_waitable_set_new(A),
 							     0xFFFFFFFCu));
 	/* Exactly at the end is fine: poll stores NONE's zeros there. */
 	fx_setup();
 	memset(fx.a_mem + MEM_SIZE - 8u, 0xEE, 8);
-	FT_EQ(flue_canon_waitable_set_poll(A, 0, flue_canon_waitable_set_new(A), MEM_SIZE - 8u),
+	FT_EQ(flue_canon_waitable_set_poll(A, flue_canon_waitable_set_new(A), MEM_SIZE - 8u),
 	      FLUE_EVENT_CODE_NONE);
 	FT_EQ(ld32(fx.a_mem, MEM_SIZE - 8u), 0);
 	FT_EQ(ld32(fx.a_mem, MEM_SIZE - 4u), 0);
@@ -353,7 +351,7 @@ FT_TEST(wait_poll_traps)
 	flue_canon_waitable_join(A, R, ws);
 	FT_EQ(flue_canon_stream_read(A, fx.u8, AS, R, 100, 4), FLUE_BLOCKED);
 	FT_EQ(flue_canon_stream_write(B, fx.u8, AS, wb, 0, 8), PACK(FLUE_COMPLETED, 4));
-	TRAP(OUT_OF_BOUNDS, A, flue_canon_waitable_set_poll(A, 0, ws, MEM_SIZE));
+	TRAP(OUT_OF_BOUNDS, A, flue_canon_waitable_set_poll(A, ws, MEM_SIZE));
 	FT_EQ(flue_canon_stream_write(B, fx.u8, AS, wb, 4, 4), FLUE_BLOCKED);
 	FT_EQ(flue_canon_stream_cancel_write(B, fx.u8, AS, wb), PACK(FLUE_CANCELLED, 0));
 	b_alive();
@@ -545,8 +543,8 @@ static void call_builtin(uint32_t k)
 	case 12: flue_canon_future_drop_readable(A, fx.u8, 3); break;
 	case 13: flue_canon_future_drop_writable(A, fx.u8, 4); break;
 	case 14: (void)flue_canon_waitable_set_new(A); break;
-	case 15: (void)flue_canon_waitable_set_wait(A, 0, 5, 0); break;
-	case 16: (void)flue_canon_waitable_set_poll(A, 0, 5, 0); break;
+	case 15: (void)flue_canon_waitable_set_wait(A, 5, 0); break;
+	case 16: (void)flue_canon_waitable_set_poll(A, 5, 0); break;
 	case 17: flue_canon_waitable_set_drop(A, 5); break;
 	case 18: flue_canon_waitable_join(A, 1, 5); break;
 	case 19: (void)flue_canon_error_context_new(A, 0, 0); break;

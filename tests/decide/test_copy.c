@@ -6,7 +6,8 @@
  * and records which callbacks fire and how many elements move; the expected
  * decision is then read off that record. Every combination over small
  * domains is checked, then random full-range u32 counts, then one named
- * test per row of the table in <flue/copy_decide.h>.
+ * test per row of the table in <flue/copy_decide.h>. Last, what a drop does
+ * to the other end (#720) and what an event reports at delivery (#719).
  */
 #include "ftest.h"
 #include <flue/copy_decide.h>
@@ -448,6 +449,127 @@ FT_TEST(future_same_instance_non_number_traps)
 	FT_FALSE(d.notify_pending);
 }
 
+/* ------------------------------------- drops and delivery (#719, #720) */
+
+/*
+ * The oracles restate the reference's steps: AsyncValue.drop notifies a
+ * parked op (`if not self.dropped: ... if self.pending_buffer:
+ * reset_and_notify_pending(DROPPED)`), and #720 adds the idle end; a
+ * stream's event closure (stream_event, #719) replaces the recorded result
+ * with DROPPED once `shared.dropped`, and with CANCELLED when a cancel
+ * finds COMPLETED; future_event leaves the result alone.
+ */
+static uint8_t ref_drop(bool already, bool attached, bool parked, bool idle)
+{
+	if (already)
+		return FLUE_DROP_NOTHING;
+	if (parked)
+		return FLUE_DROP_NOTIFY_PARKED;
+	return attached && idle ? FLUE_DROP_NOTIFY_IDLE : FLUE_DROP_NOTHING;
+}
+
+static struct flue_copy_event ref_event(bool future, bool dropped, bool cancelling,
+					uint8_t result)
+{
+	struct flue_copy_event e;
+	e.result = result;
+	if (!future && dropped)
+		e.result = FLUE_COPY_EV_DROPPED;
+	else if (!future && cancelling && result == FLUE_COPY_EV_COMPLETED)
+		e.result = FLUE_COPY_EV_CANCELLED;
+	if (future)
+		e.done = e.result == FLUE_COPY_EV_DROPPED || e.result == FLUE_COPY_EV_COMPLETED;
+	else
+		e.done = e.result == FLUE_COPY_EV_DROPPED;
+	return e;
+}
+
+static struct flue_copy_event event(bool future, bool dropped, bool cancelling, uint8_t result)
+{
+	struct flue_copy_event_view v = { future, dropped, cancelling, result };
+	return flue_copy_event_decide(v);
+}
+
+static uint8_t drop_of(bool already, bool attached, bool parked, bool idle)
+{
+	struct flue_drop_view v = { already, attached, parked, idle };
+	return flue_copy_drop_decide(v);
+}
+
+FT_TEST(drop_every_case)
+{
+	for (uint32_t m = 0; m < 16u; m++) {
+		bool a = (m & 1u) != 0, t = (m & 2u) != 0, p = (m & 4u) != 0, i = (m & 8u) != 0;
+		FT_EQ(drop_of(a, t, p, i), ref_drop(a, t, p, i));
+	}
+}
+
+FT_TEST(event_every_case)
+{
+	for (uint32_t m = 0; m < 8u; m++) {
+		for (uint8_t r = 0; r <= FLUE_COPY_EV_CANCELLED; r++) {
+			bool f = (m & 1u) != 0, d = (m & 2u) != 0, c = (m & 4u) != 0;
+			struct flue_copy_event got = event(f, d, c, r), want = ref_event(f, d, c, r);
+			FT_EQ(got.result, want.result);
+			FT_EQ(got.done, want.done);
+		}
+	}
+}
+
+/* #720: an idle end gets one notification; a parked op gets DROPPED as
+ * before; a second drop, an end in transit and a busy end get nothing. */
+FT_TEST(drop_notifies_a_parked_op_or_an_idle_end_once)
+{
+	FT_EQ(drop_of(false, true, true, false), FLUE_DROP_NOTIFY_PARKED);
+	FT_EQ(drop_of(false, true, false, true), FLUE_DROP_NOTIFY_IDLE);
+	FT_EQ(drop_of(true, true, false, true), FLUE_DROP_NOTHING);  /* second drop */
+	FT_EQ(drop_of(false, false, false, true), FLUE_DROP_NOTHING); /* in transit */
+	FT_EQ(drop_of(false, true, false, false), FLUE_DROP_NOTHING); /* event pending */
+}
+
+/* #719: a stream's completed event reports DROPPED once the peer is gone,
+ * and the end is DONE; the idle notification (DROPPED) likewise. */
+FT_TEST(stream_dropped_is_prompt)
+{
+	struct flue_copy_event e = event(false, true, false, FLUE_COPY_EV_COMPLETED);
+	FT_EQ(e.result, FLUE_COPY_EV_DROPPED);
+	FT_TRUE(e.done);
+	e = event(false, true, true, FLUE_COPY_EV_COMPLETED); /* cancel after the drop */
+	FT_EQ(e.result, FLUE_COPY_EV_DROPPED);
+	FT_TRUE(e.done);
+	e = event(false, true, false, FLUE_COPY_EV_DROPPED);
+	FT_EQ(e.result, FLUE_COPY_EV_DROPPED);
+	FT_TRUE(e.done);
+}
+
+/* #719: CANCELLED beats COMPLETED for a stream; the end is idle again. */
+FT_TEST(stream_cancel_beats_completed)
+{
+	struct flue_copy_event e = event(false, false, true, FLUE_COPY_EV_COMPLETED);
+	FT_EQ(e.result, FLUE_COPY_EV_CANCELLED);
+	FT_FALSE(e.done);
+	e = event(false, false, false, FLUE_COPY_EV_COMPLETED); /* no cancel */
+	FT_EQ(e.result, FLUE_COPY_EV_COMPLETED);
+	FT_FALSE(e.done);
+}
+
+/* Futures keep what they recorded: COMPLETED (done) whatever came later. */
+FT_TEST(future_completed_stands)
+{
+	for (uint32_t m = 0; m < 4u; m++) {
+		struct flue_copy_event e =
+			event(true, (m & 1u) != 0, (m & 2u) != 0, FLUE_COPY_EV_COMPLETED);
+		FT_EQ(e.result, FLUE_COPY_EV_COMPLETED);
+		FT_TRUE(e.done);
+	}
+	struct flue_copy_event e = event(true, false, true, FLUE_COPY_EV_CANCELLED);
+	FT_EQ(e.result, FLUE_COPY_EV_CANCELLED);
+	FT_FALSE(e.done);
+	e = event(true, true, false, FLUE_COPY_EV_DROPPED);
+	FT_EQ(e.result, FLUE_COPY_EV_DROPPED);
+	FT_TRUE(e.done);
+}
+
 FT_SUITE(copy,
 	 FT_CASE(stream_every_small_case),
 	 FT_CASE(stream_random_full_range_counts),
@@ -467,4 +589,10 @@ FT_SUITE(copy,
 	 FT_CASE(huge_counts_move_the_smaller_without_overflow),
 	 FT_CASE(future_write_meets_parked_read_both_complete),
 	 FT_CASE(future_first_op_parks_and_dropped_reader_end_reports_dropped),
-	 FT_CASE(future_same_instance_non_number_traps))
+	 FT_CASE(future_same_instance_non_number_traps),
+	 FT_CASE(drop_every_case),
+	 FT_CASE(event_every_case),
+	 FT_CASE(drop_notifies_a_parked_op_or_an_idle_end_once),
+	 FT_CASE(stream_dropped_is_prompt),
+	 FT_CASE(stream_cancel_beats_completed),
+	 FT_CASE(future_completed_stands))

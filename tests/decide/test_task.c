@@ -1,6 +1,7 @@
 /*
  * Task-model decisions (flue/task_decide.h) against oracles written from the
- * Component Model reference (definitions.py @ 6d28164). Each oracle replays
+ * Component Model reference (definitions.py @ 14087d73; #723 for the
+ * resume of an async subtask.cancel). Each oracle replays
  * the reference's steps on a small model of the state it touches (the
  * instance's counters, Task.State, Subtask.State) and records what the
  * reference did: which trap_if fired, which state it stored, whether a
@@ -306,30 +307,40 @@ FT_TEST(subtask_resolve_every_state)
 	FT_EQ(reachable, 3u);
 }
 
-/* canon_subtask_cancel's checks, in order. */
+/* canon_subtask_cancel's checks, in order (@14087d73: #715 made the set
+ * check apply to the async form too). */
 static uint8_t ref_subtask_cancel(bool resolve_delivered, bool cancel_requested,
-				  bool in_set, bool async, bool resolved)
+				  bool in_set, bool resolved)
 {
 	if (resolve_delivered)          /* trap_if(subtask.resolve_delivered()) */
 		return FLUE_SC_TRAP_DELIVERED;
 	if (cancel_requested)           /* trap_if(subtask.cancellation_requested) */
 		return FLUE_SC_TRAP_TWICE;
-	if (in_set && !async)           /* trap_if(in_waitable_set() and not async_) */
-		return FLUE_SC_TRAP_SYNC_IN_SET;
-	if (resolved)                   /* assert(has_pending_event()); get it */
+	if (in_set)                     /* trap_if(subtask.in_waitable_set()) */
+		return FLUE_SC_TRAP_IN_SET;
+	if (resolved)                   /* skip the request; get the pending event */
 		return FLUE_SC_CONSUME;
 	return FLUE_SC_REQUEST;         /* cancellation_requested = True; on_cancel */
 }
 
 FT_TEST(subtask_cancel_every_case)
 {
-	for (uint32_t f = 0u; f < 32u; f++) {
+	for (uint32_t f = 0u; f < 16u; f++) {
 		uint8_t got = flue_subtask_cancel_decide(bit(f, 0u), bit(f, 1u), bit(f, 2u),
-							 bit(f, 3u), bit(f, 4u));
-		FT_EQ(got, ref_subtask_cancel(bit(f, 0u), bit(f, 1u), bit(f, 2u),
-					      bit(f, 3u), bit(f, 4u)));
+							 bit(f, 3u));
+		FT_EQ(got, ref_subtask_cancel(bit(f, 0u), bit(f, 1u), bit(f, 2u), bit(f, 3u)));
 		FT_TRUE(got <= FLUE_SC_REQUEST);
 	}
+}
+
+/* #723: the resume of an async subtask.cancel whose request left the callee
+ * unresolved; flue's deterministic rule (task_decide.h). */
+FT_TEST(cancel_resume_every_case)
+{
+	FT_EQ(flue_cancel_resume_decide(true, true), FLUE_CR_TARGET);
+	FT_EQ(flue_cancel_resume_decide(true, false), FLUE_CR_TARGET);
+	FT_EQ(flue_cancel_resume_decide(false, true), FLUE_CR_OLDEST);
+	FT_EQ(flue_cancel_resume_decide(false, false), FLUE_CR_NONE);
 }
 
 /* canon_lower, async: [RETURNED] if resolved, else
@@ -377,52 +388,43 @@ FT_TEST(lower_status_random_indices)
 
 /* ---------------------------------------------------------- cancellation */
 
-/* What Task.request_cancellation did. `asserted` marks the assert(state ==
- * STARTED) the reference has for every other state. */
+/* What Task.request_cancellation did (@14087d73). `asserted` marks the
+ * assert(state == STARTED) the reference has for every other state. */
 struct ref_request {
 	uint8_t new_state;
-	bool resumed;   /* a thread was resumed with Cancelled.TRUE */
+	bool resumed;   /* the implicit thread held at the entry gate was resumed */
 	bool asserted;
 };
 
-static struct ref_request ref_request_cancellation(uint8_t state, bool candidates,
-						   bool may_enter)
+static struct ref_request ref_request_cancellation(uint8_t state)
 {
 	struct ref_request r = { state, false, false };
 	if (state == FLUE_TASK_INITIAL) {
-		r.new_state = FLUE_TASK_CANCEL_DELIVERED;
-		r.resumed = true; /* the implicit thread, held at the gate */
+		/* PENDING_CANCEL, then the gate-held thread resumes, delivers
+		 * it (CANCEL_DELIVERED) and calls task.cancel (RESOLVED). */
+		r.new_state = FLUE_TASK_RESOLVED;
+		r.resumed = true;
 		return r;
 	}
 	if (state != FLUE_TASK_STARTED) {
 		r.asserted = true;
 		return r;
 	}
-	if (candidates && may_enter) {
-		r.new_state = FLUE_TASK_CANCEL_DELIVERED;
-		r.resumed = true;
-	} else {
-		r.new_state = FLUE_TASK_PENDING_CANCEL;
-	}
+	r.new_state = FLUE_TASK_PENDING_CANCEL; /* no eager resume any more */
 	return r;
 }
 
 FT_TEST(cancel_request_every_state)
 {
-	for (uint32_t s = 0u; s < 256u; s++)
-	for (uint32_t f = 0u; f < 4u; f++) {
-		bool cand = bit(f, 0u), may = bit(f, 1u);
-		struct ref_request r = ref_request_cancellation((uint8_t)s, cand, may);
-		uint8_t got = flue_cancel_request_decide((uint8_t)s, cand, may);
+	for (uint32_t s = 0u; s < 256u; s++) {
+		struct ref_request r = ref_request_cancellation((uint8_t)s);
+		uint8_t got = flue_cancel_request_decide((uint8_t)s);
 		FT_TRUE(got <= FLUE_CANCEL_IGNORE);
 		if (r.asserted) {
 			FT_EQ(got, FLUE_CANCEL_IGNORE);
-		} else if (s == FLUE_TASK_INITIAL) {
-			FT_EQ(got, FLUE_CANCEL_BEFORE_START);
-			FT_EQ(r.new_state, FLUE_TASK_CANCEL_DELIVERED);
 		} else if (r.resumed) {
-			FT_EQ(got, FLUE_CANCEL_DELIVER);
-			FT_EQ(r.new_state, FLUE_TASK_CANCEL_DELIVERED);
+			FT_EQ(got, FLUE_CANCEL_BEFORE_START);
+			FT_EQ(r.new_state, FLUE_TASK_RESOLVED);
 		} else {
 			FT_EQ(got, FLUE_CANCEL_PEND);
 			FT_EQ(r.new_state, FLUE_TASK_PENDING_CANCEL);
@@ -434,11 +436,53 @@ FT_TEST(cancel_deliver_every_state)
 {
 	for (uint32_t s = 0u; s < 256u; s++)
 	for (uint32_t c = 0u; c < 2u; c++) {
-		/* deliver_pending_cancel: cancellable and state == PENDING_CANCEL */
+		/* deliver_pending_cancel at a delivery point */
 		bool expected = c != 0u && s == FLUE_TASK_PENDING_CANCEL;
 		FT_EQ(flue_cancel_deliver_decide((uint8_t)s, c != 0u), expected);
 	}
+	FT_EQ(flue_lower_status_decide(false, FLUE_SUBTASK_STARTING, 1u), 0x10u);
+	FT_EQ(flue_lower_status_decide(false, FLUE_SUBTASK_STARTED, 1u), 0x11u);
+	FT_EQ(flue_lower_status_decide(false, FLUE_SUBTASK_STARTED, 0x0FFFFFFFu), 0xFFFFFFF1u);
 }
+
+/* canon_lift's callback loop: YIELD waits for `exclusive_thread is None`;
+ * WAIT is wait_from_callback's ready(): lock free and (event or pending
+ * cancel) (#707). */
+static bool ref_callback_ready(uint8_t action, bool lock_free, bool event, uint8_t state)
+{
+	if (action == FLUE_CB_YIELD)
+		return lock_free;
+	if (action == FLUE_CB_WAIT)
+		return lock_free && (event || state == FLUE_TASK_PENDING_CANCEL);
+	return false;
+}
+
+FT_TEST(callback_ready_every_case)
+{
+	for (uint32_t a = 0u; a < 256u; a++)
+	for (uint32_t s = 0u; s < 256u; s++)
+	for (uint32_t f = 0u; f < 4u; f++) {
+		bool got = flue_callback_ready_decide((uint8_t)a, bit(f, 0u), bit(f, 1u),
+						      (uint8_t)s);
+		FT_EQ(got, ref_callback_ready((uint8_t)a, bit(f, 0u), bit(f, 1u), (uint8_t)s));
+	}
+	/* #707: a pending cancel wakes a WAIT on an empty set once the lock frees. */
+	FT_FALSE(flue_callback_ready_decide(FLUE_CB_WAIT, false, false, FLUE_TASK_PENDING_CANCEL));
+	FT_TRUE(flue_callback_ready_decide(FLUE_CB_WAIT, true, false, FLUE_TASK_PENDING_CANCEL));
+	FT_FALSE(flue_callback_ready_decide(FLUE_CB_WAIT, true, false, FLUE_TASK_STARTED));
+}
+
+/* canon_lift of a non-async type: candidates = every ready thread of the
+ * instance (#705 dropped `t is not inst.exclusive_thread`); flue's single
+ * stack cannot resume one blocked deeper on it. */
+FT_TEST(nested_candidates_include_the_lock_holder)
+{
+	FT_TRUE(flue_nested_candidate_decide(true, false));
+	FT_FALSE(flue_nested_candidate_decide(true, true));
+	FT_FALSE(flue_nested_candidate_decide(false, false));
+	FT_FALSE(flue_nested_candidate_decide(false, true));
+}
+
 
 static const uint32_t k_borrows[] = { 0u, 1u, 2u, 0xFFFFu, UINT32_MAX };
 #define N_BORROWS (sizeof k_borrows / sizeof k_borrows[0])
@@ -578,22 +622,24 @@ FT_TEST(cancel_while_held_at_gate_resolves_cancelled_before_started)
 	FT_EQ(flue_gate_arrive_decide(gview(true, true, 1u, false, 0u)), FLUE_GATE_HOLD);
 	FT_EQ(flue_lower_status_decide(false, FLUE_SUBTASK_STARTING, 3u), 0x30u);
 	/* subtask.cancel: not resolved → request. */
-	FT_EQ(flue_subtask_cancel_decide(false, false, false, true, false), FLUE_SC_REQUEST);
-	/* INITIAL → CANCEL_DELIVERED; the gate wait returns cancelled. */
-	FT_EQ(flue_cancel_request_decide(FLUE_TASK_INITIAL, false, false),
-	      FLUE_CANCEL_BEFORE_START);
-	/* self.cancel(): allowed in CANCEL_DELIVERED, no borrows yet. */
+	FT_EQ(flue_subtask_cancel_decide(false, false, false, false), FLUE_SC_REQUEST);
+	/* INITIAL: delivered at the gate, task.cancel runs there. */
+	FT_EQ(flue_cancel_request_decide(FLUE_TASK_INITIAL), FLUE_CANCEL_BEFORE_START);
+	FT_TRUE(flue_cancel_deliver_decide(FLUE_TASK_PENDING_CANCEL, true));
 	FT_EQ(flue_task_cancel_decide(FLUE_TASK_CANCEL_DELIVERED, 0u), FLUE_RESOLVE_OK);
 	FT_EQ(flue_subtask_resolve_decide(FLUE_SUBTASK_STARTING, false),
 	      FLUE_SUBTASK_CANCELLED_BEFORE_STARTED);
 }
 
-FT_TEST(cancel_of_parked_callback_task_is_delivered_and_returns_4)
+FT_TEST(cancel_of_parked_callback_task_pends_then_wakes_it_and_returns_4)
 {
-	/* §4.6: callee parked in WAIT, lock free, enterable: delivered now;
-	 * callback(6,0,0) calls task.cancel and returns EXIT. */
-	FT_EQ(flue_subtask_cancel_decide(false, false, true, true, false), FLUE_SC_REQUEST);
-	FT_EQ(flue_cancel_request_decide(FLUE_TASK_STARTED, true, true), FLUE_CANCEL_DELIVER);
+	/* #716: callee parked in WAIT on an empty set, lock free: the request
+	 * only marks it; the WAIT is then ready (#707), the turn delivers
+	 * callback(6,0,0), which calls task.cancel and returns EXIT. */
+	FT_EQ(flue_subtask_cancel_decide(false, false, false, false), FLUE_SC_REQUEST);
+	FT_EQ(flue_cancel_request_decide(FLUE_TASK_STARTED), FLUE_CANCEL_PEND);
+	FT_TRUE(flue_callback_ready_decide(FLUE_CB_WAIT, true, false, FLUE_TASK_PENDING_CANCEL));
+	FT_TRUE(flue_cancel_deliver_decide(FLUE_TASK_PENDING_CANCEL, true));
 	FT_EQ(flue_task_cancel_decide(FLUE_TASK_CANCEL_DELIVERED, 0u), FLUE_RESOLVE_OK);
 	FT_EQ(flue_callback_decide(0u).action, FLUE_CB_EXIT);
 	FT_EQ(flue_subtask_resolve_decide(FLUE_SUBTASK_STARTED, false),
@@ -603,22 +649,19 @@ FT_TEST(cancel_of_parked_callback_task_is_delivered_and_returns_4)
 FT_TEST(cancel_while_lock_held_elsewhere_pends_and_callee_may_still_return)
 {
 	/* test_thread_cancel_callback: the callee's YIELD waits for a lock
-	 * another task holds, so its implicit thread is no candidate. */
-	FT_EQ(flue_cancel_request_decide(FLUE_TASK_STARTED, false, true), FLUE_CANCEL_PEND);
-	/* The parked wait is not interrupted; task.cancel before delivery traps. */
+	 * another task holds: not ready, nothing delivered yet. */
+	FT_EQ(flue_cancel_request_decide(FLUE_TASK_STARTED), FLUE_CANCEL_PEND);
+	FT_FALSE(flue_callback_ready_decide(FLUE_CB_YIELD, false, false, FLUE_TASK_PENDING_CANCEL));
+	/* task.cancel before delivery traps. */
 	FT_EQ(flue_task_cancel_decide(FLUE_TASK_PENDING_CANCEL, 0u), FLUE_RESOLVE_TRAP_RESOLVED);
 	/* The callee returns normally: allowed in PENDING_CANCEL. */
 	FT_EQ(flue_task_return_decide(FLUE_TASK_PENDING_CANCEL, 0u), FLUE_RESOLVE_OK);
 	FT_EQ(flue_subtask_resolve_decide(FLUE_SUBTASK_STARTED, true), FLUE_SUBTASK_RETURNED);
 }
 
-FT_TEST(cancel_pends_when_instance_may_not_be_entered)
+FT_TEST(pending_cancel_is_delivered_once_at_a_delivery_point)
 {
-	FT_EQ(flue_cancel_request_decide(FLUE_TASK_STARTED, true, false), FLUE_CANCEL_PEND);
-}
-
-FT_TEST(pending_cancel_is_delivered_once_at_a_cancellable_wait)
-{
+	/* wait/poll/thread.yield and stackful tasks are no delivery point. */
 	FT_FALSE(flue_cancel_deliver_decide(FLUE_TASK_PENDING_CANCEL, false));
 	FT_TRUE(flue_cancel_deliver_decide(FLUE_TASK_PENDING_CANCEL, true));
 	/* After delivery (CANCEL_DELIVERED) nothing more is delivered. */
@@ -640,14 +683,14 @@ FT_TEST(return_after_delivered_cancel_is_allowed_and_borrows_trap)
 
 FT_TEST(subtask_cancel_checks_in_reference_order)
 {
-	/* Delivered beats everything, then twice, then sync-in-set. */
-	FT_EQ(flue_subtask_cancel_decide(true, true, true, false, true), FLUE_SC_TRAP_DELIVERED);
-	FT_EQ(flue_subtask_cancel_decide(false, true, true, false, true), FLUE_SC_TRAP_TWICE);
-	FT_EQ(flue_subtask_cancel_decide(false, false, true, false, true),
-	      FLUE_SC_TRAP_SYNC_IN_SET);
-	/* The async form may cancel a subtask that is in a set. */
-	FT_EQ(flue_subtask_cancel_decide(false, false, true, true, true), FLUE_SC_CONSUME);
-	FT_EQ(flue_subtask_cancel_decide(false, false, false, false, false), FLUE_SC_REQUEST);
+	/* Delivered beats everything, then twice, then in-set. */
+	FT_EQ(flue_subtask_cancel_decide(true, true, true, true), FLUE_SC_TRAP_DELIVERED);
+	FT_EQ(flue_subtask_cancel_decide(false, true, true, true), FLUE_SC_TRAP_TWICE);
+	/* #715: the async form traps on a subtask in a set as well. */
+	FT_EQ(flue_subtask_cancel_decide(false, false, true, true), FLUE_SC_TRAP_IN_SET);
+	FT_EQ(flue_subtask_cancel_decide(false, false, true, false), FLUE_SC_TRAP_IN_SET);
+	FT_EQ(flue_subtask_cancel_decide(false, false, false, true), FLUE_SC_CONSUME);
+	FT_EQ(flue_subtask_cancel_decide(false, false, false, false), FLUE_SC_REQUEST);
 }
 
 FT_SUITE(task,
@@ -661,10 +704,13 @@ FT_SUITE(task,
 	 FT_CASE(bp_inc_then_dec_restores_every_counter),
 	 FT_CASE(subtask_resolve_every_state),
 	 FT_CASE(subtask_cancel_every_case),
+	 FT_CASE(cancel_resume_every_case),
 	 FT_CASE(lower_status_every_state_and_edge_index),
 	 FT_CASE(lower_status_random_indices),
 	 FT_CASE(cancel_request_every_state),
 	 FT_CASE(cancel_deliver_every_state),
+	 FT_CASE(callback_ready_every_case),
+	 FT_CASE(nested_candidates_include_the_lock_holder),
 	 FT_CASE(task_return_every_state),
 	 FT_CASE(task_cancel_every_state),
 	 FT_CASE(sync_typed_call_barges_in_past_backpressure_and_lock),
@@ -677,9 +723,8 @@ FT_SUITE(task,
 	 FT_CASE(callback_codes_exit_yield_wait_and_removed_poll),
 	 FT_CASE(async_lower_resolved_now_returns_exactly_2),
 	 FT_CASE(cancel_while_held_at_gate_resolves_cancelled_before_started),
-	 FT_CASE(cancel_of_parked_callback_task_is_delivered_and_returns_4),
+	 FT_CASE(cancel_of_parked_callback_task_pends_then_wakes_it_and_returns_4),
 	 FT_CASE(cancel_while_lock_held_elsewhere_pends_and_callee_may_still_return),
-	 FT_CASE(cancel_pends_when_instance_may_not_be_entered),
-	 FT_CASE(pending_cancel_is_delivered_once_at_a_cancellable_wait),
+	 FT_CASE(pending_cancel_is_delivered_once_at_a_delivery_point),
 	 FT_CASE(return_after_delivered_cancel_is_allowed_and_borrows_trap),
 	 FT_CASE(subtask_cancel_checks_in_reference_order))

@@ -52,15 +52,13 @@ void ex_setup(void)
 	ex.unit = reg((struct flue_type_desc){ .kind = FLUE_TYPE_UNIT });
 }
 
-struct flue_instance *ex_new(struct flue_instance *parent)
+struct flue_instance *ex_new(void)
 {
 	struct ex_inst *e = &ex.in[ex.ninst++];
 	FT_EQ(flue_instance_create(&ex.store, &e->inst), 0);
 	e->data = e->mem;
 	e->size = EX_MEM;
 	flue_instance_set_memory(e->inst, &e->data, &e->size);
-	if (parent != 0)
-		FT_EQ(flue_instance_set_parent(e->inst, parent), 0);
 	return e->inst;
 }
 

@@ -51,8 +51,8 @@ struct ex {
 extern struct ex ex;
 
 void ex_setup(void);
-/* A new instance with EX_MEM bytes of memory (parent may be NULL). */
-struct flue_instance *ex_new(struct flue_instance *parent);
+/* A new instance with EX_MEM bytes of memory. */
+struct flue_instance *ex_new(void);
 /* Its memory. */
 uint8_t *ex_mem(struct flue_instance *inst);
 /* Heap.realloc of the reference tests: bump allocation. */

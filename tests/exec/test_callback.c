@@ -39,7 +39,7 @@ static void setup(flue_core_fn acore, flue_callback_fn acb, flue_core_fn bcore,
 	ex_setup();
 	got = seti = nb_runs = 0;
 	resolved = false;
-	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	struct flue_instance *a = ex_new(), *b = ex_new();
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = acore, .callback = acb };
 	FT_EQ(flue_lift(&fa, a, &ret_u32, &o), 0);
 	o.core = bcore;
@@ -170,7 +170,7 @@ static void a_waits_sync(void *u, struct flue_instance *inst, const flue_flat_t 
 	seti = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, 1, seti);
 	/* Blocks on the executor's stack: B's YIELD step runs meanwhile. */
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, seti, 128), FLUE_EVENT_CODE_SUBTASK);
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, 128), FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_ld32(inst, 128), 1);
 	EX_EQ(ex_ld32(inst, 132), FLUE_SUBTASK_RETURNED);
 	ret(inst, ex_ld32(inst, 64) * 2u);
@@ -194,7 +194,7 @@ static void a_waits_forever(void *u, struct flue_instance *inst, const flue_flat
 {
 	(void)u, (void)a, (void)n, (void)res;
 	seti = flue_canon_waitable_set_new(inst);
-	(void)flue_canon_waitable_set_wait(inst, 0, seti, 128);
+	(void)flue_canon_waitable_set_wait(inst, seti, 128);
 	EX_TRUE(false); /* never reached: the wait traps */
 }
 
@@ -293,7 +293,7 @@ static void nothing(void *u, struct flue_instance *inst, const flue_flat_t *a, u
 FT_TEST(stackful_needs_port_fibers)
 {
 	ex_setup();
-	struct flue_instance *a = ex_new(0);
+	struct flue_instance *a = ex_new();
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_STACKFUL, .core = nothing };
 	int rc = flue_lift(&fa, a, &ret_u32, &o);
 	FT_EQ(rc, flue_port_fiber_supported() ? FLUE_OK : FLUE_ENOTSUP);
@@ -351,7 +351,7 @@ FT_TEST(params_through_memory_use_the_callee_realloc)
 		p17[i] = (struct flue_valtype){ .kind = FLUE_VAL_U8 };
 	ft17 = (struct flue_functype){ .async = false, .nparams = 17, .params = p17,
 				       .result = &u32_t };
-	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	struct flue_instance *a = ex_new(), *b = ex_new();
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = a_calls_sum17,
 				    .callback = no_callback };
 	FT_EQ(flue_lift(&fa, a, &ret_u32, &o), 0);
@@ -399,7 +399,7 @@ FT_TEST(post_return_may_not_leave)
 	ex_setup();
 	post_returns = 0;
 	got = 0;
-	struct flue_instance *b = ex_new(0);
+	struct flue_instance *b = ex_new();
 	struct flue_lift_opts so = { .kind = FLUE_LIFT_SYNC, .core = core_seven,
 				     .post_return = post_return_calls_a_builtin };
 	FT_EQ(flue_lift(&fb, b, &sync_u32, &so), 0);

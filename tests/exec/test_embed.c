@@ -41,7 +41,7 @@ static uint8_t big[256] __attribute__((aligned(8)));
 FT_TEST(memory32_is_reread_at_every_access)
 {
 	ex_setup();
-	struct flue_instance *a, *b = ex_new(0);
+	struct flue_instance *a, *b = ex_new();
 	FT_EQ(flue_instance_create(&ex.store, &a), 0);
 	uint8_t *data = small;
 	uint32_t size = sizeof small;
@@ -108,7 +108,7 @@ static uint32_t a_got_value(void *u, struct flue_instance *inst, uint32_t e, uin
 FT_TEST(run_returns_when_only_the_host_can_act)
 {
 	setup();
-	struct flue_instance *a = ex_new(0);
+	struct flue_instance *a = ex_new();
 	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &ex.host), 0);
 	uint32_t hr, hw;
 	FT_EQ(flue_host_stream_new(ex.host, ex.u32, &hr, &hw), 0);
@@ -135,7 +135,7 @@ FT_TEST(run_returns_when_only_the_host_can_act)
 FT_TEST(run_reports_deadlock)
 {
 	setup();
-	struct flue_instance *a = ex_new(0);
+	struct flue_instance *a = ex_new();
 	/* The writer stays in A itself: nobody else can ever write. */
 	uint64_t rw = flue_canon_stream_new(a, ex.u32);
 	readable = (uint32_t)rw;
@@ -154,7 +154,7 @@ static uint32_t ring[4];
 FT_TEST(run_pumps_channels)
 {
 	setup();
-	struct flue_instance *a = ex_new(0);
+	struct flue_instance *a = ex_new();
 	FT_EQ(flue_channel_init(&chan, ring, 4, 4), 0);
 	FT_EQ(flue_channel_attach(&chan, a, ex.u32, true, false, &readable), 0);
 	ex_lift(&fa, a, &ret_u32, FLUE_LIFT_CALLBACK, a_reads, a_got_value);
@@ -202,7 +202,7 @@ static void a_waits_in_core(void *u, struct flue_instance *inst, const flue_flat
 	EX_EQ(flue_canon_stream_read(inst, ex.u32, FLUE_OPT_ASYNC, readable, 0, 1), FLUE_BLOCKED);
 	seti = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, readable, seti);
-	cb_event = flue_canon_waitable_set_wait(inst, 0, seti, 16); /* nested loop: B runs */
+	cb_event = flue_canon_waitable_set_wait(inst, seti, 16); /* nested loop: B runs */
 	cb_p2 = ex_ld32(inst, 20);
 	flue_canon_waitable_join(inst, readable, 0);
 	flue_canon_stream_drop_readable(inst, ex.u32, readable);
@@ -214,7 +214,7 @@ static void a_waits_in_core(void *u, struct flue_instance *inst, const flue_flat
 FT_TEST(nested_loop_pumps_channels)
 {
 	setup();
-	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	struct flue_instance *a = ex_new(), *b = ex_new();
 	FT_EQ(flue_channel_init(&chan, ring, 4, 4), 0);
 	FT_EQ(flue_channel_attach(&chan, a, ex.u32, true, false, &readable), 0);
 	ex_lift(&fa, a, &ret_u32, FLUE_LIFT_CALLBACK, a_waits_in_core, no_cb_early);
@@ -252,7 +252,7 @@ static void raise_and_check(enum flue_trap_reason r, enum flue_trap_reason seen)
 {
 	setup();
 	after_raise = false;
-	struct flue_instance *a = ex_new(0);
+	struct flue_instance *a = ex_new();
 	ex_lift(&fa, a, &ret_u32, FLUE_LIFT_CALLBACK, a_raises, no_cb);
 	raise_reason = r;
 	flue_call_t call;

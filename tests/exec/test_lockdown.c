@@ -52,7 +52,7 @@ static void setup(void)
 
 static struct flue_instance *lift_b(void)
 {
-	struct flue_instance *b = ex_new(0);
+	struct flue_instance *b = ex_new();
 	ex_lift(&fb, b, &ret_u32, FLUE_LIFT_CALLBACK, b_core, b_cb);
 	return b;
 }
@@ -100,7 +100,7 @@ FT_TEST(invoke_after_destroy_runs_no_guest_code)
 	FT_EQ(got, 0xDEADu);
 	/* A new instance takes B's slot: the old function still names the
 	 * destroyed instance and must not run in the new one. */
-	struct flue_instance *c = ex_new(0);
+	struct flue_instance *c = ex_new();
 	FT_TRUE(c == b);
 	invoke_b();
 	FT_EQ(b_entries, 0);
@@ -153,7 +153,7 @@ FT_TEST(async_lowered_call_into_trapped_instance_runs_no_guest_code)
 {
 	setup();
 	struct flue_instance *b = lift_b();
-	struct flue_instance *a = ex_new(0);
+	struct flue_instance *a = ex_new();
 	ex_lift(&fa, a, &ret_u32, FLUE_LIFT_CALLBACK, a_calls_b_async, a_sees_event);
 	FT_EQ(flue_lower(&a_to_b, &fb, a, true), 0);
 	trap_b = true;
@@ -197,9 +197,9 @@ static void b_sync_core(void *u, struct flue_instance *inst, const flue_flat_t *
 FT_TEST(sync_lowered_call_into_destroyed_instance_traps_caller)
 {
 	setup();
-	struct flue_instance *b = ex_new(0);
+	struct flue_instance *b = ex_new();
 	ex_lift(&fb, b, &sync_ret_u32, FLUE_LIFT_SYNC, b_sync_core, 0);
-	struct flue_instance *a = ex_new(0);
+	struct flue_instance *a = ex_new();
 	ex_lift(&fa, a, &sync_ret_u32, FLUE_LIFT_SYNC, a_calls_b_sync, 0);
 	FT_EQ(flue_lower(&a_to_b, &fb, a, false), 0);
 	flue_instance_destroy(b);

@@ -27,7 +27,7 @@ static uint32_t w_blocks(void *u, struct flue_instance *inst, uint32_t e, uint32
 	(void)u, (void)e, (void)p1, (void)p2;
 	uint32_t set = flue_canon_waitable_set_new(inst);
 	nblocked++;
-	(void)flue_canon_waitable_set_wait(inst, 0, set, 128);
+	(void)flue_canon_waitable_set_wait(inst, set, 128);
 	EX_TRUE(false); /* never returns */
 	return 0;
 }
@@ -45,7 +45,7 @@ FT_TEST(nesting_limit_traps_instead_of_overflowing)
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = w_yields,
 				    .callback = w_blocks };
 	for (uint32_t i = 0; i < 3; i++) {
-		in[i] = ex_new(0);
+		in[i] = ex_new();
 		FT_EQ(flue_lift(&fw[i], in[i], &unit_async, &o), 0);
 		flue_call_t call;
 		FT_EQ(flue_invoke(&fw[i], 0, 0, ignore, 0, &call), 0);

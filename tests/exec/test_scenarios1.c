@@ -100,9 +100,8 @@ FT_TEST(async_callback)
 	ex_setup();
 	fut1 = fut2 = false;
 	resolved = false;
-	struct flue_instance *root = ex_new(0);
-	struct flue_instance *prod = ex_new(root);
-	struct flue_instance *cons = ex_new(0);
+	struct flue_instance *prod = ex_new();
+	struct flue_instance *cons = ex_new();
 	struct flue_lift_opts po = { .kind = FLUE_LIFT_STACKFUL, .core = core_producer, .user = &fut1 };
 	FT_EQ(flue_lift(&producer1, prod, &producer_ft, &po), 0);
 	po.user = &fut2;

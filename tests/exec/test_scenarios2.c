@@ -104,21 +104,21 @@ static void core_a2a_consumer(void *user, struct flue_instance *inst, const flue
 	fut1_1 = true;
 
 	uint32_t waitretp = ex_alloc(inst, 8, 4);
-	uint32_t ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, waitretp);
+	uint32_t ev = flue_canon_waitable_set_wait(inst, seti, waitretp);
 	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_ld32(inst, waitretp), subi1);
 	EX_EQ(ex_ld32(inst, waitretp + 4), FLUE_SUBTASK_RETURNED);
 	flue_canon_subtask_drop(inst, subi1);
 	fut1_2 = true;
 
-	ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, waitretp);
+	ev = flue_canon_waitable_set_wait(inst, seti, waitretp);
 	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_ld32(inst, waitretp), subi2);
 	EX_EQ(ex_ld32(inst, waitretp + 4), FLUE_SUBTASK_STARTED);
 	EX_EQ(mem[retp], 13);
 	fut2 = true;
 
-	ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, waitretp);
+	ev = flue_canon_waitable_set_wait(inst, seti, waitretp);
 	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_ld32(inst, waitretp), subi2);
 	EX_EQ(ex_ld32(inst, waitretp + 4), FLUE_SUBTASK_RETURNED);
@@ -143,9 +143,8 @@ FT_TEST(async_to_async)
 	ex_setup();
 	fut1_1 = fut1_2 = fut2 = fut3 = fut4 = false;
 	resolved = false;
-	struct flue_instance *root = ex_new(0);
-	a2a_prod = ex_new(root);
-	a2a_cons = ex_new(root);
+	a2a_prod = ex_new();
+	a2a_cons = ex_new();
 	ex_lift(&eager_callee, a2a_prod, &eager_ft, FLUE_LIFT_STACKFUL, core_eager_producer, 0);
 	ex_lift(&toggle_callee, a2a_prod, &unit_ft, FLUE_LIFT_STACKFUL, core_toggle, 0);
 	ex_lift(&blocking_callee, a2a_prod, &blocking_ft, FLUE_LIFT_STACKFUL,
@@ -200,10 +199,10 @@ static void collect_two(struct flue_instance *inst, uint32_t seti, uint32_t subi
 		uint32_t ev;
 		uint32_t retp = 8;
 		if (use_wait) {
-			ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp);
+			ev = flue_canon_waitable_set_wait(inst, seti, retp);
 		} else {
-			EX_EQ(flue_canon_thread_yield(inst, FLUE_OPT_CANCELLABLE), 0);
-			ev = flue_canon_waitable_set_poll(inst, FLUE_OPT_CANCELLABLE, seti, retp);
+			EX_EQ(flue_canon_thread_yield(inst), 0);
+			ev = flue_canon_waitable_set_poll(inst, seti, retp);
 			if (ev == FLUE_EVENT_CODE_NONE)
 				continue;
 		}
@@ -254,9 +253,8 @@ FT_TEST(async_backpressure)
 	ex_setup();
 	bp_fut = p1_done = p2_done = false;
 	resolved = false;
-	struct flue_instance *root = ex_new(0);
-	struct flue_instance *prod = ex_new(root);
-	struct flue_instance *cons = ex_new(root);
+	struct flue_instance *prod = ex_new();
+	struct flue_instance *cons = ex_new();
 	ex_lift(&bp_prod1, prod, &unit_ft, FLUE_LIFT_STACKFUL, core_bp_producer1, 0);
 	ex_lift(&bp_prod2, prod, &unit_ft, FLUE_LIFT_STACKFUL, core_bp_producer2, 0);
 	ex_lift(&bp_consumer, cons, &u8_result_ft, FLUE_LIFT_STACKFUL, core_bp_consumer, 0);
@@ -305,14 +303,14 @@ static void core_uw_func(void *user, struct flue_instance *inst, const flue_flat
 	uw_fut1 = true;
 
 	uint32_t retp = ex_alloc(inst, 8, 4);
-	uint32_t ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp);
+	uint32_t ev = flue_canon_waitable_set_wait(inst, seti, retp);
 	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_ld32(inst, retp), subi1);
 	EX_EQ(ex_ld32(inst, retp + 4), FLUE_SUBTASK_RETURNED);
 
 	uw_fut2 = true;
 
-	ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp);
+	ev = flue_canon_waitable_set_wait(inst, seti, retp);
 	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_ld32(inst, retp), subi2);
 	EX_EQ(ex_ld32(inst, retp + 4), FLUE_SUBTASK_RETURNED);
@@ -334,9 +332,8 @@ FT_TEST(sync_using_wait)
 	ex_setup();
 	uw_fut1 = uw_fut2 = false;
 	resolved = false;
-	struct flue_instance *root = ex_new(0);
-	struct flue_instance *prod = ex_new(root);
-	struct flue_instance *cons = ex_new(root);
+	struct flue_instance *prod = ex_new();
+	struct flue_instance *cons = ex_new();
 	struct flue_lift_opts po = { .kind = FLUE_LIFT_STACKFUL, .core = core_uw_producer,
 				     .user = &uw_fut1 };
 	FT_EQ(flue_lift(&uw_prod1, prod, &unit_ft, &po), 0);
@@ -419,9 +416,8 @@ static void run_async_to_sync(bool per_task)
 	FT_EQ(flue_exec_set_stack_per_task(&ex.store, per_task), 0);
 	as_fut = as_p1_done = as_p2_done = false;
 	resolved = false;
-	struct flue_instance *root = ex_new(0);
-	struct flue_instance *prod = ex_new(root);
-	struct flue_instance *cons = ex_new(root);
+	struct flue_instance *prod = ex_new();
+	struct flue_instance *cons = ex_new();
 	ex_lift(&as_prod1, prod, &unit_ft, FLUE_LIFT_SYNC, core_as_producer1, 0);
 	ex_lift(&as_prod2, prod, &unit_ft, FLUE_LIFT_SYNC, core_as_producer2, 0);
 	ex_lift(&as_consumer, cons, &u8_result_ft, FLUE_LIFT_STACKFUL, core_as_consumer, 0);
@@ -451,8 +447,8 @@ FT_TEST(async_to_sync_single_stack_deadlocks)
 {
 	run_async_to_sync(false);
 	FT_TRUE(ex.ntraps >= 1);
-	FT_TRUE(ex.in[1].inst->poisoned);
-	FT_EQ(ex.in[1].inst->trap_reason, FLUE_TRAP_DEADLOCK);
+	FT_TRUE(ex.in[0].inst->poisoned); /* prod */
+	FT_EQ(ex.in[0].inst->trap_reason, FLUE_TRAP_DEADLOCK);
 }
 
 FT_SUITE(scenarios2, FT_CASE(async_to_async), FT_CASE(async_backpressure),

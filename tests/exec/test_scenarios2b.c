@@ -83,7 +83,7 @@ static void core_sib_caller(void *user, struct flue_instance *inst, const flue_f
 	uint32_t seti = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, subi, seti);
 	uint32_t retp3 = 12;
-	uint32_t ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp3);
+	uint32_t ev = flue_canon_waitable_set_wait(inst, seti, retp3);
 	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_ld32(inst, retp3), subi);
 	EX_EQ(ex_ld32(inst, retp3 + 4), FLUE_SUBTASK_RETURNED);
@@ -107,15 +107,14 @@ static void run_sib(bool variant)
 	FT_EQ(flue_exec_set_stack_per_task(&ex.store, !variant), 0);
 	resolved = false;
 	sib_variant = variant;
-	struct flue_instance *root = ex_new(0);
-	struct flue_instance *callee = ex_new(root);
+	struct flue_instance *callee = ex_new();
 	sib_async_params[0] = u32_t;
 	sib_async_params[1] = VT_FUTURE(ex.unit);
 	sib_async_ft = (struct flue_functype){ .async = true, .nparams = 2,
 					       .params = sib_async_params, .result = &u32_t };
 	ex_lift(&sib_async_callee, callee, &sib_async_ft, FLUE_LIFT_SYNC, core_callee1, 0);
 	ex_lift(&sib_sync_callee, callee, &sib_sync_ft, FLUE_LIFT_SYNC, core_callee2, 0);
-	struct flue_instance *caller = ex_new(root);
+	struct flue_instance *caller = ex_new();
 	FT_EQ(flue_lower(&low_sib_async, &sib_async_callee, caller, true), 0);
 	FT_EQ(flue_lower(&low_sib_sync, &sib_sync_callee, caller, true), 0);
 	/* lift_and_run(mk_opts(), ...): the caller is sync-lifted. */
@@ -209,7 +208,7 @@ static uint32_t ci_lower(uint32_t i, uint32_t f1, uint32_t f2, uint32_t f3, uint
 
 static void wait_subtask(struct flue_instance *inst, uint32_t seti, uint32_t subi, uint32_t st)
 {
-	uint32_t ev = flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, 0);
+	uint32_t ev = flue_canon_waitable_set_wait(inst, seti, 0);
 	EX_EQ(ev, FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ex_mem(inst)[0], subi);
 	EX_EQ(ex_mem(inst)[4], st);
@@ -218,8 +217,8 @@ static void wait_subtask(struct flue_instance *inst, uint32_t seti, uint32_t sub
 static void yield_poll_ten(struct flue_instance *inst, uint32_t seti)
 {
 	for (int i = 0; i < 10; i++) {
-		EX_EQ(flue_canon_thread_yield(inst, FLUE_OPT_CANCELLABLE), 0);
-		EX_EQ(flue_canon_waitable_set_poll(inst, FLUE_OPT_CANCELLABLE, seti, 0),
+		EX_EQ(flue_canon_thread_yield(inst), 0);
+		EX_EQ(flue_canon_waitable_set_poll(inst, seti, 0),
 		      FLUE_EVENT_CODE_NONE);
 	}
 }
@@ -305,8 +304,7 @@ FT_TEST(callback_interleaving)
 	ex_setup();
 	FT_EQ(flue_exec_set_stack_per_task(&ex.store, true), 0);
 	resolved = false;
-	struct flue_instance *root = ex_new(0);
-	ci_prod = ex_new(root);
+	ci_prod = ex_new();
 	ci_params[0] = u32_t;
 	ci_params[1] = ci_params[2] = ci_params[3] = VT_FUTURE(ex.unit);
 	ci_producer_ft = (struct flue_functype){ .async = true, .nparams = 4,
@@ -315,7 +313,7 @@ FT_TEST(callback_interleaving)
 		core_ci_producer_callback);
 	ex_lift(&ci_sync_callee, ci_prod, &ci_sync_callee_ft, FLUE_LIFT_SYNC,
 		core_ci_sync_callee, 0);
-	struct flue_instance *cons = ex_new(root);
+	struct flue_instance *cons = ex_new();
 	FT_EQ(flue_lower(&low_ci_producer, &ci_producer, cons, true), 0);
 	FT_EQ(flue_lower(&low_ci_sync, &ci_sync_callee, cons, true), 0);
 	/* lift_and_run(mk_opts(), ...): the consumer is sync-lifted. */

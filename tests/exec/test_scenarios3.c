@@ -404,7 +404,7 @@ FT_TEST(eager_stream_completion)
 	es_add10_done = false;
 	memset(&es_in, 0, sizeof es_in);
 	extra_pump = es_add10;
-	struct flue_instance *inst = ex_new(0);
+	struct flue_instance *inst = ex_new();
 	static uint32_t sr;
 	uint32_t sw;
 	FT_EQ(flue_host_stream_new(ex.host, ex.u8, &sr, &sw), 0);
@@ -480,7 +480,7 @@ static void as_core(void *user, struct flue_instance *inst, const flue_flat_t *a
 	uint32_t retp = 16;
 	uint32_t seti = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, rsi1, seti);
-	EX_EQ(flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp),
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, retp),
 	      FLUE_EVENT_CODE_STREAM_READ);
 	EX_EQ(ex_ld32(inst, retp), rsi1);
 	EX_EQ(ex_ld32(inst, retp + 4), CODE(FLUE_COMPLETED, 4));
@@ -495,7 +495,7 @@ static void as_core(void *user, struct flue_instance *inst, const flue_flat_t *a
 	react();
 	sink_set_remain(&as_imp_in, 100);
 	flue_canon_waitable_join(inst, wsi3, seti);
-	EX_EQ(flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp),
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, retp),
 	      FLUE_EVENT_CODE_STREAM_WRITE);
 	EX_EQ(ex_ld32(inst, retp), wsi3);
 	EX_EQ(ex_ld32(inst, retp + 4), CODE(FLUE_COMPLETED, 4));
@@ -505,7 +505,7 @@ static void as_core(void *user, struct flue_instance *inst, const flue_flat_t *a
 	react();
 	sink_set_remain(&as_dst, 100);
 	flue_canon_waitable_join(inst, wsi2, seti);
-	EX_EQ(flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp),
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, retp),
 	      FLUE_EVENT_CODE_STREAM_WRITE);
 	EX_EQ(ex_ld32(inst, retp), wsi2);
 	EX_EQ(ex_ld32(inst, retp + 4), CODE(FLUE_COMPLETED, 4));
@@ -523,7 +523,7 @@ static void as_core(void *user, struct flue_instance *inst, const flue_flat_t *a
 	EX_EQ(RD(ASYNC, rsi4, 0, 4), FLUE_BLOCKED);
 	react();
 	flue_canon_waitable_join(inst, rsi4, seti);
-	EX_EQ(flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp),
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, retp),
 	      FLUE_EVENT_CODE_STREAM_READ);
 	EX_EQ(ex_ld32(inst, retp), rsi4);
 	flue_canon_waitable_join(inst, rsi4, 0);
@@ -543,7 +543,7 @@ FT_TEST(async_stream_ops)
 	ex_setup();
 	hosts_reset();
 	as_host_finished = false;
-	struct flue_instance *inst = ex_new(0);
+	struct flue_instance *inst = ex_new();
 	static uint32_t sr;
 	uint32_t sw;
 	FT_EQ(flue_host_stream_new(ex.host, ex.u8, &sr, &sw), 0);

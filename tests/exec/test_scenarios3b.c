@@ -117,7 +117,7 @@ FT_TEST(stream_forward)
 	FT_EQ(flue_host_stream_new(ex.host, ex.u8, &sf_r, &sw), 0);
 	/* HostSource([1,2,3,4], chunk=4): its data waits in a host write. */
 	host_write(sw, 0, BYTES(1, 2, 3, 4), false, 0, 0);
-	struct flue_instance *inst = ex_new(0); /* mk_opts(): no memory needed */
+	struct flue_instance *inst = ex_new(); /* mk_opts(): no memory needed */
 	ex_lift(&sf_f, inst, &ss_ft, FLUE_LIFT_SYNC, sf_core, 0);
 	flue_call_t call;
 	FT_EQ(flue_invoke(&sf_f, ex.host, on_start_end, sf_on_resolve, &sf_r, &call), 0);
@@ -182,7 +182,7 @@ FT_TEST(receive_own_stream)
 {
 	setup();
 	ro_resolved = false;
-	struct flue_instance *inst = ex_new(0);
+	struct flue_instance *inst = ex_new();
 	FT_EQ(flue_host_func(&ro_host_f, ex.host, &ss_ft, ro_host, 0, 0), 0);
 	ex_lift(&ro_core_f, inst, &void_async_ft, FLUE_LIFT_SYNC, ro_core, 0); /* mk_opts() */
 	FT_EQ(flue_lower(&ro_low, &ro_host_f, inst, true), 0);
@@ -255,7 +255,7 @@ static void hp_core(void *user, struct flue_instance *inst, const flue_flat_t *a
 
 	uint32_t seti = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, rsi, seti);
-	EX_EQ(flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp),
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, retp),
 	      FLUE_EVENT_CODE_STREAM_READ);
 	EX_EQ(ex_ld32(inst, retp), rsi);
 	EX_EQ(ex_ld32(inst, retp + 4), CODE(FLUE_COMPLETED, 2));
@@ -275,7 +275,7 @@ static void hp_core(void *user, struct flue_instance *inst, const flue_flat_t *a
 	/* dst.set_remain(4) */
 	host_read(hp_dst, DST_OFF + 2, 4, true, FLUE_RESULT_COMPLETED, 4);
 	flue_canon_waitable_join(inst, wsi, seti);
-	EX_EQ(flue_canon_waitable_set_wait(inst, FLUE_OPT_CANCELLABLE, seti, retp),
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, retp),
 	      FLUE_EVENT_CODE_STREAM_WRITE);
 	EX_EQ(ex_ld32(inst, retp), wsi);
 	EX_EQ(ex_ld32(inst, retp + 4), CODE(FLUE_COMPLETED, 4));
@@ -299,7 +299,7 @@ FT_TEST(host_partial_reads_writes)
 {
 	setup();
 	hp_resolved = false;
-	struct flue_instance *inst = ex_new(0);
+	struct flue_instance *inst = ex_new();
 	FT_EQ(flue_host_stream_new(ex.host, ex.u8, &hp_src_r, &hp_src_w), 0);
 	host_write(hp_src_w, SRC_OFF, BYTES(1, 2), false, 0, 0); /* first chunk */
 	FT_EQ(flue_host_func(&hp_source_f, ex.host, &source_ft, hp_source, 0, 0), 0);

@@ -117,7 +117,7 @@ FT_TEST(async_flat_params)
 {
 	ex_setup();
 	resolved = false;
-	struct flue_instance *inst = ex_new(0);
+	struct flue_instance *inst = ex_new();
 	setup_host();
 	FT_EQ(flue_host_func(&f1, ex.host, &ft1, host_f1, 0, 0), 0);
 	FT_EQ(flue_host_func(&f2, ex.host, &ft2, host_f2, 0, 0), 0);
@@ -219,7 +219,7 @@ static void core_futures(void *user, struct flue_instance *inst, const flue_flat
 
 	uint32_t seti = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, rfi, seti);
-	EX_EQ(flue_canon_waitable_set_wait(inst, CANC, seti, retp), FLUE_EVENT_CODE_FUTURE_READ);
+	EX_EQ(flue_canon_waitable_set_wait(inst, seti, retp), FLUE_EVENT_CODE_FUTURE_READ);
 	EX_EQ(mem[retp], rfi);
 	EX_EQ(mem[retp + 4], FLUE_COMPLETED);
 	EX_EQ(mem[readp], 43);
@@ -239,7 +239,7 @@ static void core_futures(void *user, struct flue_instance *inst, const flue_flat
 	EX_EQ(flue_canon_future_write(inst, t, ASYNC, wfi, writep), FLUE_COMPLETED);
 
 	while (!inst->handles[rfi].u.end.w.has_event)
-		(void)flue_canon_thread_yield(inst, CANC);
+		(void)flue_canon_thread_yield(inst);
 
 	EX_EQ(flue_canon_future_cancel_read(inst, t, 0, rfi), FLUE_COMPLETED);
 	EX_EQ(mem[readp], 43);
@@ -257,7 +257,7 @@ FT_TEST(futures)
 {
 	ex_setup();
 	resolved = resolved_null = fut_after_trap = false;
-	struct flue_instance *inst = ex_new(0);
+	struct flue_instance *inst = ex_new();
 	setup_host();
 	fut_u8 = VT_FUTURE(ex.u8);
 	host_fut_ft = (struct flue_functype){ .async = true, .nparams = 1, .params = &fut_u8,
@@ -342,7 +342,9 @@ static void cancel_write_part(struct flue_instance *inst, uint32_t cancel_opts,
 	EX_EQ(ex.host_arena[0], bytes[0]);
 	EX_EQ(ex.host_arena[1], bytes[1]);
 	uint32_t ret = flue_canon_stream_cancel_write(inst, t, cancel_opts, wsi);
-	EX_EQ(ret & 0xFu, FLUE_COMPLETED);
+	/* #719: CANCELLED beats the pending partial COMPLETED (run_tests.py
+	 * @ 14087d73 predates it and still expects COMPLETED here). */
+	EX_EQ(ret & 0xFu, FLUE_CANCELLED);
 	EX_EQ(ret >> 4, 2);
 	flue_canon_stream_drop_writable(inst, t, wsi);
 	o = sink_consume(100); /* consume(100) is None: closed, nothing left */
@@ -390,7 +392,7 @@ FT_TEST(cancel_copy)
 {
 	ex_setup();
 	resolved = resolved_null = false;
-	struct flue_instance *inst = ex_new(0);
+	struct flue_instance *inst = ex_new();
 	setup_host();
 	stream_u8 = VT_STREAM(ex.u8);
 	host_ft1 = (struct flue_functype){ .nparams = 1, .params = &stream_u8 };

@@ -57,7 +57,7 @@ FT_TEST(destroy_resolves_callers_and_unwinds_blocked_threads)
 	ex_setup();
 	never = b_resumed = false;
 	got = 0;
-	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	struct flue_instance *a = ex_new(), *b = ex_new();
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = a_waits_for_b,
 				    .callback = a_sees_cancelled };
 	FT_EQ(flue_lift(&fa, a, &ret_u32, &o), 0);
@@ -89,7 +89,7 @@ FT_TEST(trap_drops_ends_peers_see_dropped)
 {
 	ex_setup();
 	got = 0;
-	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	struct flue_instance *a = ex_new(), *b = ex_new();
 	struct flue_lift_opts ob = { .kind = FLUE_LIFT_CALLBACK, .core = b_traps,
 				     .callback = a_sees_cancelled };
 	FT_EQ(flue_lift(&fb, b, &ret_u32, &ob), 0);

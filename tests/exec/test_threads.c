@@ -100,7 +100,7 @@ FT_TEST(host_calls_resolved_from_threads)
 	nstarted = 0;
 	sum = 0;
 	got = 0;
-	struct flue_instance *g = ex_new(0);
+	struct flue_instance *g = ex_new();
 	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &ex.host), 0);
 	FT_EQ(flue_host_func(&hostf, ex.host, &host_ft, host_start, 0, 0), 0);
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_main,
@@ -171,7 +171,7 @@ FT_TEST(invocations_posted_from_threads)
 {
 	ex_setup();
 	nresolved = total = 0;
-	struct flue_instance *g = ex_new(0);
+	struct flue_instance *g = ex_new();
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_double,
 				    .callback = cb_double };
 	FT_EQ(flue_lift(&doublef, g, &double_ft, &o), 0);
@@ -250,7 +250,7 @@ FT_TEST(cancellations_posted_from_a_thread)
 	ex_setup();
 	wseti = ncancelled = nvalue = 0;
 	started_waiting = false;
-	struct flue_instance *g = ex_new(0);
+	struct flue_instance *g = ex_new();
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_waiter,
 				    .callback = cb_waiter };
 	FT_EQ(flue_lift(&waiterf, g, &main_ft, &o), 0);
@@ -322,7 +322,7 @@ FT_TEST(blocking_call_from_a_thread_waits_for_admission)
 {
 	ex_setup();
 	caller_returned = false;
-	struct flue_instance *g = ex_new(0);
+	struct flue_instance *g = ex_new();
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core_double,
 				    .callback = cb_double };
 	FT_EQ(flue_lift(&doublef, g, &double_ft, &o), 0);

@@ -1,5 +1,6 @@
 /*
- * component-model test/async/ *.wast behaviours (@ 6d28164), ported: each
+ * component-model test/async/ *.wast behaviours (@ 6d28164; re-entrance
+ * as #705 changed it, @ 14087d73), ported: each
  * wast component with core code is one instance, its core functions are C
  * functions calling the built-ins; the same return codes, indices, events
  * and bytes are asserted. `unreachable` is EX_TRUE(false). Instances made
@@ -15,8 +16,6 @@
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-#define CANCELLABLE FLUE_OPT_CANCELLABLE
-
 
 static void invoke_with(struct flue_func *f, flue_on_start_fn start, struct res *r)
 {
@@ -25,43 +24,39 @@ static void invoke_with(struct flue_func *f, flue_on_start_fn start, struct res 
 	FT_EQ(flue_invoke(f, ex.host, start, on_res, r, &c), 0);
 }
 
-/* --------------------------------------------------- trap-on-reenter */
+/* ------------------------------------------------------ re-entrance */
 
 /*
- * The wast traps on every parent<->child call "for now" (a restriction of
- * its runtime). definitions.py @ 6d28164 enters only entering_set(caller) =
- * self_and_ancestors(callee) - self_and_ancestors(caller), so it permits
- * parent -> child and child -> parent calls (parts 2 and 3 below, and the
- * async Parent -> Child -> Parent chain of part 1, whose `a` is then
- * entered); flue follows the reference. What the reference does trap is a
- * call into an instance that is on the current (synchronous) call stack:
- * D -> C -> D, ported as `reenter_sibling_sync_traps`.
+ * trap-on-reenter.wast is gone (#705 removed may_enter): a call into an
+ * instance that is already on the current synchronous call stack proceeds.
+ * D -> C -> D, which 6d28164 trapped, now runs to the end (the full
+ * reentrance.wast port: test_reentrance.c).
  */
 static struct flue_func rf[4];
 static struct flue_lowered rl[3];
-static bool ran_a;
+static bool ran_a, ran_g;
 
-CORE(d_run_re) { (void)c0(&rl[0]); EX_TRUE(false); }
-CORE(c_f_re) { (void)c0(&rl[1]); EX_TRUE(false); }
-CORE(d_g_re) { EX_TRUE(false); }
+CORE(d_run_re) { (void)c0(&rl[0]); EX_TRUE(ran_g); }
+CORE(c_f_re) { (void)c0(&rl[1]); }
+CORE(d_g_re) { ran_g = true; }
 
-FT_TEST(reenter_sibling_sync_traps)
+FT_TEST(reenter_sibling_sync_proceeds)
 {
 	ex_setup();
-	struct flue_instance *d = ex_new(0), *c = ex_new(0);
+	struct flue_instance *d = ex_new(), *c = ex_new();
 	ex_lift(&rf[0], d, &ft_sync, FLUE_LIFT_SYNC, d_run_re, 0);
 	ex_lift(&rf[1], c, &ft_sync, FLUE_LIFT_SYNC, c_f_re, 0);
 	ex_lift(&rf[2], d, &ft_sync, FLUE_LIFT_SYNC, d_g_re, 0);
 	lower(&rl[0], &rf[1], d, false);
 	lower(&rl[1], &rf[2], c, false);
 	struct res r;
+	ran_g = false;
 	invoke(&rf[0], &r);
-	trapped(c, FLUE_TRAP_REENTER); /* "cannot enter component instance" */
-	trapped(d, FLUE_TRAP_CALLEE_TRAPPED);
-	FT_EQ(ex.ntraps, 2);
-	FT_EQ(ex.trap, FLUE_TRAP_CALLEE_TRAPPED);
-	FT_TRUE(ex.trap_inst == d);
-	FT_TRUE(r.done && !r.has);
+	FT_TRUE(ran_g);
+	FT_EQ(ex.ntraps, 0);
+	FT_FALSE(d->poisoned);
+	FT_FALSE(c->poisoned);
+	FT_TRUE(r.done && r.has);
 	FT_EQ(ex_run(), 0);
 	ex_done();
 }
@@ -95,10 +90,10 @@ CB(k_b_cb) {
 CORE(p_a) { ran_a = true; flue_canon_task_return(inst, 0, 0, 0); res[0] = EXIT; }
 CB(never_cb) { EX_TRUE(false); return EXIT; }
 
-FT_TEST(reenter_parent_child_follows_reference)
+FT_TEST(reenter_parent_child)
 {
 	ex_setup();
-	struct flue_instance *p = ex_new(0), *k = ex_new(p);
+	struct flue_instance *p = ex_new(), *k = ex_new();
 	struct res r;
 	/* part 2: P.g -> K.f */
 	ex_lift(&rf[0], k, &ft_sync, FLUE_LIFT_SYNC, nop, 0);
@@ -151,7 +146,7 @@ CORE(after_core) {
 	(void)c0(&l_ret1);
 	uint32_t ws = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, sub, ws);
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, ws, 0), FLUE_EVENT_CODE_SUBTASK);
+	EX_EQ(flue_canon_waitable_set_wait(inst, ws, 0), FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ld32(inst, 0), sub);
 	EX_EQ(ld32(inst, 4), FLUE_SUBTASK_RETURNED);
 	flue_canon_subtask_drop(inst, sub);
@@ -168,7 +163,7 @@ FT_TEST(drop_subtask)
 {
 	ex_setup();
 	ldone = false;
-	struct flue_instance *l = ex_new(0), *c1 = ex_new(0), *c2 = ex_new(0);
+	struct flue_instance *l = ex_new(), *c1 = ex_new(), *c2 = ex_new();
 	ex_lift(&looper, l, &ft_async, FLUE_LIFT_CALLBACK, loop_core, loop_cb);
 	ex_lift(&lreturn, l, &ft_async, FLUE_LIFT_SYNC, return_core, 0);
 	ex_lift(&after, c1, &ft_async_u32, FLUE_LIFT_SYNC, after_core, 0);
@@ -209,7 +204,7 @@ CORE(dws_run) {
 FT_TEST(drop_waitable_set)
 {
 	ex_setup();
-	struct flue_instance *c = ex_new(0), *d = ex_new(0);
+	struct flue_instance *c = ex_new(), *d = ex_new();
 	cws = flue_canon_waitable_set_new(c);
 	ex_lift(&wos, c, &ft_async, FLUE_LIFT_CALLBACK, wos_core, never_cb);
 	ex_lift(&dww, c, &ft_async, FLUE_LIFT_CALLBACK, dww_core, never_cb);
@@ -224,129 +219,6 @@ FT_TEST(drop_waitable_set)
 	FT_TRUE(r.done && !r.has);
 	FT_EQ(ex_run(), 0);
 	ex_done();
-}
-
-/* -------------------------------------------------------- cancellable */
-
-/*
- * C's four exports are callback-lifted in the wast and block inside their
- * core function (their callback is never called). flue runs a blocking
- * callback-lifted core function in a nested loop on its caller's stack, so
- * it could not hand STARTED back to its async caller D (FLUE_TRAP_DEADLOCK):
- * `cancellable` lifts them STACKFUL (the same built-in calls on their own
- * stack); `cancellable_callback_stack_per_task` keeps them callback-lifted
- * with a stack per task, as in the wast.
- */
-static struct flue_func wc, yc, pcp, ycp, crun;
-static struct flue_lowered l_wc, l_yc, l_pcp, l_ycp;
-static struct flue_valtype fut_unit;
-static struct flue_functype ft_fut_u32;
-
-CORE(wait_cancel) {
-	uint32_t ws = flue_canon_waitable_set_new(inst);
-	EX_EQ(flue_canon_waitable_set_wait(inst, CANCELLABLE, ws, 0),
-	      FLUE_EVENT_CODE_TASK_CANCELLED);
-	flue_canon_task_cancel(inst);
-}
-CORE(yield_cancel) {
-	while (flue_canon_thread_yield(inst, CANCELLABLE) == 0) {
-	}
-	flue_canon_task_cancel(inst);
-}
-static void pending_common(struct flue_instance *inst, uint32_t futr, bool poll)
-{
-	uint32_t ws = flue_canon_waitable_set_new(inst);
-	EX_EQ(flue_canon_future_read(inst, ex.unit, ASYNC, futr, 0), FLUE_BLOCKED);
-	flue_canon_waitable_join(inst, futr, ws);
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, ws, 0), FLUE_EVENT_CODE_FUTURE_READ);
-	if (poll)
-		EX_EQ(flue_canon_waitable_set_poll(inst, CANCELLABLE, ws, 0),
-		      FLUE_EVENT_CODE_TASK_CANCELLED);
-	else
-		EX_EQ(flue_canon_thread_yield(inst, CANCELLABLE), 1);
-	flue_canon_task_cancel(inst);
-}
-CORE(poll_cancel_pending) { pending_common(inst, (uint32_t)args[0], true); }
-CORE(yield_cancel_pending) { pending_common(inst, (uint32_t)args[0], false); }
-
-static void cancel_direct(struct flue_instance *inst, const struct flue_lowered *l)
-{
-	uint32_t ret = c1(l, 4);
-	EX_EQ(st_state(ret), FLUE_SUBTASK_STARTED);
-	uint32_t sub = st_index(ret);
-	EX_EQ(flue_canon_subtask_cancel(inst, ASYNC, sub), FLUE_SUBTASK_CANCELLED_BEFORE_RETURNED);
-	flue_canon_subtask_drop(inst, sub);
-}
-static void cancel_pending(struct flue_instance *inst, const struct flue_lowered *l)
-{
-	uint64_t fn = flue_canon_future_new(inst, ex.unit);
-	uint32_t futr = (uint32_t)fn, futw = (uint32_t)(fn >> 32);
-	uint32_t ret = c2(l, futr, 4);
-	EX_EQ(st_state(ret), FLUE_SUBTASK_STARTED);
-	uint32_t sub = st_index(ret);
-	EX_EQ(flue_canon_subtask_cancel(inst, ASYNC, sub), FLUE_BLOCKED);
-	EX_EQ(flue_canon_future_write(inst, ex.unit, ASYNC, futw, 0), FLUE_COMPLETED);
-	uint32_t ws = flue_canon_waitable_set_new(inst);
-	flue_canon_waitable_join(inst, sub, ws);
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, ws, 8), FLUE_EVENT_CODE_SUBTASK);
-	EX_EQ(ld32(inst, 8), sub);
-	EX_EQ(ld32(inst, 12), FLUE_SUBTASK_CANCELLED_BEFORE_RETURNED);
-	flue_canon_subtask_drop(inst, sub);
-}
-CORE(cancellable_run) {
-	cancel_direct(inst, &l_wc);
-	cancel_direct(inst, &l_yc);
-	cancel_pending(inst, &l_pcp);
-	cancel_pending(inst, &l_ycp);
-	res[0] = 42;
-}
-
-static uint32_t cancellable_no_callback(void *u, struct flue_instance *inst, uint32_t e,
-					uint32_t p1, uint32_t p2)
-{
-	(void)u, (void)inst, (void)e, (void)p1, (void)p2;
-	EX_TRUE(false); /* the wast's callbacks are never called */
-	return 0;
-}
-
-static void run_cancellable(uint8_t kind)
-{
-	ex_setup();
-	if (kind == FLUE_LIFT_CALLBACK)
-		FT_EQ(flue_exec_set_stack_per_task(&ex.store, true), 0);
-	flue_callback_fn cb = kind == FLUE_LIFT_CALLBACK ? cancellable_no_callback : 0;
-	struct flue_instance *c = ex_new(0), *d = ex_new(0);
-	fut_unit = VT_FUTURE(ex.unit);
-	ft_fut_u32 = (struct flue_functype){ .async = true, .nparams = 1, .params = &fut_unit,
-					     .result = &U32 };
-	ex_lift(&wc, c, &ft_async_u32, kind, wait_cancel, cb);
-	ex_lift(&yc, c, &ft_async_u32, kind, yield_cancel, cb);
-	ex_lift(&pcp, c, &ft_fut_u32, kind, poll_cancel_pending, cb);
-	ex_lift(&ycp, c, &ft_fut_u32, kind, yield_cancel_pending, cb);
-	ex_lift(&crun, d, &ft_async_u32, FLUE_LIFT_SYNC, cancellable_run, 0);
-	lower(&l_wc, &wc, d, true);
-	lower(&l_yc, &yc, d, true);
-	lower(&l_pcp, &pcp, d, true);
-	lower(&l_ycp, &ycp, d, true);
-	struct res r;
-	invoke(&crun, &r);
-	FT_EQ(ex_run(), 0);
-	FT_EQ(ex.ntraps, 0);
-	FT_TRUE(r.done && r.has);
-	FT_EQ(r.v, 42);
-	ex_done();
-}
-
-FT_TEST(cancellable)
-{
-	run_cancellable(FLUE_LIFT_STACKFUL);
-}
-
-/* As in the wast: callback-lifted callees that block in their core
- * function, each on its own stack (flue_exec_set_stack_per_task). */
-FT_TEST(cancellable_callback_stack_per_task)
-{
-	run_cancellable(FLUE_LIFT_CALLBACK);
 }
 
 /* ------------------------------------------------------- trap-if-done */
@@ -384,7 +256,7 @@ CORE(c_stream_write) {
 }
 static void ack(struct flue_instance *inst, uint32_t code, uint32_t payload)
 {
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, cws, 0), code);
+	EX_EQ(flue_canon_waitable_set_wait(inst, cws, 0), code);
 	EX_EQ(ld32(inst, 0), wend);
 	EX_EQ(ld32(inst, 4), payload);
 }
@@ -415,7 +287,7 @@ static void td_wait(struct flue_instance *inst, uint32_t e, uint32_t code, uint3
 {
 	uint32_t ws = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, e, ws);
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, ws, 0), code);
+	EX_EQ(flue_canon_waitable_set_wait(inst, ws, 0), code);
 	EX_EQ(ld32(inst, 0), e);
 	EX_EQ(ld32(inst, 4), payload);
 }
@@ -506,7 +378,7 @@ FT_TEST(trap_if_done)
 		td_case = cases[i].c;
 		td_bool = cases[i].b;
 		td_last = false;
-		struct flue_instance *c = ex_new(0), *d = ex_new(0);
+		struct flue_instance *c = ex_new(), *d = ex_new();
 		cws = flue_canon_waitable_set_new(c);
 		vt_fut_u8 = VT_FUTURE(ex.u8);
 		vt_str_u8 = VT_STREAM(ex.u8);
@@ -579,7 +451,7 @@ CORE(ew_d_run) {
 	EX_EQ(c1(&l_unblocker, 8), FLUE_SUBTASK_RETURNED);
 	EX_EQ(ld32(inst, 8), 43);
 	flue_canon_waitable_join(inst, sub, dws);
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, dws, 8), FLUE_EVENT_CODE_SUBTASK);
+	EX_EQ(flue_canon_waitable_set_wait(inst, dws, 8), FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ld32(inst, 8), sub);
 	EX_EQ(ld32(inst, 12), FLUE_SUBTASK_RETURNED);
 	EX_EQ(ld32(inst, 4), 42);
@@ -590,7 +462,7 @@ CORE(ew_d_run) {
 FT_TEST(empty_wait)
 {
 	ex_setup();
-	struct flue_instance *c = ex_new(0), *d = ex_new(0);
+	struct flue_instance *c = ex_new(), *d = ex_new();
 	cws = flue_canon_waitable_set_new(c);
 	dws = flue_canon_waitable_set_new(d);
 	ex_lift(&blocker, c, &ft_async_u32, FLUE_LIFT_CALLBACK, ew_blocker, ew_blocker_cb);
@@ -607,6 +479,6 @@ FT_TEST(empty_wait)
 	ex_done();
 }
 
-FT_SUITE(wast, FT_CASE(reenter_sibling_sync_traps),
-	 FT_CASE(reenter_parent_child_follows_reference), FT_CASE(drop_subtask), FT_CASE(drop_waitable_set), FT_CASE(cancellable), FT_CASE(cancellable_callback_stack_per_task),
+FT_SUITE(wast, FT_CASE(reenter_sibling_sync_proceeds),
+	 FT_CASE(reenter_parent_child), FT_CASE(drop_subtask), FT_CASE(drop_waitable_set),
 	 FT_CASE(trap_if_done), FT_CASE(empty_wait))

@@ -24,7 +24,7 @@ CORE(wdc_run) {
 	EX_EQ(flue_canon_future_write(inst, ex.unit, ASYNC, futw, 0xdeadbeefu), FLUE_COMPLETED);
 	uint32_t ws = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, futr, ws);
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, ws, 0), FLUE_EVENT_CODE_FUTURE_READ);
+	EX_EQ(flue_canon_waitable_set_wait(inst, ws, 0), FLUE_EVENT_CODE_FUTURE_READ);
 	EX_EQ(ld32(inst, 0), futr);
 	ret_u32(inst, 42);
 	res[0] = EXIT;
@@ -33,7 +33,7 @@ CORE(wdc_run) {
 FT_TEST(wait_during_callback)
 {
 	ex_setup();
-	struct flue_instance *c = ex_new(0);
+	struct flue_instance *c = ex_new();
 	ex_lift(&wdc, c, &ft_async_u32, FLUE_LIFT_CALLBACK, wdc_run, never_cb);
 	struct res r;
 	invoke(&wdc, &r);
@@ -54,14 +54,14 @@ CORE(dl_g_core) {
 	uint32_t sub = st_index(c1(&l_dl_f, 0));
 	uint32_t ws = flue_canon_waitable_set_new(inst);
 	flue_canon_waitable_join(inst, sub, ws);
-	(void)flue_canon_waitable_set_wait(inst, 0, ws, 0);
+	(void)flue_canon_waitable_set_wait(inst, ws, 0);
 	EX_TRUE(false);
 }
 
 FT_TEST(deadlock)
 {
 	ex_setup();
-	struct flue_instance *c = ex_new(0), *d = ex_new(0);
+	struct flue_instance *c = ex_new(), *d = ex_new();
 	ex_lift(&dl_f, c, &ft_async_u32, FLUE_LIFT_CALLBACK, dl_f_core, never_cb);
 	ex_lift(&dl_g, d, &ft_async_u32, FLUE_LIFT_SYNC, dl_g_core, 0);
 	FT_EQ(flue_lower(&l_dl_f, &dl_f, d, true), 0);
@@ -141,7 +141,7 @@ FT_TEST(task_traps)
 		t_kind = cases[i].kind;
 		t_in_cb = cases[i].in_cb;
 		t_last = false;
-		struct flue_instance *x = ex_new(0);
+		struct flue_instance *x = ex_new();
 		struct flue_func f;
 		if (t_kind == T_STACKFUL_UNRESOLVED)
 			ex_lift(&f, x, &ft_async_u32, FLUE_LIFT_STACKFUL, t_stackful, 0);
@@ -186,7 +186,7 @@ CORE(ctx_stackful) {
 	EX_EQ(flue_canon_context_get(inst, 0), 0);
 	EX_EQ(flue_canon_context_get(inst, 1), 0);
 	flue_canon_context_set(inst, 1, 7);
-	(void)flue_canon_thread_yield(inst, 0);
+	(void)flue_canon_thread_yield(inst);
 	EX_EQ(flue_canon_context_get(inst, 1), 7);
 	ret_u32(inst, flue_canon_context_get(inst, 0));
 }
@@ -195,7 +195,7 @@ FT_TEST(context_slots_zeroed_per_call)
 {
 	ex_setup();
 	ctx_calls = 0;
-	struct flue_instance *x = ex_new(0);
+	struct flue_instance *x = ex_new();
 	struct flue_func f, g;
 	ex_lift(&f, x, &ft_async_u32, FLUE_LIFT_CALLBACK, ctx_core, ctx_cb);
 	ex_lift(&g, x, &ft_async_u32, FLUE_LIFT_STACKFUL, ctx_stackful, 0);
@@ -242,7 +242,7 @@ CORE(bp_work_core) {
 }
 static void expect_event(struct flue_instance *inst, uint32_t ws, uint32_t sub, uint32_t state)
 {
-	EX_EQ(flue_canon_waitable_set_wait(inst, 0, ws, 8), FLUE_EVENT_CODE_SUBTASK);
+	EX_EQ(flue_canon_waitable_set_wait(inst, ws, 8), FLUE_EVENT_CODE_SUBTASK);
 	EX_EQ(ld32(inst, 8), sub);
 	EX_EQ(ld32(inst, 12), state);
 }
@@ -274,7 +274,7 @@ FT_TEST(backpressure_holds_and_admits_one_at_a_time)
 	ex_setup();
 	entered = active = 0;
 	release = bp_end = false;
-	struct flue_instance *c = ex_new(0), *d = ex_new(0);
+	struct flue_instance *c = ex_new(), *d = ex_new();
 	ex_lift(&bp_inc, c, &ft_sync, FLUE_LIFT_SYNC, bp_inc_core, 0);
 	ex_lift(&bp_dec, c, &ft_sync, FLUE_LIFT_SYNC, bp_dec_core, 0);
 	ex_lift(&bp_work, c, &ft_async_u32, FLUE_LIFT_CALLBACK, bp_work_core, never_cb);

@@ -209,8 +209,8 @@ static void exec(struct call *c)
 			flue_canon_stream_drop_writable(in, c->t, c->idx);
 		break;
 	case C_WSET_NEW: c->ret = flue_canon_waitable_set_new(in); break;
-	case C_WSET_POLL: c->ret = flue_canon_waitable_set_poll(in, c->opts, c->idx, c->ptr); break;
-	case C_WSET_WAIT: c->ret = flue_canon_waitable_set_wait(in, c->opts, c->idx, c->ptr); break;
+	case C_WSET_POLL: c->ret = flue_canon_waitable_set_poll(in, c->idx, c->ptr); break;
+	case C_WSET_WAIT: c->ret = flue_canon_waitable_set_wait(in, c->idx, c->ptr); break;
 	case C_WSET_DROP: flue_canon_waitable_set_drop(in, c->idx); break;
 	case C_JOIN: flue_canon_waitable_join(in, c->idx, c->n); break;
 	case C_BP_INC: flue_canon_backpressure_inc(in); break;

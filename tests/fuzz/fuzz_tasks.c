@@ -331,7 +331,6 @@ static void setup(void)
 		flue_instance_set_memory(tz.g[k], &tz.mem_data[k], &tz.mem_size[k]);
 	}
 	TZ_CHECK(flue_host_create(s, tz_arena, HARENA, &tz.host) == FLUE_OK);
-	TZ_CHECK(flue_instance_set_parent(tz.g[1], tz.g[0]) == FLUE_OK);
 	for (int k = 0; k < NG; k++) {
 		for (int e = 0; e < NEX; e++) {
 			tz.desc[k][e] = (struct export_desc){ k, e, ex_type[k][e] };
@@ -495,7 +494,7 @@ static void c_lost(struct flue_store *s) { T(st_t2).cond = FLUE_COND_NONE; }
 static void c_leak(struct flue_store *s) { T(st_t1).caller_done = T(st_t1).callee_done = true; }
 static void c_lost_ev(struct flue_store *s) { T(st_t1).sub_state = FLUE_SUBTASK_RETURNED; }
 static void c_waiters(struct flue_store *s) { G0(s).handles[2].u.wset.waiting--; }
-static void c_enter(struct flue_store *s) { s->instances[tz.g[1]->id].may_enter = false; }
+static void c_leave(struct flue_store *s) { s->instances[tz.g[1]->id].may_leave = false; }
 static void c_unreach(struct flue_store *s) { T(st_t1).sub_handle = 0; }
 static void c_sub_kind(struct flue_store *s) { G0(s).handles[1].kind = FLUE_H_SUBTASK + 1u; }
 static void c_members(struct flue_store *s) { G0(s).handles[1].u.sub.w.wset = 2; }
@@ -538,7 +537,7 @@ static void checker_selftest(void)
 	expect_caught("record neither side needs", c_leak);
 	expect_caught("resolved subtask without an event", c_lost_ev);
 	expect_caught("set waiters miscounted", c_waiters);
-	expect_caught("instance left entered", c_enter);
+	expect_caught("may_leave left clear", c_leave);
 	expect_caught("unreachable record", c_unreach);
 	expect_caught("unknown handle kind", c_sub_kind);
 	expect_caught("subtask naming a set it is not counted in", c_members);

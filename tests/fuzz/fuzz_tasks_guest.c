@@ -205,14 +205,12 @@ static void resolve_if_needed(struct gctx *g, bool prefer_cancel)
 
 static void op_wait_poll(struct gctx *g, bool wait, uint8_t a)
 {
-	uint8_t b = tz_u8();
 	uint32_t si = pick(g->x, M_SET, a), ptr = payload(tz_u8());
-	uint32_t opts = (b & 1u) != 0u ? FLUE_OPT_CANCELLABLE : 0u;
-	uint32_t code = wait ? flue_canon_waitable_set_wait(g->x, opts, si, ptr)
-			     : flue_canon_waitable_set_poll(g->x, opts, si, ptr);
+	uint32_t code = wait ? flue_canon_waitable_set_wait(g->x, si, ptr)
+			     : flue_canon_waitable_set_poll(g->x, si, ptr);
 	check_event(g, code, ld32(g->d->g, ptr), ld32(g->d->g, ptr + 4u), !wait);
-	if (code == FLUE_EVENT_CODE_TASK_CANCELLED)
-		TZ_CHECK(opts != 0u);
+	/* #716: wait and poll never deliver a cancellation. */
+	TZ_CHECK(code != FLUE_EVENT_CODE_TASK_CANCELLED);
 }
 
 static void op_context(struct gctx *g, uint8_t a)
@@ -331,12 +329,10 @@ static void g_op(struct gctx *g)
 	}
 	case 8: op_wait_poll(g, false, a); break;
 	case 9: op_wait_poll(g, true, a); break;
-	case 10: {
-		uint32_t opts = (a & 1u) != 0u ? FLUE_OPT_CANCELLABLE : 0u;
-		uint32_t r = flue_canon_thread_yield(x, opts);
-		TZ_CHECK(r == 0u || (r == 1u && opts != 0u));
+	case 10:
+		/* #716: thread.yield never delivers a cancellation. */
+		TZ_CHECK(flue_canon_thread_yield(x) == 0u);
 		break;
-	}
 	case 11: op_context(g, a); break;
 	case 12: (void)new_stream(g); break;
 	case 13: op_copy(g, a); break;
@@ -352,7 +348,7 @@ static void g_op(struct gctx *g)
 static void drain_set(struct gctx *g, uint32_t si)
 {
 	for (int k = 0; k < 64; k++) {
-		uint32_t code = flue_canon_waitable_set_poll(g->x, 0, si, PAYLOAD_BASE);
+		uint32_t code = flue_canon_waitable_set_poll(g->x, si, PAYLOAD_BASE);
 		check_event(g, code, ld32(g->d->g, PAYLOAD_BASE), ld32(g->d->g, PAYLOAD_BASE + 4u),
 			    true);
 		if (code == FLUE_EVENT_CODE_NONE)

@@ -217,8 +217,17 @@ static bool check_ends(struct ctx *c, const struct flue_store *s, const struct f
 				    id, i, e->state);
 		if (e->state == FLUE_END_DONE && e->w.has_event)
 			return fail(c, "inst %u: DONE end %u has an event", id, i);
-		if (e->state == FLUE_END_IDLE && e->w.has_event)
-			return fail(c, "inst %u: IDLE end %u has an event (no op)", id, i);
+		/* #720: the only event an idle end may have is the one-shot
+		 * notice that its peer dropped (or its channel closed), and an
+		 * idle end whose peer dropped has it until it is delivered. */
+		bool notice = e->ev_result == FLUE_RESULT_DROPPED &&
+			      (sh->dropped || sh->channel != 0);
+		if (e->state == FLUE_END_IDLE && e->w.has_event && !notice)
+			return fail(c, "inst %u: IDLE end %u has an event that is not a drop "
+				    "notice", id, i);
+		if (e->state == FLUE_END_IDLE && sh->dropped && !e->w.has_event)
+			return fail(c, "inst %u: IDLE end %u of a dropped stream/future has no "
+				    "drop notice", id, i);
 		if (e->w.has_event && e->ev_result > FLUE_RESULT_CANCELLED)
 			return fail(c, "inst %u: end %u event result %u", id, i, e->ev_result);
 	}
@@ -458,9 +467,8 @@ static bool check_tasks(struct ctx *c, const struct flue_store *s, bool quiescen
 				return fail(c, "inst %u: lock names %u, not a task of it holding it",
 					    k, in->exclusive);
 		}
-		if (quiescent && (!in->may_enter || !in->may_leave))
-			return fail(c, "inst %u: may_enter %d may_leave %d while no guest code "
-				    "runs", k, in->may_enter, in->may_leave);
+		if (quiescent && !in->may_leave)
+			return fail(c, "inst %u: may_leave clear while no guest code runs", k);
 		/* Subtask handles name the task that names them back (a trapped
 		 * instance's callers cut their ties: its handles dangle). */
 		for (uint32_t i = 1; i < in->len && !in->poisoned; i++) {

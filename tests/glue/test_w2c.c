@@ -51,7 +51,7 @@ static void setup(void)
 	seen_current = 0;
 	past_trap = false;
 	report[0] = '\0';
-	struct flue_instance *a = ex_new(0), *b = ex_new(0);
+	struct flue_instance *a = ex_new(), *b = ex_new();
 	ga = (struct flue_w2c_instance){ .inst = a, .name = "alpha", .env = &env_a };
 	gb = (struct flue_w2c_instance){ .inst = b, .name = "beta", .env = &env_b };
 	FT_EQ(flue_w2c_register(&ga), 0);
@@ -65,7 +65,7 @@ static uint32_t import_wait(const void *env, uint32_t set, uint32_t ptr)
 	struct flue_instance *inst = flue_w2c_caller(env);
 	struct flue_w2c_frame f;
 	flue_w2c_save(&f);
-	uint32_t r = flue_canon_waitable_set_wait(inst, 0, set, ptr);
+	uint32_t r = flue_canon_waitable_set_wait(inst, set, ptr);
 	flue_w2c_restore(&f);
 	return r;
 }

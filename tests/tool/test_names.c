@@ -116,7 +116,7 @@ struct imp_row {
 	const char *module, *field, *type; /* the import, with its (correct) core type */
 	enum fb_import_kind kind;
 	enum fb_builtin builtin;
-	bool async, cancellable;
+	bool async;
 	uint32_t slot;
 	const char *key;   /* NULL: none */
 	const char *func;  /* name of .func; NULL: none */
@@ -125,21 +125,19 @@ struct imp_row {
 	unsigned flags;    /* IND, RET of .sig */
 };
 
-#define BI(m, f, t, b) { m, f, t, FB_IMP_BUILTIN, b, false, false, 0, NULL, NULL, NONE, NULL, 0 }
+#define BI(m, f, t, b) { m, f, t, FB_IMP_BUILTIN, b, false, 0, NULL, NULL, NONE, NULL, 0 }
 #define BI_ASYNC(m, f, t, b) \
-	{ m, f, t, FB_IMP_BUILTIN, b, true, false, 0, NULL, NULL, NONE, NULL, 0 }
-#define BI_CANCEL(m, f, t, b) \
-	{ m, f, t, FB_IMP_BUILTIN, b, false, true, 0, NULL, NULL, NONE, NULL, 0 }
+	{ m, f, t, FB_IMP_BUILTIN, b, true, 0, NULL, NULL, NONE, NULL, 0 }
 #define CTX(m, f, t, b, slot) \
-	{ m, f, t, FB_IMP_BUILTIN, b, false, false, slot, NULL, NULL, NONE, NULL, 0 }
+	{ m, f, t, FB_IMP_BUILTIN, b, false, slot, NULL, NULL, NONE, NULL, 0 }
 #define TASK_RETURN(m, f, t, key, fn, flags) \
-	{ m, f, t, FB_IMP_BUILTIN, FB_B_TASK_RETURN, false, false, 0, key, fn, NONE, NULL, flags }
+	{ m, f, t, FB_IMP_BUILTIN, FB_B_TASK_RETURN, false, 0, key, fn, NONE, NULL, flags }
 #define FUNC(m, f, t, async, key, fn, flags) \
-	{ m, f, t, FB_IMP_FUNC, FB_B_NONE, async, false, 0, key, fn, NONE, NULL, flags }
+	{ m, f, t, FB_IMP_FUNC, FB_B_NONE, async, 0, key, fn, NONE, NULL, flags }
 #define PAY(m, f, t, b, async, key, fn, n, text) \
-	{ m, f, t, FB_IMP_BUILTIN, b, async, false, 0, key, fn, n, text, 0 }
+	{ m, f, t, FB_IMP_BUILTIN, b, async, 0, key, fn, n, text, 0 }
 #define PAY_UNIT(m, f, t, b, async) \
-	{ m, f, t, FB_IMP_BUILTIN, b, async, false, 0, NULL, NULL, UNIT, NULL, 0 }
+	{ m, f, t, FB_IMP_BUILTIN, b, async, 0, NULL, NULL, UNIT, NULL, 0 }
 
 /* Stream built-ins on src#mix's index 0 (stream<u32>), future built-ins on
  * ctl#stop's index 0 (future<u32>). */
@@ -162,17 +160,12 @@ static const struct imp_row imp_rows[] = {
 	BI("$root", "[error-context-debug-message-utf16]", "ii>", FB_B_ERROR_CONTEXT_DEBUG_MESSAGE),
 	BI("$root", "[error-context-debug-message-latin1+utf16]", "ii>",
 	   FB_B_ERROR_CONTEXT_DEBUG_MESSAGE),
-	/* wait / poll: optional -i32 suffix, optional [cancellable] */
+	/* wait / poll: optional -i32 suffix ([cancellable] forms: imp_errors) */
 	BI("$root", "[waitable-set-wait]", "ii>i", FB_B_WAITABLE_SET_WAIT),
 	BI("$root", "[waitable-set-wait-i32]", "ii>i", FB_B_WAITABLE_SET_WAIT),
-	BI_CANCEL("$root", "[cancellable][waitable-set-wait]", "ii>i", FB_B_WAITABLE_SET_WAIT),
-	BI_CANCEL("$root", "[cancellable][waitable-set-wait-i32]", "ii>i", FB_B_WAITABLE_SET_WAIT),
 	BI("$root", "[waitable-set-poll]", "ii>i", FB_B_WAITABLE_SET_POLL),
 	BI("$root", "[waitable-set-poll-i32]", "ii>i", FB_B_WAITABLE_SET_POLL),
-	BI_CANCEL("$root", "[cancellable][waitable-set-poll]", "ii>i", FB_B_WAITABLE_SET_POLL),
-	BI_CANCEL("$root", "[cancellable][waitable-set-poll-i32]", "ii>i", FB_B_WAITABLE_SET_POLL),
 	BI("$root", "[thread-yield]", ">i", FB_B_THREAD_YIELD),
-	BI_CANCEL("$root", "[cancellable][thread-yield]", ">i", FB_B_THREAD_YIELD),
 	BI("$root", "[subtask-cancel]", "i>i", FB_B_SUBTASK_CANCEL),
 	BI_ASYNC("$root", "[async-lower][subtask-cancel]", "i>i", FB_B_SUBTASK_CANCEL),
 	/* context.get / context.set, slots 0 and 1, with and without "i32-" */
@@ -315,7 +308,7 @@ static bool import_row_ok(const struct imp_row *r)
 		return false;
 	}
 	bool ok = imp.kind == r->kind && imp.builtin == r->builtin && imp.async == r->async &&
-		  imp.cancellable == r->cancellable && imp.slot == r->slot && str_is(imp.key, r->key) &&
+		  imp.slot == r->slot && str_is(imp.key, r->key) &&
 		  str_is(imp.func != NULL ? imp.func->name : NULL, r->func) && sig_is(&imp.sig, r->type) &&
 		  imp.sig.indirect_params == ((r->flags & IND) != 0) &&
 		  imp.sig.retptr == ((r->flags & RET) != 0);
@@ -332,9 +325,9 @@ static bool import_row_ok(const struct imp_row *r)
 		fb_buf_free(&b);
 	}
 	if (!ok)
-		fprintf(stderr, "  '%s' '%s': kind %d builtin %s async %d cancellable %d slot %u "
+		fprintf(stderr, "  '%s' '%s': kind %d builtin %s async %d slot %u "
 			"key %s func %s stream %p\n", r->module, r->field, (int)imp.kind,
-			fb_builtin_name(imp.builtin), imp.async, imp.cancellable, (unsigned)imp.slot,
+			fb_builtin_name(imp.builtin), imp.async, (unsigned)imp.slot,
 			name_or(imp.key), imp.func != NULL ? imp.func->name : "(null)",
 			(const void *)imp.stream);
 	fb_import_free(&imp);
@@ -377,6 +370,7 @@ struct err_row {
 #define THREADS "cooperative threads"
 #define M64 "memory64"
 #define NOT_ASYNC "is not an async func"
+#define REMOVED "the `cancellable` immediate was removed"
 
 static const struct err_row imp_errors[] = {
 	/* unknown names, in each kind of module */
@@ -416,8 +410,7 @@ static const struct err_row imp_errors[] = {
 	{ "$root", "[waitable-set-drop]", "i>i", "(i32) -> (i32)", "match (i32) -> ()" },
 	{ "$root", "[waitable-join]", "i>", "(i32) -> ()", "(i32, i32) -> ()" },
 	{ "$root", "[waitable-set-wait]", "iI>i", "(i32, i64) -> (i32)", "(i32, i32) -> (i32)" },
-	{ "$root", "[cancellable][waitable-set-poll-i32]", "i>i", "(i32) -> (i32)",
-	  "(i32, i32) -> (i32)" },
+	{ "$root", "[waitable-set-poll-i32]", "i>i", "(i32) -> (i32)", "(i32, i32) -> (i32)" },
 	{ "$root", "[subtask-cancel]", "i>", "(i32) -> ()", "(i32) -> (i32)" },
 	{ "$root", "[thread-yield]", ">", "() -> ()", "() -> (i32)" },
 	{ "$root", "[error-context-new-utf8]", "ii>", "(i32, i32) -> ()", "(i32, i32) -> (i32)" },
@@ -482,7 +475,17 @@ static const struct err_row imp_errors[] = {
 	{ "$root", "[async-lower]now", "i>i", "'now' " NOT_ASYNC, NULL },
 	{ SRC, "[async-lower]open", "ii>i", "'open' " NOT_ASYNC, NULL },
 	{ "cfg", "[async-lower]get", "ii>i", "'get' " NOT_ASYNC, NULL },
-	/* [cancellable] only on wait, poll and thread.yield */
+	/* [cancellable]: removed from the component model (#716) together with
+	 * what it meant (a cancellation delivered by wait, poll or
+	 * thread.yield): refused, not read as the plain form; on other
+	 * built-ins it never existed */
+	{ "$root", "[cancellable][waitable-set-wait]", "ii>i", REMOVED, "waitable-set.wait" },
+	{ "$root", "[cancellable][waitable-set-wait-i32]", "ii>i", REMOVED, "[waitable-set-wait-i32]" },
+	{ "$root", "[cancellable][waitable-set-poll]", "ii>i", REMOVED, "waitable-set.poll" },
+	{ "$root", "[cancellable][waitable-set-poll-i32]", "ii>i", REMOVED, "PR #716" },
+	{ "$root", "[cancellable][thread-yield]", ">i", REMOVED, "thread.yield" },
+	{ "$root", "[cancellable][waitable-set-poll-i64]", "iI>i", REMOVED, NULL },
+	{ SINK, "[cancellable][waitable-set-wait]", "ii>i", REMOVED, NULL },
 	{ "$root", "[cancellable][subtask-cancel]", "i>i", UNKNOWN, NULL },
 	{ "$root", "[cancellable][waitable-set-new]", ">i", UNKNOWN, NULL },
 	{ "$root", "[async-lower][cancellable][waitable-set-wait]", "ii>i", UNKNOWN, NULL },
@@ -512,7 +515,6 @@ static const struct err_row imp_errors[] = {
 	/* memory64 forms */
 	{ "$root", "[waitable-set-wait-i64]", "iI>i", M64, NULL },
 	{ "$root", "[waitable-set-poll-i64]", "iI>i", M64, NULL },
-	{ "$root", "[cancellable][waitable-set-poll-i64]", "iI>i", M64, NULL },
 	{ "$root", "[context-get-i64-0]", ">I", M64, NULL },
 	{ "$root", "[context-set-i64-1]", "I>", M64, NULL },
 	/* cooperative-thread built-ins */

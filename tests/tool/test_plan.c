@@ -9,6 +9,7 @@
  * sources (pipe.wit, the .wat files) and the canonical ABI.
  */
 #include "ftest.h"
+#include "gen.h"
 #include "plan.h"
 
 #include <stdio.h>
@@ -351,6 +352,8 @@ static const struct err_case errors[] = {
 	MOD("mem64", HOST, "mem64", "64-bit or shared memories are not supported"),
 	MOD("tables", M3, "tables", "on Cortex-M flue-build supports one table, of funcref"),
 	MOD("badimport", HOST, "badimport", "import '$root' '[thread-index]': cooperative threads"),
+	MOD("cancellable", HOST, "cancellable", "import '$root' '[cancellable][waitable-set-wait]': "
+	    "the `cancellable` immediate was removed"),
 	MOD("badexport", HOST, "badexport", "export 'cabi_realloc': core type (i32, i32, i32) -> "
 	    "(i32) does not match (i32, i32, i32, i32) -> (i32)"),
 	/* types flue does not carry yet, in exported and imported functions */
@@ -479,6 +482,46 @@ FT_TEST(test_instance_limit)
 	remove(path);
 }
 
+/* ------------------------------------------------------- generated calls */
+
+/* The glue generated for plan/<name>.flue. */
+static char *glue_of(const char *name)
+{
+	char path[256];
+	struct fb_plan p;
+	struct fb_error err;
+	snprintf(path, sizeof path, "plan/%s.flue", name);
+	int rc = fb_plan_build(&p, path, FIX, NULL, HOST, &err);
+	if (rc != 0)
+		fprintf(stderr, "  %s: %s\n", path, err.msg);
+	FT_EQ(rc, 0);
+	struct fb_gen_opts o = { 4096, 500 };
+	struct fb_buf c = { 0 }, h = { 0 };
+	fb_gen_program(&p, &o, &c, &h);
+	fb_buf_free(&h);
+	fb_plan_free(&p);
+	return c.data;
+}
+
+static bool has(const char *text, const char *what)
+{
+	bool ok = strstr(text, what) != NULL;
+	if (!ok)
+		fprintf(stderr, "  the glue lacks \"%s\"\n", what);
+	return ok;
+}
+
+/* wait, poll and thread.yield take no `cancellable` option (#716). */
+FT_TEST(test_glue_wait_poll_yield)
+{
+	char *c = glue_of("builtins");
+	FT_TRUE(has(c, "r = flue_canon_waitable_set_wait(inst, p0, p1);"));
+	FT_TRUE(has(c, "r = flue_canon_waitable_set_poll(inst, p0, p1);"));
+	FT_TRUE(has(c, "r = flue_canon_thread_yield(inst);"));
+	FT_TRUE(strstr(c, "CANCELLABLE") == NULL);
+	free(c);
+}
+
 FT_SUITE(plan,
 	 FT_CASE(test_valid),
 	 FT_CASE(test_shared_host_function),
@@ -486,4 +529,5 @@ FT_SUITE(plan,
 	 FT_CASE(test_errors),
 	 FT_CASE(test_unreadable_inputs),
 	 FT_CASE(test_program_name),
-	 FT_CASE(test_instance_limit))
+	 FT_CASE(test_instance_limit),
+	 FT_CASE(test_glue_wait_poll_yield))

@@ -153,7 +153,7 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 			 struct fb_buf *b)
 {
 	const struct fb_import *c = &m->imports[i];
-	const char *opt = c->async ? "FLUE_OPT_ASYNC" : c->cancellable ? "FLUE_OPT_CANCELLABLE" : "0";
+	const char *opt = c->async ? "FLUE_OPT_ASYNC" : "0";
 	char ty[128];
 	gen_elem_macro(g, m->import_elem[i], ty, sizeof ty);
 	const char *what = fb_builtin_name(c->builtin);
@@ -164,13 +164,13 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	case FB_B_BACKPRESSURE_DEC: fb_buf_puts(b, "flue_canon_backpressure_dec(inst)"); return;
 	case FB_B_TASK_CANCEL: fb_buf_puts(b, "flue_canon_task_cancel(inst)"); return;
 	case FB_B_WAITABLE_SET_NEW: fb_buf_puts(b, "flue_canon_waitable_set_new(inst)"); return;
-	case FB_B_WAITABLE_SET_WAIT: fb_buf_printf(b, "flue_canon_waitable_set_wait(inst, %s, p0, p1)", opt); return;
-	case FB_B_WAITABLE_SET_POLL: fb_buf_printf(b, "flue_canon_waitable_set_poll(inst, %s, p0, p1)", opt); return;
+	case FB_B_WAITABLE_SET_WAIT: fb_buf_puts(b, "flue_canon_waitable_set_wait(inst, p0, p1)"); return;
+	case FB_B_WAITABLE_SET_POLL: fb_buf_puts(b, "flue_canon_waitable_set_poll(inst, p0, p1)"); return;
 	case FB_B_WAITABLE_SET_DROP: fb_buf_puts(b, "flue_canon_waitable_set_drop(inst, p0)"); return;
 	case FB_B_WAITABLE_JOIN: fb_buf_puts(b, "flue_canon_waitable_join(inst, p0, p1)"); return;
 	case FB_B_SUBTASK_DROP: fb_buf_puts(b, "flue_canon_subtask_drop(inst, p0)"); return;
 	case FB_B_SUBTASK_CANCEL: fb_buf_printf(b, "flue_canon_subtask_cancel(inst, %s, p0)", opt); return;
-	case FB_B_THREAD_YIELD: fb_buf_printf(b, "flue_canon_thread_yield(inst, %s)", opt); return;
+	case FB_B_THREAD_YIELD: fb_buf_puts(b, "flue_canon_thread_yield(inst)"); return;
 	case FB_B_ERROR_CONTEXT_NEW: fb_buf_puts(b, "flue_canon_error_context_new(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DEBUG_MESSAGE: fb_buf_puts(b, "flue_canon_error_context_debug_message(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DROP: fb_buf_puts(b, "flue_canon_error_context_drop(inst, p0)"); return;
@@ -252,8 +252,7 @@ static void builtin_import(const struct gen *g, const struct fb_module *m, uint3
 		return;
 	}
 	char what[128];
-	snprintf(what, sizeof what, "%s%s%s", fb_builtin_name(c->builtin),
-		 c->async ? " async" : "", c->cancellable ? " cancellable" : "");
+	snprintf(what, sizeof what, "%s%s", fb_builtin_name(c->builtin), c->async ? " async" : "");
 	import_head(g, m, i, id, what);
 	bool save = builtin_may_switch(c);
 	fb_buf_puts(b, "\tstruct flue_instance *inst = flue_w2c_caller(env);\n");

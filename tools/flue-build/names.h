@@ -11,10 +11,12 @@
  * (`[task-return]f`, `[task-cancel]`, stream/future built-ins of their
  * types); `<interface>` for imported interface functions and the
  * stream/future built-ins of their types; world-level imported functions
- * under `$root`; prefixes `[async-lower]` and `[cancellable]`;
- * `[stream-*-N]f` / `[future-*-N]f` with N an index into f's
- * stream/future types (wit_func_streams) or `unit`; `env` /
- * `__wasm_{get,set}_stack_pointer` as context slot 0.
+ * under `$root`; the prefix `[async-lower]`; `[stream-*-N]f` /
+ * `[future-*-N]f` with N an index into f's stream/future types
+ * (wit_func_streams) or `unit`; `env` /
+ * `__wasm_{get,set}_stack_pointer` as context slot 0. The `[cancellable]`
+ * forms of wait, poll and thread.yield are refused: the immediate is gone
+ * from the component model (#716) and so is what it meant.
  *
  * An `<interface>` module name matches the world's interface of that key,
  * or, as wit-component does, one whose version is semver-compatible
@@ -80,7 +82,6 @@ struct fb_import {
 	enum fb_import_kind kind;
 	enum fb_builtin builtin;
 	bool async;       /**< `[async-lower]` (lowered calls, stream/future ops, cancels) */
-	bool cancellable; /**< `[cancellable]` (wait, poll, thread.yield) */
 	uint32_t slot;    /**< context.get/set slot */
 	/** FUNC: the world key of the imported function ("f" or "iface#f");
 	 *  task.return: the export's key. Allocated; fb_import_free(). */
@@ -117,9 +118,10 @@ struct fb_export {
  *        world `w`.
  * @retval 0 and `*out`
  * @retval -1 with `err` = why: unknown name, a name flue does not support
- *         yet (resources, threads, memory64), a stream/future index out of
- *         range, a core type that differs from the one the name requires
- *         (both are printed)
+ *         yet (resources, threads, memory64), a name the component model
+ *         removed (`[cancellable]…`, `[backpressure-set]`, `[yield]`), a
+ *         stream/future index out of range, a core type that
+ *         differs from the one the name requires (both are printed)
  */
 int fb_classify_import(const struct wit_world *w, const char *module, const char *field,
 		       const struct wasm_functype *ft, struct fb_import *out, char *err,

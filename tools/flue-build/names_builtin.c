@@ -200,7 +200,7 @@ static const char *const thread_builtins[] = {
 };
 
 /* wait/poll with the optional "-i32"/"-i64" suffix. */
-static int wait_poll(const char *name, const char *base, enum fb_builtin b, bool cancellable,
+static int wait_poll(const char *name, const char *base, enum fb_builtin b,
 		     struct fb_import *out, char *err, size_t len)
 {
 	const char *rest = name;
@@ -213,7 +213,6 @@ static int wait_poll(const char *name, const char *base, enum fb_builtin b, bool
 	}
 	out->kind = FB_IMP_BUILTIN;
 	out->builtin = b;
-	out->cancellable = cancellable;
 	out->sig = fb_names_sig("ii>i");
 	return 1;
 }
@@ -243,6 +242,32 @@ static int context_builtin(const char *name, struct fb_import *out, char *err, s
 	return 1;
 }
 
+/*
+ * The `[cancellable]` forms of wait, poll and thread.yield. The immediate
+ * is gone from the component model (#716; wasm-tools #2630 dropped it from
+ * the text format, and the binary keeps a byte that must be 0), and so is
+ * what it meant: cancellation now reaches only a callback-lifted task's
+ * event loop. A module built for it waits for a TASK_CANCELLED (or a 1
+ * from thread.yield) that never comes, so reading the name as the plain
+ * built-in would change its meaning silently: it is refused instead.
+ */
+static int cancellable_removed(const char *name, char *err, size_t len)
+{
+	const char *rest = name;
+	if (!fb_names_strip(&rest, "[cancellable]"))
+		return 0;
+	const char *what = strncmp(rest, "[waitable-set-wait", 18) == 0 ? "waitable-set.wait" :
+			   strncmp(rest, "[waitable-set-poll", 18) == 0 ? "waitable-set.poll" :
+			   strcmp(rest, "[thread-yield]") == 0 ? "thread.yield" : NULL;
+	if (what == NULL)
+		return 0;
+	return fb_names_fail(err, len, "the `cancellable` immediate was removed from the component "
+			     "model (PR #716): a module built for it expects %s to report a "
+			     "cancellation, which no longer happens (a cancellation now reaches "
+			     "only the event loop of a callback-lifted export); rebuild the guest "
+			     "against the plain '%s'", what, rest);
+}
+
 int fb_names_unsupported(const char *name, char *err, size_t len)
 {
 	for (size_t i = 0; i < sizeof thread_builtins / sizeof thread_builtins[0]; i++) {
@@ -259,7 +284,7 @@ int fb_names_unsupported(const char *name, char *err, size_t len)
 			    "use [backpressure-inc] and [backpressure-dec]");
 	if (strcmp(name, "[yield]") == 0)
 		return fb_names_fail(err, len, "[yield] was renamed [thread-yield]");
-	return 0;
+	return cancellable_removed(name, err, len);
 }
 
 int fb_names_root_builtin(const char *field, struct fb_import *out, char *err, size_t len)
@@ -272,23 +297,18 @@ int fb_names_root_builtin(const char *field, struct fb_import *out, char *err, s
 			return 1;
 		}
 	}
-	const char *rest = field;
-	bool cancellable = fb_names_strip(&rest, "[cancellable]");
-	int r = wait_poll(rest, "[waitable-set-wait", FB_B_WAITABLE_SET_WAIT, cancellable, out,
-			  err, len);
+	int r = wait_poll(field, "[waitable-set-wait", FB_B_WAITABLE_SET_WAIT, out, err, len);
 	if (r == 0)
-		r = wait_poll(rest, "[waitable-set-poll", FB_B_WAITABLE_SET_POLL, cancellable, out,
-			      err, len);
+		r = wait_poll(field, "[waitable-set-poll", FB_B_WAITABLE_SET_POLL, out, err, len);
 	if (r != 0)
 		return r;
-	if (strcmp(rest, "[thread-yield]") == 0) {
+	if (strcmp(field, "[thread-yield]") == 0) {
 		out->kind = FB_IMP_BUILTIN;
 		out->builtin = FB_B_THREAD_YIELD;
-		out->cancellable = cancellable;
 		out->sig = fb_names_sig(">i");
 		return 1;
 	}
-	rest = field;
+	const char *rest = field;
 	bool async = fb_names_strip(&rest, "[async-lower]");
 	if (strcmp(rest, "[subtask-cancel]") == 0) {
 		out->kind = FB_IMP_BUILTIN;

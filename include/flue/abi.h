@@ -3,7 +3,7 @@
  * @brief The canonical async built-ins (stream, future, waitable set,
  *        backpressure, error context) with the specification's exact
  *        results, indices, traps and bytes (definitions.py @ 14087d73 plus
- *        #719, #720, #723; docs/CONFORMANCE.md).
+ *        #717, #719, #720, #723; docs/CONFORMANCE.md).
  *
  * Each function is one built-in: the first arguments are what the
  * component binds statically (the calling instance, the element type
@@ -205,5 +205,50 @@ void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v);
  *  delivered here). */
 uint32_t flue_canon_thread_yield(struct flue_instance *inst);
 
+/* stream.forward / future.forward (#717) */
+#if FLUE_CONFIG_FORWARD
+/**
+ * `stream.forward T`: `[ri, wi] -> []`. Gated in the specification (its
+ * ➡️, not part of Component Model 0.3.0); built only with
+ * FLUE_CONFIG_FORWARD=1 (flue/config.h).
+ *
+ * The caller gives up readable end `ri` (of a stream S) and writable end
+ * `wi` (of a stream D): from then on what S's writer writes, D's reader
+ * reads, with no copy in between. D's readable end, wherever it lives
+ * (another instance, the host, a driver channel), is re-attached to S:
+ * - a read parked on it is issued again against S at once, with the
+ *   progress it already made, and may meet a parked write and complete
+ *   now (the event goes to that reader, through its set if it is in one);
+ * - if it was dropped, S counts as dropped: S's writer gets DROPPED (at
+ *   once if a write is parked, else at its next write);
+ * - its index does not change.
+ * When ri and wi are the two ends of one stream, both are freed and
+ * nothing else happens. forward raises no event of its own. ri is freed
+ * before wi (last freed, first reused: the next new handle gets wi).
+ *
+ * Traps, in this order: may_leave clear; ri: invalid (BAD_HANDLE), not a
+ * readable stream end (WRONG_KIND), element type not T (TYPE_MISMATCH),
+ * done (FORWARD_DONE), a copy or cancel in progress (FORWARD_BUSY), in a
+ * waitable set (FORWARD_IN_SET); wi == ri (BAD_HANDLE: ri is gone by
+ * then); the same checks for wi as a writable stream end; D's parked read
+ * would meet S's parked write inside one instance and T is not a number
+ * type (SAME_INSTANCE, an arriving read's rule); S's writer and D's reader
+ * are both driver channels (FORWARD_CHANNELS, flue only). Nothing changes
+ * before the last check.
+ *
+ * Context: the executor's thread, inside the calling instance's guest
+ * code; never blocks.
+ */
+void flue_canon_stream_forward(struct flue_instance *inst, flue_type_t t, uint32_t ri,
+			       uint32_t wi);
+/**
+ * `future.forward T`: `[ri, wi] -> []`, as stream.forward for futures: a
+ * value written to S's writable end reaches D's reader; the writable end
+ * `wi` is used up without a value ever being written to it. Traps as
+ * stream.forward, on future ends.
+ */
+void flue_canon_future_forward(struct flue_instance *inst, flue_type_t t, uint32_t ri,
+			       uint32_t wi);
+#endif /* FLUE_CONFIG_FORWARD */
 
 #endif /* FLUE_ABI_H */

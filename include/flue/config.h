@@ -67,6 +67,17 @@
 #define FLUE_CONFIG_MAX_NESTING 8
 #endif
 
+/** `stream.forward` / `future.forward` (Component Model PR #717): 1 builds
+ *  the two built-ins (flue/abi.h) and lets flue-build accept the core
+ *  imports `[stream-forward-N]f` / `[future-forward-N]f`; 0 (the default)
+ *  leaves them out. The specification gates them (➡️): they are not part
+ *  of Component Model 0.3.0, and a component using them needs a runtime
+ *  that enables the gate. flue-build is built with the same setting as the
+ *  library it targets and refuses such an import otherwise. Range 0..1. */
+#ifndef FLUE_CONFIG_FORWARD
+#define FLUE_CONFIG_FORWARD 0
+#endif
+
 _Static_assert(FLUE_CONFIG_MAX_INSTANCES >= 1 && FLUE_CONFIG_MAX_INSTANCES <= 254,
 	       "FLUE_CONFIG_MAX_INSTANCES must be 1..254");
 _Static_assert(FLUE_CONFIG_MAX_HANDLES >= 2 && FLUE_CONFIG_MAX_HANDLES <= (1L << 28),
@@ -84,5 +95,7 @@ _Static_assert(FLUE_CONFIG_MAX_TASKS >= 1 && FLUE_CONFIG_MAX_TASKS <= 65534,
 	       "FLUE_CONFIG_MAX_TASKS must be 1..65534");
 _Static_assert(FLUE_CONFIG_MAX_NESTING >= 1 && FLUE_CONFIG_MAX_NESTING <= 64,
 	       "FLUE_CONFIG_MAX_NESTING must be 1..64");
+_Static_assert(FLUE_CONFIG_FORWARD == 0 || FLUE_CONFIG_FORWARD == 1,
+	       "FLUE_CONFIG_FORWARD must be 0 or 1");
 
 #endif /* FLUE_CONFIG_H */

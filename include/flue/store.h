@@ -106,6 +106,12 @@ enum flue_trap_reason {
 	FLUE_TRAP_CANCEL_IN_SET,      /**< subtask.cancel (sync or async) of a subtask in a
 					   waitable set (#715) */
 	/* Stream/future copy results and idle-drop (#719, #720): */
+	/* stream.forward / future.forward (#717): */
+	FLUE_TRAP_FORWARD_BUSY,       /**< forward of an end with a copy or cancel in progress */
+	FLUE_TRAP_FORWARD_DONE,       /**< forward of an end that is done (it was told of the
+					   other end's drop, or a future's value moved) */
+	FLUE_TRAP_FORWARD_IN_SET,     /**< forward of an end that is in a waitable set */
+	FLUE_TRAP_FORWARD_CHANNELS,   /**< forward would join two driver channels (flue/channel.h) */
 	/* Raised by guest code or its glue (flue_trap_raise()): */
 	FLUE_TRAP_WASM_UNREACHABLE,   /**< wasm: `unreachable` executed */
 	FLUE_TRAP_WASM_OUT_OF_BOUNDS, /**< wasm: linear-memory or table access out of bounds */

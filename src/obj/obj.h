@@ -152,5 +152,25 @@ struct flue_event flue_subtask_deliver(struct flue_instance *inst, uint32_t idx)
 /* Deliver the oldest pending event of set `set` (requires one). */
 struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set);
 
+/* ------------------------ stream.forward / future.forward (#717) */
+#if FLUE_CONFIG_FORWARD
+
+/* Would forwarding readable end `ri` of `inst` (shared object S) into
+ * writable end `wi` (shared object D) meet something the ABI must refuse?
+ * Both are validated by the caller (right kinds and type, idle, in no set,
+ * ri != wi). FLUE_ENOTSUP: S's writer and D's reader are both driver
+ * channels; FLUE_EPERM: D's parked read would meet S's parked write inside
+ * one instance for an element type that forbids it (the same-instance
+ * rule of an arriving op). FLUE_OK otherwise. Changes nothing. */
+int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi);
+
+/* Forward (flue_forward_check() said FLUE_OK): free ri, then wi; if S != D,
+ * re-attach D's reader (an end anywhere, a driver channel, or nothing if it
+ * was dropped) to S and free D. A dropped reader makes S dropped (its
+ * writer is told, as by a drop of the readable end); a parked read is
+ * re-issued against S with its progress so far. Raises no other event. */
+void flue_forward(struct flue_instance *inst, uint32_t ri, uint32_t wi);
+
+#endif /* FLUE_CONFIG_FORWARD */
 
 #endif /* FLUE_OBJ_H */

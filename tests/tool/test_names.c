@@ -12,6 +12,8 @@
 #include "names.h"
 #include "types.h"
 
+#include <flue/config.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -289,6 +291,23 @@ static const struct imp_row imp_rows[] = {
 	    SINK "#consume", "consume", 0, "stream<sample>"),
 	PAY(XCTL, "[future-drop-writable-00]stop", "i>", FB_B_FUTURE_DROP_WRITABLE, false,
 	    "ctl#stop", "stop", 0, "future<u32>"),
+#if FLUE_CONFIG_FORWARD
+	/* stream.forward / future.forward (gated, #717): wit-component's
+	 * names (tests/components/async-forward-builtins), every scope and
+	 * the unit form; core type (i32, i32) -> () */
+	MIX0("[stream-forward-0]mix", "ii>", FB_B_STREAM_FORWARD, false),
+	STOP0("[future-forward-0]stop", "ii>", FB_B_FUTURE_FORWARD, false),
+	PAY(SRC, "[future-forward-2]mix", "ii>", FB_B_FUTURE_FORWARD, false, SRC "#mix", "mix", 2,
+	    "future<future<u32>>"),
+	PAY("$root", "[stream-forward-0]fetch", "ii>", FB_B_STREAM_FORWARD, false, "fetch",
+	    "fetch", 0, "stream<u8>"),
+	PAY(XROOT, "[stream-forward-0]run", "ii>", FB_B_STREAM_FORWARD, false, "run", "run", 0,
+	    "stream<u8>"),
+	PAY(XSINK, "[stream-forward-0]consume", "ii>", FB_B_STREAM_FORWARD, false,
+	    SINK "#consume", "consume", 0, "stream<sample>"),
+	PAY_UNIT("$root", "[stream-forward-unit]x", "ii>", FB_B_STREAM_FORWARD, false),
+	PAY_UNIT(XROOT, "[future-forward-unit]x", "ii>", FB_B_FUTURE_FORWARD, false),
+#endif
 };
 
 static const char *name_or(const char *s)
@@ -371,6 +390,7 @@ struct err_row {
 #define M64 "memory64"
 #define NOT_ASYNC "is not an async func"
 #define REMOVED "the `cancellable` immediate was removed"
+#define GATED "is a gated built-in"
 
 static const struct err_row imp_errors[] = {
 	/* unknown names, in each kind of module */
@@ -490,6 +510,26 @@ static const struct err_row imp_errors[] = {
 	{ "$root", "[cancellable][waitable-set-new]", ">i", UNKNOWN, NULL },
 	{ "$root", "[async-lower][cancellable][waitable-set-wait]", "ii>i", UNKNOWN, NULL },
 	{ SRC, "[cancellable][stream-read-0]mix", "iii>i", UNKNOWN, NULL },
+#if FLUE_CONFIG_FORWARD
+	/* forward: no async form, its own core type, a stream/future index */
+	{ SRC, "[async-lower][stream-forward-0]mix", "ii>", "stream.forward has no [async-lower] form",
+	  NULL },
+	{ XCTL, "[async-lower][future-forward-0]stop", "ii>",
+	  "future.forward has no [async-lower] form", NULL },
+	{ SRC, "[stream-forward-0]mix", "ii>i", "(i32, i32) -> (i32)", "(i32, i32) -> () that "
+	  "stream.forward" },
+	{ "$root", "[future-forward-unit]x", "i>", "(i32) -> ()", "(i32, i32) -> ()" },
+	{ SRC, "[stream-forward-1]mix", "ii>", "type index 1 of 'mix' is a future, not a stream",
+	  NULL },
+	{ SRC, "[future-forward-4]mix", "ii>", "type index 4 out of range", NULL },
+	{ SRC, "[stream-forward-]mix", "ii>", "expected a type index or 'unit'", NULL },
+#else
+	/* forward: gated (#717), and this flue-build's library lacks it */
+	{ SRC, "[stream-forward-0]mix", "ii>", "stream.forward " GATED, "FLUE_CONFIG_FORWARD=1" },
+	{ XCTL, "[future-forward-0]stop", "ii>", "future.forward " GATED, "not part of 0.3.0" },
+	{ "$root", "[stream-forward-unit]x", "ii>", "stream.forward " GATED, NULL },
+	{ XROOT, "[future-forward-unit]x", "ii>", "future.forward " GATED, NULL },
+#endif
 	/* bad index text */
 	{ SRC, "[stream-read-x]mix", "iii>i", "'x' is neither a type index nor 'unit'", NULL },
 	{ SRC, "[stream-read-]mix", "iii>i", "expected a type index or 'unit'", NULL },

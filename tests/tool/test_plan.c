@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <flue/config.h>
+
 #ifndef FLUE_PLAN_FIXTURES
 #error "FLUE_PLAN_FIXTURES (the built tests/tool/plan modules) must be defined"
 #endif
@@ -354,6 +356,10 @@ static const struct err_case errors[] = {
 	MOD("badimport", HOST, "badimport", "import '$root' '[thread-index]': cooperative threads"),
 	MOD("cancellable", HOST, "cancellable", "import '$root' '[cancellable][waitable-set-wait]': "
 	    "the `cancellable` immediate was removed"),
+#if !FLUE_CONFIG_FORWARD
+	MOD("forward", HOST, "forward", "import '[export]$root' '[stream-forward-1]run': "
+	    "stream.forward is a gated built-in"),
+#endif
 	MOD("badexport", HOST, "badexport", "export 'cabi_realloc': core type (i32, i32, i32) -> "
 	    "(i32) does not match (i32, i32, i32, i32) -> (i32)"),
 	/* types flue does not carry yet, in exported and imported functions */
@@ -455,7 +461,8 @@ static void write_instances(const char *path, uint32_t n)
 
 FT_TEST(test_instance_limit)
 {
-	const char *path = FIX "/instances.flue";
+	/* per configuration: tool.plan and tool.plan_forward may run at once */
+	const char *path = FLUE_CONFIG_FORWARD ? FIX "/instances_fwd.flue" : FIX "/instances.flue";
 	struct fb_plan p;
 	struct fb_error err;
 	/* the host takes one instance slot */
@@ -519,7 +526,26 @@ FT_TEST(test_glue_wait_poll_yield)
 	FT_TRUE(has(c, "r = flue_canon_waitable_set_poll(inst, p0, p1);"));
 	FT_TRUE(has(c, "r = flue_canon_thread_yield(inst);"));
 	FT_TRUE(strstr(c, "CANCELLABLE") == NULL);
+	FT_TRUE(strstr(c, "FLUE_CONFIG_FORWARD") == NULL);
 	free(c);
+}
+
+/* stream.forward with its element type and both handles (gated, #717;
+ * refused in test_errors when flue-build is built without it). */
+FT_TEST(test_glue_forward)
+{
+#if FLUE_CONFIG_FORWARD
+	char *c = glue_of("forward");
+	FT_TRUE(has(c, "/* import '[export]$root' '[stream-forward-1]run': stream.forward */"));
+	FT_TRUE(has(c, "\tflue_canon_stream_forward(inst, "));
+	/* declared in flue/abi.h only with the gate on */
+	FT_TRUE(has(c, "#ifndef FLUE_CONFIG_FORWARD\n#define FLUE_CONFIG_FORWARD 1\n#endif\n"
+		       "#include <string.h>\n"));
+	const char *call = strstr(c, "flue_canon_stream_forward(inst, ");
+	const char *eol = call != NULL ? strchr(call, '\n') : NULL;
+	FT_TRUE(eol != NULL && eol - call > 10 && strncmp(eol - 10, ", p0, p1);", 10) == 0);
+	free(c);
+#endif
 }
 
 FT_SUITE(plan,
@@ -530,4 +556,5 @@ FT_SUITE(plan,
 	 FT_CASE(test_unreadable_inputs),
 	 FT_CASE(test_program_name),
 	 FT_CASE(test_instance_limit),
-	 FT_CASE(test_glue_wait_poll_yield))
+	 FT_CASE(test_glue_wait_poll_yield),
+	 FT_CASE(test_glue_forward))

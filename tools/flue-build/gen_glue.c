@@ -34,6 +34,17 @@ static void from_flat(uint8_t vt, const char *expr, struct fb_buf *b)
 	}
 }
 
+/* Does any module import stream.forward / future.forward? */
+static bool uses_forward(const struct fb_plan *p)
+{
+	for (uint32_t i = 0; i < p->nmodules; i++)
+		for (uint32_t k = 0; k < p->modules[i].wasm.nimports; k++)
+			if (p->modules[i].imports[k].builtin == FB_B_STREAM_FORWARD ||
+			    p->modules[i].imports[k].builtin == FB_B_FUTURE_FORWARD)
+				return true;
+	return false;
+}
+
 static void prologue(const struct gen *g)
 {
 	struct fb_buf *c = g->c;
@@ -43,6 +54,11 @@ static void prologue(const struct gen *g)
 		      "calls (lifted\n * exports), instantiation and the typed host "
 		      "interface of %s.h.\n */\n", g->p->name, strrchr(g->p->comp.path, '/') != NULL ?
 		      strrchr(g->p->comp.path, '/') + 1 : g->p->comp.path, g->p->name);
+	/* The gated built-ins are declared only under FLUE_CONFIG_FORWARD: the
+	 * library they link against has them (flue-build accepted the names
+	 * because it was built with the same configuration). */
+	if (uses_forward(g->p))
+		fb_buf_puts(c, "#ifndef FLUE_CONFIG_FORWARD\n#define FLUE_CONFIG_FORWARD 1\n#endif\n");
 	fb_buf_puts(c, "#include <string.h>\n\n#include <flue/abi.h>\n#include <flue/exec.h>\n"
 		    "#include <flue/host.h>\n#include <flue/port.h>\n#include <flue/w2c.h>\n"
 		    "#include <flue/wasm_rt_trap.h>\n");
@@ -190,6 +206,7 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	case FB_B_STREAM_CANCEL_READ: case FB_B_STREAM_CANCEL_WRITE:
 	case FB_B_FUTURE_CANCEL_READ: case FB_B_FUTURE_CANCEL_WRITE:
 		fb_buf_printf(b, ", %s, p0)", opt); break;
+	case FB_B_STREAM_FORWARD: case FB_B_FUTURE_FORWARD: fb_buf_puts(b, ", p0, p1)"); break;
 	default: fb_buf_puts(b, ", p0)"); break;
 	}
 	fb_buf_free(&fn);

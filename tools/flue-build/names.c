@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <flue/config.h>
+
 #include "util.h"
 
 /* ------------------------------------------------------------ world lookups */
@@ -98,6 +100,7 @@ static const struct payload_op payload_ops[] = {
 	{ "[stream-cancel-write-", FB_B_STREAM_CANCEL_WRITE, "i>i", true },
 	{ "[stream-drop-readable-", FB_B_STREAM_DROP_READABLE, "i>", false },
 	{ "[stream-drop-writable-", FB_B_STREAM_DROP_WRITABLE, "i>", false },
+	{ "[stream-forward-", FB_B_STREAM_FORWARD, "ii>", false },
 	{ "[future-new-", FB_B_FUTURE_NEW, ">I", false },
 	{ "[future-read-", FB_B_FUTURE_READ, "ii>i", true },
 	{ "[future-write-", FB_B_FUTURE_WRITE, "ii>i", true },
@@ -105,7 +108,23 @@ static const struct payload_op payload_ops[] = {
 	{ "[future-cancel-write-", FB_B_FUTURE_CANCEL_WRITE, "i>i", true },
 	{ "[future-drop-readable-", FB_B_FUTURE_DROP_READABLE, "i>", false },
 	{ "[future-drop-writable-", FB_B_FUTURE_DROP_WRITABLE, "i>", false },
+	{ "[future-forward-", FB_B_FUTURE_FORWARD, "ii>", false },
 };
+
+/* stream.forward / future.forward (#717) are gated in the specification
+ * (not part of Component Model 0.3.0): the flue library has them only when
+ * built with FLUE_CONFIG_FORWARD=1, and flue-build is built with the same
+ * flue/config.h. The names are wit-component's (tests/components/
+ * async-forward-builtins in wasm-tools). */
+static int gated(enum fb_builtin b, char *err, size_t len)
+{
+	if (FLUE_CONFIG_FORWARD || (b != FB_B_STREAM_FORWARD && b != FB_B_FUTURE_FORWARD))
+		return 0;
+	return fb_names_fail(err, len, "%s is a gated built-in (Component Model PR #717, not part "
+			     "of 0.3.0) and this flue was built without it: build flue and "
+			     "flue-build with FLUE_CONFIG_FORWARD=1 (flue/config.h)",
+			     fb_builtin_name(b));
+}
 
 /* `[stream-read-N]f` (after any `[async-lower]`): 1 matched, 0 not this
  * form, -1 error. */
@@ -121,6 +140,8 @@ static int payload_builtin(const struct scope *sc, const char *name, bool async,
 		return 0;
 	if (async && !op->may_be_async)
 		return fb_names_fail(err, len, "%s has no [async-lower] form", fb_builtin_name(op->b));
+	if (gated(op->b, err, len) != 0)
+		return -1;
 	const char *close = strchr(rest, ']');
 	if (close == NULL || close == rest)
 		return fb_names_fail(err, len, "expected a type index or 'unit' and ']' after '%s'",

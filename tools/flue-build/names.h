@@ -13,8 +13,9 @@
  * stream/future built-ins of their types; world-level imported functions
  * under `$root`; the prefix `[async-lower]`; `[stream-*-N]f` /
  * `[future-*-N]f` with N an index into f's stream/future types
- * (wit_func_streams) or `unit`; `env` /
- * `__wasm_{get,set}_stack_pointer` as context slot 0. The `[cancellable]`
+ * (wit_func_streams) or `unit`, including `[stream-forward-N]f` /
+ * `[future-forward-N]f` when flue is built with FLUE_CONFIG_FORWARD; `env`
+ * / `__wasm_{get,set}_stack_pointer` as context slot 0. The `[cancellable]`
  * forms of wait, poll and thread.yield are refused: the immediate is gone
  * from the component model (#716) and so is what it meant.
  *
@@ -57,9 +58,11 @@ enum fb_builtin {
 	FB_B_STREAM_NEW, FB_B_STREAM_READ, FB_B_STREAM_WRITE,
 	FB_B_STREAM_CANCEL_READ, FB_B_STREAM_CANCEL_WRITE,
 	FB_B_STREAM_DROP_READABLE, FB_B_STREAM_DROP_WRITABLE,
+	FB_B_STREAM_FORWARD, /**< gated: FLUE_CONFIG_FORWARD */
 	FB_B_FUTURE_NEW, FB_B_FUTURE_READ, FB_B_FUTURE_WRITE,
 	FB_B_FUTURE_CANCEL_READ, FB_B_FUTURE_CANCEL_WRITE,
 	FB_B_FUTURE_DROP_READABLE, FB_B_FUTURE_DROP_WRITABLE,
+	FB_B_FUTURE_FORWARD, /**< gated: FLUE_CONFIG_FORWARD */
 	FB_B_THREAD_YIELD,
 	FB_B_ERROR_CONTEXT_NEW, FB_B_ERROR_CONTEXT_DEBUG_MESSAGE, FB_B_ERROR_CONTEXT_DROP,
 	FB_B_COUNT
@@ -120,7 +123,8 @@ struct fb_export {
  * @retval -1 with `err` = why: unknown name, a name flue does not support
  *         yet (resources, threads, memory64), a name the component model
  *         removed (`[cancellable]…`, `[backpressure-set]`, `[yield]`), a
- *         stream/future index out of range, a core type that
+ *         gated built-in this flue was built without (stream/future
+ *         forward), a stream/future index out of range, a core type that
  *         differs from the one the name requires (both are printed)
  */
 int fb_classify_import(const struct wit_world *w, const char *module, const char *field,

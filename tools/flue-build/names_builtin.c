@@ -25,11 +25,13 @@ static const char *const builtin_names[FB_B_COUNT] = {
 	[FB_B_STREAM_CANCEL_WRITE] = "stream.cancel-write",
 	[FB_B_STREAM_DROP_READABLE] = "stream.drop-readable",
 	[FB_B_STREAM_DROP_WRITABLE] = "stream.drop-writable",
+	[FB_B_STREAM_FORWARD] = "stream.forward",
 	[FB_B_FUTURE_NEW] = "future.new", [FB_B_FUTURE_READ] = "future.read",
 	[FB_B_FUTURE_WRITE] = "future.write", [FB_B_FUTURE_CANCEL_READ] = "future.cancel-read",
 	[FB_B_FUTURE_CANCEL_WRITE] = "future.cancel-write",
 	[FB_B_FUTURE_DROP_READABLE] = "future.drop-readable",
 	[FB_B_FUTURE_DROP_WRITABLE] = "future.drop-writable",
+	[FB_B_FUTURE_FORWARD] = "future.forward",
 	[FB_B_THREAD_YIELD] = "thread.yield",
 	[FB_B_ERROR_CONTEXT_NEW] = "error-context.new",
 	[FB_B_ERROR_CONTEXT_DEBUG_MESSAGE] = "error-context.debug-message",
@@ -43,12 +45,12 @@ const char *fb_builtin_name(enum fb_builtin b)
 
 bool fb_builtin_is_stream(enum fb_builtin b)
 {
-	return b >= FB_B_STREAM_NEW && b <= FB_B_STREAM_DROP_WRITABLE;
+	return b >= FB_B_STREAM_NEW && b <= FB_B_STREAM_FORWARD;
 }
 
 bool fb_builtin_is_future(enum fb_builtin b)
 {
-	return b >= FB_B_FUTURE_NEW && b <= FB_B_FUTURE_DROP_WRITABLE;
+	return b >= FB_B_FUTURE_NEW && b <= FB_B_FUTURE_FORWARD;
 }
 
 /* ---------------------------------------------------------------- helpers */

@@ -118,6 +118,106 @@ FT_TEST(host_calls_resolved_from_threads)
 	FT_EQ(got, 10u + 20u + 30u);
 }
 
+/* ---------------------- a sync-typed call waiting on an outside resolution */
+
+/* A non-async-typed export calls the host function synchronously; the
+ * host resolves the call from another thread. While the export is
+ * unresolved only its own instance's threads may run (#705's barrier),
+ * but host functions and outside progress are no guest threads: flue
+ * waits for them instead of trapping (docs/CONFORMANCE.md; the
+ * reference's host functions are threads of an instance of their own,
+ * so it would trap "cannot block a synchronous task before returning"). */
+static const struct flue_functype sync_ft = { .async = false, .result = &u32_t };
+static struct flue_func syncf;
+static struct flue_lowered low_sync;
+
+static void core_sync(void *user, struct flue_instance *inst, const flue_flat_t *args,
+		      uint32_t n, flue_flat_t *res)
+{
+	(void)user, (void)inst, (void)args;
+	EX_EQ(n, 0);
+	flue_flat_t a = 7;
+	res[0] = flue_call_lowered(&low_sync, &a, 1) + 1u;
+}
+
+static void sync_waits_for_outside(bool per_task)
+{
+	ex_setup();
+	FT_EQ(flue_exec_set_stack_per_task(&ex.store, per_task), 0);
+	nstarted = 0;
+	got = 0;
+	struct flue_instance *g = ex_new();
+	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &ex.host), 0);
+	FT_EQ(flue_host_func(&hostf, ex.host, &host_ft, host_start, 0, 0), 0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = core_sync };
+	FT_EQ(flue_lift(&syncf, g, &sync_ft, &o), 0);
+	FT_EQ(flue_lower(&low_sync, &hostf, g, false), 0);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&syncf, 0, 0, on_resolve, 0, &call), 0);
+	FT_EQ(ex_run(), 0);
+	for (uint32_t i = 0; i < nstarted; i++)
+		pthread_join(producers[i], 0);
+	ex_done();
+	FT_EQ(nstarted, 1);
+	FT_EQ(ex.ntraps, 0);
+	FT_EQ(got, 71u);
+}
+
+/* A host function that waits once on its own fiber (on a condition that
+ * already holds) before it returns: it is no guest thread, so it runs
+ * although the sync-typed export calling it holds the barrier. */
+static bool always = true;
+
+static void host_yields_once(void *user, flue_call_t call, const struct flue_values *args)
+{
+	(void)user;
+	EX_FALSE(flue_wait_until(&ex.store, ex_is_set, &always, false));
+	struct flue_values r = { 1, { args->v[0] * 10u } };
+	EX_EQ(flue_host_return(&ex.store, call, &r), 0);
+	nstarted++;
+}
+
+static void sync_runs_host_fiber(bool per_task)
+{
+	ex_setup();
+	FT_EQ(flue_exec_set_stack_per_task(&ex.store, per_task), 0);
+	nstarted = 0;
+	got = 0;
+	struct flue_instance *g = ex_new();
+	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &ex.host), 0);
+	FT_EQ(flue_host_func(&hostf, ex.host, &host_ft, host_yields_once, 0, 0), 0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = core_sync };
+	FT_EQ(flue_lift(&syncf, g, &sync_ft, &o), 0);
+	FT_EQ(flue_lower(&low_sync, &hostf, g, false), 0);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&syncf, 0, 0, on_resolve, 0, &call), 0);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_EQ(nstarted, 1);
+	FT_EQ(ex.ntraps, 0);
+	FT_EQ(got, 71u);
+}
+
+FT_TEST(sync_typed_call_runs_a_waiting_host_function)
+{
+	sync_runs_host_fiber(false);
+}
+
+FT_TEST(sync_typed_call_runs_a_waiting_host_function_stack_per_task)
+{
+	sync_runs_host_fiber(true);
+}
+
+FT_TEST(sync_typed_call_waits_for_a_host_call_resolved_from_a_thread)
+{
+	sync_waits_for_outside(false);
+}
+
+FT_TEST(sync_typed_call_waits_for_a_host_call_resolved_from_a_thread_stack_per_task)
+{
+	sync_waits_for_outside(true);
+}
+
 /* ----------------------------------------- invocations posted by threads */
 
 static const struct flue_functype double_ft = { .async = true, .nparams = 1, .params = &u32_t,
@@ -358,5 +458,9 @@ FT_TEST(blocking_call_from_a_thread_waits_for_admission)
 }
 
 FT_SUITE(threads, FT_CASE(host_calls_resolved_from_threads),
+	 FT_CASE(sync_typed_call_waits_for_a_host_call_resolved_from_a_thread),
+	 FT_CASE(sync_typed_call_waits_for_a_host_call_resolved_from_a_thread_stack_per_task),
+	 FT_CASE(sync_typed_call_runs_a_waiting_host_function),
+	 FT_CASE(sync_typed_call_runs_a_waiting_host_function_stack_per_task),
 	 FT_CASE(invocations_posted_from_threads), FT_CASE(cancellations_posted_from_a_thread),
 	 FT_CASE(blocking_call_from_a_thread_waits_for_admission))

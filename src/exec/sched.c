@@ -227,6 +227,21 @@ int flue_exec_set_stack_per_task(struct flue_store *s, bool on)
 	return FLUE_OK;
 }
 
+/* A call still held at its callee's entry gate whose caller trapped:
+ * nobody waits for it, and its arguments lie in the caller's table and
+ * memory, which the trap emptied; it leaves the gate without running (it
+ * would trap the caller a second time lifting them: sync-streams.wast). */
+static void discard_at_gate(struct flue_task *t)
+{
+	struct flue_instance *callee = t->func->inst;
+	callee->waiting_to_enter--;
+	t->cond = FLUE_COND_NONE;
+	t->ready_stamp = 0;
+	t->state = FLUE_TASK_RESOLVED;
+	t->thread_done = true;
+	t->callee_done = true;
+}
+
 void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 {
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
@@ -239,6 +254,8 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 			t->caller_done = true;
 			t->sub_handle = 0;
 			t->sub_cancel_wait = false;
+			if (t->cond == FLUE_COND_GATE)
+				discard_at_gate(t);
 			/* A callee already done (e.g. one that trapped under a
 			 * sync call) is released now, or never (fuzz finding). */
 			exec_release(s, (uint16_t)i);

@@ -363,10 +363,8 @@ static void resume_one_of(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
 	struct flue_instance *x = t->func->inst;
-	uint16_t u = exec_pick_ready_of(s, x);
-	bool target = t->used && t->ready_stamp != 0 && !t->nested &&
-		      t->cond != FLUE_COND_NONE && t->cond != FLUE_COND_HOST;
-	switch (flue_cancel_resume_decide(target, u != FLUE_TASK_NONE)) {
+	uint16_t u = exec_pick_ready_of(s, x); /* refreshes t's stamp too */
+	switch (flue_cancel_resume_decide(exec_may_resume(t), u != FLUE_TASK_NONE)) {
 	case FLUE_CR_TARGET:
 		exec_resume(s, id, false);
 		break;

@@ -61,6 +61,9 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *inst);
 /* Trap `inst` without guest code to unwind (e.g. no stack for a task). */
 void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
 			enum flue_trap_reason reason);
+/* Is task `t` ready (stamped by exec_refresh) and resumable from here (a
+ * waiting thread, not one blocked deeper on this stack)? */
+bool exec_may_resume(const struct flue_task *t);
 /* The oldest ready task of `inst` that may run now (refreshes the stamps
  * first), or FLUE_TASK_NONE. */
 uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst);

@@ -112,9 +112,7 @@ static uint16_t pick_of(struct flue_store *s, const struct flue_instance *only)
 	uint16_t best = FLUE_TASK_NONE;
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
 		struct flue_task *t = &s->tasks[i];
-		if (!schedulable(t) ||
-		    !flue_nested_candidate_decide(t->ready_stamp != 0, t->nested) ||
-		    (only == 0 && !inside_barrier(s, t)))
+		if (!exec_may_resume(t) || (only == 0 && !inside_barrier(s, t)))
 			continue;
 		if (only != 0 && t->func->inst != only)
 			continue;
@@ -128,6 +126,11 @@ static uint16_t pick_of(struct flue_store *s, const struct flue_instance *only)
 static uint16_t pick(struct flue_store *s)
 {
 	return pick_of(s, 0);
+}
+
+bool exec_may_resume(const struct flue_task *t)
+{
+	return schedulable(t) && flue_nested_candidate_decide(t->ready_stamp != 0, t->nested);
 }
 
 /* #723's resume reaches the callee's instance even under a sync barrier. */
@@ -440,12 +443,9 @@ bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
 	struct flue_instance *x = exec_inst(s, t);
 	if (x->poisoned)
 		flue_trap(x, FLUE_TRAP_POISONED, 0);
-	/* Only a host function's wait is a delivery point; a guest task's
-	 * cancellation waits for its callback event loop (#716). */
-	if (exec_is_host(t) && flue_cancel_deliver_decide(t->state, cancellable)) {
-		t->state = FLUE_TASK_CANCEL_DELIVERED;
-		return true;
-	}
+	/* No cancellation is delivered here: a guest task's waits for its
+	 * callback event loop (#716); a host function's call is cancelled
+	 * by resuming this wait (exec_request_cancel), if `cancellable`. */
 	t->ready_fn = ready;
 	t->ready_arg = arg;
 	bool c = exec_block(s, t, FLUE_COND_FN, cancellable);

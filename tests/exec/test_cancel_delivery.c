@@ -430,10 +430,68 @@ FT_TEST(cancel_requested_during_callback_is_delivered_next)
 	ex_done();
 }
 
+/* ---- the top of a turn delivers before the set is looked at
+ * (definitions.py @ 14087d73, canon_lift's callback loop: deliver_pending_
+ * cancel() comes before `inst.handles.get(si)` and its trap_if): C.f's
+ * callback has D.h cancel f's own subtask, then returns WAIT on index 99,
+ * which names no waitable set. The pending cancellation is delivered at
+ * once, so nothing traps; without it the WAIT would trap NOT_A_SET. */
+
+static struct flue_func f_nos, f_nos_h, f_nos_run;
+static struct flue_lowered l_nos, l_nos_h;
+static uint32_t nos_sub, nos_cancel_ret, nos_turns;
+static bool nos_cancelled;
+
+CORE(nos_core) { res[0] = YIELD; }
+CB(nos_cb) {
+	nos_turns++;
+	if (ev == EV_NONE) {
+		(void)c0(&l_nos_h); /* D.h: subtask.cancel of this very task */
+		return WAIT | 99u << 4;
+	}
+	EX_EQ(ev, EV_TASK_CANCELLED);
+	nos_cancelled = true;
+	flue_canon_task_cancel(inst);
+	return EXIT;
+}
+CORE(nos_h) { nos_cancel_ret = flue_canon_subtask_cancel(inst, ASYNC, nos_sub); }
+CORE(nos_run) {
+	uint32_t ret = c0(&l_nos);
+	EX_EQ(st_state(ret), STARTED);
+	nos_sub = st_index(ret);
+	for (uint32_t i = 0; i < SPIN_MAX && !nos_cancelled; i++)
+		EX_EQ(flue_canon_thread_yield(inst), 0);
+	await_sub(inst, nos_sub, CANCELLED_BEFORE_RETURNED);
+	res[0] = 42;
+}
+
+FT_TEST(cancel_is_delivered_before_the_wait_set_is_checked)
+{
+	setup2(false);
+	nos_turns = nos_cancel_ret = 0;
+	nos_cancelled = false;
+	struct flue_instance *c = inst_new(), *d = inst_new();
+	lift_lower(&f_nos, &l_nos, c, &ft_async, FLUE_LIFT_CALLBACK, nos_core, nos_cb, d, true);
+	lift_lower(&f_nos_h, &l_nos_h, d, &ft_sync, FLUE_LIFT_SYNC, nos_h, 0, c, false);
+	ex_lift(&f_nos_run, d, &ft_async_u32, FLUE_LIFT_SYNC, nos_run, 0);
+	struct res r;
+	invoke(&f_nos_run, &r);
+	drive(&r);
+	FT_EQ(ex.ntraps, 0);
+	/* f was running its callback: nothing to resume, the request pends */
+	FT_EQ(nos_cancel_ret, FLUE_BLOCKED);
+	FT_TRUE(nos_cancelled);
+	FT_EQ(nos_turns, 2);
+	FT_TRUE(r.done && r.has);
+	FT_EQ(r.v, 42);
+	ex_done();
+}
+
 FT_SUITE(cancel_delivery, FT_CASE(yield_until_cancel), FT_CASE(cancel_delivery_stack_per_task),
 	 FT_CASE(cancel_waiting_callback_after_lock_frees_stack_per_task),
 	 FT_CASE(cancel_yielding_callback_after_lock_frees_stack_per_task),
 	 FT_CASE(cancel_at_gate_while_lock_held_stack_per_task),
 	 FT_CASE(cancel_is_delivered_before_the_set_event),
 	 FT_CASE(cancel_is_delivered_before_the_set_event_stack_per_task),
-	 FT_CASE(cancel_requested_during_callback_is_delivered_next))
+	 FT_CASE(cancel_requested_during_callback_is_delivered_next),
+	 FT_CASE(cancel_is_delivered_before_the_wait_set_is_checked))

@@ -353,80 +353,49 @@ void wasm_rt_free_memory(wasm_rt_memory_t *memory)
 
 /* ------------------------------------------------------------------ tables */
 
-void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *table, uint32_t elements,
-				    uint32_t max_elements)
-{
-	wasm_rt_funcref_t *elems = next_funcref.elems;
-	uint32_t capacity = next_funcref.n;
-	next_funcref.elems = NULL;
-	next_funcref.n = 0;
-
-	if (elems == NULL || capacity < elements) {
-		alloc_failed = true;
-		table->data = empty_funcref;
-		table->size = 0;
-		table->max_size = 0;
-		return;
+/*
+ * wasm-rt.h declares the same three operations for each reference kind;
+ * they differ only in the element type, so one definition serves both.
+ * allocate: take the storage provided for this kind (consumed), or fail
+ * (alloc_failed; an empty table); grow: within that storage only (-1 when
+ * it would not fit); free: the storage belongs to the program.
+ */
+#define FLUE_WASM_RT_TABLE_OPS(KIND)                                                     \
+	void wasm_rt_allocate_##KIND##_table(wasm_rt_##KIND##_table_t *table,             \
+					     uint32_t elements, uint32_t max_elements)    \
+	{                                                                                 \
+		wasm_rt_##KIND##_t *elems = next_##KIND.elems;                            \
+		uint32_t capacity = next_##KIND.n;                                        \
+		next_##KIND.elems = NULL;                                                 \
+		next_##KIND.n = 0;                                                        \
+		if (elems == NULL || capacity < elements) {                               \
+			alloc_failed = true;                                              \
+			table->data = empty_##KIND;                                       \
+			table->size = 0;                                                  \
+			table->max_size = 0;                                              \
+			return;                                                           \
+		}                                                                         \
+		table->data = elems;                                                      \
+		table->size = elements;                                                   \
+		table->max_size = min_u32(capacity, max_elements);                        \
+		for (uint32_t i = 0; i < elements; i++)                                   \
+			elems[i] = wasm_rt_##KIND##_null_value;                           \
+	}                                                                                 \
+	uint32_t wasm_rt_grow_##KIND##_table(wasm_rt_##KIND##_table_t *table,             \
+					     uint32_t delta, wasm_rt_##KIND##_t init)     \
+	{                                                                                 \
+		uint32_t old = table->size;                                               \
+		if (delta > table->max_size - old)                                        \
+			return UINT32_MAX;                                                \
+		for (uint32_t i = old; i < old + delta; i++)                              \
+			table->data[i] = init;                                            \
+		table->size = old + delta;                                                \
+		return old;                                                               \
+	}                                                                                 \
+	void wasm_rt_free_##KIND##_table(wasm_rt_##KIND##_table_t *table)                 \
+	{                                                                                 \
+		(void)table;                                                              \
 	}
-	table->data = elems;
-	table->size = elements;
-	table->max_size = min_u32(capacity, max_elements);
-	for (uint32_t i = 0; i < elements; i++)
-		elems[i] = wasm_rt_funcref_null_value;
-}
 
-void wasm_rt_allocate_externref_table(wasm_rt_externref_table_t *table, uint32_t elements,
-				      uint32_t max_elements)
-{
-	wasm_rt_externref_t *elems = next_externref.elems;
-	uint32_t capacity = next_externref.n;
-	next_externref.elems = NULL;
-	next_externref.n = 0;
-
-	if (elems == NULL || capacity < elements) {
-		alloc_failed = true;
-		table->data = empty_externref;
-		table->size = 0;
-		table->max_size = 0;
-		return;
-	}
-	table->data = elems;
-	table->size = elements;
-	table->max_size = min_u32(capacity, max_elements);
-	for (uint32_t i = 0; i < elements; i++)
-		elems[i] = wasm_rt_externref_null_value;
-}
-
-uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *table, uint32_t delta,
-				    wasm_rt_funcref_t init)
-{
-	uint32_t old = table->size;
-	if (delta > table->max_size - old)
-		return UINT32_MAX;
-	for (uint32_t i = old; i < old + delta; i++)
-		table->data[i] = init;
-	table->size = old + delta;
-	return old;
-}
-
-uint32_t wasm_rt_grow_externref_table(wasm_rt_externref_table_t *table, uint32_t delta,
-				      wasm_rt_externref_t init)
-{
-	uint32_t old = table->size;
-	if (delta > table->max_size - old)
-		return UINT32_MAX;
-	for (uint32_t i = old; i < old + delta; i++)
-		table->data[i] = init;
-	table->size = old + delta;
-	return old;
-}
-
-void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *table)
-{
-	(void)table;
-}
-
-void wasm_rt_free_externref_table(wasm_rt_externref_table_t *table)
-{
-	(void)table;
-}
+FLUE_WASM_RT_TABLE_OPS(funcref)
+FLUE_WASM_RT_TABLE_OPS(externref)

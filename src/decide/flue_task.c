@@ -411,6 +411,17 @@ bool flue_cancel_deliver_decide(uint8_t task_state, bool delivery_point)
 
 /*@ assigns \nothing;
     ensures candidate_iff: \result <==> (ready && !blocked_below);
+    behavior candidate:
+      assumes ready && !blocked_below;
+      ensures \result;
+    behavior not_ready:
+      assumes !ready;
+      ensures !\result;
+    behavior below_on_this_stack:
+      assumes ready && blocked_below;
+      ensures !\result;
+    complete behaviors;
+    disjoint behaviors;
 */
 bool flue_nested_candidate_decide(bool ready, bool blocked_below)
 {

@@ -33,6 +33,8 @@
  *        flue_host_func() and flue_exec_set_stack_per_task() do it too; an
  *        embedder that runs guest code before lifting anything (a module's
  *        start function, `_initialize`) calls it first. Idempotent.
+ *        The embedder's trap hook stays in use for traps outside
+ *        executor frames (flue_exec_on_trap()).
  * Context: executor thread.
  */
 void flue_exec_init(struct flue_store *s);
@@ -245,9 +247,15 @@ int flue_run(struct flue_store *s);
 
 /**
  * @brief Tick until no task waits. Sleeps in flue_port_idle() while
- *        nothing is ready but host functions, host stream/future ends,
- *        channels or posted completions can still make progress.
+ *        nothing is ready but something another thread or an interrupt
+ *        can deliver may still make progress: driver channels, posted
+ *        completions or invocations, host-function calls not yet resolved
+ *        (flue_host_post_return()). Never sleeps for ends held by a host
+ *        instance: those are used on the executor thread only, so nothing
+ *        could wake it.
  * @retval 0 no task waits any more
+ * @retval FLUE_EAGAIN tasks wait, and only the host itself can make them
+ *         ready (its stream/future ends): act on them, then call again
  * @retval FLUE_EDEADLK tasks wait and nothing can make them ready
  * Context: executor thread.
  */
@@ -269,8 +277,16 @@ int flue_run_until_idle(struct flue_store *s);
 int flue_exec_set_stack_per_task(struct flue_store *s, bool on);
 
 /**
- * @brief Observe traps in guest code run by the executor (optional): the
- *        executor handles unwinding itself, then calls `fn`.
+ * @brief Observe traps (optional): `fn` is called for every trap while the
+ *        executor is installed, before it is handled. A trap inside code
+ *        the executor runs (guest code, host callbacks) then unwinds to the
+ *        executor frame that entered it. A trap with no executor frame on
+ *        the current stack (a built-in called directly by host code, e.g.
+ *        between flue_run() calls) ends the instance's tasks at once and is
+ *        then passed to the embedder's hook given to flue_store_init(),
+ *        which the executor keeps (it must not return; NULL: the trap
+ *        halts, exactly as without an executor).
+ * Context: executor thread.
  */
 void flue_exec_on_trap(struct flue_store *s,
 		       void (*fn)(void *ctx, struct flue_instance *inst,

@@ -64,6 +64,13 @@ typedef void (*flue_port_body_t)(void *arg);
 int flue_port_try(flue_port_body_t body, void *arg);
 
 /**
+ * @brief Is a flue_port_try() frame active on the current stack (so that
+ *        flue_port_unwind() has somewhere to go)?
+ * Context: any stack; reads the current stack's chain only.
+ */
+bool flue_port_in_try(void);
+
+/**
  * @brief Unwind to the innermost flue_port_try() of the current stack.
  *        Calls flue_port_halt() if there is none. Never returns.
  */
@@ -79,29 +86,40 @@ _Noreturn void flue_port_unwind(void);
 bool flue_port_fiber_supported(void);
 
 /**
- * @brief Prepare fiber `id` (0..FLUE_CONFIG_MAX_TASKS-1, not in use) to run
- *        `entry(arg)` when first resumed. Nothing runs yet.
+ * @brief One fiber, named by storage its owner provides (a store has one
+ *        per task record): zero-initialised means "no fiber"; the port
+ *        keeps its own state behind `impl` while the fiber exists. Fibers
+ *        therefore belong to their owner: two stores never share one.
+ */
+typedef struct flue_port_fiber {
+	void *impl;
+} flue_port_fiber_t;
+
+/**
+ * @brief Prepare fiber `f` (not in use) to run `entry(arg)` when first
+ *        resumed. Nothing runs yet.
  * @retval 0 ok
  * @retval FLUE_ENOTSUP the port cannot switch stacks
  * @retval FLUE_ENOMEM the platform refused a stack / thread
- * @retval FLUE_EINVAL id out of range or in use
+ * @retval FLUE_EINVAL `f` or `entry` NULL, or `f` in use
  * Context: executor thread or a fiber (whichever stack runs the executor).
  */
-int flue_port_fiber_create(uint32_t id, flue_port_body_t entry, void *arg);
+int flue_port_fiber_create(flue_port_fiber_t *f, flue_port_body_t entry, void *arg);
 
 /**
- * @brief Run fiber `id` until it calls flue_port_fiber_suspend(id) or its
- *        entry returns (the fiber is then finished and `id` free again).
- *        Callable from the executor's stack or from another fiber; the
- *        caller is blocked meanwhile (exactly one stack runs at a time).
+ * @brief Run fiber `f` until it calls flue_port_fiber_suspend(f) or its
+ *        entry returns (the fiber is then finished and `f` free again).
+ *        Callable from an executor's stack or from another fiber; the
+ *        caller is blocked meanwhile (exactly one stack of an executor
+ *        runs at a time).
  */
-void flue_port_fiber_resume(uint32_t id);
+void flue_port_fiber_resume(flue_port_fiber_t *f);
 
 /**
- * @brief From inside fiber `id`: hand control back to the stack that
+ * @brief From inside fiber `f`: hand control back to the stack that
  *        resumed it; returns when the fiber is resumed again.
  */
-void flue_port_fiber_suspend(uint32_t id);
+void flue_port_fiber_suspend(flue_port_fiber_t *f);
 
 /* ------------------------------------------- blocking host threads */
 

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <flue/port.h>
 #include <flue/config.h>
 
 /* ------------------------------------------------------------ element types */
@@ -423,6 +424,9 @@ struct flue_sched {
 struct flue_store {
 	flue_trap_hook_t trap_hook;
 	void *trap_ctx;
+	flue_trap_hook_t embedder_hook; /**< the embedder's hook, kept (chained)
+					     when an executor takes trap_hook */
+	void *embedder_ctx;
 	flue_block_hook_t block_hook;
 	void *block_ctx;
 	const struct flue_exec_hooks *exec_hooks; /**< NULL until an executor is installed */
@@ -436,6 +440,7 @@ struct flue_store {
 	struct flue_instance instances[FLUE_CONFIG_MAX_INSTANCES];
 	struct flue_sched sched;
 	struct flue_task tasks[FLUE_CONFIG_MAX_TASKS];
+	flue_port_fiber_t fibers[FLUE_CONFIG_MAX_TASKS]; /**< task i's stack, if it has one */
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */
@@ -443,7 +448,9 @@ struct flue_store {
 
 /**
  * @brief Initialise a store: no instances, no types, no shared objects.
- * @param hook trap hook (must not return); NULL makes a trap halt.
+ * @param hook trap hook (must not return); NULL makes a trap halt. An
+ *        executor installed later keeps it for traps raised outside its
+ *        frames (flue_exec_on_trap()).
  * Context: thread, before any other use. Never fails.
  */
 void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx);

@@ -369,7 +369,7 @@ static void callback_fiber_entry(void *arg)
 static void on_fiber(struct flue_store *s, struct flue_task *t, flue_port_body_t entry)
 {
 	uint16_t id = exec_id(s, t);
-	if (flue_port_fiber_create(id, entry, t) != FLUE_OK) {
+	if (flue_port_fiber_create(&s->fibers[id], entry, t) != FLUE_OK) {
 		/* The platform refused a stack: the callee cannot run; it is
 		 * treated as trapped, without guest code to unwind. */
 		exec_fail_instance(s, t->func->inst, FLUE_TRAP_POOL_FULL);
@@ -378,7 +378,7 @@ static void on_fiber(struct flue_store *s, struct flue_task *t, flue_port_body_t
 	}
 	t->fiber = true;
 	s->sched.current = id;
-	flue_port_fiber_resume(id);
+	flue_port_fiber_resume(&s->fibers[id]);
 }
 
 /* Where a step of `t` runs: stackful tasks and host functions always on

@@ -77,9 +77,16 @@ void exec_arrive_sync(struct flue_store *s, uint16_t id,
 bool exec_refresh(struct flue_store *s);
 /* Is waiting task `t` ready now? */
 bool exec_ready(struct flue_store *s, const struct flue_task *t);
-/* Anything outside the executor that can still make a task ready (at top
- * level, queued invocations count too). */
-bool exec_external(struct flue_store *s, bool top);
+/* What outside the executor can still make a task ready. */
+enum exec_outside {
+	EXEC_OUTSIDE_NONE = 0,   /* nothing: waiting tasks deadlock */
+	EXEC_OUTSIDE_HOST = 1,   /* only the host's own ends (executor thread,
+				    between runs): never worth sleeping for */
+	EXEC_OUTSIDE_THREAD = 2, /* another thread or an interrupt (channels,
+				    posts, pending host calls; at top level
+				    queued invocations and cancellations) */
+};
+enum exec_outside exec_external(struct flue_store *s, bool top);
 /* Start invocations posted by other threads (top level only). */
 void exec_start_posted(struct flue_store *s);
 /* Apply what happened outside the executor: data in driver channels

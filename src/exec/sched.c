@@ -140,7 +140,11 @@ uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *in
 	return pick_of(s, inst);
 }
 
-bool exec_external(struct flue_store *s, bool top)
+/* Can another thread or an interrupt still deliver something (driver
+ * channels, posted completions, host calls it may resolve by a post; at
+ * top level queued invocations and cancellations too)? Only that may keep
+ * a loop asleep in flue_port_idle(). */
+static bool external_wake_possible(struct flue_store *s, bool top)
 {
 	if (s->channels != 0)
 		return true;
@@ -152,8 +156,13 @@ bool exec_external(struct flue_store *s, bool top)
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
 		if (s->tasks[i].used && s->tasks[i].cond == FLUE_COND_HOST)
 			return true;
-	/* A host instance holding a stream/future end can still read, write
-	 * or drop it. */
+	return false;
+}
+
+/* Does a host instance hold a stream/future end? The host can still read,
+ * write or drop it, but only on the executor thread, between runs. */
+static bool host_holds_ends(const struct flue_store *s)
+{
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_INSTANCES; i++) {
 		const struct flue_instance *in = &s->instances[i];
 		if (!in->live || in->host_data == 0)
@@ -166,6 +175,13 @@ bool exec_external(struct flue_store *s, bool top)
 	return false;
 }
 
+enum exec_outside exec_external(struct flue_store *s, bool top)
+{
+	if (external_wake_possible(s, top))
+		return EXEC_OUTSIDE_THREAD;
+	return host_holds_ends(s) ? EXEC_OUTSIDE_HOST : EXEC_OUTSIDE_NONE;
+}
+
 void exec_release(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
@@ -175,16 +191,24 @@ void exec_release(struct flue_store *s, uint16_t id)
 
 /* ----------------------------------------------------------------- traps */
 
+/* A trap inside code the executor runs unwinds to the executor frame that
+ * entered it. A trap with no such frame on this stack (a built-in called
+ * directly by host code) has nowhere to unwind to here: the instance is
+ * poisoned and its tasks are ended now, the observer is told, and the
+ * trap goes on to the embedder's own hook (flue_store_init()), which the
+ * executor keeps; without one it halts, as it would without an executor. */
 static void trap_hook(void *ctx, struct flue_instance *inst, enum flue_trap_reason r,
 		      uint32_t handle)
 {
-	(void)ctx;
-	(void)handle;
-	struct flue_store *s = inst->store;
+	struct flue_store *s = ctx;
 	s->sched.trapped = inst->id;
 	if (s->sched.on_trap != 0)
 		s->sched.on_trap(s->sched.on_trap_ctx, inst, r);
-	flue_port_unwind();
+	if (flue_port_in_try())
+		flue_port_unwind();
+	exec_abort_instance(s, inst);
+	if (s->embedder_hook != 0)
+		s->embedder_hook(s->embedder_ctx, inst, r, handle);
 }
 
 void flue_exec_on_trap(struct flue_store *s,
@@ -319,7 +343,7 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 		t->cond = FLUE_COND_NONE;
 		t->cancelled = t->cancelled || cancelled;
 		s->sched.current = id;
-		flue_port_fiber_resume(id);
+		flue_port_fiber_resume(&s->fibers[id]);
 		break;
 	}
 	s->sched.current = cur;
@@ -335,7 +359,7 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 	t->ready_stamp = 0;
 	t->wait_seq = ++s->sched.seq;
 	if (t->fiber) {
-		flue_port_fiber_suspend(id);
+		flue_port_fiber_suspend(&s->fibers[id]);
 		s->sched.current = id;
 		return t->cancelled;
 	}
@@ -360,7 +384,7 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 		}
 		if (cond == FLUE_COND_READY || t->aborted || t->cancelled)
 			break;
-		if (exec_external(s, false)) {
+		if (exec_external(s, false) == EXEC_OUTSIDE_THREAD) {
 			flue_port_idle();
 			continue;
 		}
@@ -395,7 +419,7 @@ static void sync_barrier_loop(struct flue_store *s, uint16_t id)
 		if (u != FLUE_TASK_NONE) {
 			exec_resume(s, u, false);
 			s->sched.current = me;
-		} else if (exec_external(s, false)) {
+		} else if (exec_external(s, false) == EXEC_OUTSIDE_THREAD) {
 			flue_port_idle();
 		} else {
 			exec_fail_instance(s, x, FLUE_TRAP_DEADLOCK);
@@ -464,6 +488,8 @@ void exec_install(struct flue_store *s)
 	if (s->sched.installed)
 		return;
 	s->sched.installed = true;
+	s->embedder_hook = s->trap_hook; /* kept: traps outside executor frames */
+	s->embedder_ctx = s->trap_ctx;
 	s->trap_hook = trap_hook;
 	s->trap_ctx = s;
 	s->block_hook = block_hook;
@@ -488,7 +514,7 @@ enum flue_tick_result flue_tick(struct flue_store *s)
 	}
 	if (!any)
 		return FLUE_TICK_DONE;
-	return exec_external(s, true) ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
+	return exec_external(s, true) != EXEC_OUTSIDE_NONE ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
 }
 
 int flue_run(struct flue_store *s)
@@ -513,6 +539,10 @@ int flue_run_until_idle(struct flue_store *s)
 		int rc = flue_run(s);
 		if (rc != FLUE_EAGAIN)
 			return rc;
-		flue_port_idle(); /* until something outside makes progress */
+		/* Sleep only for what another thread or an interrupt can bring;
+		 * if just the host's own ends are left, it has to act first. */
+		if (exec_external(s, true) != EXEC_OUTSIDE_THREAD)
+			return FLUE_EAGAIN;
+		flue_port_idle();
 	}
 }

@@ -12,6 +12,11 @@
 
 #include "ftest.h"
 
+/* The fibers' storage: owned by the caller (a store owns one per task). */
+static flue_port_fiber_t fibers[FLUE_CONFIG_MAX_TASKS];
+#define F(n) (&fibers[(n)])
+
+
 /* A log of steps, written by whichever stack holds the baton. */
 static char log_buf[64];
 static size_t log_len;
@@ -137,10 +142,10 @@ static void two_suspends(void *arg)
 	p->entered = 1;
 	p->step = 1;
 	p->value = 0x1234;
-	flue_port_fiber_suspend(id);
+	flue_port_fiber_suspend(F(id));
 	p->step = 2;
 	p->value += 1;
-	flue_port_fiber_suspend(id);
+	flue_port_fiber_suspend(F(id));
 	p->step = 3;
 	p->finished = 1;
 }
@@ -155,32 +160,32 @@ FT_TEST(fibers_are_supported)
 FT_TEST(create_does_not_run_entry)
 {
 	reset_probes();
-	FT_EQ(flue_port_fiber_create(0, two_suspends, ID(0)), 0);
+	FT_EQ(flue_port_fiber_create(F(0), two_suspends, ID(0)), 0);
 	FT_EQ(probe[0].entered, 0);
 	/* Give the fiber's thread every chance to run: it must not. */
 	nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
 	FT_EQ(probe[0].entered, 0);
-	flue_port_fiber_resume(0);
+	flue_port_fiber_resume(F(0));
 	FT_EQ(probe[0].entered, 1);
-	flue_port_fiber_resume(0);
-	flue_port_fiber_resume(0);
+	flue_port_fiber_resume(F(0));
+	flue_port_fiber_resume(F(0));
 	FT_EQ(probe[0].finished, 1);
 }
 
 FT_TEST(resume_runs_until_suspend_and_continues)
 {
 	reset_probes();
-	FT_EQ(flue_port_fiber_create(1, two_suspends, ID(1)), 0);
-	flue_port_fiber_resume(1);
+	FT_EQ(flue_port_fiber_create(F(1), two_suspends, ID(1)), 0);
+	flue_port_fiber_resume(F(1));
 	FT_EQ(probe[1].step, 1);
 	FT_EQ(probe[1].value, 0x1234); /* written before the suspend */
 	FT_EQ(probe[1].finished, 0);
 	probe[1].value = 100; /* written by us, read by the fiber */
-	flue_port_fiber_resume(1);
+	flue_port_fiber_resume(F(1));
 	FT_EQ(probe[1].step, 2);
 	FT_EQ(probe[1].value, 101);
 	FT_EQ(probe[1].finished, 0);
-	flue_port_fiber_resume(1);
+	flue_port_fiber_resume(F(1));
 	FT_EQ(probe[1].step, 3);
 	FT_EQ(probe[1].finished, 1);
 }
@@ -194,31 +199,30 @@ static void returns_at_once(void *arg)
 FT_TEST(entry_return_frees_the_id)
 {
 	reset_probes();
-	FT_EQ(flue_port_fiber_create(2, returns_at_once, ID(2)), 0);
-	FT_EQ(flue_port_fiber_create(2, returns_at_once, ID(2)), FLUE_EINVAL);
-	flue_port_fiber_resume(2);
+	FT_EQ(flue_port_fiber_create(F(2), returns_at_once, ID(2)), 0);
+	FT_EQ(flue_port_fiber_create(F(2), returns_at_once, ID(2)), FLUE_EINVAL);
+	flue_port_fiber_resume(F(2));
 	FT_EQ(probe[2].finished, 1);
 	/* Free again: the same id is created and run a second time, at once. */
-	FT_EQ(flue_port_fiber_create(2, returns_at_once, ID(2)), 0);
-	flue_port_fiber_resume(2);
+	FT_EQ(flue_port_fiber_create(F(2), returns_at_once, ID(2)), 0);
+	flue_port_fiber_resume(F(2));
 	FT_EQ(probe[2].finished, 2);
-	FT_EQ(flue_port_fiber_create(2, two_suspends, ID(2)), 0);
-	flue_port_fiber_resume(2);
-	flue_port_fiber_resume(2);
-	flue_port_fiber_resume(2);
+	FT_EQ(flue_port_fiber_create(F(2), two_suspends, ID(2)), 0);
+	flue_port_fiber_resume(F(2));
+	flue_port_fiber_resume(F(2));
+	flue_port_fiber_resume(F(2));
 	FT_EQ(probe[2].step, 3);
 }
 
-FT_TEST(create_rejects_bad_ids)
+FT_TEST(create_rejects_bad_arguments)
 {
 	reset_probes();
-	FT_EQ(flue_port_fiber_create(FLUE_CONFIG_MAX_TASKS, returns_at_once, ID(0)),
-	      FLUE_EINVAL);
-	FT_EQ(flue_port_fiber_create(UINT32_MAX, returns_at_once, ID(0)), FLUE_EINVAL);
-	FT_EQ(flue_port_fiber_create(0, returns_at_once, ID(0)), 0);
-	FT_EQ(flue_port_fiber_create(0, returns_at_once, ID(0)), FLUE_EINVAL); /* in use */
+	FT_EQ(flue_port_fiber_create(NULL, returns_at_once, ID(0)), FLUE_EINVAL);
+	FT_EQ(flue_port_fiber_create(F(0), NULL, ID(0)), FLUE_EINVAL);
+	FT_EQ(flue_port_fiber_create(F(0), returns_at_once, ID(0)), 0);
+	FT_EQ(flue_port_fiber_create(F(0), returns_at_once, ID(0)), FLUE_EINVAL); /* in use */
 	FT_EQ(probe[0].finished, 0);
-	flue_port_fiber_resume(0);
+	flue_port_fiber_resume(F(0));
 	FT_EQ(probe[0].finished, 1); /* the first entry, once */
 }
 
@@ -227,9 +231,9 @@ FT_TEST(every_id_at_once)
 	static int seen[FLUE_CONFIG_MAX_TASKS];
 	memset(seen, 0, sizeof seen);
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
-		FT_EQ(flue_port_fiber_create(i, body_returns, &seen[i]), 0);
+		FT_EQ(flue_port_fiber_create(F(i), body_returns, &seen[i]), 0);
 	for (uint32_t i = FLUE_CONFIG_MAX_TASKS; i-- > 0;)
-		flue_port_fiber_resume(i);
+		flue_port_fiber_resume(F(i));
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
 		FT_EQ(seen[i], 1);
 }
@@ -240,34 +244,34 @@ static void logger(void *arg)
 	uint32_t id = (uint32_t)(uintptr_t)arg;
 	char c = id == 0 ? 'A' : 'b';
 	log_put(c);
-	flue_port_fiber_suspend(id);
+	flue_port_fiber_suspend(F(id));
 	log_put(c);
-	flue_port_fiber_suspend(id);
+	flue_port_fiber_suspend(F(id));
 	log_put(c);
 }
 
 FT_TEST(interleaved_resumes_keep_each_fiber_s_place)
 {
 	reset_probes();
-	FT_EQ(flue_port_fiber_create(0, logger, ID(0)), 0);
-	FT_EQ(flue_port_fiber_create(1, logger, ID(1)), 0);
-	flue_port_fiber_resume(0);
+	FT_EQ(flue_port_fiber_create(F(0), logger, ID(0)), 0);
+	FT_EQ(flue_port_fiber_create(F(1), logger, ID(1)), 0);
+	flue_port_fiber_resume(F(0));
 	log_put('.');
-	flue_port_fiber_resume(1);
+	flue_port_fiber_resume(F(1));
 	log_put('.');
-	flue_port_fiber_resume(0);
+	flue_port_fiber_resume(F(0));
 	log_put('.');
-	flue_port_fiber_resume(1);
+	flue_port_fiber_resume(F(1));
 	log_put('.');
-	flue_port_fiber_resume(1); /* B finishes first */
+	flue_port_fiber_resume(F(1)); /* B finishes first */
 	log_put('.');
-	flue_port_fiber_resume(0);
+	flue_port_fiber_resume(F(0));
 	LOG_IS("A.b.A.b.b.A");
 	/* Both ids are free again. */
-	FT_EQ(flue_port_fiber_create(0, returns_at_once, ID(0)), 0);
-	FT_EQ(flue_port_fiber_create(1, returns_at_once, ID(1)), 0);
-	flue_port_fiber_resume(1);
-	flue_port_fiber_resume(0);
+	FT_EQ(flue_port_fiber_create(F(0), returns_at_once, ID(0)), 0);
+	FT_EQ(flue_port_fiber_create(F(1), returns_at_once, ID(1)), 0);
+	flue_port_fiber_resume(F(1));
+	flue_port_fiber_resume(F(0));
 }
 
 /* Fiber 3 (inner): logs, suspends (back to whoever resumed it), logs. */
@@ -275,7 +279,7 @@ static void nested_inner(void *arg)
 {
 	(void)arg;
 	log_put('i');
-	flue_port_fiber_suspend(3);
+	flue_port_fiber_suspend(F(3));
 	log_put('j');
 }
 
@@ -285,32 +289,32 @@ static void nested_outer(void *arg)
 {
 	(void)arg;
 	log_put('o');
-	probe[2].try_rc = flue_port_fiber_create(3, nested_inner, NULL);
-	flue_port_fiber_resume(3);
+	probe[2].try_rc = flue_port_fiber_create(F(3), nested_inner, NULL);
+	flue_port_fiber_resume(F(3));
 	log_put('p'); /* back here, not on the test's stack */
-	flue_port_fiber_suspend(2);
+	flue_port_fiber_suspend(F(2));
 	log_put('q');
 }
 
 FT_TEST(fiber_resuming_a_fiber_returns_to_the_right_stack)
 {
 	reset_probes();
-	FT_EQ(flue_port_fiber_create(2, nested_outer, NULL), 0);
-	flue_port_fiber_resume(2);
+	FT_EQ(flue_port_fiber_create(F(2), nested_outer, NULL), 0);
+	flue_port_fiber_resume(F(2));
 	LOG_IS("oip");
 	FT_EQ(probe[2].try_rc, 0);
 	/* Fiber 3 was first resumed by fiber 2; now the test resumes it: it
 	 * must come back here, not to fiber 2. */
 	log_put('.');
-	flue_port_fiber_resume(3);
+	flue_port_fiber_resume(F(3));
 	log_put('.');
 	LOG_IS("oip.j.");
-	flue_port_fiber_resume(2);
+	flue_port_fiber_resume(F(2));
 	LOG_IS("oip.j.q");
-	FT_EQ(flue_port_fiber_create(3, returns_at_once, ID(3)), 0);
-	flue_port_fiber_resume(3);
-	FT_EQ(flue_port_fiber_create(2, returns_at_once, ID(2)), 0);
-	flue_port_fiber_resume(2);
+	FT_EQ(flue_port_fiber_create(F(3), returns_at_once, ID(3)), 0);
+	flue_port_fiber_resume(F(3));
+	FT_EQ(flue_port_fiber_create(F(2), returns_at_once, ID(2)), 0);
+	flue_port_fiber_resume(F(2));
 }
 
 /* A fiber whose own try unwinds while the test's try is still open. */
@@ -326,7 +330,7 @@ static void fiber_with_try(void *arg)
 static void resume_inside_try(void *arg)
 {
 	(void)arg;
-	flue_port_fiber_resume(0);
+	flue_port_fiber_resume(F(0));
 	log_put('m'); /* the test's try body goes on: not unwound */
 }
 
@@ -334,7 +338,7 @@ FT_TEST(unwind_in_a_fiber_goes_to_the_fiber_s_own_try)
 {
 	reset_probes();
 	probe[0].try_rc = -1;
-	FT_EQ(flue_port_fiber_create(0, fiber_with_try, NULL), 0);
+	FT_EQ(flue_port_fiber_create(F(0), fiber_with_try, NULL), 0);
 	FT_EQ(flue_port_try(resume_inside_try, NULL), 0);
 	FT_EQ(probe[0].try_rc, 1);
 	FT_EQ(probe[0].value, 1);
@@ -347,7 +351,7 @@ static void body_suspends_then_unwinds(void *arg)
 {
 	(void)arg;
 	log_put('s');
-	flue_port_fiber_suspend(1);
+	flue_port_fiber_suspend(F(1));
 	log_put('u');
 	flue_port_unwind();
 }
@@ -362,7 +366,7 @@ static void fiber_try_across_suspend(void *arg)
 static void resume_then_unwind(void *arg)
 {
 	(void)arg;
-	flue_port_fiber_resume(1);
+	flue_port_fiber_resume(F(1));
 	log_put('t');
 	flue_port_unwind();
 }
@@ -371,11 +375,11 @@ FT_TEST(try_in_a_fiber_spans_a_suspend)
 {
 	reset_probes();
 	probe[1].try_rc = -1;
-	FT_EQ(flue_port_fiber_create(1, fiber_try_across_suspend, NULL), 0);
+	FT_EQ(flue_port_fiber_create(F(1), fiber_try_across_suspend, NULL), 0);
 	FT_EQ(flue_port_try(resume_then_unwind, NULL), 1);
 	LOG_IS("st");
 	FT_EQ(probe[1].try_rc, -1);
-	flue_port_fiber_resume(1);
+	flue_port_fiber_resume(F(1));
 	LOG_IS("stue");
 	FT_EQ(probe[1].try_rc, 1);
 }
@@ -388,7 +392,7 @@ FT_SUITE(port_posix,
 	 FT_CASE(create_does_not_run_entry),
 	 FT_CASE(resume_runs_until_suspend_and_continues),
 	 FT_CASE(entry_return_frees_the_id),
-	 FT_CASE(create_rejects_bad_ids),
+	 FT_CASE(create_rejects_bad_arguments),
 	 FT_CASE(every_id_at_once),
 	 FT_CASE(interleaved_resumes_keep_each_fiber_s_place),
 	 FT_CASE(fiber_resuming_a_fiber_returns_to_the_right_stack),

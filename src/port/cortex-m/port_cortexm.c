@@ -75,6 +75,11 @@ int flue_port_try(flue_port_body_t body, void *arg)
 	return 1;
 }
 
+bool flue_port_in_try(void)
+{
+	return try_top != NULL;
+}
+
 _Noreturn void flue_port_unwind(void)
 {
 	struct try_frame *frame = try_top;
@@ -90,24 +95,24 @@ bool flue_port_fiber_supported(void)
 	return false;
 }
 
-int flue_port_fiber_create(uint32_t id, flue_port_body_t entry, void *arg)
+int flue_port_fiber_create(flue_port_fiber_t *owner, flue_port_body_t entry, void *arg)
 {
-	(void)id;
+	(void)owner;
 	(void)entry;
 	(void)arg;
 	return FLUE_ENOTSUP;
 }
 
 /* No fiber can exist, so these are never reached. */
-void flue_port_fiber_resume(uint32_t id)
+void flue_port_fiber_resume(flue_port_fiber_t *owner)
 {
-	(void)id;
+	(void)owner;
 	flue_port_halt();
 }
 
-void flue_port_fiber_suspend(uint32_t id)
+void flue_port_fiber_suspend(flue_port_fiber_t *owner)
 {
-	(void)id;
+	(void)owner;
 	flue_port_halt();
 }
 

@@ -8,11 +8,13 @@
  * _Thread_local chain head is a per-stack chain.
  *
  * Fibers: POSIX has no portable stack switching, so each fiber is a
- * detached pthread and a baton decides which one stack runs flue code: the
- * variable `turn` holds the id of the stack whose turn it is (a fiber id, or
- * NO_FIBER for the executor's own stack). Every handoff sets `turn` and
- * signals under one mutex, so each stack's work happens-before the next
- * stack's (what ThreadSanitizer checks).
+ * detached pthread and a baton decides which one stack runs flue code: a
+ * stack (a fiber, or an executor thread's own) runs only after another set
+ * its `go` flag and signalled it. Every handoff sets the flag and signals
+ * under one mutex, so each stack's work happens-before the next stack's
+ * (what ThreadSanitizer checks). A fiber's state is allocated here (a
+ * hosted port; the library itself allocates nothing) and named by storage
+ * its owner provides, so fibers belong to a store, not to the process.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -92,6 +94,11 @@ int flue_port_try(flue_port_body_t body, void *arg)
 	return 1;
 }
 
+bool flue_port_in_try(void)
+{
+	return try_top != NULL;
+}
+
 _Noreturn void flue_port_unwind(void)
 {
 	struct try_frame *frame = try_top;
@@ -101,10 +108,6 @@ _Noreturn void flue_port_unwind(void)
 }
 
 /* ------------------------------------------------------ stack switching */
-
-/* "Not a fiber": the executor's own stack (any thread that is not one of
- * ours). Also the index of its condition variable. */
-#define NO_FIBER ((uint32_t)FLUE_CONFIG_MAX_TASKS)
 
 /* Fiber stacks: guest code and the executor run on them, so generous; the
  * sanitizers' instrumentation needs more. Only touched pages cost memory. */
@@ -121,29 +124,41 @@ _Noreturn void flue_port_unwind(void)
 #define FLUE_PORT_POSIX_FIBER_STACK (256u * 1024u)
 #endif
 
-struct fiber {
-	flue_port_body_t entry;
-	void *arg;
-	uint32_t resumer; /* stack to hand the turn back to */
-	bool used;        /* created and its entry has not returned */
-	bool running;     /* resumed and not suspended since */
+/* A stack that can be handed the baton: an executor thread's own stack or
+ * a fiber's. `go` is set by whoever hands it the turn. */
+struct stack {
+	pthread_cond_t cond;
+	bool go;
 };
 
-/* All fields, and `turn`, only under fiber_lock. */
+struct fiber {
+	struct stack st;          /* first: a fiber is a stack */
+	flue_port_body_t entry;
+	void *arg;
+	struct stack *resumer;    /* stack to hand the turn back to */
+	flue_port_fiber_t *owner; /* the storage naming this fiber */
+	bool running;             /* resumed and not suspended since */
+};
+
+/* All fiber and stack fields only under fiber_lock. The fibers are
+ * reached only through their owner's storage (a store's task records), so
+ * two stores, each driven by its own executor thread, never share one. */
 static pthread_mutex_t fiber_lock = PTHREAD_MUTEX_INITIALIZER;
-/* One condition per stack: [id] for fiber id, [NO_FIBER] for the executor. */
-static pthread_cond_t fiber_cond[FLUE_CONFIG_MAX_TASKS + 1];
-static pthread_once_t fiber_once = PTHREAD_ONCE_INIT;
-static struct fiber fibers[FLUE_CONFIG_MAX_TASKS];
-static uint32_t turn = NO_FIBER;
 
-/* Which stack this thread is. */
-static _Thread_local uint32_t self = NO_FIBER;
+/* This thread's stack: its fiber, or (not a fiber) its own executor stack. */
+static _Thread_local struct stack *self;
+static _Thread_local struct stack exec_stack;
+static _Thread_local bool exec_stack_ready;
 
-static void fiber_init(void)
+static struct stack *current_stack(void)
 {
-	for (uint32_t i = 0; i <= NO_FIBER; i++)
-		pthread_cond_init(&fiber_cond[i], NULL);
+	if (self != NULL)
+		return self;
+	if (!exec_stack_ready) {
+		pthread_cond_init(&exec_stack.cond, NULL);
+		exec_stack_ready = true;
+	}
+	return &exec_stack;
 }
 
 /* A misuse of the fiber API by flue itself: no way to continue. */
@@ -153,41 +168,41 @@ _Noreturn static void fiber_misuse(const char *what)
 	abort();
 }
 
-/* Under fiber_lock: give the turn to `to`, then wait until it is `me`'s. */
-static void hand_over(uint32_t to, uint32_t me)
+/* Under fiber_lock: give the turn to `to`, then wait until `me` gets it. */
+static void hand_over(struct stack *to, struct stack *me)
 {
-	turn = to;
-	pthread_cond_broadcast(&fiber_cond[to]);
-	while (turn != me)
-		pthread_cond_wait(&fiber_cond[me], &fiber_lock);
+	to->go = true;
+	pthread_cond_signal(&to->cond);
+	while (!me->go)
+		pthread_cond_wait(&me->cond, &fiber_lock);
+	me->go = false;
 }
 
 static void *fiber_main(void *p)
 {
 	struct fiber *f = p;
-	uint32_t id = (uint32_t)(f - fibers);
-	self = id;
+	self = &f->st;
 
 	pthread_mutex_lock(&fiber_lock);
-	while (turn != id)
-		pthread_cond_wait(&fiber_cond[id], &fiber_lock);
+	while (!f->st.go)
+		pthread_cond_wait(&f->st.cond, &fiber_lock);
+	f->st.go = false;
 	flue_port_body_t entry = f->entry;
 	void *arg = f->arg;
 	pthread_mutex_unlock(&fiber_lock);
 
 	entry(arg);
 
-	/* Finished: free the id and give the turn back. After the unlock this
-	 * thread touches no shared state; the id may be reused at once. */
+	/* Finished: free the owner's storage and give the turn back. After the
+	 * unlock nobody else can reach `f`, so it is freed here. */
 	pthread_mutex_lock(&fiber_lock);
-	uint32_t back = f->resumer;
-	f->used = false;
-	f->running = false;
-	f->entry = NULL;
-	f->arg = NULL;
-	turn = back;
-	pthread_cond_broadcast(&fiber_cond[back]);
+	struct stack *back = f->resumer;
+	f->owner->impl = NULL;
+	back->go = true;
+	pthread_cond_signal(&back->cond);
 	pthread_mutex_unlock(&fiber_lock);
+	pthread_cond_destroy(&f->st.cond);
+	free(f);
 	return NULL;
 }
 
@@ -196,24 +211,30 @@ bool flue_port_fiber_supported(void)
 	return true;
 }
 
-int flue_port_fiber_create(uint32_t id, flue_port_body_t entry, void *arg)
+static struct fiber *fiber_new(flue_port_fiber_t *owner, flue_port_body_t entry, void *arg)
 {
-	if (id >= NO_FIBER || entry == NULL)
-		return FLUE_EINVAL;
-	pthread_once(&fiber_once, fiber_init);
-
-	pthread_mutex_lock(&fiber_lock);
-	struct fiber *f = &fibers[id];
-	if (f->used) {
-		pthread_mutex_unlock(&fiber_lock);
-		return FLUE_EINVAL;
-	}
-	f->used = true;
-	f->running = false;
+	struct fiber *f = calloc(1, sizeof *f);
+	if (f == NULL)
+		return NULL;
+	pthread_cond_init(&f->st.cond, NULL);
 	f->entry = entry;
 	f->arg = arg;
-	f->resumer = NO_FIBER;
+	f->owner = owner;
+	return f;
+}
+
+int flue_port_fiber_create(flue_port_fiber_t *owner, flue_port_body_t entry, void *arg)
+{
+	if (owner == NULL || entry == NULL)
+		return FLUE_EINVAL;
+	pthread_mutex_lock(&fiber_lock);
+	bool used = owner->impl != NULL;
 	pthread_mutex_unlock(&fiber_lock);
+	if (used)
+		return FLUE_EINVAL;
+	struct fiber *f = fiber_new(owner, entry, arg);
+	if (f == NULL)
+		return FLUE_ENOMEM;
 
 	/* The thread starts now but only waits for its first turn. Detached:
 	 * a finished fiber leaves nothing to join. */
@@ -223,47 +244,46 @@ int flue_port_fiber_create(uint32_t id, flue_port_body_t entry, void *arg)
 	if (rc == 0) {
 		(void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 		(void)pthread_attr_setstacksize(&attr, FLUE_PORT_POSIX_FIBER_STACK);
+		pthread_mutex_lock(&fiber_lock);
+		owner->impl = f;
+		pthread_mutex_unlock(&fiber_lock);
 		rc = pthread_create(&thread, &attr, fiber_main, f);
 		(void)pthread_attr_destroy(&attr);
 	}
 	if (rc != 0) {
 		pthread_mutex_lock(&fiber_lock);
-		f->used = false;
-		f->entry = NULL;
-		f->arg = NULL;
+		owner->impl = NULL;
 		pthread_mutex_unlock(&fiber_lock);
+		pthread_cond_destroy(&f->st.cond);
+		free(f);
 		return FLUE_ENOMEM;
 	}
 	return 0;
 }
 
-void flue_port_fiber_resume(uint32_t id)
+void flue_port_fiber_resume(flue_port_fiber_t *owner)
 {
-	if (id >= NO_FIBER)
-		fiber_misuse("resume of a fiber id out of range");
-	uint32_t me = self;
-
+	struct stack *me = current_stack();
 	pthread_mutex_lock(&fiber_lock);
-	struct fiber *f = &fibers[id];
-	if (!f->used)
+	struct fiber *f = owner != NULL ? owner->impl : NULL;
+	if (f == NULL)
 		fiber_misuse("resume of a fiber that does not exist");
-	if (f->running || id == me)
+	if (f->running || &f->st == me)
 		fiber_misuse("resume of a fiber that is running");
 	f->resumer = me; /* recorded at every resume: may differ each time */
 	f->running = true;
-	hand_over(id, me);
+	hand_over(&f->st, me);
 	pthread_mutex_unlock(&fiber_lock);
 }
 
-void flue_port_fiber_suspend(uint32_t id)
+void flue_port_fiber_suspend(flue_port_fiber_t *owner)
 {
-	if (id >= NO_FIBER || id != self)
-		fiber_misuse("suspend of a fiber from outside it");
-
 	pthread_mutex_lock(&fiber_lock);
-	struct fiber *f = &fibers[id];
+	struct fiber *f = owner != NULL ? owner->impl : NULL;
+	if (f == NULL || &f->st != self)
+		fiber_misuse("suspend of a fiber from outside it");
 	f->running = false;
-	hand_over(f->resumer, id);
+	hand_over(f->resumer, &f->st);
 	pthread_mutex_unlock(&fiber_lock);
 }
 

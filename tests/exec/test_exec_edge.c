@@ -1,0 +1,252 @@
+/*
+ * The executor's own edges (issue 10): what may keep a loop waiting, the
+ * embedder's trap hook next to the executor's, traps raised outside guest
+ * code, and fibers that belong to a store.
+ *
+ * A loop may only sleep for what another thread or an interrupt can
+ * deliver (posted work, driver channels, pending host calls); ends held by
+ * a host instance are operated on the executor thread, so while the
+ * executor sleeps nobody can use them. A watchdog turns the old hang into
+ * a failure within seconds instead of the suite's timeout.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <flue/port.h>
+
+#include "exec_test.h"
+
+#define CB_EXIT 0u
+#define CB_WAIT 2u
+
+static const struct flue_valtype u32_t = { .kind = FLUE_VAL_U32 };
+static const struct flue_functype ret_u32 = { .async = true, .result = &u32_t };
+static struct flue_func fa;
+static bool resolved;
+static uint32_t got;
+
+static void on_hang(int sig)
+{
+	(void)sig;
+	static const char msg[] = "exec_edge: the executor slept with nothing to wake it\n";
+	(void)!write(2, msg, sizeof msg - 1u);
+	_exit(1);
+}
+
+static void watchdog(unsigned seconds)
+{
+	signal(SIGALRM, on_hang);
+	alarm(seconds);
+}
+
+static void on_resolve(void *user, const struct flue_values *r)
+{
+	(void)user;
+	resolved = true;
+	got = r != 0 ? (uint32_t)r->v[0] : 0xDEADu;
+}
+
+static uint32_t no_callback(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1,
+			    uint32_t p2)
+{
+	(void)u, (void)inst, (void)e, (void)p1, (void)p2;
+	EX_TRUE(false);
+	return CB_EXIT;
+}
+
+/* A callback task that blocks in a nested loop on an empty set. */
+static void waits_forever(void *u, struct flue_instance *inst, const flue_flat_t *a,
+			  uint32_t n, flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n, (void)res;
+	uint32_t si = flue_canon_waitable_set_new(inst);
+	(void)flue_canon_waitable_set_wait(inst, si, 128);
+	EX_TRUE(false); /* never reached: the wait traps */
+}
+
+static struct flue_instance *host_with_stream(uint32_t *r, uint32_t *w)
+{
+	struct flue_instance *h = 0;
+	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &h), 0);
+	FT_EQ(flue_host_stream_new(h, ex.u8, r, w), 0);
+	return h;
+}
+
+static void lift_a(flue_core_fn core)
+{
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core,
+				    .callback = no_callback };
+	FT_EQ(flue_lift(&fa, ex_new(), &ret_u32, &o), 0);
+}
+
+/* Defect 10: the nested loop slept in flue_port_idle() because a host
+ * instance still held a stream end; it must trap as without one. */
+FT_TEST(nested_loop_deadlock_traps_with_a_host_end_alive)
+{
+	ex_setup();
+	resolved = false;
+	uint32_t r, w;
+	(void)host_with_stream(&r, &w);
+	lift_a(waits_forever);
+	watchdog(10);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
+	alarm(0);
+	ex_done();
+	FT_EQ(ex.ntraps, 1);
+	FT_EQ(ex.trap, FLUE_TRAP_DEADLOCK);
+	FT_TRUE(ex.trap_inst == fa.inst);
+	FT_TRUE(resolved);
+	FT_EQ(got, 0xDEADu);
+}
+
+/* A callback task that waits (top level) on an empty set. */
+static void waits_in_callback_loop(void *u, struct flue_instance *inst, const flue_flat_t *a,
+				   uint32_t n, flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n;
+	res[0] = CB_WAIT | flue_canon_waitable_set_new(inst) << 4;
+}
+
+/* At top level the host may still act on its ends after the call returns,
+ * so flue_run() says FLUE_EAGAIN; flue_run_until_idle() must not sleep for
+ * it (no other thread can use those ends) and says FLUE_EAGAIN too. */
+FT_TEST(run_until_idle_returns_when_only_host_ends_remain)
+{
+	ex_setup();
+	uint32_t r, w;
+	(void)host_with_stream(&r, &w);
+	lift_a(waits_in_callback_loop);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
+	FT_EQ(flue_run(&ex.store), FLUE_EAGAIN);
+	watchdog(10);
+	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EAGAIN);
+	alarm(0);
+	FT_EQ(ex.ntraps, 0);
+	ex_done();
+}
+
+/* Without a host end the same wait is a deadlock at top level. */
+FT_TEST(run_until_idle_deadlock_without_host_ends)
+{
+	ex_setup();
+	lift_a(waits_in_callback_loop);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
+	watchdog(10);
+	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EDEADLK);
+	alarm(0);
+	ex_done();
+}
+
+/* ------------------------------------------- the embedder's trap hook */
+
+static jmp_buf embedder_jb;
+static uint32_t embedder_traps, observed_traps;
+static enum flue_trap_reason embedder_reason;
+
+static void embedder_hook(void *ctx, struct flue_instance *inst, enum flue_trap_reason r,
+			  uint32_t handle)
+{
+	(void)ctx, (void)inst, (void)handle;
+	embedder_traps++;
+	embedder_reason = r;
+	longjmp(embedder_jb, 1);
+}
+
+static void observe(void *ctx, struct flue_instance *inst, enum flue_trap_reason r)
+{
+	(void)ctx, (void)inst, (void)r;
+	observed_traps++;
+}
+
+/* Defect 7: installing the executor replaced the embedder's hook, so a
+ * built-in that traps when called by host code outside any executor frame
+ * reached flue_port_halt() (abort). The embedder's hook is chained. */
+FT_TEST(embedder_hook_gets_traps_outside_executor_frames)
+{
+	ex_setup();
+	flue_store_init(&ex.store, embedder_hook, 0);
+	flue_exec_on_trap(&ex.store, observe, 0);
+	embedder_traps = observed_traps = 0;
+	struct flue_instance *g = ex_new();
+	flue_exec_init(&ex.store);
+	if (setjmp(embedder_jb) == 0) {
+		flue_canon_waitable_set_drop(g, 77); /* no such handle */
+		FT_FAIL("the trap returned");
+	}
+	FT_EQ(embedder_traps, 1);
+	FT_EQ(embedder_reason, FLUE_TRAP_BAD_HANDLE);
+	FT_EQ(observed_traps, 1);
+	FT_TRUE(g->poisoned);
+	/* Guest code run by the executor still unwinds to the executor: the
+	 * embedder's hook is not called for it. */
+	lift_a(waits_forever);
+	flue_call_t call;
+	resolved = false;
+	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
+	FT_TRUE(resolved);
+	FT_EQ(embedder_traps, 1);
+	FT_EQ(observed_traps, 2);
+}
+
+/* ------------------------------------------- fibers belong to a store */
+
+static struct flue_store store2;
+static const struct flue_functype unit_async = { .async = true };
+
+static void stackful_waits(void *u, struct flue_instance *inst, const flue_flat_t *a,
+			   uint32_t n, flue_flat_t *res)
+{
+	(void)a, (void)n, (void)res;
+	(void)flue_wait_until(inst->store, ex_is_set, u, false);
+	flue_canon_task_return(inst, 0, 0, 0);
+}
+
+static uint32_t resolved_in[2];
+
+static void on_resolve_in(void *user, const struct flue_values *r)
+{
+	resolved_in[(uintptr_t)user] += r != 0 ? 1u : 100u;
+}
+
+/* Defect 7: POSIX fibers were process-wide and indexed by task number, so
+ * task 0 of a second store found task 0's fiber of the first in use (its
+ * call failed for want of a stack). */
+FT_TEST(two_stores_run_stackful_tasks_at_once)
+{
+	ex_setup();
+	memset(&store2, 0, sizeof store2);
+	flue_store_init(&store2, 0, 0);
+	struct flue_instance *g2 = 0;
+	FT_EQ(flue_instance_create(&store2, &g2), 0);
+	static struct flue_func f1, f2;
+	static volatile bool go1, go2;
+	go1 = go2 = false;
+	resolved_in[0] = resolved_in[1] = 0;
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_STACKFUL, .core = stackful_waits,
+				    .user = (void *)&go1 };
+	FT_EQ(flue_lift(&f1, ex_new(), &unit_async, &o), 0);
+	o.user = (void *)&go2;
+	FT_EQ(flue_lift(&f2, g2, &unit_async, &o), 0);
+	flue_call_t c1, c2;
+	FT_EQ(flue_invoke(&f1, 0, 0, on_resolve_in, (void *)0, &c1), 0);
+	FT_EQ(flue_invoke(&f2, 0, 0, on_resolve_in, (void *)1, &c2), 0);
+	FT_FALSE(g2->poisoned);
+	go2 = true;
+	FT_EQ(flue_run(&store2), 0);
+	go1 = true;
+	FT_EQ(flue_run(&ex.store), 0);
+	FT_EQ(resolved_in[0], 1);
+	FT_EQ(resolved_in[1], 1);
+	FT_EQ(ex.ntraps, 0);
+	ex_done();
+}
+
+FT_SUITE(exec_edge, FT_CASE(nested_loop_deadlock_traps_with_a_host_end_alive),
+	 FT_CASE(run_until_idle_returns_when_only_host_ends_remain),
+	 FT_CASE(run_until_idle_deadlock_without_host_ends),
+	 FT_CASE(embedder_hook_gets_traps_outside_executor_frames),
+	 FT_CASE(two_stores_run_stackful_tasks_at_once))

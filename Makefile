@@ -7,7 +7,7 @@ B := build
 
 PREFIX ?= /usr/local
 
-.PHONY: demo test deps build install test-host test-asan test-tsan test-clang test-target prove clean
+.PHONY: demo test deps build install test-host test-asan test-tsan test-clang test-target prove clean bench
 
 deps:
 	@scripts/deps.sh
@@ -98,6 +98,23 @@ test-fuzz: deps
 	@scripts/fuzz.sh --tasks -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-tasks.log 2>&1 || \
 	  { tail -n 40 $(B)/fuzz/test-fuzz-tasks.log; exit 1; }
 	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz-tasks.log
+
+# Benchmarks, not tests (docs/PERFORMANCE.md, "make bench"): the executor
+# against in-run baselines on the host (-O2) and on the Cortex-M3 under
+# QEMU (-icount shift=0,sleep=off); one Markdown table, also written to
+# $(B)/bench/report.md. Gates are printed PASS/FAIL; only a benchmark that
+# fails to run correctly makes it fail.
+bench: deps
+	@echo "== bench: building $(B)/bench-host (Release, -O2) and $(B)/bench-m3 (MinSizeRel, -Os)"
+	@$(CMAKE) -S . -B $(B)/bench-host -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
+	  -DFLUE_BENCH=ON -DFLUE_BUILD_TESTS=OFF >/dev/null
+	@$(CMAKE) --build $(B)/bench-host -j$(JOBS) --target bench_host >$(B)/bench-host/build.log 2>&1 || \
+	  { tail -n 40 $(B)/bench-host/build.log; exit 1; }
+	@$(CMAKE) -S . -B $(B)/bench-m3 -DFLUE_TARGET=cortex-m3 -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake \
+	  -DCMAKE_BUILD_TYPE=MinSizeRel -DFLUE_BENCH=ON -DFLUE_BUILD_TESTS=OFF >/dev/null
+	@$(CMAKE) --build $(B)/bench-m3 -j$(JOBS) --target bench_m3 bench_m3_profile >$(B)/bench-m3/build.log 2>&1 || \
+	  { tail -n 40 $(B)/bench-m3/build.log; exit 1; }
+	@bench/run.sh $(B)
 
 clean:
 	rm -rf $(B)

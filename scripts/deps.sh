@@ -11,6 +11,7 @@ pkgs=(
   gcc-arm-none-eabi binutils-arm-none-eabi   # Cortex-M3/M33 cross build
   libnewlib-arm-none-eabi                    # semihosted printf/exit on target
   qemu-system-arm                            # runs the target tests (mps2-an385)
+  valgrind                                   # make bench's host profile (scripts/bench_profile.sh)
   frama-c-base why3 z3 cvc4                  # proofs (Frama-C WP)
 )
 

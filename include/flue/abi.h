@@ -20,7 +20,13 @@
  * Traps: every `trap_if` of the reference traps here, with the reason in
  * enum flue_trap_reason: the instance is poisoned, the store's trap hook
  * is called and does not return. A call into a poisoned instance traps at
- * once (FLUE_TRAP_POISONED). Deterministic profile: a wait/poll payload
+ * once (FLUE_TRAP_POISONED), a call into a destroyed one
+ * (flue_instance_destroy(), with or without an executor) with
+ * FLUE_TRAP_DESTROYED, before anything else is checked; an instance
+ * created later in its slot works normally. Every built-in validates
+ * everything before it changes anything, so a trap leaves all state as it
+ * was. `inst` is the calling instance the glue binds; NULL halts
+ * (flue_port_halt()). Deterministic profile: a wait/poll payload
  * pointer that is not 4-byte aligned or not in memory traps.
  *
  * Context: the executor's thread (never an ISR); these calls run guest-
@@ -58,7 +64,11 @@ uint64_t flue_canon_stream_new(struct flue_instance *inst, flue_type_t t);
  * not a readable stream end, type mismatch, end not idle, synchronous op
  * on an end in a waitable set, n > 2^28-1, (typed and n > 0) ptr not
  * aligned or range outside memory, same-instance rendezvous of a
- * non-number type.
+ * non-number type; then, flue only: the op would move elements with a
+ * parked peer whose buffer is no longer inside its instance's memory (an
+ * embedder shrank it; wasm memories never shrink, and the reference checks
+ * a buffer only when its op starts) — FLUE_TRAP_OUT_OF_BOUNDS, nothing
+ * moved, the peer still parked.
  */
 uint32_t flue_canon_stream_read(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				uint32_t e, uint32_t ptr, uint32_t n);
@@ -136,9 +146,12 @@ void flue_canon_waitable_set_drop(struct flue_instance *inst, uint32_t si);
  */
 void flue_canon_waitable_join(struct flue_instance *inst, uint32_t w, uint32_t s);
 
-/** `backpressure.inc`: traps when the counter would reach 2^16. */
+/** `backpressure.inc`: traps (BACKPRESSURE_OVERFLOW) when the counter
+ *  would reach 2^16, leaving it unchanged. Applies flue_bp_inc_decide(). */
 void flue_canon_backpressure_inc(struct flue_instance *inst);
-/** `backpressure.dec`: traps when the counter would go below 0. */
+/** `backpressure.dec`: traps (BACKPRESSURE_UNDERFLOW) when the counter
+ *  would go below 0. Applies flue_bp_dec_decide(); at 0, calls held at
+ *  the entry gate become ready (none starts within this call). */
 void flue_canon_backpressure_dec(struct flue_instance *inst);
 
 /**
@@ -168,14 +181,19 @@ struct flue_valtype;
  * task of `inst` (flue/exec.h). `result` is the statically bound result
  * type (NULL: none); `args` its flat values (> 16 flat: one pointer into
  * memory). The values are lowered into the caller at once (its memory,
- * its table). Traps: no task of `inst` runs (FLUE_TRAP_NO_TASK), may_leave
- * clear, sync-lifted task (NOT_ASYNC), type or arity differs from the
- * task's (RESULT_TYPE), already resolved, bad pointer or end in the values.
+ * its table). Traps, in the reference's order: no task of `inst` runs
+ * (FLUE_TRAP_NO_TASK), may_leave clear, sync-lifted task (NOT_ASYNC), type
+ * or arity differs from the task's (RESULT_TYPE), a bad end in the values
+ * (the lift's checks: BAD_HANDLE, WRONG_KIND, TYPE_MISMATCH, NOT_IDLE,
+ * END_IN_SET), and only then already resolved (ALREADY_RESOLVED). A trap
+ * takes no end out of the table.
  */
 void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtype *result,
 			    const uint64_t *args, uint32_t nargs);
-/** `task.cancel`: `[] -> []`. Traps unless a cancellation was delivered
- *  to the task and it has not resolved. */
+/** `task.cancel`: `[] -> []`. Traps: no task (NO_TASK), may_leave clear,
+ *  sync-lifted task (NOT_ASYNC), then CANCEL_NOT_DELIVERED unless a
+ *  cancellation was delivered to the task and it has not resolved since
+ *  (after task.return too: the reference's one state check). */
 void flue_canon_task_cancel(struct flue_instance *inst);
 /** `subtask.drop`: `[i] -> []`. Traps: bad handle, not a subtask, its
  *  resolution not yet delivered. */
@@ -230,11 +248,12 @@ uint32_t flue_canon_thread_yield(struct flue_instance *inst);
  * readable stream end (WRONG_KIND), element type not T (TYPE_MISMATCH),
  * done (FORWARD_DONE), a copy or cancel in progress (FORWARD_BUSY), in a
  * waitable set (FORWARD_IN_SET); wi == ri (BAD_HANDLE: ri is gone by
- * then); the same checks for wi as a writable stream end; D's parked read
- * would meet S's parked write inside one instance and T is not a number
- * type (SAME_INSTANCE, an arriving read's rule); S's writer and D's reader
- * are both driver channels (FORWARD_CHANNELS, flue only). Nothing changes
- * before the last check.
+ * then); the same checks for wi as a writable stream end; S's writer and
+ * D's reader are both driver channels (FORWARD_CHANNELS, flue only); D's
+ * parked read would meet S's parked write inside one instance and T is not
+ * a number type (SAME_INSTANCE, an arriving read's rule); the rest of a
+ * parked buffer is no longer inside its memory (OUT_OF_BOUNDS: an embedder
+ * shrank it). Nothing changes before the last check.
  *
  * Context: the executor's thread, inside the calling instance's guest
  * code; never blocks.

@@ -62,8 +62,9 @@ struct flue_channel {
 /**
  * @brief Initialise a channel on a caller-owned buffer of
  *        `elem_size * capacity` bytes.
- * @retval 0 @retval FLUE_EINVAL NULL buffer, zero size or capacity, or the
- *         product overflows (gale_msgq_init_validate)
+ * @retval 0 @retval FLUE_EINVAL `c` or the buffer NULL, zero size or
+ *         capacity, or the product overflows (gale_msgq_init_validate);
+ *         nothing changed
  * Context: thread, before use.
  */
 int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
@@ -73,9 +74,18 @@ int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
  * @brief Give instance `inst` the guest end of the channel: a readable
  *        stream end if `to_guest`, else a writable one (`as_future`: a
  *        readable future end; `to_guest` must then be true and capacity 1).
+ * A channel serves one guest end at a time. Attaching it again after its
+ * guest end was dropped starts a new stream: the ring is emptied (what
+ * was sent to the previous guest is never read by the new one) and both
+ * sides are open again (a flue_channel_close() of the old stream is
+ * forgotten), under the port lock.
  * @retval 0 and `*end` the guest's handle index
- * @retval FLUE_EINVAL type size differs from elem_size, or bad future setup
+ * @retval FLUE_EINVAL `c`, `inst` or `end` NULL; `inst` destroyed; the
+ *         channel not initialised (flue_channel_init(), FLUE_CHANNEL_DEFINE)
+ *         or still attached to a guest end; type not registered or its size
+ *         differs from elem_size; or bad future setup
  * @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full
+ * Nothing changes on an error.
  * Context: executor thread.
  */
 int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue_type_t t,
@@ -84,8 +94,8 @@ int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue
 /**
  * @brief Host → guest: append up to n elements. Non-blocking.
  * @return elements accepted (> 0), FLUE_EAGAIN (full, nothing accepted),
- *         FLUE_EPIPE (the guest dropped its end), FLUE_EINVAL (n == 0 or
- *         wrong direction)
+ *         FLUE_EPIPE (the guest dropped its end), FLUE_EINVAL (`c` or
+ *         `elems` NULL, n == 0, or wrong direction)
  * Context: any thread or ISR.
  */
 int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n);
@@ -93,7 +103,8 @@ int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
 /**
  * @brief Guest → host: take up to n elements. Non-blocking.
  * @return elements taken (> 0), FLUE_EAGAIN (empty), FLUE_EPIPE (empty and
- *         the guest dropped its end), FLUE_EINVAL (n == 0 or wrong direction)
+ *         the guest dropped its end), FLUE_EINVAL (`c` or `elems` NULL,
+ *         n == 0, or wrong direction)
  * Context: any thread or ISR.
  */
 int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n);
@@ -104,7 +115,7 @@ int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n);
  *        guest end that is idle then (towards the guest: once drained) gets
  *        the one-shot DROPPED notification of #720 at the next
  *        flue_store_pump(), so a guest waiting on it in a waitable set
- *        wakes up.
+ *        wakes up. `c` NULL: no-op.
  * Context: any thread or ISR.
  */
 void flue_channel_close(struct flue_channel *c);
@@ -113,7 +124,9 @@ void flue_channel_close(struct flue_channel *c);
  * @brief Move channel data to and from parked guest ops and complete them
  *        (sets their events); tell idle guest ends of closed, drained
  *        channels (flue_channel_close()). Call from the executor loop after
- *        a wake.
+ *        a wake. A parked guest op whose buffer is no longer inside its
+ *        instance's memory (the embedder shrank it under the op) is not
+ *        served: it stays parked until the range is back. `s` NULL: no-op.
  * Context: executor thread.
  */
 void flue_store_pump(struct flue_store *s);

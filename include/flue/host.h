@@ -12,6 +12,11 @@
  * instead of trapping. Results use the flue vocabulary (enum
  * flue_copy_result), not spec codes.
  *
+ * Every function validates all its arguments before it changes anything:
+ * an error return leaves every instance, end and shared object as it was.
+ * An instance argument that is NULL, destroyed (flue_instance_destroy()) or
+ * not its store's is FLUE_EINVAL, as is a NULL `out`.
+ *
  * Context: the executor's thread only (these touch guest-visible state).
  * For interrupt handlers and other threads use the typed channel
  * (flue/channel.h).
@@ -31,14 +36,15 @@ struct flue_host_outcome {
 
 /**
  * @brief Create a host instance whose buffers live in `arena`.
- * @retval 0 @retval FLUE_EINVAL NULL arena @retval FLUE_ENOMEM no instance slot
+ * @retval 0 @retval FLUE_EINVAL NULL store, arena or `out`
+ * @retval FLUE_ENOMEM no instance slot
  */
 int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
 		     struct flue_instance **out);
 
 /** @brief stream.new / future.new in the host's table. @retval 0
- *  @retval FLUE_EINVAL bad type @retval FLUE_ENOSPC table full
- *  @retval FLUE_ENOMEM shared pool full */
+ *  @retval FLUE_EINVAL bad type, NULL out-pointer, `host` NULL or destroyed
+ *  @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full */
 int flue_host_stream_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
 			 uint32_t *writable);
 int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
@@ -50,7 +56,10 @@ int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *re
  * @retval 0 `*out` tells whether it completed now or is in progress
  * @retval FLUE_EBADF not a host end of the right direction
  * @retval FLUE_EBUSY the end is not idle
- * @retval FLUE_EINVAL buffer outside the arena, misaligned, or n > 2^28-1
+ * @retval FLUE_EINVAL buffer outside the arena, misaligned, or n > 2^28-1;
+ *         `host` NULL or destroyed, `out` NULL; or the op would move bytes
+ *         with a parked guest buffer that is no longer inside its
+ *         instance's memory (its embedder shrank it, flue_instance_set_memory())
  * @retval FLUE_EPERM same-instance rendezvous of a non-number type
  */
 int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
@@ -63,21 +72,24 @@ int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uin
  *         was dropped (#720: `done`, DROPPED, progress 0; the end is then
  *         done, so only flue_host_drop() is left). Without a poll the
  *         notification is reported by the end's next read or write.
- *  @retval 0 @retval FLUE_EBADF @retval FLUE_EINVAL no op in progress and
- *  no notification */
+ *  @retval 0 @retval FLUE_EBADF not a stream/future end
+ *  @retval FLUE_EINVAL no op in progress and no notification; `host` NULL
+ *  or destroyed, `out` NULL */
 int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out);
 
 /** @brief Cancel an in-progress op. A stream op that already moved
  *         elements reports CANCELLED with its progress (#719), DROPPED if
  *         the other end is gone; a future op that completed stays
  *         COMPLETED.
- *  @retval 0 @retval FLUE_EBADF @retval FLUE_EINVAL no op in progress */
+ *  @retval 0 @retval FLUE_EBADF not a stream/future end
+ *  @retval FLUE_EINVAL no op in progress; `host` NULL or destroyed, `out` NULL */
 int flue_host_cancel(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out);
 
 /** @brief Drop an end; the peer's pending op gets DROPPED, an idle peer
  *         its one-shot DROPPED notification (#720).
- *  @retval 0 @retval FLUE_EBADF @retval FLUE_EBUSY op in progress, or a
- *  future's writable end that has not written */
+ *  @retval 0 @retval FLUE_EBADF not a stream/future end
+ *  @retval FLUE_EBUSY op in progress, or a future's writable end that has
+ *  not written @retval FLUE_EINVAL `host` NULL or destroyed */
 int flue_host_drop(struct flue_instance *host, uint32_t e);
 
 /**
@@ -88,6 +100,8 @@ int flue_host_drop(struct flue_instance *host, uint32_t e);
  *        handed back to its own instance reuses its index). An undelivered
  *        notification that the writer dropped moves with it (#720).
  * @retval 0 and `*out` the new index
+ * @retval FLUE_EINVAL `from` or `to` NULL or destroyed, the two in
+ *         different stores, or `out` NULL
  * @retval FLUE_EBADF not a readable end of type `t`
  * @retval FLUE_EBUSY not idle, or in a waitable set
  * @retval FLUE_ENOSPC `to`'s table is full (nothing moved)

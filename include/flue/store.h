@@ -125,6 +125,13 @@ enum flue_trap_reason {
 	FLUE_TRAP_WASM_EXCEPTION,     /**< wasm: exception thrown and not caught */
 	FLUE_TRAP_WASM_BAD_ENV,       /**< an import was called with an import pointer that
 					   is not the calling instance's (corrupted state) */
+	/* Object-layer contracts (issue 10): */
+	FLUE_TRAP_DESTROYED,          /**< built-in called on a destroyed instance */
+	/* Trap order of the built-ins (issue 10): */
+	FLUE_TRAP_END_IN_SET,         /**< a stream/future end passed in a value (lifted)
+					   is in a waitable set */
+	FLUE_TRAP_BAD_DECISION,       /**< a proved decision returned an action its caller
+					   does not apply (broken invariant; never expected) */
 	FLUE_TRAP_REASON_COUNT
 };
 
@@ -451,27 +458,31 @@ struct flue_store {
  * @param hook trap hook (must not return); NULL makes a trap halt. An
  *        executor installed later keeps it for traps raised outside its
  *        frames (flue_exec_on_trap()).
- * Context: thread, before any other use. Never fails.
+ * Context: thread, before any other use. Never fails; `s` NULL: no-op.
  */
 void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx);
 
 /**
  * @brief Register (or find) an element type.
  * @retval 0 and `*out` set; identical descriptors give the same id
- * @retval FLUE_EINVAL malformed descriptor (unknown kind/number, 0 or too
- *         many fields) — strings, lists, chars, bools and handles are not
- *         supported element types and are rejected here
+ * @retval FLUE_EINVAL `s`, `d` or `out` NULL, or a malformed descriptor
+ *         (unknown kind/number, 0 or too many fields) — strings, lists,
+ *         chars, bools and handles are not supported element types and are
+ *         rejected here
  * @retval FLUE_ENOMEM FLUE_CONFIG_MAX_TYPES reached
  */
 int flue_type_register(struct flue_store *s, const struct flue_type_desc *d,
 		       flue_type_t *out);
 
-/** @brief Layout of a registered type, or NULL for an invalid id. */
+/** @brief Layout of a registered type, or NULL for an invalid id (or `s` NULL). */
 const struct flue_type_info *flue_type_get(const struct flue_store *s, flue_type_t t);
 
 /**
- * @brief Create a component instance with an empty handle table.
+ * @brief Create a component instance with an empty handle table. It may
+ *        take the slot (and so the address) of a destroyed instance; it
+ *        starts clean there: not poisoned, no handles, no memory.
  * @retval 0 and `*out` set
+ * @retval FLUE_EINVAL `s` or `out` NULL
  * @retval FLUE_ENOMEM FLUE_CONFIG_MAX_INSTANCES live instances exist
  */
 int flue_instance_create(struct flue_store *s, struct flue_instance **out);
@@ -481,6 +492,18 @@ int flue_instance_create(struct flue_store *s, struct flue_instance **out);
  *        pointers and re-reads base and size at every access, so memory may
  *        move or grow between built-in calls (wasm2c: `&mem->data`,
  *        `&mem->size`).
+ *
+ * `data` or `size` NULL: the instance has no memory (a built-in that needs
+ * one traps FLUE_TRAP_NO_MEMORY). A base that reads as NULL counts as a
+ * memory of size 0 whatever the size says: every non-empty range traps
+ * FLUE_TRAP_OUT_OF_BOUNDS, nothing is computed from NULL. Memory must not
+ * shrink under a parked stream/future op (wasm memories never shrink): if
+ * it does, the op that would move bytes to or from that buffer is refused
+ * before anything changes — a guest's read/write traps
+ * FLUE_TRAP_OUT_OF_BOUNDS, a host op returns FLUE_EINVAL, a driver channel
+ * leaves the op parked until the range is back (flue_store_pump()).
+ * `inst` NULL or destroyed: no-op.
+ * Context: executor thread.
  */
 void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 			      const uint64_t *size);
@@ -489,12 +512,13 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
  * @brief flue_instance_set_memory() for runtimes that keep the memory size
  *        as a 32-bit byte count: wabt 1.0.32's wasm2c (`wasm_rt_memory_t`:
  *        pass `&mem->data`, `&mem->size`). Memory may move or grow between
- *        built-in calls, as there.
+ *        built-in calls, as there; NULL arguments, a NULL base, shrinking
+ *        and a NULL or destroyed `inst` are handled as there.
  */
 void flue_instance_set_memory32(struct flue_instance *inst, uint8_t *const *data,
 				const uint32_t *size);
 
-/** @brief Whether an embedder set a linear memory for `inst`. */
+/** @brief Whether an embedder set a linear memory for `inst` (false for NULL). */
 bool flue_instance_has_memory(const struct flue_instance *inst);
 
 /**
@@ -503,6 +527,11 @@ bool flue_instance_has_memory(const struct flue_instance *inst);
  *        every stream/future end it holds is dropped (peers see DROPPED, as
  *        for a drop-readable / drop-writable, even mid-copy), its slot
  *        returns to the pool.
+ * From then on every built-in called on it traps FLUE_TRAP_DESTROYED
+ * (with or without an executor), the host API refuses it (flue/host.h,
+ * flue/channel.h: FLUE_EINVAL) and nothing is ever added to its table, so an
+ * instance created later in the same slot starts clean. `inst` NULL or
+ * already destroyed: no-op.
  * Context: executor thread, not from inside the instance's own code. Its
  * threads still blocked on their own stacks unwind at the executor's next
  * steps: run the loop (flue_run_until_idle) before creating instances that
@@ -517,7 +546,8 @@ void flue_instance_destroy(struct flue_instance *inst);
  *        (with an executor: back to the frame that entered the guest, the
  *        instance's tasks resolving without a value; without one: the
  *        store's trap hook). A reason outside the enum is recorded as
- *        FLUE_TRAP_BAD_VALUE. Never returns.
+ *        FLUE_TRAP_BAD_VALUE; a destroyed `inst` reports
+ *        FLUE_TRAP_DESTROYED; `inst` NULL: flue_port_halt(). Never returns.
  * Context: executor thread, inside guest code of `inst` (elsewhere there is
  * no frame to unwind to and flue_port_halt() is called).
  */

@@ -5,11 +5,24 @@
 #include <flue/abi.h>
 #include "../obj/obj.h"
 
+/* Entry check of every built-in, may_leave aside (backpressure.*,
+ * context.*, and task.return/cancel, which look up the task in between): a
+ * destroyed instance traps with a reason of its own, then a poisoned one.
+ * (A destroyed instance is also poisoned, so a built-in that checks only
+ * `poisoned` traps too: flue_trap() reports FLUE_TRAP_DESTROYED for it.)
+ * NULL has no instance to trap: flue_trap() halts. */
+static inline void abi_enter_alive(struct flue_instance *inst)
+{
+	if (inst == 0 || !inst->live)
+		flue_trap(inst, FLUE_TRAP_DESTROYED, 0);
+	if (inst->poisoned)
+		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+}
+
 /* Entry check of every built-in that the reference guards with may_leave. */
 static inline void abi_enter(struct flue_instance *inst)
 {
-	if (inst->poisoned)
-		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	abi_enter_alive(inst);
 	if (!inst->may_leave)
 		flue_trap(inst, FLUE_TRAP_MAY_NOT_LEAVE, 0);
 }

@@ -90,8 +90,13 @@ static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts, u
 		if (flue_mem_range(inst, ptr, (uint64_t)n * ti->size) == 0)
 			flue_trap(inst, FLUE_TRAP_OUT_OF_BOUNDS, idx);
 	}
-	if (flue_end_copy(inst, idx, ptr, n) != FLUE_OK)
+	int rc = flue_end_copy(inst, idx, ptr, n);
+	if (rc == FLUE_EPERM)
 		flue_trap(inst, FLUE_TRAP_SAME_INSTANCE, idx);
+	/* The peer's parked buffer left its memory (an embedder shrank it):
+	 * this op would move the bytes, and nothing has changed yet. */
+	if (rc != FLUE_OK)
+		flue_trap(inst, FLUE_TRAP_OUT_OF_BOUNDS, idx);
 	return finish(inst, idx, async);
 }
 

@@ -45,6 +45,8 @@ static void forward(struct flue_instance *inst, flue_type_t t, uint32_t ri, uint
 	int rc = flue_forward_check(inst, ri, wi);
 	if (rc == FLUE_ENOTSUP)
 		flue_trap(inst, FLUE_TRAP_FORWARD_CHANNELS, wi);
+	if (rc == FLUE_EINVAL) /* a parked buffer no longer in its memory */
+		flue_trap(inst, FLUE_TRAP_OUT_OF_BOUNDS, wi);
 	if (rc != FLUE_OK)
 		flue_trap(inst, FLUE_TRAP_SAME_INSTANCE, wi); /* the re-issued read's rule */
 	flue_forward(inst, ri, wi);

@@ -45,8 +45,7 @@ static bool same_valtype(const struct flue_valtype *a, const struct flue_valtype
 /* Checks common to task.return and task.cancel, in the reference's order. */
 static struct flue_task *resolving_task(struct flue_instance *inst)
 {
-	if (inst->poisoned)
-		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	abi_enter_alive(inst);
 	struct flue_task *t = task_of(inst);
 	if (!inst->may_leave)
 		flue_trap(inst, FLUE_TRAP_MAY_NOT_LEAVE, 0);
@@ -65,8 +64,18 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
 	uint32_t flat = flue_flat_count(result, nt);
 	if (nargs != (flat > FLUE_MAX_FLAT_PARAMS ? 1u : flat))
 		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
-	if (flue_task_return_decide(t->state, 0) != FLUE_RESOLVE_OK)
+	/* The reference lifts the values (lift_flat_values) before
+	 * Task.return_ checks the state: a bad value wins over "already
+	 * resolved". Checked first, taken only once nothing can trap. */
+	flue_values_lift_check(inst, result, nt, FLUE_MAX_FLAT_PARAMS, args, nargs);
+	switch (flue_task_return_decide(t->state, 0)) {
+	case FLUE_RESOLVE_OK:
+		break;
+	case FLUE_RESOLVE_TRAP_RESOLVED:
 		flue_trap(inst, FLUE_TRAP_ALREADY_RESOLVED, 0);
+	default: /* TRAP_BORROWS: flue has no borrows (num_borrows 0) */
+		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
+	}
 	struct flue_values v;
 	flue_values_lift(inst, result, nt, FLUE_MAX_FLAT_PARAMS, args, nargs, &v);
 	inst->store->exec_hooks->resolve(inst->store, (uint16_t)(t - inst->store->tasks), &v);
@@ -75,9 +84,17 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
 void flue_canon_task_cancel(struct flue_instance *inst)
 {
 	struct flue_task *t = resolving_task(inst);
-	if (flue_task_cancel_decide(t->state, 0) != FLUE_RESOLVE_OK)
-		flue_trap(inst, t->state == FLUE_TASK_RESOLVED ? FLUE_TRAP_ALREADY_RESOLVED
-							   : FLUE_TRAP_CANCEL_NOT_DELIVERED, 0);
+	/* Task.cancel has one state check, `state != CANCEL_DELIVERED`: after
+	 * task.return (RESOLVED) it is that check that fails, not a
+	 * "resolved" one. */
+	switch (flue_task_cancel_decide(t->state, 0)) {
+	case FLUE_RESOLVE_OK:
+		break;
+	case FLUE_RESOLVE_TRAP_RESOLVED:
+		flue_trap(inst, FLUE_TRAP_CANCEL_NOT_DELIVERED, 0);
+	default: /* TRAP_BORROWS: flue has no borrows (num_borrows 0) */
+		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
+	}
 	inst->store->exec_hooks->resolve(inst->store, (uint16_t)(t - inst->store->tasks), 0);
 }
 
@@ -175,16 +192,17 @@ uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, ui
 		if (!subtask_request_cancel(inst, i, async))
 			return FLUE_BLOCKED;
 		break;
-	default: /* FLUE_SC_CONSUME: already resolved, its event is pending */
+	case FLUE_SC_CONSUME: /* already resolved, its event is pending */
 		break;
+	default:
+		flue_trap(inst, FLUE_TRAP_BAD_DECISION, i);
 	}
 	return abi_event_p2(flue_subtask_deliver(inst, i));
 }
 
 uint32_t flue_canon_context_get(struct flue_instance *inst, uint32_t i)
 {
-	if (inst->poisoned)
-		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	abi_enter_alive(inst);
 	struct flue_task *t = task_of(inst);
 	if (i > 1u)
 		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);
@@ -193,8 +211,7 @@ uint32_t flue_canon_context_get(struct flue_instance *inst, uint32_t i)
 
 void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v)
 {
-	if (inst->poisoned)
-		flue_trap(inst, FLUE_TRAP_POISONED, 0);
+	abi_enter_alive(inst);
 	struct flue_task *t = task_of(inst);
 	if (i > 1u)
 		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);

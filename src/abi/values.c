@@ -247,13 +247,22 @@ static int check_end(struct flue_instance *from, uint8_t val_kind, flue_type_t e
 		return FLUE_TRAP_WRONG_KIND;
 	if (from->store->shared[h->u.end.shared].type != elem)
 		return FLUE_TRAP_TYPE_MISMATCH;
-	/* flue has no separate reason for "in a waitable set": an end in a
-	 * set is as unfit to move as a busy one. A DONE end (e.g. notified
-	 * that its writer dropped) traps too; an idle end whose notification
-	 * is still pending moves with it (#720). */
-	if (h->u.end.state != FLUE_END_IDLE || h->u.end.w.wset != 0)
+	/* `state != IDLE`: a DONE end (e.g. notified that its writer
+	 * dropped) traps too; an idle end whose notification is still
+	 * pending moves with it (#720). */
+	if (h->u.end.state != FLUE_END_IDLE)
 		return FLUE_TRAP_NOT_IDLE;
+	/* The reference's last check, in_waitable_set(), after idleness: a
+	 * busy end in a set is NOT_IDLE. */
+	if (h->u.end.w.wset != 0)
+		return FLUE_TRAP_END_IN_SET;
 	return 0;
+}
+
+int flue_values_check_end(struct flue_instance *from, uint8_t val_kind, flue_type_t elem,
+			  uint32_t handle)
+{
+	return check_end(from, val_kind, elem, handle);
 }
 
 int flue_values_take_end(struct flue_instance *from, uint8_t val_kind, flue_type_t elem,
@@ -295,15 +304,17 @@ static uint8_t *tuple_at(struct flue_instance *inst, uint32_t ptr, uint32_t size
 	return p;
 }
 
-void flue_values_lift(struct flue_instance *src, const struct flue_valtype *ts, uint32_t nts,
-		      uint32_t max_flat, const flue_flat_t *flat, uint32_t nflat,
-		      struct flue_values *out)
+/* lift_flat_values' checks, in its order, changing nothing: the tuple's
+ * pointer, then every end (lift_async_value's checks, leaf by leaf). The
+ * core values go to raw[]; returns the leaf count. A handle named twice
+ * is gone by its second use in the reference, hence BAD_HANDLE. Traps
+ * src. */
+static uint32_t lift_validate(struct flue_instance *src, const struct flue_valtype *ts,
+			      uint32_t nts, uint32_t max_flat, const flue_flat_t *flat,
+			      uint32_t nflat, struct leaf_at *lv, uint64_t *raw)
 {
-	struct leaf_at lv[FLUE_CONFIG_MAX_VALUES];
 	uint32_t size, align;
 	uint32_t n = layout(ts, nts, lv, &size, &align);
-	uint64_t *raw = out->v; /* core values first, converted in place below */
-
 	if (n > max_flat) {
 		abi_need_memory(src, 0);
 		if (nflat < 1u)
@@ -320,10 +331,6 @@ void flue_values_lift(struct flue_instance *src, const struct flue_valtype *ts, 
 					 ? flat[i]
 					 : flat[i] & 0xffffffffu;
 	}
-
-	/* Validate every end before taking any, so a trap leaves src's table
-	 * as it was. A handle named twice is gone by its second use in the
-	 * reference, hence BAD_HANDLE. */
 	for (uint32_t i = 0; i < n; i++) {
 		if (!is_end(lv[i].kind))
 			continue;
@@ -335,6 +342,27 @@ void flue_values_lift(struct flue_instance *src, const struct flue_valtype *ts, 
 		if (r != 0)
 			flue_trap(src, (enum flue_trap_reason)r, h);
 	}
+	return n;
+}
+
+void flue_values_lift_check(struct flue_instance *src, const struct flue_valtype *ts,
+			    uint32_t nts, uint32_t max_flat, const flue_flat_t *flat,
+			    uint32_t nflat)
+{
+	struct leaf_at lv[FLUE_CONFIG_MAX_VALUES];
+	uint64_t raw[FLUE_CONFIG_MAX_VALUES];
+	(void)lift_validate(src, ts, nts, max_flat, flat, nflat, lv, raw);
+}
+
+void flue_values_lift(struct flue_instance *src, const struct flue_valtype *ts, uint32_t nts,
+		      uint32_t max_flat, const flue_flat_t *flat, uint32_t nflat,
+		      struct flue_values *out)
+{
+	struct leaf_at lv[FLUE_CONFIG_MAX_VALUES];
+	uint64_t *raw = out->v; /* core values first, converted in place below */
+	/* Every end is validated before any is taken, so a trap leaves src's
+	 * table as it was. */
+	uint32_t n = lift_validate(src, ts, nts, max_flat, flat, nflat, lv, raw);
 	for (uint32_t i = 0; i < n; i++) {
 		if (is_end(lv[i].kind)) {
 			uint16_t si = 0;

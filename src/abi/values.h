@@ -28,6 +28,14 @@ void flue_values_lift(struct flue_instance *src, const struct flue_valtype *ts, 
 		      uint32_t max_flat, const flue_flat_t *flat, uint32_t nflat,
 		      struct flue_values *out);
 
+/* flue_values_lift()'s checks only, in the same order and with the same
+ * traps of `src`; returns only if the lift would succeed, with nothing
+ * changed (task.return validates its values before Task.return_'s own
+ * check). */
+void flue_values_lift_check(struct flue_instance *src, const struct flue_valtype *ts,
+			    uint32_t nts, uint32_t max_flat, const flue_flat_t *flat,
+			    uint32_t nflat);
+
 /*
  * Lower component values `v` of the tuple `ts` into instance `dst`: flat
  * values into flat_out (*nflat of them), or, beyond max_flat, the tuple in
@@ -56,6 +64,11 @@ bool flue_values_is_end(uint8_t val_kind);
  */
 int flue_values_take_end(struct flue_instance *from, uint8_t val_kind, flue_type_t elem,
 			 uint32_t handle, uint16_t *shared);
+
+/* flue_values_take_end()'s checks only: 0 if it would succeed, else the
+ * enum flue_trap_reason; changes nothing. */
+int flue_values_check_end(struct flue_instance *from, uint8_t val_kind, flue_type_t elem,
+			  uint32_t handle);
 
 /* Put shared object `shared` into `to` as a readable end of val_kind;
  * returns its index, or 0 if the table is full. */

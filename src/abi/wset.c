@@ -1,6 +1,7 @@
 /*
  * waitable-set.*, waitable.join, backpressure.*, error-context.* built-ins.
  */
+#include <flue/task_decide.h>
 #include "abi.h"
 
 void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
@@ -118,23 +119,42 @@ void flue_canon_waitable_join(struct flue_instance *inst, uint32_t wi, uint32_t 
 	flue_waitable_join(inst, wi, si);
 }
 
+/* backpressure.inc/dec: the proved decisions (flue_bp_*_decide) are the
+ * code that runs; this only applies the action they return. An action
+ * the built-in does not expect is a broken invariant and traps, never
+ * falls through to a store. No may_leave check (reference). */
 void flue_canon_backpressure_inc(struct flue_instance *inst)
 {
-	/* No may_leave check for backpressure (reference). */
-	if (inst->poisoned)
-		flue_trap(inst, FLUE_TRAP_POISONED, 0);
-	if (inst->backpressure == UINT16_MAX)
+	abi_enter_alive(inst);
+	struct flue_bp_decision d = flue_bp_inc_decide(inst->backpressure);
+	switch (d.action) {
+	case FLUE_BP_OK:
+		inst->backpressure = d.value;
+		return;
+	case FLUE_BP_OVERFLOW:
 		flue_trap(inst, FLUE_TRAP_BACKPRESSURE_OVERFLOW, 0);
-	inst->backpressure++;
+	default:
+		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
+	}
 }
 
 void flue_canon_backpressure_dec(struct flue_instance *inst)
 {
-	if (inst->poisoned)
-		flue_trap(inst, FLUE_TRAP_POISONED, 0);
-	if (inst->backpressure == 0u)
+	abi_enter_alive(inst);
+	struct flue_bp_decision d = flue_bp_dec_decide(inst->backpressure);
+	switch (d.action) {
+	case FLUE_BP_OK:
+	case FLUE_BP_OPENED:
+		/* OPENED needs nothing more: calls held at the gate are
+		 * re-checked by the scheduler (flue_gate_admit_decide) when it
+		 * next looks for ready work; none starts synchronously here. */
+		inst->backpressure = d.value;
+		return;
+	case FLUE_BP_UNDERFLOW:
 		flue_trap(inst, FLUE_TRAP_BACKPRESSURE_UNDERFLOW, 0);
-	inst->backpressure--;
+	default:
+		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
+	}
 }
 
 uint32_t flue_canon_error_context_new(struct flue_instance *inst, uint32_t ptr,

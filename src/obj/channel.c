@@ -26,18 +26,39 @@ int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
 	return FLUE_OK;
 }
 
+/* A ring flue_channel_init() (or FLUE_CHANNEL_DEFINE) set up. */
+static bool ring_ok(const struct flue_channel *c)
+{
+	return c->buf != 0 && c->elem_size != 0u && c->capacity != 0u;
+}
+
+/* A new guest end starts a new stream: what was sent to a previous guest
+ * (whose end was dropped) is never read by this one, and both sides are
+ * open again. Under the lock: the host side may still be calling in. */
+static void ring_reset(struct flue_channel *c)
+{
+	flue_port_key_t key = flue_port_lock();
+	c->read_idx = c->write_idx = c->used = 0;
+	c->host_closed = false;
+	c->guest_closed = false;
+	flue_port_unlock(key);
+}
+
 int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue_type_t t,
 			bool to_guest, bool as_future, uint32_t *end)
 {
-	const struct flue_type_info *ti = flue_type_get(inst->store, t);
 	uint32_t r, w;
-	if (ti == 0 || ti->size != c->elem_size || end == 0 || c->store != 0)
+	if (c == 0 || !ring_ok(c) || c->store != 0 || !flue_instance_ok(inst) || end == 0)
+		return FLUE_EINVAL;
+	const struct flue_type_info *ti = flue_type_get(inst->store, t);
+	if (ti == 0 || ti->size != c->elem_size)
 		return FLUE_EINVAL;
 	if (as_future && (!to_guest || c->capacity != 1u))
 		return FLUE_EINVAL;
 	int rc = flue_shared_new(inst, t, as_future, &r, &w);
 	if (rc != FLUE_OK)
 		return rc;
+	ring_reset(c);
 	struct flue_store *s = inst->store;
 	uint16_t si = inst->handles[r].u.end.shared;
 	struct flue_shared *sh = &s->shared[si];
@@ -102,7 +123,7 @@ static uint32_t ring_get(struct flue_channel *c, const struct flue_type_info *t,
 
 int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
 {
-	if (n == 0u || !c->to_guest || elems == 0)
+	if (c == 0 || n == 0u || !c->to_guest || elems == 0)
 		return FLUE_EINVAL;
 	flue_port_key_t key = flue_port_lock();
 	int32_t rc;
@@ -120,7 +141,7 @@ int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
 
 int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n)
 {
-	if (n == 0u || c->to_guest || elems == 0)
+	if (c == 0 || n == 0u || c->to_guest || elems == 0)
 		return FLUE_EINVAL;
 	flue_port_key_t key = flue_port_lock();
 	uint32_t k = ring_get(c, 0, elems, n);
@@ -133,6 +154,8 @@ int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n)
 
 void flue_channel_close(struct flue_channel *c)
 {
+	if (c == 0)
+		return; /* documented no-op */
 	flue_port_key_t key = flue_port_lock();
 	c->host_closed = true;
 	flue_port_unlock(key);
@@ -156,8 +179,12 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 			result = FLUE_RESULT_DROPPED; /* drained, then end of stream */
 			k = 0;
 		} else {
-			uint8_t *dst = flue_mem_range(inst, e->ptr + e->progress * t->size,
-						      (uint64_t)remain * t->size);
+			uint8_t *dst = flue_mem_elems(inst, e->ptr, e->progress, remain, t->size);
+			/* The buffer left its memory (an embedder shrank it
+			 * under the parked op): no guest code runs here to
+			 * trap, so the op stays parked until it is back. */
+			if (dst == 0 && remain != 0u)
+				return false;
 			k = ring_get(c, t, dst, remain);
 		}
 	} else {
@@ -167,8 +194,10 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 		} else if (c->used == c->capacity) {
 			return false;
 		} else {
-			const uint8_t *src = flue_mem_range(inst, e->ptr + e->progress * t->size,
-							    (uint64_t)remain * t->size);
+			const uint8_t *src = flue_mem_elems(inst, e->ptr, e->progress, remain,
+							    t->size);
+			if (src == 0 && remain != 0u)
+				return false;
 			k = ring_put(c, t, src, remain);
 		}
 	}
@@ -225,6 +254,8 @@ static void notify_if_gone(struct flue_store *s, struct flue_channel *c,
 
 void flue_store_pump(struct flue_store *s)
 {
+	if (s == 0)
+		return; /* documented no-op */
 	for (struct flue_channel *c = s->channels; c != 0; c = c->next) {
 		struct flue_shared *sh = &s->shared[c->shared];
 		if (sh->pending == FLUE_SIDE_NONE) {

@@ -35,6 +35,20 @@ static bool attached(const struct flue_end_ref *r)
 	return r->inst != FLUE_REF_NONE && r->inst != FLUE_REF_TRANSIT;
 }
 
+/* Whether the rest of the buffer of the op parked on end `r` (after its
+ * progress) lies inside its instance's memory now. */
+static bool rest_in_memory(struct flue_store *s, struct flue_end_ref r,
+			   const struct flue_type_info *t)
+{
+	if (!attached(&r))
+		return true; /* no guest buffer */
+	const struct flue_instance *in = &s->instances[r.inst];
+	const struct flue_end *e = &in->handles[r.handle].u.end;
+	uint32_t rest = e->len - e->progress;
+	return t->size == 0 || rest == 0 ||
+	       flue_mem_elems(in, e->ptr, e->progress, rest, t->size) != 0;
+}
+
 int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi)
 {
 	struct flue_shared *src = shared_at(inst, ri), *dst = shared_at(inst, wi);
@@ -51,6 +65,12 @@ int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi)
 	const struct flue_type_info *t = flue_type_get(inst->store, src->type);
 	if (dst->reader.inst == src->writer.inst && !t->none_or_number)
 		return FLUE_EPERM;
+	/* The re-issued read moves bytes between two parked guest buffers,
+	 * each checked only when its op started: refuse if an embedder shrank
+	 * either memory since (the rest of both must be there). */
+	if (!rest_in_memory(inst->store, dst->reader, t) ||
+	    !rest_in_memory(inst->store, src->writer, t))
+		return FLUE_EINVAL;
 	return FLUE_OK;
 }
 
@@ -64,16 +84,15 @@ static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, boo
 }
 
 /* Move n elements from writer w to reader r, each buffer at its own
- * progress (both ranges were checked when the ops started; memory only
- * grows, and its base is read again now: design note 1). */
+ * progress, resolved again now (design note 1); flue_forward_check() made
+ * sure both are in memory. */
 static void move_elems(const struct flue_type_info *t, struct flue_instance *winst,
 		       struct flue_end *w, struct flue_instance *rinst, struct flue_end *r,
 		       uint32_t n)
 {
 	if (t->size != 0 && n != 0) {
-		uint64_t sz = t->size;
-		const uint8_t *src = flue_mem_range(winst, w->ptr + (uint32_t)(w->progress * sz), n * sz);
-		uint8_t *dst = flue_mem_range(rinst, r->ptr + (uint32_t)(r->progress * sz), n * sz);
+		const uint8_t *src = flue_mem_elems(winst, w->ptr, w->progress, n, t->size);
+		uint8_t *dst = flue_mem_elems(rinst, r->ptr, r->progress, n, t->size);
 		flue_copy_elems(t, dst, src, n);
 	}
 	w->progress += n;

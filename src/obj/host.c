@@ -26,7 +26,7 @@ int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
 static int host_new(struct flue_instance *host, flue_type_t t, bool future, uint32_t *r,
 		    uint32_t *w)
 {
-	if (flue_type_get(host->store, t) == 0 || r == 0 || w == 0)
+	if (!flue_instance_ok(host) || flue_type_get(host->store, t) == 0 || r == 0 || w == 0)
 		return FLUE_EINVAL;
 	return flue_shared_new(host, t, future, r, w);
 }
@@ -43,6 +43,8 @@ int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *re
 	return host_new(host, t, true, readable, writable);
 }
 
+/* The stream/future end `e` of a live host, or NULL (the callers have
+ * checked flue_instance_ok(host) first: a destroyed host is EINVAL). */
 static struct flue_end *host_end(struct flue_instance *host, uint32_t e, bool *future,
 				 bool *readable)
 {
@@ -71,8 +73,10 @@ static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, ui
 		     bool want_readable, struct flue_host_outcome *out)
 {
 	bool future, readable;
+	if (!flue_instance_ok(host) || out == 0)
+		return FLUE_EINVAL;
 	struct flue_end *end = host_end(host, e, &future, &readable);
-	if (end == 0 || readable != want_readable || out == 0)
+	if (end == 0 || readable != want_readable)
 		return FLUE_EBADF;
 	if (end->state != FLUE_END_IDLE)
 		return FLUE_EBUSY;
@@ -92,8 +96,11 @@ static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, ui
 		if (off % t->align != 0u || flue_mem_range(host, off, (uint64_t)n * t->size) == 0)
 			return FLUE_EINVAL;
 	}
-	if (flue_end_copy(host, e, off, n) != FLUE_OK)
-		return FLUE_EPERM;
+	/* EPERM: the same-instance rule; EINVAL: a parked guest buffer this
+	 * op would move bytes with left its memory. Nothing changed. */
+	int rc = flue_end_copy(host, e, off, n);
+	if (rc != FLUE_OK)
+		return rc;
 	outcome(host, e, out);
 	return FLUE_OK;
 }
@@ -113,8 +120,10 @@ int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uin
 int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out)
 {
 	bool future, readable;
+	if (!flue_instance_ok(host) || out == 0)
+		return FLUE_EINVAL;
 	struct flue_end *end = host_end(host, e, &future, &readable);
-	if (end == 0 || out == 0)
+	if (end == 0)
 		return FLUE_EBADF;
 	/* An idle end may hold the one-shot notification that its peer was
 	 * dropped (#720): polling delivers it (DROPPED, progress 0; the end is
@@ -129,8 +138,10 @@ int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outc
 int flue_host_cancel(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out)
 {
 	bool future, readable;
+	if (!flue_instance_ok(host) || out == 0)
+		return FLUE_EINVAL;
 	struct flue_end *end = host_end(host, e, &future, &readable);
-	if (end == 0 || out == 0)
+	if (end == 0)
 		return FLUE_EBADF;
 	if (end->state != FLUE_END_COPYING)
 		return FLUE_EINVAL;
@@ -142,6 +153,8 @@ int flue_host_cancel(struct flue_instance *host, uint32_t e, struct flue_host_ou
 int flue_host_drop(struct flue_instance *host, uint32_t e)
 {
 	bool future, readable;
+	if (!flue_instance_ok(host))
+		return FLUE_EINVAL;
 	struct flue_end *end = host_end(host, e, &future, &readable);
 	if (end == 0)
 		return FLUE_EBADF;
@@ -156,9 +169,13 @@ int flue_host_drop(struct flue_instance *host, uint32_t e)
 int flue_end_transfer(struct flue_instance *from, uint32_t e, flue_type_t t,
 		      struct flue_instance *to, uint32_t *out)
 {
+	/* Both live, in one store: the end names a shared object of `from`'s
+	 * store, and a dead table would be reused by the slot's next instance. */
+	if (!flue_instance_ok(from) || !flue_instance_ok(to) || from->store != to->store ||
+	    out == 0)
+		return FLUE_EINVAL;
 	struct flue_handle *h = flue_table_get(from, e);
-	if (h == 0 || out == 0 ||
-	    (h->kind != FLUE_H_STREAM_READABLE && h->kind != FLUE_H_FUTURE_READABLE))
+	if (h == 0 || (h->kind != FLUE_H_STREAM_READABLE && h->kind != FLUE_H_FUTURE_READABLE))
 		return FLUE_EBADF;
 	struct flue_end *end = &h->u.end;
 	struct flue_shared *sh = &from->store->shared[end->shared];

@@ -10,6 +10,18 @@
 #include <flue/store.h>
 #include <flue/errno.h>
 
+/* ---------------------------------------------------------------- instances */
+
+/* Whether `inst` is an instance flue may act on: not NULL, created and not
+ * destroyed, and the slot of its store's pool it claims to be (so a stray
+ * pointer or a copy of the struct is refused). An instance created later
+ * in a destroyed one's slot is that slot's live instance again. */
+static inline bool flue_instance_ok(const struct flue_instance *inst)
+{
+	return inst != 0 && inst->live && inst->store != 0 &&
+	       inst->id < FLUE_CONFIG_MAX_INSTANCES && &inst->store->instances[inst->id] == inst;
+}
+
 /* ------------------------------------------------------------ handle table */
 
 /** Largest index this instance's table may hand out. */
@@ -30,10 +42,17 @@ uint32_t flue_table_room(const struct flue_instance *inst);
 /* ----------------------------------------------------------------- memory */
 
 /* Host address of guest range [ptr, ptr + bytes), or NULL if it does not
- * fit in linear memory (64-bit arithmetic; no memory set counts as size 0). */
+ * fit in linear memory (64-bit arithmetic; no memory set, or a NULL base,
+ * counts as size 0, so even an empty range at 0 is refused then). */
 uint8_t *flue_mem_range(const struct flue_instance *inst, uint32_t ptr, uint64_t bytes);
+/* Host address of n elements of `size` bytes starting at element `from` of
+ * the guest buffer at `ptr` (the rest of a parked op's buffer), resolved
+ * now, or NULL if they are not inside memory now (offsets in 64 bits). */
+uint8_t *flue_mem_elems(const struct flue_instance *inst, uint32_t ptr, uint32_t from,
+			uint32_t n, uint32_t size);
 /* Copy n elements of type t; overlapping ranges behave like memmove;
- * f32/f64 fields are canonicalised (deterministic profile). */
+ * f32/f64 fields are canonicalised (deterministic profile). Callers
+ * resolve both ranges first; a NULL dst or src copies nothing. */
 void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 		     const uint8_t *src, uint32_t n);
 
@@ -94,8 +113,11 @@ int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future,
 		    uint32_t *readable, uint32_t *writable);
 
 /* Start a copy on end `idx` (validated by the caller: idle, buffer in
- * range). Returns FLUE_OK, or FLUE_EPERM for the same-instance rule (state
- * unchanged). On return the end either has a pending event or is parked. */
+ * range). Returns FLUE_OK, FLUE_EPERM for the same-instance rule, or
+ * FLUE_EINVAL when the bytes would have to move and the parked peer's
+ * buffer no longer lies in its instance's memory (its embedder shrank it);
+ * on an error the state is unchanged. On success the end either has a
+ * pending event or is parked. */
 int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n);
 
 /* Cancel the op on end `idx` (validated: COPYING, no sync waiter). */
@@ -114,7 +136,8 @@ void flue_end_drop(struct flue_instance *inst, uint32_t idx);
 void flue_shared_discard_transit(struct flue_store *s, uint16_t si);
 
 /* Guest op / drop on a shared object whose other side is a driver
- * channel (src/obj/channel.c). */
+ * channel (src/obj/channel.c). An op whose buffer is no longer inside its
+ * instance's memory is not served: it stays parked. */
 int flue_channel_copy(struct flue_instance *inst, uint32_t idx);
 void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c);
 
@@ -161,7 +184,9 @@ struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set);
  * ri != wi). FLUE_ENOTSUP: S's writer and D's reader are both driver
  * channels; FLUE_EPERM: D's parked read would meet S's parked write inside
  * one instance for an element type that forbids it (the same-instance
- * rule of an arriving op). FLUE_OK otherwise. Changes nothing. */
+ * rule of an arriving op); FLUE_EINVAL: they would meet and the rest of
+ * either buffer no longer lies in its instance's memory (an embedder
+ * shrank it). FLUE_OK otherwise. Changes nothing. */
 int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi);
 
 /* Forward (flue_forward_check() said FLUE_OK): free ri, then wi; if S != D,

@@ -8,6 +8,8 @@
 
 void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx)
 {
+	if (s == 0)
+		return;
 	memset(s, 0, sizeof *s);
 	s->trap_hook = hook;
 	s->trap_ctx = ctx;
@@ -52,7 +54,7 @@ int flue_type_register(struct flue_store *s, const struct flue_type_desc *d,
 {
 	struct flue_type_info ti;
 	memset(&ti, 0, sizeof ti);
-	if (d == 0 || out == 0)
+	if (s == 0 || d == 0 || out == 0)
 		return FLUE_EINVAL;
 	ti.desc.kind = d->kind;
 	/* Validate first, then compute the canonical-ABI layout: each field
@@ -112,7 +114,7 @@ int flue_type_register(struct flue_store *s, const struct flue_type_desc *d,
 
 const struct flue_type_info *flue_type_get(const struct flue_store *s, flue_type_t t)
 {
-	if (t == 0 || t > s->ntypes)
+	if (s == 0 || t == 0 || t > s->ntypes)
 		return 0;
 	return &s->types[t - 1u];
 }
@@ -121,6 +123,8 @@ const struct flue_type_info *flue_type_get(const struct flue_store *s, flue_type
 
 int flue_instance_create(struct flue_store *s, struct flue_instance **out)
 {
+	if (s == 0 || out == 0)
+		return FLUE_EINVAL;
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_INSTANCES; i++) {
 		struct flue_instance *inst = &s->instances[i];
 		if (!inst->live) {
@@ -143,6 +147,8 @@ int flue_instance_create(struct flue_store *s, struct flue_instance **out)
 void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 			      const uint64_t *size)
 {
+	if (!flue_instance_ok(inst))
+		return; /* documented no-op: there is no instance to give memory to */
 	inst->mem_data = data;
 	inst->mem_size = size;
 	inst->mem_size_width = data != 0 && size != 0 ? FLUE_MEM_SIZE_64 : FLUE_MEM_SIZE_NONE;
@@ -151,6 +157,8 @@ void flue_instance_set_memory(struct flue_instance *inst, uint8_t *const *data,
 void flue_instance_set_memory32(struct flue_instance *inst, uint8_t *const *data,
 				const uint32_t *size)
 {
+	if (!flue_instance_ok(inst))
+		return;
 	inst->mem_data = data;
 	inst->mem_size = size;
 	inst->mem_size_width = data != 0 && size != 0 ? FLUE_MEM_SIZE_32 : FLUE_MEM_SIZE_NONE;
@@ -158,7 +166,7 @@ void flue_instance_set_memory32(struct flue_instance *inst, uint8_t *const *data
 
 bool flue_instance_has_memory(const struct flue_instance *inst)
 {
-	return inst->mem_size_width != FLUE_MEM_SIZE_NONE;
+	return inst != 0 && inst->mem_size_width != FLUE_MEM_SIZE_NONE;
 }
 
 /* The memory's current size (re-read: it may have grown). */
@@ -193,12 +201,19 @@ void flue_instance_drop_ends(struct flue_instance *inst)
 
 void flue_instance_destroy(struct flue_instance *inst)
 {
+	/* A second destroy (or one of a slot never created) has nothing to
+	 * tear down; the executor must not abort the slot's tasks twice. */
+	if (!flue_instance_ok(inst))
+		return;
+	/* Poisoned with or without an executor: every built-in still called
+	 * on it traps (flue_trap() reports FLUE_TRAP_DESTROYED for a dead
+	 * instance), so it cannot allocate in a table that a new instance in
+	 * this slot will reuse. flue_instance_create() clears the flag. */
+	inst->poisoned = true;
 	/* Its tasks first (the executor's): callers see them resolve without
 	 * a value; code of its own still blocked unwinds when next resumed. */
-	if (inst->store->exec_hooks != 0) {
-		inst->poisoned = true;
+	if (inst->store->exec_hooks != 0)
 		inst->store->exec_hooks->abort(inst->store, inst);
-	}
 	flue_instance_drop_ends(inst);
 	inst->live = false;
 }
@@ -248,10 +263,23 @@ uint8_t *flue_mem_range(const struct flue_instance *inst, uint32_t ptr, uint64_t
 {
 	if (!flue_instance_has_memory(inst))
 		return 0;
-	uint64_t size = mem_size_now(inst);
-	if ((uint64_t)ptr > size || bytes > size - ptr)
+	/* A NULL base with a size is an embedder's mistake: no byte of it can
+	 * be reached, so it counts as an empty memory (nothing is ever
+	 * computed from NULL). */
+	uint8_t *base = *inst->mem_data;
+	uint64_t size = base != 0 ? mem_size_now(inst) : 0u;
+	if (base == 0 || (uint64_t)ptr > size || bytes > size - ptr)
 		return 0;
-	return *inst->mem_data + ptr;
+	return base + ptr;
+}
+
+uint8_t *flue_mem_elems(const struct flue_instance *inst, uint32_t ptr, uint32_t from,
+			uint32_t n, uint32_t size)
+{
+	uint64_t off = (uint64_t)ptr + (uint64_t)from * size;
+	if (off > UINT32_MAX)
+		return 0;
+	return flue_mem_range(inst, (uint32_t)off, (uint64_t)n * size);
 }
 
 static void canon_nan(uint8_t *p, uint8_t num)
@@ -281,8 +309,8 @@ void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 		     const uint8_t *src, uint32_t n)
 {
 	size_t bytes = (size_t)t->size * n;
-	if (bytes == 0)
-		return;
+	if (bytes == 0 || dst == 0 || src == 0)
+		return; /* callers resolve both ranges first: never copy via NULL */
 	if (t->desc.kind == FLUE_TYPE_RECORD) {
 		/* Field by field, as the reference's store_record: the padding
 		 * bytes of the destination keep their contents (found by
@@ -376,6 +404,9 @@ static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
 	[FLUE_TRAP_WASM_STACK_EXHAUSTED] = "wasm: call stack exhausted",
 	[FLUE_TRAP_WASM_EXCEPTION] = "wasm: uncaught exception",
 	[FLUE_TRAP_WASM_BAD_ENV] = "import called with another instance's import pointer",
+	[FLUE_TRAP_DESTROYED] = "built-in called on a destroyed instance",
+	[FLUE_TRAP_END_IN_SET] = "stream/future end passed in a value is in a waitable set",
+	[FLUE_TRAP_BAD_DECISION] = "a decision returned an action its caller does not apply",
 };
 
 _Noreturn void flue_trap_raise(struct flue_instance *inst, enum flue_trap_reason reason)
@@ -397,6 +428,13 @@ _Noreturn void flue_trap(struct flue_instance *inst, enum flue_trap_reason r,
 {
 	/* Callers validate before they mutate, so shared state is consistent
 	 * here; poisoning makes every later call into this instance trap. */
+	if (inst == 0)
+		flue_port_halt(); /* no instance to blame, no hook to call */
+	/* A destroyed instance is poisoned (flue_instance_destroy()), so
+	 * whichever entry check of a built-in fired — some built-ins check
+	 * only `poisoned` — the reason reported is that it is gone. */
+	if (!inst->live)
+		r = FLUE_TRAP_DESTROYED;
 	if (!inst->poisoned) {
 		inst->poisoned = true;
 		inst->trap_reason = (uint8_t)r;

@@ -100,94 +100,131 @@ static struct flue_end *parked(struct flue_store *s, struct flue_shared *sh,
 	return &(*pinst)->handles[r->handle].u.end;
 }
 
-/* Move n elements from the writer's buffer to the reader's. Both ranges
- * were bounds-checked when each op started; memory only grows, so they are
- * still valid, but the bases are re-read now (design note 1). */
+/* Move n elements from the writer's buffer to the reader's, both resolved
+ * again now (design note 1: memory may have moved); buffers_in_memory()
+ * said both ranges are there. */
 static void move_elems(const struct flue_type_info *t, struct flue_instance *winst,
 		       struct flue_end *w, struct flue_instance *rinst,
 		       struct flue_end *r, uint32_t n)
 {
 	if (t->size != 0 && n != 0) {
-		uint64_t sz = t->size;
-		uint8_t *src = flue_mem_range(winst, w->ptr + (uint32_t)(w->progress * sz), n * sz);
-		uint8_t *dst = flue_mem_range(rinst, r->ptr + (uint32_t)(r->progress * sz), n * sz);
+		const uint8_t *src = flue_mem_elems(winst, w->ptr, w->progress, n, t->size);
+		uint8_t *dst = flue_mem_elems(rinst, r->ptr, r->progress, n, t->size);
 		flue_copy_elems(t, dst, src, n);
 	}
 	w->progress += n;
 	r->progress += n;
 }
 
-int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n)
+/* Would moving n elements between the arriving op's buffer (at `ptr`, no
+ * progress yet) and the parked op's (the rest after its progress) find
+ * both inside memory now? The arriving one was just checked; the parked
+ * one was checked when its op started, but an embedder may have shrunk
+ * that memory since (wasm memories never shrink; the reference checks a
+ * buffer only when its op starts and then reads it as a valid range). The
+ * op that would move the bytes is refused instead (validate, then commit). */
+static bool buffers_in_memory(const struct flue_type_info *t, struct flue_instance *inst,
+			      uint32_t ptr, struct flue_instance *pinst,
+			      const struct flue_end *pe, uint32_t n)
+{
+	if (t->size == 0 || n == 0)
+		return true;
+	return flue_mem_elems(inst, ptr, 0, n, t->size) != 0 &&
+	       flue_mem_elems(pinst, pe->ptr, pe->progress, n, t->size) != 0;
+}
+
+/* The parked op the arriving op of end `idx` would meet (NULL: none), and
+ * the rendezvous decision for it (extract, then decide). */
+static struct flue_copy_decision arrive_decide(struct flue_instance *inst, uint32_t idx,
+					       uint32_t n, struct flue_instance **pinst,
+					       uint32_t *pidx, struct flue_end **pe)
 {
 	struct flue_store *s = inst->store;
-	struct flue_handle *h = &inst->handles[idx];
-	struct flue_end *e = &h->u.end;
+	uint8_t kind = inst->handles[idx].kind;
 	struct flue_shared *sh = shared_of(inst, idx);
-	const struct flue_type_info *t = flue_type_get(s, sh->type);
-	bool reader = is_reader(h->kind);
-	struct flue_instance *pinst = 0;
-	uint32_t pidx = 0;
-	struct flue_end *pe = 0;
-	struct flue_copy_decision d;
-
-	if (sh->channel != 0) {
-		/* The other side is a driver channel: always present, buffered. */
-		e->state = FLUE_END_COPYING;
-		e->ptr = ptr;
-		e->len = n;
-		e->progress = 0;
-		return flue_channel_copy(inst, idx);
+	struct flue_end *p = sh->pending != FLUE_SIDE_NONE ? parked(s, sh, pinst, pidx) : 0;
+	bool forbidden = p != 0 && *pinst == inst && !flue_type_get(s, sh->type)->none_or_number;
+	*pe = p;
+	if (is_future(kind)) {
+		struct flue_future_copy_view v = { sh->dropped, p != 0, forbidden, !is_reader(kind) };
+		return flue_future_copy_decide(v);
 	}
-	/* Extract. */
-	if (sh->pending != FLUE_SIDE_NONE)
-		pe = parked(s, sh, &pinst, &pidx);
-	bool forbidden = pe != 0 && pinst == inst && !t->none_or_number;
-	/* Decide. */
+	struct flue_stream_copy_view v = {
+		sh->dropped, p != 0, p != 0 && p->len == 0, forbidden, !is_reader(kind),
+		p != 0 ? p->len - p->progress : 0u, n,
+	};
+	return flue_stream_copy_decide(v);
+}
+
+/* Bytes move between the arriving op on end `idx` and the parked one. */
+static void transfer(struct flue_instance *inst, uint32_t idx, struct flue_instance *pinst,
+		     uint32_t pidx, struct flue_end *pe, struct flue_copy_decision d)
+{
+	struct flue_handle *h = &inst->handles[idx];
+	struct flue_shared *sh = shared_of(inst, idx);
+	const struct flue_type_info *t = flue_type_get(inst->store, sh->type);
+	if (is_reader(h->kind))
+		move_elems(t, pinst, pe, inst, &h->u.end, d.count);
+	else
+		move_elems(t, inst, &h->u.end, pinst, pe, d.count);
 	if (is_future(h->kind)) {
-		struct flue_future_copy_view v = { sh->dropped, pe != 0, forbidden, !reader };
-		d = flue_future_copy_decide(v);
-	} else {
-		struct flue_stream_copy_view v = {
-			sh->dropped, pe != 0, pe != 0 && pe->len == 0, forbidden, !reader,
-			pe != 0 ? pe->len - pe->progress : 0u, n,
-		};
-		d = flue_stream_copy_decide(v);
+		/* Futures un-park the peer: both ops are complete. */
+		sh->pending = FLUE_SIDE_NONE;
+		notify(pinst, pidx, FLUE_RESULT_COMPLETED, false);
+	} else if (d.notify_pending) {
+		/* The peer stays parked until its event is delivered, which
+		 * reclaims its buffer (cumulative progress). */
+		notify(pinst, pidx, FLUE_RESULT_COMPLETED, true);
 	}
-	if (d.action == FLUE_COPY_TRAP)
-		return FLUE_EPERM; /* nothing changed; the caller traps */
+	notify(inst, idx, FLUE_RESULT_COMPLETED, false);
+}
 
-	/* Apply. */
+static void start_op(struct flue_end *e, uint32_t ptr, uint32_t n)
+{
 	e->state = FLUE_END_COPYING;
 	e->ptr = ptr;
 	e->len = n;
 	e->progress = 0;
+}
+
+int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n)
+{
+	struct flue_end *e = &inst->handles[idx].u.end;
+	struct flue_shared *sh = shared_of(inst, idx);
+	enum flue_side mine = is_reader(inst->handles[idx].kind) ? FLUE_SIDE_READER
+								  : FLUE_SIDE_WRITER;
+	struct flue_instance *pinst = 0;
+	uint32_t pidx = 0;
+	struct flue_end *pe = 0;
+
+	if (sh->channel != 0) {
+		/* The other side is a driver channel: always present, buffered. */
+		start_op(e, ptr, n);
+		return flue_channel_copy(inst, idx);
+	}
+	struct flue_copy_decision d = arrive_decide(inst, idx, n, &pinst, &pidx, &pe);
+	if (d.action == FLUE_COPY_TRAP)
+		return FLUE_EPERM; /* nothing changed; the caller traps */
+	if (d.action == FLUE_COPY_TRANSFER &&
+	    !buffers_in_memory(flue_type_get(inst->store, sh->type), inst, ptr, pinst, pe, d.count))
+		return FLUE_EINVAL; /* likewise */
+
+	/* Apply. */
+	start_op(e, ptr, n);
 	switch (d.action) {
 	case FLUE_COPY_DROPPED:
 		notify(inst, idx, FLUE_RESULT_DROPPED, false);
 		break;
 	case FLUE_COPY_PARK:
-		sh->pending = reader ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+		sh->pending = (uint8_t)mine;
 		break;
 	case FLUE_COPY_TRANSFER:
-		if (reader)
-			move_elems(t, pinst, pe, inst, e, d.count);
-		else
-			move_elems(t, inst, e, pinst, pe, d.count);
-		if (is_future(h->kind)) {
-			/* Futures un-park the peer: both ops are complete. */
-			sh->pending = FLUE_SIDE_NONE;
-			notify(pinst, pidx, FLUE_RESULT_COMPLETED, false);
-		} else if (d.notify_pending) {
-			/* The peer stays parked until its event is delivered, which
-			 * reclaims its buffer (cumulative progress). */
-			notify(pinst, pidx, FLUE_RESULT_COMPLETED, true);
-		}
-		notify(inst, idx, FLUE_RESULT_COMPLETED, false);
+		transfer(inst, idx, pinst, pidx, pe, d);
 		break;
 	case FLUE_COPY_NOTIFY_PARK:
 	default:
 		notify(pinst, pidx, FLUE_RESULT_COMPLETED, false);
-		sh->pending = reader ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+		sh->pending = (uint8_t)mine;
 		break;
 	}
 	return FLUE_OK;

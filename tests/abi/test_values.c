@@ -456,8 +456,14 @@ FT_TEST(lift_end_traps)
 	stream_in_a();
 	FT_EQ(flue_canon_waitable_set_new(fx.a), 3);
 	flue_canon_waitable_join(fx.a, 1, 3);
-	FT_TRAPS(FLUE_TRAP_NOT_IDLE, lift_end(FLUE_VAL_STREAM, fx.u8, 1));
+	FT_TRAPS(FLUE_TRAP_END_IN_SET, lift_end(FLUE_VAL_STREAM, fx.u8, 1));
 	FT_TRUE(fx.a->poisoned);
+	/* idleness is checked before the set: busy and in a set is NOT_IDLE */
+	stream_in_a();
+	FT_EQ(rd(fx.a, fx.u8, 1, 200, 4), FLUE_BLOCKED);
+	FT_EQ(flue_canon_waitable_set_new(fx.a), 3);
+	flue_canon_waitable_join(fx.a, 1, 3);
+	FT_TRAPS(FLUE_TRAP_NOT_IDLE, lift_end(FLUE_VAL_STREAM, fx.u8, 1));
 	/* type mismatch is checked before idleness */
 	stream_in_a();
 	FT_EQ(rd(fx.a, fx.u8, 1, 200, 4), FLUE_BLOCKED);

@@ -428,7 +428,7 @@ FT_TEST(trap_if_transfer_in_waitable_set)
 		struct res r;
 		invoke(&tt_fn, &r);
 		FT_TRUE(tt_last);
-		trapped(t, FLUE_TRAP_NOT_IDLE);
+		trapped(t, FLUE_TRAP_END_IN_SET);
 		FT_EQ(ex.ntraps, 1);
 		FT_TRUE(ex.trap_inst == t);
 		FT_TRUE(r.done && !r.has);

@@ -61,6 +61,9 @@ int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue
  *        then or later with flue_host_return() (or from another thread /
  *        an ISR with flue_host_post_return()), and may be asked to cancel
  *        through `cancel` (NULL: requests are recorded, nothing is told).
+ *        Both callbacks get the call's full id (with its generation,
+ *        flue_call_t); posts for it are accepted from before `start` runs
+ *        until the call resolves.
  * @retval 0, FLUE_EINVAL
  */
 int flue_host_func(struct flue_func *f, struct flue_instance *host,
@@ -69,25 +72,44 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 
 /**
  * @brief Resolve host call `call` with `results` (ends: handles in the host
- *        instance). Executor thread (e.g. inside `start`).
+ *        instance, readable, of the result's element type, idle and in no
+ *        waitable set). Everything is checked before anything changes: a
+ *        refused result leaves the host's table as it was, and the call
+ *        stays pending. A post still pending for the call is dropped.
  * @retval 0
- * @retval FLUE_EBADF not a live, unresolved host call
- * @retval FLUE_EINVAL results do not match the type (count, bad end)
+ * @retval FLUE_EBADF not a live, unresolved host call (a stale id: its call
+ *         finished, its record may serve another call now)
+ * @retval FLUE_EINVAL results NULL or not matching the type (count; an end
+ *         that is not a host readable end of the element type, not idle,
+ *         in a waitable set, or named twice)
+ * Context: executor thread (e.g. inside `start`); never blocks.
  */
 int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_values *results);
 
 /**
  * @brief Resolve host call `call` without a value; only after its caller
- *        requested cancellation (the reference's on_resolve(None)).
- * @retval 0, FLUE_EBADF, FLUE_EPERM (no cancellation was requested)
+ *        requested cancellation (the reference's on_resolve(None)). A post
+ *        still pending for the call is dropped.
+ * @retval 0, FLUE_EBADF (not a live, unresolved host call; a stale id),
+ *         FLUE_EPERM (no cancellation was requested)
+ * Context: executor thread (e.g. inside `cancel`); never blocks.
  */
 int flue_host_cancelled(struct flue_store *s, flue_call_t call);
 
 /**
- * @brief flue_host_return() from another thread or an ISR: the numbers are
- *        copied under the port lock and applied by the executor at its next
- *        step (results must not contain stream/future ends).
- * @retval 0, FLUE_EBADF, FLUE_EINVAL, FLUE_EBUSY (already posted)
+ * @brief flue_host_return() from another thread or an ISR: checked and
+ *        copied under the port lock, applied by the executor at its next
+ *        step. A post accepted here resolves the call with these values
+ *        unless the call resolves first by another path (flue_host_return(),
+ *        cancellation, a trap or destroy of the host instance): then the
+ *        post is dropped. Only numbers can be posted.
+ * @retval 0 posted
+ * @retval FLUE_EBADF `call` is not a host call waiting for its result
+ *         (never started, already resolved, or a stale id)
+ * @retval FLUE_EINVAL results NULL, a value count other than the result
+ *         type's, or a result type with stream/future ends
+ * @retval FLUE_EBUSY a post for this call is already pending or being applied
+ * Context: any thread or ISR; never blocks (the port lock only).
  */
 int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct flue_values *results);
 
@@ -99,14 +121,24 @@ typedef void (*flue_on_resolve_fn)(void *user, const struct flue_values *results
 /**
  * @brief Store.invoke: call export `f` from the host. Runs it until it
  *        first blocks (or is held at the entry gate), then returns.
- *        `host` (may be NULL if no stream/future crosses) is the host
- *        instance whose handles ends in args/results are.
+ *        `host` is the host instance whose handles ends in args/results
+ *        are; it may be NULL if no end is in the params: ends in the
+ *        result are then dropped (their writers see DROPPED) and read 0 in
+ *        `on_resolve`'s values. `on_start` (may
+ *        be NULL if there are no params) fills `args` when the callee
+ *        starts; if what it gives does not fit the params (count, an end
+ *        that is not a host readable end of the element type, not idle, in
+ *        a waitable set, or named twice), that is the host's error: the
+ *        invocation resolves with `on_resolve(user, NULL)`, no guest code
+ *        runs, nothing is taken from the host and the callee does not trap.
  * @retval 0 and `*call` (the callee task, for flue_invoke_cancel()); if
  *         `f`'s instance trapped or was destroyed, the call is never
  *         entered: `on_resolve(user, NULL)` runs before this returns and
  *         `*call` is FLUE_CALL_NONE
  * @retval FLUE_ENOMEM no free task record
- * @retval FLUE_EINVAL f not lifted
+ * @retval FLUE_EINVAL f not lifted, on_resolve or call NULL, params but no
+ *         `on_start`, stream/future ends in the params but no `host`,
+ *         `host` of another store; nothing started, no callback
  * Context: executor thread, not from inside guest code.
  */
 int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
@@ -118,7 +150,8 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
  *        thread, which starts it at its next step) and the executor is
  *        woken.
  * @retval 0 and `*ticket` (if not NULL), never 0, for flue_invoke_cancel_post()
- * @retval FLUE_EINVAL f not lifted, on_resolve NULL
+ * @retval FLUE_EINVAL what flue_invoke() refuses with FLUE_EINVAL (f not
+ *         lifted, on_resolve NULL, params without on_start, ends without host)
  * @retval FLUE_EBUSY FLUE_CONFIG_MAX_TASKS invocations already queued
  * A queued invocation that cannot start (no free task) is
  * resolved with NULL. Context: any thread or ISR; never blocks.
@@ -146,7 +179,8 @@ int flue_invoke_cancel_post(struct flue_store *s, uint32_t ticket);
  * @retval 0 resolved with a value, copied to `*results` (if not NULL)
  * @retval FLUE_ECANCELED resolved without a value (cancelled or trapped)
  * @retval FLUE_EBUSY the invocation queue is full
- * @retval FLUE_EINVAL f not lifted
+ * @retval FLUE_EINVAL f not lifted, stream/future ends in the params but no
+ *         `host` (bad `args` resolve the call without a value: FLUE_ECANCELED)
  * Context: a host thread, never the executor's thread (the executor must be
  * running its loop meanwhile). Blocking.
  */
@@ -155,7 +189,9 @@ int flue_invoke_blocking(struct flue_func *f, struct flue_instance *host,
 
 /**
  * @brief OnCancel of an invocation: request cancellation of the callee.
- * @retval 0, FLUE_EBADF (not a live, unresolved invocation)
+ * @retval 0, FLUE_EBADF (not a live, unresolved invocation; a stale id;
+ *         cancellation already requested)
+ * Context: executor thread, not from inside guest code.
  */
 int flue_invoke_cancel(struct flue_store *s, flue_call_t call);
 
@@ -168,7 +204,8 @@ struct flue_lowered {
 
 /**
  * @brief `canon lower`: bind `callee` into `caller` (async or sync).
- * @retval 0, FLUE_EINVAL (callee not lifted / not a host function)
+ * @retval 0, FLUE_EINVAL (l, callee or caller NULL; callee not lifted / not
+ *         a host function, or without an instance; callee of another store)
  */
 int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_instance *caller,
 	       bool async);

@@ -130,9 +130,35 @@ struct flue_lift_opts {
 	void *user;                 /**< passed to all of the above */
 };
 
-/** A call of a host function, and the id of any task (flue_invoke()). */
-typedef uint16_t flue_call_t;
-#define FLUE_CALL_NONE 0xFFFFu
+/**
+ * A call of a host function, and the id of any task (flue_invoke()): the
+ * task record's slot in the low 16 bits, the slot's generation (bumped at
+ * every allocation of the record, never 0) in the high 16 bits. An id
+ * whose call is finished (its record free or reused since) is *stale*:
+ * every function taking a call id answers FLUE_EBADF for it. A generation
+ * repeats only after 65535 further calls in the same slot.
+ */
+typedef uint32_t flue_call_t;
+/** No call: a value no live call has (no slot is 0xFFFF). */
+#define FLUE_CALL_NONE 0xFFFFFFFFu
+
+/** @brief The task record slot of call id `c` (diagnostics, tests). */
+static inline uint16_t flue_call_slot(flue_call_t c)
+{
+	return (uint16_t)(c & 0xFFFFu);
+}
+
+/** @brief The generation of call id `c`. */
+static inline uint16_t flue_call_gen(flue_call_t c)
+{
+	return (uint16_t)(c >> 16);
+}
+
+/** @brief The call id of slot `slot` at generation `gen`. */
+static inline flue_call_t flue_call_make(uint16_t slot, uint16_t gen)
+{
+	return (flue_call_t)slot | (flue_call_t)gen << 16;
+}
 
 /** Host function: called on the executor thread when a guest calls it. */
 typedef void (*flue_host_start_fn)(void *user, flue_call_t call, const struct flue_values *args);

@@ -357,7 +357,6 @@ struct flue_task {
 	bool nested;          /**< blocked in a nested loop on the executor stack */
 	bool exclusive;       /**< holds its instance's exclusive lock */
 	bool aborted;         /**< its instance trapped: unwind when resumed */
-	bool posted;          /**< host completion posted from another thread */
 	bool callee_done;     /**< the callee side no longer needs the record */
 	bool caller_done;     /**< the caller side no longer needs the record */
 	uint8_t sub_state;    /**< enum flue_subtask_state (the caller's view) */
@@ -386,9 +385,27 @@ struct flue_task {
 	void *user;
 	struct flue_instance *host; /**< ORIGIN_INVOKE: host instance of ends */
 	uint64_t flat[17];    /**< the caller's flat args; later the sync flat result */
-	uint64_t posted_v[FLUE_CONFIG_MAX_VALUES]; /**< posted host results */
-	uint8_t posted_n;
 	uint32_t ticket;      /**< flue_invoke_post's ticket, 0 = none */
+	/* Not cleared when the record is reused (flue_task_alloc clears the
+	 * fields above only): */
+	uint16_t gen;         /**< the slot's generation (executor thread): bumped at
+				   every allocation, never 0; call id = slot | gen << 16 */
+	/** Host posts (flue_host_post_return()): only under the port lock. The
+	 *  executor opens them when a host call starts and closes them when it
+	 *  resolves, by any path, dropping a post not applied yet. */
+	struct {
+		enum flue_post_state {
+			FLUE_POST_CLOSED = 0, /**< no host call waits here: posts are EBADF */
+			FLUE_POST_OPEN,       /**< a host call of generation `gen` waits */
+			FLUE_POST_FULL,       /**< ... and a post is pending (counted in
+						   sched.posted) */
+			FLUE_POST_TAKEN,      /**< the executor is applying the post */
+		} state;
+		uint16_t gen;         /**< generation of the call it is open for */
+		uint8_t nv;           /**< result values a post must carry */
+		bool ends;            /**< the result has ends: posts are refused */
+		uint64_t v[FLUE_CONFIG_MAX_VALUES]; /**< the pending post's values */
+	} post;
 };
 
 /** An invocation posted by another thread (flue_invoke_post). */
@@ -419,7 +436,7 @@ struct flue_sched {
 	bool installed;       /**< the executor owns traps and blocking */
 	bool stack_per_task;  /**< sync/callback steps also run on fibers */
 	uint32_t seq;         /**< wait sequence and ready stamps */
-	uint32_t posted;      /**< host completions posted (port lock) */
+	uint32_t posted;      /**< posts pending (tasks' post.state FULL; port lock) */
 	uint8_t trapped;      /**< instance whose trap is being unwound */
 	void (*on_trap)(void *ctx, struct flue_instance *inst, enum flue_trap_reason reason);
 	void *on_trap_ctx;

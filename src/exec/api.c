@@ -7,6 +7,48 @@
 
 #include "exec.h"
 
+/* The task record of call id `call`: a record in use whose generation is
+ * the id's, else NULL (a free slot or a stale id). */
+static struct flue_task *call_task(struct flue_store *s, flue_call_t call)
+{
+	struct flue_task *t = flue_task_get(s, flue_call_slot(call));
+	if (t == 0 || t->gen != flue_call_gen(call))
+		return 0;
+	return t;
+}
+
+static flue_call_t call_id(struct flue_store *s, uint16_t slot)
+{
+	return flue_call_make(slot, s->tasks[slot].gen);
+}
+
+static bool has_ends(const struct flue_valtype *ts, uint32_t nts)
+{
+	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
+	uint32_t n = flue_values_leaves(ts, nts, l);
+	for (uint32_t k = 0; k < n; k++)
+		if (flue_values_is_end(l[k].kind))
+			return true;
+	return false;
+}
+
+/* An invocation the host can never make good: params but no on_start to
+ * supply them, ends in the params but no host instance to take them from,
+ * a host of another store. Refused before anything starts. (Ends in the
+ * result without a host are dropped when it arrives: host_put.) */
+static bool invoke_ok(const struct flue_func *f, const struct flue_instance *host,
+		      flue_on_start_fn on_start, flue_on_resolve_fn on_resolve)
+{
+	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0)
+		return false;
+	const struct flue_functype *ft = f->ft;
+	if (on_start == 0 && flue_functype_leaves(ft, false) != 0u)
+		return false;
+	if (host != 0 && host->store != f->inst->store)
+		return false;
+	return host != 0 || !has_ends(ft->params, ft->nparams);
+}
+
 /* A call arrives at its callee (the entry gate of Task.enter_implicit_thread). */
 static void arrive(struct flue_store *s, uint16_t id)
 {
@@ -43,7 +85,7 @@ static void arrive(struct flue_store *s, uint16_t id)
 int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
 		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call)
 {
-	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0 || call == 0)
+	if (call == 0 || !invoke_ok(f, host, on_start, on_resolve))
 		return FLUE_EINVAL;
 	struct flue_store *s = f->inst->store;
 	if (!exec_callee_live(f)) {
@@ -62,7 +104,7 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 	t->on_start = on_start;
 	t->on_resolve = on_resolve;
 	t->user = user;
-	*call = id;
+	*call = call_id(s, id);
 	exec_arrive_sync(s, id, arrive);
 	return FLUE_OK;
 }
@@ -70,7 +112,7 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
 		     flue_on_resolve_fn on_resolve, void *user, uint32_t *ticket)
 {
-	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0)
+	if (!invoke_ok(f, host, on_start, on_resolve))
 		return FLUE_EINVAL;
 	struct flue_store *s = f->inst->store;
 	int rc = FLUE_OK;
@@ -172,7 +214,7 @@ static void apply_posted_cancels(struct flue_store *s)
 		for (uint32_t i = 0; ticket != 0u && i < FLUE_CONFIG_MAX_TASKS; i++) {
 			struct flue_task *t = &s->tasks[i];
 			if (t->used && t->origin == FLUE_ORIGIN_INVOKE && t->ticket == ticket)
-				(void)flue_invoke_cancel(s, (flue_call_t)i);
+				(void)flue_invoke_cancel(s, call_id(s, (uint16_t)i));
 		}
 		if (left == 0u && ticket == 0u) {
 			k = flue_port_lock();
@@ -204,30 +246,30 @@ void exec_start_posted(struct flue_store *s)
 		if (!have)
 			return;
 		flue_call_t call;
+		struct flue_task *t;
 		if (p.cancelled ||
 		    flue_invoke(p.func, p.host, p.on_start, p.on_resolve, p.user, &call) != FLUE_OK)
 			p.on_resolve(p.user, 0);
-		else if (call != FLUE_CALL_NONE && s->tasks[call].used &&
-			 s->tasks[call].origin == FLUE_ORIGIN_INVOKE)
-			s->tasks[call].ticket = p.ticket;
+		else if ((t = call_task(s, call)) != 0 && t->origin == FLUE_ORIGIN_INVOKE)
+			t->ticket = p.ticket;
 	}
 }
 
 int flue_invoke_cancel(struct flue_store *s, flue_call_t call)
 {
-	struct flue_task *t = flue_task_get(s, call);
+	struct flue_task *t = call_task(s, call);
 	if (t == 0 || t->origin != FLUE_ORIGIN_INVOKE || t->state == FLUE_TASK_RESOLVED ||
 	    t->sub_cancel_requested)
 		return FLUE_EBADF;
 	t->sub_cancel_requested = true;
-	exec_request_cancel(s, call, false);
+	exec_request_cancel(s, flue_call_slot(call), false);
 	return FLUE_OK;
 }
 
 int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_instance *caller,
 	       bool async)
 {
-	if (l == 0 || callee == 0 || callee->ft == 0 || caller == 0 ||
+	if (l == 0 || callee == 0 || callee->ft == 0 || callee->inst == 0 || caller == 0 ||
 	    callee->inst->store != caller->store)
 		return FLUE_EINVAL;
 	l->callee = callee;
@@ -371,8 +413,10 @@ static void resume_one_of(struct flue_store *s, uint16_t id)
 	case FLUE_CR_OLDEST:
 		exec_resume(s, u, false);
 		break;
-	default:
+	case FLUE_CR_NONE:
 		break;
+	default: /* not a value the decision returns: a broken invariant */
+		flue_trap(x, FLUE_TRAP_BAD_DECISION, 0);
 	}
 }
 
@@ -386,7 +430,7 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 		if (t->fiber && t->cond == FLUE_COND_FN && t->cancellable)
 			exec_resume(s, id, true);
 		else if (t->func->host_cancel != 0)
-			t->func->host_cancel(t->func->host_user, id);
+			t->func->host_cancel(t->func->host_user, flue_call_make(id, t->gen));
 		return;
 	}
 	switch (flue_cancel_request_decide(t->state)) {
@@ -416,9 +460,10 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 
 /* ------------------------------------------------------ host functions */
 
+/* A live, unresolved host call of this generation, or NULL. */
 static struct flue_task *host_call(struct flue_store *s, flue_call_t call)
 {
-	struct flue_task *t = flue_task_get(s, call);
+	struct flue_task *t = call_task(s, call);
 	if (t == 0 || !exec_is_host(t) || t->state == FLUE_TASK_RESOLVED)
 		return 0;
 	return t;
@@ -465,33 +510,15 @@ int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_v
 	if (t == 0)
 		return FLUE_EBADF;
 	const struct flue_functype *ft = t->func->ft;
-	uint32_t nt = ft->result != 0 ? 1u : 0u;
-	if (results == 0 || results->n != flue_functype_leaves(ft, true))
+	if (results == 0 || results->n > FLUE_CONFIG_MAX_VALUES)
 		return FLUE_EINVAL;
+	/* Host ends leave the host table only if every one of them (kind,
+	 * element type, idle, not in a set, not named twice) and the count
+	 * are right: a refused result leaves the host's table as it was. */
 	struct flue_values v = *results;
-	/* Host ends leave the host table: all are checked before any is taken. */
-	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
-	uint32_t n = flue_values_leaves(ft->result, nt, l);
-	for (uint32_t pass = 0; pass < 2u; pass++) {
-		for (uint32_t k = 0; k < n; k++) {
-			if (!flue_values_is_end(l[k].kind))
-				continue;
-			uint16_t si;
-			if (v.v[k] > UINT32_MAX)
-				return FLUE_EINVAL;
-			if (pass == 0u) {
-				struct flue_handle *h = flue_table_get(t->func->inst, (uint32_t)v.v[k]);
-				if (h == 0)
-					return FLUE_EINVAL;
-			} else if (flue_values_take_end(t->func->inst, l[k].kind, l[k].elem,
-							(uint32_t)v.v[k], &si) != 0) {
-				return FLUE_EINVAL;
-			} else {
-				v.v[k] = si;
-			}
-		}
-	}
-	resolve_guarded(s, call, &v);
+	if (!exec_host_take(t->func->inst, ft->result, ft->result != 0 ? 1u : 0u, &v))
+		return FLUE_EINVAL;
+	resolve_guarded(s, flue_call_slot(call), &v);
 	return FLUE_OK;
 }
 
@@ -502,35 +529,62 @@ int flue_host_cancelled(struct flue_store *s, flue_call_t call)
 		return FLUE_EBADF;
 	if (!t->sub_cancel_requested)
 		return FLUE_EPERM;
-	resolve_guarded(s, call, 0);
+	resolve_guarded(s, flue_call_slot(call), 0);
 	return FLUE_OK;
+}
+
+/* Under the port lock: is host call `call` open for this post? Only the
+ * post fields of the record are read (they belong to the lock); the
+ * executor opened them for the call's generation and closes them when it
+ * resolves, so a stale id or a finished call is answered here. */
+static int post_check(const struct flue_task *t, flue_call_t call, uint32_t n)
+{
+	if (t->post.state == FLUE_POST_CLOSED || t->post.gen != flue_call_gen(call))
+		return FLUE_EBADF;
+	if (t->post.ends || n != t->post.nv)
+		return FLUE_EINVAL;
+	return t->post.state == FLUE_POST_OPEN ? FLUE_OK : FLUE_EBUSY;
 }
 
 int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct flue_values *results)
 {
-	if (results == 0 || results->n > FLUE_CONFIG_MAX_VALUES)
+	if (s == 0 || results == 0 || results->n > FLUE_CONFIG_MAX_VALUES)
 		return FLUE_EINVAL;
-	if (call >= FLUE_CONFIG_MAX_TASKS)
+	if (flue_call_slot(call) >= FLUE_CONFIG_MAX_TASKS)
 		return FLUE_EBADF;
-	/* Only the posted_* fields are touched here, under the lock; whether
-	 * `call` is a live host call is checked when the executor applies it
-	 * (flue_host_return), since the rest of the record is the executor's. */
-	int rc = FLUE_OK;
+	struct flue_task *t = &s->tasks[flue_call_slot(call)];
 	flue_port_key_t k = flue_port_lock();
-	struct flue_task *t = &s->tasks[call];
-	if (t->posted) {
-		rc = FLUE_EBUSY;
-	} else {
+	int rc = post_check(t, call, results->n);
+	if (rc == FLUE_OK) {
 		for (uint32_t i = 0; i < results->n; i++)
-			t->posted_v[i] = results->v[i];
-		t->posted_n = (uint8_t)results->n;
-		t->posted = true;
+			t->post.v[i] = results->v[i];
+		t->post.state = FLUE_POST_FULL;
 		s->sched.posted++;
 	}
 	flue_port_unlock(k);
 	if (rc == FLUE_OK)
 		flue_port_wake();
 	return rc;
+}
+
+/* Take the pending post of slot `i`, if any (port lock): it stops counting
+ * as pending and further posts are EBUSY until the call resolves. */
+static bool post_take(struct flue_store *s, uint16_t i, struct flue_values *v, uint16_t *gen)
+{
+	bool have = false;
+	flue_port_key_t k = flue_port_lock();
+	struct flue_task *t = &s->tasks[i];
+	if (t->post.state == FLUE_POST_FULL) {
+		t->post.state = FLUE_POST_TAKEN;
+		s->sched.posted--;
+		v->n = t->post.nv;
+		for (uint32_t j = 0; j < v->n; j++)
+			v->v[j] = t->post.v[j];
+		*gen = t->post.gen;
+		have = true;
+	}
+	flue_port_unlock(k);
+	return have;
 }
 
 void exec_apply_posted(struct flue_store *s)
@@ -543,21 +597,19 @@ void exec_apply_posted(struct flue_store *s)
 	flue_port_unlock(k0);
 	if (n == 0u)
 		return;
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
+	for (uint16_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
 		struct flue_values v;
-		bool have = false;
-		flue_port_key_t k = flue_port_lock();
-		struct flue_task *t = &s->tasks[i];
-		if (t->used && t->posted) {
-			t->posted = false;
-			s->sched.posted--;
-			v.n = t->posted_n;
-			for (uint32_t j = 0; j < v.n; j++)
-				v.v[j] = t->posted_v[j];
-			have = true;
+		uint16_t gen = 0;
+		if (!post_take(s, i, &v, &gen))
+			continue;
+		/* Checked when posted (open call of this generation, count, no
+		 * ends) and the call cannot have resolved since (that closes
+		 * the post), so this resolves it and closes the post. */
+		if (flue_host_return(s, flue_call_make(i, gen), &v) != FLUE_OK) {
+			flue_port_key_t k = flue_port_lock();
+			if (s->tasks[i].post.state == FLUE_POST_TAKEN)
+				s->tasks[i].post.state = FLUE_POST_OPEN;
+			flue_port_unlock(k);
 		}
-		flue_port_unlock(k);
-		if (have)
-			(void)flue_host_return(s, (flue_call_t)i, &v);
 	}
 }

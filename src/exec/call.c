@@ -56,7 +56,10 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 		   const struct flue_functype *ft, flue_host_start_fn start,
 		   flue_host_cancel_fn cancel, void *user)
 {
-	if (f == 0 || host == 0 || start == 0 || flue_functype_check(host->store, ft) != FLUE_OK)
+	/* A live host instance only: a destroyed one's slot may hold another
+	 * instance later, and a guest instance has no arena for host values. */
+	if (f == 0 || !flue_instance_ok(host) || host->host_data == 0 || start == 0 ||
+	    flue_functype_check(host->store, ft) != FLUE_OK)
 		return FLUE_EINVAL;
 	struct flue_func nf = { .ft = ft, .inst = host, .inst_gen = host->gen,
 				.host_start = start, .host_cancel = cancel, .host_user = user };
@@ -68,26 +71,41 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 
 /* --------------------------------------------------------- host values */
 
-/* Component values <-> host values: ends are handles of the host instance. */
-static bool host_take(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
-		      struct flue_values *v)
+/* Component values <-> host values: ends are handles of the host instance.
+ * Host values come from the host (invocation arguments, host-function
+ * results): a bad one is the host's mistake, so every end is checked
+ * before any is taken and nothing changes unless all pass. Returns false
+ * then (the caller reports a host error; nobody traps). A handle named
+ * twice would be gone at its second take, so it fails too. */
+bool exec_host_take(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
+		    struct flue_values *v)
 {
 	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
 	uint32_t n = flue_values_leaves(ts, nts, l);
+	if (v->n != n)
+		return false;
 	for (uint32_t k = 0; k < n; k++) {
-		uint16_t si;
 		if (!flue_values_is_end(l[k].kind))
 			continue;
 		if (host == 0 || v->v[k] > UINT32_MAX ||
-		    flue_values_take_end(host, l[k].kind, l[k].elem, (uint32_t)v->v[k], &si) != 0)
+		    flue_values_check_end(host, l[k].kind, l[k].elem, (uint32_t)v->v[k]) != 0)
 			return false;
+		for (uint32_t j = 0; j < k; j++)
+			if (flue_values_is_end(l[j].kind) && v->v[j] == v->v[k])
+				return false;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		uint16_t si = 0;
+		if (!flue_values_is_end(l[k].kind))
+			continue;
+		(void)flue_values_take_end(host, l[k].kind, l[k].elem, (uint32_t)v->v[k], &si);
 		v->v[k] = si;
 	}
-	return n == v->n;
+	return true;
 }
 
-static void host_put(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
-		     struct flue_values *v)
+static void host_put(struct flue_store *s, struct flue_instance *host,
+		     const struct flue_valtype *ts, uint32_t nts, struct flue_values *v)
 {
 	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
 	uint32_t n = flue_values_leaves(ts, nts, l);
@@ -96,8 +114,9 @@ static void host_put(struct flue_instance *host, const struct flue_valtype *ts, 
 			continue;
 		uint16_t si = (uint16_t)v->v[k];
 		uint32_t h = host != 0 ? flue_values_put_end(host, l[k].kind, si) : 0u;
-		if (h == 0 && host != 0)
-			flue_shared_discard_transit(host->store, si);
+		if (h == 0) /* nobody to receive it (an invocation without a host,
+			       or its table is full): dropped, not leaked */
+			flue_shared_discard_transit(s, si);
 		v->v[k] = h;
 	}
 }
@@ -149,14 +168,49 @@ static void lower_values(struct lower_args *a)
 	}
 }
 
+/* Host posts for host call `t` (flue_host_post_return) are accepted from
+ * now on: opened before `start` runs, since start may hand the id to a
+ * thread that posts at once. What a post must carry is fixed here, under
+ * the lock, so the poster can be answered honestly there. */
+static void post_open(struct flue_task *t)
+{
+	const struct flue_functype *ft = t->func->ft;
+	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
+	uint32_t n = flue_values_leaves(ft->result, nresults(ft), l);
+	bool ends = false;
+	for (uint32_t k = 0; k < n; k++)
+		ends = ends || flue_values_is_end(l[k].kind);
+	flue_port_key_t key = flue_port_lock();
+	t->post.state = FLUE_POST_OPEN;
+	t->post.gen = t->gen;
+	t->post.nv = (uint8_t)n;
+	t->post.ends = ends;
+	flue_port_unlock(key);
+}
+
+/* The host call resolves (by whatever path: return, post, cancellation,
+ * abort, destroy): no post is accepted any more, and one still pending is
+ * dropped in the same critical section, so sched.posted counts exactly
+ * the posts that can still apply. */
+static void post_close(struct flue_store *s, struct flue_task *t)
+{
+	flue_port_key_t key = flue_port_lock();
+	if (t->post.state == FLUE_POST_FULL)
+		s->sched.posted--;
+	t->post.state = FLUE_POST_CLOSED;
+	flue_port_unlock(key);
+}
+
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v)
 {
 	struct flue_task *t = &s->tasks[id];
 	const struct flue_functype *ft = t->func->ft;
+	if (exec_is_host(t))
+		post_close(s, t);
 	if (t->origin == FLUE_ORIGIN_INVOKE) {
 		if (v != 0) {
 			struct flue_values hv = *v;
-			host_put(t->host, ft->result, nresults(ft), &hv);
+			host_put(s, t->host, ft->result, nresults(ft), &hv);
 			t->on_resolve(t->user, &hv);
 		} else {
 			t->on_resolve(t->user, 0);
@@ -271,8 +325,11 @@ static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t pa
 	}
 	release_exclusive(x, t);
 	if (d.action == FLUE_CB_WAIT) {
+		/* The reference's order: the table lookup, then the kind. */
 		struct flue_handle *h = flue_table_get(x, d.set);
-		if (h == 0 || h->kind != FLUE_H_WAITABLE_SET)
+		if (h == 0)
+			flue_trap(x, FLUE_TRAP_BAD_HANDLE, d.set);
+		if (h->kind != FLUE_H_WAITABLE_SET)
 			flue_trap(x, FLUE_TRAP_NOT_A_SET, d.set);
 	}
 	t->cond = d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD;
@@ -281,6 +338,27 @@ static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t pa
 	t->wait_seq = ++s->sched.seq;
 	if (d.action == FLUE_CB_WAIT)
 		x->handles[d.set].u.wset.waiting++;
+}
+
+/* Task.start's arguments into `v`: the invoker's (on_start, host values;
+ * false if the host gave bad ones) or lifted from the caller (traps the
+ * caller on a bad value). */
+static bool take_args(struct flue_store *s, struct flue_task *t, struct flue_values *v)
+{
+	const struct flue_functype *ft = t->func->ft;
+	if (t->origin == FLUE_ORIGIN_INVOKE) {
+		if (t->on_start != 0) {
+			v->n = flue_functype_leaves(ft, false);
+			t->on_start(t->user, v);
+		}
+		return exec_host_take(t->host, ft->params, ft->nparams, v);
+	}
+	struct flue_instance *c = &s->instances[t->caller_inst];
+	uint32_t max = t->sub_async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;
+	flue_values_lift(c, ft->params, ft->nparams, max, t->flat, t->nflat, v);
+	t->sub_state = FLUE_SUBTASK_STARTED;
+	flue_subtask_progress(s, exec_id(s, t));
+	return true;
 }
 
 static void thread_body(void *arg)
@@ -299,23 +377,18 @@ static void thread_body(void *arg)
 		t->exclusive = true;
 	}
 	t->state = FLUE_TASK_STARTED; /* Task.start → on_start */
-	if (t->origin == FLUE_ORIGIN_INVOKE) {
-		if (t->on_start != 0) {
-			v.n = flue_functype_leaves(ft, false);
-			t->on_start(t->user, &v);
-		}
-		if (!host_take(t->host, ft->params, ft->nparams, &v))
-			flue_trap(x, FLUE_TRAP_BAD_VALUE, 0); /* the host gave bad args */
-	} else {
-		struct flue_instance *c = &s->instances[t->caller_inst];
-		uint32_t max = t->sub_async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;
-		flue_values_lift(c, ft->params, ft->nparams, max, t->flat, t->nflat, &v);
-		t->sub_state = FLUE_SUBTASK_STARTED;
-		flue_subtask_progress(s, id);
+	if (!take_args(s, t, &v)) {
+		/* The host gave bad arguments: its mistake, not the callee's.
+		 * The invocation resolves without a value (on_resolve(NULL))
+		 * before any guest code runs; nothing was taken from the host. */
+		exec_resolve(s, id, 0);
+		exit_thread(s, t);
+		return;
 	}
 	if (exec_is_host(t)) {
-		host_put(x, ft->params, ft->nparams, &v);
-		f->host_start(f->host_user, id, &v);
+		host_put(s, x, ft->params, ft->nparams, &v);
+		post_open(t);
+		f->host_start(f->host_user, flue_call_make(id, t->gen), &v);
 		exit_thread(s, t);
 		return;
 	}

@@ -96,6 +96,11 @@ void exec_apply_posted(struct flue_store *s);
 void exec_release(struct flue_store *s, uint16_t id);
 
 /* call.c */
+/* Take host values `v` of tuple `ts` out of host instance `host`: every
+ * end checked before any is taken; false, with nothing changed, if one is
+ * bad or the count is wrong. */
+bool exec_host_take(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
+		    struct flue_values *v);
 /* Start (or, after the gate, continue starting) task `id`'s thread. */
 void exec_start_thread(struct flue_store *s, uint16_t id);
 /* One callback step of parked callback task `id`. */

@@ -3,6 +3,7 @@
  * implicit thread) and the subtask handle, the caller's waitable view of a
  * task. The scheduling itself is exec/'s; this is storage and events.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <flue/task_decide.h>
@@ -14,7 +15,13 @@ uint16_t flue_task_alloc(struct flue_store *s)
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
 		struct flue_task *t = &s->tasks[i];
 		if (!t->used) {
-			memset(t, 0, sizeof *t);
+			/* The generation and the post fields survive: the post
+			 * fields belong to the port lock (a host thread may look at
+			 * them right now; they are closed already, since a record
+			 * is freed only after its call resolved). */
+			memset(t, 0, offsetof(struct flue_task, gen));
+			if (++t->gen == 0u)
+				t->gen = 1u; /* 0 is never a live generation */
 			t->used = true;
 			t->caller_inst = FLUE_REF_NONE;
 			t->caller_task = FLUE_TASK_NONE;

@@ -245,8 +245,34 @@ FT_TEST(two_stores_run_stackful_tasks_at_once)
 	ex_done();
 }
 
+/* ------------------------------------- host functions need a live host */
+
+static void start_nothing(void *user, flue_call_t call, const struct flue_values *args)
+{
+	(void)user, (void)call, (void)args;
+}
+
+/* Defect 6: flue_host_func accepted a destroyed host instance (its calls
+ * would put ends into the slot's next occupant) and a guest instance. */
+FT_TEST(host_func_refuses_a_destroyed_or_guest_instance)
+{
+	ex_setup();
+	struct flue_instance *h = 0;
+	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &h), 0);
+	static struct flue_func hf;
+	memset(&hf, 0x5a, sizeof hf);
+	struct flue_func before = hf;
+	flue_instance_destroy(h);
+	FT_EQ(flue_host_func(&hf, h, &ret_u32, start_nothing, 0, 0), FLUE_EINVAL);
+	FT_EQ(memcmp(&hf, &before, sizeof hf), 0); /* nothing written */
+	FT_EQ(flue_host_func(&hf, ex_new(), &ret_u32, start_nothing, 0, 0), FLUE_EINVAL);
+	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &h), 0);
+	FT_EQ(flue_host_func(&hf, h, &ret_u32, start_nothing, 0, 0), 0);
+}
+
 FT_SUITE(exec_edge, FT_CASE(nested_loop_deadlock_traps_with_a_host_end_alive),
 	 FT_CASE(run_until_idle_returns_when_only_host_ends_remain),
 	 FT_CASE(run_until_idle_deadlock_without_host_ends),
 	 FT_CASE(embedder_hook_gets_traps_outside_executor_frames),
-	 FT_CASE(two_stores_run_stackful_tasks_at_once))
+	 FT_CASE(two_stores_run_stackful_tasks_at_once),
+	 FT_CASE(host_func_refuses_a_destroyed_or_guest_instance))

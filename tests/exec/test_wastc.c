@@ -127,7 +127,8 @@ FT_TEST(task_traps)
 		{ T_CODE3, false, FLUE_TRAP_CALLBACK_CODE },
 		{ T_CODE3, true, FLUE_TRAP_CALLBACK_CODE },
 		{ T_NOT_A_SET, false, FLUE_TRAP_NOT_A_SET },
-		{ T_NOT_A_SET_ZERO, true, FLUE_TRAP_NOT_A_SET },
+		/* index 0 is no handle: the table lookup fails first (Table.get) */
+		{ T_NOT_A_SET_ZERO, true, FLUE_TRAP_BAD_HANDLE },
 		{ T_EXIT_UNRESOLVED, false, FLUE_TRAP_EXIT_UNRESOLVED },
 		{ T_EXIT_UNRESOLVED, true, FLUE_TRAP_EXIT_UNRESOLVED },
 		{ T_STACKFUL_UNRESOLVED, false, FLUE_TRAP_EXIT_UNRESOLVED },

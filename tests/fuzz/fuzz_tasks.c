@@ -238,7 +238,7 @@ static void check_quiescent(const char *where)
 		if (!iv->live)
 			continue;
 		ninv++;
-		const struct flue_task *t = &s->tasks[iv->call];
+		const struct flue_task *t = &s->tasks[flue_call_slot(iv->call)];
 		if (!t->used || t->origin != FLUE_ORIGIN_INVOKE || t->caller_done ||
 		    t->func != &tz.ex[iv->g][iv->e] || t->user != iv)
 			TZ_DIE("invocation of g%d/e%d (task %u) lost", iv->g, iv->e, iv->call);
@@ -248,7 +248,7 @@ static void check_quiescent(const char *where)
 		if (!h->live)
 			continue;
 		nhc++;
-		const struct flue_task *t = &s->tasks[h->call];
+		const struct flue_task *t = &s->tasks[flue_call_slot(h->call)];
 		if (!t->used || t->cond != FLUE_COND_HOST || t->func != &tz.hf[1])
 			TZ_DIE("pending host call %u lost", h->call);
 	}
@@ -523,9 +523,9 @@ static void checker_selftest(void)
 	const struct flue_instance *g0 = tz.g[0];
 	TZ_CHECK(g0->backpressure == 1u && g0->waiting_to_enter == 1u);
 	TZ_CHECK(g0->handles[1].kind == FLUE_H_SUBTASK && tz.inv[0].live && tz.inv[1].live);
-	st_t0 = tz.inv[0].call;
+	st_t0 = flue_call_slot(tz.inv[0].call);
 	st_t1 = g0->handles[1].u.sub.task;
-	st_t2 = tz.inv[1].call;
+	st_t2 = flue_call_slot(tz.inv[1].call);
 	TZ_CHECK(tz.store.tasks[st_t0].cond == FLUE_COND_WAIT && tz.store.tasks[st_t0].arg == 2u);
 	TZ_CHECK(tz.store.tasks[st_t1].cond == FLUE_COND_WAIT);
 	TZ_CHECK(tz.store.tasks[st_t2].cond == FLUE_COND_GATE);

@@ -32,7 +32,7 @@ demo: build
 install: build
 	@$(CMAKE) --install $(B)/host --prefix $(PREFIX)
 
-test: deps test-host test-asan test-tsan test-clang test-target test-fuzz prove
+test: deps test-host test-asan test-tsan test-clang test-target test-fuzz test-coverage prove
 	@echo "make test: all steps passed"
 
 test-host: build

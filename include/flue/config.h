@@ -21,9 +21,11 @@
 #endif
 
 /** Handle-table slots per instance, including the reserved index 0, so the
- *  largest usable index is this minus one. The specification's own limit
- *  is 2^28 - 1; allocating past the smaller of the two traps.
- *  Range 2..2^28. Memory: about 32 bytes per slot. */
+ *  largest usable index is this minus one (the specification's own limit,
+ *  2^28 - 1, is larger than any table flue can hold: handle indices and
+ *  the links of waitable sets are 16-bit). Allocating past it traps.
+ *  Range 2..65535. Memory: 32 bytes per slot on a 32-bit target (ends,
+ *  sets and subtasks alike). */
 #ifndef FLUE_CONFIG_MAX_HANDLES
 #define FLUE_CONFIG_MAX_HANDLES 64
 #endif
@@ -80,8 +82,8 @@
 
 _Static_assert(FLUE_CONFIG_MAX_INSTANCES >= 1 && FLUE_CONFIG_MAX_INSTANCES <= 254,
 	       "FLUE_CONFIG_MAX_INSTANCES must be 1..254");
-_Static_assert(FLUE_CONFIG_MAX_HANDLES >= 2 && FLUE_CONFIG_MAX_HANDLES <= (1L << 28),
-	       "FLUE_CONFIG_MAX_HANDLES must be 2..2^28");
+_Static_assert(FLUE_CONFIG_MAX_HANDLES >= 2 && FLUE_CONFIG_MAX_HANDLES <= 65535,
+	       "FLUE_CONFIG_MAX_HANDLES must be 2..65535 (16-bit handle indices)");
 _Static_assert(FLUE_CONFIG_MAX_SHARED >= 1 && FLUE_CONFIG_MAX_SHARED <= 65535,
 	       "FLUE_CONFIG_MAX_SHARED must be 1..65535");
 _Static_assert(FLUE_CONFIG_MAX_TYPES >= 1 && FLUE_CONFIG_MAX_TYPES <= 255,

@@ -208,12 +208,14 @@ enum flue_copy_result {
 	FLUE_RESULT_CANCELLED = 2,
 };
 
-/** Waitable part of a handle (stream/future ends; subtasks later). */
+/** Waitable part of a handle (stream/future ends; subtasks later). Handle
+ *  indices are 16-bit (FLUE_CONFIG_MAX_HANDLES <= 65535), so a slot stays
+ *  within the sizes flue/config.h states. */
 struct flue_waitable {
-	uint32_t wset;    /**< handle index of its waitable set, 0 = none */
-	uint32_t prev;    /**< neighbours in the set's pending queue (0 = none) */
-	uint32_t next;
 	uint32_t stamp;   /**< store time at which its event first became pending */
+	uint16_t wset;    /**< handle index of its waitable set, 0 = none */
+	uint16_t prev;    /**< neighbours in the set's pending queue (0 = none) */
+	uint16_t next;
 	bool has_event;   /**< a pending event exists (computed at delivery) */
 	bool sync_waiter; /**< a thread blocks in a synchronous op on it */
 };
@@ -221,11 +223,11 @@ struct flue_waitable {
 /** A stream or future end. */
 struct flue_end {
 	struct flue_waitable w;
-	uint16_t shared;     /**< index into the store's shared-object pool */
-	uint8_t state;       /**< enum flue_copy_state */
-	uint8_t ev_result;   /**< pending event's recorded enum flue_copy_result
-				  (what delivery reports: flue_copy_event_decide) */
-	bool ev_reclaim;     /**< on delivery, un-park the op (reclaim its buffer) */
+	uint16_t shared;        /**< index into the store's shared-object pool */
+	uint8_t state : 2;      /**< enum flue_copy_state */
+	uint8_t ev_result : 2;  /**< pending event's recorded enum flue_copy_result
+				     (what delivery reports: flue_copy_event_decide) */
+	bool ev_reclaim : 1;    /**< on delivery, un-park the op (reclaim its buffer) */
 	uint32_t ptr;        /**< guest buffer of the op in progress (offset) */
 	uint32_t len;        /**< its length in elements */
 	uint32_t progress;   /**< elements moved so far */
@@ -233,10 +235,11 @@ struct flue_end {
 
 /** A waitable set: its pending members form a queue ordered by stamp. */
 struct flue_wset {
-	uint32_t head;        /**< oldest pending member (handle index), 0 = none */
-	uint32_t tail;
-	uint32_t members;     /**< joined waitables */
-	uint32_t waiting;     /**< threads (or callback loops) waiting on it */
+	uint16_t head;        /**< oldest pending member (handle index), 0 = none */
+	uint16_t tail;
+	uint16_t members;     /**< joined waitables */
+	uint16_t waiting;     /**< threads (or callback loops) waiting on it (each is a
+				   task: at most FLUE_CONFIG_MAX_TASKS) */
 };
 
 /** A subtask handle: a waitable naming the callee's task record. */
@@ -252,7 +255,7 @@ struct flue_handle {
 		struct flue_end end;
 		struct flue_subtask sub;
 		struct flue_wset wset;
-		uint32_t next_free; /**< FREE: next slot of the LIFO free list */
+		uint16_t next_free; /**< FREE: next slot of the LIFO free list */
 	} u;
 };
 

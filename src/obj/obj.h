@@ -24,10 +24,9 @@ static inline bool flue_instance_ok(const struct flue_instance *inst)
 
 /* ------------------------------------------------------------ handle table */
 
-/** Largest index this instance's table may hand out. */
-#define FLUE_TABLE_MAX_INDEX \
-	((FLUE_CONFIG_MAX_HANDLES - 1) < ((1L << 28) - 1) ? \
-	 (uint32_t)(FLUE_CONFIG_MAX_HANDLES - 1) : (uint32_t)((1L << 28) - 1))
+/** Largest index this instance's table may hand out (below the spec's
+ *  2^28 - 1 and within the 16-bit indices of slots, config.h). */
+#define FLUE_TABLE_MAX_INDEX ((uint32_t)(FLUE_CONFIG_MAX_HANDLES - 1))
 
 /* Allocate a slot of `kind` (LIFO reuse, else the next unused index).
  * Returns its index, or 0 when the table is full. The slot is zeroed. */

@@ -247,7 +247,7 @@ struct flue_handle *flue_table_get(struct flue_instance *inst, uint32_t idx)
 void flue_table_remove(struct flue_instance *inst, uint32_t idx)
 {
 	inst->handles[idx].kind = FLUE_H_FREE;
-	inst->handles[idx].u.next_free = inst->free_head;
+	inst->handles[idx].u.next_free = (uint16_t)inst->free_head; /* < 2^16 (config.h) */
 	inst->free_head = idx;
 	inst->nfree++;
 }

@@ -85,7 +85,7 @@ static void shared_release(struct flue_store *s, struct flue_shared *sh)
 static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim)
 {
 	struct flue_end *e = &inst->handles[idx].u.end;
-	e->ev_result = result;
+	e->ev_result = result & 3u; /* an enum flue_copy_result */
 	e->ev_reclaim = reclaim;
 	flue_waitable_set_event(inst, idx);
 }

@@ -111,13 +111,26 @@ enum { FLUE_EVENT_NONE = 0, FLUE_EVENT_SUBTASK, FLUE_EVENT_STREAM_READ,
 int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future,
 		    uint32_t *readable, uint32_t *writable);
 
+/* What a caller of flue_end_copy_op() already looked up for the op. */
+struct flue_copy_args {
+	const struct flue_type_info *t; /* the end's element type */
+	uint8_t *buf;  /* host address of [ptr, ptr + n * size), resolved (NULL
+			  when size or n is 0) */
+	bool at_once;  /* the caller delivers an event of this end in the same
+			  call: one that arises now is returned, never queued */
+};
+
 /* Start a copy on end `idx` (validated by the caller: idle, buffer in
- * range). Returns FLUE_OK, FLUE_EPERM for the same-instance rule, or
- * FLUE_EINVAL when the bytes would have to move and the parked peer's
- * buffer no longer lies in its instance's memory (its embedder shrank it);
- * on an error the state is unchanged. On success the end either has a
- * pending event or is parked. */
-int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n);
+ * range; its type and buffer resolved once, in `args`). Returns FLUE_OK,
+ * FLUE_EPERM for the same-instance rule, or FLUE_EINVAL when the bytes
+ * would have to move and the parked peer's buffer no longer lies in its
+ * instance's memory (its embedder shrank it); on an error the state is
+ * unchanged. On success `*now` is the end's event, already delivered
+ * (flue_end_deliver() without its waitable set), when `args->at_once` and
+ * the op completed at once without an earlier event; otherwise its kind is
+ * FLUE_EVENT_NONE and the end either has a pending event or is parked. */
+int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n,
+		     const struct flue_copy_args *args, struct flue_event *now);
 
 /* Cancel the op on end `idx` (validated: COPYING, no sync waiter). */
 void flue_end_cancel(struct flue_instance *inst, uint32_t idx);

@@ -268,29 +268,31 @@ enum flue_mem_size_width {
 	FLUE_MEM_SIZE_64 = 8,   /**< uint64_t (flue_instance_set_memory) */
 };
 
-/** A component instance: its handle table, memory and flags. */
+/** A component instance: its handle table, memory and flags. Fields are
+ *  ordered by alignment so the header has no padding (flue/config.h states
+ *  its size). */
 struct flue_instance {
+	uint64_t host_size;
 	struct flue_store *store;
-	uint8_t id;            /**< index in the store's pool */
-	uint16_t gen;          /**< creations of this slot so far (functions lifted
-				    for an earlier instance in the slot stay dead) */
-	bool live;             /**< created and not destroyed */
-	bool poisoned;         /**< trapped: every later built-in traps at once */
-	bool may_leave;        /**< cleared while realloc/post-return run */
-	uint16_t backpressure; /**< backpressure.inc/dec counter */
-	uint16_t exclusive;    /**< task holding the exclusive lock, FLUE_TASK_NONE = none */
-	uint32_t waiting_to_enter; /**< calls held at the entry gate */
-	uint8_t trap_reason;   /**< enum flue_trap_reason of the first trap */
-	uint32_t trap_handle;  /**< handle index involved in that trap */
 	uint8_t *const *mem_data;  /**< linear memory base, re-read at every access */
 	const void *mem_size;      /**< linear memory size in bytes, likewise: a
 				        uint64_t or a uint32_t, as mem_size_width says */
-	uint8_t mem_size_width;    /**< enum flue_mem_size_width */
 	uint8_t *host_data;        /**< host instances: their arena (mem_data points here) */
-	uint64_t host_size;
+	uint32_t waiting_to_enter; /**< calls held at the entry gate */
+	uint32_t trap_handle;  /**< handle index involved in the first trap */
 	uint32_t len;          /**< next never-used slot (the reference's len(array)) */
 	uint32_t free_head;    /**< LIFO list of freed slots, 0 = empty */
 	uint32_t nfree;        /**< slots on that list (keeps room checks O(1)) */
+	uint16_t gen;          /**< creations of this slot so far (functions lifted
+				    for an earlier instance in the slot stay dead) */
+	uint16_t backpressure; /**< backpressure.inc/dec counter */
+	uint16_t exclusive;    /**< task holding the exclusive lock, FLUE_TASK_NONE = none */
+	uint8_t id;            /**< index in the store's pool */
+	bool live;             /**< created and not destroyed */
+	bool poisoned;         /**< trapped: every later built-in traps at once */
+	bool may_leave;        /**< cleared while realloc/post-return run */
+	uint8_t trap_reason;   /**< enum flue_trap_reason of the first trap */
+	uint8_t mem_size_width;    /**< enum flue_mem_size_width */
 	struct flue_handle handles[FLUE_CONFIG_MAX_HANDLES];
 };
 

@@ -213,12 +213,14 @@ enum flue_copy_result {
 	FLUE_RESULT_CANCELLED = 2,
 };
 
-/** Waitable part of a handle (stream/future ends, subtasks). */
+/** Waitable part of a handle (stream/future ends, subtasks). Handle
+ *  indices are 16-bit (FLUE_CONFIG_MAX_HANDLES <= 65535), so a slot stays
+ *  within the sizes flue/config.h states. */
 struct flue_waitable {
-	uint32_t wset;    /**< handle index of its waitable set, 0 = none */
-	uint32_t prev;    /**< neighbours in the set's pending queue (0 = none) */
-	uint32_t next;
 	uint32_t stamp;   /**< store time at which its event first became pending */
+	uint16_t wset;    /**< handle index of its waitable set, 0 = none */
+	uint16_t prev;    /**< neighbours in the set's pending queue (0 = none) */
+	uint16_t next;
 	bool has_event;   /**< a pending event exists (computed at delivery) */
 	bool sync_waiter; /**< a thread blocks in a synchronous op on it */
 };
@@ -226,11 +228,11 @@ struct flue_waitable {
 /** A stream or future end. */
 struct flue_end {
 	struct flue_waitable w;
-	uint16_t shared;     /**< index into the store's shared-object pool */
-	uint8_t state;       /**< enum flue_copy_state */
-	uint8_t ev_result;   /**< pending event's recorded enum flue_copy_result
-				  (what delivery reports: flue_copy_event_decide) */
-	bool ev_reclaim;     /**< on delivery, un-park the op (reclaim its buffer) */
+	uint16_t shared;        /**< index into the store's shared-object pool */
+	uint8_t state : 2;      /**< enum flue_copy_state */
+	uint8_t ev_result : 2;  /**< pending event's recorded enum flue_copy_result
+				     (what delivery reports: flue_copy_event_decide) */
+	bool ev_reclaim : 1;    /**< on delivery, un-park the op (reclaim its buffer) */
 	uint32_t ptr;        /**< guest buffer of the op in progress (offset) */
 	uint32_t len;        /**< its length in elements */
 	uint32_t progress;   /**< elements moved so far */
@@ -238,10 +240,11 @@ struct flue_end {
 
 /** A waitable set: its pending members form a queue ordered by stamp. */
 struct flue_wset {
-	uint32_t head;        /**< oldest pending member (handle index), 0 = none */
-	uint32_t tail;
-	uint32_t members;     /**< joined waitables */
-	uint32_t waiting;     /**< threads (or callback loops) waiting on it */
+	uint16_t head;        /**< oldest pending member (handle index), 0 = none */
+	uint16_t tail;
+	uint16_t members;     /**< joined waitables */
+	uint16_t waiting;     /**< threads (or callback loops) waiting on it (each is a
+				   task: at most FLUE_CONFIG_MAX_TASKS) */
 };
 
 /** A subtask handle: a waitable naming the callee's task record. */
@@ -257,7 +260,7 @@ struct flue_handle {
 		struct flue_end end;
 		struct flue_subtask sub;
 		struct flue_wset wset;
-		uint32_t next_free; /**< FREE: next slot of the LIFO free list */
+		uint16_t next_free; /**< FREE: next slot of the LIFO free list */
 	} u;
 };
 
@@ -270,29 +273,31 @@ enum flue_mem_size_width {
 	FLUE_MEM_SIZE_64 = 8,   /**< uint64_t (flue_instance_set_memory) */
 };
 
-/** A component instance: its handle table, memory and flags. */
+/** A component instance: its handle table, memory and flags. Fields are
+ *  ordered by alignment so the header has no padding (flue/config.h states
+ *  its size). */
 struct flue_instance {
+	uint64_t host_size;
 	struct flue_store *store;
-	uint8_t id;            /**< index in the store's pool */
-	uint16_t gen;          /**< creations of this slot so far (functions lifted
-				    for an earlier instance in the slot stay dead) */
-	bool live;             /**< created and not destroyed */
-	bool poisoned;         /**< trapped: every later built-in traps at once */
-	bool may_leave;        /**< cleared while realloc/post-return run */
-	uint16_t backpressure; /**< backpressure.inc/dec counter */
-	uint16_t exclusive;    /**< task holding the exclusive lock, FLUE_TASK_NONE = none */
-	uint32_t waiting_to_enter; /**< calls held at the entry gate */
-	uint8_t trap_reason;   /**< enum flue_trap_reason of the first trap */
-	uint32_t trap_handle;  /**< handle index involved in that trap */
 	uint8_t *const *mem_data;  /**< linear memory base, re-read at every access */
 	const void *mem_size;      /**< linear memory size in bytes, likewise: a
 				        uint64_t or a uint32_t, as mem_size_width says */
-	uint8_t mem_size_width;    /**< enum flue_mem_size_width */
 	uint8_t *host_data;        /**< host instances: their arena (mem_data points here) */
-	uint64_t host_size;
+	uint32_t waiting_to_enter; /**< calls held at the entry gate */
+	uint32_t trap_handle;  /**< handle index involved in the first trap */
 	uint32_t len;          /**< next never-used slot (the reference's len(array)) */
 	uint32_t free_head;    /**< LIFO list of freed slots, 0 = empty */
 	uint32_t nfree;        /**< slots on that list (keeps room checks O(1)) */
+	uint16_t gen;          /**< creations of this slot so far (functions lifted
+				    for an earlier instance in the slot stay dead) */
+	uint16_t backpressure; /**< backpressure.inc/dec counter */
+	uint16_t exclusive;    /**< task holding the exclusive lock, FLUE_TASK_NONE = none */
+	uint8_t id;            /**< index in the store's pool */
+	bool live;             /**< created and not destroyed */
+	bool poisoned;         /**< trapped: every later built-in traps at once */
+	bool may_leave;        /**< cleared while realloc/post-return run */
+	uint8_t trap_reason;   /**< enum flue_trap_reason of the first trap */
+	uint8_t mem_size_width;    /**< enum flue_mem_size_width */
 	struct flue_handle handles[FLUE_CONFIG_MAX_HANDLES];
 };
 

@@ -80,23 +80,30 @@ static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts, u
 		flue_trap(inst, FLUE_TRAP_SYNC_IN_SET, idx);
 	if (n > MAX_LENGTH)
 		flue_trap(inst, FLUE_TRAP_LENGTH, idx);
-	const struct flue_type_info *ti = flue_type_get(inst->store, t);
-	if (ti->size != 0 && n > 0u) {
+	/* One type lookup and one range resolution for this side: the object
+	 * layer moves the bytes through them (flue_end_copy_op). */
+	struct flue_copy_args args = { flue_type_get(inst->store, t), 0, true };
+	if (args.t->size != 0 && n > 0u) {
 		/* Only typed, non-empty buffers are checked: unit streams ignore
 		 * the pointer completely. */
 		abi_need_memory(inst, idx);
-		if (ptr % ti->align != 0u)
+		if (ptr % args.t->align != 0u)
 			flue_trap(inst, FLUE_TRAP_MISALIGNED, idx);
-		if (flue_mem_range(inst, ptr, (uint64_t)n * ti->size) == 0)
+		args.buf = flue_mem_range(inst, ptr, (uint64_t)n * args.t->size);
+		if (args.buf == 0)
 			flue_trap(inst, FLUE_TRAP_OUT_OF_BOUNDS, idx);
 	}
-	int rc = flue_end_copy(inst, idx, ptr, n);
+	struct flue_event now;
+	int rc = flue_end_copy_op(inst, idx, ptr, n, &args, &now);
 	if (rc == FLUE_EPERM)
 		flue_trap(inst, FLUE_TRAP_SAME_INSTANCE, idx);
 	/* The peer's parked buffer left its memory (an embedder shrank it):
 	 * this op would move the bytes, and nothing has changed yet. */
 	if (rc != FLUE_OK)
 		flue_trap(inst, FLUE_TRAP_OUT_OF_BOUNDS, idx);
+	/* Completed at once: delivered already, without its waitable set. */
+	if (now.kind != FLUE_EVENT_NONE)
+		return abi_event_p2(now);
 	return finish(inst, idx, async);
 }
 

@@ -202,7 +202,7 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 		}
 	}
 	e->progress += k;
-	e->ev_result = result;
+	e->ev_result = result & 3u; /* an enum flue_copy_result */
 	e->ev_reclaim = false;
 	flue_waitable_set_event(inst, idx);
 	return true;

@@ -78,7 +78,7 @@ int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi)
 static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim)
 {
 	struct flue_end *e = &inst->handles[idx].u.end;
-	e->ev_result = result;
+	e->ev_result = result & 3u; /* an enum flue_copy_result */
 	e->ev_reclaim = reclaim;
 	flue_waitable_set_event(inst, idx);
 }

@@ -84,23 +84,35 @@ static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, ui
 		n = 1;
 	if (n > MAX_LENGTH)
 		return FLUE_EINVAL;
-	const struct flue_type_info *t =
-		flue_type_get(host->store, host->store->shared[end->shared].type);
+	struct flue_copy_args args = {
+		flue_type_get(host->store, host->store->shared[end->shared].type), 0, true,
+	};
 	uint32_t off = 0;
-	if (t->size != 0 && n > 0u) {
+	if (args.t->size != 0 && n > 0u) {
 		/* Integer addresses: comparing unrelated pointers is undefined. */
 		uintptr_t p = (uintptr_t)buf, base = (uintptr_t)host->host_data;
 		if (p < base || p - base > host->host_size)
 			return FLUE_EINVAL;
 		off = (uint32_t)(p - base);
-		if (off % t->align != 0u || flue_mem_range(host, off, (uint64_t)n * t->size) == 0)
+		if (off % args.t->align != 0u)
+			return FLUE_EINVAL;
+		args.buf = flue_mem_range(host, off, (uint64_t)n * args.t->size);
+		if (args.buf == 0)
 			return FLUE_EINVAL;
 	}
 	/* EPERM: the same-instance rule; EINVAL: a parked guest buffer this
 	 * op would move bytes with left its memory. Nothing changed. */
-	int rc = flue_end_copy(host, e, off, n);
+	struct flue_event now;
+	int rc = flue_end_copy_op(host, e, off, n, &args, &now);
 	if (rc != FLUE_OK)
 		return rc;
+	if (now.kind != FLUE_EVENT_NONE) {
+		/* Completed at once: delivered already, never queued. */
+		out->done = true;
+		out->result = now.result;
+		out->progress = now.progress;
+		return FLUE_OK;
+	}
 	outcome(host, e, out);
 	return FLUE_OK;
 }

@@ -24,10 +24,9 @@ static inline bool flue_instance_ok(const struct flue_instance *inst)
 
 /* ------------------------------------------------------------ handle table */
 
-/** Largest index this instance's table may hand out. */
-#define FLUE_TABLE_MAX_INDEX \
-	((FLUE_CONFIG_MAX_HANDLES - 1) < ((1L << 28) - 1) ? \
-	 (uint32_t)(FLUE_CONFIG_MAX_HANDLES - 1) : (uint32_t)((1L << 28) - 1))
+/** Largest index this instance's table may hand out (below the spec's
+ *  2^28 - 1 and within the 16-bit indices of slots, config.h). */
+#define FLUE_TABLE_MAX_INDEX ((uint32_t)(FLUE_CONFIG_MAX_HANDLES - 1))
 
 /* Allocate a slot of `kind` (LIFO reuse, else the next unused index).
  * Returns its index, or 0 when the table is full. The slot is zeroed. */
@@ -112,13 +111,26 @@ enum { FLUE_EVENT_NONE = 0, FLUE_EVENT_SUBTASK, FLUE_EVENT_STREAM_READ,
 int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future,
 		    uint32_t *readable, uint32_t *writable);
 
+/* What a caller of flue_end_copy_op() already looked up for the op. */
+struct flue_copy_args {
+	const struct flue_type_info *t; /* the end's element type */
+	uint8_t *buf;  /* host address of [ptr, ptr + n * size), resolved (NULL
+			  when size or n is 0) */
+	bool at_once;  /* the caller delivers an event of this end in the same
+			  call: one that arises now is returned, never queued */
+};
+
 /* Start a copy on end `idx` (validated by the caller: idle, buffer in
- * range). Returns FLUE_OK, FLUE_EPERM for the same-instance rule, or
- * FLUE_EINVAL when the bytes would have to move and the parked peer's
- * buffer no longer lies in its instance's memory (its embedder shrank it);
- * on an error the state is unchanged. On success the end either has a
- * pending event or is parked. */
-int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n);
+ * range; its type and buffer resolved once, in `args`). Returns FLUE_OK,
+ * FLUE_EPERM for the same-instance rule, or FLUE_EINVAL when the bytes
+ * would have to move and the parked peer's buffer no longer lies in its
+ * instance's memory (its embedder shrank it); on an error the state is
+ * unchanged. On success `*now` is the end's event, already delivered
+ * (flue_end_deliver() without its waitable set), when `args->at_once` and
+ * the op completed at once without an earlier event; otherwise its kind is
+ * FLUE_EVENT_NONE and the end either has a pending event or is parked. */
+int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n,
+		     const struct flue_copy_args *args, struct flue_event *now);
 
 /* Cancel the op on end `idx` (validated: COPYING, no sync waiter). */
 void flue_end_cancel(struct flue_instance *inst, uint32_t idx);

@@ -6,6 +6,21 @@
 #include <flue/port.h>
 #include "obj.h"
 
+/* The sizes flue/config.h states for a 32-bit target (Cortex-M): held here
+ * at compile time; tests/abi/test_sizes.c prints every build's and checks
+ * them again on the target. */
+#if UINTPTR_MAX == 0xFFFFFFFFu
+_Static_assert(sizeof(struct flue_handle) <= 32u, "a handle slot is at most 32 B (config.h)");
+_Static_assert(2u * sizeof(struct flue_handle) + sizeof(struct flue_shared) <= 92u,
+	       "a stream (both ends and the shared object) is at most 92 B (config.h)");
+_Static_assert(offsetof(struct flue_instance, handles) <= 512u,
+	       "an instance is at most 512 B plus its table (config.h)");
+_Static_assert(sizeof(struct flue_instance) ==
+		       offsetof(struct flue_instance, handles) +
+			       FLUE_CONFIG_MAX_HANDLES * sizeof(struct flue_handle),
+	       "the table is exactly its slots: no padding after it");
+#endif
+
 void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx)
 {
 	if (s == 0)
@@ -247,7 +262,7 @@ struct flue_handle *flue_table_get(struct flue_instance *inst, uint32_t idx)
 void flue_table_remove(struct flue_instance *inst, uint32_t idx)
 {
 	inst->handles[idx].kind = FLUE_H_FREE;
-	inst->handles[idx].u.next_free = inst->free_head;
+	inst->handles[idx].u.next_free = (uint16_t)inst->free_head; /* < 2^16 (config.h) */
 	inst->free_head = idx;
 	inst->nfree++;
 }

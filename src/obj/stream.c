@@ -85,98 +85,111 @@ static void shared_release(struct flue_store *s, struct flue_shared *sh)
 static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim)
 {
 	struct flue_end *e = &inst->handles[idx].u.end;
-	e->ev_result = result;
+	e->ev_result = result & 3u; /* an enum flue_copy_result */
 	e->ev_reclaim = reclaim;
 	flue_waitable_set_event(inst, idx);
 }
 
-/* The parked op of the other side: its instance and end. */
-static struct flue_end *parked(struct flue_store *s, struct flue_shared *sh,
-			       struct flue_instance **pinst, uint32_t *pidx)
+/* One op arriving on end `idx`: everything it needs, looked up once (one
+ * table get and one memory-range resolution per side, one type lookup). */
+struct arrival {
+	struct flue_instance *inst;
+	uint32_t idx;
+	struct flue_handle *h;
+	struct flue_shared *sh;
+	const struct flue_type_info *t;
+	uint8_t *buf;                /* the arriving buffer, resolved by the caller */
+	struct flue_instance *pinst; /* the parked op of the other side, if any */
+	uint32_t pidx;
+	struct flue_end *pe;
+	uint8_t *pbuf;               /* the rest of its buffer, once resolved */
+	bool at_once;                /* the caller delivers this end's event now */
+	bool settled;                /* ... and it has one (not queued) */
+};
+
+/* The parked op of the other side: its instance, end index and end. */
+static void find_parked(struct flue_store *s, struct arrival *a)
 {
-	struct flue_end_ref *r = sh->pending == FLUE_SIDE_READER ? &sh->reader : &sh->writer;
-	*pinst = &s->instances[r->inst];
-	*pidx = r->handle;
-	return &(*pinst)->handles[r->handle].u.end;
+	struct flue_end_ref *r = a->sh->pending == FLUE_SIDE_READER ? &a->sh->reader
+								    : &a->sh->writer;
+	a->pinst = &s->instances[r->inst];
+	a->pidx = r->handle;
+	a->pe = &a->pinst->handles[r->handle].u.end;
 }
 
-/* Move n elements from the writer's buffer to the reader's, both resolved
- * again now (design note 1: memory may have moved); buffers_in_memory()
- * said both ranges are there. */
-static void move_elems(const struct flue_type_info *t, struct flue_instance *winst,
-		       struct flue_end *w, struct flue_instance *rinst,
-		       struct flue_end *r, uint32_t n)
+/* The arriving op's own result. An op its caller delivers in the same call
+ * (a->at_once) and that had no event yet never enters its waitable set:
+ * it would be queued and unlinked again before anyone could look, and
+ * other events keep their first-pending order (only stamps' order is ever
+ * compared). An event already pending (an idle drop notification) is
+ * updated in place, keeping its place. */
+static void settle(struct arrival *a, uint8_t result)
 {
-	if (t->size != 0 && n != 0) {
-		const uint8_t *src = flue_mem_elems(winst, w->ptr, w->progress, n, t->size);
-		uint8_t *dst = flue_mem_elems(rinst, r->ptr, r->progress, n, t->size);
-		flue_copy_elems(t, dst, src, n);
+	struct flue_end *e = &a->h->u.end;
+	if (a->at_once && !e->w.has_event) {
+		e->ev_result = result & 3u; /* an enum flue_copy_result */
+		e->ev_reclaim = false;
+		a->settled = true;
+		return;
 	}
-	w->progress += n;
-	r->progress += n;
+	notify(a->inst, a->idx, result, false);
 }
 
-/* Would moving n elements between the arriving op's buffer (at `ptr`, no
- * progress yet) and the parked op's (the rest after its progress) find
- * both inside memory now? The arriving one was just checked; the parked
- * one was checked when its op started, but an embedder may have shrunk
- * that memory since (wasm memories never shrink; the reference checks a
- * buffer only when its op starts and then reads it as a valid range). The
- * op that would move the bytes is refused instead (validate, then commit). */
-static bool buffers_in_memory(const struct flue_type_info *t, struct flue_instance *inst,
-			      uint32_t ptr, struct flue_instance *pinst,
-			      const struct flue_end *pe, uint32_t n)
+/* Would moving n elements between the arriving op's buffer (no progress
+ * yet, resolved by the caller) and the parked op's (the rest after its
+ * progress) find both inside memory now? The arriving one was just checked;
+ * the parked one was checked when its op started, but an embedder may have
+ * shrunk that memory since (wasm memories never shrink; the reference
+ * checks a buffer only when its op starts and then reads it as a valid
+ * range). The op that would move the bytes is refused instead (validate,
+ * then commit). The parked range is resolved here once and kept. */
+static bool buffers_in_memory(struct arrival *a, uint32_t n)
 {
-	if (t->size == 0 || n == 0)
+	if (a->t->size == 0 || n == 0)
 		return true;
-	return flue_mem_elems(inst, ptr, 0, n, t->size) != 0 &&
-	       flue_mem_elems(pinst, pe->ptr, pe->progress, n, t->size) != 0;
+	a->pbuf = flue_mem_elems(a->pinst, a->pe->ptr, a->pe->progress, n, a->t->size);
+	return a->buf != 0 && a->pbuf != 0;
 }
 
-/* The parked op the arriving op of end `idx` would meet (NULL: none), and
- * the rendezvous decision for it (extract, then decide). */
-static struct flue_copy_decision arrive_decide(struct flue_instance *inst, uint32_t idx,
-					       uint32_t n, struct flue_instance **pinst,
-					       uint32_t *pidx, struct flue_end **pe)
+/* The rendezvous decision for the arriving op (extract, then decide). */
+static struct flue_copy_decision arrive_decide(struct arrival *a, uint32_t n)
 {
-	struct flue_store *s = inst->store;
-	uint8_t kind = inst->handles[idx].kind;
-	struct flue_shared *sh = shared_of(inst, idx);
-	struct flue_end *p = sh->pending != FLUE_SIDE_NONE ? parked(s, sh, pinst, pidx) : 0;
-	bool forbidden = p != 0 && *pinst == inst && !flue_type_get(s, sh->type)->none_or_number;
-	*pe = p;
+	uint8_t kind = a->h->kind;
+	struct flue_end *p = a->pe;
+	bool forbidden = p != 0 && a->pinst == a->inst && !a->t->none_or_number;
 	if (is_future(kind)) {
-		struct flue_future_copy_view v = { sh->dropped, p != 0, forbidden, !is_reader(kind) };
+		struct flue_future_copy_view v = { a->sh->dropped, p != 0, forbidden,
+						   !is_reader(kind) };
 		return flue_future_copy_decide(v);
 	}
 	struct flue_stream_copy_view v = {
-		sh->dropped, p != 0, p != 0 && p->len == 0, forbidden, !is_reader(kind),
+		a->sh->dropped, p != 0, p != 0 && p->len == 0, forbidden, !is_reader(kind),
 		p != 0 ? p->len - p->progress : 0u, n,
 	};
 	return flue_stream_copy_decide(v);
 }
 
-/* Bytes move between the arriving op on end `idx` and the parked one. */
-static void transfer(struct flue_instance *inst, uint32_t idx, struct flue_instance *pinst,
-		     uint32_t pidx, struct flue_end *pe, struct flue_copy_decision d)
+/* Bytes move between the arriving op and the parked one, through the two
+ * ranges buffers_in_memory() resolved (no guest code ran since). */
+static void transfer(struct arrival *a, struct flue_copy_decision d)
 {
-	struct flue_handle *h = &inst->handles[idx];
-	struct flue_shared *sh = shared_of(inst, idx);
-	const struct flue_type_info *t = flue_type_get(inst->store, sh->type);
-	if (is_reader(h->kind))
-		move_elems(t, pinst, pe, inst, &h->u.end, d.count);
-	else
-		move_elems(t, inst, &h->u.end, pinst, pe, d.count);
-	if (is_future(h->kind)) {
+	struct flue_end *e = &a->h->u.end;
+	bool reading = is_reader(a->h->kind);
+	if (a->t->size != 0 && d.count != 0)
+		flue_copy_elems(a->t, reading ? a->buf : a->pbuf, reading ? a->pbuf : a->buf,
+				d.count);
+	e->progress += d.count;
+	a->pe->progress += d.count;
+	if (is_future(a->h->kind)) {
 		/* Futures un-park the peer: both ops are complete. */
-		sh->pending = FLUE_SIDE_NONE;
-		notify(pinst, pidx, FLUE_RESULT_COMPLETED, false);
+		a->sh->pending = FLUE_SIDE_NONE;
+		notify(a->pinst, a->pidx, FLUE_RESULT_COMPLETED, false);
 	} else if (d.notify_pending) {
 		/* The peer stays parked until its event is delivered, which
 		 * reclaims its buffer (cumulative progress). */
-		notify(pinst, pidx, FLUE_RESULT_COMPLETED, true);
+		notify(a->pinst, a->pidx, FLUE_RESULT_COMPLETED, true);
 	}
-	notify(inst, idx, FLUE_RESULT_COMPLETED, false);
+	settle(a, FLUE_RESULT_COMPLETED);
 }
 
 static void start_op(struct flue_end *e, uint32_t ptr, uint32_t n)
@@ -187,46 +200,51 @@ static void start_op(struct flue_end *e, uint32_t ptr, uint32_t n)
 	e->progress = 0;
 }
 
-int flue_end_copy(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n)
-{
-	struct flue_end *e = &inst->handles[idx].u.end;
-	struct flue_shared *sh = shared_of(inst, idx);
-	enum flue_side mine = is_reader(inst->handles[idx].kind) ? FLUE_SIDE_READER
-								  : FLUE_SIDE_WRITER;
-	struct flue_instance *pinst = 0;
-	uint32_t pidx = 0;
-	struct flue_end *pe = 0;
+static struct flue_event deliver_body(uint32_t idx, struct flue_handle *h,
+				      struct flue_shared *sh);
 
-	if (sh->channel != 0) {
+int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n,
+		     const struct flue_copy_args *args, struct flue_event *now)
+{
+	struct arrival a = { inst, idx, &inst->handles[idx], 0, args->t, args->buf,
+			     0, 0, 0, 0, args->at_once, false };
+	a.sh = &inst->store->shared[a.h->u.end.shared];
+	enum flue_side mine = is_reader(a.h->kind) ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+
+	now->kind = FLUE_EVENT_NONE;
+	if (a.sh->channel != 0) {
 		/* The other side is a driver channel: always present, buffered. */
-		start_op(e, ptr, n);
+		start_op(&a.h->u.end, ptr, n);
 		return flue_channel_copy(inst, idx);
 	}
-	struct flue_copy_decision d = arrive_decide(inst, idx, n, &pinst, &pidx, &pe);
+	if (a.sh->pending != FLUE_SIDE_NONE)
+		find_parked(inst->store, &a);
+	struct flue_copy_decision d = arrive_decide(&a, n);
 	if (d.action == FLUE_COPY_TRAP)
 		return FLUE_EPERM; /* nothing changed; the caller traps */
-	if (d.action == FLUE_COPY_TRANSFER &&
-	    !buffers_in_memory(flue_type_get(inst->store, sh->type), inst, ptr, pinst, pe, d.count))
+	if (d.action == FLUE_COPY_TRANSFER && !buffers_in_memory(&a, d.count))
 		return FLUE_EINVAL; /* likewise */
 
 	/* Apply. */
-	start_op(e, ptr, n);
+	start_op(&a.h->u.end, ptr, n);
 	switch (d.action) {
 	case FLUE_COPY_DROPPED:
-		notify(inst, idx, FLUE_RESULT_DROPPED, false);
+		settle(&a, FLUE_RESULT_DROPPED);
 		break;
 	case FLUE_COPY_PARK:
-		sh->pending = (uint8_t)mine;
+		a.sh->pending = (uint8_t)mine;
 		break;
 	case FLUE_COPY_TRANSFER:
-		transfer(inst, idx, pinst, pidx, pe, d);
+		transfer(&a, d);
 		break;
 	case FLUE_COPY_NOTIFY_PARK:
 	default:
-		notify(pinst, pidx, FLUE_RESULT_COMPLETED, false);
-		sh->pending = (uint8_t)mine;
+		notify(a.pinst, a.pidx, FLUE_RESULT_COMPLETED, false);
+		a.sh->pending = (uint8_t)mine;
 		break;
 	}
+	if (a.settled)
+		*now = deliver_body(idx, a.h, a.sh);
 	return FLUE_OK;
 }
 
@@ -243,11 +261,12 @@ void flue_end_cancel(struct flue_instance *inst, uint32_t idx)
 	}
 }
 
-struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx)
+/* Delivery without the waitable part: compute the event, perform the
+ * end's state transition, reclaim its buffer. */
+static struct flue_event deliver_body(uint32_t idx, struct flue_handle *h,
+				      struct flue_shared *sh)
 {
-	struct flue_handle *h = &inst->handles[idx];
 	struct flue_end *e = &h->u.end;
-	struct flue_shared *sh = shared_of(inst, idx);
 	struct flue_event ev;
 	/* The end itself is alive, so a dropped shared object means the other
 	 * end went away (a driver channel's close is not a drop). */
@@ -258,7 +277,6 @@ struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx)
 
 	if (e->ev_reclaim)
 		sh->pending = FLUE_SIDE_NONE; /* the buffer goes back to the guest */
-	flue_waitable_clear_event(inst, idx);
 	e->state = d.done ? FLUE_END_DONE : FLUE_END_IDLE;
 	ev.index = idx;
 	ev.result = d.result;
@@ -268,6 +286,12 @@ struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx)
 	else
 		ev.kind = is_reader(h->kind) ? FLUE_EVENT_STREAM_READ : FLUE_EVENT_STREAM_WRITE;
 	return ev;
+}
+
+struct flue_event flue_end_deliver(struct flue_instance *inst, uint32_t idx)
+{
+	flue_waitable_clear_event(inst, idx);
+	return deliver_body(idx, &inst->handles[idx], shared_of(inst, idx));
 }
 
 /* The end of side `side` if it lives in a handle table (not dropped, not

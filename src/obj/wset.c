@@ -40,18 +40,20 @@ static void queue_insert(struct flue_instance *inst, uint32_t set, uint32_t idx)
 	/* Walk back over members that became pending later than w. */
 	while (after != 0 && flue_stamp_before(w->stamp, wof(inst, after)->stamp))
 		after = wof(inst, after)->prev;
-	w->prev = after;
+	/* Indices fit 16 bits: FLUE_CONFIG_MAX_HANDLES <= 65535 (config.h). */
+	uint16_t i16 = (uint16_t)idx;
+	w->prev = (uint16_t)after;
 	if (after != 0) {
 		w->next = wof(inst, after)->next;
-		wof(inst, after)->next = idx;
+		wof(inst, after)->next = i16;
 	} else {
 		w->next = s->head;
-		s->head = idx;
+		s->head = i16;
 	}
 	if (w->next != 0)
-		wof(inst, w->next)->prev = idx;
+		wof(inst, w->next)->prev = i16;
 	else
-		s->tail = idx;
+		s->tail = i16;
 }
 
 void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx)
@@ -84,7 +86,7 @@ void flue_waitable_join(struct flue_instance *inst, uint32_t idx, uint32_t set)
 			queue_unlink(inst, w->wset, idx);
 		inst->handles[w->wset].u.wset.members--;
 	}
-	w->wset = set;
+	w->wset = (uint16_t)set; /* a handle index: < 2^16 */
 	if (set != 0) {
 		inst->handles[set].u.wset.members++;
 		if (move)

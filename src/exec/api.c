@@ -72,10 +72,8 @@ static void arrive(struct flue_store *s, uint16_t id)
 		if (flue_gate_arrive_decide(v) == FLUE_GATE_HOLD) {
 			/* Held in STARTING: no guest code runs, nothing is lifted. */
 			x->waiting_to_enter++;
-			t->cond = FLUE_COND_GATE;
 			t->cancellable = true;
-			t->ready_stamp = 0;
-			t->wait_seq = ++s->sched.seq;
+			exec_park(s, t, FLUE_COND_GATE);
 			return;
 		}
 	}
@@ -440,7 +438,7 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 		t->state = FLUE_TASK_CANCEL_DELIVERED;
 		if (t->cond == FLUE_COND_GATE) {
 			x->waiting_to_enter--;
-			t->cond = FLUE_COND_NONE;
+			exec_unpark(s, t);
 		}
 		exec_resolve(s, id, 0); /* task.cancel of the held call */
 		t->thread_done = true;
@@ -497,7 +495,7 @@ static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue
 		struct flue_task *t = &s->tasks[id];
 		t->state = FLUE_TASK_RESOLVED;
 		if (t->thread_done) {
-			t->cond = FLUE_COND_NONE;
+			exec_unpark(s, t);
 			t->callee_done = true;
 		}
 	}

@@ -238,7 +238,7 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 	}
 	t->state = FLUE_TASK_RESOLVED;
 	if (exec_is_host(t) && t->thread_done) {
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		t->callee_done = true;
 	}
 }
@@ -257,12 +257,12 @@ static void release_exclusive(struct flue_instance *x, struct flue_task *t)
 static void exit_thread(struct flue_store *s, struct flue_task *t)
 {
 	release_exclusive(t->func->inst, t);
-	t->cond = FLUE_COND_NONE;
+	exec_unpark(s, t);
 	t->thread_done = true;
 	if (!exec_is_host(t) || t->state == FLUE_TASK_RESOLVED)
 		t->callee_done = true;
 	else
-		t->cond = FLUE_COND_HOST; /* the host resolves it later */
+		exec_park(s, t, FLUE_COND_HOST); /* the host resolves it later */
 	exec_release(s, exec_id(s, t));
 }
 
@@ -332,10 +332,8 @@ static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t pa
 		if (h->kind != FLUE_H_WAITABLE_SET)
 			flue_trap(x, FLUE_TRAP_NOT_A_SET, d.set);
 	}
-	t->cond = d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD;
 	t->arg = d.action == FLUE_CB_WAIT ? d.set : 0u;
-	t->ready_stamp = 0;
-	t->wait_seq = ++s->sched.seq;
+	exec_park(s, t, d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD);
 	if (d.action == FLUE_CB_WAIT)
 		x->handles[d.set].u.wset.waiting++;
 }
@@ -507,7 +505,7 @@ void exec_callback_step(struct flue_store *s, uint16_t id)
 		x->handles[t->arg].u.wset.waiting--;
 	else
 		t->arg = 0;
-	t->cond = FLUE_COND_NONE;
+	exec_unpark(s, t);
 	uint16_t cur = s->sched.current;
 	if (wants_fiber(s, t))
 		on_fiber(s, t, callback_fiber_entry);

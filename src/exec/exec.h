@@ -42,6 +42,29 @@ static inline bool exec_needs_exclusive(const struct flue_task *t)
 	return t->func->ft->async && !exec_is_host(t) && t->func->opts.kind != FLUE_LIFT_STACKFUL;
 }
 
+/* queue.c: parked tasks and the ready order (calls no other exec file) */
+/* Park `t` with condition `cond` (not NONE): it joins the back of the
+ * wait queue with the next wait_seq (HOST: only counted). */
+void exec_park(struct flue_store *s, struct flue_task *t, uint8_t cond);
+/* `t` runs or is gone: off both queues, cond NONE (no-op if not parked). */
+void exec_unpark(struct flue_store *s, struct flue_task *t);
+/* `t` is about to run: off the ready queue, stamp 0. */
+void exec_unready(struct flue_store *s, struct flue_task *t);
+/* Re-check the parked tasks' conditions, oldest waiter first, and update
+ * the ready queue; true if any task is parked at all (HOST included). */
+bool exec_refresh(struct flue_store *s);
+/* Is parked task `t`'s condition true now? */
+bool exec_ready(struct flue_store *s, const struct flue_task *t);
+/* Is task `t` ready (stamped by exec_refresh) and resumable from here (a
+ * waiting thread, not one blocked deeper on this stack)? */
+bool exec_may_resume(const struct flue_task *t);
+/* The oldest ready task that may run now (of instance `only` if not NULL,
+ * else honouring the sync barrier), or FLUE_TASK_NONE. No refresh. */
+uint16_t exec_pick_of(struct flue_store *s, const struct flue_instance *only);
+/* The oldest ready task of `inst` that may run now (refreshes the stamps
+ * first), or FLUE_TASK_NONE. */
+uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst);
+
 /* sched.c */
 void exec_install(struct flue_store *s);
 /* Run one step of parked task `id` (it was ready); `cancelled`: a host
@@ -61,22 +84,12 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *inst);
 /* Trap `inst` without guest code to unwind (e.g. no stack for a task). */
 void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
 			enum flue_trap_reason reason);
-/* Is task `t` ready (stamped by exec_refresh) and resumable from here (a
- * waiting thread, not one blocked deeper on this stack)? */
-bool exec_may_resume(const struct flue_task *t);
-/* The oldest ready task of `inst` that may run now (refreshes the stamps
- * first), or FLUE_TASK_NONE. */
-uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst);
 /* A call arrives at callee `id` through `arrive`; if the callee is a
  * sync-typed guest function, its caller waits here until it resolves
  * (canon_lift's loop for a non-async type: only its instance's threads run
  * meanwhile, else its instance traps FLUE_TRAP_DEADLOCK). */
 void exec_arrive_sync(struct flue_store *s, uint16_t id,
 		      void (*arrive)(struct flue_store *, uint16_t));
-/* Stamp the ready waiting tasks; true if any task is waiting at all. */
-bool exec_refresh(struct flue_store *s);
-/* Is waiting task `t` ready now? */
-bool exec_ready(struct flue_store *s, const struct flue_task *t);
 /* What outside the executor can still make a task ready. */
 enum exec_outside {
 	EXEC_OUTSIDE_NONE = 0,   /* nothing: waiting tasks deadlock */

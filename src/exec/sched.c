@@ -1,144 +1,12 @@
 /*
- * The scheduler: ready conditions and stamps, tick and the run loop, the
- * nested loop behind blocking built-ins, trap unwinding and the abort of a
- * trapped instance's tasks (docs/EXECUTOR.md).
- *
- * Deterministic order: after every step the conditions of waiting tasks
- * are re-checked; a task whose condition newly holds gets the next ready
- * stamp (tasks that became ready in the same step in the order they began
- * waiting), one whose condition no longer holds loses it; the oldest stamp
- * runs first. Stamps are compared with flue_stamp_before (proved, serial
- * arithmetic), so the 32-bit clock may wrap; the order is exact while the
- * stamps compared are less than 2^31 ticks apart (a ready task is passed
- * over that long only inside a nested loop that never unwinds; a waiting
- * task's wait_seq only breaks ties between tasks ready in the same step).
+ * The scheduler: tick and the run loop, the nested loop behind blocking
+ * built-ins, the sync barrier, trap unwinding and the abort of a trapped
+ * instance's tasks (docs/EXECUTOR.md). The ready order itself is queue.c's.
  */
 #include <flue/wset_decide.h>
 
 #include "exec.h"
 #include "../abi/abi.h"
-
-/* ------------------------------------------------------------- readiness */
-
-static bool set_has_event(struct flue_instance *inst, uint32_t si)
-{
-	struct flue_handle *h = flue_table_get(inst, si);
-	return h != 0 && h->kind == FLUE_H_WAITABLE_SET && h->u.wset.head != 0;
-}
-
-bool exec_ready(struct flue_store *s, const struct flue_task *t)
-{
-	if (t->aborted || t->cancelled)
-		return true;
-	struct flue_instance *x = exec_inst(s, t);
-	switch (t->cond) {
-	case FLUE_COND_GATE: {
-		struct flue_gate_view v = {
-			true, exec_needs_exclusive(t), x->backpressure,
-			x->exclusive != FLUE_TASK_NONE, x->waiting_to_enter,
-		};
-		return flue_gate_admit_decide(v);
-	}
-	case FLUE_COND_YIELD:
-		return flue_callback_ready_decide(FLUE_CB_YIELD, x->exclusive == FLUE_TASK_NONE,
-						  false, t->state);
-	case FLUE_COND_WAIT:
-		return flue_callback_ready_decide(FLUE_CB_WAIT, x->exclusive == FLUE_TASK_NONE,
-						  set_has_event(x, t->arg), t->state);
-	case FLUE_COND_PRED:
-		return t->done(x, t->arg);
-	case FLUE_COND_READY:
-		return true;
-	case FLUE_COND_FN:
-		return t->ready_fn(t->ready_arg);
-	case FLUE_COND_SUBTASK:
-		return flue_subtask_resolved(s->tasks[t->arg].sub_state);
-	default: /* NONE (running / on the stack), HOST (resolved from outside) */
-		return false;
-	}
-}
-
-static bool schedulable(const struct flue_task *t)
-{
-	return t->used && t->cond != FLUE_COND_NONE && t->cond != FLUE_COND_HOST;
-}
-
-bool exec_refresh(struct flue_store *s)
-{
-	bool any = false;
-	for (;;) {
-		/* Newly ready tasks are stamped oldest-waiting first: pick the
-		 * smallest wait_seq among the unstamped ready ones, repeatedly. */
-		struct flue_task *next = 0;
-		for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
-			struct flue_task *t = &s->tasks[i];
-			if (!t->used || t->cond == FLUE_COND_NONE)
-				continue;
-			any = true;
-			if (!schedulable(t))
-				continue;
-			if (!exec_ready(s, t)) {
-				t->ready_stamp = 0;
-				continue;
-			}
-			if (t->ready_stamp == 0 &&
-			    (next == 0 || flue_stamp_before(t->wait_seq, next->wait_seq)))
-				next = t;
-		}
-		if (next == 0)
-			return any;
-		if (++s->sched.seq == 0u)
-			s->sched.seq = 1u; /* 0 means "not ready" */
-		next->ready_stamp = s->sched.seq;
-	}
-}
-
-/* While a sync-typed call is unresolved, only threads of its instance are
- * candidates (canon_lift's loop for a non-async type), and host functions,
- * which are not guest threads (flue's embedding: docs/CONFORMANCE.md). */
-static bool inside_barrier(const struct flue_store *s, const struct flue_task *t)
-{
-	return s->sched.barrier == 0 || exec_is_host(t) || t->func->inst == s->sched.barrier ||
-	       t->sub_cancel_wait;
-}
-
-/* Oldest ready task that may run now, of instance `only` if not NULL.
- * Every ready thread is a candidate, also inside a nested loop (#705: the
- * exclusive-lock holder's instance included), except one blocked deeper on
- * this stack, which cannot run before the code above it returns, and one
- * outside the innermost sync-typed call's instance. */
-static uint16_t pick_of(struct flue_store *s, const struct flue_instance *only)
-{
-	uint16_t best = FLUE_TASK_NONE;
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
-		struct flue_task *t = &s->tasks[i];
-		if (!exec_may_resume(t) || (only == 0 && !inside_barrier(s, t)))
-			continue;
-		if (only != 0 && t->func->inst != only)
-			continue;
-		if (best == FLUE_TASK_NONE ||
-		    flue_stamp_before(t->ready_stamp, s->tasks[best].ready_stamp))
-			best = (uint16_t)i;
-	}
-	return best;
-}
-
-static uint16_t pick(struct flue_store *s)
-{
-	return pick_of(s, 0);
-}
-
-bool exec_may_resume(const struct flue_task *t)
-{
-	return schedulable(t) && flue_nested_candidate_decide(t->ready_stamp != 0, t->nested);
-}
-
-/* #723's resume reaches the callee's instance even under a sync barrier. */
-uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst)
-{
-	(void)exec_refresh(s);
-	return pick_of(s, inst);
-}
 
 /* Can another thread or an interrupt still deliver something (driver
  * channels, posted completions, host calls it may resolve by a post; at
@@ -153,10 +21,7 @@ static bool external_wake_possible(struct flue_store *s, bool top)
 	flue_port_unlock(k);
 	if (posted != 0u)
 		return true;
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
-		if (s->tasks[i].used && s->tasks[i].cond == FLUE_COND_HOST)
-			return true;
-	return false;
+	return s->sched.nhost != 0u; /* host calls a post may resolve */
 }
 
 /* Does a host instance hold a stream/future end? The host can still read,
@@ -258,12 +123,11 @@ int flue_exec_set_stack_per_task(struct flue_store *s, bool on)
  * nobody waits for it, and its arguments lie in the caller's table and
  * memory, which the trap emptied; it leaves the gate without running (it
  * would trap the caller a second time lifting them: sync-streams.wast). */
-static void discard_at_gate(struct flue_task *t)
+static void discard_at_gate(struct flue_store *s, struct flue_task *t)
 {
 	struct flue_instance *callee = t->func->inst;
 	callee->waiting_to_enter--;
-	t->cond = FLUE_COND_NONE;
-	t->ready_stamp = 0;
+	exec_unpark(s, t);
 	t->state = FLUE_TASK_RESOLVED;
 	t->thread_done = true;
 	t->callee_done = true;
@@ -282,7 +146,7 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 			t->sub_handle = 0;
 			t->sub_cancel_wait = false;
 			if (t->cond == FLUE_COND_GATE)
-				discard_at_gate(t);
+				discard_at_gate(s, t);
 			/* A callee already done (e.g. one that trapped under a
 			 * sync call) is released now, or never (fuzz finding). */
 			exec_release(s, (uint16_t)i);
@@ -300,7 +164,7 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 			struct flue_handle *h = flue_table_get(x, t->arg);
 			if (t->cond == FLUE_COND_WAIT && h != 0 && h->kind == FLUE_H_WAITABLE_SET)
 				h->u.wset.waiting--;
-			t->cond = FLUE_COND_NONE;
+			exec_unpark(s, t);
 			t->thread_done = true;
 			t->callee_done = true;
 		}
@@ -328,10 +192,10 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 	struct flue_task *t = &s->tasks[id];
 	struct flue_instance *x = exec_inst(s, t);
 	uint16_t cur = s->sched.current;
-	t->ready_stamp = 0;
+	exec_unready(s, t);
 	switch (t->cond) {
 	case FLUE_COND_GATE:
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		x->waiting_to_enter--;
 		exec_start_thread(s, id);
 		break;
@@ -340,7 +204,7 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 		exec_callback_step(s, id);
 		break;
 	default: /* a fiber blocked in exec_block */
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		t->cancelled = t->cancelled || cancelled;
 		s->sched.current = id;
 		flue_port_fiber_resume(&s->fibers[id]);
@@ -353,18 +217,16 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 {
 	uint16_t id = exec_id(s, t);
 	struct flue_instance *x = exec_inst(s, t);
-	t->cond = cond;
 	t->cancellable = cancellable && exec_is_host(t);
 	t->cancelled = false;
-	t->ready_stamp = 0;
-	t->wait_seq = ++s->sched.seq;
+	exec_park(s, t, cond);
 	if (t->fiber) {
 		flue_port_fiber_suspend(&s->fibers[id]);
 		s->sched.current = id;
 		return t->cancelled;
 	}
 	if (s->sched.depth >= FLUE_CONFIG_MAX_NESTING) {
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		flue_trap(x, FLUE_TRAP_NESTING_LIMIT, 0);
 	}
 	t->nested = true;
@@ -374,7 +236,7 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 		if (cond != FLUE_COND_READY && exec_ready(s, t))
 			break;
 		(void)exec_refresh(s);
-		uint16_t u = pick(s);
+		uint16_t u = exec_pick_of(s, 0);
 		if (u != FLUE_TASK_NONE) {
 			exec_resume(s, u, false);
 			s->sched.current = id;
@@ -390,12 +252,12 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 		}
 		t->nested = false;
 		s->sched.depth--;
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		flue_trap(x, FLUE_TRAP_DEADLOCK, 0);
 	}
 	t->nested = false;
 	s->sched.depth--;
-	t->cond = FLUE_COND_NONE;
+	exec_unpark(s, t);
 	return t->cancelled;
 }
 
@@ -415,7 +277,7 @@ static void sync_barrier_loop(struct flue_store *s, uint16_t id)
 		if (t->state == FLUE_TASK_RESOLVED)
 			break;
 		(void)exec_refresh(s);
-		uint16_t u = pick(s);
+		uint16_t u = exec_pick_of(s, 0);
 		if (u != FLUE_TASK_NONE) {
 			exec_resume(s, u, false);
 			s->sched.current = me;
@@ -507,7 +369,7 @@ enum flue_tick_result flue_tick(struct flue_store *s)
 	exec_apply_posted(s);
 	exec_start_posted(s);
 	bool any = exec_refresh(s);
-	uint16_t u = pick(s);
+	uint16_t u = exec_pick_of(s, 0);
 	if (u != FLUE_TASK_NONE) {
 		exec_resume(s, u, false);
 		return FLUE_TICK_RAN;

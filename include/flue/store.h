@@ -453,6 +453,10 @@ struct flue_sched {
 	uint16_t nparked;     /**< tasks whose cond is not NONE (HOST included) */
 	uint16_t nhost;       /**< tasks whose cond is HOST */
 	uint32_t posted;      /**< posts pending (tasks' post.state FULL; port lock) */
+	flue_port_flag_t post_flag; /**< raised after a post: the executor takes
+				         the lock to apply posts only then */
+	flue_port_flag_t inv_flag;  /**< raised after a posted invocation or
+				         cancellation (applied at top level only) */
 	uint8_t trapped;      /**< instance whose trap is being unwound */
 	void (*on_trap)(void *ctx, struct flue_instance *inst, enum flue_trap_reason reason);
 	void *on_trap_ctx;

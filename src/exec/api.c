@@ -130,8 +130,10 @@ int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_st
 			*ticket = p.ticket;
 	}
 	flue_port_unlock(k);
-	if (rc == FLUE_OK)
+	if (rc == FLUE_OK) {
+		flue_port_flag_raise(&s->sched.inv_flag);
 		flue_port_wake();
+	}
 	return rc;
 }
 
@@ -184,8 +186,10 @@ int flue_invoke_cancel_post(struct flue_store *s, uint32_t ticket)
 	else
 		s->sched.cancel_ticket[s->sched.ncancel++] = ticket;
 	flue_port_unlock(k);
-	if (rc == FLUE_OK)
+	if (rc == FLUE_OK) {
+		flue_port_flag_raise(&s->sched.inv_flag);
 		flue_port_wake();
+	}
 	return rc;
 }
 
@@ -229,6 +233,9 @@ static void apply_posted_cancels(struct flue_store *s)
  * instance may be on the stack), after applying posted cancellations. */
 void exec_start_posted(struct flue_store *s)
 {
+	/* Nothing posted since the last look: no lock taken (issue 10). */
+	if (!flue_port_flag_take(&s->sched.inv_flag))
+		return;
 	apply_posted_cancels(s);
 	for (;;) {
 		struct flue_posted_invoke p;
@@ -560,8 +567,10 @@ int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct f
 		s->sched.posted++;
 	}
 	flue_port_unlock(k);
-	if (rc == FLUE_OK)
+	if (rc == FLUE_OK) {
+		flue_port_flag_raise(&s->sched.post_flag);
 		flue_port_wake();
+	}
 	return rc;
 }
 
@@ -590,6 +599,9 @@ void exec_apply_posted(struct flue_store *s)
 	/* Driver channels first: data an ISR sent since the last look
 	 * completes parked guest ops now, at top level and in nested loops. */
 	flue_store_pump(s);
+	/* Nothing posted since the last look: no lock taken (issue 10). */
+	if (!flue_port_flag_take(&s->sched.post_flag))
+		return;
 	flue_port_key_t k0 = flue_port_lock();
 	uint32_t n = s->sched.posted;
 	flue_port_unlock(k0);

@@ -1,10 +1,10 @@
 /*
- * The scheduler: tick and the run loop, the nested loop behind blocking
- * built-ins, the sync barrier, trap unwinding and the abort of a trapped
- * instance's tasks (docs/EXECUTOR.md). The ready order itself is queue.c's.
+ * The scheduler: resuming a ready task, blocking (a fiber suspends, or a
+ * nested loop runs on this stack), the barrier of an unresolved sync-typed
+ * call, flue_wait_until, and what outside the executor may still help
+ * (docs/EXECUTOR.md). The ready order is queue.c's; tick and the run loops
+ * are run.c's. Calls call.c, posted.c, trap.c, resolve.c, queue.c.
  */
-#include <flue/wset_decide.h>
-
 #include "exec.h"
 #include "../abi/abi.h"
 
@@ -45,144 +45,6 @@ enum exec_outside exec_external(struct flue_store *s, bool top)
 	if (external_wake_possible(s, top))
 		return EXEC_OUTSIDE_THREAD;
 	return host_holds_ends(s) ? EXEC_OUTSIDE_HOST : EXEC_OUTSIDE_NONE;
-}
-
-void exec_release(struct flue_store *s, uint16_t id)
-{
-	struct flue_task *t = &s->tasks[id];
-	if (t->used && t->callee_done && t->caller_done && !t->barrier)
-		flue_task_free(s, id);
-}
-
-/* ----------------------------------------------------------------- traps */
-
-/* A trap inside code the executor runs unwinds to the executor frame that
- * entered it. A trap with no such frame on this stack (a built-in called
- * directly by host code) has nowhere to unwind to here: the instance is
- * poisoned and its tasks are ended now, the observer is told, and the
- * trap goes on to the embedder's own hook (flue_store_init()), which the
- * executor keeps; without one it halts, as it would without an executor. */
-static void trap_hook(void *ctx, struct flue_instance *inst, enum flue_trap_reason r,
-		      uint32_t handle)
-{
-	struct flue_store *s = ctx;
-	s->sched.trapped = inst->id;
-	if (s->sched.on_trap != 0)
-		s->sched.on_trap(s->sched.on_trap_ctx, inst, r);
-	if (flue_port_in_try())
-		flue_port_unwind();
-	exec_abort_instance(s, inst);
-	if (s->embedder_hook != 0)
-		s->embedder_hook(s->embedder_ctx, inst, r, handle);
-}
-
-void flue_exec_on_trap(struct flue_store *s,
-		       void (*fn)(void *ctx, struct flue_instance *inst,
-				  enum flue_trap_reason reason),
-		       void *ctx)
-{
-	s->sched.on_trap = fn;
-	s->sched.on_trap_ctx = ctx;
-}
-
-bool exec_guest(struct flue_store *s, void (*body)(void *), void *arg)
-{
-	uint16_t cur = s->sched.current;
-	uint8_t depth = s->sched.depth;
-	if (flue_port_try(body, arg) == 0)
-		return true;
-	s->sched.current = cur;
-	s->sched.depth = depth;
-	exec_abort_instance(s, &s->instances[s->sched.trapped]);
-	return false;
-}
-
-void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
-			enum flue_trap_reason reason)
-{
-	if (!inst->poisoned) {
-		inst->poisoned = true;
-		inst->trap_reason = (uint8_t)reason;
-		inst->trap_handle = 0;
-		if (s->sched.on_trap != 0)
-			s->sched.on_trap(s->sched.on_trap_ctx, inst, reason);
-	}
-	exec_abort_instance(s, inst);
-}
-
-int flue_exec_set_stack_per_task(struct flue_store *s, bool on)
-{
-	if (on && !flue_port_fiber_supported())
-		return FLUE_ENOTSUP;
-	exec_install(s);
-	s->sched.stack_per_task = on;
-	return FLUE_OK;
-}
-
-/* A call still held at its callee's entry gate whose caller trapped:
- * nobody waits for it, and its arguments lie in the caller's table and
- * memory, which the trap emptied; it leaves the gate without running (it
- * would trap the caller a second time lifting them: sync-streams.wast). */
-static void discard_at_gate(struct flue_store *s, struct flue_task *t)
-{
-	struct flue_instance *callee = t->func->inst;
-	callee->waiting_to_enter--;
-	exec_unpark(s, t);
-	t->state = FLUE_TASK_RESOLVED;
-	t->thread_done = true;
-	t->callee_done = true;
-}
-
-void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
-{
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
-		struct flue_task *t = &s->tasks[i];
-		if (!t->used)
-			continue;
-		if (t->caller_inst == x->id && !t->caller_done) {
-			/* The caller is gone: nobody will drop or read the subtask
-			 * (nor wait for its cancellation). */
-			t->caller_done = true;
-			t->sub_handle = 0;
-			t->sub_cancel_wait = false;
-			if (t->cond == FLUE_COND_GATE)
-				discard_at_gate(s, t);
-			/* A callee already done (e.g. one that trapped under a
-			 * sync call) is released now, or never (fuzz finding). */
-			exec_release(s, (uint16_t)i);
-			if (!t->used)
-				continue;
-		}
-		if (t->func->inst != x || t->aborted)
-			continue;
-		t->aborted = true;
-		if (t->state != FLUE_TASK_RESOLVED)
-			exec_resolve(s, (uint16_t)i, 0);
-		if (t->cond == FLUE_COND_GATE || t->cond == FLUE_COND_YIELD ||
-		    t->cond == FLUE_COND_WAIT || t->cond == FLUE_COND_HOST) {
-			/* Parked without a stack: simply gone. */
-			struct flue_handle *h = flue_table_get(x, t->arg);
-			if (t->cond == FLUE_COND_WAIT && h != 0 && h->kind == FLUE_H_WAITABLE_SET)
-				h->u.wset.waiting--;
-			exec_unpark(s, t);
-			t->thread_done = true;
-			t->callee_done = true;
-		}
-		/* Blocked on a fiber or deeper on this stack: `aborted` makes it
-		 * ready; it unwinds itself when resumed (abi_block traps
-		 * POISONED). Running right now: its exec_guest frame unwinds. */
-		exec_release(s, (uint16_t)i);
-	}
-	/* The holder (still on the stack, it unwinds later) no longer holds
-	 * it: else its exit would release a lock taken meanwhile by another
-	 * task (fuzz finding). */
-	if (x->exclusive != FLUE_TASK_NONE)
-		s->tasks[x->exclusive].exclusive = false;
-	x->exclusive = FLUE_TASK_NONE;
-	x->waiting_to_enter = 0;
-	/* Design note 5: peers of a trapped instance see its ends DROPPED
-	 * rather than waiting for an instance that will never act again. */
-	flue_instance_drop_ends(x);
 }
 
 /* -------------------------------------------------------------- resuming */
@@ -289,35 +151,22 @@ static void sync_barrier_loop(struct flue_store *s, uint16_t id)
 	}
 }
 
-void exec_arrive_sync(struct flue_store *s, uint16_t id, void (*arrive)(struct flue_store *, uint16_t))
+void exec_arrive_sync(struct flue_store *s, uint16_t id,
+		      void (*arrive_fn)(struct flue_store *, uint16_t))
 {
 	struct flue_task *t = &s->tasks[id];
 	if (t->func->ft->async || exec_is_host(t)) {
-		arrive(s, id);
+		arrive_fn(s, id);
 		return;
 	}
 	struct flue_instance *saved = s->sched.barrier;
 	s->sched.barrier = t->func->inst;
 	t->barrier = true;
-	arrive(s, id);
+	arrive_fn(s, id);
 	sync_barrier_loop(s, id);
 	t->barrier = false;
 	s->sched.barrier = saved;
 	exec_release(s, id);
-}
-
-static uint8_t block_hook(void *ctx, struct flue_instance *inst,
-			  bool (*done)(struct flue_instance *, uint32_t), uint32_t arg)
-{
-	(void)ctx;
-	struct flue_store *s = inst->store;
-	struct flue_task *t = abi_current_task(inst);
-	if (t == 0)
-		return FLUE_BLOCK_CANNOT;
-	t->done = done;
-	t->arg = arg;
-	(void)exec_block(s, t, done != 0 ? FLUE_COND_PRED : FLUE_COND_READY, false);
-	return FLUE_BLOCK_DONE;
 }
 
 bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
@@ -340,71 +189,3 @@ bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
 	return c;
 }
 
-/* ------------------------------------------------------------- run loop */
-
-static const struct flue_exec_hooks hooks = { exec_resolve, exec_request_cancel,
-						 exec_abort_instance };
-
-void exec_install(struct flue_store *s)
-{
-	if (s->sched.installed)
-		return;
-	s->sched.installed = true;
-	s->embedder_hook = s->trap_hook; /* kept: traps outside executor frames */
-	s->embedder_ctx = s->trap_ctx;
-	s->trap_hook = trap_hook;
-	s->trap_ctx = s;
-	s->block_hook = block_hook;
-	s->block_ctx = s;
-	s->exec_hooks = &hooks;
-}
-
-void flue_exec_init(struct flue_store *s)
-{
-	exec_install(s);
-}
-
-enum flue_tick_result flue_tick(struct flue_store *s)
-{
-	exec_apply_posted(s);
-	exec_start_posted(s);
-	bool any = exec_refresh(s);
-	uint16_t u = exec_pick_of(s, 0);
-	if (u != FLUE_TASK_NONE) {
-		exec_resume(s, u, false);
-		return FLUE_TICK_RAN;
-	}
-	if (!any)
-		return FLUE_TICK_DONE;
-	return exec_external(s, true) != EXEC_OUTSIDE_NONE ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
-}
-
-int flue_run(struct flue_store *s)
-{
-	for (;;) {
-		switch (flue_tick(s)) {
-		case FLUE_TICK_RAN:
-			break;
-		case FLUE_TICK_DONE:
-			return FLUE_OK;
-		case FLUE_TICK_DEADLOCK:
-			return FLUE_EDEADLK;
-		default:
-			return FLUE_EAGAIN;
-		}
-	}
-}
-
-int flue_run_until_idle(struct flue_store *s)
-{
-	for (;;) {
-		int rc = flue_run(s);
-		if (rc != FLUE_EAGAIN)
-			return rc;
-		/* Sleep only for what another thread or an interrupt can bring;
-		 * if just the host's own ends are left, it has to act first. */
-		if (exec_external(s, true) != EXEC_OUTSIDE_THREAD)
-			return FLUE_EAGAIN;
-		flue_port_idle();
-	}
-}

@@ -12,6 +12,7 @@ pkgs=(
   libnewlib-arm-none-eabi                    # semihosted printf/exit on target
   qemu-system-arm                            # runs the target tests (mps2-an385)
   valgrind                                   # make bench's host profile (scripts/bench_profile.sh)
+  python3 gcovr                              # shape check; branch-coverage gate (scripts/coverage.sh)
   frama-c-base why3 z3 cvc4                  # proofs (Frama-C WP)
 )
 

@@ -4,6 +4,9 @@
 #   scripts/fuzz.sh [libFuzzer options...]     the built-ins fuzzer, e.g. -runs=200000
 #   scripts/fuzz.sh --tasks [libFuzzer options...]   the executor (task) fuzzer
 #   scripts/fuzz.sh --build-only               build both
+#   scripts/fuzz.sh --campaign RUNS            both at once (2 cores), RUNS
+#       executions each; logs build/fuzz/campaign-<target>.log, reports
+#       tests/fuzz/reports/<target>.txt (scripts/fuzz_report.sh)
 #   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_builtins crash-file   decode an input
 #   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_tasks crash-file      likewise
 #
@@ -35,14 +38,53 @@ $CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_selftest.c \
 	"$OUT/invariants.o" \
 	-lpthread -o "$OUT/fuzz_builtins"
-# The task fuzzer is the host thread: it wraps flue_port_idle (fuzz_tasks_host.c).
+# The task fuzzer is the host thread: it wraps flue_port_idle (fuzz_tasks_host.c)
+# and the port semaphore flue_invoke_blocking waits on (fuzz_tasks_ext.c).
+TASK_WRAP="-Wl,--wrap=flue_port_idle -Wl,--wrap=flue_port_sem_take -Wl,--wrap=flue_port_sem_give"
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
-	"$OUT/invariants.o" \
-	-Wl,--wrap=flue_port_idle -lpthread -o "$OUT/fuzz_tasks"
+	tests/fuzz/fuzz_tasks_ext.c "$OUT/invariants.o" \
+	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
 
 [ "${1:-}" = "--build-only" ] && exit 0
+
+# run TARGET RUNS: one campaign, its log and its report.
+run() {
+	t=$1
+	if [ "$t" = tasks ]; then
+		set -- "$OUT/fuzz_tasks" -artifact_prefix="$OUT/tasks-" -print_final_stats=1 \
+			-runs="$2" "$OUT/corpus_tasks" tests/fuzz/corpus_tasks
+	else
+		set -- "$OUT/fuzz_builtins" -artifact_prefix="$OUT/" -print_final_stats=1 \
+			-runs="$2" "$OUT/corpus" tests/fuzz/corpus
+	fi
+	log=$OUT/campaign-$t.log
+	start=$(date +%s)
+	rc=0
+	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+		"$@" >"$log" 2>&1 || rc=$?
+	secs=$(($(date +%s) - start))
+	if [ "$rc" -ne 0 ]; then
+		tail -n 60 "$log"
+		echo "fuzz: $t failed (exit $rc) after $secs s; log $log"
+		return 1
+	fi
+	scripts/fuzz_report.sh "$t" "$log" "$secs" "$*"
+}
+
+if [ "${1:-}" = "--campaign" ]; then
+	runs=${2:?--campaign RUNS}
+	run builtins "$runs" &
+	b=$!
+	run tasks "$runs" &
+	t=$!
+	rc=0
+	wait "$b" || rc=1
+	wait "$t" || rc=1
+	exit "$rc"
+fi
 
 BIN=$OUT/fuzz_builtins
 CORPUS=$OUT/corpus

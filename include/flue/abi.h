@@ -56,7 +56,8 @@ enum flue_spec_event {
 	FLUE_EVENT_CODE_TASK_CANCELLED = 6,
 };
 
-/** `stream.new T`: `[] -> [i64]`. Traps: table full, shared pool full. */
+/** `stream.new T`: `[] -> [i64]`. Traps: element type not registered
+ *  (TYPE_MISMATCH), table full, shared pool full. */
 uint64_t flue_canon_stream_new(struct flue_instance *inst, flue_type_t t);
 /**
  * `stream.read T opts`: `[e, ptr, n] -> [i32]`. Returns `result | progress
@@ -99,7 +100,7 @@ void flue_canon_stream_drop_readable(struct flue_instance *inst, flue_type_t t, 
 /** `stream.drop-writable T`: as drop-readable, on a writable end. */
 void flue_canon_stream_drop_writable(struct flue_instance *inst, flue_type_t t, uint32_t e);
 
-/** `future.new T`: `[] -> [i64]`. */
+/** `future.new T`: `[] -> [i64]`. Traps as stream.new. */
 uint64_t flue_canon_future_new(struct flue_instance *inst, flue_type_t t);
 /** `future.read T opts`: `[e, ptr] -> [i32]`; COMPLETED, CANCELLED or BLOCKED.
  *  Traps as stream.read with a one-element buffer. */

@@ -9,8 +9,13 @@
  * come from flue/config.h. The structs are transparent so that they can be
  * allocated statically; their fields are private to flue.
  *
- * Threading: one executor thread owns a store. Only the host-end API (issue
- * "host ends", flue/host.h) may be called from other threads or ISRs.
+ * Threading: one executor thread owns a store and is the only one that may
+ * call into it, except for the functions whose documentation says "any
+ * thread or ISR" (they only take the port lock and wake the executor):
+ * flue_invoke_post(), flue_invoke_cancel_post(), flue_host_post_return()
+ * (flue/exec.h), flue_channel_send() / _recv() / _close() (flue/channel.h),
+ * and flue_invoke_blocking() from a host thread. The host-end API of
+ * flue/host.h is the executor thread's too.
  */
 #ifndef FLUE_STORE_H
 #define FLUE_STORE_H
@@ -208,7 +213,7 @@ enum flue_copy_result {
 	FLUE_RESULT_CANCELLED = 2,
 };
 
-/** Waitable part of a handle (stream/future ends; subtasks later). */
+/** Waitable part of a handle (stream/future ends, subtasks). */
 struct flue_waitable {
 	uint32_t wset;    /**< handle index of its waitable set, 0 = none */
 	uint32_t prev;    /**< neighbours in the set's pending queue (0 = none) */

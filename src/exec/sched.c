@@ -21,7 +21,24 @@ static bool external_wake_possible(struct flue_store *s, bool top)
 	flue_port_unlock(k);
 	if (posted != 0u)
 		return true;
-	return s->sched.nhost != 0u; /* host calls a post may resolve */
+	/* A pending host call may be resolved by a post from another thread,
+	 * unless its result carries ends: those only flue_host_return() on
+	 * the executor thread can deliver (host_call_waits_for_host). The
+	 * count of HOST conditions spares the scan when there is none. */
+	for (uint32_t i = 0; s->sched.nhost != 0u && i < FLUE_CONFIG_MAX_TASKS; i++)
+		if (s->tasks[i].used && s->tasks[i].cond == FLUE_COND_HOST && !s->tasks[i].post.ends)
+			return true;
+	return false;
+}
+
+/* Does a pending host call wait for the host itself (its result carries
+ * ends, so no post can resolve it)? */
+static bool host_call_waits_for_host(const struct flue_store *s)
+{
+	for (uint32_t i = 0; s->sched.nhost != 0u && i < FLUE_CONFIG_MAX_TASKS; i++)
+		if (s->tasks[i].used && s->tasks[i].cond == FLUE_COND_HOST && s->tasks[i].post.ends)
+			return true;
+	return false;
 }
 
 /* Does a host instance hold a stream/future end? The host can still read,
@@ -44,7 +61,8 @@ enum exec_outside exec_external(struct flue_store *s, bool top)
 {
 	if (external_wake_possible(s, top))
 		return EXEC_OUTSIDE_THREAD;
-	return host_holds_ends(s) ? EXEC_OUTSIDE_HOST : EXEC_OUTSIDE_NONE;
+	return host_holds_ends(s) || host_call_waits_for_host(s) ? EXEC_OUTSIDE_HOST
+								 : EXEC_OUTSIDE_NONE;
 }
 
 /* -------------------------------------------------------------- resuming */

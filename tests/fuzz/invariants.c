@@ -571,6 +571,62 @@ static bool check_queues(struct ctx *c, const struct flue_store *s)
 	return true;
 }
 
+/* -------------------------------------------------------------- executor */
+
+/* Generations and host posts (flue/store.h, struct flue_task): a used
+ * record's generation is never 0; a post slot is open only on a host
+ * call's record, for its generation, until the call resolves; a pending
+ * post is counted in sched.posted, which counts nothing else; one being
+ * applied exists only inside an executor step. */
+static bool check_post(struct ctx *c, const struct flue_task *t, uint32_t id, bool quiescent)
+{
+	uint32_t ps = (uint32_t)t->post.state;
+	if (ps > (uint32_t)FLUE_POST_TAKEN)
+		return fail(c, "task %u: post state %u out of range", id, ps);
+	if (ps == (uint32_t)FLUE_POST_CLOSED)
+		return true;
+	if (!t->used || t->func == NULL || t->func->host_start == NULL)
+		return fail(c, "task %u: post slot open (%u) on a record that is not a host call",
+			    id, ps);
+	if (t->post.gen != t->gen)
+		return fail(c, "task %u: post slot open for generation %u, record at %u", id,
+			    t->post.gen, t->gen);
+	if (t->state == FLUE_TASK_RESOLVED)
+		return fail(c, "task %u: post slot open (%u) on a resolved call", id, ps);
+	if (ps == (uint32_t)FLUE_POST_FULL && t->post.ends)
+		return fail(c, "task %u: a post pending for a result with ends", id);
+	if (ps == (uint32_t)FLUE_POST_TAKEN && quiescent)
+		return fail(c, "task %u: post being applied while no executor step runs", id);
+	return true;
+}
+
+static bool check_exec(struct ctx *c, const struct flue_store *s, bool quiescent)
+{
+	uint32_t full = 0;
+	for (uint32_t id = 0; id < FLUE_CONFIG_MAX_TASKS; id++) {
+		const struct flue_task *t = &s->tasks[id];
+		if (t->used && t->gen == 0u)
+			return fail(c, "task %u: used with generation 0", id);
+		if (!check_post(c, t, id, quiescent))
+			return false;
+		full += t->post.state == FLUE_POST_FULL;
+	}
+	if (full != s->sched.posted)
+		return fail(c, "sched.posted %u, %u post slots full", s->sched.posted, full);
+	const struct flue_sched *q = &s->sched;
+	if (q->inv_count > FLUE_CONFIG_MAX_TASKS || q->inv_head >= FLUE_CONFIG_MAX_TASKS ||
+	    q->ncancel > FLUE_CONFIG_MAX_TASKS)
+		return fail(c, "posted queues out of range: %u invocations at %u, %u cancellations",
+			    q->inv_count, q->inv_head, q->ncancel);
+	for (uint32_t j = 0; j < q->inv_count; j++) {
+		const struct flue_posted_invoke *p = &q->inv[(q->inv_head + j) % FLUE_CONFIG_MAX_TASKS];
+		if (p->func == NULL || p->on_resolve == NULL || p->ticket == 0u)
+			return fail(c, "queued invocation %u: function %p, on_resolve set %d, ticket %u",
+				    j, (const void *)p->func, p->on_resolve != NULL, p->ticket);
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------------- all */
 
 static bool check_all(const struct flue_store *s, char *msg, size_t msgsz, bool quiescent)
@@ -587,7 +643,8 @@ static bool check_all(const struct flue_store *s, char *msg, size_t msgsz, bool 
 		if (!check_table(&c, in) || !check_sets(&c, s, in) || !check_ends(&c, s, in))
 			return false;
 	}
-	return check_shared(&c, s) && check_tasks(&c, s, quiescent) && check_queues(&c, s);
+	return check_shared(&c, s) && check_tasks(&c, s, quiescent) &&
+	       check_exec(&c, s, quiescent) && check_queues(&c, s);
 }
 
 bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz)

@@ -37,13 +37,20 @@
  *    GATE / HOST / YIELD / WAIT conditions fit the task; a lock holder is
  *    the instance's `exclusive`, which names NONE or a task of that
  *    instance holding it; `waiting_to_enter` equals the tasks held at the
- *    gate.
+ *    gate;
+ *  - executor: a used record's generation is never 0 (call ids decode to
+ *    it or are stale); a host-post slot is open only on a host call's
+ *    record, for that record's generation, until the call resolves; a
+ *    pending post is never for a result with ends; sched.posted equals
+ *    the FULL post slots; the posted-invocation and cancellation queues
+ *    are within bounds and each queued invocation has a function, an
+ *    on_resolve and a ticket.
  *
  * flue_invariants_check_quiescent() adds what holds whenever no guest code
  * runs (between executor steps): no lock is held, every instance may be
  * entered and left, nothing is nested or current, no task is left neither
- * done nor waiting (no lost thread), and each waitable set's `waiting`
- * equals the callback loops waiting on it.
+ * done nor waiting (no lost thread), each waitable set's `waiting`
+ * equals the callback loops waiting on it, and no post is being applied.
  */
 #ifndef FLUE_TEST_INVARIANTS_H
 #define FLUE_TEST_INVARIANTS_H

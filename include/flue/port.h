@@ -34,6 +34,35 @@ void flue_port_unlock(flue_port_key_t key);
 void flue_port_wake(void);
 
 /**
+ * @brief A flag other threads and interrupts raise to say "something was
+ *        posted" and the executor takes without the lock (zero-initialised:
+ *        not raised). Only its port functions touch it.
+ */
+typedef struct flue_port_flag {
+	uint32_t word;
+} flue_port_flag_t;
+
+/**
+ * @brief Raise `f`. Call it after the posted state is in place (after the
+ *        flue_port_unlock() that published it), so a taker that sees the
+ *        flag and then takes the lock sees the post.
+ * Context: thread or ISR; never blocks. POSIX: an atomic release store;
+ * Cortex-M: a volatile word write.
+ */
+void flue_port_flag_raise(flue_port_flag_t *f);
+
+/**
+ * @brief Was `f` raised since the last take? Clears it. A true answer
+ *        obliges the caller to look (under the lock) at everything the flag
+ *        announces; a false one means nothing was posted since the last
+ *        true answer, and no lock is taken.
+ * Context: the executor's thread only (one taker); never blocks. POSIX: an
+ * atomic load, plus an exchange when raised; Cortex-M: a volatile word read,
+ * plus a write when raised.
+ */
+bool flue_port_flag_take(flue_port_flag_t *f);
+
+/**
  * @brief Sleep until flue_port_wake() is called (returns at once if it was
  *        called since the last idle). Context: the executor's thread only.
  */

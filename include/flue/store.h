@@ -329,6 +329,16 @@ struct flue_shared {
 
 #define FLUE_TASK_NONE 0xFFFFu
 
+/** Link of a task in one of the scheduler's queues: 1 + task index, 0 = none. */
+struct flue_qlink {
+	uint16_t prev, next;
+};
+
+/** A scheduler queue (first and last: 1 + task index, 0 = empty). */
+struct flue_qhead {
+	uint16_t head, tail;
+};
+
 /** What a parked task waits for (docs/EXECUTOR.md); checked by the scheduler. */
 enum flue_cond {
 	FLUE_COND_NONE = 0,  /**< running, or on the stack below a running task */
@@ -382,6 +392,8 @@ struct flue_task {
 	uint32_t arg;         /**< condition argument (set / handle / task) */
 	uint32_t wait_seq;    /**< when it started waiting */
 	uint32_t ready_stamp; /**< when its condition first held, 0 = not ready */
+	struct flue_qlink wlink; /**< in sched.waitq while parked (cond not NONE/HOST) */
+	struct flue_qlink rlink; /**< in sched.readyq while ready_stamp != 0 */
 	uint32_t ctx[2];      /**< context.get/set slots */
 	bool thread_done;     /**< its thread finished (host: start returned) */
 	bool barrier;         /**< a sync-typed call waited for by its caller's
@@ -446,7 +458,15 @@ struct flue_sched {
 	bool installed;       /**< the executor owns traps and blocking */
 	bool stack_per_task;  /**< sync/callback steps also run on fibers */
 	uint32_t seq;         /**< wait sequence and ready stamps */
+	struct flue_qhead waitq;  /**< parked schedulable tasks, in wait_seq order */
+	struct flue_qhead readyq; /**< ready tasks, in ready_stamp order */
+	uint16_t nparked;     /**< tasks whose cond is not NONE (HOST included) */
+	uint16_t nhost;       /**< tasks whose cond is HOST */
 	uint32_t posted;      /**< posts pending (tasks' post.state FULL; port lock) */
+	flue_port_flag_t post_flag; /**< raised after a post: the executor takes
+				         the lock to apply posts only then */
+	flue_port_flag_t inv_flag;  /**< raised after a posted invocation or
+				         cancellation (applied at top level only) */
 	uint8_t trapped;      /**< instance whose trap is being unwound */
 	void (*on_trap)(void *ctx, struct flue_instance *inst, enum flue_trap_reason reason);
 	void *on_trap_ctx;

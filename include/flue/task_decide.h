@@ -217,6 +217,26 @@ bool flue_cancel_deliver_decide(uint8_t task_state, bool delivery_point);
  */
 bool flue_nested_candidate_decide(bool ready, bool blocked_below);
 
+/** What the scheduler does with a parked task's place in the ready queue. */
+enum flue_ready_mark {
+	FLUE_READY_KEEP = 0,    /**< nothing changes (still ready, or still not) */
+	FLUE_READY_STAMP = 1,   /**< its condition newly holds: it takes the next
+				     ready stamp, i.e. joins the ready queue at its
+				     tail (the queue stays in stamp order) */
+	FLUE_READY_UNSTAMP = 2, /**< its condition stopped holding before it ran:
+				     it leaves the queue and loses its place */
+};
+
+/**
+ * @brief The ready-queue transition of a parked task whose condition was
+ *        just checked: STAMP iff it `holds` and is not `stamped`; UNSTAMP
+ *        iff it is `stamped` and no longer `holds`; else KEEP. The
+ *        executor checks the parked tasks in the order they began waiting
+ *        (wait_seq), so tasks that became ready in the same step join the
+ *        queue in that order (docs/EXECUTOR.md, ready order).
+ */
+uint8_t flue_ready_mark_decide(bool holds, bool stamped);
+
 /** What task.return / task.cancel do. */
 enum flue_resolve_action {
 	FLUE_RESOLVE_OK = 0,            /**< resolve; state → RESOLVED */

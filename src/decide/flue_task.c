@@ -429,6 +429,27 @@ bool flue_nested_candidate_decide(bool ready, bool blocked_below)
 }
 
 /*@ assigns \nothing;
+    ensures mark_range: \result <= FLUE_READY_UNSTAMP;
+    behavior stamp:
+      assumes holds && !stamped;
+      ensures \result == FLUE_READY_STAMP;
+    behavior unstamp:
+      assumes !holds && stamped;
+      ensures \result == FLUE_READY_UNSTAMP;
+    behavior keep:
+      assumes holds == stamped;
+      ensures \result == FLUE_READY_KEEP;
+    complete behaviors;
+    disjoint behaviors;
+*/
+uint8_t flue_ready_mark_decide(bool holds, bool stamped)
+{
+	if (holds == stamped)
+		return FLUE_READY_KEEP;
+	return holds ? FLUE_READY_STAMP : FLUE_READY_UNSTAMP;
+}
+
+/*@ assigns \nothing;
     ensures resolve_range: \result <= FLUE_RESOLVE_TRAP_BORROWS;
     behavior trap_resolved:
       assumes task_state == FLUE_TASK_RESOLVED;

@@ -1,26 +1,10 @@
 /*
- * Entry points: invoke and its cancellation, canon lower and lowered
- * calls, host-function resolution (also posted from other threads), and
- * Task.request_cancellation.
+ * The public entry points of calls: flue_invoke and its cancellation,
+ * canon lower and lowered calls (with the entry gate a call arrives at),
+ * and Task.request_cancellation with the resume of an async
+ * subtask.cancel (#723). Calls sched.c, call.c, resolve.c, queue.c.
  */
-#include <flue/channel.h>
-
 #include "exec.h"
-
-/* The task record of call id `call`: a record in use whose generation is
- * the id's, else NULL (a free slot or a stale id). */
-static struct flue_task *call_task(struct flue_store *s, flue_call_t call)
-{
-	struct flue_task *t = flue_task_get(s, flue_call_slot(call));
-	if (t == 0 || t->gen != flue_call_gen(call))
-		return 0;
-	return t;
-}
-
-static flue_call_t call_id(struct flue_store *s, uint16_t slot)
-{
-	return flue_call_make(slot, s->tasks[slot].gen);
-}
 
 static bool has_ends(const struct flue_valtype *ts, uint32_t nts)
 {
@@ -35,8 +19,8 @@ static bool has_ends(const struct flue_valtype *ts, uint32_t nts)
 /* An invocation the host can never make good: params but no on_start to
  * supply them, ends in the params but no host instance to take them from,
  * a host of another store. Refused before anything starts. (Ends in the
- * result without a host are dropped when it arrives: host_put.) */
-static bool invoke_ok(const struct flue_func *f, const struct flue_instance *host,
+ * result without a host are dropped when it arrives: exec_host_put.) */
+bool exec_invoke_ok(const struct flue_func *f, const struct flue_instance *host,
 		      flue_on_start_fn on_start, flue_on_resolve_fn on_resolve)
 {
 	if (f == 0 || f->ft == 0 || f->inst == 0 || on_resolve == 0)
@@ -72,10 +56,8 @@ static void arrive(struct flue_store *s, uint16_t id)
 		if (flue_gate_arrive_decide(v) == FLUE_GATE_HOLD) {
 			/* Held in STARTING: no guest code runs, nothing is lifted. */
 			x->waiting_to_enter++;
-			t->cond = FLUE_COND_GATE;
 			t->cancellable = true;
-			t->ready_stamp = 0;
-			t->wait_seq = ++s->sched.seq;
+			exec_park(s, t, FLUE_COND_GATE);
 			return;
 		}
 	}
@@ -85,7 +67,7 @@ static void arrive(struct flue_store *s, uint16_t id)
 int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
 		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call)
 {
-	if (call == 0 || !invoke_ok(f, host, on_start, on_resolve))
+	if (call == 0 || !exec_invoke_ok(f, host, on_start, on_resolve))
 		return FLUE_EINVAL;
 	struct flue_store *s = f->inst->store;
 	if (!exec_callee_live(f)) {
@@ -104,160 +86,14 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 	t->on_start = on_start;
 	t->on_resolve = on_resolve;
 	t->user = user;
-	*call = call_id(s, id);
+	*call = exec_call_id(s, id);
 	exec_arrive_sync(s, id, arrive);
 	return FLUE_OK;
 }
 
-int flue_invoke_post(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
-		     flue_on_resolve_fn on_resolve, void *user, uint32_t *ticket)
-{
-	if (!invoke_ok(f, host, on_start, on_resolve))
-		return FLUE_EINVAL;
-	struct flue_store *s = f->inst->store;
-	int rc = FLUE_OK;
-	flue_port_key_t k = flue_port_lock();
-	if (s->sched.inv_count >= FLUE_CONFIG_MAX_TASKS) {
-		rc = FLUE_EBUSY;
-	} else {
-		uint32_t i = ((uint32_t)s->sched.inv_head + s->sched.inv_count) %
-			     FLUE_CONFIG_MAX_TASKS;
-		if (++s->sched.next_ticket == 0u)
-			s->sched.next_ticket = 1u; /* 0 means none */
-		struct flue_posted_invoke p = { f, host, on_start, on_resolve, user,
-						s->sched.next_ticket, false };
-		s->sched.inv[i] = p;
-		s->sched.inv_count++;
-		if (ticket != 0)
-			*ticket = p.ticket;
-	}
-	flue_port_unlock(k);
-	if (rc == FLUE_OK)
-		flue_port_wake();
-	return rc;
-}
-
-struct blocking_call {
-	flue_port_sem_t sem;
-	const struct flue_values *args;
-	struct flue_values *results;
-	bool has_value;
-};
-
-static void blocking_on_start(void *user, struct flue_values *args)
-{
-	struct blocking_call *b = user;
-	if (b->args != 0)
-		*args = *b->args;
-}
-
-/* Runs on the executor thread; the semaphore hands the results over. */
-static void blocking_on_resolve(void *user, const struct flue_values *r)
-{
-	struct blocking_call *b = user;
-	b->has_value = r != 0;
-	if (r != 0 && b->results != 0)
-		*b->results = *r;
-	flue_port_sem_give(&b->sem);
-}
-
-int flue_invoke_blocking(struct flue_func *f, struct flue_instance *host,
-			 const struct flue_values *args, struct flue_values *results)
-{
-	struct blocking_call b = { .args = args, .results = results };
-	flue_port_sem_init(&b.sem);
-	int rc = flue_invoke_post(f, host, blocking_on_start, blocking_on_resolve, &b, 0);
-	if (rc == FLUE_OK) {
-		flue_port_sem_take(&b.sem);
-		rc = b.has_value ? FLUE_OK : FLUE_ECANCELED;
-	}
-	flue_port_sem_destroy(&b.sem);
-	return rc;
-}
-
-int flue_invoke_cancel_post(struct flue_store *s, uint32_t ticket)
-{
-	if (ticket == 0u)
-		return FLUE_EINVAL;
-	int rc = FLUE_OK;
-	flue_port_key_t k = flue_port_lock();
-	if (s->sched.ncancel >= FLUE_CONFIG_MAX_TASKS)
-		rc = FLUE_EBUSY;
-	else
-		s->sched.cancel_ticket[s->sched.ncancel++] = ticket;
-	flue_port_unlock(k);
-	if (rc == FLUE_OK)
-		flue_port_wake();
-	return rc;
-}
-
-/* Posted cancellations: a queued invocation is marked (it will resolve
- * without running); a started one is cancelled like flue_invoke_cancel. */
-static void apply_posted_cancels(struct flue_store *s)
-{
-	for (;;) {
-		uint32_t ticket = 0;
-		flue_port_key_t k = flue_port_lock();
-		if (s->sched.ncancel > 0u) {
-			ticket = s->sched.cancel_ticket[--s->sched.ncancel];
-			for (uint32_t j = 0; j < s->sched.inv_count; j++) {
-				struct flue_posted_invoke *p =
-					&s->sched.inv[(s->sched.inv_head + j) % FLUE_CONFIG_MAX_TASKS];
-				if (p->ticket == ticket) {
-					p->cancelled = true;
-					ticket = 0;
-				}
-			}
-		}
-		uint16_t left = s->sched.ncancel;
-		flue_port_unlock(k);
-		for (uint32_t i = 0; ticket != 0u && i < FLUE_CONFIG_MAX_TASKS; i++) {
-			struct flue_task *t = &s->tasks[i];
-			if (t->used && t->origin == FLUE_ORIGIN_INVOKE && t->ticket == ticket)
-				(void)flue_invoke_cancel(s, call_id(s, (uint16_t)i));
-		}
-		if (left == 0u && ticket == 0u) {
-			k = flue_port_lock();
-			left = s->sched.ncancel;
-			flue_port_unlock(k);
-			if (left == 0u)
-				return;
-		}
-	}
-}
-
-/* Start the invocations posted by other threads, oldest first (top level
- * only: an invocation does not start inside a nested loop, where its
- * instance may be on the stack), after applying posted cancellations. */
-void exec_start_posted(struct flue_store *s)
-{
-	apply_posted_cancels(s);
-	for (;;) {
-		struct flue_posted_invoke p;
-		bool have = false;
-		flue_port_key_t k = flue_port_lock();
-		if (s->sched.inv_count > 0u) {
-			p = s->sched.inv[s->sched.inv_head];
-			s->sched.inv_head = (uint16_t)((s->sched.inv_head + 1u) % FLUE_CONFIG_MAX_TASKS);
-			s->sched.inv_count--;
-			have = true;
-		}
-		flue_port_unlock(k);
-		if (!have)
-			return;
-		flue_call_t call;
-		struct flue_task *t;
-		if (p.cancelled ||
-		    flue_invoke(p.func, p.host, p.on_start, p.on_resolve, p.user, &call) != FLUE_OK)
-			p.on_resolve(p.user, 0);
-		else if ((t = call_task(s, call)) != 0 && t->origin == FLUE_ORIGIN_INVOKE)
-			t->ticket = p.ticket;
-	}
-}
-
 int flue_invoke_cancel(struct flue_store *s, flue_call_t call)
 {
-	struct flue_task *t = call_task(s, call);
+	struct flue_task *t = exec_call_task(s, call);
 	if (t == 0 || t->origin != FLUE_ORIGIN_INVOKE || t->state == FLUE_TASK_RESOLVED ||
 	    t->sub_cancel_requested)
 		return FLUE_EBADF;
@@ -440,7 +276,7 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 		t->state = FLUE_TASK_CANCEL_DELIVERED;
 		if (t->cond == FLUE_COND_GATE) {
 			x->waiting_to_enter--;
-			t->cond = FLUE_COND_NONE;
+			exec_unpark(s, t);
 		}
 		exec_resolve(s, id, 0); /* task.cancel of the held call */
 		t->thread_done = true;
@@ -458,158 +294,3 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 	}
 }
 
-/* ------------------------------------------------------ host functions */
-
-/* A live, unresolved host call of this generation, or NULL. */
-static struct flue_task *host_call(struct flue_store *s, flue_call_t call)
-{
-	struct flue_task *t = call_task(s, call);
-	if (t == 0 || !exec_is_host(t) || t->state == FLUE_TASK_RESOLVED)
-		return 0;
-	return t;
-}
-
-struct resolve_args {
-	struct flue_store *s;
-	uint16_t id;
-	const struct flue_values *v;
-};
-
-static void resolve_body(void *arg)
-{
-	struct resolve_args *a = arg;
-	exec_resolve(a->s, a->id, a->v);
-}
-
-/* Resolve from outside guest code: a trap of the caller while its results
- * are lowered unwinds to here. */
-static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue_values *v)
-{
-	struct resolve_args a = { s, id, v };
-	if (s->tasks[id].fiber && s->sched.current == id) {
-		resolve_body(&a); /* on the host's own fiber, inside its guest frame */
-		return;
-	}
-	if (!exec_guest(s, resolve_body, &a)) {
-		/* The caller trapped while its results were lowered (and is
-		 * cut off now): the call is resolved all the same, or it would
-		 * stay pending forever (fuzz finding). */
-		struct flue_task *t = &s->tasks[id];
-		t->state = FLUE_TASK_RESOLVED;
-		if (t->thread_done) {
-			t->cond = FLUE_COND_NONE;
-			t->callee_done = true;
-		}
-	}
-	exec_release(s, id);
-}
-
-int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_values *results)
-{
-	struct flue_task *t = host_call(s, call);
-	if (t == 0)
-		return FLUE_EBADF;
-	const struct flue_functype *ft = t->func->ft;
-	if (results == 0 || results->n > FLUE_CONFIG_MAX_VALUES)
-		return FLUE_EINVAL;
-	/* Host ends leave the host table only if every one of them (kind,
-	 * element type, idle, not in a set, not named twice) and the count
-	 * are right: a refused result leaves the host's table as it was. */
-	struct flue_values v = *results;
-	if (!exec_host_take(t->func->inst, ft->result, ft->result != 0 ? 1u : 0u, &v))
-		return FLUE_EINVAL;
-	resolve_guarded(s, flue_call_slot(call), &v);
-	return FLUE_OK;
-}
-
-int flue_host_cancelled(struct flue_store *s, flue_call_t call)
-{
-	struct flue_task *t = host_call(s, call);
-	if (t == 0)
-		return FLUE_EBADF;
-	if (!t->sub_cancel_requested)
-		return FLUE_EPERM;
-	resolve_guarded(s, flue_call_slot(call), 0);
-	return FLUE_OK;
-}
-
-/* Under the port lock: is host call `call` open for this post? Only the
- * post fields of the record are read (they belong to the lock); the
- * executor opened them for the call's generation and closes them when it
- * resolves, so a stale id or a finished call is answered here. */
-static int post_check(const struct flue_task *t, flue_call_t call, uint32_t n)
-{
-	if (t->post.state == FLUE_POST_CLOSED || t->post.gen != flue_call_gen(call))
-		return FLUE_EBADF;
-	if (t->post.ends || n != t->post.nv)
-		return FLUE_EINVAL;
-	return t->post.state == FLUE_POST_OPEN ? FLUE_OK : FLUE_EBUSY;
-}
-
-int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct flue_values *results)
-{
-	if (s == 0 || results == 0 || results->n > FLUE_CONFIG_MAX_VALUES)
-		return FLUE_EINVAL;
-	if (flue_call_slot(call) >= FLUE_CONFIG_MAX_TASKS)
-		return FLUE_EBADF;
-	struct flue_task *t = &s->tasks[flue_call_slot(call)];
-	flue_port_key_t k = flue_port_lock();
-	int rc = post_check(t, call, results->n);
-	if (rc == FLUE_OK) {
-		for (uint32_t i = 0; i < results->n; i++)
-			t->post.v[i] = results->v[i];
-		t->post.state = FLUE_POST_FULL;
-		s->sched.posted++;
-	}
-	flue_port_unlock(k);
-	if (rc == FLUE_OK)
-		flue_port_wake();
-	return rc;
-}
-
-/* Take the pending post of slot `i`, if any (port lock): it stops counting
- * as pending and further posts are EBUSY until the call resolves. */
-static bool post_take(struct flue_store *s, uint16_t i, struct flue_values *v, uint16_t *gen)
-{
-	bool have = false;
-	flue_port_key_t k = flue_port_lock();
-	struct flue_task *t = &s->tasks[i];
-	if (t->post.state == FLUE_POST_FULL) {
-		t->post.state = FLUE_POST_TAKEN;
-		s->sched.posted--;
-		v->n = t->post.nv;
-		for (uint32_t j = 0; j < v->n; j++)
-			v->v[j] = t->post.v[j];
-		*gen = t->post.gen;
-		have = true;
-	}
-	flue_port_unlock(k);
-	return have;
-}
-
-void exec_apply_posted(struct flue_store *s)
-{
-	/* Driver channels first: data an ISR sent since the last look
-	 * completes parked guest ops now, at top level and in nested loops. */
-	flue_store_pump(s);
-	flue_port_key_t k0 = flue_port_lock();
-	uint32_t n = s->sched.posted;
-	flue_port_unlock(k0);
-	if (n == 0u)
-		return;
-	for (uint16_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
-		struct flue_values v;
-		uint16_t gen = 0;
-		if (!post_take(s, i, &v, &gen))
-			continue;
-		/* Checked when posted (open call of this generation, count, no
-		 * ends) and the call cannot have resolved since (that closes
-		 * the post), so this resolves it and closes the post. */
-		if (flue_host_return(s, flue_call_make(i, gen), &v) != FLUE_OK) {
-			flue_port_key_t k = flue_port_lock();
-			if (s->tasks[i].post.state == FLUE_POST_TAKEN)
-				s->tasks[i].post.state = FLUE_POST_OPEN;
-			flue_port_unlock(k);
-		}
-	}
-}

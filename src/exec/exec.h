@@ -42,16 +42,90 @@ static inline bool exec_needs_exclusive(const struct flue_task *t)
 	return t->func->ft->async && !exec_is_host(t) && t->func->opts.kind != FLUE_LIFT_STACKFUL;
 }
 
-/* sched.c */
-void exec_install(struct flue_store *s);
-/* Run one step of parked task `id` (it was ready); `cancelled`: a host
- * function's fiber resumed by a cancellation of its call. */
-void exec_resume(struct flue_store *s, uint16_t id, bool cancelled);
-/* Park the current task with condition `cond` and block until it is
- * resumed: suspends its fiber, or runs a nested loop on this stack.
- * `cancellable` only counts for a host function's flue_wait_until();
- * returns true if such a wait was resumed cancelled. */
-bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool cancellable);
+/* The task record of call id `call`: a record in use whose generation is
+ * the id's, else NULL (a free slot or a stale id). */
+static inline struct flue_task *exec_call_task(struct flue_store *s, flue_call_t call)
+{
+	struct flue_task *t = flue_task_get(s, flue_call_slot(call));
+	if (t == 0 || t->gen != flue_call_gen(call))
+		return 0;
+	return t;
+}
+
+static inline flue_call_t exec_call_id(struct flue_store *s, uint16_t slot)
+{
+	return flue_call_make(slot, s->tasks[slot].gen);
+}
+
+static inline uint32_t exec_nresults(const struct flue_functype *ft)
+{
+	return ft->result != 0 ? 1u : 0u;
+}
+
+struct exec_lower_args {
+	struct flue_instance *dst;
+	const struct flue_valtype *ts;
+	uint32_t nts, max;
+	const struct flue_values *v;
+	flue_flat_t *flat;
+	uint32_t *nflat;
+	const uint32_t *out;
+	uint32_t (*alloc)(void *ctx, uint32_t align, uint32_t size);
+	void *ctx;
+};
+
+/* queue.c: parked tasks and the ready order (calls no other exec file) */
+/* Park `t` with condition `cond` (not NONE): it joins the back of the
+ * wait queue with the next wait_seq (HOST: only counted). */
+void exec_park(struct flue_store *s, struct flue_task *t, uint8_t cond);
+/* `t` runs or is gone: off both queues, cond NONE (no-op if not parked). */
+void exec_unpark(struct flue_store *s, struct flue_task *t);
+/* `t` is about to run: off the ready queue, stamp 0. */
+void exec_unready(struct flue_store *s, struct flue_task *t);
+/* Re-check the parked tasks' conditions, oldest waiter first, and update
+ * the ready queue; true if any task is parked at all (HOST included). */
+bool exec_refresh(struct flue_store *s);
+/* Is parked task `t`'s condition true now? */
+bool exec_ready(struct flue_store *s, const struct flue_task *t);
+/* Is task `t` ready (stamped by exec_refresh) and resumable from here (a
+ * waiting thread, not one blocked deeper on this stack)? */
+bool exec_may_resume(const struct flue_task *t);
+/* The oldest ready task that may run now (of instance `only` if not NULL,
+ * else honouring the sync barrier), or FLUE_TASK_NONE. No refresh. */
+uint16_t exec_pick_of(struct flue_store *s, const struct flue_instance *only);
+/* The oldest ready task of `inst` that may run now (refreshes the stamps
+ * first), or FLUE_TASK_NONE. */
+uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst);
+
+/* resolve.c: leaving a task (calls queue.c) */
+/* Take host values `v` of tuple `ts` out of host instance `host`: every
+ * end checked before any is taken; false, with nothing changed, if one is
+ * bad or the count is wrong. */
+bool exec_host_take(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
+		    struct flue_values *v);
+/* Put values `v` of tuple `ts` into host instance `host` (ends become its
+ * handles; with no host or a full table they are dropped). */
+void exec_host_put(struct flue_store *s, struct flue_instance *host,
+		   const struct flue_valtype *ts, uint32_t nts, struct flue_values *v);
+/* flue_values_lower(); a trap in it drops the ends still in transit and
+ * goes on unwinding. */
+void exec_lower_values(struct exec_lower_args *a);
+/* Host call `t` accepts posts from now on (port lock). */
+void exec_post_open(struct flue_task *t);
+/* Resolve task `id` (flue_exec_hooks resolve hook). */
+void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
+/* Task `t` gives its instance's exclusive lock back, if it holds it. */
+void exec_release_exclusive(struct flue_instance *x, struct flue_task *t);
+/* Task `t`'s thread is finished (returned, or unwound by a trap). */
+void exec_exit_thread(struct flue_store *s, struct flue_task *t);
+/* Task `t`'s step was unwound by a trap: it ends without a value. */
+void exec_thread_unwound(struct flue_store *s, struct flue_task *t);
+/* Release the record when neither side needs it. */
+void exec_release(struct flue_store *s, uint16_t id);
+
+/* trap.c: traps (calls resolve.c, queue.c) */
+/* The executor takes the store's trap hook, keeping the embedder's. */
+void exec_install_traps(struct flue_store *s);
 /* Run `body(arg)` as guest code: a trap in it unwinds to here and is
  * handled (exec_abort_instance); returns false then. */
 bool exec_guest(struct flue_store *s, void (*body)(void *), void *arg);
@@ -61,22 +135,34 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *inst);
 /* Trap `inst` without guest code to unwind (e.g. no stack for a task). */
 void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
 			enum flue_trap_reason reason);
-/* Is task `t` ready (stamped by exec_refresh) and resumable from here (a
- * waiting thread, not one blocked deeper on this stack)? */
-bool exec_may_resume(const struct flue_task *t);
-/* The oldest ready task of `inst` that may run now (refreshes the stamps
- * first), or FLUE_TASK_NONE. */
-uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst);
-/* A call arrives at callee `id` through `arrive`; if the callee is a
+
+/* posted.c: host functions' resolution and posts (calls trap.c and below) */
+/* Apply what happened outside the executor: data in driver channels
+ * (flue_store_pump) and completions posted by other threads. */
+void exec_apply_posted(struct flue_store *s);
+
+/* call.c: entering a task, its thread and callback loop (calls trap.c,
+ * resolve.c, queue.c) */
+/* Start (or, after the gate, continue starting) task `id`'s thread. */
+void exec_start_thread(struct flue_store *s, uint16_t id);
+/* One callback step of parked callback task `id`. */
+void exec_callback_step(struct flue_store *s, uint16_t id);
+
+/* sched.c: resuming, blocking, the sync barrier (calls call.c and below) */
+/* Run one step of parked task `id` (it was ready); `cancelled`: a host
+ * function's fiber resumed by a cancellation of its call. */
+void exec_resume(struct flue_store *s, uint16_t id, bool cancelled);
+/* Park the current task with condition `cond` and block until it is
+ * resumed: suspends its fiber, or runs a nested loop on this stack.
+ * `cancellable` only counts for a host function's flue_wait_until();
+ * returns true if such a wait was resumed cancelled. */
+bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool cancellable);
+/* A call arrives at callee `id` through `arrive_fn`; if the callee is a
  * sync-typed guest function, its caller waits here until it resolves
  * (canon_lift's loop for a non-async type: only its instance's threads run
  * meanwhile, else its instance traps FLUE_TRAP_DEADLOCK). */
 void exec_arrive_sync(struct flue_store *s, uint16_t id,
-		      void (*arrive)(struct flue_store *, uint16_t));
-/* Stamp the ready waiting tasks; true if any task is waiting at all. */
-bool exec_refresh(struct flue_store *s);
-/* Is waiting task `t` ready now? */
-bool exec_ready(struct flue_store *s, const struct flue_task *t);
+		      void (*arrive_fn)(struct flue_store *, uint16_t));
 /* What outside the executor can still make a task ready. */
 enum exec_outside {
 	EXEC_OUTSIDE_NONE = 0,   /* nothing: waiting tasks deadlock */
@@ -87,29 +173,19 @@ enum exec_outside {
 				    queued invocations and cancellations) */
 };
 enum exec_outside exec_external(struct flue_store *s, bool top);
-/* Start invocations posted by other threads (top level only). */
-void exec_start_posted(struct flue_store *s);
-/* Apply what happened outside the executor: data in driver channels
- * (flue_store_pump) and completions posted by other threads. */
-void exec_apply_posted(struct flue_store *s);
-/* Release the record when neither side needs it. */
-void exec_release(struct flue_store *s, uint16_t id);
 
-/* call.c */
-/* Take host values `v` of tuple `ts` out of host instance `host`: every
- * end checked before any is taken; false, with nothing changed, if one is
- * bad or the count is wrong. */
-bool exec_host_take(struct flue_instance *host, const struct flue_valtype *ts, uint32_t nts,
-		    struct flue_values *v);
-/* Start (or, after the gate, continue starting) task `id`'s thread. */
-void exec_start_thread(struct flue_store *s, uint16_t id);
-/* One callback step of parked callback task `id`. */
-void exec_callback_step(struct flue_store *s, uint16_t id);
+/* api.c: invocation, lowering, cancellation (calls sched.c and below) */
+/* Can the host's invocation of `f` be made good at all? */
+bool exec_invoke_ok(const struct flue_func *f, const struct flue_instance *host,
+		    flue_on_start_fn on_start, flue_on_resolve_fn on_resolve);
 /* Task.request_cancellation; `resume_one`: the async subtask.cancel's
  * resume of a ready thread of the callee's instance (the flue_exec_hooks
  * cancel hook). */
 void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one);
-/* Resolve task `id` (flue_exec_hooks resolve hook). */
-void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
+
+/* lift.c: lifting, installing the executor (calls sched.c and below) */
+void exec_install(struct flue_store *s);
+
+/* run.c: tick, run loops, posted invocations (the top; nothing calls it) */
 
 #endif /* FLUE_EXEC_INTERNAL_H */

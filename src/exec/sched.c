@@ -1,144 +1,12 @@
 /*
- * The scheduler: ready conditions and stamps, tick and the run loop, the
- * nested loop behind blocking built-ins, trap unwinding and the abort of a
- * trapped instance's tasks (docs/EXECUTOR.md).
- *
- * Deterministic order: after every step the conditions of waiting tasks
- * are re-checked; a task whose condition newly holds gets the next ready
- * stamp (tasks that became ready in the same step in the order they began
- * waiting), one whose condition no longer holds loses it; the oldest stamp
- * runs first. Stamps are compared with flue_stamp_before (proved, serial
- * arithmetic), so the 32-bit clock may wrap; the order is exact while the
- * stamps compared are less than 2^31 ticks apart (a ready task is passed
- * over that long only inside a nested loop that never unwinds; a waiting
- * task's wait_seq only breaks ties between tasks ready in the same step).
+ * The scheduler: resuming a ready task, blocking (a fiber suspends, or a
+ * nested loop runs on this stack), the barrier of an unresolved sync-typed
+ * call, flue_wait_until, and what outside the executor may still help
+ * (docs/EXECUTOR.md). The ready order is queue.c's; tick and the run loops
+ * are run.c's. Calls call.c, posted.c, trap.c, resolve.c, queue.c.
  */
-#include <flue/wset_decide.h>
-
 #include "exec.h"
 #include "../abi/abi.h"
-
-/* ------------------------------------------------------------- readiness */
-
-static bool set_has_event(struct flue_instance *inst, uint32_t si)
-{
-	struct flue_handle *h = flue_table_get(inst, si);
-	return h != 0 && h->kind == FLUE_H_WAITABLE_SET && h->u.wset.head != 0;
-}
-
-bool exec_ready(struct flue_store *s, const struct flue_task *t)
-{
-	if (t->aborted || t->cancelled)
-		return true;
-	struct flue_instance *x = exec_inst(s, t);
-	switch (t->cond) {
-	case FLUE_COND_GATE: {
-		struct flue_gate_view v = {
-			true, exec_needs_exclusive(t), x->backpressure,
-			x->exclusive != FLUE_TASK_NONE, x->waiting_to_enter,
-		};
-		return flue_gate_admit_decide(v);
-	}
-	case FLUE_COND_YIELD:
-		return flue_callback_ready_decide(FLUE_CB_YIELD, x->exclusive == FLUE_TASK_NONE,
-						  false, t->state);
-	case FLUE_COND_WAIT:
-		return flue_callback_ready_decide(FLUE_CB_WAIT, x->exclusive == FLUE_TASK_NONE,
-						  set_has_event(x, t->arg), t->state);
-	case FLUE_COND_PRED:
-		return t->done(x, t->arg);
-	case FLUE_COND_READY:
-		return true;
-	case FLUE_COND_FN:
-		return t->ready_fn(t->ready_arg);
-	case FLUE_COND_SUBTASK:
-		return flue_subtask_resolved(s->tasks[t->arg].sub_state);
-	default: /* NONE (running / on the stack), HOST (resolved from outside) */
-		return false;
-	}
-}
-
-static bool schedulable(const struct flue_task *t)
-{
-	return t->used && t->cond != FLUE_COND_NONE && t->cond != FLUE_COND_HOST;
-}
-
-bool exec_refresh(struct flue_store *s)
-{
-	bool any = false;
-	for (;;) {
-		/* Newly ready tasks are stamped oldest-waiting first: pick the
-		 * smallest wait_seq among the unstamped ready ones, repeatedly. */
-		struct flue_task *next = 0;
-		for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
-			struct flue_task *t = &s->tasks[i];
-			if (!t->used || t->cond == FLUE_COND_NONE)
-				continue;
-			any = true;
-			if (!schedulable(t))
-				continue;
-			if (!exec_ready(s, t)) {
-				t->ready_stamp = 0;
-				continue;
-			}
-			if (t->ready_stamp == 0 &&
-			    (next == 0 || flue_stamp_before(t->wait_seq, next->wait_seq)))
-				next = t;
-		}
-		if (next == 0)
-			return any;
-		if (++s->sched.seq == 0u)
-			s->sched.seq = 1u; /* 0 means "not ready" */
-		next->ready_stamp = s->sched.seq;
-	}
-}
-
-/* While a sync-typed call is unresolved, only threads of its instance are
- * candidates (canon_lift's loop for a non-async type), and host functions,
- * which are not guest threads (flue's embedding: docs/CONFORMANCE.md). */
-static bool inside_barrier(const struct flue_store *s, const struct flue_task *t)
-{
-	return s->sched.barrier == 0 || exec_is_host(t) || t->func->inst == s->sched.barrier ||
-	       t->sub_cancel_wait;
-}
-
-/* Oldest ready task that may run now, of instance `only` if not NULL.
- * Every ready thread is a candidate, also inside a nested loop (#705: the
- * exclusive-lock holder's instance included), except one blocked deeper on
- * this stack, which cannot run before the code above it returns, and one
- * outside the innermost sync-typed call's instance. */
-static uint16_t pick_of(struct flue_store *s, const struct flue_instance *only)
-{
-	uint16_t best = FLUE_TASK_NONE;
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
-		struct flue_task *t = &s->tasks[i];
-		if (!exec_may_resume(t) || (only == 0 && !inside_barrier(s, t)))
-			continue;
-		if (only != 0 && t->func->inst != only)
-			continue;
-		if (best == FLUE_TASK_NONE ||
-		    flue_stamp_before(t->ready_stamp, s->tasks[best].ready_stamp))
-			best = (uint16_t)i;
-	}
-	return best;
-}
-
-static uint16_t pick(struct flue_store *s)
-{
-	return pick_of(s, 0);
-}
-
-bool exec_may_resume(const struct flue_task *t)
-{
-	return schedulable(t) && flue_nested_candidate_decide(t->ready_stamp != 0, t->nested);
-}
-
-/* #723's resume reaches the callee's instance even under a sync barrier. */
-uint16_t exec_pick_ready_of(struct flue_store *s, const struct flue_instance *inst)
-{
-	(void)exec_refresh(s);
-	return pick_of(s, inst);
-}
 
 /* Can another thread or an interrupt still deliver something (driver
  * channels, posted completions, host calls it may resolve by a post; at
@@ -155,8 +23,9 @@ static bool external_wake_possible(struct flue_store *s, bool top)
 		return true;
 	/* A pending host call may be resolved by a post from another thread,
 	 * unless its result carries ends: those only flue_host_return() on
-	 * the executor thread can deliver (host_call_waits_for_host). */
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
+	 * the executor thread can deliver (host_call_waits_for_host). The
+	 * count of HOST conditions spares the scan when there is none. */
+	for (uint32_t i = 0; s->sched.nhost != 0u && i < FLUE_CONFIG_MAX_TASKS; i++)
 		if (s->tasks[i].used && s->tasks[i].cond == FLUE_COND_HOST && !s->tasks[i].post.ends)
 			return true;
 	return false;
@@ -166,7 +35,7 @@ static bool external_wake_possible(struct flue_store *s, bool top)
  * ends, so no post can resolve it)? */
 static bool host_call_waits_for_host(const struct flue_store *s)
 {
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
+	for (uint32_t i = 0; s->sched.nhost != 0u && i < FLUE_CONFIG_MAX_TASKS; i++)
 		if (s->tasks[i].used && s->tasks[i].cond == FLUE_COND_HOST && s->tasks[i].post.ends)
 			return true;
 	return false;
@@ -196,145 +65,6 @@ enum exec_outside exec_external(struct flue_store *s, bool top)
 								 : EXEC_OUTSIDE_NONE;
 }
 
-void exec_release(struct flue_store *s, uint16_t id)
-{
-	struct flue_task *t = &s->tasks[id];
-	if (t->used && t->callee_done && t->caller_done && !t->barrier)
-		flue_task_free(s, id);
-}
-
-/* ----------------------------------------------------------------- traps */
-
-/* A trap inside code the executor runs unwinds to the executor frame that
- * entered it. A trap with no such frame on this stack (a built-in called
- * directly by host code) has nowhere to unwind to here: the instance is
- * poisoned and its tasks are ended now, the observer is told, and the
- * trap goes on to the embedder's own hook (flue_store_init()), which the
- * executor keeps; without one it halts, as it would without an executor. */
-static void trap_hook(void *ctx, struct flue_instance *inst, enum flue_trap_reason r,
-		      uint32_t handle)
-{
-	struct flue_store *s = ctx;
-	s->sched.trapped = inst->id;
-	if (s->sched.on_trap != 0)
-		s->sched.on_trap(s->sched.on_trap_ctx, inst, r);
-	if (flue_port_in_try())
-		flue_port_unwind();
-	exec_abort_instance(s, inst);
-	if (s->embedder_hook != 0)
-		s->embedder_hook(s->embedder_ctx, inst, r, handle);
-}
-
-void flue_exec_on_trap(struct flue_store *s,
-		       void (*fn)(void *ctx, struct flue_instance *inst,
-				  enum flue_trap_reason reason),
-		       void *ctx)
-{
-	s->sched.on_trap = fn;
-	s->sched.on_trap_ctx = ctx;
-}
-
-bool exec_guest(struct flue_store *s, void (*body)(void *), void *arg)
-{
-	uint16_t cur = s->sched.current;
-	uint8_t depth = s->sched.depth;
-	if (flue_port_try(body, arg) == 0)
-		return true;
-	s->sched.current = cur;
-	s->sched.depth = depth;
-	exec_abort_instance(s, &s->instances[s->sched.trapped]);
-	return false;
-}
-
-void exec_fail_instance(struct flue_store *s, struct flue_instance *inst,
-			enum flue_trap_reason reason)
-{
-	if (!inst->poisoned) {
-		inst->poisoned = true;
-		inst->trap_reason = (uint8_t)reason;
-		inst->trap_handle = 0;
-		if (s->sched.on_trap != 0)
-			s->sched.on_trap(s->sched.on_trap_ctx, inst, reason);
-	}
-	exec_abort_instance(s, inst);
-}
-
-int flue_exec_set_stack_per_task(struct flue_store *s, bool on)
-{
-	if (on && !flue_port_fiber_supported())
-		return FLUE_ENOTSUP;
-	exec_install(s);
-	s->sched.stack_per_task = on;
-	return FLUE_OK;
-}
-
-/* A call still held at its callee's entry gate whose caller trapped:
- * nobody waits for it, and its arguments lie in the caller's table and
- * memory, which the trap emptied; it leaves the gate without running (it
- * would trap the caller a second time lifting them: sync-streams.wast). */
-static void discard_at_gate(struct flue_task *t)
-{
-	struct flue_instance *callee = t->func->inst;
-	callee->waiting_to_enter--;
-	t->cond = FLUE_COND_NONE;
-	t->ready_stamp = 0;
-	t->state = FLUE_TASK_RESOLVED;
-	t->thread_done = true;
-	t->callee_done = true;
-}
-
-void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
-{
-	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
-		struct flue_task *t = &s->tasks[i];
-		if (!t->used)
-			continue;
-		if (t->caller_inst == x->id && !t->caller_done) {
-			/* The caller is gone: nobody will drop or read the subtask
-			 * (nor wait for its cancellation). */
-			t->caller_done = true;
-			t->sub_handle = 0;
-			t->sub_cancel_wait = false;
-			if (t->cond == FLUE_COND_GATE)
-				discard_at_gate(t);
-			/* A callee already done (e.g. one that trapped under a
-			 * sync call) is released now, or never (fuzz finding). */
-			exec_release(s, (uint16_t)i);
-			if (!t->used)
-				continue;
-		}
-		if (t->func->inst != x || t->aborted)
-			continue;
-		t->aborted = true;
-		if (t->state != FLUE_TASK_RESOLVED)
-			exec_resolve(s, (uint16_t)i, 0);
-		if (t->cond == FLUE_COND_GATE || t->cond == FLUE_COND_YIELD ||
-		    t->cond == FLUE_COND_WAIT || t->cond == FLUE_COND_HOST) {
-			/* Parked without a stack: simply gone. */
-			struct flue_handle *h = flue_table_get(x, t->arg);
-			if (t->cond == FLUE_COND_WAIT && h != 0 && h->kind == FLUE_H_WAITABLE_SET)
-				h->u.wset.waiting--;
-			t->cond = FLUE_COND_NONE;
-			t->thread_done = true;
-			t->callee_done = true;
-		}
-		/* Blocked on a fiber or deeper on this stack: `aborted` makes it
-		 * ready; it unwinds itself when resumed (abi_block traps
-		 * POISONED). Running right now: its exec_guest frame unwinds. */
-		exec_release(s, (uint16_t)i);
-	}
-	/* The holder (still on the stack, it unwinds later) no longer holds
-	 * it: else its exit would release a lock taken meanwhile by another
-	 * task (fuzz finding). */
-	if (x->exclusive != FLUE_TASK_NONE)
-		s->tasks[x->exclusive].exclusive = false;
-	x->exclusive = FLUE_TASK_NONE;
-	x->waiting_to_enter = 0;
-	/* Design note 5: peers of a trapped instance see its ends DROPPED
-	 * rather than waiting for an instance that will never act again. */
-	flue_instance_drop_ends(x);
-}
-
 /* -------------------------------------------------------------- resuming */
 
 void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
@@ -342,10 +72,10 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 	struct flue_task *t = &s->tasks[id];
 	struct flue_instance *x = exec_inst(s, t);
 	uint16_t cur = s->sched.current;
-	t->ready_stamp = 0;
+	exec_unready(s, t);
 	switch (t->cond) {
 	case FLUE_COND_GATE:
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		x->waiting_to_enter--;
 		exec_start_thread(s, id);
 		break;
@@ -354,7 +84,7 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 		exec_callback_step(s, id);
 		break;
 	default: /* a fiber blocked in exec_block */
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		t->cancelled = t->cancelled || cancelled;
 		s->sched.current = id;
 		flue_port_fiber_resume(&s->fibers[id]);
@@ -367,18 +97,16 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 {
 	uint16_t id = exec_id(s, t);
 	struct flue_instance *x = exec_inst(s, t);
-	t->cond = cond;
 	t->cancellable = cancellable && exec_is_host(t);
 	t->cancelled = false;
-	t->ready_stamp = 0;
-	t->wait_seq = ++s->sched.seq;
+	exec_park(s, t, cond);
 	if (t->fiber) {
 		flue_port_fiber_suspend(&s->fibers[id]);
 		s->sched.current = id;
 		return t->cancelled;
 	}
 	if (s->sched.depth >= FLUE_CONFIG_MAX_NESTING) {
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		flue_trap(x, FLUE_TRAP_NESTING_LIMIT, 0);
 	}
 	t->nested = true;
@@ -388,7 +116,7 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 		if (cond != FLUE_COND_READY && exec_ready(s, t))
 			break;
 		(void)exec_refresh(s);
-		uint16_t u = pick(s);
+		uint16_t u = exec_pick_of(s, 0);
 		if (u != FLUE_TASK_NONE) {
 			exec_resume(s, u, false);
 			s->sched.current = id;
@@ -404,12 +132,12 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 		}
 		t->nested = false;
 		s->sched.depth--;
-		t->cond = FLUE_COND_NONE;
+		exec_unpark(s, t);
 		flue_trap(x, FLUE_TRAP_DEADLOCK, 0);
 	}
 	t->nested = false;
 	s->sched.depth--;
-	t->cond = FLUE_COND_NONE;
+	exec_unpark(s, t);
 	return t->cancelled;
 }
 
@@ -429,7 +157,7 @@ static void sync_barrier_loop(struct flue_store *s, uint16_t id)
 		if (t->state == FLUE_TASK_RESOLVED)
 			break;
 		(void)exec_refresh(s);
-		uint16_t u = pick(s);
+		uint16_t u = exec_pick_of(s, 0);
 		if (u != FLUE_TASK_NONE) {
 			exec_resume(s, u, false);
 			s->sched.current = me;
@@ -441,35 +169,22 @@ static void sync_barrier_loop(struct flue_store *s, uint16_t id)
 	}
 }
 
-void exec_arrive_sync(struct flue_store *s, uint16_t id, void (*arrive)(struct flue_store *, uint16_t))
+void exec_arrive_sync(struct flue_store *s, uint16_t id,
+		      void (*arrive_fn)(struct flue_store *, uint16_t))
 {
 	struct flue_task *t = &s->tasks[id];
 	if (t->func->ft->async || exec_is_host(t)) {
-		arrive(s, id);
+		arrive_fn(s, id);
 		return;
 	}
 	struct flue_instance *saved = s->sched.barrier;
 	s->sched.barrier = t->func->inst;
 	t->barrier = true;
-	arrive(s, id);
+	arrive_fn(s, id);
 	sync_barrier_loop(s, id);
 	t->barrier = false;
 	s->sched.barrier = saved;
 	exec_release(s, id);
-}
-
-static uint8_t block_hook(void *ctx, struct flue_instance *inst,
-			  bool (*done)(struct flue_instance *, uint32_t), uint32_t arg)
-{
-	(void)ctx;
-	struct flue_store *s = inst->store;
-	struct flue_task *t = abi_current_task(inst);
-	if (t == 0)
-		return FLUE_BLOCK_CANNOT;
-	t->done = done;
-	t->arg = arg;
-	(void)exec_block(s, t, done != 0 ? FLUE_COND_PRED : FLUE_COND_READY, false);
-	return FLUE_BLOCK_DONE;
 }
 
 bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
@@ -492,71 +207,3 @@ bool flue_wait_until(struct flue_store *s, bool (*ready)(void *arg), void *arg,
 	return c;
 }
 
-/* ------------------------------------------------------------- run loop */
-
-static const struct flue_exec_hooks hooks = { exec_resolve, exec_request_cancel,
-						 exec_abort_instance };
-
-void exec_install(struct flue_store *s)
-{
-	if (s->sched.installed)
-		return;
-	s->sched.installed = true;
-	s->embedder_hook = s->trap_hook; /* kept: traps outside executor frames */
-	s->embedder_ctx = s->trap_ctx;
-	s->trap_hook = trap_hook;
-	s->trap_ctx = s;
-	s->block_hook = block_hook;
-	s->block_ctx = s;
-	s->exec_hooks = &hooks;
-}
-
-void flue_exec_init(struct flue_store *s)
-{
-	exec_install(s);
-}
-
-enum flue_tick_result flue_tick(struct flue_store *s)
-{
-	exec_apply_posted(s);
-	exec_start_posted(s);
-	bool any = exec_refresh(s);
-	uint16_t u = pick(s);
-	if (u != FLUE_TASK_NONE) {
-		exec_resume(s, u, false);
-		return FLUE_TICK_RAN;
-	}
-	if (!any)
-		return FLUE_TICK_DONE;
-	return exec_external(s, true) != EXEC_OUTSIDE_NONE ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
-}
-
-int flue_run(struct flue_store *s)
-{
-	for (;;) {
-		switch (flue_tick(s)) {
-		case FLUE_TICK_RAN:
-			break;
-		case FLUE_TICK_DONE:
-			return FLUE_OK;
-		case FLUE_TICK_DEADLOCK:
-			return FLUE_EDEADLK;
-		default:
-			return FLUE_EAGAIN;
-		}
-	}
-}
-
-int flue_run_until_idle(struct flue_store *s)
-{
-	for (;;) {
-		int rc = flue_run(s);
-		if (rc != FLUE_EAGAIN)
-			return rc;
-		/* Sleep only for what another thread or an interrupt can bring;
-		 * if just the host's own ends are left, it has to act first. */
-		if (exec_external(s, true) != EXEC_OUTSIDE_THREAD)
-			return FLUE_EAGAIN;
-		flue_port_idle();
-	}
-}

@@ -483,6 +483,16 @@ FT_TEST(nested_candidates_include_the_lock_holder)
 	FT_FALSE(flue_nested_candidate_decide(false, true));
 }
 
+/* Ready order (docs/EXECUTOR.md): a newly true condition takes the next
+ * stamp, a condition that stopped holding before the task ran loses it. */
+FT_TEST(ready_mark_stamps_and_unstamps)
+{
+	FT_EQ(flue_ready_mark_decide(true, false), FLUE_READY_STAMP);
+	FT_EQ(flue_ready_mark_decide(false, true), FLUE_READY_UNSTAMP);
+	FT_EQ(flue_ready_mark_decide(true, true), FLUE_READY_KEEP);
+	FT_EQ(flue_ready_mark_decide(false, false), FLUE_READY_KEEP);
+}
+
 
 static const uint32_t k_borrows[] = { 0u, 1u, 2u, 0xFFFFu, UINT32_MAX };
 #define N_BORROWS (sizeof k_borrows / sizeof k_borrows[0])
@@ -711,6 +721,7 @@ FT_SUITE(task,
 	 FT_CASE(cancel_deliver_every_state),
 	 FT_CASE(callback_ready_every_case),
 	 FT_CASE(nested_candidates_include_the_lock_holder),
+	 FT_CASE(ready_mark_stamps_and_unstamps),
 	 FT_CASE(task_return_every_state),
 	 FT_CASE(task_cancel_every_state),
 	 FT_CASE(sync_typed_call_barges_in_past_backpressure_and_lock),

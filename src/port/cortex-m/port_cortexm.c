@@ -43,6 +43,24 @@ void flue_port_idle(void)
 	woken = false;
 }
 
+/* One core: an aligned word access is atomic. An ISR raising between the
+ * read and the clear has finished its post before it raised, so the
+ * executor's look under the lock, which follows the clear, sees it. */
+void flue_port_flag_raise(flue_port_flag_t *f)
+{
+	*(volatile uint32_t *)&f->word = 1u;
+}
+
+bool flue_port_flag_take(flue_port_flag_t *f)
+{
+	volatile uint32_t *w = &f->word;
+	if (*w == 0u)
+		return false;
+	*w = 0u;
+	__asm volatile("" ::: "memory");
+	return true;
+}
+
 _Noreturn void flue_port_halt(void)
 {
 	for (;;)

@@ -61,6 +61,21 @@ void flue_port_idle(void)
 	pthread_mutex_unlock(&idle_lock);
 }
 
+/* GCC/Clang atomics on the plain word (ThreadSanitizer knows them): the
+ * release store publishes what the poster did before it; the acquire
+ * load orders the executor's look under the lock after it. */
+void flue_port_flag_raise(flue_port_flag_t *f)
+{
+	__atomic_store_n(&f->word, 1u, __ATOMIC_RELEASE);
+}
+
+bool flue_port_flag_take(flue_port_flag_t *f)
+{
+	if (__atomic_load_n(&f->word, __ATOMIC_ACQUIRE) == 0u)
+		return false;
+	return __atomic_exchange_n(&f->word, 0u, __ATOMIC_ACQ_REL) != 0u;
+}
+
 _Noreturn void flue_port_halt(void)
 {
 	fputs("flue: trap hook returned; halting\n", stderr);

@@ -346,9 +346,17 @@ void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 		}
 		return;
 	}
-	/* memmove first (same-instance copies may overlap), then canonicalise
-	 * the floats in the destination, which now holds exactly the values. */
-	memmove(dst, src, bytes);
+	/* Copy first, then canonicalise the floats in the destination, which
+	 * now holds exactly the values. Only same-instance copies can overlap
+	 * (they must behave as memmove); the others take memcpy, which C
+	 * libraries make faster (newlib's memmove for Cortex-M copies
+	 * bytewise: 64 KiB cost a third more than memcpy in make bench).
+	 * Integer addresses, as above. */
+	uintptr_t d0 = (uintptr_t)dst, s0 = (uintptr_t)src;
+	if (d0 + bytes <= s0 || s0 + bytes <= d0)
+		memcpy(dst, src, bytes);
+	else
+		memmove(dst, src, bytes);
 	if (!t->has_float)
 		return;
 	for (uint32_t e = 0; e < n; e++) {

@@ -19,10 +19,9 @@
  * Every guest has every callee (9 exports, itself included, + 3 host
  * functions) lowered both
  * async and sync. FLUE_LIFT_STACKFUL is not used (its fibers are
- * pthreads); host-function starts do run on a fiber, a thread per call
- * (~0.2 ms under ASan, which also keeps a record of every thread: RSS
- * grows to ~1 GB over 10^6 executions), so guests call them only 1/16 of
- * the time.
+ * pthreads); host-function starts do run on a fiber, a pthread of the
+ * POSIX port's pool per call (a baton hand-off costs microseconds), so
+ * guests call them only 1/16 of the time.
  *
  * Top-level operations (opcode mod 16): 0, 1 invoke an export (flue_invoke;
  * a stream argument is a host stream made in on_start) | 2 flue_tick |

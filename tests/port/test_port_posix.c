@@ -3,6 +3,7 @@
  * thread-safe): fibers just record what they saw, the test checks it after.
  * Every test runs its fibers to completion, so each starts with all ids free. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -384,6 +385,44 @@ FT_TEST(try_in_a_fiber_spans_a_suspend)
 	FT_EQ(probe[1].try_rc, 1);
 }
 
+/* A finished fiber's thread waits in the port's pool and runs the next
+ * fiber, also one named by other storage: creating a thread per fiber
+ * made every host-function call cost a thread. The reused thread must
+ * behave as a new one: suspend and resume work, a trap unwinds to the new
+ * fiber's own try. */
+static pthread_t ran_on[2];
+
+static void note_thread(void *arg)
+{
+	uint32_t id = (uint32_t)(uintptr_t)arg;
+	ran_on[id] = pthread_self();
+	probe[id].step = 1;
+	flue_port_fiber_suspend(F(id));
+	int n = 0;
+	probe[id].try_rc = flue_port_try(body_unwinds, &n);
+	probe[id].value = n;
+	probe[id].finished = 1;
+}
+
+FT_TEST(finished_fiber_thread_runs_the_next_fiber)
+{
+	reset_probes();
+	FT_EQ(flue_port_fiber_create(F(0), note_thread, ID(0)), 0);
+	flue_port_fiber_resume(F(0));
+	flue_port_fiber_resume(F(0));
+	FT_EQ(probe[0].finished, 1);
+	FT_EQ(probe[0].try_rc, 1);
+	FT_EQ(flue_port_fiber_create(F(1), note_thread, ID(1)), 0);
+	flue_port_fiber_resume(F(1));
+	FT_EQ(probe[1].step, 1);
+	FT_EQ(probe[1].finished, 0); /* suspended, as a new thread would be */
+	flue_port_fiber_resume(F(1));
+	FT_EQ(probe[1].finished, 1);
+	FT_EQ(probe[1].try_rc, 1);
+	FT_EQ(probe[1].value, 1);
+	FT_TRUE(pthread_equal(ran_on[0], ran_on[1]));
+}
+
 FT_SUITE(port_posix,
 	 FT_CASE(try_returns_0_when_body_returns),
 	 FT_CASE(try_returns_1_when_body_unwinds),
@@ -397,4 +436,5 @@ FT_SUITE(port_posix,
 	 FT_CASE(interleaved_resumes_keep_each_fiber_s_place),
 	 FT_CASE(fiber_resuming_a_fiber_returns_to_the_right_stack),
 	 FT_CASE(unwind_in_a_fiber_goes_to_the_fiber_s_own_try),
-	 FT_CASE(try_in_a_fiber_spans_a_suspend))
+	 FT_CASE(try_in_a_fiber_spans_a_suspend),
+	 FT_CASE(finished_fiber_thread_runs_the_next_fiber))

@@ -14,7 +14,8 @@
  * under one mutex, so each stack's work happens-before the next stack's
  * (what ThreadSanitizer checks). A fiber's state is allocated here (a
  * hosted port; the library itself allocates nothing) and named by storage
- * its owner provides, so fibers belong to a store, not to the process.
+ * its owner provides, so fibers belong to a store, not to the process;
+ * the threads of finished fibers wait in a small pool to run later ones.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -193,32 +194,70 @@ static void hand_over(struct stack *to, struct stack *me)
 	me->go = false;
 }
 
+/* Finished fibers' threads wait here for the next fiber instead of exiting:
+ * creating a thread costs tens of microseconds (far more under the
+ * sanitizers, which also keep a record of every thread ever created), and
+ * a store starts a fiber for every host-function call. At most
+ * FIBER_IDLE_MAX wait; the others exit. Under fiber_lock. */
+#define FIBER_IDLE_MAX 16u
+static struct fiber *idle_fibers[FIBER_IDLE_MAX];
+static uint32_t nidle;
+
+/* Under fiber_lock: wait for the first turn of the fiber `f` now names. */
+static void await_start(struct fiber *f)
+{
+	while (!f->st.go)
+		pthread_cond_wait(&f->st.cond, &fiber_lock);
+	f->st.go = false;
+}
+
 static void *fiber_main(void *p)
 {
 	struct fiber *f = p;
 	self = &f->st;
 
 	pthread_mutex_lock(&fiber_lock);
-	while (!f->st.go)
-		pthread_cond_wait(&f->st.cond, &fiber_lock);
-	f->st.go = false;
-	flue_port_body_t entry = f->entry;
-	void *arg = f->arg;
-	pthread_mutex_unlock(&fiber_lock);
+	await_start(f);
+	for (;;) {
+		flue_port_body_t entry = f->entry;
+		void *arg = f->arg;
+		pthread_mutex_unlock(&fiber_lock);
 
-	entry(arg);
+		entry(arg);
 
-	/* Finished: free the owner's storage and give the turn back. After the
-	 * unlock nobody else can reach `f`, so it is freed here. */
-	pthread_mutex_lock(&fiber_lock);
-	struct stack *back = f->resumer;
-	f->owner->impl = NULL;
-	back->go = true;
-	pthread_cond_signal(&back->cond);
+		/* Finished: free the owner's storage, give the turn back, and
+		 * either wait in the idle pool for the next fiber or end. */
+		pthread_mutex_lock(&fiber_lock);
+		struct stack *back = f->resumer;
+		f->owner->impl = NULL;
+		f->owner = NULL;
+		back->go = true;
+		pthread_cond_signal(&back->cond);
+		if (nidle == FIBER_IDLE_MAX)
+			break;
+		idle_fibers[nidle++] = f;
+		await_start(f);
+	}
+	/* After the unlock nobody else can reach `f`, so it is freed here. */
 	pthread_mutex_unlock(&fiber_lock);
 	pthread_cond_destroy(&f->st.cond);
 	free(f);
 	return NULL;
+}
+
+/* Under fiber_lock: a pooled thread's fiber, now running `entry(arg)` for
+ * `owner` when first resumed, or NULL if none waits. */
+static struct fiber *fiber_reuse(flue_port_fiber_t *owner, flue_port_body_t entry, void *arg)
+{
+	if (nidle == 0u)
+		return NULL;
+	struct fiber *f = idle_fibers[--nidle];
+	f->entry = entry;
+	f->arg = arg;
+	f->owner = owner;
+	f->running = false;
+	owner->impl = f;
+	return f;
 }
 
 bool flue_port_fiber_supported(void)
@@ -244,9 +283,12 @@ int flue_port_fiber_create(flue_port_fiber_t *owner, flue_port_body_t entry, voi
 		return FLUE_EINVAL;
 	pthread_mutex_lock(&fiber_lock);
 	bool used = owner->impl != NULL;
+	bool reused = !used && fiber_reuse(owner, entry, arg) != NULL;
 	pthread_mutex_unlock(&fiber_lock);
 	if (used)
 		return FLUE_EINVAL;
+	if (reused)
+		return 0;
 	struct fiber *f = fiber_new(owner, entry, arg);
 	if (f == NULL)
 		return FLUE_ENOMEM;

@@ -10,12 +10,11 @@
  * a failure within seconds instead of the suite's timeout.
  */
 #include <setjmp.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <flue/port.h>
 
 #include "exec_test.h"
+#include "watchdog.h"
 
 #define CB_EXIT 0u
 #define CB_WAIT 2u
@@ -26,19 +25,7 @@ static struct flue_func fa;
 static bool resolved;
 static uint32_t got;
 
-static void on_hang(int sig)
-{
-	(void)sig;
-	static const char msg[] = "exec_edge: the executor slept with nothing to wake it\n";
-	(void)!write(2, msg, sizeof msg - 1u);
-	_exit(1);
-}
-
-static void watchdog(unsigned seconds)
-{
-	signal(SIGALRM, on_hang);
-	alarm(seconds);
-}
+#define HANG_MSG "exec_edge: the executor slept with nothing to wake it\n"
 
 static void on_resolve(void *user, const struct flue_values *r)
 {
@@ -89,10 +76,10 @@ FT_TEST(nested_loop_deadlock_traps_with_a_host_end_alive)
 	uint32_t r, w;
 	(void)host_with_stream(&r, &w);
 	lift_a(waits_forever);
-	watchdog(10);
+	watchdog(10, HANG_MSG);
 	flue_call_t call;
 	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
-	alarm(0);
+	watchdog_stop();
 	ex_done();
 	FT_EQ(ex.ntraps, 1);
 	FT_EQ(ex.trap, FLUE_TRAP_DEADLOCK);
@@ -121,9 +108,9 @@ FT_TEST(run_until_idle_returns_when_only_host_ends_remain)
 	flue_call_t call;
 	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
 	FT_EQ(flue_run(&ex.store), FLUE_EAGAIN);
-	watchdog(10);
+	watchdog(10, HANG_MSG);
 	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EAGAIN);
-	alarm(0);
+	watchdog_stop();
 	FT_EQ(ex.ntraps, 0);
 	ex_done();
 }
@@ -135,9 +122,9 @@ FT_TEST(run_until_idle_deadlock_without_host_ends)
 	lift_a(waits_in_callback_loop);
 	flue_call_t call;
 	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
-	watchdog(10);
+	watchdog(10, HANG_MSG);
 	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EDEADLK);
-	alarm(0);
+	watchdog_stop();
 	ex_done();
 }
 

@@ -13,10 +13,9 @@
  * such sleeps ("only calls with ends were pending"). A watchdog turns the
  * hang into a failure within seconds.
  */
-#include <signal.h>
-#include <unistd.h>
 
 #include "exec_test.h"
+#include "watchdog.h"
 
 static const struct flue_valtype u32_t = { .kind = FLUE_VAL_U32 };
 static struct flue_valtype str_t = { .kind = FLUE_VAL_STREAM };
@@ -29,20 +28,7 @@ static flue_call_t hcall;
 static bool resolved;
 static bool resolved_with_value;
 
-static void on_hang(int sig)
-{
-	(void)sig;
-	static const char msg[] =
-		"fuzz_found: the executor slept for a host call only it can resolve\n";
-	(void)!write(2, msg, sizeof msg - 1u);
-	_exit(1);
-}
-
-static void watchdog(unsigned seconds)
-{
-	signal(SIGALRM, on_hang);
-	alarm(seconds);
-}
+#define HANG_MSG "fuzz_found: the executor slept for a host call only it can resolve\n"
 
 static void on_resolve(void *user, const struct flue_values *r)
 {
@@ -83,9 +69,9 @@ FT_TEST(run_until_idle_returns_for_a_host_call_with_ends)
 	FT_TRUE(hcall != 0u);
 	assert_not_postable();
 	FT_EQ(flue_run(&ex.store), FLUE_EAGAIN);
-	watchdog(10);
+	watchdog(10, HANG_MSG);
 	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EAGAIN); /* slept for good before */
-	alarm(0);
+	watchdog_stop();
 	/* The host acts on the executor thread, then everything finishes. */
 	uint32_t r, w;
 	FT_EQ(flue_host_stream_new(host, ex.u8, &r, &w), 0);
@@ -111,10 +97,10 @@ FT_TEST(nested_loop_traps_for_a_host_call_with_ends)
 	struct flue_instance *g = ex_new();
 	ex_lift(&caller, g, &sync_u32, FLUE_LIFT_SYNC, calls_hf_sync, 0);
 	FT_EQ(flue_lower(&low, &hf, g, false), 0);
-	watchdog(10);
+	watchdog(10, HANG_MSG);
 	flue_call_t call;
 	FT_EQ(flue_invoke(&caller, host, 0, on_resolve, 0, &call), 0); /* slept for good before */
-	alarm(0);
+	watchdog_stop();
 	FT_EQ(ex.ntraps, 1);
 	FT_EQ(ex.trap, FLUE_TRAP_DEADLOCK);
 	FT_TRUE(ex.trap_inst == g);

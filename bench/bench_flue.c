@@ -556,6 +556,48 @@ static int bench_round_trip(uint32_t arg, uint32_t n, uint64_t *elapsed)
 	return verdict();
 }
 
+/* ------------------------------------ hand-off with idle waiting tasks */
+
+/* `arg` callback tasks of instance b wait on sets of their own that never
+ * get an event, then the one-element hand-off runs as handoff_gg: what
+ * each waiting task adds to a step (issue 10: O(1) per wake, "8 idle
+ * waiting tasks add 46 %"). Parked before the timed window. */
+static struct flue_func f_idle;
+
+static void idle_core(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
+		      flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n;
+	res[0] = CB_WAIT | flue_canon_waitable_set_new(inst) << 4;
+}
+
+static int bench_handoff_idle(uint32_t idle, uint32_t n, uint64_t *elapsed)
+{
+	uint32_t w, r;
+	if (bench_fixture_setup() != 0 || stream_a_to(bf.b, &w, &r) != 0 ||
+	    lift(&f_idle, bf.b, &ft_unit, idle_core, no_cb) != 0)
+		return -1;
+	for (uint32_t i = 0; i < idle; i++)
+		if (invoke(&f_idle) != 0)
+			return -1;
+	BCHECK_EQ(flue_run(&bf.store), FLUE_EDEADLK); /* all parked, none can wake */
+	writer_init(w, 1, n);
+	if (lift(&f_a, bf.a, &ft_unit, writer_core, writer_cb) != 0)
+		return -1;
+	uint64_t t0 = bench_now();
+	if (bench_reader_start(r, 1) != 0 || invoke(&f_a) != 0)
+		return -1;
+	int rc = flue_run(&bf.store);
+	*elapsed = bench_now() - t0;
+	BCHECK_EQ(rc, FLUE_EDEADLK); /* the idle tasks still wait */
+	BCHECK(wr.done);
+	BCHECK_EQ(resolved, 2);
+	BCHECK_EQ(rd.ops, n);
+	BCHECK_EQ(bf.ntraps, 0);
+	bench_reader_check(n);
+	return verdict();
+}
+
 /* ------------------------------------------------------------- the list */
 
 int bench_queue_path(uint32_t arg, uint32_t n, uint64_t *elapsed); /* bench_queue.c */
@@ -568,6 +610,7 @@ const struct bench bench_common[] = {
 	{ "handoff_gg", bench_stream_gg, 1 },
 	{ "handoff_gh", bench_handoff_gh, 0 },
 	{ "handoff_ch", bench_handoff_channel, 0 },
+	{ "handoff_idle8", bench_handoff_idle, 8 },
 	{ "memcpy_64", bench_memcpy_run, 64 },
 	{ "bulk_64", bench_stream_gg, 64 },
 	{ "memcpy_4k", bench_memcpy_run, 4096 },

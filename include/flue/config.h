@@ -9,15 +9,17 @@
  * allocates.
  *
  * Memory, as measured (tests/abi/test_sizes.c prints them; src/obj/store.c
- * holds the 32-bit ones with _Static_assert). 32-bit target (Cortex-M,
- * arm-none-eabi-gcc) / 64-bit host (x86-64 gcc):
- *  - handle slot (stream/future end, waitable set, subtask): 32 B / 32 B;
- *  - stream or future, all in (two slots + the shared object): 92 B / 96 B
- *    (shared object 28 B / 32 B);
+ * holds the limits with _Static_assert: slot <= 24 B, shared object <= 16 B,
+ * stream <= 64 B on every build, instance <= 512 B plus its table on a
+ * 32-bit one). 32-bit target (Cortex-M3, arm-none-eabi-gcc 12) / 64-bit
+ * host (x86-64 gcc 12):
+ *  - handle slot (stream/future end, waitable set, subtask): 24 B / 24 B;
+ *  - stream or future, all in (two slots + the shared object): 64 B / 64 B
+ *    (shared object 16 B / 16 B: neither holds a pointer);
  *  - instance: 56 B / 72 B plus its table, FLUE_CONFIG_MAX_HANDLES slots
- *    (defaults: 2,104 B / 2,120 B);
- *  - task record (struct flue_task): 496 B / 528 B;
- *  - the default store (all defaults below): 18,424 B / 19,560 B.
+ *    (defaults: 1,592 B / 1,608 B);
+ *  - task record (struct flue_task): 504 B / 536 B;
+ *  - the default store (all defaults below): 16,144 B / 17,152 B.
  */
 #ifndef FLUE_CONFIG_H
 #define FLUE_CONFIG_H
@@ -35,15 +37,14 @@
  *  largest usable index is this minus one (the specification's own limit,
  *  2^28 - 1, is larger than any table flue can hold: handle indices and
  *  the links of waitable sets are 16-bit). Allocating past it traps.
- *  Range 2..65535. Memory: 32 bytes per slot on a 32-bit target (ends,
- *  sets and subtasks alike). */
+ *  Range 2..65535. Memory: 24 bytes per slot (ends, sets and subtasks
+ *  alike; 32-bit target and 64-bit host). */
 #ifndef FLUE_CONFIG_MAX_HANDLES
 #define FLUE_CONFIG_MAX_HANDLES 64
 #endif
 
-/** Stream and future shared objects per store (each has two ends; 28 B
- *  each on a 32-bit target, its two ends are handle slots).
- *  Range 1..65535. */
+/** Stream and future shared objects per store (16 B each, 32-bit target
+ *  and 64-bit host; its two ends are handle slots). Range 1..65535. */
 #ifndef FLUE_CONFIG_MAX_SHARED
 #define FLUE_CONFIG_MAX_SHARED 32
 #endif
@@ -66,7 +67,7 @@
 
 /** Tasks alive at once per store: every running or parked export call,
  *  host-function call and host invocation (one implicit thread each).
- *  Range 1..65534. Memory: 496 bytes each on a 32-bit target, 528 on a
+ *  Range 1..65534. Memory: 504 bytes each on a 32-bit target, 536 on a
  *  64-bit host (values kept inline; see the top of this file). */
 #ifndef FLUE_CONFIG_MAX_TASKS
 #define FLUE_CONFIG_MAX_TASKS 16

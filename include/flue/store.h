@@ -107,7 +107,10 @@ struct flue_waitable {
 	bool sync_waiter; /**< a thread blocks in a synchronous op on it */
 };
 
-/** A stream or future end. */
+/** A stream or future end. The buffer of its op, (offset, length), is
+ *  kept by the shared object while the op is parked, the only time it is
+ *  needed (struct flue_shared); what the op moved stays here, as each
+ *  end's event reports its own count. */
 struct flue_end {
 	struct flue_waitable w;
 	uint16_t shared;        /**< index into the store's shared-object pool */
@@ -115,9 +118,7 @@ struct flue_end {
 	uint8_t ev_result : 2;  /**< pending event's recorded enum flue_copy_result
 				     (what delivery reports: flue_copy_event_decide) */
 	bool ev_reclaim : 1;    /**< on delivery, un-park the op (reclaim its buffer) */
-	uint32_t ptr;        /**< guest buffer of the op in progress (offset) */
-	uint32_t len;        /**< its length in elements */
-	uint32_t progress;   /**< elements moved so far */
+	uint32_t progress;      /**< elements the op in progress (or the last one) moved */
 };
 
 /** A waitable set: its pending members form a queue ordered by stamp. */
@@ -188,7 +189,8 @@ struct flue_instance {
 /** Which side of a shared object has an op parked. */
 enum flue_side { FLUE_SIDE_NONE = 0, FLUE_SIDE_READER, FLUE_SIDE_WRITER };
 
-/** Where an end lives: an instance's handle, or nowhere after its drop. */
+/** Where an end lives: an instance's handle, or nowhere after its drop
+ *  (a copy of one side's fields of struct flue_shared). */
 struct flue_end_ref {
 	uint8_t inst;    /**< instance id; FLUE_REF_NONE when dropped */
 	uint32_t handle; /**< handle index in that instance's table */
@@ -196,15 +198,30 @@ struct flue_end_ref {
 #define FLUE_REF_NONE 0xFFu
 #define FLUE_REF_TRANSIT 0xFEu /**< lifted, not yet lowered (a value in a call) */
 
-/** A stream's or future's shared object. */
+/** A stream's or future's shared object: 16 B (flue/config.h). It holds at
+ *  most one parked op (`pending` names its side), and that op's buffer:
+ *  the other side's op meets it there, and a driver channel serves it from
+ *  there. The two end references are stored field by field (a struct of
+ *  an 8-bit and a 16-bit field would be padded to 4 B). */
 struct flue_shared {
-	uint8_t kind;    /**< 0 free, 1 stream, 2 future */
+	uint8_t kind : 2;      /**< 0 free, 1 stream, 2 future */
+	bool dropped : 1;      /**< either end was dropped */
+	uint8_t pending : 2;   /**< enum flue_side: whose op is parked */
+	bool has_channel : 1;  /**< the host side is a driver channel
+				    (flue/channel.h): the one on the store's
+				    `channels` list whose `shared` is this object */
 	flue_type_t type;
-	bool dropped;    /**< either end was dropped */
-	uint8_t pending; /**< enum flue_side: whose op is parked */
-	struct flue_end_ref reader, writer;
-	uint16_t next_free;
-	struct flue_channel *channel; /**< host side is a driver channel (flue/channel.h) */
+	uint8_t reader_inst;    /**< where the readable end lives: instance id,
+				     FLUE_REF_NONE (dropped) or FLUE_REF_TRANSIT */
+	uint8_t writer_inst;    /**< likewise for the writable end */
+	uint16_t reader_handle; /**< its handle index in that instance's table */
+	uint16_t writer_handle;
+	union {
+		uint32_t ptr;       /**< the parked op's guest buffer (offset) */
+		uint16_t next_free; /**< free object (nothing parked): next on the
+					 store's LIFO free list (index + 1) */
+	};
+	uint32_t len;           /**< the parked op's length in elements */
 };
 
 /* ----------------------------------------------------------------- store */

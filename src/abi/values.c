@@ -273,7 +273,7 @@ int flue_values_take_end(struct flue_instance *from, uint8_t val_kind, flue_type
 		return r;
 	uint16_t si = from->handles[handle].u.end.shared;
 	/* In transit until lowered: no instance holds the readable end. */
-	from->store->shared[si].reader = (struct flue_end_ref){ FLUE_REF_TRANSIT, 0 };
+	flue_shared_set_ref(&from->store->shared[si], FLUE_SIDE_READER, FLUE_REF_TRANSIT, 0);
 	flue_table_remove(from, handle);
 	*shared = si;
 	return 0;
@@ -285,7 +285,7 @@ uint32_t flue_values_put_end(struct flue_instance *to, uint8_t val_kind, uint16_
 	if (idx == 0)
 		return 0;
 	to->handles[idx].u.end.shared = shared;
-	to->store->shared[shared].reader = (struct flue_end_ref){ to->id, idx };
+	flue_shared_set_ref(&to->store->shared[shared], FLUE_SIDE_READER, to->id, idx);
 	/* An undelivered drop notification travels with the end (#720). */
 	flue_end_arrived(to, idx);
 	return idx;

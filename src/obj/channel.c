@@ -66,10 +66,10 @@ int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue
 	uint32_t host_side = to_guest ? w : r;
 	flue_table_remove(inst, host_side);
 	if (to_guest)
-		sh->writer.inst = FLUE_REF_NONE;
+		sh->writer_inst = FLUE_REF_NONE;
 	else
-		sh->reader.inst = FLUE_REF_NONE;
-	sh->channel = c;
+		sh->reader_inst = FLUE_REF_NONE;
+	sh->has_channel = true;
 	c->to_guest = to_guest;
 	c->future = as_future;
 	c->store = s;
@@ -162,13 +162,23 @@ void flue_channel_close(struct flue_channel *c)
 	flue_port_wake();
 }
 
-/* Serve the guest op of end (inst, idx) from the ring as far as possible.
- * Returns true if the op completed (its event is set). Lock held. */
+struct flue_channel *flue_channel_of(const struct flue_store *s, uint16_t si)
+{
+	struct flue_channel *c = s->channels;
+	while (c->shared != si) /* has_channel: it is on the list */
+		c = c->next;
+	return c;
+}
+
+/* Serve the guest op of end (inst, idx) from the ring as far as possible;
+ * its buffer is the shared object's (ptr, len). Returns true if the op
+ * completed (its event is set). Lock held. */
 static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t idx)
 {
 	struct flue_end *e = &inst->handles[idx].u.end;
-	const struct flue_type_info *t = flue_type_get(inst->store, c->store->shared[c->shared].type);
-	uint32_t remain = e->len - e->progress;
+	const struct flue_shared *sh = &c->store->shared[c->shared];
+	const struct flue_type_info *t = flue_type_get(inst->store, sh->type);
+	uint32_t remain = sh->len - e->progress;
 	uint8_t result = FLUE_RESULT_COMPLETED;
 	uint32_t k;
 
@@ -179,7 +189,7 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 			result = FLUE_RESULT_DROPPED; /* drained, then end of stream */
 			k = 0;
 		} else {
-			uint8_t *dst = flue_mem_elems(inst, e->ptr, e->progress, remain, t->size);
+			uint8_t *dst = flue_mem_elems(inst, sh->ptr, e->progress, remain, t->size);
 			/* The buffer left its memory (an embedder shrank it
 			 * under the parked op): no guest code runs here to
 			 * trap, so the op stays parked until it is back. */
@@ -194,7 +204,7 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 		} else if (c->used == c->capacity) {
 			return false;
 		} else {
-			const uint8_t *src = flue_mem_elems(inst, e->ptr, e->progress, remain,
+			const uint8_t *src = flue_mem_elems(inst, sh->ptr, e->progress, remain,
 							    t->size);
 			if (src == 0 && remain != 0u)
 				return false;
@@ -210,8 +220,9 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 
 int flue_channel_copy(struct flue_instance *inst, uint32_t idx)
 {
-	struct flue_shared *sh = &inst->store->shared[inst->handles[idx].u.end.shared];
-	struct flue_channel *c = sh->channel;
+	uint16_t si = inst->handles[idx].u.end.shared;
+	struct flue_shared *sh = &inst->store->shared[si];
+	struct flue_channel *c = flue_channel_of(inst->store, si);
 	flue_port_key_t key = flue_port_lock();
 	if (!serve(c, inst, idx))
 		sh->pending = c->to_guest ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
@@ -247,9 +258,10 @@ bool flue_channel_peer_gone(struct flue_channel *c)
 static void notify_if_gone(struct flue_store *s, struct flue_channel *c,
 			   struct flue_shared *sh)
 {
-	struct flue_end_ref *r = c->to_guest ? &sh->reader : &sh->writer;
-	if (r->inst < FLUE_CONFIG_MAX_INSTANCES && flue_channel_peer_gone(c))
-		flue_end_peer_gone(&s->instances[r->inst], r->handle);
+	struct flue_end_ref r =
+		flue_shared_ref(sh, c->to_guest ? FLUE_SIDE_READER : FLUE_SIDE_WRITER);
+	if (r.inst < FLUE_CONFIG_MAX_INSTANCES && flue_channel_peer_gone(c))
+		flue_end_peer_gone(&s->instances[r.inst], r.handle);
 }
 
 void flue_store_pump(struct flue_store *s)
@@ -262,10 +274,11 @@ void flue_store_pump(struct flue_store *s)
 			notify_if_gone(s, c, sh);
 			continue;
 		}
-		struct flue_end_ref *r = c->to_guest ? &sh->reader : &sh->writer;
-		struct flue_instance *inst = &s->instances[r->inst];
+		struct flue_end_ref r =
+			flue_shared_ref(sh, c->to_guest ? FLUE_SIDE_READER : FLUE_SIDE_WRITER);
+		struct flue_instance *inst = &s->instances[r.inst];
 		flue_port_key_t key = flue_port_lock();
-		if (serve(c, inst, r->handle))
+		if (serve(c, inst, r.handle))
 			sh->pending = FLUE_SIDE_NONE;
 		flue_port_unlock(key);
 	}

@@ -30,23 +30,25 @@ static struct flue_shared *shared_at(struct flue_instance *inst, uint32_t idx)
  * dropped, not a driver channel. (D's reader is never in transit here: an
  * end is in transit only between the lift and the lower of one call, and
  * no other guest code runs in between.) */
-static bool attached(const struct flue_end_ref *r)
+static bool attached(struct flue_end_ref r)
 {
-	return r->inst != FLUE_REF_NONE && r->inst != FLUE_REF_TRANSIT;
+	return r.inst != FLUE_REF_NONE && r.inst != FLUE_REF_TRANSIT;
 }
 
-/* Whether the rest of the buffer of the op parked on end `r` (after its
- * progress) lies inside its instance's memory now. */
-static bool rest_in_memory(struct flue_store *s, struct flue_end_ref r,
+/* Whether the rest of the buffer of the op parked on `sh` (its `ptr` and
+ * `len`, after the parked end's progress) lies inside its instance's
+ * memory now. */
+static bool rest_in_memory(struct flue_store *s, const struct flue_shared *sh,
 			   const struct flue_type_info *t)
 {
-	if (!attached(&r))
+	struct flue_end_ref r = flue_shared_ref(sh, (enum flue_side)sh->pending);
+	if (!attached(r))
 		return true; /* no guest buffer */
 	const struct flue_instance *in = &s->instances[r.inst];
 	const struct flue_end *e = &in->handles[r.handle].u.end;
-	uint32_t rest = e->len - e->progress;
+	uint32_t rest = sh->len - e->progress;
 	return t->size == 0 || rest == 0 ||
-	       flue_mem_elems(in, e->ptr, e->progress, rest, t->size) != 0;
+	       flue_mem_elems(in, sh->ptr, e->progress, rest, t->size) != 0;
 }
 
 int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi)
@@ -56,20 +58,19 @@ int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi)
 		return FLUE_OK;
 	/* A shared object has room for one channel: the data would have to
 	 * flow from one ring to the other with no guest op to carry it. */
-	if (src->channel != 0 && dst->channel != 0)
+	if (src->has_channel && dst->has_channel)
 		return FLUE_ENOTSUP;
 	/* Only a parked read meeting a parked write can hit the same-instance
 	 * rule; a dropped D has no parked read (the drop un-parked it). */
 	if (dst->pending != FLUE_SIDE_READER || src->pending != FLUE_SIDE_WRITER)
 		return FLUE_OK;
 	const struct flue_type_info *t = flue_type_get(inst->store, src->type);
-	if (dst->reader.inst == src->writer.inst && !t->none_or_number)
+	if (dst->reader_inst == src->writer_inst && !t->none_or_number)
 		return FLUE_EPERM;
 	/* The re-issued read moves bytes between two parked guest buffers,
 	 * each checked only when its op started: refuse if an embedder shrank
 	 * either memory since (the rest of both must be there). */
-	if (!rest_in_memory(inst->store, dst->reader, t) ||
-	    !rest_in_memory(inst->store, src->writer, t))
+	if (!rest_in_memory(inst->store, dst, t) || !rest_in_memory(inst->store, src, t))
 		return FLUE_EINVAL;
 	return FLUE_OK;
 }
@@ -83,77 +84,96 @@ static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, boo
 	flue_waitable_set_event(inst, idx);
 }
 
-/* Move n elements from writer w to reader r, each buffer at its own
- * progress, resolved again now (design note 1); flue_forward_check() made
- * sure both are in memory. */
-static void move_elems(const struct flue_type_info *t, struct flue_instance *winst,
+/* A parked read's buffer, taken from D before D is freed. */
+struct read_buf {
+	uint32_t ptr, len;
+};
+
+/* Move n elements from S's parked writer w (its buffer is S's) to reader
+ * r (buffer rb), each at its own progress, resolved again now (design
+ * note 1); flue_forward_check() made sure both are in memory. */
+static void move_elems(const struct flue_shared *src, struct flue_instance *winst,
 		       struct flue_end *w, struct flue_instance *rinst, struct flue_end *r,
-		       uint32_t n)
+		       struct read_buf rb, const struct flue_type_info *t, uint32_t n)
 {
 	if (t->size != 0 && n != 0) {
-		const uint8_t *src = flue_mem_elems(winst, w->ptr, w->progress, n, t->size);
-		uint8_t *dst = flue_mem_elems(rinst, r->ptr, r->progress, n, t->size);
-		flue_copy_elems(t, dst, src, n);
+		const uint8_t *from = flue_mem_elems(winst, src->ptr, w->progress, n, t->size);
+		uint8_t *to = flue_mem_elems(rinst, rb.ptr, r->progress, n, t->size);
+		flue_copy_elems(t, to, from, n);
 	}
 	w->progress += n;
 	r->progress += n;
 }
 
-/* The rendezvous decision for reader end `re` arriving at S with what is
- * left of its buffer; `pe` is S's parked writer or NULL. */
+/* The rendezvous decision for reader end `re` (buffer length rlen)
+ * arriving at S with what is left of its buffer; `pe` is S's parked
+ * writer (its length S's `len`) or NULL. */
 static struct flue_copy_decision decide(const struct flue_shared *src, const struct flue_end *re,
-					const struct flue_end *pe)
+					uint32_t rlen, const struct flue_end *pe)
 {
 	if (src->kind == 2u) {
 		struct flue_future_copy_view v = { src->dropped, pe != 0, false, false };
 		return flue_future_copy_decide(v);
 	}
 	struct flue_stream_copy_view v = {
-		src->dropped, pe != 0, pe != 0 && pe->len == 0, false, false,
-		pe != 0 ? pe->len - pe->progress : 0u, re->len - re->progress,
+		src->dropped, pe != 0, pe != 0 && src->len == 0, false, false,
+		pe != 0 ? src->len - pe->progress : 0u, rlen - re->progress,
 	};
 	return flue_stream_copy_decide(v);
 }
 
-/* D's parked read, on end rd, issued again against S: it stays COPYING
- * with its buffer and progress; the decision and its application are an
- * arriving read's (src/obj/stream.c), minus the same-instance trap, which
- * flue_forward_check() ruled out. */
-static void reissue(struct flue_store *s, struct flue_shared *src, struct flue_end_ref rd)
+/* The re-issued read parks on S: S keeps its buffer from now on. */
+static void park_read(struct flue_shared *src, struct read_buf rb)
+{
+	src->pending = FLUE_SIDE_READER;
+	src->ptr = rb.ptr;
+	src->len = rb.len;
+}
+
+/* D's parked read, on end rd with buffer rb, issued again against S: it
+ * stays COPYING with its buffer and progress; the decision and its
+ * application are an arriving read's (src/obj/stream.c), minus the
+ * same-instance trap, which flue_forward_check() ruled out. */
+static void reissue(struct flue_store *s, struct flue_shared *src, struct flue_end_ref rd,
+		    struct read_buf rb)
 {
 	struct flue_instance *rinst = &s->instances[rd.inst];
 	struct flue_end *re = &rinst->handles[rd.handle].u.end;
-	if (src->channel != 0) {
-		(void)flue_channel_copy(rinst, rd.handle); /* serves from the ring, or parks */
+	if (src->has_channel) {
+		/* S's writer is the channel, so nothing is parked on S: the
+		 * channel serves the read from S's buffer, or it parks. */
+		src->ptr = rb.ptr;
+		src->len = rb.len;
+		(void)flue_channel_copy(rinst, rd.handle);
 		return;
 	}
 	struct flue_instance *winst = 0;
 	struct flue_end *pe = 0;
 	if (src->pending == FLUE_SIDE_WRITER) {
-		winst = &s->instances[src->writer.inst];
-		pe = &winst->handles[src->writer.handle].u.end;
+		winst = &s->instances[src->writer_inst];
+		pe = &winst->handles[src->writer_handle].u.end;
 	}
-	struct flue_copy_decision d = decide(src, re, pe);
+	struct flue_copy_decision d = decide(src, re, rb.len, pe);
 	switch (d.action) {
 	case FLUE_COPY_DROPPED:
 		notify(rinst, rd.handle, FLUE_RESULT_DROPPED, false);
 		break;
 	case FLUE_COPY_PARK:
-		src->pending = FLUE_SIDE_READER; /* an earlier partial event keeps its reclaim */
+		park_read(src, rb); /* an earlier partial event keeps its reclaim */
 		break;
 	case FLUE_COPY_TRANSFER:
-		move_elems(flue_type_get(s, src->type), winst, pe, rinst, re, d.count);
+		move_elems(src, winst, pe, rinst, re, rb, flue_type_get(s, src->type), d.count);
 		if (src->kind == 2u) {
 			src->pending = FLUE_SIDE_NONE; /* both future ops are complete */
-			notify(winst, src->writer.handle, FLUE_RESULT_COMPLETED, false);
+			notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, false);
 		} else if (d.notify_pending) {
-			notify(winst, src->writer.handle, FLUE_RESULT_COMPLETED, true);
+			notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, true);
 		}
 		notify(rinst, rd.handle, FLUE_RESULT_COMPLETED, false);
 		break;
 	case FLUE_COPY_NOTIFY_PARK:
-		notify(winst, src->writer.handle, FLUE_RESULT_COMPLETED, false);
-		src->pending = FLUE_SIDE_READER;
+		notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, false);
+		park_read(src, rb); /* in the un-parked write's place */
 		break;
 	default: /* FLUE_COPY_TRAP: excluded by flue_forward_check() */
 		break;
@@ -176,8 +196,8 @@ static void retire(struct flue_store *s, uint16_t si)
 	struct flue_shared *sh = &s->shared[si];
 	sh->dropped = true;
 	sh->pending = FLUE_SIDE_NONE;
-	sh->channel = 0;
-	sh->writer.inst = FLUE_REF_NONE;
+	sh->has_channel = false;
+	sh->writer_inst = FLUE_REF_NONE;
 	flue_shared_discard_transit(s, si);
 }
 
@@ -189,15 +209,17 @@ static void retire(struct flue_store *s, uint16_t si)
 static void move_channel(struct flue_store *s, uint16_t si, struct flue_channel *c)
 {
 	struct flue_shared *src = &s->shared[si];
-	src->channel = c;
+	src->has_channel = true;
 	c->shared = si;
 	if (src->dropped) {
 		flue_shared_discard_transit(s, si);
 	} else if (src->pending == FLUE_SIDE_WRITER) {
-		src->pending = FLUE_SIDE_NONE; /* flue_channel_copy() parks it again if need be */
-		(void)flue_channel_copy(&s->instances[src->writer.inst], src->writer.handle);
-	} else if (attached(&src->writer)) {
-		flue_end_arrived(&s->instances[src->writer.inst], src->writer.handle);
+		/* flue_channel_copy() serves it from S's buffer (its own), or
+		 * parks it again. */
+		src->pending = FLUE_SIDE_NONE;
+		(void)flue_channel_copy(&s->instances[src->writer_inst], src->writer_handle);
+	} else if (attached(flue_shared_ref(src, FLUE_SIDE_WRITER))) {
+		flue_end_arrived(&s->instances[src->writer_inst], src->writer_handle);
 	}
 }
 
@@ -213,20 +235,23 @@ void flue_forward(struct flue_instance *inst, uint32_t ri, uint32_t wi)
 		return;
 	}
 	struct flue_shared *src = &s->shared[si], *dst = &s->shared[di];
-	struct flue_end_ref reader = dst->reader;
-	struct flue_channel *c = dst->channel;
+	/* What D knows goes away with it: take it first (freeing D reuses
+	 * its buffer fields for the free list). */
+	struct flue_end_ref reader = flue_shared_ref(dst, FLUE_SIDE_READER);
+	struct flue_channel *c = dst->has_channel ? flue_channel_of(s, di) : 0;
+	struct read_buf rb = { dst->ptr, dst->len };
 	bool reader_dropped = dst->dropped, parked = dst->pending == FLUE_SIDE_READER;
 	retire(s, di);
-	src->reader = reader;
-	if (attached(&reader))
+	flue_shared_set_ref(src, FLUE_SIDE_READER, reader.inst, reader.handle);
+	if (attached(reader))
 		s->instances[reader.inst].handles[reader.handle].u.end.shared = si;
 	if (c != 0)
 		move_channel(s, si, c);
 	else if (reader_dropped)
 		flue_shared_discard_transit(s, si); /* S's writer learns the reader is gone */
 	else if (parked)
-		reissue(s, src, reader);
-	else if (attached(&reader))
+		reissue(s, src, reader, rb);
+	else if (attached(reader))
 		/* An idle reader now on a stream whose writer is gone gets the
 		 * drop notification r would have delivered (#720), as an end
 		 * that arrives by a transfer does: else a wait on its set could

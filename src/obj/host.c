@@ -203,8 +203,7 @@ int flue_end_transfer(struct flue_instance *from, uint32_t e, flue_type_t t,
 	flue_table_remove(from, e);
 	uint32_t ni = flue_table_add(to, kind);
 	to->handles[ni].u.end.shared = si;
-	sh->reader.inst = to->id;
-	sh->reader.handle = ni;
+	flue_shared_set_ref(sh, FLUE_SIDE_READER, to->id, ni);
 	flue_end_arrived(to, ni); /* an undelivered drop notification moves along */
 	*out = ni;
 	return FLUE_OK;

@@ -105,6 +105,29 @@ enum { FLUE_EVENT_NONE = 0, FLUE_EVENT_SUBTASK, FLUE_EVENT_STREAM_READ,
        FLUE_EVENT_STREAM_WRITE, FLUE_EVENT_FUTURE_READ, FLUE_EVENT_FUTURE_WRITE,
        FLUE_EVENT_TASK_CANCELLED };
 
+/* Where the end of `side` (READER or WRITER) of `sh` lives. */
+static inline struct flue_end_ref flue_shared_ref(const struct flue_shared *sh,
+						 enum flue_side side)
+{
+	struct flue_end_ref r;
+	r.inst = side == FLUE_SIDE_READER ? sh->reader_inst : sh->writer_inst;
+	r.handle = side == FLUE_SIDE_READER ? sh->reader_handle : sh->writer_handle;
+	return r;
+}
+
+/* Record where the end of `side` lives now (`handle` < 2^16: config.h). */
+static inline void flue_shared_set_ref(struct flue_shared *sh, enum flue_side side,
+				       uint8_t inst, uint32_t handle)
+{
+	if (side == FLUE_SIDE_READER) {
+		sh->reader_inst = inst;
+		sh->reader_handle = (uint16_t)handle;
+	} else {
+		sh->writer_inst = inst;
+		sh->writer_handle = (uint16_t)handle;
+	}
+}
+
 /* Create a stream (is_future false) or future of type t: readable end
  * first. Returns 0 with both indices, or FLUE_ENOSPC (table full) or
  * FLUE_ENOMEM (shared pool full); nothing is allocated on failure. */
@@ -151,6 +174,10 @@ void flue_shared_discard_transit(struct flue_store *s, uint16_t si);
  * channel (src/obj/channel.c). An op whose buffer is no longer inside its
  * instance's memory is not served: it stays parked. */
 int flue_channel_copy(struct flue_instance *inst, uint32_t idx);
+/* The driver channel serving shared object `si` (whose has_channel is
+ * set): found on the store's list of channels, so only channel paths pay
+ * for it; the rendezvous path tests the bit alone. */
+struct flue_channel *flue_channel_of(const struct flue_store *s, uint16_t si);
 void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c);
 
 /* copy results, idle-drop (#719, #720) */

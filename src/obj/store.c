@@ -6,20 +6,22 @@
 #include <flue/port.h>
 #include "obj.h"
 
-/* The sizes flue/config.h states for a 32-bit target (Cortex-M): held here
+/* The sizes flue/config.h states (issue 10, "small objects"), held here
  * at compile time; tests/abi/test_sizes.c prints every build's and checks
- * them again on the target. */
+ * them again on the target. A slot and a shared object hold no pointer,
+ * so their limits hold on a 64-bit host too. */
+_Static_assert(sizeof(struct flue_handle) <= 24u, "a handle slot is at most 24 B (config.h)");
+_Static_assert(sizeof(struct flue_shared) <= 16u, "a shared object is at most 16 B (config.h)");
+_Static_assert(2u * sizeof(struct flue_handle) + sizeof(struct flue_shared) <= 64u,
+	       "a stream (both ends and the shared object) is at most 64 B (config.h)");
 #if UINTPTR_MAX == 0xFFFFFFFFu
-_Static_assert(sizeof(struct flue_handle) <= 32u, "a handle slot is at most 32 B (config.h)");
-_Static_assert(2u * sizeof(struct flue_handle) + sizeof(struct flue_shared) <= 92u,
-	       "a stream (both ends and the shared object) is at most 92 B (config.h)");
 _Static_assert(offsetof(struct flue_instance, handles) <= 512u,
 	       "an instance is at most 512 B plus its table (config.h)");
+#endif
 _Static_assert(sizeof(struct flue_instance) ==
 		       offsetof(struct flue_instance, handles) +
 			       FLUE_CONFIG_MAX_HANDLES * sizeof(struct flue_handle),
 	       "the table is exactly its slots: no padding after it");
-#endif
 
 void flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx)
 {

@@ -4,8 +4,11 @@
  * what a drop does to the other end (#720) and what an event reports when
  * it is delivered (#719) are pure, proved decisions (flue/copy_decide.h);
  * this file extracts the view, asks, and applies. A parked op's buffer is
- * (ptr, len, progress) in its end, an offset resolved against the owner's
- * memory at copy time.
+ * (ptr, len) in the shared object, an offset resolved against the owner's
+ * memory at copy time, and what it moved so far is `progress` in its end.
+ * Only the parked op's buffer is ever looked at again: an op that does
+ * not park completes (or is served by a driver channel) at once, and
+ * delivery reports only its progress.
  *
  * An idle end has at most one event: the one-shot notification that the
  * other end was dropped. So "idle, and the shared object is dropped" is
@@ -59,16 +62,15 @@ int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future_ob
 	sh->type = t;
 	sh->dropped = false;
 	sh->pending = FLUE_SIDE_NONE;
+	sh->has_channel = false;
 	*readable = flue_table_add(inst, is_future_obj ? FLUE_H_FUTURE_READABLE
 						     : FLUE_H_STREAM_READABLE);
 	*writable = flue_table_add(inst, is_future_obj ? FLUE_H_FUTURE_WRITABLE
 						     : FLUE_H_STREAM_WRITABLE);
 	inst->handles[*readable].u.end.shared = si;
 	inst->handles[*writable].u.end.shared = si;
-	sh->reader.inst = inst->id;
-	sh->reader.handle = *readable;
-	sh->writer.inst = inst->id;
-	sh->writer.handle = *writable;
+	flue_shared_set_ref(sh, FLUE_SIDE_READER, inst->id, *readable);
+	flue_shared_set_ref(sh, FLUE_SIDE_WRITER, inst->id, *writable);
 	return FLUE_OK;
 }
 
@@ -76,7 +78,7 @@ static void shared_release(struct flue_store *s, struct flue_shared *sh)
 {
 	uint16_t si = (uint16_t)(sh - s->shared);
 	sh->kind = 0;
-	sh->channel = 0;
+	sh->has_channel = false;
 	sh->next_free = s->shared_free;
 	s->shared_free = (uint16_t)(si + 1u);
 }
@@ -110,11 +112,10 @@ struct arrival {
 /* The parked op of the other side: its instance, end index and end. */
 static void find_parked(struct flue_store *s, struct arrival *a)
 {
-	struct flue_end_ref *r = a->sh->pending == FLUE_SIDE_READER ? &a->sh->reader
-								    : &a->sh->writer;
-	a->pinst = &s->instances[r->inst];
-	a->pidx = r->handle;
-	a->pe = &a->pinst->handles[r->handle].u.end;
+	struct flue_end_ref r = flue_shared_ref(a->sh, (enum flue_side)a->sh->pending);
+	a->pinst = &s->instances[r.inst];
+	a->pidx = r.handle;
+	a->pe = &a->pinst->handles[r.handle].u.end;
 }
 
 /* The arriving op's own result. An op its caller delivers in the same call
@@ -147,11 +148,12 @@ static bool buffers_in_memory(struct arrival *a, uint32_t n)
 {
 	if (a->t->size == 0 || n == 0)
 		return true;
-	a->pbuf = flue_mem_elems(a->pinst, a->pe->ptr, a->pe->progress, n, a->t->size);
+	a->pbuf = flue_mem_elems(a->pinst, a->sh->ptr, a->pe->progress, n, a->t->size);
 	return a->buf != 0 && a->pbuf != 0;
 }
 
-/* The rendezvous decision for the arriving op (extract, then decide). */
+/* The rendezvous decision for the arriving op (extract, then decide).
+ * The parked op's length is the shared object's `len`. */
 static struct flue_copy_decision arrive_decide(struct arrival *a, uint32_t n)
 {
 	uint8_t kind = a->h->kind;
@@ -163,8 +165,8 @@ static struct flue_copy_decision arrive_decide(struct arrival *a, uint32_t n)
 		return flue_future_copy_decide(v);
 	}
 	struct flue_stream_copy_view v = {
-		a->sh->dropped, p != 0, p != 0 && p->len == 0, forbidden, !is_reader(kind),
-		p != 0 ? p->len - p->progress : 0u, n,
+		a->sh->dropped, p != 0, p != 0 && a->sh->len == 0, forbidden, !is_reader(kind),
+		p != 0 ? a->sh->len - p->progress : 0u, n,
 	};
 	return flue_stream_copy_decide(v);
 }
@@ -192,12 +194,18 @@ static void transfer(struct arrival *a, struct flue_copy_decision d)
 	settle(a, FLUE_RESULT_COMPLETED);
 }
 
-static void start_op(struct flue_end *e, uint32_t ptr, uint32_t n)
+static void start_op(struct flue_end *e)
 {
 	e->state = FLUE_END_COPYING;
-	e->ptr = ptr;
-	e->len = n;
 	e->progress = 0;
+}
+
+/* The op of side `side` parks: the shared object keeps its buffer. */
+static void park(struct flue_shared *sh, enum flue_side side, uint32_t ptr, uint32_t n)
+{
+	sh->pending = side & 3u; /* an enum flue_side */
+	sh->ptr = ptr;
+	sh->len = n;
 }
 
 static struct flue_event deliver_body(uint32_t idx, struct flue_handle *h,
@@ -212,9 +220,13 @@ int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uin
 	enum flue_side mine = is_reader(a.h->kind) ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
 
 	now->kind = FLUE_EVENT_NONE;
-	if (a.sh->channel != 0) {
-		/* The other side is a driver channel: always present, buffered. */
-		start_op(&a.h->u.end, ptr, n);
+	if (a.sh->has_channel) {
+		/* The other side is a driver channel: always present, buffered.
+		 * It serves the op from the shared object's buffer, now or
+		 * once parked (nothing else can be parked there). */
+		start_op(&a.h->u.end);
+		a.sh->ptr = ptr;
+		a.sh->len = n;
 		return flue_channel_copy(inst, idx);
 	}
 	if (a.sh->pending != FLUE_SIDE_NONE)
@@ -226,13 +238,13 @@ int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uin
 		return FLUE_EINVAL; /* likewise */
 
 	/* Apply. */
-	start_op(&a.h->u.end, ptr, n);
+	start_op(&a.h->u.end);
 	switch (d.action) {
 	case FLUE_COPY_DROPPED:
 		settle(&a, FLUE_RESULT_DROPPED);
 		break;
 	case FLUE_COPY_PARK:
-		a.sh->pending = (uint8_t)mine;
+		park(a.sh, mine, ptr, n);
 		break;
 	case FLUE_COPY_TRANSFER:
 		transfer(&a, d);
@@ -240,7 +252,7 @@ int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uin
 	case FLUE_COPY_NOTIFY_PARK:
 	default:
 		notify(a.pinst, a.pidx, FLUE_RESULT_COMPLETED, false);
-		a.sh->pending = (uint8_t)mine;
+		park(a.sh, mine, ptr, n); /* in the un-parked op's place */
 		break;
 	}
 	if (a.settled)
@@ -300,12 +312,12 @@ static struct flue_end *attached(struct flue_store *s, struct flue_shared *sh,
 				 enum flue_side side, struct flue_instance **pinst,
 				 uint32_t *pidx)
 {
-	struct flue_end_ref *r = side == FLUE_SIDE_READER ? &sh->reader : &sh->writer;
-	if (r->inst >= FLUE_CONFIG_MAX_INSTANCES)
+	struct flue_end_ref r = flue_shared_ref(sh, side);
+	if (r.inst >= FLUE_CONFIG_MAX_INSTANCES)
 		return 0;
-	*pinst = &s->instances[r->inst];
-	*pidx = r->handle;
-	return &(*pinst)->handles[r->handle].u.end;
+	*pinst = &s->instances[r.inst];
+	*pidx = r.handle;
+	return &(*pinst)->handles[r.handle].u.end;
 }
 
 /* The end of side `mine` goes away: mark the shared object dropped and
@@ -340,15 +352,15 @@ void flue_end_drop(struct flue_instance *inst, uint32_t idx)
 	struct flue_shared *sh = shared_of(inst, idx);
 	enum flue_side mine = is_reader(h->kind) ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
 
-	if (sh->channel != 0)
-		flue_channel_guest_drop(s, sh->channel);
+	if (sh->has_channel)
+		flue_channel_guest_drop(s, flue_channel_of(s, h->u.end.shared));
 	drop_side(s, sh, mine);
 	flue_waitable_join(inst, idx, 0);
 	if (mine == FLUE_SIDE_READER)
-		sh->reader.inst = FLUE_REF_NONE;
+		sh->reader_inst = FLUE_REF_NONE;
 	else
-		sh->writer.inst = FLUE_REF_NONE;
-	if (sh->reader.inst == FLUE_REF_NONE && sh->writer.inst == FLUE_REF_NONE)
+		sh->writer_inst = FLUE_REF_NONE;
+	if (sh->reader_inst == FLUE_REF_NONE && sh->writer_inst == FLUE_REF_NONE)
 		shared_release(s, sh);
 	flue_table_remove(inst, idx);
 }
@@ -358,11 +370,11 @@ void flue_shared_discard_transit(struct flue_store *s, uint16_t si)
 	/* A readable end lifted out of a table whose receiver is gone (the
 	 * caller trapped): it is dropped like drop-readable would. */
 	struct flue_shared *sh = &s->shared[si];
-	if (sh->channel != 0)
-		flue_channel_guest_drop(s, sh->channel);
+	if (sh->has_channel)
+		flue_channel_guest_drop(s, flue_channel_of(s, si));
 	drop_side(s, sh, FLUE_SIDE_READER);
-	sh->reader.inst = FLUE_REF_NONE;
-	if (sh->writer.inst == FLUE_REF_NONE)
+	sh->reader_inst = FLUE_REF_NONE;
+	if (sh->writer_inst == FLUE_REF_NONE)
 		shared_release(s, sh);
 }
 
@@ -381,7 +393,9 @@ void flue_end_arrived(struct flue_instance *inst, uint32_t idx)
 	 * (delivery would have made it DONE, and a DONE end cannot move), so
 	 * the notification is restored rather than carried: it reports the
 	 * new index, and its stamp is the arrival's (the end is in no set). */
-	struct flue_shared *sh = shared_of(inst, idx);
-	if (sh->dropped || (sh->channel != 0 && flue_channel_peer_gone(sh->channel)))
+	uint16_t si = inst->handles[idx].u.end.shared;
+	struct flue_shared *sh = &inst->store->shared[si];
+	if (sh->dropped ||
+	    (sh->has_channel && flue_channel_peer_gone(flue_channel_of(inst->store, si))))
 		flue_end_peer_gone(inst, idx);
 }

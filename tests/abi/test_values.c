@@ -365,8 +365,8 @@ FT_TEST(stream_end_moves_a_to_b)
 	uint16_t si = (uint16_t)v.v[1];
 	FT_EQ(fx.a->handles[1].kind, FLUE_H_FREE);
 	FT_EQ(fx.store.shared[si].type, fx.u8);
-	FT_EQ(fx.store.shared[si].reader.inst, FLUE_REF_TRANSIT); /* in transit */
-	FT_EQ(fx.store.shared[si].writer.inst, fx.a->id);
+	FT_EQ(fx.store.shared[si].reader_inst, FLUE_REF_TRANSIT); /* in transit */
+	FT_EQ(fx.store.shared[si].writer_inst, fx.a->id);
 
 	flue_flat_t out[16];
 	uint32_t n = 0;
@@ -376,8 +376,8 @@ FT_TEST(stream_end_moves_a_to_b)
 	FT_EQ(out[1], 1);
 	FT_EQ(fx.b->handles[1].kind, FLUE_H_STREAM_READABLE);
 	FT_EQ(fx.b->handles[1].u.end.shared, si);
-	FT_EQ(fx.store.shared[si].reader.inst, fx.b->id);
-	FT_EQ(fx.store.shared[si].reader.handle, 1);
+	FT_EQ(fx.store.shared[si].reader_inst, fx.b->id);
+	FT_EQ(fx.store.shared[si].reader_handle, 1);
 
 	/* the stream works across the move */
 	memcpy(fx.a_mem + 100, "xyz", 3);
@@ -411,8 +411,8 @@ FT_TEST(future_end_moves_through_memory)
 	uint32_t h = ld32(fx.b_mem, 0x84);
 	FT_EQ(h, 1); /* B's table was empty */
 	FT_EQ(fx.b->handles[h].kind, FLUE_H_FUTURE_READABLE);
-	FT_EQ(fx.store.shared[v.v[1]].reader.inst, fx.b->id);
-	FT_EQ(fx.store.shared[v.v[1]].reader.handle, h);
+	FT_EQ(fx.store.shared[v.v[1]].reader_inst, fx.b->id);
+	FT_EQ(fx.store.shared[v.v[1]].reader_handle, h);
 	st32(fx.a_mem, 0x10, 0xDEADBEEFu);
 	FT_EQ(fwr(fx.a, fx.u32, hi32(f), 0x10), FLUE_BLOCKED);
 	FT_EQ(frd(fx.b, fx.u32, h, 0x20), FLUE_COMPLETED);
@@ -501,9 +501,9 @@ FT_TEST(single_end_helpers)
 	FT_FALSE(fx.a->poisoned);
 	FT_EQ(flue_values_take_end(fx.a, FLUE_VAL_STREAM, fx.u8, 1, &si), 0);
 	FT_EQ(fx.a->handles[1].kind, FLUE_H_FREE);
-	FT_EQ(fx.store.shared[si].reader.inst, FLUE_REF_TRANSIT);
+	FT_EQ(fx.store.shared[si].reader_inst, FLUE_REF_TRANSIT);
 	FT_EQ(flue_values_put_end(fx.a, FLUE_VAL_STREAM, si), 1); /* LIFO: slot 1 again */
-	FT_EQ(fx.store.shared[si].reader.inst, fx.a->id);
+	FT_EQ(fx.store.shared[si].reader_inst, fx.a->id);
 	FT_EQ(flue_values_take_end(fx.a, FLUE_VAL_STREAM, fx.u8, 1, &si), 0);
 
 	/* fill B: handles 1 .. FLUE_CONFIG_MAX_HANDLES - 1 */

@@ -45,7 +45,7 @@ static void shrunk(bool reader_side)
 	FT_EQ(T->handles[wB].kind, FLUE_H_STREAM_WRITABLE);
 	FT_EQ(T->handles[rA].u.end.shared, sa);
 	FT_EQ(T->handles[wB].u.end.shared, sb);
-	FT_EQ(fw.store.shared[sb].reader.inst, fw.u->id);
+	FT_EQ(fw.store.shared[sb].reader_inst, fw.u->id);
 	FT_EQ(fw.store.shared[sb].pending, FLUE_SIDE_READER);
 	FT_EQ(fw.store.shared[sa].pending, FLUE_SIDE_WRITER);
 	FT_EQ(fw.u->handles[ru].u.end.progress, 0);

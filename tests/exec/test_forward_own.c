@@ -63,9 +63,9 @@ FT_TEST(trap_changes_nothing)
 	FT_EQ(T->handles[wB].kind, FLUE_H_STREAM_WRITABLE);
 	FT_EQ(T->handles[rB].u.end.shared, sb);
 	const struct flue_shared *a = &fw.store.shared[sa], *b = &fw.store.shared[sb];
-	FT_EQ(a->reader.handle, rA);
+	FT_EQ(a->reader_handle, rA);
 	FT_EQ(a->pending, FLUE_SIDE_WRITER);
-	FT_EQ(b->writer.handle, wB);
+	FT_EQ(b->writer_handle, wB);
 	FT_EQ(b->pending, FLUE_SIDE_READER);
 	FT_FALSE(T->handles[wA].u.end.w.has_event);
 	FT_FALSE(T->handles[rB].u.end.w.has_event);

@@ -173,7 +173,7 @@ FT_TEST(return_after_return_takes_no_end)
 	trapped(x, FLUE_TRAP_ALREADY_RESOLVED);
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_SHARED; i++)
 		if (ex.store.shared[i].kind != 0)
-			FT_NE(ex.store.shared[i].reader.inst, FLUE_REF_TRANSIT);
+			FT_NE(ex.store.shared[i].reader_inst, FLUE_REF_TRANSIT);
 	ex_done();
 }
 

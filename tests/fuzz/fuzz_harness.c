@@ -365,6 +365,7 @@ static void after_return(const struct call *c)
 	}
 	case C_COPY:
 		fz_trace("  -> 0x%x\n", c->ret);
+		fz_g.op_len[c->k][c->idx] = c->future ? 1u : c->n; /* it started */
 		if (c->ret == FLUE_BLOCKED) {
 			CHECK(c->async);
 			check_blocked(c->k, c->idx, c->readable);
@@ -379,8 +380,8 @@ static void after_return(const struct call *c)
 			CHECK(c->async);
 			CHECK(in->handles[c->idx].u.end.state == FLUE_END_CANCELLING);
 		} else {
-			check_result(c->k, c->idx, c->future, c->ret,
-				     before->handles[c->idx].u.end.len, false);
+			check_result(c->k, c->idx, c->future, c->ret, fz_g.op_len[c->k][c->idx],
+				     false);
 		}
 		break;
 	case C_DROP:
@@ -418,7 +419,7 @@ static void after_return(const struct call *c)
 		}
 		CHECK(c->ret == want);
 		bool fut = kind == FLUE_H_FUTURE_READABLE || kind == FLUE_H_FUTURE_WRITABLE;
-		check_result(c->k, p1, fut, p2, before->handles[p1].u.end.len, false);
+		check_result(c->k, p1, fut, p2, fz_g.op_len[c->k][p1], false);
 		break;
 	}
 	case C_JOIN:

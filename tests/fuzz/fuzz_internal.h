@@ -65,6 +65,9 @@ struct harness {
 	/* Per stream: elements reported moved by delivered reads [0] and
 	 * writes [1] (plus ops forgotten by an instance's destruction). */
 	uint64_t moved[FLUE_CONFIG_MAX_SHARED][2];
+	/* Per end: the n of the copy it last started (flue keeps an op's
+	 * length only while it is parked), which bounds its progress. */
+	uint32_t op_len[NINST][FLUE_CONFIG_MAX_HANDLES];
 };
 
 extern struct harness fz_g;

@@ -165,10 +165,10 @@ static void op_pair(struct input *in)
 	if (idx == 0u || idx >= in0->len || in0->handles[idx].kind != end_kind(future, readable))
 		return; /* the first end is gone (or never was) */
 	const struct flue_shared *sh = &fz_g.store.shared[in0->handles[idx].u.end.shared];
-	const struct flue_end_ref *peer = readable ? &sh->writer : &sh->reader;
+	struct flue_end_ref peer = inv_ref(sh, !readable);
 	for (int k2 = 0; k2 < NINST; k2++)
-		if (peer->inst != FLUE_REF_NONE && fz_g.inst[k2]->id == peer->inst)
-			op_copy_at(in, future, !readable, (sel & 8u) == 0u, k2, peer->handle);
+		if (peer.inst != FLUE_REF_NONE && fz_g.inst[k2]->id == peer.inst)
+			op_copy_at(in, future, !readable, (sel & 8u) == 0u, k2, peer.handle);
 }
 
 /* Poll every waitable set of one instance once. */
@@ -344,8 +344,8 @@ static void op_transfer(struct input *in)
 	/* #720: an undelivered drop notice moves with the end. */
 	CHECK(ne->shared == si && ne->state == FLUE_END_IDLE &&
 	      ne->w.has_event == fz_g.store.shared[si].dropped && ne->w.wset == 0u);
-	CHECK(fz_g.store.shared[si].reader.inst == to->id &&
-	      fz_g.store.shared[si].reader.handle == out);
+	CHECK(fz_g.store.shared[si].reader_inst == to->id &&
+	      fz_g.store.shared[si].reader_handle == out);
 }
 
 struct parked_peer {
@@ -369,13 +369,11 @@ static void op_recreate(struct input *in)
 		const struct flue_shared *sh = &fz_g.store.shared[si];
 		if (sh->kind == 0u || sh->pending == FLUE_SIDE_NONE)
 			continue;
-		const struct flue_end_ref *parked =
-			sh->pending == FLUE_SIDE_READER ? &sh->reader : &sh->writer;
-		const struct flue_end_ref *other =
-			sh->pending == FLUE_SIDE_READER ? &sh->writer : &sh->reader;
-		if (parked->inst != old->id && other->inst == old->id)
-			peers[npeers++] = (struct parked_peer){ &fz_g.store.instances[parked->inst],
-								   parked->handle };
+		struct flue_end_ref parked = inv_ref(sh, sh->pending == FLUE_SIDE_READER);
+		struct flue_end_ref other = inv_ref(sh, sh->pending != FLUE_SIDE_READER);
+		if (parked.inst != old->id && other.inst == old->id)
+			peers[npeers++] = (struct parked_peer){ &fz_g.store.instances[parked.inst],
+								   parked.handle };
 	}
 	/* Ops in progress are forgotten: count what they moved. */
 	for (uint32_t i = 1; i < old->len; i++) {
@@ -467,11 +465,11 @@ void fz_step(struct input *in, uint32_t depth)
 }
 
 /* Elements moved by op `e` of a stream so far, if it is in progress. */
-static uint64_t in_flight(const struct flue_end_ref *r)
+static uint64_t in_flight(struct flue_end_ref r)
 {
-	if (r->inst == FLUE_REF_NONE)
+	if (r.inst == FLUE_REF_NONE)
 		return 0;
-	const struct flue_end *e = &fz_g.store.instances[r->inst].handles[r->handle].u.end;
+	const struct flue_end *e = &fz_g.store.instances[r.inst].handles[r.handle].u.end;
 	bool busy = e->state == FLUE_END_COPYING || e->state == FLUE_END_CANCELLING;
 	return busy ? e->progress : 0u;
 }
@@ -486,10 +484,10 @@ void fz_check_all(void)
 	 * its reader (delivered results plus ops still in progress). */
 	for (uint32_t si = 0; si < FLUE_CONFIG_MAX_SHARED; si++) {
 		const struct flue_shared *sh = &fz_g.store.shared[si];
-		if (sh->kind != 1u || sh->channel != NULL)
+		if (sh->kind != 1u || sh->has_channel)
 			continue;
-		uint64_t r = fz_g.moved[si][0] + in_flight(&sh->reader);
-		uint64_t w = fz_g.moved[si][1] + in_flight(&sh->writer);
+		uint64_t r = fz_g.moved[si][0] + in_flight(inv_ref(sh, true));
+		uint64_t w = fz_g.moved[si][1] + in_flight(inv_ref(sh, false));
 		if (r != w)
 			DIE("stream %u: reader got %llu elements, writer gave %llu", si,
 			    (unsigned long long)r, (unsigned long long)w);

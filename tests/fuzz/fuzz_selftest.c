@@ -1,6 +1,6 @@
 /*
  * Self-test of the invariant checker (invariants.h), run once by
- * LLVMFuzzerInitialize (fuzz_harness.c): it must catch 19 kinds of
+ * LLVMFuzzerInitialize (fuzz_harness.c): it must catch 20 kinds of
  * corruption of a known state, so that it cannot pass vacuously.
  */
 #include <stdbool.h>
@@ -51,13 +51,13 @@ static void c_stamps(struct flue_store *s)
 	H(s, 4).u.end.w.stamp = H(s, 7).u.end.w.stamp;
 	H(s, 7).u.end.w.stamp = t;
 }
-static void c_ref(struct flue_store *s) { s->shared[H(s, 3).u.end.shared].writer.handle = 5; }
+static void c_ref(struct flue_store *s) { s->shared[H(s, 3).u.end.shared].writer_handle = 5; }
 static void c_shared_free(struct flue_store *s) { s->shared[H(s, 3).u.end.shared].kind = 0; }
 static void c_shared_leak(struct flue_store *s)
 {
 	/* A free object below shared_unused that is not on the free list. */
-	s->shared[s->shared_unused].reader.inst = FLUE_REF_NONE;
-	s->shared[s->shared_unused].writer.inst = FLUE_REF_NONE;
+	s->shared[s->shared_unused].reader_inst = FLUE_REF_NONE;
+	s->shared[s->shared_unused].writer_inst = FLUE_REF_NONE;
 	s->shared_unused++;
 }
 static void c_lost_event(struct flue_store *s)
@@ -67,6 +67,7 @@ static void c_lost_event(struct flue_store *s)
 static void c_pending_idle(struct flue_store *s) { H(s, 3).u.end.state = FLUE_END_IDLE; }
 static void c_progress(struct flue_store *s) { H(s, 3).u.end.progress = 5; }
 static void c_done_event(struct flue_store *s) { H(s, 4).u.end.state = FLUE_END_DONE; }
+static void c_channel(struct flue_store *s) { s->shared[H(s, 3).u.end.shared].has_channel = true; }
 #undef H
 
 void fz_checker_selftest(void)
@@ -111,4 +112,5 @@ void fz_checker_selftest(void)
 	expect_caught("parked end idle", c_pending_idle);
 	expect_caught("progress > len", c_progress);
 	expect_caught("DONE end with an event", c_done_event);
+	expect_caught("channel bit without a listed channel", c_channel);
 }

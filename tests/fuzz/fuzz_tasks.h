@@ -97,6 +97,11 @@ struct tz {
 	uint32_t ndead;
 	flue_call_t h0_wait;     /* an h0 call waiting in flue_wait_until, 0 = none */
 	uint32_t h0_polls;
+	/* The n of the copy each end last started, which bounds its progress
+	 * (flue keeps an op's length only while it is parked): host ends,
+	 * and guests' ends by instance id. */
+	uint32_t host_op_len[FLUE_CONFIG_MAX_HANDLES];
+	uint32_t guest_op_len[FLUE_CONFIG_MAX_INSTANCES][FLUE_CONFIG_MAX_HANDLES];
 	struct flue_channel ch[NCH];
 	uint8_t ch_buf[NCH][8];
 	struct flue_func big, unlifted;

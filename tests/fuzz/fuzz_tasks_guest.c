@@ -238,6 +238,7 @@ static void op_copy(struct gctx *g, uint8_t a)
 	uint32_t ptr = BUF_BASE + 32u * (tz_u8() % 96u), n = 1u + b / 8u;
 	uint32_t r = readable ? flue_canon_stream_read(x, tz.u8, opts, e, ptr, n)
 			      : flue_canon_stream_write(x, tz.u8, opts, e, ptr, n);
+	tz.guest_op_len[x->id][e] = n; /* it started (else it trapped) */
 	check_copy(r, n, opts != 0u);
 }
 
@@ -249,7 +250,7 @@ static void op_cancel_drop(struct gctx *g, uint8_t a)
 	bool readable = e < x->len ? x->handles[e].kind == FLUE_H_STREAM_READABLE : (b & 1u) != 0u;
 	if ((b & 2u) != 0u) {
 		uint32_t opts = (b & 4u) != 0u ? FLUE_OPT_ASYNC : 0u;
-		uint32_t len = e < x->len ? x->handles[e].u.end.len : 0u;
+		uint32_t len = e < x->len ? tz.guest_op_len[x->id][e] : 0u;
 		uint32_t r = readable ? flue_canon_stream_cancel_read(x, tz.u8, opts, e)
 				      : flue_canon_stream_cancel_write(x, tz.u8, opts, e);
 		check_copy(r, len, opts != 0u);

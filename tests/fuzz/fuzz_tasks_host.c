@@ -184,7 +184,7 @@ bool tz_host_end_op(uint8_t op, uint8_t b)
 	uint32_t e = pick_host_end(b);
 	uint32_t n = 1u + (op >> 3) % 32u;
 	/* poll/cancel: bounded by the op in progress */
-	uint32_t lim = op % 5u < 2u || !tz_host_end(e) ? n : h->handles[e].u.end.len;
+	uint32_t lim = op % 5u < 2u || !tz_host_end(e) ? n : tz.host_op_len[e];
 	struct flue_host_outcome out;
 	int rc;
 	switch (op % 5u) {
@@ -195,6 +195,8 @@ bool tz_host_end_op(uint8_t op, uint8_t b)
 	default: rc = flue_host_drop(h, e); break;
 	}
 	tz_trace("  host end %u op %u n %u -> %d\n", e, op % 5u, n, rc);
+	if (rc == FLUE_OK && op % 5u < 2u)
+		tz.host_op_len[e] = n; /* the op started */
 	TZ_CHECK(rc == FLUE_OK || rc == FLUE_EBADF || rc == FLUE_EBUSY || rc == FLUE_EINVAL ||
 		 rc == FLUE_EPERM);
 	if (rc == FLUE_OK && op % 5u < 4u && out.done)

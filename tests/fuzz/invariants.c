@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <flue/channel.h>
 #include <flue/functype.h>
 #include <flue/task_decide.h>
 
@@ -199,17 +200,18 @@ static bool check_ends(struct ctx *c, const struct flue_store *s, const struct f
 			return fail(c, "inst %u: end %u (kind %u) names shared %u of kind %u", id, i,
 				    h->kind, e->shared, sh->kind);
 		bool reader = is_readable(h->kind);
-		const struct flue_end_ref *r = reader ? &sh->reader : &sh->writer;
-		if (r->inst != in->id || r->handle != i)
+		struct flue_end_ref r = inv_ref(sh, reader);
+		if (r.inst != in->id || r.handle != i)
 			return fail(c, "inst %u: end %u: shared %u %s ref is (%u, %u)", id, i,
-				    e->shared, reader ? "reader" : "writer", r->inst, r->handle);
+				    e->shared, reader ? "reader" : "writer", r.inst, r.handle);
 		if (e->state > FLUE_END_DONE)
 			return fail(c, "inst %u: end %u has unknown state %u", id, i, e->state);
-		if (e->progress > e->len)
-			return fail(c, "inst %u: end %u progress %u > len %u", id, i, e->progress,
-				    e->len);
 		bool busy = e->state == FLUE_END_COPYING || e->state == FLUE_END_CANCELLING;
 		uint8_t side = reader ? FLUE_SIDE_READER : FLUE_SIDE_WRITER;
+		/* Only the parked op's buffer is kept (in the shared object). */
+		if (sh->pending == side && e->progress > sh->len)
+			return fail(c, "inst %u: end %u progress %u > len %u", id, i, e->progress,
+				    sh->len);
 		if (busy && !e->w.has_event && sh->pending != side)
 			return fail(c,
 				    "inst %u: end %u in state %u has no event and is not parked "
@@ -221,7 +223,7 @@ static bool check_ends(struct ctx *c, const struct flue_store *s, const struct f
 		 * notice that its peer dropped (or its channel closed), and an
 		 * idle end whose peer dropped has it until it is delivered. */
 		bool notice = e->ev_result == FLUE_RESULT_DROPPED &&
-			      (sh->dropped || sh->channel != 0);
+			      (sh->dropped || sh->has_channel);
 		if (e->state == FLUE_END_IDLE && e->w.has_event && !notice)
 			return fail(c, "inst %u: IDLE end %u has an event that is not a drop "
 				    "notice", id, i);
@@ -236,11 +238,12 @@ static bool check_ends(struct ctx *c, const struct flue_store *s, const struct f
 
 /* -------------------------------------------------------- shared objects */
 
-static bool check_ref(struct ctx *c, const struct flue_store *s, uint32_t si,
-		      const struct flue_end_ref *r, bool reader)
+static bool check_ref(struct ctx *c, const struct flue_store *s, uint32_t si, bool reader)
 {
 	const struct flue_shared *sh = &s->shared[si];
 	const char *side = reader ? "reader" : "writer";
+	struct flue_end_ref ref = inv_ref(sh, reader);
+	const struct flue_end_ref *r = &ref;
 	if (r->inst >= FLUE_CONFIG_MAX_INSTANCES)
 		return fail(c, "shared %u: %s ref names instance %u", si, side, r->inst);
 	const struct flue_instance *in = &s->instances[r->inst];
@@ -278,37 +281,37 @@ static bool check_shared(struct ctx *c, const struct flue_store *s)
 					    s->shared_unused);
 			continue;
 		}
-		bool has_r = sh->reader.inst != FLUE_REF_NONE;
-		bool has_w = sh->writer.inst != FLUE_REF_NONE;
+		bool has_r = sh->reader_inst != FLUE_REF_NONE;
+		bool has_w = sh->writer_inst != FLUE_REF_NONE;
 		bool live = sh->kind != 0u;
 		if (live != (has_r || has_w))
 			return fail(c, "shared %u: kind %u but refs (%u, %u)", si, sh->kind,
-				    sh->reader.inst, sh->writer.inst);
+				    sh->reader_inst, sh->writer_inst);
 		if (!live)
 			continue;
 		if (sh->type == 0u || sh->type > s->ntypes)
 			return fail(c, "shared %u: type %u not registered", si, sh->type);
-		if (has_r && !check_ref(c, s, si, &sh->reader, true))
+		if (has_r && !check_ref(c, s, si, true))
 			return false;
-		if (has_w && !check_ref(c, s, si, &sh->writer, false))
+		if (has_w && !check_ref(c, s, si, false))
 			return false;
-		if (sh->channel == NULL && !(has_r && has_w) && !sh->dropped)
+		if (!sh->has_channel && !(has_r && has_w) && !sh->dropped)
 			return fail(c, "shared %u: an end is gone but not marked dropped", si);
 		if (sh->pending > FLUE_SIDE_WRITER)
 			return fail(c, "shared %u: unknown pending side %u", si, sh->pending);
 		if (sh->pending != FLUE_SIDE_NONE) {
 			bool rd = sh->pending == FLUE_SIDE_READER;
-			const struct flue_end_ref *r = rd ? &sh->reader : &sh->writer;
-			if (r->inst == FLUE_REF_NONE)
+			struct flue_end_ref r = inv_ref(sh, rd);
+			if (r.inst == FLUE_REF_NONE)
 				return fail(c, "shared %u: parked %s end no longer exists", si,
 					    rd ? "reader" : "writer");
-			const struct flue_end *e = &s->instances[r->inst].handles[r->handle].u.end;
+			const struct flue_end *e = &s->instances[r.inst].handles[r.handle].u.end;
 			if (e->state != FLUE_END_COPYING && e->state != FLUE_END_CANCELLING)
 				return fail(c, "shared %u: parked end (%u, %u) in state %u", si,
-					    r->inst, r->handle, e->state);
-			if (e->progress > e->len)
+					    r.inst, r.handle, e->state);
+			if (e->progress > sh->len)
 				return fail(c, "shared %u: parked end progress %u > len %u", si,
-					    e->progress, e->len);
+					    e->progress, sh->len);
 			if (sh->dropped)
 				return fail(c, "shared %u: dropped, yet an op is parked", si);
 		}
@@ -328,6 +331,31 @@ static bool check_shared(struct ctx *c, const struct flue_store *s)
 	for (uint32_t si = 0; si < s->shared_unused; si++)
 		if (s->shared[si].kind == 0u && !on_free[si])
 			return fail(c, "free shared %u is not on the free list (leak)", si);
+	return true;
+}
+
+/* A shared object with `has_channel` is served by the one channel of the
+ * store's list that names it (flue finds it there), and only such objects
+ * are named by listed channels. */
+static bool check_channels(struct ctx *c, const struct flue_store *s)
+{
+	uint32_t named[FLUE_CONFIG_MAX_SHARED] = { 0 }, n = 0;
+	for (const struct flue_channel *ch = s->channels; ch != NULL; ch = ch->next) {
+		if (++n > FLUE_CONFIG_MAX_SHARED)
+			return fail(c, "channel list longer than the shared pool (a cycle?)");
+		if (ch->store != s || ch->shared >= s->shared_unused)
+			return fail(c, "listed channel names store %p, shared %u",
+				    (const void *)ch->store, ch->shared);
+		const struct flue_shared *sh = &s->shared[ch->shared];
+		if (sh->kind == 0u || !sh->has_channel)
+			return fail(c, "listed channel names shared %u (kind %u, has_channel %u)",
+				    ch->shared, sh->kind, sh->has_channel);
+		if (++named[ch->shared] > 1u)
+			return fail(c, "two listed channels name shared %u", ch->shared);
+	}
+	for (uint32_t si = 0; si < s->shared_unused; si++)
+		if (s->shared[si].kind != 0u && s->shared[si].has_channel && named[si] == 0u)
+			return fail(c, "shared %u has a channel no listed channel names", si);
 	return true;
 }
 
@@ -643,7 +671,7 @@ static bool check_all(const struct flue_store *s, char *msg, size_t msgsz, bool 
 		if (!check_table(&c, in) || !check_sets(&c, s, in) || !check_ends(&c, s, in))
 			return false;
 	}
-	return check_shared(&c, s) && check_tasks(&c, s, quiescent) &&
+	return check_shared(&c, s) && check_channels(&c, s) && check_tasks(&c, s, quiescent) &&
 	       check_exec(&c, s, quiescent) && check_queues(&c, s);
 }
 

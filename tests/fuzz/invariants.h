@@ -15,16 +15,22 @@
  *    the store clock;
  *  - ends: the shared object is live, of the same kind (stream/future),
  *    and its reader/writer ref points back at exactly this (instance,
- *    handle); progress <= len; an end in COPYING/CANCELLING has an event
- *    or is the parked side (no lost event); a DONE or IDLE end has no
- *    event; a pending event's result is COMPLETED/DROPPED/CANCELLED;
+ *    handle); the parked end's progress <= the length of its buffer (the
+ *    shared object's `len`: only a parked op's buffer is kept; the fuzzers
+ *    check every reported progress against the n of its op); an end in
+ *    COPYING/CANCELLING has an event or is the parked side (no lost
+ *    event); a DONE or IDLE end has no event; a pending event's result is
+ *    COMPLETED/DROPPED/CANCELLED;
  *  - shared objects (handed out at least once): live iff a ref is set;
  *    every set ref names a live
  *    instance's end of the matching kind that names this object; a missing
  *    ref (no driver channel) means `dropped`; a parked side names an
  *    existing end in COPYING/CANCELLING with progress <= len; a dropped
- *    object has nothing parked; the pool's free list is acyclic, holds
- *    only free objects, and no free object is missing from it;
+ *    object has nothing parked; `has_channel` is set iff exactly one
+ *    channel on the store's list names the object, and every listed
+ *    channel names a live object with it set; the pool's free list is
+ *    acyclic, holds only free objects, and no free object is missing from
+ *    it;
  *  - subtask handles (FLUE_H_SUBTASK) are waitables like ends (set
  *    membership, pending queue); in an instance that has not trapped each
  *    names a used task that names it back;
@@ -59,6 +65,16 @@
 #include <stddef.h>
 
 #include <flue/store.h>
+
+/** Where the end of one side of `sh` lives (its reader_* or writer_*
+ *  fields, as one value). */
+static inline struct flue_end_ref inv_ref(const struct flue_shared *sh, bool reader)
+{
+	struct flue_end_ref r;
+	r.inst = reader ? sh->reader_inst : sh->writer_inst;
+	r.handle = reader ? sh->reader_handle : sh->writer_handle;
+	return r;
+}
 
 /**
  * @brief Check every invariant above.

@@ -42,7 +42,9 @@ struct flue_channel {
 	bool to_guest;     /**< host sends, guest reads (else guest writes) */
 	bool future;
 	struct flue_store *store;
-	uint16_t shared;
+	uint16_t shared;   /**< its stream/future shared object in `store`: the key by
+				which the object finds its channel (the object keeps only
+				a "has a channel" bit; flue_channel_of walks `next`) */
 	struct flue_channel *next; /**< the store's list of channels */
 };
 

@@ -82,12 +82,19 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 	case FLUE_COND_WAIT:
 		exec_callback_step(s, id);
 		break;
-	default: /* a fiber blocked in exec_block */
+	default: { /* a fiber blocked in exec_block */
+		uint8_t depth = s->sched.depth;
 		exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 		t->cancelled = t->cancelled || cancelled;
 		s->sched.current = id;
 		flue_port_fiber_resume(&s->fibers[id]);
+		/* It comes back with no loop of its own left on its stack. A
+		 * trap there unwound to the executor frame at the bottom of the
+		 * fiber, which restored the depth of when the fiber began, not
+		 * this loop's (fuzz finding). */
+		s->sched.depth = depth;
 		break;
+	}
 	}
 	s->sched.current = cur;
 }

@@ -101,6 +101,15 @@ enum flue_thread_event {
 				       nested loop the trap unwound through); resolved first */
 };
 
+/* The decision is inline (and, with GCC and Clang, always inlined): the
+ * executor calls it with a constant event at every transition, so it folds
+ * to the few compares of that event's column. */
+#if defined(__GNUC__)
+#define FLUE_THREAD_INLINE __attribute__((always_inline)) static inline
+#else
+#define FLUE_THREAD_INLINE static inline
+#endif
+
 /** The scalars of a transition. */
 struct flue_thread_view {
 	uint8_t state;  /**< enum flue_thread_state: where the thread is */
@@ -109,6 +118,34 @@ struct flue_thread_view {
 	bool host;      /**< a host function's call (no gate, no callback loop) */
 	bool resolved;  /**< the call is resolved (Task.State RESOLVED) */
 };
+
+/*@
+  // A condition a blocked thread may wait for (not GATE, YIELD, WAIT, HOST).
+  logic boolean flue_thread_blocking(integer c) = c >= FLUE_COND_SET && c <= FLUE_COND_PRED;
+  // The conditions of a parked callback turn.
+  logic boolean flue_thread_callback(integer c) = c == FLUE_COND_YIELD || c == FLUE_COND_WAIT;
+  // The states in which a thread waits (its record is parked).
+  predicate flue_thread_waiting(integer s) =
+    s == FLUE_THREAD_GATE || s == FLUE_THREAD_PARKED || s == FLUE_THREAD_SUSPENDED ||
+    s == FLUE_THREAD_NESTED || s == FLUE_THREAD_HOST;
+  // `c` is a condition of state `s` (NONE exactly for the states that do not wait).
+  predicate flue_thread_cond_of(integer s, integer c) =
+    (s == FLUE_THREAD_GATE && c == FLUE_COND_GATE) ||
+    (s == FLUE_THREAD_PARKED && flue_thread_callback(c)) ||
+    ((s == FLUE_THREAD_SUSPENDED || s == FLUE_THREAD_NESTED) && flue_thread_blocking(c)) ||
+    (s == FLUE_THREAD_HOST && c == FLUE_COND_HOST) ||
+    (!flue_thread_waiting(s) && c == FLUE_COND_NONE);
+  // The event's cell: `next` if its side conditions `ok` hold, else BAD.
+  logic integer flue_thread_cell(boolean ok, integer next) = ok ? next : FLUE_THREAD_BAD;
+*/
+
+/*@ assigns \nothing;
+    ensures \result <==> flue_thread_blocking(c);
+*/
+static inline bool flue_thread_blocking_cond(uint8_t c)
+{
+	return c >= FLUE_COND_SET && c <= FLUE_COND_PRED;
+}
 
 /**
  * @brief The state `v.event` moves a thread in `v.state` to (the table
@@ -121,6 +158,132 @@ struct flue_thread_view {
  * `v.cond` is not NONE, and then `v.cond` is one of that state's
  * conditions; nothing leaves EXITED.
  */
-uint8_t flue_thread_decide(struct flue_thread_view v);
+/*@ assigns \nothing;
+    ensures range: \result <= FLUE_THREAD_BAD;
+    ensures exited_resolved: \result == FLUE_THREAD_EXITED ==> v.resolved;
+    ensures host_unresolved: \result == FLUE_THREAD_HOST ==> v.host && !v.resolved;
+    ensures cond_fits: \result != FLUE_THREAD_BAD ==> flue_thread_cond_of(\result, v.cond);
+    ensures exited_final: v.state == FLUE_THREAD_EXITED ==> \result == FLUE_THREAD_BAD;
+    behavior hold:
+      assumes v.event == FLUE_THREAD_EV_HOLD;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_NEW && v.cond == FLUE_COND_GATE &&
+                                   !v.host, FLUE_THREAD_GATE);
+    behavior unhold:
+      assumes v.event == FLUE_THREAD_EV_UNHOLD;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_GATE && v.cond == FLUE_COND_NONE &&
+                                   !v.resolved, FLUE_THREAD_NEW);
+    behavior start:
+      assumes v.event == FLUE_THREAD_EV_START;
+      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_NEW || v.state == FLUE_THREAD_GATE) &&
+                                   v.cond == FLUE_COND_NONE && !v.resolved,
+                                   FLUE_THREAD_RUNNING);
+    behavior discard:
+      assumes v.event == FLUE_THREAD_EV_DISCARD;
+      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_NEW || v.state == FLUE_THREAD_GATE) &&
+                                   v.cond == FLUE_COND_NONE && v.resolved, FLUE_THREAD_EXITED);
+    behavior park:
+      assumes v.event == FLUE_THREAD_EV_PARK;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING &&
+                                   flue_thread_callback(v.cond) && !v.host, FLUE_THREAD_PARKED);
+    behavior suspend:
+      assumes v.event == FLUE_THREAD_EV_SUSPEND;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && flue_thread_blocking(v.cond),
+                                   FLUE_THREAD_SUSPENDED);
+    behavior nest:
+      assumes v.event == FLUE_THREAD_EV_NEST;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && flue_thread_blocking(v.cond),
+                                   FLUE_THREAD_NESTED);
+    behavior run:
+      assumes v.event == FLUE_THREAD_EV_RUN;
+      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_PARKED ||
+                                    v.state == FLUE_THREAD_SUSPENDED ||
+                                    v.state == FLUE_THREAD_NESTED) && v.cond == FLUE_COND_NONE,
+                                   FLUE_THREAD_RUNNING);
+    behavior exit:
+      assumes v.event == FLUE_THREAD_EV_EXIT;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && v.cond == FLUE_COND_NONE &&
+                                   v.resolved, FLUE_THREAD_EXITED);
+    behavior wait_host:
+      assumes v.event == FLUE_THREAD_EV_WAIT_HOST;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && v.cond == FLUE_COND_HOST &&
+                                   v.host && !v.resolved, FLUE_THREAD_HOST);
+    behavior resolve:
+      assumes v.event == FLUE_THREAD_EV_RESOLVE;
+      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_HOST && v.cond == FLUE_COND_NONE &&
+                                   v.resolved, FLUE_THREAD_EXITED);
+    behavior drop:
+      assumes v.event == FLUE_THREAD_EV_DROP;
+      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_GATE ||
+                                    v.state == FLUE_THREAD_PARKED) &&
+                                   v.cond == FLUE_COND_NONE && v.resolved, FLUE_THREAD_EXITED);
+    behavior unwind:
+      assumes v.event == FLUE_THREAD_EV_UNWIND;
+      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_RUNNING ||
+                                    v.state == FLUE_THREAD_NESTED) &&
+                                   v.cond == FLUE_COND_NONE && v.resolved, FLUE_THREAD_EXITED);
+    behavior unknown_event:
+      assumes v.event > FLUE_THREAD_EV_UNWIND;
+      ensures \result == FLUE_THREAD_BAD;
+    complete behaviors;
+    disjoint behaviors;
+*/
+FLUE_THREAD_INLINE uint8_t flue_thread_decide(struct flue_thread_view v)
+{
+	bool none = v.cond == FLUE_COND_NONE, res = v.resolved;
+	bool unstarted = v.state == FLUE_THREAD_NEW || v.state == FLUE_THREAD_GATE;
+	bool running = v.state == FLUE_THREAD_RUNNING;
+	bool ok = false;
+	uint8_t next = FLUE_THREAD_EXITED; /* the events that end a thread */
+	switch (v.event) {
+	case FLUE_THREAD_EV_HOLD:
+		ok = v.state == FLUE_THREAD_NEW && v.cond == FLUE_COND_GATE && !v.host;
+		next = FLUE_THREAD_GATE;
+		break;
+	case FLUE_THREAD_EV_UNHOLD:
+		ok = v.state == FLUE_THREAD_GATE && none && !res;
+		next = FLUE_THREAD_NEW;
+		break;
+	case FLUE_THREAD_EV_START:
+		ok = unstarted && none && !res;
+		next = FLUE_THREAD_RUNNING;
+		break;
+	case FLUE_THREAD_EV_PARK:
+		ok = running && !v.host && (v.cond == FLUE_COND_YIELD || v.cond == FLUE_COND_WAIT);
+		next = FLUE_THREAD_PARKED;
+		break;
+	case FLUE_THREAD_EV_SUSPEND:
+	case FLUE_THREAD_EV_NEST:
+		ok = running && flue_thread_blocking_cond(v.cond);
+		next = v.event == FLUE_THREAD_EV_NEST ? FLUE_THREAD_NESTED : FLUE_THREAD_SUSPENDED;
+		break;
+	case FLUE_THREAD_EV_RUN:
+		ok = none && (v.state == FLUE_THREAD_PARKED || v.state == FLUE_THREAD_SUSPENDED ||
+			      v.state == FLUE_THREAD_NESTED);
+		next = FLUE_THREAD_RUNNING;
+		break;
+	case FLUE_THREAD_EV_WAIT_HOST:
+		ok = running && v.cond == FLUE_COND_HOST && v.host && !res;
+		next = FLUE_THREAD_HOST;
+		break;
+	case FLUE_THREAD_EV_DISCARD:
+		ok = unstarted && none && res;
+		break;
+	case FLUE_THREAD_EV_EXIT:
+		ok = running && none && res;
+		break;
+	case FLUE_THREAD_EV_RESOLVE:
+		ok = v.state == FLUE_THREAD_HOST && none && res;
+		break;
+	case FLUE_THREAD_EV_DROP:
+		ok = (v.state == FLUE_THREAD_GATE || v.state == FLUE_THREAD_PARKED) && none && res;
+		break;
+	case FLUE_THREAD_EV_UNWIND:
+		ok = (running || v.state == FLUE_THREAD_NESTED) && none && res;
+		break;
+	default:
+		break;
+	}
+	return ok ? next : FLUE_THREAD_BAD;
+}
 
 #endif /* FLUE_THREAD_DECIDE_H */

@@ -151,9 +151,21 @@ static uint16_t lowered_task(const struct flue_lowered *l, uint16_t me, const fl
 	t->caller_task = me;
 	t->sub_async = l->async;
 	t->sub_state = FLUE_SUBTASK_STARTING;
-	t->nflat = (uint8_t)nargs;
-	for (uint32_t i = 0; i < nargs; i++)
-		t->flat[i] = args[i];
+	t->out = nargs != 0u ? (uint32_t)args[nargs - 1u] : 0u;
+	if (l->async) {
+		/* The caller goes on: its params are copied (an out pointer
+		 * after them is `out`; more params go through one pointer). */
+		uint32_t n = nargs < FLUE_MAX_FLAT_ASYNC_PARAMS ? nargs : FLUE_MAX_FLAT_ASYNC_PARAMS;
+		for (uint32_t i = 0; i < n; i++)
+			t->args[i] = args[i];
+		t->nflat = (uint8_t)n;
+	} else {
+		/* The caller waits in flue_call_lowered() until the call
+		 * resolves; a callee that has not started by then never will
+		 * (its caller trapped: discarded at the gate). */
+		t->args_ref = args;
+		t->nflat = (uint8_t)nargs;
+	}
 	return id;
 }
 
@@ -183,7 +195,7 @@ static flue_flat_t lowered_sync_result(const struct flue_lowered *l, struct flue
 		flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
 	const struct flue_functype *ft = l->callee->ft;
 	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
-	flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->flat[0] : 0u;
+	flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->result : 0u;
 	lowered_done(s, id);
 	return r;
 }

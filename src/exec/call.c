@@ -87,7 +87,8 @@ static bool take_args(struct flue_store *s, struct flue_task *t, struct flue_val
 	}
 	struct flue_instance *c = &s->instances[t->caller_inst];
 	uint32_t max = t->sub_async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;
-	flue_values_lift(c, ft->params, ft->nparams, max, t->flat, t->nflat, v);
+	flue_values_lift(c, ft->params, ft->nparams, max, t->sub_async ? t->args : t->args_ref,
+			 t->nflat, v);
 	t->sub_state = FLUE_SUBTASK_STARTED;
 	flue_subtask_progress(s, exec_id(s, t));
 	return true;

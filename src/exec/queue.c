@@ -22,6 +22,13 @@
  */
 #include "exec.h"
 
+/* The task record's size on a 32-bit target (flue/config.h states it). */
+#if UINTPTR_MAX == 0xFFFFFFFFu
+_Static_assert(sizeof(struct flue_task) <= 128u, "a task record is at most 128 B (config.h)");
+#endif
+_Static_assert(FLUE_TASK_ASYNC_FLAT == FLUE_MAX_FLAT_ASYNC_PARAMS,
+	       "a task record holds an async lowered call's flat params");
+
 /* ---------------------------------------------------------------- queues */
 
 static struct flue_qlink *link_of(struct flue_store *s, uint16_t n, bool ready)
@@ -72,11 +79,10 @@ void exec_unready(struct flue_store *s, struct flue_task *t)
 	t->ready_stamp = 0;
 }
 
-/* Leave the queues of whatever `t` waited for (no-op if it did not wait). */
-static void unpark(struct flue_store *s, struct flue_task *t)
+/* Through exec_thread (exec.h) only: leave the queues of what `t` waited
+ * for (its cond is not NONE). */
+void exec_thread_leave(struct flue_store *s, struct flue_task *t)
 {
-	if (t->cond == FLUE_COND_NONE)
-		return;
 	exec_unready(s, t);
 	if (t->cond == FLUE_COND_HOST)
 		s->sched.nhost--;
@@ -86,9 +92,10 @@ static void unpark(struct flue_store *s, struct flue_task *t)
 	t->cond = FLUE_COND_NONE;
 }
 
-/* Wait for `cond` (not NONE): the back of the wait queue with the next
- * wait_seq (HOST: only counted, never checked: only the host resolves it). */
-static void park(struct flue_store *s, struct flue_task *t, uint8_t cond)
+/* Through exec_thread only: wait for `cond` (not NONE): the back of the
+ * wait queue with the next wait_seq (HOST: only counted, never checked:
+ * only the host resolves it). */
+void exec_thread_wait(struct flue_store *s, struct flue_task *t, uint8_t cond)
 {
 	t->cond = cond;
 	s->sched.nparked++;
@@ -100,21 +107,11 @@ static void park(struct flue_store *s, struct flue_task *t, uint8_t cond)
 	q_append(s, &s->sched.waitq, exec_id(s, t), false);
 }
 
-/* Every change of a thread's state goes through here: the proved table
- * (flue_thread_decide) says where `event` leads; a transition it does not
- * have is a broken invariant of the executor, never applied silently. */
-void exec_thread(struct flue_store *s, struct flue_task *t, uint8_t event, uint8_t cond)
+/* A transition the proved table does not have is a broken invariant of
+ * the executor: never applied silently. */
+_Noreturn void exec_thread_bad(struct flue_task *t, uint8_t event)
 {
-	struct flue_thread_view v = { t->thread, event, cond, exec_is_host(t),
-				      t->state == FLUE_TASK_RESOLVED };
-	uint8_t next = flue_thread_decide(v);
-	if (next == FLUE_THREAD_BAD)
-		flue_trap(t->func->inst, FLUE_TRAP_BAD_DECISION, event);
-	unpark(s, t);
-	t->thread = next;
-	t->callee_done = next == FLUE_THREAD_EXITED;
-	if (cond != FLUE_COND_NONE)
-		park(s, t, cond);
+	flue_trap(t->func->inst, FLUE_TRAP_BAD_DECISION, event);
 }
 
 /* ------------------------------------------------------------- readiness */

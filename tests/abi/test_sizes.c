@@ -34,6 +34,7 @@ FT_TEST(sizes_on_32_bit_targets_are_those_config_h_states)
 	FT_TRUE(sizeof(struct flue_shared) <= 28u);
 	FT_TRUE(STREAM_BYTES <= 92u);
 	FT_TRUE(INSTANCE_HEADER_BYTES <= 512u);
+	FT_TRUE(sizeof(struct flue_task) <= 128u);
 }
 
 FT_SUITE(sizes,

@@ -9,22 +9,26 @@
  * function with its one implicit thread. The thread is always in exactly
  * one state of `enum flue_thread_state`; a waiting state carries its
  * condition (`enum flue_cond`, the record's `cond`), the others have
- * `cond == FLUE_COND_NONE`. The executor (src/exec/queue.c, exec_thread)
+ * `cond == FLUE_COND_NONE`. The executor (exec_thread in src/exec/exec.h)
  * moves a thread only through flue_thread_decide() and traps
- * FLUE_TRAP_BAD_DECISION on a transition the table does not have.
+ * FLUE_TRAP_BAD_DECISION on a transition the table does not have. The
+ * decision is defined here, inline, and proved through
+ * src/decide/flue_thread.c (scripts/prove.sh).
  *
- * | state \ event | HOLD | UNHOLD | START   | DISCARD | PARK   | SUSPEND   | NEST   | RUN     | EXIT   | WAIT_HOST | RESOLVE | DROP   | UNWIND |
- * |---------------|------|--------|---------|---------|--------|-----------|--------|---------|--------|-----------|---------|--------|--------|
- * | NEW           | GATE |        | RUNNING | EXITED  |        |           |        |         |        |           |         |        |        |
- * | GATE          |      | NEW    | RUNNING | EXITED  |        |           |        |         |        |           |         | EXITED |        |
- * | RUNNING       |      |        |         |         | PARKED | SUSPENDED | NESTED |         | EXITED | HOST      |         |        | EXITED |
- * | PARKED        |      |        |         |         |        |           |        | RUNNING |        |           |         | EXITED |        |
- * | SUSPENDED     |      |        |         |         |        |           |        | RUNNING |        |           |         |        |        |
- * | NESTED        |      |        |         |         |        |           |        | RUNNING |        |           |         |        | EXITED |
- * | HOST          |      |        |         |         |        |           |        |         |        |           | EXITED  |        |        |
- * | EXITED        |      |        |         |         |        |           |        |         |        |           |         |        |        |
+ * The transitions (docs/EXECUTOR.md has them as a table):
  *
- * Side conditions (an empty cell, or a side condition that fails, is
+ *     NEW       HOLD -> GATE, START -> RUNNING, DISCARD -> EXITED
+ *     GATE      UNHOLD -> NEW, START -> RUNNING, DISCARD -> EXITED,
+ *               DROP -> EXITED
+ *     RUNNING   PARK -> PARKED, SUSPEND -> SUSPENDED, NEST -> NESTED,
+ *               EXIT -> EXITED, WAIT_HOST -> HOST, UNWIND -> EXITED
+ *     PARKED    RUN -> RUNNING, DROP -> EXITED
+ *     SUSPENDED RUN -> RUNNING
+ *     NESTED    RUN -> RUNNING, UNWIND -> EXITED
+ *     HOST      RESOLVE -> EXITED
+ *     EXITED    (none)
+ *
+ * Side conditions (any other pair, or a side condition that fails, is
  * FLUE_THREAD_BAD): the new state's condition `cond` is GATE for HOLD,
  * YIELD or WAIT for PARK, one of SET..PRED for SUSPEND and NEST, HOST for
  * WAIT_HOST, NONE for every other event; HOLD and PARK are guest threads
@@ -121,9 +125,11 @@ struct flue_thread_view {
 
 /*@
   // A condition a blocked thread may wait for (not GATE, YIELD, WAIT, HOST).
-  logic boolean flue_thread_blocking(integer c) = c >= FLUE_COND_SET && c <= FLUE_COND_PRED;
+  logic boolean flue_thread_blocking(integer c) =
+    c >= FLUE_COND_SET && c <= FLUE_COND_PRED;
   // The conditions of a parked callback turn.
-  logic boolean flue_thread_callback(integer c) = c == FLUE_COND_YIELD || c == FLUE_COND_WAIT;
+  logic boolean flue_thread_callback(integer c) =
+    c == FLUE_COND_YIELD || c == FLUE_COND_WAIT;
   // The states in which a thread waits (its record is parked).
   predicate flue_thread_waiting(integer s) =
     s == FLUE_THREAD_GATE || s == FLUE_THREAD_PARKED || s == FLUE_THREAD_SUSPENDED ||
@@ -135,6 +141,12 @@ struct flue_thread_view {
     ((s == FLUE_THREAD_SUSPENDED || s == FLUE_THREAD_NESTED) && flue_thread_blocking(c)) ||
     (s == FLUE_THREAD_HOST && c == FLUE_COND_HOST) ||
     (!flue_thread_waiting(s) && c == FLUE_COND_NONE);
+  // Not started yet (START and DISCARD leave these).
+  logic boolean flue_thread_unstarted(integer s) =
+    s == FLUE_THREAD_NEW || s == FLUE_THREAD_GATE;
+  // Parked or blocked: RUN leaves these.
+  logic boolean flue_thread_resumable(integer s) =
+    s == FLUE_THREAD_PARKED || s == FLUE_THREAD_SUSPENDED || s == FLUE_THREAD_NESTED;
   // The event's cell: `next` if its side conditions `ok` hold, else BAD.
   logic integer flue_thread_cell(boolean ok, integer next) = ok ? next : FLUE_THREAD_BAD;
 */
@@ -166,61 +178,71 @@ static inline bool flue_thread_blocking_cond(uint8_t c)
     ensures exited_final: v.state == FLUE_THREAD_EXITED ==> \result == FLUE_THREAD_BAD;
     behavior hold:
       assumes v.event == FLUE_THREAD_EV_HOLD;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_NEW && v.cond == FLUE_COND_GATE &&
-                                   !v.host, FLUE_THREAD_GATE);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_NEW && v.cond == FLUE_COND_GATE && !v.host,
+        FLUE_THREAD_GATE);
     behavior unhold:
       assumes v.event == FLUE_THREAD_EV_UNHOLD;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_GATE && v.cond == FLUE_COND_NONE &&
-                                   !v.resolved, FLUE_THREAD_NEW);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_GATE && v.cond == FLUE_COND_NONE && !v.resolved,
+        FLUE_THREAD_NEW);
     behavior start:
       assumes v.event == FLUE_THREAD_EV_START;
-      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_NEW || v.state == FLUE_THREAD_GATE) &&
-                                   v.cond == FLUE_COND_NONE && !v.resolved,
-                                   FLUE_THREAD_RUNNING);
+      ensures \result == flue_thread_cell(
+        flue_thread_unstarted(v.state) && v.cond == FLUE_COND_NONE && !v.resolved,
+        FLUE_THREAD_RUNNING);
     behavior discard:
       assumes v.event == FLUE_THREAD_EV_DISCARD;
-      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_NEW || v.state == FLUE_THREAD_GATE) &&
-                                   v.cond == FLUE_COND_NONE && v.resolved, FLUE_THREAD_EXITED);
+      ensures \result == flue_thread_cell(
+        flue_thread_unstarted(v.state) && v.cond == FLUE_COND_NONE && v.resolved,
+        FLUE_THREAD_EXITED);
     behavior park:
       assumes v.event == FLUE_THREAD_EV_PARK;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING &&
-                                   flue_thread_callback(v.cond) && !v.host, FLUE_THREAD_PARKED);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_RUNNING && flue_thread_callback(v.cond) && !v.host,
+        FLUE_THREAD_PARKED);
     behavior suspend:
       assumes v.event == FLUE_THREAD_EV_SUSPEND;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && flue_thread_blocking(v.cond),
-                                   FLUE_THREAD_SUSPENDED);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_RUNNING && flue_thread_blocking(v.cond),
+        FLUE_THREAD_SUSPENDED);
     behavior nest:
       assumes v.event == FLUE_THREAD_EV_NEST;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && flue_thread_blocking(v.cond),
-                                   FLUE_THREAD_NESTED);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_RUNNING && flue_thread_blocking(v.cond),
+        FLUE_THREAD_NESTED);
     behavior run:
       assumes v.event == FLUE_THREAD_EV_RUN;
-      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_PARKED ||
-                                    v.state == FLUE_THREAD_SUSPENDED ||
-                                    v.state == FLUE_THREAD_NESTED) && v.cond == FLUE_COND_NONE,
-                                   FLUE_THREAD_RUNNING);
+      ensures \result == flue_thread_cell(
+        flue_thread_resumable(v.state) && v.cond == FLUE_COND_NONE,
+        FLUE_THREAD_RUNNING);
     behavior exit:
       assumes v.event == FLUE_THREAD_EV_EXIT;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && v.cond == FLUE_COND_NONE &&
-                                   v.resolved, FLUE_THREAD_EXITED);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_RUNNING && v.cond == FLUE_COND_NONE && v.resolved,
+        FLUE_THREAD_EXITED);
     behavior wait_host:
       assumes v.event == FLUE_THREAD_EV_WAIT_HOST;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_RUNNING && v.cond == FLUE_COND_HOST &&
-                                   v.host && !v.resolved, FLUE_THREAD_HOST);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_RUNNING && v.cond == FLUE_COND_HOST && v.host && !v.resolved,
+        FLUE_THREAD_HOST);
     behavior resolve:
       assumes v.event == FLUE_THREAD_EV_RESOLVE;
-      ensures \result == flue_thread_cell(v.state == FLUE_THREAD_HOST && v.cond == FLUE_COND_NONE &&
-                                   v.resolved, FLUE_THREAD_EXITED);
+      ensures \result == flue_thread_cell(
+        v.state == FLUE_THREAD_HOST && v.cond == FLUE_COND_NONE && v.resolved,
+        FLUE_THREAD_EXITED);
     behavior drop:
       assumes v.event == FLUE_THREAD_EV_DROP;
-      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_GATE ||
-                                    v.state == FLUE_THREAD_PARKED) &&
-                                   v.cond == FLUE_COND_NONE && v.resolved, FLUE_THREAD_EXITED);
+      ensures \result == flue_thread_cell(
+        (v.state == FLUE_THREAD_GATE || v.state == FLUE_THREAD_PARKED) &&
+          v.cond == FLUE_COND_NONE && v.resolved,
+        FLUE_THREAD_EXITED);
     behavior unwind:
       assumes v.event == FLUE_THREAD_EV_UNWIND;
-      ensures \result == flue_thread_cell((v.state == FLUE_THREAD_RUNNING ||
-                                    v.state == FLUE_THREAD_NESTED) &&
-                                   v.cond == FLUE_COND_NONE && v.resolved, FLUE_THREAD_EXITED);
+      ensures \result == flue_thread_cell(
+        (v.state == FLUE_THREAD_RUNNING || v.state == FLUE_THREAD_NESTED) &&
+          v.cond == FLUE_COND_NONE && v.resolved,
+        FLUE_THREAD_EXITED);
     behavior unknown_event:
       assumes v.event > FLUE_THREAD_EV_UNWIND;
       ensures \result == FLUE_THREAD_BAD;

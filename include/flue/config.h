@@ -18,8 +18,11 @@
  *    (shared object 16 B / 16 B: neither holds a pointer);
  *  - instance: 56 B / 72 B plus its table, FLUE_CONFIG_MAX_HANDLES slots
  *    (defaults: 1,592 B / 1,608 B);
- *  - task record (struct flue_task): 504 B / 536 B;
- *  - the default store (all defaults below): 16,144 B / 17,152 B.
+ *  - task record (struct flue_task): 120 B / 144 B (at most 128 B on a
+ *    32-bit target, asserted in src/exec/queue.c);
+ *  - post buffer (one per FLUE_CONFIG_MAX_POSTS): 8 * FLUE_CONFIG_MAX_VALUES
+ *    = 256 B on both;
+ *  - the default store (all defaults below): 14,096 B / 14,976 B.
  */
 #ifndef FLUE_CONFIG_H
 #define FLUE_CONFIG_H
@@ -67,10 +70,22 @@
 
 /** Tasks alive at once per store: every running or parked export call,
  *  host-function call and host invocation (one implicit thread each).
- *  Range 1..65534. Memory: 504 bytes each on a 32-bit target, 536 on a
- *  64-bit host (values kept inline; see the top of this file). */
+ *  Range 1..65534. Memory: 120 bytes each on a 32-bit target, 144 on a
+ *  64-bit host (a lowered call's flat params inline, a post's values in
+ *  the post buffers, FLUE_CONFIG_MAX_POSTS; see the top of this file). */
 #ifndef FLUE_CONFIG_MAX_TASKS
 #define FLUE_CONFIG_MAX_TASKS 16
+#endif
+
+/** Host posts (flue_host_post_return()) pending at once per store: each
+ *  pending post holds one buffer of FLUE_CONFIG_MAX_VALUES 64-bit values
+ *  (256 B by default) from the moment it is posted until the executor
+ *  applies or drops it; a post finding none free returns FLUE_EAGAIN. A
+ *  host call has at most one post pending, so the default, one per task,
+ *  never runs out; fewer save memory where few host calls are answered
+ *  from other threads or interrupts at once. Range 1..FLUE_CONFIG_MAX_TASKS. */
+#ifndef FLUE_CONFIG_MAX_POSTS
+#define FLUE_CONFIG_MAX_POSTS FLUE_CONFIG_MAX_TASKS
 #endif
 
 /** Nested scheduling loops on the executor's stack: a synchronous
@@ -111,6 +126,8 @@ _Static_assert(FLUE_CONFIG_MAX_VALUES >= 1 && FLUE_CONFIG_MAX_VALUES <= 255,
 	       "FLUE_CONFIG_MAX_VALUES must be 1..255");
 _Static_assert(FLUE_CONFIG_MAX_TASKS >= 1 && FLUE_CONFIG_MAX_TASKS <= 65534,
 	       "FLUE_CONFIG_MAX_TASKS must be 1..65534");
+_Static_assert(FLUE_CONFIG_MAX_POSTS >= 1 && FLUE_CONFIG_MAX_POSTS <= FLUE_CONFIG_MAX_TASKS,
+	       "FLUE_CONFIG_MAX_POSTS must be 1..FLUE_CONFIG_MAX_TASKS");
 _Static_assert(FLUE_CONFIG_MAX_NESTING >= 1 && FLUE_CONFIG_MAX_NESTING <= 64,
 	       "FLUE_CONFIG_MAX_NESTING must be 1..64");
 _Static_assert(FLUE_CONFIG_FORWARD == 0 || FLUE_CONFIG_FORWARD == 1,

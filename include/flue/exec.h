@@ -102,13 +102,19 @@ int flue_host_cancelled(struct flue_store *s, flue_call_t call);
  *        step. A post accepted here resolves the call with these values
  *        unless the call resolves first by another path (flue_host_return(),
  *        cancellation, a trap or destroy of the host instance): then the
- *        post is dropped. Only numbers can be posted.
+ *        post is dropped. Only numbers can be posted. The values wait in
+ *        one of the store's FLUE_CONFIG_MAX_POSTS post buffers (flue/config.h)
+ *        until the executor applies or drops the post.
  * @retval 0 posted
  * @retval FLUE_EBADF `call` is not a host call waiting for its result
  *         (never started, already resolved, or a stale id)
  * @retval FLUE_EINVAL results NULL, a value count other than the result
  *         type's, or a result type with stream/future ends
  * @retval FLUE_EBUSY a post for this call is already pending or being applied
+ * @retval FLUE_EAGAIN every post buffer holds a post the executor has not
+ *         applied yet (only with FLUE_CONFIG_MAX_POSTS below the host calls
+ *         waiting at once): nothing changed; retry after the executor ran
+ *         (the call still waits). Checked after all of the above.
  * Context: any thread or ISR; never blocks (the port lock only).
  */
 int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct flue_values *results);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <flue/config.h>
+#include <flue/thread_decide.h>
 #include <flue/trap.h>
 
 struct flue_instance;
@@ -31,94 +32,125 @@ struct flue_qhead {
 	uint16_t head, tail;
 };
 
-/** What a parked task waits for (docs/EXECUTOR.md); checked by the scheduler. */
-enum flue_cond {
-	FLUE_COND_NONE = 0,  /**< running, or on the stack below a running task */
-	FLUE_COND_GATE,      /**< held at the entry gate */
-	FLUE_COND_YIELD,     /**< callback YIELD: the exclusive lock is free */
-	FLUE_COND_WAIT,      /**< callback WAIT: lock free and set `arg` has an event */
-	FLUE_COND_SET,       /**< waitable-set.wait: set `arg` has an event */
-	FLUE_COND_EVENT,     /**< sync op / cancel: waitable `arg` has an event */
-	FLUE_COND_SUBTASK,   /**< sync lower: the callee task `arg` resolved */
-	FLUE_COND_READY,     /**< thread.yield: ready at once */
-	FLUE_COND_FN,        /**< flue_wait_until(): ready_fn(ready_arg) */
-	FLUE_COND_PRED,      /**< a blocking built-in: done(inst, arg) */
-	FLUE_COND_HOST,      /**< a host function's call, until the host resolves it */
-};
-
 /** How a task's params arrive and its results leave. */
 enum flue_task_origin {
 	FLUE_ORIGIN_GUEST = 0, /**< a lowered call from guest code (a subtask) */
 	FLUE_ORIGIN_INVOKE,    /**< flue_invoke() from the host */
 };
 
+/** Where a host call's post is (flue_host_post_return()): the record's
+ *  `post.state`, under the port lock. The executor opens it when a host
+ *  call starts and closes it when the call resolves, by any path,
+ *  dropping a post not applied yet. */
+enum flue_post_state {
+	FLUE_POST_CLOSED = 0, /**< no host call waits here: posts are EBADF */
+	FLUE_POST_OPEN,       /**< a host call of generation `post.gen` waits */
+	FLUE_POST_FULL,       /**< ... and a post is pending: its values are in
+				   post buffer `post.buf` (counted in sched.posted) */
+	FLUE_POST_TAKEN,      /**< the executor is applying the post */
+};
+
+/** Flat params an async lowered call passes in registers; more go through
+ *  a pointer (FLUE_MAX_FLAT_ASYNC_PARAMS of flue/functype.h). */
+#define FLUE_TASK_ASYNC_FLAT 4u
+
 /**
  * A task: one call of a lifted export or host function, with its one
  * (implicit) thread, and the caller's view of it (the subtask). Private.
+ * At most 128 bytes on a 32-bit target (asserted in src/exec/queue.c):
+ * the value buffers are sized by what a lowered call can pass (the unions
+ * below), a post's values live in the store's post buffers.
  */
 struct flue_task {
 	bool used;
 	uint8_t origin;       /**< enum flue_task_origin */
-	uint8_t state;        /**< enum flue_task_state (flue/task_decide.h) */
-	uint8_t cond;         /**< enum flue_cond */
+	uint8_t state;        /**< enum flue_task_state (flue/task_decide.h): the
+				   spec's Task.State */
+	uint8_t thread;       /**< enum flue_thread_state (flue/thread_decide.h): where
+				   its thread is; changed only by exec_thread() */
+	uint8_t cond;         /**< enum flue_cond: what it waits for in a waiting
+				   `thread` state, NONE in the others */
+	uint8_t sub_state;    /**< enum flue_subtask_state (the caller's view) */
+	uint8_t caller_inst;  /**< caller instance id, FLUE_REF_NONE: the host */
+	uint8_t nflat;        /**< flat params of a lowered call (`args` / `args_ref`) */
+	/* Facts independent of the thread's state, kept as flags: each holds
+	 * across several states and changes without the thread moving, so
+	 * folding one into the enum would double those states. */
 	bool cancellable;     /**< host functions: the current flue_wait_until() may
 				   deliver a cancellation */
 	bool cancelled;       /**< host functions: resumed with Cancelled.TRUE */
-	bool fiber;           /**< runs on its own stack (STACKFUL) */
-	bool started_thread;  /**< its thread has begun running (past the gate) */
-	bool nested;          /**< blocked in a nested loop on the executor stack */
+	bool fiber;           /**< runs on a fiber of its own (the stack it is on,
+				   running or SUSPENDED) */
 	bool exclusive;       /**< holds its instance's exclusive lock */
-	bool aborted;         /**< its instance trapped: unwind when resumed */
-	bool callee_done;     /**< the callee side no longer needs the record */
+	bool aborted;         /**< its instance trapped: it unwinds when it next runs
+				   (running, on the stack below, or blocked) */
+	/* The record's two owners, each done on its own; the record is
+	 * released when both are (and no barrier loop holds it). */
+	bool callee_done;     /**< the callee side no longer needs the record: the
+				   thread is EXITED (set by exec_thread() only; read
+				   where the record is released, subtask.drop too) */
 	bool caller_done;     /**< the caller side no longer needs the record */
-	uint8_t sub_state;    /**< enum flue_subtask_state (the caller's view) */
+	bool barrier;         /**< a sync-typed call waited for by its caller's
+				   barrier loop: the record stays until it ends */
 	bool sub_cancel_requested;
 	bool sub_cancel_wait; /**< the caller's subtask.cancel is running or waiting
 				   for it: its thread may run under a sync barrier */
 	bool sub_delivered;   /**< resolution delivered to the caller */
 	bool sub_async;       /**< lowered async */
-	uint8_t caller_inst;  /**< caller instance id, FLUE_REF_NONE: the host */
-	uint8_t nflat;        /**< flat args kept in `flat` */
 	uint16_t caller_task; /**< caller's task, FLUE_TASK_NONE: the host */
 	uint32_t sub_handle;  /**< the subtask's handle in the caller, 0 = none */
 	uint32_t arg;         /**< condition argument (set / handle / task) */
 	uint32_t wait_seq;    /**< when it started waiting */
 	uint32_t ready_stamp; /**< when its condition first held, 0 = not ready */
-	struct flue_qlink wlink; /**< in sched.waitq while parked (cond not NONE/HOST) */
+	struct flue_qlink wlink; /**< in sched.waitq while it waits (cond not NONE/HOST) */
 	struct flue_qlink rlink; /**< in sched.readyq while ready_stamp != 0 */
 	uint32_t ctx[2];      /**< context.get/set slots */
-	bool thread_done;     /**< its thread finished (host: start returned) */
-	bool barrier;         /**< a sync-typed call waited for by its caller's
-				   barrier loop: the record stays until it ends */
-	bool (*ready_fn)(void *arg);
-	void *ready_arg;
-	bool (*done)(struct flue_instance *inst, uint32_t arg); /**< PRED condition */
 	struct flue_func *func;
-	void (*on_start)(void *user, struct flue_values *args);          /**< ORIGIN_INVOKE */
-	void (*on_resolve)(void *user, const struct flue_values *results); /**< ORIGIN_INVOKE */
-	void *user;
-	struct flue_instance *host; /**< ORIGIN_INVOKE: host instance of ends */
-	uint64_t flat[17];    /**< the caller's flat args; later the sync flat result */
-	uint32_t ticket;      /**< flue_invoke_post's ticket, 0 = none */
+	uint32_t out;         /**< ORIGIN_GUEST: the caller's last flat arg, its out
+				   pointer when the results go through memory */
+	/** What a blocked thread's condition calls (one blocking wait at a time). */
+	union {
+		struct {
+			bool (*ready_fn)(void *arg); /**< COND_FN: flue_wait_until() */
+			void *ready_arg;
+		};
+		bool (*done)(struct flue_instance *inst, uint32_t arg); /**< COND_PRED */
+	};
+	/** The call's values, by origin and phase. */
+	union {
+		/** ORIGIN_GUEST, lowered async: its flat params (at most
+		 *  FLUE_TASK_ASYNC_FLAT; more go through a pointer), copied, since
+		 *  the caller goes on; read when the thread starts. */
+		uint64_t args[FLUE_TASK_ASYNC_FLAT];
+		struct {
+			/** ORIGIN_GUEST, lowered sync: the caller's flat args, in its
+			 *  frame, which stays alive until the call resolves (it waits
+			 *  in flue_call_lowered(): a nested loop or its own fiber);
+			 *  read when the thread starts. */
+			const uint64_t *args_ref;
+			/** ORIGIN_GUEST, lowered sync: the flat result (at most one),
+			 *  from the resolution until the caller takes it. */
+			uint64_t result;
+		};
+		struct { /* ORIGIN_INVOKE */
+			void (*on_start)(void *user, struct flue_values *args);
+			void (*on_resolve)(void *user, const struct flue_values *results);
+			void *user;
+			struct flue_instance *host; /**< host instance of ends */
+			uint32_t ticket;            /**< flue_invoke_post's ticket, 0 = none */
+		};
+	};
 	/* Not cleared when the record is reused (flue_task_alloc clears the
 	 * fields above only): */
 	uint16_t gen;         /**< the slot's generation (executor thread): bumped at
 				   every allocation, never 0; call id = slot | gen << 16 */
-	/** Host posts (flue_host_post_return()): only under the port lock. The
-	 *  executor opens them when a host call starts and closes them when it
-	 *  resolves, by any path, dropping a post not applied yet. */
+	/** Host posts (flue_host_post_return()): only under the port lock. */
 	struct {
-		enum flue_post_state {
-			FLUE_POST_CLOSED = 0, /**< no host call waits here: posts are EBADF */
-			FLUE_POST_OPEN,       /**< a host call of generation `gen` waits */
-			FLUE_POST_FULL,       /**< ... and a post is pending (counted in
-						   sched.posted) */
-			FLUE_POST_TAKEN,      /**< the executor is applying the post */
-		} state;
-		uint16_t gen;         /**< generation of the call it is open for */
+		uint8_t state;        /**< enum flue_post_state */
 		uint8_t nv;           /**< result values a post must carry */
 		bool ends;            /**< the result has ends: posts are refused */
-		uint64_t v[FLUE_CONFIG_MAX_VALUES]; /**< the pending post's values */
+		uint16_t gen;         /**< generation of the call it is open for */
+		uint16_t buf;         /**< FULL: 1 + its post buffer (sched.post_buf) */
 	} post;
 };
 
@@ -155,6 +187,13 @@ struct flue_sched {
 	uint16_t nparked;     /**< tasks whose cond is not NONE (HOST included) */
 	uint16_t nhost;       /**< tasks whose cond is HOST */
 	uint32_t posted;      /**< posts pending (tasks' post.state FULL; port lock) */
+	/* The values of pending posts (port lock): a post takes a buffer, the
+	 * executor gives it back when it applies or drops the post. Free ones
+	 * are linked through their first word (1 + next, 0 = none); those past
+	 * post_unused were never used (a zeroed store is ready). */
+	uint64_t post_buf[FLUE_CONFIG_MAX_POSTS][FLUE_CONFIG_MAX_VALUES];
+	uint16_t post_free;   /**< 1 + first free buffer, 0 = none */
+	uint16_t post_unused; /**< buffers from here on were never taken */
 	flue_port_flag_t post_flag; /**< raised after a post: the executor takes
 				         the lock to apply posts only then */
 	flue_port_flag_t inv_flag;  /**< raised after a posted invocation or

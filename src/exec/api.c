@@ -43,8 +43,7 @@ static void arrive(struct flue_store *s, uint16_t id)
 		 * again. The call resolves without a value before it starts
 		 * (the caller's subtask: CANCELLED_BEFORE_STARTED). */
 		exec_resolve(s, id, 0);
-		t->thread_done = true;
-		t->callee_done = true;
+		exec_thread(s, t, FLUE_THREAD_EV_DISCARD, FLUE_COND_NONE);
 		exec_release(s, id);
 		return;
 	}
@@ -56,8 +55,7 @@ static void arrive(struct flue_store *s, uint16_t id)
 		if (flue_gate_arrive_decide(v) == FLUE_GATE_HOLD) {
 			/* Held in STARTING: no guest code runs, nothing is lifted. */
 			x->waiting_to_enter++;
-			t->cancellable = true;
-			exec_park(s, t, FLUE_COND_GATE);
+			exec_thread(s, t, FLUE_THREAD_EV_HOLD, FLUE_COND_GATE);
 			return;
 		}
 	}
@@ -153,9 +151,21 @@ static uint16_t lowered_task(const struct flue_lowered *l, uint16_t me, const fl
 	t->caller_task = me;
 	t->sub_async = l->async;
 	t->sub_state = FLUE_SUBTASK_STARTING;
-	t->nflat = (uint8_t)nargs;
-	for (uint32_t i = 0; i < nargs; i++)
-		t->flat[i] = args[i];
+	t->out = nargs != 0u ? (uint32_t)args[nargs - 1u] : 0u;
+	if (l->async) {
+		/* The caller goes on: its params are copied (an out pointer
+		 * after them is `out`; more params go through one pointer). */
+		uint32_t n = nargs < FLUE_MAX_FLAT_ASYNC_PARAMS ? nargs : FLUE_MAX_FLAT_ASYNC_PARAMS;
+		for (uint32_t i = 0; i < n; i++)
+			t->args[i] = args[i];
+		t->nflat = (uint8_t)n;
+	} else {
+		/* The caller waits in flue_call_lowered() until the call
+		 * resolves; a callee that has not started by then never will
+		 * (its caller trapped: discarded at the gate). */
+		t->args_ref = args;
+		t->nflat = (uint8_t)nargs;
+	}
 	return id;
 }
 
@@ -185,7 +195,7 @@ static flue_flat_t lowered_sync_result(const struct flue_lowered *l, struct flue
 		flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
 	const struct flue_functype *ft = l->callee->ft;
 	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
-	flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->flat[0] : 0u;
+	flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->result : 0u;
 	lowered_done(s, id);
 	return r;
 }
@@ -262,8 +272,9 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 	struct flue_instance *x = t->func->inst;
 	if (exec_is_host(t)) {
 		/* mk_host_func's on_cancel: resume the host thread cancelled if
-		 * it waits cancellably, else tell the host. */
-		if (t->fiber && t->cond == FLUE_COND_FN && t->cancellable)
+		 * it waits cancellably on its fiber, else tell the host. */
+		if (t->thread == FLUE_THREAD_SUSPENDED && t->cond == FLUE_COND_FN &&
+		    t->cancellable)
 			exec_resume(s, id, true);
 		else if (t->func->host_cancel != 0)
 			t->func->host_cancel(t->func->host_user, flue_call_make(id, t->gen));
@@ -274,13 +285,12 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 		/* Held at the entry gate: the cancellation is delivered there
 		 * and the task resolves without running guest code. */
 		t->state = FLUE_TASK_CANCEL_DELIVERED;
-		if (t->cond == FLUE_COND_GATE) {
+		if (t->thread == FLUE_THREAD_GATE) {
 			x->waiting_to_enter--;
-			exec_unpark(s, t);
+			exec_thread(s, t, FLUE_THREAD_EV_UNHOLD, FLUE_COND_NONE);
 		}
 		exec_resolve(s, id, 0); /* task.cancel of the held call */
-		t->thread_done = true;
-		t->callee_done = true;
+		exec_thread(s, t, FLUE_THREAD_EV_DISCARD, FLUE_COND_NONE);
 		exec_release(s, id);
 		break;
 	case FLUE_CANCEL_PEND:

@@ -66,7 +66,8 @@ static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t pa
 			flue_trap(x, FLUE_TRAP_NOT_A_SET, d.set);
 	}
 	t->arg = d.action == FLUE_CB_WAIT ? d.set : 0u;
-	exec_park(s, t, d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD);
+	exec_thread(s, t, FLUE_THREAD_EV_PARK,
+		    d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD);
 	if (d.action == FLUE_CB_WAIT)
 		x->handles[d.set].u.wset.waiting++;
 }
@@ -86,7 +87,8 @@ static bool take_args(struct flue_store *s, struct flue_task *t, struct flue_val
 	}
 	struct flue_instance *c = &s->instances[t->caller_inst];
 	uint32_t max = t->sub_async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;
-	flue_values_lift(c, ft->params, ft->nparams, max, t->flat, t->nflat, v);
+	flue_values_lift(c, ft->params, ft->nparams, max, t->sub_async ? t->args : t->args_ref,
+			 t->nflat, v);
 	t->sub_state = FLUE_SUBTASK_STARTED;
 	flue_subtask_progress(s, exec_id(s, t));
 	return true;
@@ -209,7 +211,7 @@ void exec_start_thread(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
 	uint16_t cur = s->sched.current;
-	t->started_thread = true;
+	exec_thread(s, t, FLUE_THREAD_EV_START, FLUE_COND_NONE);
 	if (wants_fiber(s, t))
 		on_fiber(s, t, fiber_entry);
 	else if (!exec_guest(s, thread_body, t))
@@ -246,7 +248,7 @@ void exec_callback_step(struct flue_store *s, uint16_t id)
 		x->handles[t->arg].u.wset.waiting--;
 	else
 		t->arg = 0;
-	exec_unpark(s, t);
+	exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 	uint16_t cur = s->sched.current;
 	if (wants_fiber(s, t))
 		on_fiber(s, t, callback_fiber_entry);

@@ -57,6 +57,24 @@ static inline flue_call_t exec_call_id(struct flue_store *s, uint16_t slot)
 	return flue_call_make(slot, s->tasks[slot].gen);
 }
 
+/* A free post buffer (port lock): 1 + its index, 0 if all are taken. */
+static inline uint16_t exec_post_buf_take(struct flue_sched *q)
+{
+	uint16_t b = q->post_free;
+	if (b != 0u)
+		q->post_free = (uint16_t)q->post_buf[b - 1u][0];
+	else if (q->post_unused < FLUE_CONFIG_MAX_POSTS)
+		b = ++q->post_unused;
+	return b;
+}
+
+/* Post buffer 1 + index `b` is free again (port lock). */
+static inline void exec_post_buf_give(struct flue_sched *q, uint16_t b)
+{
+	q->post_buf[b - 1u][0] = q->post_free;
+	q->post_free = b;
+}
+
 static inline uint32_t exec_nresults(const struct flue_functype *ft)
 {
 	return ft->result != 0 ? 1u : 0u;
@@ -75,11 +93,35 @@ struct exec_lower_args {
 };
 
 /* queue.c: parked tasks and the ready order (calls no other exec file) */
-/* Park `t` with condition `cond` (not NONE): it joins the back of the
- * wait queue with the next wait_seq (HOST: only counted). */
-void exec_park(struct flue_store *s, struct flue_task *t, uint8_t cond);
-/* `t` runs or is gone: off both queues, cond NONE (no-op if not parked). */
-void exec_unpark(struct flue_store *s, struct flue_task *t);
+/* Trap FLUE_TRAP_BAD_DECISION: `event` is no transition of `t`'s thread. */
+_Noreturn void exec_thread_bad(struct flue_task *t, uint8_t event);
+/* Through exec_thread only: leave the queues of `t`'s condition (not
+ * NONE); wait for `cond` (not NONE). */
+void exec_thread_leave(struct flue_store *s, struct flue_task *t);
+void exec_thread_wait(struct flue_store *s, struct flue_task *t, uint8_t cond);
+/* Move `t`'s thread by `event` (enum flue_thread_event) to the state the
+ * proved table gives (flue_thread_decide; traps FLUE_TRAP_BAD_DECISION if
+ * it has no such transition), waiting for `cond` there (NONE: not waiting;
+ * else it joins the back of the wait queue, HOST only counted). The one
+ * place a thread's state, its condition and its queues change. Inline:
+ * every caller passes a constant event, so the decision folds to the few
+ * compares of that event's column. */
+__attribute__((always_inline)) static inline void
+exec_thread(struct flue_store *s, struct flue_task *t, uint8_t event, uint8_t cond)
+{
+	struct flue_thread_view v = { t->thread, event, cond, exec_is_host(t),
+				      t->state == FLUE_TASK_RESOLVED };
+	uint8_t next = flue_thread_decide(v);
+	if (next == FLUE_THREAD_BAD)
+		exec_thread_bad(t, event);
+	if (t->cond != FLUE_COND_NONE)
+		exec_thread_leave(s, t);
+	t->thread = next;
+	if (next == FLUE_THREAD_EXITED)
+		t->callee_done = true; /* nothing leaves EXITED */
+	if (cond != FLUE_COND_NONE)
+		exec_thread_wait(s, t, cond);
+}
 /* `t` is about to run: off the ready queue, stamp 0. */
 void exec_unready(struct flue_store *s, struct flue_task *t);
 /* Re-check the parked tasks' conditions, oldest waiter first, and update
@@ -116,7 +158,8 @@ void exec_post_open(struct flue_task *t);
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
 /* Task `t` gives its instance's exclusive lock back, if it holds it. */
 void exec_release_exclusive(struct flue_instance *x, struct flue_task *t);
-/* Task `t`'s thread is finished (returned, or unwound by a trap). */
+/* Task `t`'s code returned: its thread exits (a host function's with the
+ * call unresolved waits for the host in HOST). */
 void exec_exit_thread(struct flue_store *s, struct flue_task *t);
 /* Task `t`'s step was unwound by a trap: it ends without a value. */
 void exec_thread_unwound(struct flue_store *s, struct flue_task *t);

@@ -44,10 +44,8 @@ static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue
 		 * stay pending forever (fuzz finding). */
 		struct flue_task *t = &s->tasks[id];
 		t->state = FLUE_TASK_RESOLVED;
-		if (t->thread_done) {
-			exec_unpark(s, t);
-			t->callee_done = true;
-		}
+		if (t->thread == FLUE_THREAD_HOST)
+			exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
 	}
 	exec_release(s, id);
 }
@@ -103,9 +101,14 @@ int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct f
 	struct flue_task *t = &s->tasks[flue_call_slot(call)];
 	flue_port_key_t k = flue_port_lock();
 	int rc = post_check(t, call, results->n);
+	uint16_t b = rc == FLUE_OK ? exec_post_buf_take(&s->sched) : 0u;
+	if (rc == FLUE_OK && b == 0u)
+		rc = FLUE_EAGAIN; /* every buffer holds a post not applied yet */
 	if (rc == FLUE_OK) {
+		uint64_t *pv = s->sched.post_buf[b - 1u];
 		for (uint32_t i = 0; i < results->n; i++)
-			t->post.v[i] = results->v[i];
+			pv[i] = results->v[i];
+		t->post.buf = b;
 		t->post.state = FLUE_POST_FULL;
 		s->sched.posted++;
 	}
@@ -118,18 +121,22 @@ int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct f
 }
 
 /* Take the pending post of slot `i`, if any (port lock): it stops counting
- * as pending and further posts are EBUSY until the call resolves. */
+ * as pending, its buffer is free again, and further posts are EBUSY until
+ * the call resolves. */
 static bool post_take(struct flue_store *s, uint16_t i, struct flue_values *v, uint16_t *gen)
 {
 	bool have = false;
 	flue_port_key_t k = flue_port_lock();
 	struct flue_task *t = &s->tasks[i];
 	if (t->post.state == FLUE_POST_FULL) {
+		const uint64_t *pv = s->sched.post_buf[t->post.buf - 1u];
 		t->post.state = FLUE_POST_TAKEN;
 		s->sched.posted--;
 		v->n = t->post.nv;
 		for (uint32_t j = 0; j < v->n; j++)
-			v->v[j] = t->post.v[j];
+			v->v[j] = pv[j];
+		exec_post_buf_give(&s->sched, t->post.buf);
+		t->post.buf = 0;
 		*gen = t->post.gen;
 		have = true;
 	}

@@ -22,6 +22,13 @@
  */
 #include "exec.h"
 
+/* The task record's size on a 32-bit target (flue/config.h states it). */
+#if UINTPTR_MAX == 0xFFFFFFFFu
+_Static_assert(sizeof(struct flue_task) <= 128u, "a task record is at most 128 B (config.h)");
+#endif
+_Static_assert(FLUE_TASK_ASYNC_FLAT == FLUE_MAX_FLAT_ASYNC_PARAMS,
+	       "a task record holds an async lowered call's flat params");
+
 /* ---------------------------------------------------------------- queues */
 
 static struct flue_qlink *link_of(struct flue_store *s, uint16_t n, bool ready)
@@ -72,10 +79,10 @@ void exec_unready(struct flue_store *s, struct flue_task *t)
 	t->ready_stamp = 0;
 }
 
-void exec_unpark(struct flue_store *s, struct flue_task *t)
+/* Through exec_thread (exec.h) only: leave the queues of what `t` waited
+ * for (its cond is not NONE). */
+void exec_thread_leave(struct flue_store *s, struct flue_task *t)
 {
-	if (t->cond == FLUE_COND_NONE)
-		return;
 	exec_unready(s, t);
 	if (t->cond == FLUE_COND_HOST)
 		s->sched.nhost--;
@@ -85,17 +92,26 @@ void exec_unpark(struct flue_store *s, struct flue_task *t)
 	t->cond = FLUE_COND_NONE;
 }
 
-void exec_park(struct flue_store *s, struct flue_task *t, uint8_t cond)
+/* Through exec_thread only: wait for `cond` (not NONE): the back of the
+ * wait queue with the next wait_seq (HOST: only counted, never checked:
+ * only the host resolves it). */
+void exec_thread_wait(struct flue_store *s, struct flue_task *t, uint8_t cond)
 {
-	exec_unpark(s, t);
 	t->cond = cond;
 	s->sched.nparked++;
 	if (cond == FLUE_COND_HOST) {
-		s->sched.nhost++; /* only the host resolves it: never checked */
+		s->sched.nhost++;
 		return;
 	}
 	t->wait_seq = ++s->sched.seq;
 	q_append(s, &s->sched.waitq, exec_id(s, t), false);
+}
+
+/* A transition the proved table does not have is a broken invariant of
+ * the executor: never applied silently. */
+_Noreturn void exec_thread_bad(struct flue_task *t, uint8_t event)
+{
+	flue_trap(t->func->inst, FLUE_TRAP_BAD_DECISION, event);
 }
 
 /* ------------------------------------------------------------- readiness */
@@ -194,7 +210,8 @@ uint16_t exec_pick_of(struct flue_store *s, const struct flue_instance *only)
 
 bool exec_may_resume(const struct flue_task *t)
 {
-	return schedulable(t) && flue_nested_candidate_decide(t->ready_stamp != 0, t->nested);
+	return schedulable(t) && flue_nested_candidate_decide(t->ready_stamp != 0,
+							    t->thread == FLUE_THREAD_NESTED);
 }
 
 /* #723's resume reaches the callee's instance even under a sync barrier. */

@@ -112,8 +112,11 @@ void exec_post_open(struct flue_task *t)
 static void post_close(struct flue_store *s, struct flue_task *t)
 {
 	flue_port_key_t key = flue_port_lock();
-	if (t->post.state == FLUE_POST_FULL)
+	if (t->post.state == FLUE_POST_FULL) {
 		s->sched.posted--;
+		exec_post_buf_give(&s->sched, t->post.buf);
+		t->post.buf = 0;
+	}
 	t->post.state = FLUE_POST_CLOSED;
 	flue_port_unlock(key);
 }
@@ -142,22 +145,21 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 			/* Lowered into the caller now (its memory, its table): sync
 			 * results flat or through the out pointer, async ones always
 			 * through the out pointer (max_flat_results = 0). */
-			uint32_t nf = 0, out = (uint32_t)t->flat[t->nflat - (t->nflat != 0)];
+			uint32_t nf = 0, out = t->out;
 			uint32_t max = t->sub_async ? 0u : FLUE_MAX_FLAT_RESULTS;
 			flue_flat_t res = 0;
 			struct exec_lower_args la = { c, ft->result, exec_nresults(ft), max, v, &res, &nf,
 						 &out, 0, 0 };
 			exec_lower_values(&la);
-			t->flat[0] = res;
+			if (!t->sub_async)
+				t->result = res; /* the caller takes it when it resumes */
 		}
 		t->sub_state = flue_subtask_resolve_decide(t->sub_state, v != 0);
 		flue_subtask_progress(s, id);
 	}
 	t->state = FLUE_TASK_RESOLVED;
-	if (exec_is_host(t) && t->thread_done) {
-		exec_unpark(s, t);
-		t->callee_done = true;
-	}
+	if (t->thread == FLUE_THREAD_HOST) /* its start returned: now it is done */
+		exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
 }
 
 void exec_release_exclusive(struct flue_instance *x, struct flue_task *t)
@@ -168,27 +170,27 @@ void exec_release_exclusive(struct flue_instance *x, struct flue_task *t)
 	}
 }
 
-/* The task's thread is finished (returned, or unwound by a trap). */
+/* (Each transition with its own constant event: exec_thread folds it.) */
 void exec_exit_thread(struct flue_store *s, struct flue_task *t)
 {
 	exec_release_exclusive(t->func->inst, t);
-	exec_unpark(s, t);
-	t->thread_done = true;
-	if (!exec_is_host(t) || t->state == FLUE_TASK_RESOLVED)
-		t->callee_done = true;
+	if (exec_is_host(t) && t->state != FLUE_TASK_RESOLVED)
+		exec_thread(s, t, FLUE_THREAD_EV_WAIT_HOST, FLUE_COND_HOST); /* the host resolves it */
 	else
-		exec_park(s, t, FLUE_COND_HOST); /* the host resolves it later */
+		exec_thread(s, t, FLUE_THREAD_EV_EXIT, FLUE_COND_NONE);
 	exec_release(s, exec_id(s, t));
 }
 
 void exec_thread_unwound(struct flue_store *s, struct flue_task *t)
 {
-	if (t->thread_done)
-		return;
+	if (t->thread == FLUE_THREAD_HOST || t->thread == FLUE_THREAD_EXITED)
+		return; /* its thread had ended already */
 	t->aborted = true;
 	if (t->state != FLUE_TASK_RESOLVED)
 		exec_resolve(s, exec_id(s, t), 0);
-	exec_exit_thread(s, t);
+	exec_release_exclusive(t->func->inst, t);
+	exec_thread(s, t, FLUE_THREAD_EV_UNWIND, FLUE_COND_NONE);
+	exec_release(s, exec_id(s, t));
 }
 
 void exec_release(struct flue_store *s, uint16_t id)

@@ -158,7 +158,9 @@ void exec_start_posted(struct flue_store *s)
 	}
 }
 
-enum flue_tick_result flue_tick(struct flue_store *s)
+/* flue_tick(); when it is IDLE, `*outside` is what outside the executor
+ * can still make a task ready (else left as it was). */
+static enum flue_tick_result tick(struct flue_store *s, enum exec_outside *outside)
 {
 	exec_apply_posted(s);
 	exec_start_posted(s);
@@ -170,13 +172,21 @@ enum flue_tick_result flue_tick(struct flue_store *s)
 	}
 	if (!any)
 		return FLUE_TICK_DONE;
-	return exec_external(s, true) != EXEC_OUTSIDE_NONE ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
+	*outside = exec_external(s, true);
+	return *outside != EXEC_OUTSIDE_NONE ? FLUE_TICK_IDLE : FLUE_TICK_DEADLOCK;
 }
 
-int flue_run(struct flue_store *s)
+enum flue_tick_result flue_tick(struct flue_store *s)
+{
+	enum exec_outside outside = EXEC_OUTSIDE_NONE;
+	return tick(s, &outside);
+}
+
+/* flue_run(), and on FLUE_EAGAIN what outside can help (tick). */
+static int run(struct flue_store *s, enum exec_outside *outside)
 {
 	for (;;) {
-		switch (flue_tick(s)) {
+		switch (tick(s, outside)) {
 		case FLUE_TICK_RAN:
 			break;
 		case FLUE_TICK_DONE:
@@ -189,15 +199,24 @@ int flue_run(struct flue_store *s)
 	}
 }
 
+int flue_run(struct flue_store *s)
+{
+	enum exec_outside outside = EXEC_OUTSIDE_NONE;
+	return run(s, &outside);
+}
+
 int flue_run_until_idle(struct flue_store *s)
 {
 	for (;;) {
-		int rc = flue_run(s);
+		enum exec_outside outside = EXEC_OUTSIDE_NONE;
+		int rc = run(s, &outside);
 		if (rc != FLUE_EAGAIN)
 			return rc;
-		/* Sleep only for what another thread or an interrupt can bring;
-		 * if just the host's own ends are left, it has to act first. */
-		if (exec_external(s, true) != EXEC_OUTSIDE_THREAD)
+		/* Sleep only for what another thread or an interrupt can bring
+		 * (as the tick that went IDLE found it: a post since then wakes
+		 * the sleep); if just the host's own ends are left, it has to
+		 * act first. */
+		if (outside != EXEC_OUTSIDE_THREAD)
 			return FLUE_EAGAIN;
 		flue_port_idle();
 	}

@@ -34,6 +34,7 @@ FT_TEST(sizes_on_32_bit_targets_are_those_config_h_states)
 	FT_TRUE(sizeof(struct flue_shared) <= 16u);
 	FT_TRUE(STREAM_BYTES <= 64u);
 	FT_TRUE(INSTANCE_HEADER_BYTES <= 512u);
+	FT_TRUE(sizeof(struct flue_task) <= 128u);
 }
 
 FT_TEST(slots_and_shared_objects_hold_no_pointer)

@@ -498,8 +498,10 @@ static void drain(uint32_t *budget)
 			break;
 		if (r == FLUE_TICK_IDLE && !tz_wind_down_host(true)) {
 			/* A closed channel whose guest end is still held keeps the
-			 * executor hoping; the next round's cleanup drops it. */
-			if (tz_channels_linked())
+			 * executor hoping; the next round's cleanup drops it. So
+			 * does a host call with ends that the host could not answer
+			 * for want of a stream; the guests' cleanup may free one. */
+			if (tz_channels_linked() || tz.answer_nomem)
 				break;
 			TZ_DIE("tick IDLE, and the host has nothing left to do");
 		}
@@ -533,8 +535,9 @@ static void classify_leaks(void)
 			tz_stats.leak_after_cancel++;
 		else if (stuck && t->caller_done)
 			tz_stats.leak_orphan++;
-		else if (tz.cleanup_nomem)
-			tz_stats.leak_pool_full++; /* no task left to run a cleanup */
+		else if (tz.cleanup_nomem || (tz.answer_nomem && t->cond == FLUE_COND_HOST))
+			tz_stats.leak_pool_full++; /* no task left to run a cleanup,
+						      or no stream to answer a host call */
 		else
 			TZ_DIE("task %u (inst %u, cond %u, state %u, caller_done %d, callee_done %d, "
 			       "sub_state %u) is left after the wind-down", i, t->func->inst->id,
@@ -711,8 +714,8 @@ static void report(void)
 	fprintf(stderr,
 		"\nfuzz_tasks: tasks released only by destroying their instances (callback "
 		"loops waiting on a set nothing will fill): %llu in %llu inputs (%llu after their caller requested cancellation, %llu whose "
-		"caller trapped); %llu left because the task pool was full, so no cleanup "
-		"call could start\n",
+		"caller trapped); %llu left because a pool was full (no task for a cleanup "
+		"call, or no stream for a host call's result)\n",
 		(unsigned long long)st->leaked_tasks, (unsigned long long)st->leak_inputs,
 		(unsigned long long)st->leak_after_cancel, (unsigned long long)st->leak_orphan,
 		(unsigned long long)st->leak_pool_full);

@@ -112,6 +112,8 @@ struct tz {
 	bool trapped[FLUE_CONFIG_MAX_INSTANCES];
 	uint32_t step;
 	bool cleanup_nomem; /* a wind-down cleanup call found no free task */
+	bool answer_nomem;  /* a host call with ends could not be answered: no
+			       stream could be made (shared pool or host table full) */
 };
 
 extern struct tz tz;

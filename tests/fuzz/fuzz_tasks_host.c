@@ -105,8 +105,13 @@ static bool answer_ends(struct hcall *h)
 		for (uint32_t e = 1; e < tz.host->len; e++)
 			if (tz_host_end(e) && !tz_host_busy(e))
 				(void)flue_host_drop(tz.host, e);
-		if (flue_host_stream_new(tz.host, tz.u8, &r, &w) != FLUE_OK)
+		if (flue_host_stream_new(tz.host, tz.u8, &r, &w) != FLUE_OK) {
+			/* The guests hold every shared object (or fill the host's
+			 * table): this host cannot produce the result now. A real
+			 * resource limit, not an executor fault (drain, wind_down). */
+			tz.answer_nomem = true;
 			return false;
+		}
 	}
 	struct flue_values bad = { 1, { w } }, none = { 0, { 0 } }, v = { 1, { r } };
 	TZ_CHECK(flue_host_return(s, h->call, &bad) == FLUE_EINVAL);
@@ -208,6 +213,7 @@ bool tz_host_end_op(uint8_t op, uint8_t b)
 bool tz_wind_down_host(bool direct)
 {
 	bool acted = false;
+	tz.answer_nomem = false; /* says what this attempt found */
 	tz_hcalls_refresh();
 	for (int i = 0; i < MAX_HCALL; i++)
 		if (tz.hc[i].live && tz_answer(&tz.hc[i], direct, direct))

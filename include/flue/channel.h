@@ -117,7 +117,9 @@ int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n);
  *        guest end that is idle then (towards the guest: once drained) gets
  *        the one-shot DROPPED notification of #720 at the next
  *        flue_store_pump(), so a guest waiting on it in a waitable set
- *        wakes up. `c` NULL: no-op.
+ *        wakes up. From then on the channel no longer keeps the executor
+ *        waiting (flue_run_until_idle(), nested loops): it delivers
+ *        nothing more. `c` NULL: no-op.
  * Context: any thread or ISR.
  */
 void flue_channel_close(struct flue_channel *c);

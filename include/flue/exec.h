@@ -281,7 +281,8 @@ enum flue_tick_result flue_tick(struct flue_store *s);
  * @retval 0 no task waits any more
  * @retval FLUE_EAGAIN tasks wait, and only something outside the executor
  *         can make them ready (host ends, host-function calls, driver
- *         channels, posted completions or invocations)
+ *         channels with their host side open, posted completions or
+ *         invocations)
  * @retval FLUE_EDEADLK tasks wait and nothing can ever make them ready
  * Context: executor thread, not from inside guest code. Cost: one
  * flue_tick() per step run, plus one that finds nothing ready.
@@ -291,11 +292,13 @@ int flue_run(struct flue_store *s);
 /**
  * @brief Tick until no task waits. Sleeps in flue_port_idle() while
  *        nothing is ready but something another thread or an interrupt
- *        can deliver may still make progress: driver channels, posted
- *        completions or invocations, host-function calls not yet resolved
+ *        can deliver may still make progress: driver channels whose host
+ *        side is open (not flue_channel_close()d), posted completions or
+ *        invocations, host-function calls not yet resolved
  *        (flue_host_post_return()). Never sleeps for ends held by a host
  *        instance: those are used on the executor thread only, so nothing
- *        could wake it.
+ *        could wake it; nor for a closed channel, which delivers nothing
+ *        more.
  * @retval 0 no task waits any more
  * @retval FLUE_EAGAIN tasks wait, and only the host itself can make them
  *         ready (its stream/future ends): act on them, then call again

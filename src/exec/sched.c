@@ -9,12 +9,12 @@
 #include "../abi/abi.h"
 
 /* Can another thread or an interrupt still deliver something (driver
- * channels, posted completions, host calls it may resolve by a post; at
- * top level queued invocations and cancellations too)? Only that may keep
- * a loop asleep in flue_port_idle(). */
+ * channels whose host side is open, posted completions, host calls it may
+ * resolve by a post; at top level queued invocations and cancellations
+ * too)? Only that may keep a loop asleep in flue_port_idle(). */
 static bool external_wake_possible(struct flue_store *s, bool top)
 {
-	if (s->channels != 0)
+	if (flue_channels_open(s))
 		return true;
 	flue_port_key_t k = flue_port_lock(); /* written by host threads */
 	uint32_t posted = s->sched.posted + (top ? s->sched.inv_count + s->sched.ncancel : 0u);

@@ -162,6 +162,16 @@ void flue_channel_close(struct flue_channel *c)
 	flue_port_wake();
 }
 
+bool flue_channels_open(const struct flue_store *s)
+{
+	bool open = false;
+	flue_port_key_t key = flue_port_lock(); /* host_closed: written by drivers */
+	for (const struct flue_channel *c = s->channels; c != 0 && !open; c = c->next)
+		open = !c->host_closed;
+	flue_port_unlock(key);
+	return open;
+}
+
 struct flue_channel *flue_channel_of(const struct flue_store *s, uint16_t si)
 {
 	struct flue_channel *c = s->channels;

@@ -193,6 +193,11 @@ void flue_end_arrived(struct flue_instance *inst, uint32_t idx);
 /* Whether a driver channel's host side is gone for its guest end: closed,
  * and (towards the guest) drained. Takes the port lock. */
 bool flue_channel_peer_gone(struct flue_channel *c);
+/* Can a driver channel of store `s` still bring something from outside
+ * the executor: is one linked with its host side open? A closed channel
+ * delivers nothing more (what its ring still holds is pumped on the
+ * executor thread). O(linked channels); takes the port lock. */
+bool flue_channels_open(const struct flue_store *s);
 
 /* ------------------------------------------------------------------ tasks */
 

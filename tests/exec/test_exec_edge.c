@@ -11,6 +11,7 @@
  */
 #include <setjmp.h>
 
+#include <flue/channel.h>
 #include <flue/port.h>
 
 #include "exec_test.h"
@@ -122,6 +123,29 @@ FT_TEST(run_until_idle_deadlock_without_host_ends)
 	lift_a(waits_in_callback_loop);
 	flue_call_t call;
 	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
+	watchdog(10, HANG_MSG);
+	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EDEADLK);
+	watchdog_stop();
+	ex_done();
+}
+
+/* A driver channel whose host side is closed can deliver nothing more:
+ * it must not keep a loop asleep. Found by the task fuzzer once a
+ * stream's channel was no longer a pointer in its shared object (the
+ * harness had hidden closed channels from the store to get past this). */
+FT_TEST(run_until_idle_does_not_sleep_for_a_closed_channel)
+{
+	ex_setup();
+	static uint8_t ring[4];
+	static struct flue_channel chan;
+	lift_a(waits_in_callback_loop);
+	uint32_t readable;
+	FT_EQ(flue_channel_init(&chan, ring, 1, 4), 0);
+	FT_EQ(flue_channel_attach(&chan, fa.inst, ex.u8, true, false, &readable), 0);
+	flue_call_t call;
+	FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
+	FT_EQ(flue_run(&ex.store), FLUE_EAGAIN); /* the open channel may send */
+	flue_channel_close(&chan);
 	watchdog(10, HANG_MSG);
 	FT_EQ(flue_run_until_idle(&ex.store), FLUE_EDEADLK);
 	watchdog_stop();
@@ -260,6 +284,7 @@ FT_TEST(host_func_refuses_a_destroyed_or_guest_instance)
 FT_SUITE(exec_edge, FT_CASE(nested_loop_deadlock_traps_with_a_host_end_alive),
 	 FT_CASE(run_until_idle_returns_when_only_host_ends_remain),
 	 FT_CASE(run_until_idle_deadlock_without_host_ends),
+	 FT_CASE(run_until_idle_does_not_sleep_for_a_closed_channel),
 	 FT_CASE(embedder_hook_gets_traps_outside_executor_frames),
 	 FT_CASE(two_stores_run_stackful_tasks_at_once),
 	 FT_CASE(host_func_refuses_a_destroyed_or_guest_instance))

@@ -57,11 +57,8 @@
  * answers a pending host call with flue_host_post_return, operates a host
  * end, sends on or receives from a channel, or winds down (answers all
  * calls, closes the channels, drops all host ends). Every idle therefore
- * makes progress; a wrapper with nothing left to do is a failure, unless
- * a channel is attached (an interrupt could still send: a real executor
- * would sleep on): then the drivers go away (the channels are unlinked
- * until the next check, and the executor decides on its own that nothing
- * can help). A host call whose result carries ends cannot be posted; the
+ * makes progress (closed channels keep no loop waiting); a wrapper with
+ * nothing left to do is a failure. A host call whose result carries ends cannot be posted; the
  * wrapper answers it directly when it acts, but a sleep that only such a
  * call could end is a failure (the defect of tests/exec/test_fuzz_found.c).
  *
@@ -182,7 +179,6 @@ static void on_trap(void *ctx, struct flue_instance *inst, enum flue_trap_reason
 	TZ_CHECK(inst != tz.host && inst->live && inst->poisoned);
 	TZ_CHECK(r != FLUE_TRAP_POISONED || tz.trapped[inst->id]);
 	tz_trace("    trap: g%u %s\n", inst->id, flue_trap_message(r));
-	tz_channels_restore();
 	tz.trapped[inst->id] = true;
 	tz.ntraps++;
 	tz_stats.traps++;
@@ -310,7 +306,6 @@ static void check_quiescent(const char *where)
 {
 	char msg[256];
 	struct flue_store *s = &tz.store;
-	tz_channels_restore();
 	if (!flue_invariants_check_quiescent(s, msg, sizeof msg))
 		TZ_DIE("invariant violated %s: %s", where, msg);
 	/* Pending invocations and host calls are exactly what the store keeps. */
@@ -699,13 +694,12 @@ static void report(void)
 	fprintf(stderr,
 		"fuzz_tasks: %llu posted invocations, %llu posted cancellations, %llu host posts, "
 		"%llu channel ops, %llu realloc-export calls (%llu reallocs), %llu blocking "
-		"invocations, %llu stale-id checks, %llu flue_wait_until; idle hook: drivers "
-		"gone %llu times\n",
+		"invocations, %llu stale-id checks, %llu flue_wait_until\n",
 		(unsigned long long)st->posted_invokes, (unsigned long long)st->cancel_posts,
 		(unsigned long long)st->post_returns, (unsigned long long)st->channel_ops,
 		(unsigned long long)st->big_calls, (unsigned long long)st->reallocs,
 		(unsigned long long)st->blocking_calls, (unsigned long long)st->stale_checks,
-		(unsigned long long)st->waits, (unsigned long long)st->idle_escapes);
+		(unsigned long long)st->waits);
 	fprintf(stderr, "fuzz_tasks: traps by reason:");
 	for (int r = 1; r < FLUE_TRAP_REASON_COUNT; r++)
 		if (st->trap_reason[r] != 0u)

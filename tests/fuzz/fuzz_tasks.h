@@ -186,12 +186,6 @@ void tz_op_stale(uint8_t a, uint8_t b);
 /* The host closes its channels; true if it changed something. */
 bool tz_close_channels(void);
 bool tz_channels_linked(void);
-/* The idle hook's way out (see escape() in fuzz_tasks_host.c): unlink the
- * channels from the store; restored (those still attached) at the next
- * trap or check. */
-void tz_channels_hide(void);
-bool tz_channels_hidden(void);
-void tz_channels_restore(void);
 /* Posts of h1 calls that were applied: those calls are no longer pending. */
 void tz_hcalls_refresh(void);
 /* Checks after the wind-down: every invocation resolved, nothing posted. */
@@ -201,7 +195,7 @@ void tz_ext_final(void);
 struct tz_stats {
 	uint64_t inputs, ops, guest_ops, traps, ticks, idles, invokes, host_calls;
 	uint64_t posted_invokes, cancel_posts, post_returns, channel_ops, big_calls, reallocs;
-	uint64_t blocking_calls, stale_checks, waits, idle_escapes;
+	uint64_t blocking_calls, stale_checks, waits;
 	uint64_t leaked_tasks, leak_inputs, leak_after_cancel, leak_orphan, leak_pool_full;
 	uint64_t trap_reason[FLUE_TRAP_REASON_COUNT];
 };

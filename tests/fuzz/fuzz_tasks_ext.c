@@ -314,40 +314,6 @@ bool tz_channels_linked(void)
 	return tz.store.channels != NULL;
 }
 
-static struct flue_channel *hidden;
-static bool is_hidden;
-
-void tz_channels_hide(void)
-{
-	hidden = tz.store.channels;
-	tz.store.channels = NULL;
-	is_hidden = true;
-}
-
-bool tz_channels_hidden(void)
-{
-	return is_hidden;
-}
-
-/* Relink the hidden channels whose guest end is still attached (a drop
- * while they were hidden could not unlink them). */
-void tz_channels_restore(void)
-{
-	if (!is_hidden)
-		return;
-	is_hidden = false;
-	TZ_CHECK(tz.store.channels == NULL);
-	struct flue_channel *c = hidden, **tail = &tz.store.channels;
-	hidden = NULL;
-	for (; c != NULL; c = c->next) {
-		if (c->store != NULL) {
-			*tail = c;
-			tail = &c->next;
-		}
-	}
-	*tail = NULL;
-}
-
 bool tz_close_channels(void)
 {
 	bool acted = false;
@@ -506,7 +472,6 @@ void __wrap_flue_port_sem_take(flue_port_sem_t *sem)
 	bool given_now = false;
 	while (!given_now) {
 		enum flue_tick_result r = tz_tick();
-		tz_channels_restore();
 		given_now = take_given(sem);
 		if (given_now || (r == FLUE_TICK_RAN && ++ran < 200u))
 			continue;

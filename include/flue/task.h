@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <flue/config.h>
+#include <flue/thread_decide.h>
 #include <flue/trap.h>
 
 struct flue_instance;
@@ -31,21 +32,6 @@ struct flue_qhead {
 	uint16_t head, tail;
 };
 
-/** What a parked task waits for (docs/EXECUTOR.md); checked by the scheduler. */
-enum flue_cond {
-	FLUE_COND_NONE = 0,  /**< running, or on the stack below a running task */
-	FLUE_COND_GATE,      /**< held at the entry gate */
-	FLUE_COND_YIELD,     /**< callback YIELD: the exclusive lock is free */
-	FLUE_COND_WAIT,      /**< callback WAIT: lock free and set `arg` has an event */
-	FLUE_COND_SET,       /**< waitable-set.wait: set `arg` has an event */
-	FLUE_COND_EVENT,     /**< sync op / cancel: waitable `arg` has an event */
-	FLUE_COND_SUBTASK,   /**< sync lower: the callee task `arg` resolved */
-	FLUE_COND_READY,     /**< thread.yield: ready at once */
-	FLUE_COND_FN,        /**< flue_wait_until(): ready_fn(ready_arg) */
-	FLUE_COND_PRED,      /**< a blocking built-in: done(inst, arg) */
-	FLUE_COND_HOST,      /**< a host function's call, until the host resolves it */
-};
-
 /** How a task's params arrive and its results leave. */
 enum flue_task_origin {
 	FLUE_ORIGIN_GUEST = 0, /**< a lowered call from guest code (a subtask) */
@@ -59,17 +45,28 @@ enum flue_task_origin {
 struct flue_task {
 	bool used;
 	uint8_t origin;       /**< enum flue_task_origin */
-	uint8_t state;        /**< enum flue_task_state (flue/task_decide.h) */
-	uint8_t cond;         /**< enum flue_cond */
+	uint8_t state;        /**< enum flue_task_state (flue/task_decide.h): the
+				   spec's Task.State */
+	uint8_t thread;       /**< enum flue_thread_state (flue/thread_decide.h): where
+				   its thread is; changed only by exec_thread() */
+	uint8_t cond;         /**< enum flue_cond: what it waits for in a waiting
+				   `thread` state, NONE in the others */
+	/* Facts independent of the thread's state, kept as flags: each holds
+	 * across several states and changes without the thread moving, so
+	 * folding one into the enum would double those states. */
 	bool cancellable;     /**< host functions: the current flue_wait_until() may
 				   deliver a cancellation */
 	bool cancelled;       /**< host functions: resumed with Cancelled.TRUE */
-	bool fiber;           /**< runs on its own stack (STACKFUL) */
-	bool started_thread;  /**< its thread has begun running (past the gate) */
-	bool nested;          /**< blocked in a nested loop on the executor stack */
+	bool fiber;           /**< runs on a fiber of its own (the stack it is on,
+				   running or SUSPENDED) */
 	bool exclusive;       /**< holds its instance's exclusive lock */
-	bool aborted;         /**< its instance trapped: unwind when resumed */
-	bool callee_done;     /**< the callee side no longer needs the record */
+	bool aborted;         /**< its instance trapped: it unwinds when it next runs
+				   (running, on the stack below, or blocked) */
+	/* The record's two owners, each done on its own; the record is
+	 * released when both are (and no barrier loop holds it). */
+	bool callee_done;     /**< the callee side no longer needs the record: the
+				   thread is EXITED (set by exec_thread() only; read
+				   where the record is released, subtask.drop too) */
 	bool caller_done;     /**< the caller side no longer needs the record */
 	uint8_t sub_state;    /**< enum flue_subtask_state (the caller's view) */
 	bool sub_cancel_requested;
@@ -84,10 +81,9 @@ struct flue_task {
 	uint32_t arg;         /**< condition argument (set / handle / task) */
 	uint32_t wait_seq;    /**< when it started waiting */
 	uint32_t ready_stamp; /**< when its condition first held, 0 = not ready */
-	struct flue_qlink wlink; /**< in sched.waitq while parked (cond not NONE/HOST) */
+	struct flue_qlink wlink; /**< in sched.waitq while it waits (cond not NONE/HOST) */
 	struct flue_qlink rlink; /**< in sched.readyq while ready_stamp != 0 */
 	uint32_t ctx[2];      /**< context.get/set slots */
-	bool thread_done;     /**< its thread finished (host: start returned) */
 	bool barrier;         /**< a sync-typed call waited for by its caller's
 				   barrier loop: the record stays until it ends */
 	bool (*ready_fn)(void *arg);

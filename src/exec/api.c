@@ -43,8 +43,7 @@ static void arrive(struct flue_store *s, uint16_t id)
 		 * again. The call resolves without a value before it starts
 		 * (the caller's subtask: CANCELLED_BEFORE_STARTED). */
 		exec_resolve(s, id, 0);
-		t->thread_done = true;
-		t->callee_done = true;
+		exec_thread(s, t, FLUE_THREAD_EV_DISCARD, FLUE_COND_NONE);
 		exec_release(s, id);
 		return;
 	}
@@ -56,8 +55,7 @@ static void arrive(struct flue_store *s, uint16_t id)
 		if (flue_gate_arrive_decide(v) == FLUE_GATE_HOLD) {
 			/* Held in STARTING: no guest code runs, nothing is lifted. */
 			x->waiting_to_enter++;
-			t->cancellable = true;
-			exec_park(s, t, FLUE_COND_GATE);
+			exec_thread(s, t, FLUE_THREAD_EV_HOLD, FLUE_COND_GATE);
 			return;
 		}
 	}
@@ -262,8 +260,9 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 	struct flue_instance *x = t->func->inst;
 	if (exec_is_host(t)) {
 		/* mk_host_func's on_cancel: resume the host thread cancelled if
-		 * it waits cancellably, else tell the host. */
-		if (t->fiber && t->cond == FLUE_COND_FN && t->cancellable)
+		 * it waits cancellably on its fiber, else tell the host. */
+		if (t->thread == FLUE_THREAD_SUSPENDED && t->cond == FLUE_COND_FN &&
+		    t->cancellable)
 			exec_resume(s, id, true);
 		else if (t->func->host_cancel != 0)
 			t->func->host_cancel(t->func->host_user, flue_call_make(id, t->gen));
@@ -274,13 +273,12 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 		/* Held at the entry gate: the cancellation is delivered there
 		 * and the task resolves without running guest code. */
 		t->state = FLUE_TASK_CANCEL_DELIVERED;
-		if (t->cond == FLUE_COND_GATE) {
+		if (t->thread == FLUE_THREAD_GATE) {
 			x->waiting_to_enter--;
-			exec_unpark(s, t);
+			exec_thread(s, t, FLUE_THREAD_EV_UNHOLD, FLUE_COND_NONE);
 		}
 		exec_resolve(s, id, 0); /* task.cancel of the held call */
-		t->thread_done = true;
-		t->callee_done = true;
+		exec_thread(s, t, FLUE_THREAD_EV_DISCARD, FLUE_COND_NONE);
 		exec_release(s, id);
 		break;
 	case FLUE_CANCEL_PEND:

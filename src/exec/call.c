@@ -66,7 +66,8 @@ static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t pa
 			flue_trap(x, FLUE_TRAP_NOT_A_SET, d.set);
 	}
 	t->arg = d.action == FLUE_CB_WAIT ? d.set : 0u;
-	exec_park(s, t, d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD);
+	exec_thread(s, t, FLUE_THREAD_EV_PARK,
+		    d.action == FLUE_CB_WAIT ? FLUE_COND_WAIT : FLUE_COND_YIELD);
 	if (d.action == FLUE_CB_WAIT)
 		x->handles[d.set].u.wset.waiting++;
 }
@@ -209,7 +210,7 @@ void exec_start_thread(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
 	uint16_t cur = s->sched.current;
-	t->started_thread = true;
+	exec_thread(s, t, FLUE_THREAD_EV_START, FLUE_COND_NONE);
 	if (wants_fiber(s, t))
 		on_fiber(s, t, fiber_entry);
 	else if (!exec_guest(s, thread_body, t))
@@ -246,7 +247,7 @@ void exec_callback_step(struct flue_store *s, uint16_t id)
 		x->handles[t->arg].u.wset.waiting--;
 	else
 		t->arg = 0;
-	exec_unpark(s, t);
+	exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 	uint16_t cur = s->sched.current;
 	if (wants_fiber(s, t))
 		on_fiber(s, t, callback_fiber_entry);

@@ -75,11 +75,12 @@ struct exec_lower_args {
 };
 
 /* queue.c: parked tasks and the ready order (calls no other exec file) */
-/* Park `t` with condition `cond` (not NONE): it joins the back of the
- * wait queue with the next wait_seq (HOST: only counted). */
-void exec_park(struct flue_store *s, struct flue_task *t, uint8_t cond);
-/* `t` runs or is gone: off both queues, cond NONE (no-op if not parked). */
-void exec_unpark(struct flue_store *s, struct flue_task *t);
+/* Move `t`'s thread by `event` (enum flue_thread_event) to the state the
+ * proved table gives (flue_thread_decide; traps FLUE_TRAP_BAD_DECISION if
+ * it has no such transition), waiting for `cond` there (NONE: not waiting;
+ * else it joins the back of the wait queue, HOST only counted). The one
+ * place a thread's state, its condition and its queues change. */
+void exec_thread(struct flue_store *s, struct flue_task *t, uint8_t event, uint8_t cond);
 /* `t` is about to run: off the ready queue, stamp 0. */
 void exec_unready(struct flue_store *s, struct flue_task *t);
 /* Re-check the parked tasks' conditions, oldest waiter first, and update
@@ -116,7 +117,8 @@ void exec_post_open(struct flue_task *t);
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
 /* Task `t` gives its instance's exclusive lock back, if it holds it. */
 void exec_release_exclusive(struct flue_instance *x, struct flue_task *t);
-/* Task `t`'s thread is finished (returned, or unwound by a trap). */
+/* Task `t`'s code returned: its thread exits (a host function's with the
+ * call unresolved waits for the host in HOST). */
 void exec_exit_thread(struct flue_store *s, struct flue_task *t);
 /* Task `t`'s step was unwound by a trap: it ends without a value. */
 void exec_thread_unwound(struct flue_store *s, struct flue_task *t);

@@ -44,10 +44,8 @@ static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue
 		 * stay pending forever (fuzz finding). */
 		struct flue_task *t = &s->tasks[id];
 		t->state = FLUE_TASK_RESOLVED;
-		if (t->thread_done) {
-			exec_unpark(s, t);
-			t->callee_done = true;
-		}
+		if (t->thread == FLUE_THREAD_HOST)
+			exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
 	}
 	exec_release(s, id);
 }

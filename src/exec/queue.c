@@ -72,7 +72,8 @@ void exec_unready(struct flue_store *s, struct flue_task *t)
 	t->ready_stamp = 0;
 }
 
-void exec_unpark(struct flue_store *s, struct flue_task *t)
+/* Leave the queues of whatever `t` waited for (no-op if it did not wait). */
+static void unpark(struct flue_store *s, struct flue_task *t)
 {
 	if (t->cond == FLUE_COND_NONE)
 		return;
@@ -85,17 +86,35 @@ void exec_unpark(struct flue_store *s, struct flue_task *t)
 	t->cond = FLUE_COND_NONE;
 }
 
-void exec_park(struct flue_store *s, struct flue_task *t, uint8_t cond)
+/* Wait for `cond` (not NONE): the back of the wait queue with the next
+ * wait_seq (HOST: only counted, never checked: only the host resolves it). */
+static void park(struct flue_store *s, struct flue_task *t, uint8_t cond)
 {
-	exec_unpark(s, t);
 	t->cond = cond;
 	s->sched.nparked++;
 	if (cond == FLUE_COND_HOST) {
-		s->sched.nhost++; /* only the host resolves it: never checked */
+		s->sched.nhost++;
 		return;
 	}
 	t->wait_seq = ++s->sched.seq;
 	q_append(s, &s->sched.waitq, exec_id(s, t), false);
+}
+
+/* Every change of a thread's state goes through here: the proved table
+ * (flue_thread_decide) says where `event` leads; a transition it does not
+ * have is a broken invariant of the executor, never applied silently. */
+void exec_thread(struct flue_store *s, struct flue_task *t, uint8_t event, uint8_t cond)
+{
+	struct flue_thread_view v = { t->thread, event, cond, exec_is_host(t),
+				      t->state == FLUE_TASK_RESOLVED };
+	uint8_t next = flue_thread_decide(v);
+	if (next == FLUE_THREAD_BAD)
+		flue_trap(t->func->inst, FLUE_TRAP_BAD_DECISION, event);
+	unpark(s, t);
+	t->thread = next;
+	t->callee_done = next == FLUE_THREAD_EXITED;
+	if (cond != FLUE_COND_NONE)
+		park(s, t, cond);
 }
 
 /* ------------------------------------------------------------- readiness */
@@ -194,7 +213,8 @@ uint16_t exec_pick_of(struct flue_store *s, const struct flue_instance *only)
 
 bool exec_may_resume(const struct flue_task *t)
 {
-	return schedulable(t) && flue_nested_candidate_decide(t->ready_stamp != 0, t->nested);
+	return schedulable(t) && flue_nested_candidate_decide(t->ready_stamp != 0,
+							    t->thread == FLUE_THREAD_NESTED);
 }
 
 /* #723's resume reaches the callee's instance even under a sync barrier. */

@@ -154,10 +154,8 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 		flue_subtask_progress(s, id);
 	}
 	t->state = FLUE_TASK_RESOLVED;
-	if (exec_is_host(t) && t->thread_done) {
-		exec_unpark(s, t);
-		t->callee_done = true;
-	}
+	if (t->thread == FLUE_THREAD_HOST) /* its start returned: now it is done */
+		exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
 }
 
 void exec_release_exclusive(struct flue_instance *x, struct flue_task *t)
@@ -168,27 +166,31 @@ void exec_release_exclusive(struct flue_instance *x, struct flue_task *t)
 	}
 }
 
-/* The task's thread is finished (returned, or unwound by a trap). */
-void exec_exit_thread(struct flue_store *s, struct flue_task *t)
+/* The thread ends by `event` (EXIT, WAIT_HOST, UNWIND). */
+static void thread_ends(struct flue_store *s, struct flue_task *t, uint8_t event)
 {
 	exec_release_exclusive(t->func->inst, t);
-	exec_unpark(s, t);
-	t->thread_done = true;
-	if (!exec_is_host(t) || t->state == FLUE_TASK_RESOLVED)
-		t->callee_done = true;
-	else
-		exec_park(s, t, FLUE_COND_HOST); /* the host resolves it later */
+	exec_thread(s, t, event,
+		    event == FLUE_THREAD_EV_WAIT_HOST ? FLUE_COND_HOST : FLUE_COND_NONE);
 	exec_release(s, exec_id(s, t));
+}
+
+void exec_exit_thread(struct flue_store *s, struct flue_task *t)
+{
+	if (exec_is_host(t) && t->state != FLUE_TASK_RESOLVED)
+		thread_ends(s, t, FLUE_THREAD_EV_WAIT_HOST); /* the host resolves it later */
+	else
+		thread_ends(s, t, FLUE_THREAD_EV_EXIT);
 }
 
 void exec_thread_unwound(struct flue_store *s, struct flue_task *t)
 {
-	if (t->thread_done)
-		return;
+	if (t->thread == FLUE_THREAD_HOST || t->thread == FLUE_THREAD_EXITED)
+		return; /* its thread had ended already */
 	t->aborted = true;
 	if (t->state != FLUE_TASK_RESOLVED)
 		exec_resolve(s, exec_id(s, t), 0);
-	exec_exit_thread(s, t);
+	thread_ends(s, t, FLUE_THREAD_EV_UNWIND);
 }
 
 void exec_release(struct flue_store *s, uint16_t id)

@@ -75,20 +75,26 @@ void exec_resume(struct flue_store *s, uint16_t id, bool cancelled)
 	exec_unready(s, t);
 	switch (t->cond) {
 	case FLUE_COND_GATE:
-		exec_unpark(s, t);
 		x->waiting_to_enter--;
-		exec_start_thread(s, id);
+		exec_start_thread(s, id); /* leaves the gate */
 		break;
 	case FLUE_COND_YIELD:
 	case FLUE_COND_WAIT:
 		exec_callback_step(s, id);
 		break;
-	default: /* a fiber blocked in exec_block */
-		exec_unpark(s, t);
+	default: { /* a fiber blocked in exec_block */
+		uint8_t depth = s->sched.depth;
+		exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 		t->cancelled = t->cancelled || cancelled;
 		s->sched.current = id;
 		flue_port_fiber_resume(&s->fibers[id]);
+		/* It comes back with no loop of its own left on its stack. A
+		 * trap there unwound to the executor frame at the bottom of the
+		 * fiber, which restored the depth of when the fiber began, not
+		 * this loop's (fuzz finding). */
+		s->sched.depth = depth;
 		break;
+	}
 	}
 	s->sched.current = cur;
 }
@@ -99,17 +105,18 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 	struct flue_instance *x = exec_inst(s, t);
 	t->cancellable = cancellable && exec_is_host(t);
 	t->cancelled = false;
-	exec_park(s, t, cond);
 	if (t->fiber) {
+		/* Whoever resumes it (exec_resume) makes it RUNNING again. */
+		exec_thread(s, t, FLUE_THREAD_EV_SUSPEND, cond);
 		flue_port_fiber_suspend(&s->fibers[id]);
 		s->sched.current = id;
 		return t->cancelled;
 	}
+	exec_thread(s, t, FLUE_THREAD_EV_NEST, cond);
 	if (s->sched.depth >= FLUE_CONFIG_MAX_NESTING) {
-		exec_unpark(s, t);
+		exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 		flue_trap(x, FLUE_TRAP_NESTING_LIMIT, 0);
 	}
-	t->nested = true;
 	s->sched.depth++;
 	for (;;) {
 		exec_apply_posted(s);
@@ -130,14 +137,12 @@ bool exec_block(struct flue_store *s, struct flue_task *t, uint8_t cond, bool ca
 			flue_port_idle();
 			continue;
 		}
-		t->nested = false;
 		s->sched.depth--;
-		exec_unpark(s, t);
+		exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 		flue_trap(x, FLUE_TRAP_DEADLOCK, 0);
 	}
-	t->nested = false;
 	s->sched.depth--;
-	exec_unpark(s, t);
+	exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 	return t->cancelled;
 }
 

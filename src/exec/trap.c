@@ -75,10 +75,8 @@ static void discard_at_gate(struct flue_store *s, struct flue_task *t)
 {
 	struct flue_instance *callee = t->func->inst;
 	callee->waiting_to_enter--;
-	exec_unpark(s, t);
 	t->state = FLUE_TASK_RESOLVED;
-	t->thread_done = true;
-	t->callee_done = true;
+	exec_thread(s, t, FLUE_THREAD_EV_DISCARD, FLUE_COND_NONE);
 }
 
 void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
@@ -93,7 +91,7 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 			t->caller_done = true;
 			t->sub_handle = 0;
 			t->sub_cancel_wait = false;
-			if (t->cond == FLUE_COND_GATE)
+			if (t->thread == FLUE_THREAD_GATE)
 				discard_at_gate(s, t);
 			/* A callee already done (e.g. one that trapped under a
 			 * sync call) is released now, or never (fuzz finding). */
@@ -106,15 +104,14 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 		t->aborted = true;
 		if (t->state != FLUE_TASK_RESOLVED)
 			exec_resolve(s, (uint16_t)i, 0);
-		if (t->cond == FLUE_COND_GATE || t->cond == FLUE_COND_YIELD ||
-		    t->cond == FLUE_COND_WAIT || t->cond == FLUE_COND_HOST) {
-			/* Parked without a stack: simply gone. */
+		/* (A host call whose start returned was HOST: resolving it
+		 * just now ended it.) */
+		if (t->thread == FLUE_THREAD_GATE || t->thread == FLUE_THREAD_PARKED) {
+			/* Waiting without a stack: simply gone. */
 			struct flue_handle *h = flue_table_get(x, t->arg);
 			if (t->cond == FLUE_COND_WAIT && h != 0 && h->kind == FLUE_H_WAITABLE_SET)
 				h->u.wset.waiting--;
-			exec_unpark(s, t);
-			t->thread_done = true;
-			t->callee_done = true;
+			exec_thread(s, t, FLUE_THREAD_EV_DROP, FLUE_COND_NONE);
 		}
 		/* Blocked on a fiber or deeper on this stack: `aborted` makes it
 		 * ready; it unwinds itself when resumed (abi_block traps

@@ -82,8 +82,8 @@ static uint32_t active_depth(void)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++) {
 		const struct flue_task *t = &tz.store.tasks[i];
-		if (t->used && t->func->host_start == NULL && t->started_thread &&
-		    !t->thread_done && (t->cond == FLUE_COND_NONE || t->nested))
+		if (t->used && t->func->host_start == NULL &&
+		    (t->thread == FLUE_THREAD_RUNNING || t->thread == FLUE_THREAD_NESTED))
 			n++;
 	}
 	return n;

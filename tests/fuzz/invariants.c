@@ -361,6 +361,18 @@ static bool check_channels(struct ctx *c, const struct flue_store *s)
 
 /* ------------------------------------------------------------------ tasks */
 
+/* Its thread has begun running (past the gate). */
+static bool thread_started(const struct flue_task *t)
+{
+	return t->thread != FLUE_THREAD_NEW && t->thread != FLUE_THREAD_GATE;
+}
+
+/* Its thread finished (a host function's: its start returned). */
+static bool thread_done(const struct flue_task *t)
+{
+	return t->thread == FLUE_THREAD_HOST || t->thread == FLUE_THREAD_EXITED;
+}
+
 static bool is_callee_inst(const struct flue_store *s, const struct flue_task *t)
 {
 	return t->func != NULL && t->func->inst >= &s->instances[0] &&
@@ -385,7 +397,7 @@ static bool check_caller_side(struct ctx *c, const struct flue_store *s, uint32_
 		const struct flue_task *ct = t->caller_task < FLUE_CONFIG_MAX_TASKS
 			? &s->tasks[t->caller_task] : NULL;
 		if (quiescent || ct == NULL || !ct->used || ct->func == NULL ||
-		    ct->func->inst != ci || ct->thread_done ||
+		    ct->func->inst != ci || thread_done(ct) ||
 		    !(ct->cond == FLUE_COND_NONE || (ct->cond == FLUE_COND_SUBTASK && ct->arg == id)))
 			return fail(c, "task %u: caller side alive without a subtask handle and "
 				    "without a caller on the stack (unreachable record)", id);
@@ -436,19 +448,19 @@ static bool check_task(struct ctx *c, const struct flue_store *s, uint32_t id, b
 	}
 	/* Callee side. */
 	if (t->callee_done) {
-		if (t->state != FLUE_TASK_RESOLVED || !t->thread_done || t->cond != FLUE_COND_NONE)
+		if (t->state != FLUE_TASK_RESOLVED || !thread_done(t) || t->cond != FLUE_COND_NONE)
 			return fail(c, "task %u: callee done but state %u thread_done %d cond %u",
-				    id, t->state, t->thread_done, t->cond);
+				    id, t->state, thread_done(t), t->cond);
 	} else if (quiescent && t->cond == FLUE_COND_NONE) {
 		return fail(c, "task %u (inst %u): not done and not waiting while no guest code "
 			    "runs (lost thread; state %u thread_done %d)", id, x->id, t->state,
-			    t->thread_done);
+			    thread_done(t));
 	}
 	if (t->cond == FLUE_COND_GATE &&
-	    (t->state != FLUE_TASK_INITIAL || t->started_thread || host || !x->live))
+	    (t->state != FLUE_TASK_INITIAL || thread_started(t) || host || !x->live))
 		return fail(c, "task %u: held at the gate in state %u (started %d)", id, t->state,
-			    t->started_thread);
-	if (t->cond == FLUE_COND_HOST && (!host || !t->thread_done ||
+			    thread_started(t));
+	if (t->cond == FLUE_COND_HOST && (!host || !thread_done(t) ||
 					  t->state == FLUE_TASK_RESOLVED))
 		return fail(c, "task %u: HOST condition on a %s task in state %u", id,
 			    host ? "host" : "guest", t->state);
@@ -462,7 +474,7 @@ static bool check_task(struct ctx *c, const struct flue_store *s, uint32_t id, b
 	if (t->exclusive && x->exclusive != id)
 		return fail(c, "task %u: holds the lock of inst %u, which names %u", id, x->id,
 			    x->exclusive);
-	if (quiescent && t->nested)
+	if (quiescent && t->thread == FLUE_THREAD_NESTED)
 		return fail(c, "task %u: nested while no guest code runs", id);
 	return true;
 }

@@ -18,8 +18,8 @@
  *    (shared object 16 B / 16 B: neither holds a pointer);
  *  - instance: 56 B / 72 B plus its table, FLUE_CONFIG_MAX_HANDLES slots
  *    (defaults: 1,592 B / 1,608 B);
- *  - task record (struct flue_task): 504 B / 536 B;
- *  - the default store (all defaults below): 16,144 B / 17,152 B.
+ *  - task record (struct flue_task): 520 B / 552 B;
+ *  - the default store (all defaults below): 16,440 B / 17,448 B.
  */
 #ifndef FLUE_CONFIG_H
 #define FLUE_CONFIG_H
@@ -67,7 +67,7 @@
 
 /** Tasks alive at once per store: every running or parked export call,
  *  host-function call and host invocation (one implicit thread each).
- *  Range 1..65534. Memory: 504 bytes each on a 32-bit target, 536 on a
+ *  Range 1..65534. Memory: 520 bytes each on a 32-bit target, 552 on a
  *  64-bit host (values kept inline; see the top of this file). */
 #ifndef FLUE_CONFIG_MAX_TASKS
 #define FLUE_CONFIG_MAX_TASKS 16

@@ -104,10 +104,21 @@ static void q_remove(struct flue_store *s, struct flue_qhead *q, uint16_t id, si
 	l->next = 0;
 }
 
-/* The list of tasks parked in WAIT on `t`'s set. */
-static struct flue_qhead *set_parked(struct flue_store *s, const struct flue_task *t)
+/* The tasks parked in WAIT on a set: a list through their wlink.next,
+ * newest first (its order does not matter: a wake sorts). Usually one. */
+static uint16_t *set_parked(struct flue_store *s, const struct flue_task *t)
 {
 	return &exec_inst(s, t)->handles[t->arg].u.wset.parked;
+}
+
+static void set_unlist(struct flue_store *s, struct flue_task *t)
+{
+	uint16_t n = (uint16_t)(exec_id(s, t) + 1u), *pp = set_parked(s, t);
+	while (*pp != n && *pp != 0) /* O(tasks parked on this set) */
+		pp = &s->tasks[*pp - 1u].wlink.next;
+	if (*pp == n)
+		*pp = t->wlink.next;
+	t->wlink.next = 0;
 }
 
 void exec_unready(struct flue_store *s, struct flue_task *t)
@@ -208,7 +219,7 @@ void exec_wake(struct flue_store *s, struct flue_task *t)
 void exec_wake_set(struct flue_instance *x, uint32_t set)
 {
 	struct flue_store *s = x->store;
-	for (uint16_t n = x->handles[set].u.wset.parked.head; n != 0; n = s->tasks[n - 1u].wlink.next)
+	for (uint16_t n = x->handles[set].u.wset.parked; n != 0; n = s->tasks[n - 1u].wlink.next)
 		wake(s, &s->tasks[n - 1u]);
 }
 
@@ -264,7 +275,7 @@ static void unpark(struct flue_store *s, struct flue_task *t)
 	else if (c == FLUE_WAKE_POLLED)
 		q_remove(s, &s->sched.pollq, id, QL_WAIT);
 	if (c == FLUE_WAKE_SET)
-		q_remove(s, set_parked(s, t), id, QL_WAIT);
+		set_unlist(s, t);
 	if (t->woken)
 		q_remove(s, &s->sched.wakeq, id, QL_WOKEN);
 	t->woken = false;
@@ -295,7 +306,9 @@ static void park(struct flue_store *s, struct flue_task *t, uint8_t cond)
 		return;
 	}
 	if (c == FLUE_WAKE_SET) {
-		q_append(s, set_parked(s, t), id, QL_WAIT);
+		uint16_t *head = set_parked(s, t);
+		t->wlink.next = *head;
+		*head = (uint16_t)(id + 1u);
 		if (!t->aborted && !t->cancelled && !lock_only(s, t, FLUE_CB_WAIT))
 			return;
 	}

@@ -23,7 +23,7 @@ static struct flue_waitable *wof(struct flue_instance *inst, uint32_t idx)
  * waits on costs one test). */
 static void queue_turned(struct flue_instance *inst, uint32_t set)
 {
-	if (inst->handles[set].u.wset.parked.head != 0)
+	if (inst->handles[set].u.wset.parked != 0)
 		inst->store->exec_hooks->wake_set(inst, set);
 }
 

@@ -100,22 +100,23 @@ static bool belongs(const struct flue_store *s, const struct flue_task *t, enum 
 	}
 }
 
-/* Walk one queue: links consistent both ways, entries that belong on it,
- * in strictly increasing key order (wait_seq; readyq: ready_stamp);
+/* Walk one queue from `head`: links consistent both ways (a set's list is
+ * linked forward only: `prev` stays 0, no tail), entries that belong on
+ * it, in strictly increasing key order (wait_seq; readyq: ready_stamp);
  * returns the length, or -1 after reporting a fault. */
-static int32_t walk(struct sctx *c, const struct flue_store *s, const struct flue_qhead *h,
-		    enum qname q, uint32_t inst, uint32_t set)
+static int32_t walk(struct sctx *c, const struct flue_store *s, uint16_t head,
+		    const uint16_t *tail, enum qname q, uint32_t inst, uint32_t set)
 {
 	uint16_t prev = 0;
 	int32_t n = 0;
-	for (uint16_t k = h->head; k != 0; n++) {
+	for (uint16_t k = head; k != 0; n++) {
 		if (k > FLUE_CONFIG_MAX_TASKS || n >= FLUE_CONFIG_MAX_TASKS) {
 			(void)fail(c, "%s queue: bad link %u or a cycle", qnames[q], k);
 			return -1;
 		}
 		const struct flue_task *t = &s->tasks[k - 1u];
 		const struct flue_qlink *l = qlink(t, q);
-		if (l->prev != prev || !belongs(s, t, q, inst, set)) {
+		if (l->prev != (q == Q_SET ? 0u : prev) || !belongs(s, t, q, inst, set)) {
 			(void)fail(c, "%s queue: task %u misplaced (prev %u/%u, cond %u, stamp %u)",
 				   qnames[q], k - 1u, l->prev, prev, t->cond, t->ready_stamp);
 			return -1;
@@ -132,8 +133,8 @@ static int32_t walk(struct sctx *c, const struct flue_store *s, const struct flu
 		prev = k;
 		k = l->next;
 	}
-	if (h->tail != prev) {
-		(void)fail(c, "%s queue: tail %u, last %u", qnames[q], h->tail, prev);
+	if (tail != NULL && *tail != prev) {
+		(void)fail(c, "%s queue: tail %u, last %u", qnames[q], *tail, prev);
 		return -1;
 	}
 	return n;
@@ -227,14 +228,15 @@ static bool check_owned(struct sctx *c, const struct flue_store *s, uint32_t *ns
 {
 	for (uint32_t k = 0; k < FLUE_CONFIG_MAX_INSTANCES; k++) {
 		const struct flue_instance *in = &s->instances[k];
-		int32_t a = walk(c, s, &s->sched.lock[k].armed, Q_ARMED, k, 0);
+		const struct flue_qhead *ah = &s->sched.lock[k].armed;
+		int32_t a = walk(c, s, ah->head, &ah->tail, Q_ARMED, k, 0);
 		if (a < 0)
 			return false;
 		*narmed += (uint32_t)a;
 		for (uint32_t si = 1; in->live && si < in->len; si++) {
 			if (in->handles[si].kind != FLUE_H_WAITABLE_SET)
 				continue;
-			int32_t n = walk(c, s, &in->handles[si].u.wset.parked, Q_SET, k, si);
+			int32_t n = walk(c, s, in->handles[si].u.wset.parked, NULL, Q_SET, k, si);
 			if (n < 0)
 				return false;
 			*nset += (uint32_t)n;
@@ -261,9 +263,10 @@ bool flue_invariants_sched(const struct flue_store *s, char *msg, size_t msgsz)
 		wait += t->cond == FLUE_COND_WAIT;
 		armed += t->armed;
 	}
-	int32_t np = walk(&c, s, &s->sched.pollq, Q_POLL, 0, 0);
-	int32_t nw = np < 0 ? -1 : walk(&c, s, &s->sched.wakeq, Q_WAKE, 0, 0);
-	int32_t nr = nw < 0 ? -1 : walk(&c, s, &s->sched.readyq, Q_READY, 0, 0);
+	const struct flue_sched *q = &s->sched;
+	int32_t np = walk(&c, s, q->pollq.head, &q->pollq.tail, Q_POLL, 0, 0);
+	int32_t nw = np < 0 ? -1 : walk(&c, s, q->wakeq.head, &q->wakeq.tail, Q_WAKE, 0, 0);
+	int32_t nr = nw < 0 ? -1 : walk(&c, s, q->readyq.head, &q->readyq.tail, Q_READY, 0, 0);
 	uint32_t nset = 0, narmed = 0;
 	if (nr < 0 || !check_owned(&c, s, &nset, &narmed) || !check_locks(&c, s))
 		return false;

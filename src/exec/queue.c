@@ -114,10 +114,9 @@ static uint16_t *set_parked(struct flue_store *s, const struct flue_task *t)
 static void set_unlist(struct flue_store *s, struct flue_task *t)
 {
 	uint16_t n = (uint16_t)(exec_id(s, t) + 1u), *pp = set_parked(s, t);
-	while (*pp != n && *pp != 0) /* O(tasks parked on this set) */
+	while (*pp != n) /* O(tasks parked on this set); `t` is on it */
 		pp = &s->tasks[*pp - 1u].wlink.next;
-	if (*pp == n)
-		*pp = t->wlink.next;
+	*pp = t->wlink.next;
 	t->wlink.next = 0;
 }
 
@@ -247,17 +246,15 @@ static void lock_turns(struct flue_store *s)
 	}
 }
 
-/* `t` is on its instance's armed list exactly if `armed`. */
-static void arm(struct flue_store *s, struct flue_task *t, bool armed)
+/* `t` joins its instance's armed list, or leaves it if it is on it. */
+static void arm_toggle(struct flue_store *s, struct flue_task *t)
 {
-	if (armed == t->armed)
-		return;
 	struct flue_qhead *q = &s->sched.lock[exec_inst(s, t)->id].armed;
-	if (armed)
-		q_append(s, q, exec_id(s, t), QL_ARMED);
-	else
+	if (t->armed)
 		q_remove(s, q, exec_id(s, t), QL_ARMED);
-	t->armed = armed;
+	else
+		q_append(s, q, exec_id(s, t), QL_ARMED);
+	t->armed = !t->armed;
 }
 
 /* ---------------------------------------------------------------- parking */
@@ -280,7 +277,7 @@ static void unpark(struct flue_store *s, struct flue_task *t)
 		q_remove(s, &s->sched.wakeq, id, QL_WOKEN);
 	t->woken = false;
 	if (t->armed)
-		arm(s, t, false);
+		arm_toggle(s, t);
 	s->sched.nparked--;
 	t->cond = FLUE_COND_NONE;
 }
@@ -373,7 +370,7 @@ static void check_woken(struct flue_store *s, struct flue_task *t)
 	mark(s, t, a == FLUE_CB_EXIT ? exec_ready(s, t)
 				     : t->aborted || t->cancelled || (lo && lock_free));
 	if ((lo && t->ready_stamp == 0) != t->armed)
-		arm(s, t, !t->armed);
+		arm_toggle(s, t);
 }
 
 #ifdef FLUE_EXEC_CHECK_WAKES

@@ -4,8 +4,9 @@
  * source of a change must wake the tasks it concerns. Each test here makes
  * progress through one such source only, with idle waiting tasks around:
  * a set's first event, a set's last event taken by another waiter, the
- * trap of a blocked thread's instance; and tasks woken in one step run in
- * the order they began waiting, not in the order they were woken.
+ * trap of a blocked thread's instance, the release of a lock held across
+ * a re-check; and tasks woken in one step run in the order they began
+ * waiting, not in the order they were woken.
  */
 #include <flue/port.h>
 
@@ -244,8 +245,67 @@ FT_TEST(a_trap_wakes_its_instance_s_blocked_thread_to_unwind)
 	ex_done();
 }
 
+/* A callback task of g yields inside its first step, holding g's lock
+ * across the re-check its yield runs; meanwhile a reader of g got its
+ * event. The lock alone keeps the reader from running: it is armed. When
+ * the step ends the lock's release must wake it; when the step traps
+ * instead, the armed reader is dropped with its instance. */
+static struct flue_func f_holder;
+static bool holder_traps;
+
+static void holder_core(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
+			flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n;
+	EX_EQ(flue_canon_thread_yield(inst), 0); /* nothing else may run: g is locked */
+	EX_EQ(nlog, 0);
+	if (holder_traps)
+		flue_trap_raise(inst, FLUE_TRAP_WASM_UNREACHABLE);
+	if (nlog < MAX_LOG)
+		log_[nlog++] = 9;
+	flue_canon_task_return(inst, NULL, NULL, 0);
+	res[0] = CB_EXIT;
+}
+
+static void lock_holder_case(bool traps)
+{
+	setup();
+	holder_traps = traps;
+	struct flue_instance *g = guest_with_idle_tasks(2);
+	uint32_t hw = host_stream(g, 0);
+	ex_lift(&f_reader, g, &unit_async, FLUE_LIFT_CALLBACK, reader0_core, reader_cb);
+	ex_lift(&f_holder, g, &unit_async, FLUE_LIFT_CALLBACK, holder_core, never);
+	invoke(&f_reader);
+	FT_EQ(flue_run(&ex.store), FLUE_EAGAIN);
+	host_write(hw, 3); /* the reader is woken, not yet re-checked */
+	invoke(&f_holder); /* starts at once: takes g's lock, yields */
+}
+
+FT_TEST(a_lock_released_after_a_blocking_step_wakes_the_armed_turn)
+{
+	lock_holder_case(false);
+	FT_EQ(flue_run(&ex.store), FLUE_EAGAIN);
+	FT_EQ(nlog, 2);
+	FT_EQ(log_[0], 9); /* the holder's step ended first */
+	FT_EQ(log_[1], 0);
+	FT_EQ(nresolved, 2);
+	ex_done();
+}
+
+FT_TEST(an_armed_turn_is_dropped_with_its_trapped_instance)
+{
+	lock_holder_case(true);
+	FT_EQ(ex.ntraps, 1);
+	FT_EQ(flue_run(&ex.store), FLUE_OK); /* every task of g is gone */
+	FT_EQ(nlog, 0);
+	FT_EQ(nresolved, 4); /* holder, reader and the idle tasks, without a value */
+	ex_done();
+}
+
 FT_SUITE(wakes,
 	 FT_CASE(a_set_s_first_event_wakes_its_waiter_only),
 	 FT_CASE(tasks_woken_in_one_step_run_in_the_order_they_began_waiting),
 	 FT_CASE(an_event_taken_by_another_waiter_unreadies_the_rest),
-	 FT_CASE(a_trap_wakes_its_instance_s_blocked_thread_to_unwind))
+	 FT_CASE(a_trap_wakes_its_instance_s_blocked_thread_to_unwind),
+	 FT_CASE(a_lock_released_after_a_blocking_step_wakes_the_armed_turn),
+	 FT_CASE(an_armed_turn_is_dropped_with_its_trapped_instance))

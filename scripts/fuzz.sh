@@ -25,18 +25,21 @@ WARN="-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror"
 mkdir -p "$OUT/corpus" "$OUT/corpus_tasks"
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-COMMON="-std=c11 -g -O1 -fno-omit-frame-pointer $WARN -Iinclude -Isrc/decide"
+# FLUE_EXEC_CHECK_WAKES: the executor aborts on a missed wake (src/exec/queue.c).
+COMMON="-std=c11 -g -O1 -fno-omit-frame-pointer $WARN -Iinclude -Isrc/decide -DFLUE_EXEC_CHECK_WAKES=1"
 LIB="src/decide/*.c src/obj/*.c src/abi/*.c src/exec/*.c src/port/posix/port_posix.c"
 
 # The invariant checker gets no coverage instrumentation: its branches say
 # nothing about the library, and it runs after every step.
 # shellcheck disable=SC2086
 $CC $COMMON $SAN -c tests/fuzz/invariants.c -o "$OUT/invariants.o"
+# shellcheck disable=SC2086
+$CC $COMMON $SAN -c tests/fuzz/invariants_sched.c -o "$OUT/invariants_sched.o"
 # The library under test and each harness, with coverage feedback.
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_selftest.c \
-	"$OUT/invariants.o" \
+	"$OUT/invariants.o" "$OUT/invariants_sched.o" \
 	-lpthread -o "$OUT/fuzz_builtins"
 # The task fuzzer is the host thread: it wraps flue_port_idle (fuzz_tasks_host.c)
 # and the port semaphore flue_invoke_blocking waits on (fuzz_tasks_ext.c).
@@ -44,7 +47,7 @@ TASK_WRAP="-Wl,--wrap=flue_port_idle -Wl,--wrap=flue_port_sem_take -Wl,--wrap=fl
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
-	tests/fuzz/fuzz_tasks_ext.c "$OUT/invariants.o" \
+	tests/fuzz/fuzz_tasks_ext.c "$OUT/invariants.o" "$OUT/invariants_sched.o" \
 	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
 
 [ "${1:-}" = "--build-only" ] && exit 0

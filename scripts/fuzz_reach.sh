@@ -36,11 +36,11 @@ TASK_WRAP="-Wl,--wrap=flue_port_idle -Wl,--wrap=flue_port_sem_take -Wl,--wrap=fl
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $PROF $LIB \
 	tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_selftest.c \
-	tests/fuzz/invariants.c -lpthread -o "$OUT/fuzz_builtins"
+	tests/fuzz/invariants.c tests/fuzz/invariants_sched.c -lpthread -o "$OUT/fuzz_builtins"
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $PROF $LIB \
 	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
-	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/invariants.c \
+	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/invariants.c tests/fuzz/invariants_sched.c \
 	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
 
 # replay BIN DIR...: every input of the existing DIRs once (-runs=0).

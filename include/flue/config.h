@@ -18,11 +18,11 @@
  *    (shared object 16 B / 16 B: neither holds a pointer);
  *  - instance: 56 B / 72 B plus its table, FLUE_CONFIG_MAX_HANDLES slots
  *    (defaults: 1,592 B / 1,608 B);
- *  - task record (struct flue_task): 120 B / 144 B (at most 128 B on a
+ *  - task record (struct flue_task): 128 B / 152 B (at most 128 B on a
  *    32-bit target, asserted in src/exec/queue.c);
  *  - post buffer (one per FLUE_CONFIG_MAX_POSTS): 8 * FLUE_CONFIG_MAX_VALUES
  *    = 256 B on both;
- *  - the default store (all defaults below): 14,096 B / 14,976 B.
+ *  - the default store (all defaults below): 14,272 B / 15,152 B.
  */
 #ifndef FLUE_CONFIG_H
 #define FLUE_CONFIG_H
@@ -70,7 +70,7 @@
 
 /** Tasks alive at once per store: every running or parked export call,
  *  host-function call and host invocation (one implicit thread each).
- *  Range 1..65534. Memory: 120 bytes each on a 32-bit target, 144 on a
+ *  Range 1..65534. Memory: 128 bytes each on a 32-bit target, 152 on a
  *  64-bit host (a lowered call's flat params inline, a post's values in
  *  the post buffers, FLUE_CONFIG_MAX_POSTS; see the top of this file). */
 #ifndef FLUE_CONFIG_MAX_TASKS

@@ -128,6 +128,10 @@ struct flue_wset {
 	uint16_t members;     /**< joined waitables */
 	uint16_t waiting;     /**< threads (or callback loops) waiting on it (each is a
 				   task: at most FLUE_CONFIG_MAX_TASKS) */
+	uint16_t parked;      /**< the executor's: first of the callback tasks parked
+				   in WAIT on it (1 + task index, linked by their
+				   `wlink.next`), woken when its queue empties or
+				   fills (flue_exec_hooks.wake_set); 0 = none */
 };
 
 /** A subtask handle: a waitable naming the callee's task record. */

@@ -73,37 +73,48 @@ struct flue_task {
 	uint8_t sub_state;    /**< enum flue_subtask_state (the caller's view) */
 	uint8_t caller_inst;  /**< caller instance id, FLUE_REF_NONE: the host */
 	uint8_t nflat;        /**< flat params of a lowered call (`args` / `args_ref`) */
-	/* Facts independent of the thread's state, kept as flags: each holds
+	/* Facts independent of the thread's state, kept as flags (one bit
+	 * each: the record is at most 128 B on a 32-bit target): each holds
 	 * across several states and changes without the thread moving, so
 	 * folding one into the enum would double those states. */
-	bool cancellable;     /**< host functions: the current flue_wait_until() may
+	bool cancellable : 1; /**< host functions: the current flue_wait_until() may
 				   deliver a cancellation */
-	bool cancelled;       /**< host functions: resumed with Cancelled.TRUE */
-	bool fiber;           /**< runs on a fiber of its own (the stack it is on,
+	bool cancelled : 1;   /**< host functions: resumed with Cancelled.TRUE */
+	bool fiber : 1;       /**< runs on a fiber of its own (the stack it is on,
 				   running or SUSPENDED) */
-	bool exclusive;       /**< holds its instance's exclusive lock */
-	bool aborted;         /**< its instance trapped: it unwinds when it next runs
+	bool exclusive : 1;   /**< holds its instance's exclusive lock */
+	bool aborted : 1;     /**< its instance trapped: it unwinds when it next runs
 				   (running, on the stack below, or blocked) */
 	/* The record's two owners, each done on its own; the record is
 	 * released when both are (and no barrier loop holds it). */
-	bool callee_done;     /**< the callee side no longer needs the record: the
+	bool callee_done : 1; /**< the callee side no longer needs the record: the
 				   thread is EXITED (set by exec_thread() only; read
 				   where the record is released, subtask.drop too) */
-	bool caller_done;     /**< the caller side no longer needs the record */
-	bool barrier;         /**< a sync-typed call waited for by its caller's
+	bool caller_done : 1; /**< the caller side no longer needs the record */
+	bool barrier : 1;     /**< a sync-typed call waited for by its caller's
 				   barrier loop: the record stays until it ends */
-	bool sub_cancel_requested;
-	bool sub_cancel_wait; /**< the caller's subtask.cancel is running or waiting
+	bool sub_cancel_requested : 1;
+	bool sub_cancel_wait : 1; /**< the caller's subtask.cancel is running or waiting
 				   for it: its thread may run under a sync barrier */
-	bool sub_delivered;   /**< resolution delivered to the caller */
-	bool sub_async;       /**< lowered async */
+	bool sub_delivered : 1; /**< resolution delivered to the caller */
+	bool sub_async : 1;   /**< lowered async */
 	uint16_t caller_task; /**< caller's task, FLUE_TASK_NONE: the host */
 	uint32_t sub_handle;  /**< the subtask's handle in the caller, 0 = none */
 	uint32_t arg;         /**< condition argument (set / handle / task) */
-	uint32_t wait_seq;    /**< when it started waiting */
 	uint32_t ready_stamp; /**< when its condition first held, 0 = not ready */
-	struct flue_qlink wlink; /**< in sched.waitq while it waits (cond not NONE/HOST) */
+	uint64_t wait_seq;    /**< when it began waiting: sched.wait_clock, which
+				   never wraps (0 = never) */
+	/* The scheduler's links (flue/wake_decide.h: the wake classes). */
+	struct flue_qlink wlink; /**< while it waits: POLLED conditions in
+				      sched.pollq, WAIT in its set's `parked` list */
 	struct flue_qlink rlink; /**< in sched.readyq while ready_stamp != 0 */
+	struct flue_qlink klink; /**< in sched.wakeq while `woken` */
+	struct flue_qlink alink; /**< in its instance's sched.lock[].armed while `armed` */
+	bool woken : 1;       /**< WOKEN / SET condition that may have changed since it
+				   was last checked: re-checked at the next step */
+	bool armed : 1;       /**< parked YIELD or WAIT that only its instance's
+				   exclusive lock kept from being ready when it was
+				   last checked: the lock's release wakes it */
 	uint32_t ctx[2];      /**< context.get/set slots */
 	struct flue_func *func;
 	uint32_t out;         /**< ORIGIN_GUEST: the caller's last flat arg, its out
@@ -165,6 +176,14 @@ struct flue_posted_invoke {
 	bool cancelled; /**< cancelled before it started */
 };
 
+/** An instance's exclusive lock as the scheduler's conditions last saw it. */
+struct flue_sched_lock {
+	struct flue_qhead armed; /**< its `armed` tasks (linked by their `alink`) */
+	bool held;            /**< held at the last re-check of conditions */
+	bool turned;          /**< changed between free and held since: listed in
+				   sched.turned */
+};
+
 /** Scheduler state of a store (private). */
 struct flue_sched {
 	/* Posted invocations: a ring written by host threads and read by the
@@ -181,9 +200,17 @@ struct flue_sched {
 	uint8_t depth;        /**< nested loops on the executor stack */
 	bool installed;       /**< the executor owns traps and blocking */
 	bool stack_per_task;  /**< sync/callback steps also run on fibers */
-	uint32_t seq;         /**< wait sequence and ready stamps */
-	struct flue_qhead waitq;  /**< parked schedulable tasks, in wait_seq order */
+	uint32_t seq;         /**< ready stamps */
+	uint64_t wait_clock;  /**< wait_seq of the last task that began waiting */
+	struct flue_qhead pollq;  /**< tasks waiting for a POLLED condition, in
+				       wait_seq order: re-checked at every step */
+	struct flue_qhead wakeq;  /**< woken tasks (`woken`), in wait_seq order:
+				       re-checked at the next step */
 	struct flue_qhead readyq; /**< ready tasks, in ready_stamp order */
+	struct flue_sched_lock lock[FLUE_CONFIG_MAX_INSTANCES]; /**< per instance */
+	uint8_t turned[FLUE_CONFIG_MAX_INSTANCES]; /**< instances whose lock turned
+				       since the last re-check (`nturned` of them) */
+	uint8_t nturned;
 	uint16_t nparked;     /**< tasks whose cond is not NONE (HOST included) */
 	uint16_t nhost;       /**< tasks whose cond is HOST */
 	uint32_t posted;      /**< posts pending (tasks' post.state FULL; port lock) */

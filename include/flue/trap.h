@@ -128,6 +128,9 @@ struct flue_exec_hooks {
 	void (*cancel)(struct flue_store *s, uint16_t task, bool resume_one);
 	/** The instance is being destroyed: its tasks resolve without a value. */
 	void (*abort)(struct flue_store *s, struct flue_instance *inst);
+	/** Waitable set `set` of `inst`, on which callback tasks are parked in
+	 *  WAIT, got its first pending event or lost its last one. */
+	void (*wake_set)(struct flue_instance *inst, uint32_t set);
 };
 
 #endif /* FLUE_TRAP_H */

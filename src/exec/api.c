@@ -296,6 +296,7 @@ void exec_request_cancel(struct flue_store *s, uint16_t id, bool resume_one)
 	case FLUE_CANCEL_PEND:
 		/* #716: only marked; its callback event loop delivers it. */
 		t->state = FLUE_TASK_PENDING_CANCEL;
+		exec_wake(s, t); /* a WAIT on an empty set may run now (#707) */
 		if (resume_one)
 			resume_one_of(s, id);
 		break;

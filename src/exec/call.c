@@ -27,7 +27,7 @@ static void callback_call(struct flue_store *s, struct flue_task *t, uint32_t co
 			  uint32_t p1, uint32_t p2)
 {
 	struct flue_instance *x = t->func->inst;
-	x->exclusive = exec_id(s, t);
+	exec_lock(x, exec_id(s, t));
 	t->exclusive = true;
 	uint32_t packed = t->func->opts.callback(t->func->opts.user, x, code, p1, p2);
 	callback_code(s, t, packed);
@@ -123,7 +123,7 @@ static void thread_body(void *arg)
 
 	s->sched.current = id;
 	if (ft->async && exec_needs_exclusive(t)) {
-		x->exclusive = id;
+		exec_lock(x, id);
 		t->exclusive = true;
 	}
 	t->state = FLUE_TASK_STARTED; /* Task.start → on_start */

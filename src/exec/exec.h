@@ -124,8 +124,32 @@ exec_thread(struct flue_store *s, struct flue_task *t, uint8_t event, uint8_t co
 }
 /* `t` is about to run: off the ready queue, stamp 0. */
 void exec_unready(struct flue_store *s, struct flue_task *t);
-/* Re-check the parked tasks' conditions, oldest waiter first, and update
- * the ready queue; true if any task is parked at all (HOST included). */
+/* An input of `t`'s condition changed (its state, `aborted`, the callee it
+ * waits for resolved): if it waits for a condition that is woken, not
+ * polled, its condition is re-checked at the next step. Any task. */
+void exec_wake(struct flue_store *s, struct flue_task *t);
+/* Set `set` of `x` got its first pending event or lost its last one: wake
+ * the tasks parked in WAIT on it (flue_exec_hooks.wake_set). */
+void exec_wake_set(struct flue_instance *x, uint32_t set);
+/* Task `holder` (FLUE_TASK_NONE: nobody) holds `x`'s exclusive lock from
+ * now on; the one place the lock changes. A change between free and held
+ * is noted (sched.turned) for the next re-check of conditions, which wakes
+ * the tasks it concerns if the lock is not back where it was by then (a
+ * step takes it and gives it back: nothing to wake). Inline: every
+ * callback step takes and releases it. */
+static inline void exec_lock(struct flue_instance *x, uint16_t holder)
+{
+	struct flue_sched *q = &x->store->sched;
+	bool turns = (x->exclusive == FLUE_TASK_NONE) != (holder == FLUE_TASK_NONE);
+	x->exclusive = holder;
+	if (turns && !q->lock[x->id].turned) {
+		q->lock[x->id].turned = true;
+		q->turned[q->nturned++] = x->id;
+	}
+}
+/* Re-check the conditions that may have changed (polled, and woken since
+ * the last re-check), oldest waiter first, and update the ready queue;
+ * true if any task is parked at all (HOST included). */
 bool exec_refresh(struct flue_store *s);
 /* Is parked task `t`'s condition true now? */
 bool exec_ready(struct flue_store *s, const struct flue_task *t);

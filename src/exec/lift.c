@@ -79,7 +79,7 @@ static uint8_t block_hook(void *ctx, struct flue_instance *inst,
 }
 
 static const struct flue_exec_hooks hooks = { exec_resolve, exec_request_cancel,
-						 exec_abort_instance };
+						 exec_abort_instance, exec_wake_set };
 
 void exec_install(struct flue_store *s)
 {

@@ -155,9 +155,12 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 				t->result = res; /* the caller takes it when it resumes */
 		}
 		t->sub_state = flue_subtask_resolve_decide(t->sub_state, v != 0);
+		if (t->caller_task != FLUE_TASK_NONE) /* blocked in a sync lower of it? */
+			exec_wake(s, &s->tasks[t->caller_task]);
 		flue_subtask_progress(s, id);
 	}
 	t->state = FLUE_TASK_RESOLVED;
+	exec_wake(s, t);
 	if (t->thread == FLUE_THREAD_HOST) /* its start returned: now it is done */
 		exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
 }
@@ -165,7 +168,7 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 void exec_release_exclusive(struct flue_instance *x, struct flue_task *t)
 {
 	if (t->exclusive) {
-		x->exclusive = FLUE_TASK_NONE;
+		exec_lock(x, FLUE_TASK_NONE);
 		t->exclusive = false;
 	}
 }
@@ -186,6 +189,7 @@ void exec_thread_unwound(struct flue_store *s, struct flue_task *t)
 	if (t->thread == FLUE_THREAD_HOST || t->thread == FLUE_THREAD_EXITED)
 		return; /* its thread had ended already */
 	t->aborted = true;
+	exec_wake(s, t);
 	if (t->state != FLUE_TASK_RESOLVED)
 		exec_resolve(s, exec_id(s, t), 0);
 	exec_release_exclusive(t->func->inst, t);

@@ -102,6 +102,7 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 		if (t->func->inst != x || t->aborted)
 			continue;
 		t->aborted = true;
+		exec_wake(s, t); /* a blocked thread: ready, it unwinds */
 		if (t->state != FLUE_TASK_RESOLVED)
 			exec_resolve(s, (uint16_t)i, 0);
 		/* (A host call whose start returned was HOST: resolving it
@@ -123,7 +124,7 @@ void exec_abort_instance(struct flue_store *s, struct flue_instance *x)
 	 * task (fuzz finding). */
 	if (x->exclusive != FLUE_TASK_NONE)
 		s->tasks[x->exclusive].exclusive = false;
-	x->exclusive = FLUE_TASK_NONE;
+	exec_lock(x, FLUE_TASK_NONE);
 	x->waiting_to_enter = 0;
 	/* Design note 5: peers of a trapped instance see its ends DROPPED
 	 * rather than waiting for an instance that will never act again. */

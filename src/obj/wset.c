@@ -17,6 +17,16 @@ static struct flue_waitable *wof(struct flue_instance *inst, uint32_t idx)
 	return flue_waitable_of(&inst->handles[idx]);
 }
 
+/* The set's pending queue just filled (its first event) or emptied: the
+ * callback tasks parked in WAIT on it may have become ready or stopped
+ * being so. The executor lists them on the set and is told (a set nobody
+ * waits on costs one test). */
+static void queue_turned(struct flue_instance *inst, uint32_t set)
+{
+	if (inst->handles[set].u.wset.parked != 0)
+		inst->store->exec_hooks->wake_set(inst, set);
+}
+
 static void queue_unlink(struct flue_instance *inst, uint32_t set, uint32_t idx)
 {
 	struct flue_wset *s = &inst->handles[set].u.wset;
@@ -30,12 +40,15 @@ static void queue_unlink(struct flue_instance *inst, uint32_t set, uint32_t idx)
 	else
 		s->tail = w->prev;
 	w->prev = w->next = 0;
+	if (s->head == 0)
+		queue_turned(inst, set);
 }
 
 static void queue_insert(struct flue_instance *inst, uint32_t set, uint32_t idx)
 {
 	struct flue_wset *s = &inst->handles[set].u.wset;
 	struct flue_waitable *w = wof(inst, idx);
+	bool was_empty = s->head == 0;
 	uint32_t after = s->tail;
 	/* Walk back over members that became pending later than w. */
 	while (after != 0 && flue_stamp_before(w->stamp, wof(inst, after)->stamp))
@@ -54,6 +67,8 @@ static void queue_insert(struct flue_instance *inst, uint32_t set, uint32_t idx)
 		wof(inst, w->next)->prev = i16;
 	else
 		s->tail = i16;
+	if (was_empty)
+		queue_turned(inst, set);
 }
 
 void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx)

@@ -83,7 +83,7 @@
  * too) has resolved, no post of any kind is left, and every call id handed
  * out is refused (EBADF) by every function that takes one.
  *
- * At start-up the task invariants are shown to catch 15 corruptions of a
+ * At start-up the task invariants are shown to catch 17 corruptions of a
  * known state (checker_selftest), so that they cannot pass vacuously.
  *
  * Set FLUE_FUZZ_TRACE=1 to print the decoded operations of an input.
@@ -630,6 +630,10 @@ static void c_members(struct flue_store *s) { G0(s).handles[1].u.sub.w.wset = 2;
 static void c_gen(struct flue_store *s) { T(st_t1).gen = 0; }
 static void c_posted(struct flue_store *s) { s->sched.posted++; }
 static void c_post_open(struct flue_store *s) { T(st_t1).post.state = FLUE_POST_OPEN; }
+/* A cancellation made pending without the wake that makes its WAIT on an
+ * empty set ready (#707): the stamp no longer fits the condition. */
+static void c_unwoken(struct flue_store *s) { T(st_t0).state = FLUE_TASK_PENDING_CANCEL; }
+static void c_wake_order(struct flue_store *s) { T(st_t2).wait_seq = 0; }
 #undef T
 #undef G0
 
@@ -676,6 +680,8 @@ static void checker_selftest(void)
 	expect_caught("live record of generation 0", c_gen);
 	expect_caught("posted counter off", c_posted);
 	expect_caught("post slot open on a guest task", c_post_open);
+	expect_caught("missed wake (cancellation pending, WAIT not woken)", c_unwoken);
+	expect_caught("waiting task without a wait sequence number", c_wake_order);
 	memset(&tz_stats, 0, sizeof tz_stats);
 }
 

@@ -545,72 +545,6 @@ static bool check_tasks(struct ctx *c, const struct flue_store *s, bool quiescen
 	return true;
 }
 
-/* ------------------------------------------------------- scheduler queues */
-
-/* Walk one queue (waitq or readyq): links consistent both ways, entries
- * parked (readyq: stamped), in strictly increasing key order (wait_seq
- * resp. ready_stamp); returns the length, or -1 after reporting a fault. */
-static int32_t walk_queue(struct ctx *c, const struct flue_store *s, const struct flue_qhead *q,
-			  bool ready)
-{
-	const char *name = ready ? "ready" : "wait";
-	uint16_t prev = 0;
-	int32_t n = 0;
-	for (uint16_t k = q->head; k != 0; n++) {
-		if (k > FLUE_CONFIG_MAX_TASKS || n >= FLUE_CONFIG_MAX_TASKS) {
-			(void)fail(c, "%s queue: bad link %u or a cycle", name, k);
-			return -1;
-		}
-		const struct flue_task *t = &s->tasks[k - 1u];
-		const struct flue_qlink *l = ready ? &t->rlink : &t->wlink;
-		bool parked = t->used && t->cond != FLUE_COND_NONE && t->cond != FLUE_COND_HOST;
-		if (l->prev != prev || !parked || (ready && t->ready_stamp == 0u)) {
-			(void)fail(c, "%s queue: task %u misplaced (prev %u/%u, cond %u, stamp %u)",
-				   name, k - 1u, l->prev, prev, t->cond, t->ready_stamp);
-			return -1;
-		}
-		const struct flue_task *p = prev != 0u ? &s->tasks[prev - 1u] : NULL;
-		if (p != NULL && !serial_lt(ready ? p->ready_stamp : p->wait_seq,
-					    ready ? t->ready_stamp : t->wait_seq)) {
-			(void)fail(c, "%s queue: task %u out of order after task %u", name, k - 1u,
-				   prev - 1u);
-			return -1;
-		}
-		prev = k;
-		k = l->next;
-	}
-	if (q->tail != prev) {
-		(void)fail(c, "%s queue: tail %u, last %u", name, q->tail, prev);
-		return -1;
-	}
-	return n;
-}
-
-/* The wait queue holds exactly the parked schedulable tasks, the ready
- * queue exactly the stamped ones; the counters count what they say. */
-static bool check_queues(struct ctx *c, const struct flue_store *s)
-{
-	uint32_t parked = 0, host = 0, sched = 0, stamped = 0;
-	for (uint32_t id = 0; id < FLUE_CONFIG_MAX_TASKS; id++) {
-		const struct flue_task *t = &s->tasks[id];
-		if (!t->used || t->cond == FLUE_COND_NONE)
-			continue;
-		parked++;
-		host += t->cond == FLUE_COND_HOST;
-		sched += t->cond != FLUE_COND_HOST;
-		stamped += t->cond != FLUE_COND_HOST && t->ready_stamp != 0u;
-	}
-	int32_t nw = walk_queue(c, s, &s->sched.waitq, false);
-	int32_t nr = nw < 0 ? -1 : walk_queue(c, s, &s->sched.readyq, true);
-	if (nr < 0)
-		return false;
-	if ((uint32_t)nw != sched || (uint32_t)nr != stamped || s->sched.nparked != parked ||
-	    s->sched.nhost != host)
-		return fail(c, "queues: wait %d/%u ready %d/%u parked %u/%u host %u/%u", nw, sched,
-			    nr, stamped, s->sched.nparked, parked, s->sched.nhost, host);
-	return true;
-}
-
 /* -------------------------------------------------------------- executor */
 
 /* Generations and host posts (flue/store.h, struct flue_task): a used
@@ -684,7 +618,7 @@ static bool check_all(const struct flue_store *s, char *msg, size_t msgsz, bool 
 			return false;
 	}
 	return check_shared(&c, s) && check_channels(&c, s) && check_tasks(&c, s, quiescent) &&
-	       check_exec(&c, s, quiescent) && check_queues(&c, s);
+	       check_exec(&c, s, quiescent) && flue_invariants_sched(s, msg, msgsz);
 }
 
 bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz)

@@ -44,6 +44,16 @@
  *    the instance's `exclusive`, which names NONE or a task of that
  *    instance holding it; `waiting_to_enter` equals the tasks held at the
  *    gate;
+ *  - scheduler (invariants_sched.c): the poll queue holds exactly the tasks
+ *    waiting for a polled condition, the wake queue exactly the woken
+ *    ones, both in strictly increasing wait_seq order; the ready queue
+ *    exactly the stamped ones, in stamp order; each waitable set's list
+ *    exactly the callback tasks parked in WAIT on it, each instance's
+ *    armed list exactly its armed tasks; a lock not marked turned is
+ *    where the conditions last saw it; a parked task of a woken class
+ *    that nothing woke has the stamp its condition gives (else a wake was
+ *    missed) and is armed exactly if only the lock keeps it from being
+ *    ready; nparked / nhost count what they say;
  *  - executor: a used record's generation is never 0 (call ids decode to
  *    it or are stale); a host-post slot is open only on a host call's
  *    record, for that record's generation, until the call resolves; a
@@ -86,6 +96,9 @@ bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz);
 /** @brief flue_invariants_check() plus the quiescent checks above; call it
  *  only when no guest code runs. */
 bool flue_invariants_check_quiescent(const struct flue_store *s, char *msg, size_t msgsz);
+
+/** @brief The scheduler's part of flue_invariants_check() (invariants_sched.c). */
+bool flue_invariants_sched(const struct flue_store *s, char *msg, size_t msgsz);
 
 /** @brief Like flue_invariants_check(); on a violation prints it (with
  *  `where`) to stderr and aborts. */

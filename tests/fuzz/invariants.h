@@ -97,6 +97,16 @@ bool flue_invariants_check(const struct flue_store *s, char *msg, size_t msgsz);
  *  only when no guest code runs. */
 bool flue_invariants_check_quiescent(const struct flue_store *s, char *msg, size_t msgsz);
 
+/** Where a checker writes what it found (invariants.c, invariants_sched.c). */
+struct flue_inv_ctx {
+	char *msg;
+	size_t msgsz;
+};
+
+/** @brief Write the violation into `c` (printf format); returns false. */
+__attribute__((format(printf, 2, 3))) bool flue_inv_fail(struct flue_inv_ctx *c,
+							 const char *fmt, ...);
+
 /** @brief The scheduler's part of flue_invariants_check() (invariants_sched.c). */
 bool flue_invariants_sched(const struct flue_store *s, char *msg, size_t msgsz);
 

@@ -5,29 +5,12 @@
  * its condition gives (a wake that an input change did not make shows up
  * here, at the first check after the change).
  */
-#include <stdarg.h>
-#include <stdio.h>
 
 #include <flue/functype.h>
 #include <flue/task_decide.h>
 
 #include "invariants.h"
 
-struct sctx {
-	char *msg;
-	size_t msgsz;
-};
-
-__attribute__((format(printf, 2, 3))) static bool fail(struct sctx *c, const char *fmt, ...)
-{
-	if (c->msg != NULL && c->msgsz > 0u) {
-		va_list ap;
-		va_start(ap, fmt);
-		(void)vsnprintf(c->msg, c->msgsz, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
 
 /* How the scheduler learns of a change of the condition (docs/EXECUTOR.md,
  * wakes): written out here, not taken from flue_wake_class_decide. */
@@ -104,20 +87,20 @@ static bool belongs(const struct flue_store *s, const struct flue_task *t, enum 
  * linked forward only: `prev` stays 0, no tail), entries that belong on
  * it, in strictly increasing key order (wait_seq; readyq: ready_stamp);
  * returns the length, or -1 after reporting a fault. */
-static int32_t walk(struct sctx *c, const struct flue_store *s, uint16_t head,
+static int32_t walk(struct flue_inv_ctx *c, const struct flue_store *s, uint16_t head,
 		    const uint16_t *tail, enum qname q, uint32_t inst, uint32_t set)
 {
 	uint16_t prev = 0;
 	int32_t n = 0;
 	for (uint16_t k = head; k != 0; n++) {
 		if (k > FLUE_CONFIG_MAX_TASKS || n >= FLUE_CONFIG_MAX_TASKS) {
-			(void)fail(c, "%s queue: bad link %u or a cycle", qnames[q], k);
+			(void)flue_inv_fail(c, "%s queue: bad link %u or a cycle", qnames[q], k);
 			return -1;
 		}
 		const struct flue_task *t = &s->tasks[k - 1u];
 		const struct flue_qlink *l = qlink(t, q);
 		if (l->prev != (q == Q_SET ? 0u : prev) || !belongs(s, t, q, inst, set)) {
-			(void)fail(c, "%s queue: task %u misplaced (prev %u/%u, cond %u, stamp %u)",
+			(void)flue_inv_fail(c, "%s queue: task %u misplaced (prev %u/%u, cond %u, stamp %u)",
 				   qnames[q], k - 1u, l->prev, prev, t->cond, t->ready_stamp);
 			return -1;
 		}
@@ -126,7 +109,7 @@ static int32_t walk(struct sctx *c, const struct flue_store *s, uint16_t head,
 			       (q == Q_READY ? serial_lt(p->ready_stamp, t->ready_stamp)
 					     : p->wait_seq < t->wait_seq);
 		if (!ordered) {
-			(void)fail(c, "%s queue: task %u out of order after task %u", qnames[q],
+			(void)flue_inv_fail(c, "%s queue: task %u out of order after task %u", qnames[q],
 				   k - 1u, prev - 1u);
 			return -1;
 		}
@@ -134,7 +117,7 @@ static int32_t walk(struct sctx *c, const struct flue_store *s, uint16_t head,
 		k = l->next;
 	}
 	if (tail != NULL && *tail != prev) {
-		(void)fail(c, "%s queue: tail %u, last %u", qnames[q], *tail, prev);
+		(void)flue_inv_fail(c, "%s queue: tail %u, last %u", qnames[q], *tail, prev);
 		return -1;
 	}
 	return n;
@@ -167,17 +150,17 @@ static bool holds(const struct flue_store *s, const struct flue_task *t, bool lo
 
 /* A task nothing woke has the stamp its condition gives, and is armed
  * exactly if only the lock keeps it from being ready. */
-static bool check_wake(struct sctx *c, const struct flue_store *s, uint32_t id)
+static bool check_wake(struct flue_inv_ctx *c, const struct flue_store *s, uint32_t id)
 {
 	const struct flue_task *t = &s->tasks[id];
 	enum kind k = kind_of(t->cond);
 	if (parked(t) && (t->wait_seq == 0u || t->wait_seq > s->sched.wait_clock))
-		return fail(c, "task %u: wait_seq %llu, clock %llu", id,
+		return flue_inv_fail(c, "task %u: wait_seq %llu, clock %llu", id,
 			    (unsigned long long)t->wait_seq,
 			    (unsigned long long)s->sched.wait_clock);
 	if (!t->used || (k != K_WOKEN && k != K_SET)) {
 		if (t->used && (t->woken || t->armed))
-			return fail(c, "task %u: cond %u woken %d armed %d", id, t->cond, t->woken,
+			return flue_inv_fail(c, "task %u: cond %u woken %d armed %d", id, t->cond, t->woken,
 				    t->armed);
 		return true;
 	}
@@ -186,23 +169,23 @@ static bool check_wake(struct sctx *c, const struct flue_store *s, uint32_t id)
 	bool lo = false;
 	bool h = holds(s, t, s->sched.lock[t->func->inst->id].held, &lo);
 	if (h != (t->ready_stamp != 0u))
-		return fail(c, "task %u (cond %u, state %u): %s, yet its condition %s and "
+		return flue_inv_fail(c, "task %u (cond %u, state %u): %s, yet its condition %s and "
 			    "nothing woke it (missed wake)", id, t->cond, t->state,
 			    t->ready_stamp != 0u ? "ready" : "not ready", h ? "holds" : "does not");
 	if (t->armed != (lo && !h))
-		return fail(c, "task %u (cond %u): armed %d, lock_only %d, ready %d", id, t->cond,
+		return flue_inv_fail(c, "task %u (cond %u): armed %d, lock_only %d, ready %d", id, t->cond,
 			    t->armed, lo, h);
 	return true;
 }
 
 /* Each instance's lock as the conditions saw it: listed in `turned` iff
  * marked so, else (a live instance's) as it is. */
-static bool check_locks(struct sctx *c, const struct flue_store *s)
+static bool check_locks(struct flue_inv_ctx *c, const struct flue_store *s)
 {
 	const struct flue_sched *q = &s->sched;
 	uint32_t marked = 0;
 	if (q->nturned > FLUE_CONFIG_MAX_INSTANCES)
-		return fail(c, "nturned %u", q->nturned);
+		return flue_inv_fail(c, "nturned %u", q->nturned);
 	for (uint32_t k = 0; k < FLUE_CONFIG_MAX_INSTANCES; k++) {
 		const struct flue_sched_lock *lk = &q->lock[k];
 		bool held = s->instances[k].exclusive != FLUE_TASK_NONE;
@@ -211,19 +194,19 @@ static bool check_locks(struct sctx *c, const struct flue_store *s)
 			listed += q->turned[j] == k;
 		marked += lk->turned;
 		if (listed != (lk->turned ? 1u : 0u))
-			return fail(c, "inst %u: turned %d, listed %u times", k, lk->turned, listed);
+			return flue_inv_fail(c, "inst %u: turned %d, listed %u times", k, lk->turned, listed);
 		if (s->instances[k].live && !lk->turned && lk->held != held)
-			return fail(c, "inst %u: lock %s, seen %s, not marked turned", k,
+			return flue_inv_fail(c, "inst %u: lock %s, seen %s, not marked turned", k,
 				    held ? "held" : "free", lk->held ? "held" : "free");
 	}
 	if (marked != q->nturned)
-		return fail(c, "%u locks marked turned, %u listed", marked, q->nturned);
+		return flue_inv_fail(c, "%u locks marked turned, %u listed", marked, q->nturned);
 	return true;
 }
 
 /* The lists of the instances' sets and armed tasks hold what they should:
  * returns the WAIT tasks and armed tasks found, or false. */
-static bool check_owned(struct sctx *c, const struct flue_store *s, uint32_t *nset,
+static bool check_owned(struct flue_inv_ctx *c, const struct flue_store *s, uint32_t *nset,
 			uint32_t *narmed)
 {
 	for (uint32_t k = 0; k < FLUE_CONFIG_MAX_INSTANCES; k++) {
@@ -247,7 +230,7 @@ static bool check_owned(struct sctx *c, const struct flue_store *s, uint32_t *ns
 
 bool flue_invariants_sched(const struct flue_store *s, char *msg, size_t msgsz)
 {
-	struct sctx c = { msg, msgsz };
+	struct flue_inv_ctx c = { msg, msgsz };
 	uint32_t nparked = 0, host = 0, polled = 0, woken = 0, stamped = 0, wait = 0, armed = 0;
 	for (uint32_t id = 0; id < FLUE_CONFIG_MAX_TASKS; id++) {
 		const struct flue_task *t = &s->tasks[id];
@@ -272,11 +255,11 @@ bool flue_invariants_sched(const struct flue_store *s, char *msg, size_t msgsz)
 		return false;
 	if ((uint32_t)np != polled || (uint32_t)nw != woken || (uint32_t)nr != stamped ||
 	    s->sched.nparked != nparked || s->sched.nhost != host)
-		return fail(&c, "queues: poll %d/%u wake %d/%u ready %d/%u parked %u/%u host %u/%u",
+		return flue_inv_fail(&c, "queues: poll %d/%u wake %d/%u ready %d/%u parked %u/%u host %u/%u",
 			    np, polled, nw, woken, nr, stamped, s->sched.nparked, nparked,
 			    s->sched.nhost, host);
 	if (nset != wait || narmed != armed)
-		return fail(&c, "lists: %u of %u WAIT tasks on their sets, %u of %u armed listed",
+		return flue_inv_fail(&c, "lists: %u of %u WAIT tasks on their sets, %u of %u armed listed",
 			    nset, wait, narmed, armed);
 	return true;
 }

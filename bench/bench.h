@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <flue/functype.h>
 #include <flue/store.h>
 
 /* Linear memory of each bench instance: a little room for payloads and
@@ -71,6 +72,37 @@ void bench_queue_producer(void);
 void bench_queue_consumer(void);
 /* After the run: both done, every byte arrived in order. */
 void bench_queue_check(void);
+
+/* ------------------------------------- guest helpers (bench_flue.c) */
+
+/* Callback codes a guest's step returns. */
+#define CB_EXIT 0u
+#define CB_YIELD 1u
+#define CB_WAIT 2u
+
+extern const struct flue_functype bench_ft_unit; /* async () */
+extern const struct flue_valtype bench_vt_u32;
+extern const struct flue_functype bench_ft_u32;  /* async () -> u32 */
+/* Lift `core`/`cb` callback-lifted as `f` of `inst`; 0 or the error (checked). */
+int bench_lift(struct flue_func *f, struct flue_instance *inst, const struct flue_functype *ft,
+	       flue_core_fn core, flue_callback_fn cb);
+/* flue_invoke `f` with no arguments; its resolution is counted. */
+int bench_invoke(struct flue_func *f);
+/* The count of resolved invocations, and its reset. */
+uint32_t bench_resolved(void);
+void bench_resolved_reset(void);
+/* 0, or -1 if a check of this benchmark failed. */
+int bench_verdict(void);
+/* A callback that must never run (checked). */
+uint32_t bench_no_cb(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1,
+		     uint32_t p2);
+
+/* ------------------------------ waitable sets and tasks (bench_tasks.c) */
+
+int bench_wait(uint32_t members, uint32_t n, uint64_t *elapsed);
+int bench_poll(uint32_t members, uint32_t n, uint64_t *elapsed);
+int bench_spawn(uint32_t arg, uint32_t n, uint64_t *elapsed);
+int bench_round_trip(uint32_t arg, uint32_t n, uint64_t *elapsed);
 
 /* -------------------------------------------------- fixture (bench_fixture.c) */
 

@@ -1,7 +1,10 @@
 /*
  * The executor's benchmarks, portable (host and Cortex-M3): guests are C
  * functions lifted with FLUE_LIFT_CALLBACK, calling flue/abi.h's built-ins
- * with their instance, exactly as tests/exec/ drives them.
+ * with their instance, exactly as tests/exec/ drives them. This file: the
+ * guest helpers every benchmark file uses, the stream hand-offs and bulk
+ * copies, and the list of benchmarks; waitable sets and task spawns are in
+ * bench_tasks.c.
  *
  * Each one checks what it moved (stamps, counts, codes) so that a broken
  * path fails the run instead of producing a figure.
@@ -17,15 +20,10 @@
 
 #include "bench.h"
 
-#define CB_EXIT 0u
-#define CB_YIELD 1u
-#define CB_WAIT 2u
-
-static const struct flue_functype ft_unit = { .async = true };
-static const struct flue_valtype vt_u32 = { .kind = FLUE_VAL_U32 };
-static const struct flue_functype ft_u32 = { .async = true, .result = &vt_u32 };
+const struct flue_functype bench_ft_unit = { .async = true };
+const struct flue_valtype bench_vt_u32 = { .kind = FLUE_VAL_U32 };
+const struct flue_functype bench_ft_u32 = { .async = true, .result = &bench_vt_u32 };
 static struct flue_func f_a, f_b;
-static struct flue_lowered a_to_b;
 static uint32_t resolved;
 
 static void on_resolve(void *user, const struct flue_values *r)
@@ -35,8 +33,8 @@ static void on_resolve(void *user, const struct flue_values *r)
 	resolved++;
 }
 
-static int lift(struct flue_func *f, struct flue_instance *inst, const struct flue_functype *ft,
-		flue_core_fn core, flue_callback_fn cb)
+int bench_lift(struct flue_func *f, struct flue_instance *inst, const struct flue_functype *ft,
+	       flue_core_fn core, flue_callback_fn cb)
 {
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = core, .callback = cb };
 	int rc = flue_lift(f, inst, ft, &o);
@@ -44,7 +42,7 @@ static int lift(struct flue_func *f, struct flue_instance *inst, const struct fl
 	return rc;
 }
 
-static int invoke(struct flue_func *f)
+int bench_invoke(struct flue_func *f)
 {
 	flue_call_t call;
 	int rc = flue_invoke(f, 0, 0, on_resolve, 0, &call);
@@ -52,9 +50,22 @@ static int invoke(struct flue_func *f)
 	return rc;
 }
 
-static int verdict(void)
+void bench_resolved_reset(void)
+{
+	resolved = 0;
+}
+
+int bench_verdict(void)
 {
 	return bench_failures() == 0 ? 0 : -1;
+}
+
+uint32_t bench_no_cb(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1,
+		     uint32_t p2)
+{
+	(void)u, (void)inst, (void)e, (void)p1, (void)p2;
+	BCHECK(false);
+	return CB_EXIT;
 }
 
 /* ------------------------------------------------ writer guest (instance a) */
@@ -186,9 +197,9 @@ int bench_reader_start(uint32_t end, uint32_t len)
 	rd.end = end;
 	rd.len = len;
 	resolved = 0;
-	if (lift(&f_b, bf.b, &ft_unit, reader_core, reader_cb) != 0)
+	if (bench_lift(&f_b, bf.b, &bench_ft_unit, reader_core, reader_cb) != 0)
 		return -1;
-	return invoke(&f_b);
+	return bench_invoke(&f_b);
 }
 
 void bench_reader_check(uint32_t n)
@@ -222,10 +233,10 @@ static int bench_stream_gg(uint32_t len, uint32_t n, uint64_t *elapsed)
 	if (bench_fixture_setup() != 0 || stream_a_to(bf.b, &w, &r) != 0)
 		return -1;
 	writer_init(w, len, n);
-	if (lift(&f_a, bf.a, &ft_unit, writer_core, writer_cb) != 0)
+	if (bench_lift(&f_a, bf.a, &bench_ft_unit, writer_core, writer_cb) != 0)
 		return -1;
 	uint64_t t0 = bench_now();
-	if (bench_reader_start(r, len) != 0 || invoke(&f_a) != 0)
+	if (bench_reader_start(r, len) != 0 || bench_invoke(&f_a) != 0)
 		return -1;
 	int rc = flue_run(&bf.store);
 	*elapsed = bench_now() - t0;
@@ -234,7 +245,7 @@ static int bench_stream_gg(uint32_t len, uint32_t n, uint64_t *elapsed)
 	BCHECK_EQ(resolved, 2);
 	BCHECK_EQ(rd.ops, n);
 	bench_reader_check(n * len);
-	return verdict();
+	return bench_verdict();
 }
 
 /* The in-run baseline of a bulk copy: memcpy between the same memories. */
@@ -257,7 +268,7 @@ static int bench_memcpy_run(uint32_t len, uint32_t n, uint64_t *elapsed)
 	for (uint32_t i = 0; i < n; i++)
 		want += bench_stamp(i);
 	BCHECK_EQ(sum, want);
-	return verdict();
+	return bench_verdict();
 }
 
 /* ------------------------------------------- hand-off, guest -> host end */
@@ -294,266 +305,17 @@ static int bench_handoff_gh(uint32_t arg, uint32_t n, uint64_t *elapsed)
 		return -1;
 	writer_init(w, 1, n);
 	resolved = 0;
-	if (lift(&f_a, bf.a, &ft_unit, writer_core, writer_cb) != 0)
+	if (bench_lift(&f_a, bf.a, &bench_ft_unit, writer_core, writer_cb) != 0)
 		return -1;
 	uint64_t t0 = bench_now();
-	if (invoke(&f_a) != 0 || host_reads(hr, n) != 0)
+	if (bench_invoke(&f_a) != 0 || host_reads(hr, n) != 0)
 		return -1;
 	*elapsed = bench_now() - t0;
 	BCHECK(wr.done);
 	BCHECK_EQ(resolved, 1);
 	BCHECK_EQ(flue_host_drop(bf.host, hr), 0);
 	BCHECK_EQ(bf.ntraps, 0);
-	return verdict();
-}
-
-/* --------------------------------------------------- waitable-set wait/poll */
-
-static uint32_t ld32(struct flue_instance *inst, uint32_t off)
-{
-	uint32_t v;
-	memcpy(&v, bench_mem(inst) + off, sizeof v); /* little-endian target and host */
-	return v;
-}
-
-/* One guest task times its own loop: a set with `members` waitables, of
- * which one (r0) gets an event per iteration (wait), or none does (poll). */
-static struct {
-	uint32_t members, n, r0, w0, set;
-	bool poll;
-	uint64_t elapsed;
-} ws;
-
-static void ws_fill(struct flue_instance *inst)
-{
-	uint64_t rw = flue_canon_stream_new(inst, bf.u8);
-	ws.r0 = (uint32_t)rw;
-	ws.w0 = (uint32_t)(rw >> 32);
-	ws.set = flue_canon_waitable_set_new(inst);
-	flue_canon_waitable_join(inst, ws.r0, ws.set);
-	/* The other members: both ends of idle streams, never an event. */
-	for (uint32_t joined = 1; joined < ws.members;) {
-		rw = flue_canon_stream_new(inst, bf.u8);
-		flue_canon_waitable_join(inst, (uint32_t)rw, ws.set);
-		if (++joined < ws.members) {
-			flue_canon_waitable_join(inst, (uint32_t)(rw >> 32), ws.set);
-			joined++;
-		}
-	}
-}
-
-static void ws_wait_loop(struct flue_instance *inst)
-{
-	uint8_t *m = bench_mem(inst);
-	const uint32_t rbuf = BENCH_BUF, wbuf = BENCH_BUF + 16u;
-	uint64_t t0 = bench_now();
-	for (uint32_t i = 0; i < ws.n; i++) {
-		m[wbuf] = bench_stamp(i);
-		BCHECK_EQ(flue_canon_stream_read(inst, bf.u8, FLUE_OPT_ASYNC, ws.r0, rbuf, 1),
-			  FLUE_BLOCKED);
-		BCHECK_EQ(flue_canon_stream_write(inst, bf.u8, FLUE_OPT_ASYNC, ws.w0, wbuf, 1),
-			  FLUE_COMPLETED | 1u << 4);
-		BCHECK_EQ(flue_canon_waitable_set_wait(inst, ws.set, 0),
-			  FLUE_EVENT_CODE_STREAM_READ);
-		BCHECK_EQ(m[rbuf], bench_stamp(i));
-	}
-	ws.elapsed = bench_now() - t0;
-	BCHECK_EQ(ld32(inst, 0), ws.r0); /* the last event's payload */
-	BCHECK_EQ(ld32(inst, 4), FLUE_COMPLETED | 1u << 4);
-}
-
-static void ws_poll_loop(struct flue_instance *inst)
-{
-	uint32_t none = 0;
-	uint64_t t0 = bench_now();
-	for (uint32_t i = 0; i < ws.n; i++)
-		none += flue_canon_waitable_set_poll(inst, ws.set, 0) == FLUE_EVENT_CODE_NONE;
-	ws.elapsed = bench_now() - t0;
-	BCHECK_EQ(none, ws.n);
-}
-
-static void ws_core(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
-		    flue_flat_t *res)
-{
-	(void)u, (void)a, (void)n;
-	ws_fill(inst);
-	if (ws.poll)
-		ws_poll_loop(inst);
-	else
-		ws_wait_loop(inst);
-	flue_canon_task_return(inst, NULL, NULL, 0);
-	res[0] = CB_EXIT; /* the store is discarded: no need to drop the ends */
-}
-
-static uint32_t no_cb(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1, uint32_t p2)
-{
-	(void)u, (void)inst, (void)e, (void)p1, (void)p2;
-	BCHECK(false);
-	return CB_EXIT;
-}
-
-static int bench_wset(uint32_t members, uint32_t n, bool poll, uint64_t *elapsed)
-{
-	if (bench_fixture_setup() != 0)
-		return -1;
-	memset(&ws, 0, sizeof ws);
-	ws.members = members;
-	ws.n = n;
-	ws.poll = poll;
-	resolved = 0;
-	if (lift(&f_a, bf.a, &ft_unit, ws_core, no_cb) != 0 || invoke(&f_a) != 0)
-		return -1;
-	BCHECK_EQ(flue_run(&bf.store), 0);
-	BCHECK_EQ(resolved, 1);
-	BCHECK_EQ(bf.ntraps, 0);
-	*elapsed = ws.elapsed;
-	return verdict();
-}
-
-static int bench_wait(uint32_t members, uint32_t n, uint64_t *elapsed)
-{
-	return bench_wset(members, n, false, elapsed);
-}
-
-static int bench_poll(uint32_t members, uint32_t n, uint64_t *elapsed)
-{
-	return bench_wset(members, n, true, elapsed);
-}
-
-/* ------------------------------------------------- tasks: spawn and return */
-
-static struct {
-	uint32_t n, b_runs, a_done;
-	uint32_t sub, set;
-	uint64_t elapsed;
-} tk;
-
-#define OUT_PTR 64u
-
-/* b: returns its run count at once (spawn + return in one call). */
-static void b_returns(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
-		      flue_flat_t *res)
-{
-	(void)u, (void)a, (void)n;
-	flue_flat_t v = ++tk.b_runs;
-	flue_canon_task_return(inst, &vt_u32, &v, 1);
-	res[0] = CB_EXIT;
-}
-
-static void a_spawns(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
-		     flue_flat_t *res)
-{
-	(void)u, (void)a, (void)n;
-	flue_flat_t out = OUT_PTR;
-	uint64_t t0 = bench_now();
-	for (uint32_t i = 0; i < tk.n; i++) {
-		BCHECK_EQ(flue_call_lowered(&a_to_b, &out, 1), FLUE_SUBTASK_RETURNED);
-		BCHECK_EQ(ld32(inst, OUT_PTR), i + 1u);
-	}
-	tk.elapsed = bench_now() - t0;
-	flue_canon_task_return(inst, NULL, NULL, 0);
-	res[0] = CB_EXIT;
-}
-
-static int tasks_setup(uint32_t n, flue_core_fn acore, flue_callback_fn acb, flue_core_fn bcore,
-		       flue_callback_fn bcb)
-{
-	if (bench_fixture_setup() != 0)
-		return -1;
-	memset(&tk, 0, sizeof tk);
-	tk.n = n;
-	resolved = 0;
-	if (lift(&f_a, bf.a, &ft_unit, acore, acb) != 0 ||
-	    lift(&f_b, bf.b, &ft_u32, bcore, bcb) != 0)
-		return -1;
-	int rc = flue_lower(&a_to_b, &f_b, bf.a, true);
-	BCHECK_EQ(rc, 0);
-	return rc;
-}
-
-static int bench_spawn(uint32_t arg, uint32_t n, uint64_t *elapsed)
-{
-	(void)arg;
-	if (tasks_setup(n, a_spawns, no_cb, b_returns, no_cb) != 0 || invoke(&f_a) != 0)
-		return -1;
-	BCHECK_EQ(flue_run(&bf.store), 0);
-	BCHECK_EQ(resolved, 1);
-	BCHECK_EQ(tk.b_runs, n);
-	BCHECK_EQ(bf.ntraps, 0);
-	*elapsed = tk.elapsed;
-	return verdict();
-}
-
-/* Async-lower round trip: b yields once before returning, so a sees
- * STARTED, joins the subtask, waits, gets the SUBTASK event and drops it. */
-static void b_yields(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
-		     flue_flat_t *res)
-{
-	(void)u, (void)inst, (void)a, (void)n;
-	res[0] = CB_YIELD;
-}
-
-static uint32_t b_after_yield(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1,
-			      uint32_t p2)
-{
-	(void)u;
-	BCHECK_EQ(e, FLUE_EVENT_CODE_NONE);
-	BCHECK_EQ(p1 | p2, 0);
-	flue_flat_t v = ++tk.b_runs;
-	flue_canon_task_return(inst, &vt_u32, &v, 1);
-	return CB_EXIT;
-}
-
-static uint32_t a_calls(struct flue_instance *inst)
-{
-	flue_flat_t out = OUT_PTR;
-	uint64_t st = flue_call_lowered(&a_to_b, &out, 1);
-	BCHECK_EQ(st & 0xFu, FLUE_SUBTASK_STARTED);
-	tk.sub = (uint32_t)st >> 4;
-	flue_canon_waitable_join(inst, tk.sub, tk.set);
-	return CB_WAIT | tk.set << 4;
-}
-
-static void a_round_core(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
-			 flue_flat_t *res)
-{
-	(void)u, (void)a, (void)n;
-	tk.set = flue_canon_waitable_set_new(inst);
-	res[0] = a_calls(inst);
-}
-
-static uint32_t a_round_cb(void *u, struct flue_instance *inst, uint32_t e, uint32_t p1,
-			   uint32_t p2)
-{
-	(void)u;
-	BCHECK_EQ(e, FLUE_EVENT_CODE_SUBTASK);
-	BCHECK_EQ(p1, tk.sub);
-	BCHECK_EQ(p2, FLUE_SUBTASK_RETURNED);
-	BCHECK_EQ(ld32(inst, OUT_PTR), tk.a_done + 1u);
-	flue_canon_subtask_drop(inst, tk.sub);
-	if (++tk.a_done < tk.n)
-		return a_calls(inst);
-	flue_canon_waitable_set_drop(inst, tk.set);
-	flue_canon_task_return(inst, NULL, NULL, 0);
-	return CB_EXIT;
-}
-
-static int bench_round_trip(uint32_t arg, uint32_t n, uint64_t *elapsed)
-{
-	(void)arg;
-	if (tasks_setup(n, a_round_core, a_round_cb, b_yields, b_after_yield) != 0)
-		return -1;
-	uint64_t t0 = bench_now();
-	if (invoke(&f_a) != 0)
-		return -1;
-	int rc = flue_run(&bf.store);
-	*elapsed = bench_now() - t0;
-	BCHECK_EQ(rc, 0);
-	BCHECK_EQ(resolved, 1);
-	BCHECK_EQ(tk.a_done, n);
-	BCHECK_EQ(tk.b_runs, n);
-	BCHECK_EQ(bf.ntraps, 0);
-	return verdict();
+	return bench_verdict();
 }
 
 /* ------------------------------------ hand-off with idle waiting tasks */
@@ -575,17 +337,17 @@ static int bench_handoff_idle(uint32_t idle, uint32_t n, uint64_t *elapsed)
 {
 	uint32_t w, r;
 	if (bench_fixture_setup() != 0 || stream_a_to(bf.b, &w, &r) != 0 ||
-	    lift(&f_idle, bf.b, &ft_unit, idle_core, no_cb) != 0)
+	    bench_lift(&f_idle, bf.b, &bench_ft_unit, idle_core, bench_no_cb) != 0)
 		return -1;
 	for (uint32_t i = 0; i < idle; i++)
-		if (invoke(&f_idle) != 0)
+		if (bench_invoke(&f_idle) != 0)
 			return -1;
 	BCHECK_EQ(flue_run(&bf.store), FLUE_EDEADLK); /* all parked, none can wake */
 	writer_init(w, 1, n);
-	if (lift(&f_a, bf.a, &ft_unit, writer_core, writer_cb) != 0)
+	if (bench_lift(&f_a, bf.a, &bench_ft_unit, writer_core, writer_cb) != 0)
 		return -1;
 	uint64_t t0 = bench_now();
-	if (bench_reader_start(r, 1) != 0 || invoke(&f_a) != 0)
+	if (bench_reader_start(r, 1) != 0 || bench_invoke(&f_a) != 0)
 		return -1;
 	int rc = flue_run(&bf.store);
 	*elapsed = bench_now() - t0;
@@ -595,7 +357,7 @@ static int bench_handoff_idle(uint32_t idle, uint32_t n, uint64_t *elapsed)
 	BCHECK_EQ(rd.ops, n);
 	BCHECK_EQ(bf.ntraps, 0);
 	bench_reader_check(n);
-	return verdict();
+	return bench_verdict();
 }
 
 /* ------------------------------------------------------------- the list */

@@ -40,7 +40,8 @@ struct bench {
 	uint32_t arg;     /* bytes per copy, set members, ... */
 };
 
-/* The portable benchmarks (bench_flue.c, bench_queue.c), in report order. */
+/* The portable benchmarks (bench_flue.c, bench_tasks.c, bench_queue.c), in
+ * report order. */
 extern const struct bench bench_common[];
 extern const uint32_t bench_common_count;
 

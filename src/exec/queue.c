@@ -266,11 +266,11 @@ static void arm_toggle(struct flue_store *s, struct flue_task *t)
 
 /* ---------------------------------------------------------------- parking */
 
-/* Leave the queues of whatever `t` waited for (no-op if it did not wait). */
-static void unpark(struct flue_store *s, struct flue_task *t)
+/* Through exec_thread (exec.h) only, which applies the proved table
+ * (flue_thread_decide) and calls it only when `t` waits (cond not NONE):
+ * leave the queues and lists of what `t` waited for. */
+void exec_thread_leave(struct flue_store *s, struct flue_task *t)
 {
-	if (t->cond == FLUE_COND_NONE)
-		return;
 	uint8_t c = flue_wake_class_decide(t->cond);
 	uint16_t id = exec_id(s, t);
 	exec_unready(s, t);
@@ -289,12 +289,13 @@ static void unpark(struct flue_store *s, struct flue_task *t)
 	t->cond = FLUE_COND_NONE;
 }
 
-/* Wait for `cond` (not NONE) with the next wait_seq: HOST only counted
+/* Through exec_thread only: wait for `cond` (not NONE) with the next
+ * wait_seq: HOST only counted
  * (only the host resolves it), POLLED at the back of pollq, WOKEN / SET
  * woken (checked at the next step: the back of wakeq), WAIT also on its
  * set's list. A WAIT on an empty set with no cancellation pending cannot
  * hold, nor can the lock make it: nothing to check until the set wakes it. */
-static void park(struct flue_store *s, struct flue_task *t, uint8_t cond)
+void exec_thread_wait(struct flue_store *s, struct flue_task *t, uint8_t cond)
 {
 	uint8_t c = flue_wake_class_decide(cond);
 	uint16_t id = exec_id(s, t);
@@ -318,19 +319,6 @@ static void park(struct flue_store *s, struct flue_task *t, uint8_t cond)
 	}
 	q_append(s, &s->sched.wakeq, id, QL_WOKEN); /* the newest wait_seq */
 	t->woken = true;
-}
-
-/* Through exec_thread (exec.h) only, which applies the proved table
- * (flue_thread_decide): leave the queues and lists of what `t` waited
- * for (its cond is not NONE); wait for `cond` (not NONE). */
-void exec_thread_leave(struct flue_store *s, struct flue_task *t)
-{
-	unpark(s, t);
-}
-
-void exec_thread_wait(struct flue_store *s, struct flue_task *t, uint8_t cond)
-{
-	park(s, t, cond);
 }
 
 /* A transition the proved table does not have is a broken invariant of

@@ -47,7 +47,7 @@ TASK_WRAP="-Wl,--wrap=flue_port_idle -Wl,--wrap=flue_port_sem_take -Wl,--wrap=fl
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
-	tests/fuzz/fuzz_tasks_ext.c "$OUT/invariants.o" "$OUT/invariants_sched.o" \
+	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/fuzz_tasks_selftest.c "$OUT/invariants.o" "$OUT/invariants_sched.o" \
 	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
 
 [ "${1:-}" = "--build-only" ] && exit 0

@@ -40,7 +40,8 @@ $CC $COMMON -fsanitize=fuzzer $PROF $LIB \
 # shellcheck disable=SC2086
 $CC $COMMON -fsanitize=fuzzer $PROF $LIB \
 	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
-	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/invariants.c tests/fuzz/invariants_sched.c \
+	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/fuzz_tasks_selftest.c tests/fuzz/invariants.c \
+	tests/fuzz/invariants_sched.c \
 	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
 
 # replay BIN DIR...: every input of the existing DIRs once (-runs=0).

@@ -302,7 +302,7 @@ static bool find_posted(struct invocation *iv)
 	       iv->e);
 }
 
-static void check_quiescent(const char *where)
+void tz_check_quiescent(const char *where)
 {
 	char msg[256];
 	struct flue_store *s = &tz.store;
@@ -371,7 +371,7 @@ static void cancel_invocation(struct invocation *iv)
 	iv->cancel_req = true;
 }
 
-static void top_op(void)
+void tz_top_op(void)
 {
 	uint8_t op = tz_u8(), a = tz_u8();
 	tz.idles = 0;
@@ -427,7 +427,7 @@ static void top_op(void)
 
 /* ----------------------------------------------------------- set-up */
 
-static void setup(void)
+void tz_setup(void)
 {
 	struct flue_store *s = &tz.store;
 	memset(&tz, 0, sizeof tz);
@@ -502,9 +502,9 @@ static void drain(uint32_t *budget)
 		}
 		if (r == FLUE_TICK_RAN && --*budget == 0u)
 			TZ_DIE("no end after 1000 ticks with the input consumed (progress bound)");
-		check_quiescent("while draining");
+		tz_check_quiescent("while draining");
 	}
-	check_quiescent("after draining");
+	tz_check_quiescent("after draining");
 }
 
 /* What can never be released: count it (reported at exit), fail on the rest. */
@@ -557,11 +557,11 @@ static void wind_down(void)
 				iv->cancel_req = true;
 				int rc = flue_invoke_cancel(&tz.store, iv->call);
 				TZ_CHECK(rc == FLUE_OK || (iv->cancel_posted && rc == FLUE_EBADF));
-				check_quiescent("after cancelling an invocation");
+				tz_check_quiescent("after cancelling an invocation");
 			}
 		}
 		(void)tz_wind_down_host(true);
-		check_quiescent("after the host's wind-down");
+		tz_check_quiescent("after the host's wind-down");
 		for (int k = 0; k < NG; k++) {
 			if (!tz.g[k]->live)
 				continue;
@@ -571,7 +571,7 @@ static void wind_down(void)
 			} else if (!tz.g[k]->poisoned && tz_invoke(k, 2, 0) == NULL) {
 				tz.cleanup_nomem = true;
 			}
-			check_quiescent("after a cleanup call");
+			tz_check_quiescent("after a cleanup call");
 		}
 	}
 	drain(&budget);
@@ -597,152 +597,30 @@ static void wind_down(void)
 	tz_ext_final();
 }
 
-/* ------------------------------------------------- checker self-test */
-
-/* A known state: g0's invocation t0 waits (WAIT) on its set 2, holding
- * subtask 1 (a call of g2's export 0, t1, which waits on g2's set 1), g0
- * has backpressure 1, and a second invocation of g0 is held at its gate. */
-static const uint8_t selftest_input[] = {
-	0, 0, 7,          /* invoke g0/e0 (7); its core runs 2 built-ins: */
-	2, 0, 6, 5, 0, 0, /*   async call of g2/e0 (5), out pointer, arity ok */
-	0, 9, 0,          /*     g2's core: no built-in, WAIT on a new set */
-	5, 1,             /*   backpressure.inc */
-	9, 0,             /*   WAIT on a new set */
-	0, 0, 8,          /* invoke g0/e0 (8): held at the gate */
-};
-
-static struct flue_store saved;
-static uint16_t st_t0, st_t1, st_t2;
-#define G0(s) ((s)->instances[tz.g[0]->id])
-#define T(i) ((s)->tasks[i])
-static void c_sub_names(struct flue_store *s) { G0(s).handles[1].u.sub.task = st_t0; }
-static void c_sub_back(struct flue_store *s) { T(st_t1).sub_handle = 2; }
-static void c_gate(struct flue_store *s) { G0(s).waiting_to_enter++; }
-static void c_lock(struct flue_store *s) { G0(s).exclusive = st_t0; }
-static void c_lost(struct flue_store *s) { T(st_t2).cond = FLUE_COND_NONE; }
-static void c_leak(struct flue_store *s) { T(st_t1).caller_done = T(st_t1).callee_done = true; }
-static void c_lost_ev(struct flue_store *s) { T(st_t1).sub_state = FLUE_SUBTASK_RETURNED; }
-static void c_waiters(struct flue_store *s) { G0(s).handles[2].u.wset.waiting--; }
-static void c_leave(struct flue_store *s) { s->instances[tz.g[1]->id].may_leave = false; }
-static void c_unreach(struct flue_store *s) { T(st_t1).sub_handle = 0; }
-static void c_sub_kind(struct flue_store *s) { G0(s).handles[1].kind = FLUE_H_SUBTASK + 1u; }
-static void c_members(struct flue_store *s) { G0(s).handles[1].u.sub.w.wset = 2; }
-static void c_gen(struct flue_store *s) { T(st_t1).gen = 0; }
-static void c_posted(struct flue_store *s) { s->sched.posted++; }
-static void c_post_open(struct flue_store *s) { T(st_t1).post.state = FLUE_POST_OPEN; }
-/* A cancellation made pending without the wake that makes its WAIT on an
- * empty set ready (#707): the stamp no longer fits the condition. */
-static void c_unwoken(struct flue_store *s) { T(st_t0).state = FLUE_TASK_PENDING_CANCEL; }
-static void c_wake_order(struct flue_store *s) { T(st_t2).wait_seq = 0; }
-#undef T
-#undef G0
-
-static void expect_caught(const char *what, void (*corrupt)(struct flue_store *s))
-{
-	char msg[256];
-	memcpy(&saved, &tz.store, sizeof saved);
-	corrupt(&tz.store);
-	bool ok = flue_invariants_check_quiescent(&tz.store, msg, sizeof msg);
-	memcpy(&tz.store, &saved, sizeof saved);
-	if (ok)
-		TZ_DIE("task invariant checker missed: %s", what);
-}
-
-static void checker_selftest(void)
-{
-	setup();
-	tz.d = selftest_input;
-	tz.n = sizeof selftest_input;
-	while (tz_more())
-		top_op();
-	check_quiescent("self-test state");
-	const struct flue_instance *g0 = tz.g[0];
-	TZ_CHECK(g0->backpressure == 1u && g0->waiting_to_enter == 1u);
-	TZ_CHECK(g0->handles[1].kind == FLUE_H_SUBTASK && tz.inv[0].live && tz.inv[1].live);
-	st_t0 = flue_call_slot(tz.inv[0].call);
-	st_t1 = g0->handles[1].u.sub.task;
-	st_t2 = flue_call_slot(tz.inv[1].call);
-	TZ_CHECK(tz.store.tasks[st_t0].cond == FLUE_COND_WAIT && tz.store.tasks[st_t0].arg == 2u);
-	TZ_CHECK(tz.store.tasks[st_t1].cond == FLUE_COND_WAIT);
-	TZ_CHECK(tz.store.tasks[st_t2].cond == FLUE_COND_GATE);
-	expect_caught("subtask handle naming another task", c_sub_names);
-	expect_caught("task not naming its subtask handle", c_sub_back);
-	expect_caught("waiting_to_enter off", c_gate);
-	expect_caught("lock held while no guest code runs", c_lock);
-	expect_caught("lost thread", c_lost);
-	expect_caught("record neither side needs", c_leak);
-	expect_caught("resolved subtask without an event", c_lost_ev);
-	expect_caught("set waiters miscounted", c_waiters);
-	expect_caught("may_leave left clear", c_leave);
-	expect_caught("unreachable record", c_unreach);
-	expect_caught("unknown handle kind", c_sub_kind);
-	expect_caught("subtask naming a set it is not counted in", c_members);
-	expect_caught("live record of generation 0", c_gen);
-	expect_caught("posted counter off", c_posted);
-	expect_caught("post slot open on a guest task", c_post_open);
-	expect_caught("missed wake (cancellation pending, WAIT not woken)", c_unwoken);
-	expect_caught("waiting task without a wait sequence number", c_wake_order);
-	memset(&tz_stats, 0, sizeof tz_stats);
-}
-
 /* ---------------------------------------------------------- entry points */
-
-static void report(void)
-{
-	const struct tz_stats *st = &tz_stats;
-	fprintf(stderr,
-		"fuzz_tasks: %llu inputs, %llu top-level ops, %llu guest built-ins, %llu ticks, "
-		"%llu invocations, %llu host calls, %llu idle-hook calls, %llu traps\n",
-		(unsigned long long)st->inputs, (unsigned long long)st->ops,
-		(unsigned long long)st->guest_ops, (unsigned long long)st->ticks,
-		(unsigned long long)st->invokes, (unsigned long long)st->host_calls,
-		(unsigned long long)st->idles, (unsigned long long)st->traps);
-	fprintf(stderr,
-		"fuzz_tasks: %llu posted invocations, %llu posted cancellations, %llu host posts, "
-		"%llu channel ops, %llu realloc-export calls (%llu reallocs), %llu blocking "
-		"invocations, %llu stale-id checks, %llu flue_wait_until\n",
-		(unsigned long long)st->posted_invokes, (unsigned long long)st->cancel_posts,
-		(unsigned long long)st->post_returns, (unsigned long long)st->channel_ops,
-		(unsigned long long)st->big_calls, (unsigned long long)st->reallocs,
-		(unsigned long long)st->blocking_calls, (unsigned long long)st->stale_checks,
-		(unsigned long long)st->waits);
-	fprintf(stderr, "fuzz_tasks: traps by reason:");
-	for (int r = 1; r < FLUE_TRAP_REASON_COUNT; r++)
-		if (st->trap_reason[r] != 0u)
-			fprintf(stderr, " %s=%llu", flue_trap_message((enum flue_trap_reason)r),
-				(unsigned long long)st->trap_reason[r]);
-	fprintf(stderr,
-		"\nfuzz_tasks: tasks released only by destroying their instances (callback "
-		"loops waiting on a set nothing will fill): %llu in %llu inputs (%llu after their caller requested cancellation, %llu whose "
-		"caller trapped); %llu left because a pool was full (no task for a cleanup "
-		"call, or no stream for a host call's result)\n",
-		(unsigned long long)st->leaked_tasks, (unsigned long long)st->leak_inputs,
-		(unsigned long long)st->leak_after_cancel, (unsigned long long)st->leak_orphan,
-		(unsigned long long)st->leak_pool_full);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	checker_selftest();
+	tz_checker_selftest();
 	const char *t = getenv("FLUE_FUZZ_TRACE");
 	tracing = t != NULL && t[0] != '\0' && t[0] != '0';
-	atexit(report);
+	atexit(tz_report);
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	setup();
+	tz_setup();
 	tz.d = data;
 	tz.n = size;
 	tz_stats.inputs++;
-	check_quiescent("after set-up");
+	tz_check_quiescent("after set-up");
 	while (tz_more()) {
-		top_op();
+		tz_top_op();
 		tz.step++;
-		check_quiescent("after a top-level op");
+		tz_check_quiescent("after a top-level op");
 	}
 	wind_down();
 	return 0;

@@ -136,6 +136,19 @@ bool tz_more(void);
 
 /* Structural invariants inside guest code / between top-level ops. */
 void tz_check_inner(const char *where);
+/* Every invariant between top-level ops, and that the host's view of its
+ * invocations and host calls is the store's. */
+void tz_check_quiescent(const char *where);
+
+/* A fresh store with the three guests and the host (fuzz_tasks.c), and
+ * one top-level op decoded from the input. */
+void tz_setup(void);
+void tz_top_op(void);
+
+/* fuzz_tasks_selftest.c: the checker must catch known corruptions (run
+ * before the first input); the statistics printed at exit. */
+void tz_checker_selftest(void);
+void tz_report(void);
 
 /* The task currently running guest code of instance g. */
 struct flue_task *tz_current(int g);

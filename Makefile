@@ -2,7 +2,7 @@
 # Everything else here is a step of those two.
 JOBS ?= 2
 CMAKE ?= cmake
-CTEST ?= ctest --output-on-failure
+CTEST ?= ctest --output-on-failure -j$(JOBS)
 B := build
 
 PREFIX ?= /usr/local

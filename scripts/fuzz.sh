@@ -7,6 +7,9 @@
 #   scripts/fuzz.sh --campaign RUNS            both at once (2 cores), RUNS
 #       executions each; logs build/fuzz/campaign-<target>.log, reports
 #       tests/fuzz/reports/<target>.txt (scripts/fuzz_report.sh)
+#   scripts/fuzz.sh --campaign-one TARGET RUNS  one of them (builtins|tasks);
+#       FLUE_FUZZ_NO_BUILD=1 uses the binaries already built (the other
+#       target's binary may be running: the linker could not rewrite it)
 #   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_builtins crash-file   decode an input
 #   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_tasks crash-file      likewise
 #
@@ -29,6 +32,7 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 COMMON="-std=c11 -g -O1 -fno-omit-frame-pointer $WARN -Iinclude -Isrc/decide -DFLUE_EXEC_CHECK_WAKES=1"
 LIB="src/decide/*.c src/obj/*.c src/abi/*.c src/exec/*.c src/port/posix/port_posix.c"
 
+if [ -z "${FLUE_FUZZ_NO_BUILD:-}" ]; then
 # The invariant checker gets no coverage instrumentation: its branches say
 # nothing about the library, and it runs after every step.
 # shellcheck disable=SC2086
@@ -49,6 +53,7 @@ $CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
 	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/fuzz_tasks_selftest.c "$OUT/invariants.o" "$OUT/invariants_sched.o" \
 	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
+fi
 
 [ "${1:-}" = "--build-only" ] && exit 0
 
@@ -61,8 +66,14 @@ run() {
 		set -- "$OUT/fuzz_tasks" -artifact_prefix="$OUT/tasks-" -print_final_stats=1 -rss_limit_mb=6144 \
 			-runs="$2" "$OUT/corpus_tasks" tests/fuzz/corpus_tasks
 	else
+		# -max_len=1024: a built-ins input is a sequence of operations
+		# (an opcode byte and a few argument bytes each), so an
+		# execution costs in proportion to its length; libFuzzer lets
+		# inputs grow to 4 KiB, where a campaign fell from 2,000 to 600
+		# executions/s. 1 KiB is some hundreds of operations per
+		# execution, deeper than any seed scenario.
 		set -- "$OUT/fuzz_builtins" -artifact_prefix="$OUT/" -print_final_stats=1 -rss_limit_mb=6144 \
-			-runs="$2" "$OUT/corpus" tests/fuzz/corpus
+			-max_len=1024 -runs="$2" "$OUT/corpus" tests/fuzz/corpus
 	fi
 	log=$OUT/campaign-$t.log
 	start=$(date +%s)
@@ -78,6 +89,12 @@ run() {
 	fi
 	scripts/fuzz_report.sh "$t" "$log" "$secs" "$*"
 }
+
+# One target's campaign alone (e.g. to re-run one): --campaign-one TARGET RUNS.
+if [ "${1:-}" = "--campaign-one" ]; then
+	run "${2:?--campaign-one builtins|tasks RUNS}" "${3:?RUNS}"
+	exit $?
+fi
 
 if [ "${1:-}" = "--campaign" ]; then
 	runs=${2:?--campaign RUNS}

@@ -86,6 +86,19 @@ static inline struct flue_waitable *flue_waitable_of(struct flue_handle *h)
  * the next stamp and joins the tail of its set's queue; an update of an
  * already-pending event keeps its place. */
 void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx);
+
+/* Give end (inst, idx) a pending event with this result (an enum
+ * flue_copy_result); `reclaim`: its delivery gives the parked buffer back.
+ * Inline: every stream op that completes or un-parks one calls it. */
+static inline void flue_end_notify(struct flue_instance *inst, uint32_t idx, uint8_t result,
+				   bool reclaim)
+{
+	struct flue_end *e = &inst->handles[idx].u.end;
+	e->ev_result = result & 3u; /* an enum flue_copy_result */
+	e->ev_reclaim = reclaim;
+	flue_waitable_set_event(inst, idx);
+}
+
 /* Clear waitable `idx`'s pending event (on delivery). */
 void flue_waitable_clear_event(struct flue_instance *inst, uint32_t idx);
 /* Move waitable `idx` to set `set` (0 = none), its pending event keeping
@@ -138,9 +151,6 @@ int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future,
 		    uint32_t *readable, uint32_t *writable);
 /* Put shared object `sh`, whose two ends are gone, back on the free list. */
 void flue_shared_release(struct flue_store *s, struct flue_shared *sh);
-/* Give end (inst, idx) a pending event with this result (an enum
- * flue_copy_result); `reclaim`: its delivery gives the parked buffer back. */
-void flue_end_notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim);
 
 /* What a caller of flue_end_copy_op() already looked up for the op. */
 struct flue_copy_args {

@@ -1,8 +1,9 @@
 /*
  * A stream's or future's shared object and its two ends, below everything
  * that operates on them: making one (both ends in one table), freeing it,
- * and giving an end its event (the one-shot drop notification of an idle
- * end included). The rendezvous (stream.c), the driver channels
+ * and the one-shot drop notification of an idle end (flue_end_notify,
+ * which gives an end its event, is inline in obj.h: it is on every stream
+ * op's path). The rendezvous (stream.c), the driver channels
  * (channel.c) and forwarding (forward.c) call these; nothing here calls
  * them, so the object layer's files call each other in one direction only.
  */
@@ -52,14 +53,6 @@ void flue_shared_release(struct flue_store *s, struct flue_shared *sh)
 	sh->has_channel = false;
 	sh->next_free = s->shared_free;
 	s->shared_free = (uint16_t)(si + 1u);
-}
-
-void flue_end_notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim)
-{
-	struct flue_end *e = &inst->handles[idx].u.end;
-	e->ev_result = result & 3u; /* an enum flue_copy_result */
-	e->ev_reclaim = reclaim;
-	flue_waitable_set_event(inst, idx);
 }
 
 void flue_end_peer_gone(struct flue_instance *inst, uint32_t idx)

@@ -110,7 +110,9 @@ PY
 			printf 'corpus:       %s (%s files)\n' "$d" "$(find "$d" -type f | wc -l)"
 		fi
 	done
-	echo "library:      $(tail -n 1 "$OUT/report.txt" | tr -s ' ')"
+	echo "library:      src/exec, src/obj, src/abi (llvm-cov TOTAL: regions, missed, cover;"
+	echo "              functions, missed, executed; lines, missed, cover; branches, missed, cover)"
+	echo "              $(tail -n 1 "$OUT/report.txt" | tr -s ' ')"
 	echo "result:       $([ "$rc" -eq 0 ] && echo 'every one called' || echo 'SOME NEVER CALLED')"
 	echo
 	echo "calls per public function (llvm-cov, all replayed inputs):"

@@ -17,7 +17,7 @@
  */
 #include <flue/channel.h>
 #include <flue/copy_decide.h>
-#include "obj.h"
+#include "end.h"
 
 #if FLUE_CONFIG_FORWARD
 

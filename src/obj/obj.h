@@ -87,18 +87,6 @@ static inline struct flue_waitable *flue_waitable_of(struct flue_handle *h)
  * already-pending event keeps its place. */
 void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx);
 
-/* Give end (inst, idx) a pending event with this result (an enum
- * flue_copy_result); `reclaim`: its delivery gives the parked buffer back.
- * Inline: every stream op that completes or un-parks one calls it. */
-static inline void flue_end_notify(struct flue_instance *inst, uint32_t idx, uint8_t result,
-				   bool reclaim)
-{
-	struct flue_end *e = &inst->handles[idx].u.end;
-	e->ev_result = result & 3u; /* an enum flue_copy_result */
-	e->ev_reclaim = reclaim;
-	flue_waitable_set_event(inst, idx);
-}
-
 /* Clear waitable `idx`'s pending event (on delivery). */
 void flue_waitable_clear_event(struct flue_instance *inst, uint32_t idx);
 /* Move waitable `idx` to set `set` (0 = none), its pending event keeping

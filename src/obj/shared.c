@@ -2,12 +2,12 @@
  * A stream's or future's shared object and its two ends, below everything
  * that operates on them: making one (both ends in one table), freeing it,
  * and the one-shot drop notification of an idle end (flue_end_notify,
- * which gives an end its event, is inline in obj.h: it is on every stream
+ * which gives an end its event, is inline in end.h: it is on every stream
  * op's path). The rendezvous (stream.c), the driver channels
  * (channel.c) and forwarding (forward.c) call these; nothing here calls
  * them, so the object layer's files call each other in one direction only.
  */
-#include "obj.h"
+#include "end.h"
 
 int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future_obj,
 		    uint32_t *readable, uint32_t *writable)

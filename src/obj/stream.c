@@ -15,7 +15,7 @@
  * exactly "notification not delivered yet"; delivery makes the end DONE.
  */
 #include <flue/copy_decide.h>
-#include "obj.h"
+#include "end.h"
 
 _Static_assert((int)FLUE_COPY_EV_COMPLETED == (int)FLUE_RESULT_COMPLETED &&
 		       (int)FLUE_COPY_EV_DROPPED == (int)FLUE_RESULT_DROPPED &&

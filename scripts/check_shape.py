@@ -50,7 +50,7 @@ def strip_comments_and_strings(text):
 
 
 def functions(path):
-    """[(name, first_line, body_lines, body_text)] of one C file."""
+    """[(name, first_line, body_lines, body_text, is_static)] of one C file."""
     lines = strip_comments_and_strings(open(path, encoding="utf-8").read()).split("\n")
     found, i = [], 0
     while i < len(lines):
@@ -69,7 +69,8 @@ def functions(path):
             names = IDENT_CALL.findall(sig)
             if names and "=" not in sig.split("(")[0]:
                 name = names[0]
-                found.append((name, j + 1, k - i - 1, "\n".join(lines[i + 1:k])))
+                found.append((name, j + 1, k - i - 1, "\n".join(lines[i + 1:k]),
+                              re.match(r"^\s*static\b", sig) is not None))
             i = k
         i += 1
     return found
@@ -82,11 +83,16 @@ def scan(root):
         if not os.path.isdir(d):
             continue
         files = sorted(f for f in os.listdir(d) if f.endswith(".c"))
-        defs, bodies = {}, {}
+        # A call names the caller's own function if its file defines one of
+        # that name (a static one included); else the layer's non-static
+        # definition: two files' statics of one name are not an edge.
+        defs, local, bodies = {}, {}, {}
         for f in files:
             rel = os.path.join("src", layer, f)
-            for name, line, n, body in functions(os.path.join(d, f)):
-                defs.setdefault(name, rel)
+            for name, line, n, body, is_static in functions(os.path.join(d, f)):
+                if not is_static:
+                    defs.setdefault(name, rel)
+                local.setdefault(rel, set()).add(name)
                 bodies.setdefault(rel, []).append(body)
                 if n > MAX_LINES:
                     long_fns.append(f"long {rel} {name} {n}")
@@ -95,7 +101,7 @@ def scan(root):
             for b in bs:
                 for callee in IDENT_CALL.findall(b):
                     other = defs.get(callee)
-                    if other and other != rel:
+                    if other and other != rel and callee not in local[rel]:
                         edges.setdefault(rel, set()).add(other)
         for comp in strongly_connected(edges):
             if len(comp) > 1:

@@ -14,7 +14,9 @@
 # and build/fuzz/corpus_tasks. The profiles are merged (llvm-profdata) and
 # every function's call count read back (llvm-cov export). Writes
 # build/fuzz-reach/report.txt (llvm-cov report of the library) and
-# build/fuzz-reach/calls.txt (calls per public function).
+# build/fuzz-reach/calls.txt (calls per public function), and the result
+# with the commit, the date and the corpus sizes to
+# tests/fuzz/reports/reach.txt (committed with the campaign reports).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -76,7 +78,8 @@ $COV export $OBJS -instr-profile="$OUT/merged.profdata" -skip-expansions \
 # The public functions: every declaration `type flue_name(` in the headers.
 # shellcheck disable=SC2086 # three paths
 sed -n 's/^[a-z_][a-z0-9_ ]*[ *]\(flue_[a-z0-9_]*\)(.*/\1/p' $HEADERS | sort -u >"$OUT/public.txt"
-python3 - "$OUT/export.json" "$OUT/public.txt" "$OUT/calls.txt" <<'PY'
+rc=0
+python3 - "$OUT/export.json" "$OUT/public.txt" "$OUT/calls.txt" <<'PY' || rc=$?
 import json, sys
 data = json.load(open(sys.argv[1]))
 calls = {}
@@ -98,3 +101,21 @@ for m in missing:
     print("fuzz_reach: never called: %s (%s)" % (m, "not compiled" if m not in calls else "0 calls"))
 sys.exit(1 if missing else 0)
 PY
+{
+	echo "check:        every public function of $HEADERS called by a replay of the corpora"
+	echo "date:         $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+	echo "commit:       $(git rev-parse HEAD 2>/dev/null || echo unknown)"
+	for d in tests/fuzz/corpus "$CAMPAIGN/corpus" tests/fuzz/corpus_tasks "$CAMPAIGN/corpus_tasks"; do
+		if [ -d "$d" ]; then
+			printf 'corpus:       %s (%s files)\n' "$d" "$(find "$d" -type f | wc -l)"
+		fi
+	done
+	echo "library:      src/exec, src/obj, src/abi (llvm-cov TOTAL: regions, missed, cover;"
+	echo "              functions, missed, executed; lines, missed, cover; branches, missed, cover)"
+	echo "              $(tail -n 1 "$OUT/report.txt" | tr -s ' ')"
+	echo "result:       $([ "$rc" -eq 0 ] && echo 'every one called' || echo 'SOME NEVER CALLED')"
+	echo
+	echo "calls per public function (llvm-cov, all replayed inputs):"
+	cat "$OUT/calls.txt"
+} >tests/fuzz/reports/reach.txt
+exit "$rc"

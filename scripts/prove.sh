@@ -3,10 +3,14 @@
 # Prints "proved N / N goals" and exits non-zero unless every goal is proved.
 # Usage: scripts/prove.sh [file.c ...]   (default: every src/decide/*.c)
 # Without arguments the files are proved in independent groups (a file and
-# the files it calls into), FLUE_PROVE_JOBS (default 3) Frama-C runs at a
+# the files it calls into), FLUE_PROVE_JOBS (default 2) Frama-C runs at a
 # time: one run spends most of its time in Frama-C's own serial work
-# (VC generation, Qed), so three runs keep two cores busy where one run's
-# -wp-par 2 did not. The goals are the same; the line adds them up.
+# (VC generation, Qed), so two runs keep two cores busy where one run's
+# -wp-par 2 did not (354 -> 219 s on two cores). Three runs were faster
+# (181 s) but six provers on two cores let a goal time out on a loaded
+# machine, and one prover per run (FLUE_WP_PAR=1) made the MPU files alone
+# take over nine CPU-minutes. The goals are the same; the line adds them
+# up.
 # Contracts sit on the definitions, so prove a file together with the
 # files that define what it calls (flue_mpu_v7.c needs flue_mpu.c): a
 # callee seen only through its header has no contract, and the run fails
@@ -24,14 +28,14 @@ done
 # Groups: every file alone, except those that call into another file
 # (flue_mpu_v7.c and flue_mpu_v8.c call flue_mpu.c). Longest first.
 if [ $# -eq 0 ]; then
-  groups=("src/decide/flue_task.c" "src/decide/flue_mpu.c src/decide/flue_mpu_v7.c src/decide/flue_mpu_v8.c")
+  groups=("src/decide/flue_mpu.c src/decide/flue_mpu_v7.c src/decide/flue_mpu_v8.c" "src/decide/flue_task.c")
   for f in src/decide/*.c; do
     case $f in src/decide/flue_task.c|src/decide/flue_mpu*.c) ;; *) groups+=("$f") ;; esac
   done
   out=$(mktemp -d)
   trap 'rm -rf "$out"' EXIT
   for i in "${!groups[@]}"; do echo "$i ${groups[$i]}"; done |
-    xargs -P "${FLUE_PROVE_JOBS:-3}" -L 1 sh -c \
+    xargs -P "${FLUE_PROVE_JOBS:-2}" -L 1 sh -c \
       'i=$1; shift; "$0" "$@" >"'"$out"'/$i.txt" 2>&1; echo $? >"'"$out"'/$i.rc"' "$0"
   proved=0 total=0 bad=0 nfiles=0
   for i in "${!groups[@]}"; do
@@ -59,7 +63,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 timeout=${FLUE_WP_TIMEOUT:-20}
 frama-c -cpp-extra-args="-I$root/include -I$root/src/decide" \
-  -wp -wp-rte -wp-prover z3,cvc4 -wp-timeout "$timeout" -wp-par 2 \
+  -wp -wp-rte -wp-prover z3,cvc4 -wp-timeout "$timeout" -wp-par "${FLUE_WP_PAR:-2}" \
   -wp-no-warn-memory-model \
   "${files[@]}" >"$log" 2>&1 || { cat "$log"; echo "prove: frama-c failed" >&2; exit 1; }
 
@@ -73,7 +77,7 @@ line=$(grep -E '^\[wp\] Proved goals:' "$log" | tail -n 1)
 proved=$(echo "$line" | sed -E 's/.*: *([0-9]+) *\/ *([0-9]+).*/\1/')
 total=$(echo "$line" | sed -E 's/.*: *([0-9]+) *\/ *([0-9]+).*/\2/')
 if [ -z "$line" ] || [ "$proved" != "$total" ]; then
-  grep -E 'Goal .*: (Unknown|Timeout|Failed|Stepout)' "$log" || true
+  grep -E '\[(Timeout|Unknown|Failed|Stepout)\]|Goal .*: (Unknown|Timeout|Failed|Stepout)' "$log" || true
   grep -E '^\[(kernel|wp)\].*(error|warning)' "$log" || true
   echo "proved ${proved:-0} / ${total:-?} goals -- NOT ALL PROVED" >&2
   exit 1

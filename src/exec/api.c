@@ -4,7 +4,7 @@
  * and Task.request_cancellation with the resume of an async
  * subtask.cancel (#723). Calls sched.c, call.c, resolve.c, queue.c.
  */
-#include "exec.h"
+#include "thread.h"
 
 static bool has_ends(const struct flue_valtype *ts, uint32_t nts)
 {

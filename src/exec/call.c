@@ -6,7 +6,7 @@
  * WaitableSet.wait_from_callback, mk_host_func). Calls trap.c, resolve.c
  * and queue.c in exec/.
  */
-#include "exec.h"
+#include "thread.h"
 #include "../abi/abi.h"
 
 static uint32_t realloc_alloc(void *ctx, uint32_t align, uint32_t size)

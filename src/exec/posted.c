@@ -6,7 +6,7 @@
  */
 #include <flue/channel.h>
 
-#include "exec.h"
+#include "thread.h"
 
 /* A live, unresolved host call of this generation, or NULL. */
 static struct flue_task *host_call(struct flue_store *s, flue_call_t call)

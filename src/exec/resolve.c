@@ -5,7 +5,7 @@
  * 14087d73: Task.return_, Task.cancel, Subtask, mk_host_func). Calls only
  * queue.c in exec/.
  */
-#include "exec.h"
+#include "thread.h"
 
 /* Component values <-> host values: ends are handles of the host instance.
  * Host values come from the host (invocation arguments, host-function

@@ -5,7 +5,7 @@
  * (docs/EXECUTOR.md). The ready order is queue.c's; tick and the run loops
  * are run.c's. Calls call.c, posted.c, trap.c, resolve.c, queue.c.
  */
-#include "exec.h"
+#include "thread.h"
 #include "../abi/abi.h"
 
 /* Can another thread or an interrupt still deliver something (driver

@@ -3,7 +3,7 @@
  * abort of a trapped instance's tasks (design note 5, docs/EXECUTOR.md).
  * Calls resolve.c and queue.c in exec/.
  */
-#include "exec.h"
+#include "thread.h"
 
 /* A trap inside code the executor runs unwinds to the executor frame that
  * entered it. A trap with no such frame on this stack (a built-in called

@@ -17,7 +17,7 @@
  */
 #include <flue/channel.h>
 #include <flue/copy_decide.h>
-#include "obj.h"
+#include "end.h"
 
 #if FLUE_CONFIG_FORWARD
 
@@ -73,15 +73,6 @@ int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi)
 	if (!rest_in_memory(inst->store, dst, t) || !rest_in_memory(inst->store, src, t))
 		return FLUE_EINVAL;
 	return FLUE_OK;
-}
-
-/* Give end (inst, idx) a pending event with this result. */
-static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim)
-{
-	struct flue_end *e = &inst->handles[idx].u.end;
-	e->ev_result = result & 3u; /* an enum flue_copy_result */
-	e->ev_reclaim = reclaim;
-	flue_waitable_set_event(inst, idx);
 }
 
 /* A parked read's buffer, taken from D before D is freed. */
@@ -156,7 +147,7 @@ static void reissue(struct flue_store *s, struct flue_shared *src, struct flue_e
 	struct flue_copy_decision d = decide(src, re, rb.len, pe);
 	switch (d.action) {
 	case FLUE_COPY_DROPPED:
-		notify(rinst, rd.handle, FLUE_RESULT_DROPPED, false);
+		flue_end_notify(rinst, rd.handle, FLUE_RESULT_DROPPED, false);
 		break;
 	case FLUE_COPY_PARK:
 		park_read(src, rb); /* an earlier partial event keeps its reclaim */
@@ -165,14 +156,14 @@ static void reissue(struct flue_store *s, struct flue_shared *src, struct flue_e
 		move_elems(src, winst, pe, rinst, re, rb, flue_type_get(s, src->type), d.count);
 		if (src->kind == 2u) {
 			src->pending = FLUE_SIDE_NONE; /* both future ops are complete */
-			notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, false);
+			flue_end_notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, false);
 		} else if (d.notify_pending) {
-			notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, true);
+			flue_end_notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, true);
 		}
-		notify(rinst, rd.handle, FLUE_RESULT_COMPLETED, false);
+		flue_end_notify(rinst, rd.handle, FLUE_RESULT_COMPLETED, false);
 		break;
 	case FLUE_COPY_NOTIFY_PARK:
-		notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, false);
+		flue_end_notify(winst, src->writer_handle, FLUE_RESULT_COMPLETED, false);
 		park_read(src, rb); /* in the un-parked write's place */
 		break;
 	default: /* FLUE_COPY_TRAP: excluded by flue_forward_check() */

@@ -58,7 +58,8 @@ void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 /* ------------------------------------------------------------------ traps */
 
 /* Drop every stream/future end of `inst` (peers see DROPPED); used by
- * flue_instance_destroy() and when the executor aborts a trapped instance. */
+ * flue_instance_destroy() and when the executor aborts a trapped instance
+ * (src/obj/teardown.c, above the files of the ends and sets). */
 void flue_instance_drop_ends(struct flue_instance *inst);
 
 _Noreturn void flue_trap(struct flue_instance *inst, enum flue_trap_reason r,
@@ -85,6 +86,7 @@ static inline struct flue_waitable *flue_waitable_of(struct flue_handle *h)
  * the next stamp and joins the tail of its set's queue; an update of an
  * already-pending event keeps its place. */
 void flue_waitable_set_event(struct flue_instance *inst, uint32_t idx);
+
 /* Clear waitable `idx`'s pending event (on delivery). */
 void flue_waitable_clear_event(struct flue_instance *inst, uint32_t idx);
 /* Move waitable `idx` to set `set` (0 = none), its pending event keeping
@@ -128,11 +130,15 @@ static inline void flue_shared_set_ref(struct flue_shared *sh, enum flue_side si
 	}
 }
 
+/* src/obj/shared.c, below the files that operate on shared objects. */
+
 /* Create a stream (is_future false) or future of type t: readable end
  * first. Returns 0 with both indices, or FLUE_ENOSPC (table full) or
  * FLUE_ENOMEM (shared pool full); nothing is allocated on failure. */
 int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future,
 		    uint32_t *readable, uint32_t *writable);
+/* Put shared object `sh`, whose two ends are gone, back on the free list. */
+void flue_shared_release(struct flue_store *s, struct flue_shared *sh);
 
 /* What a caller of flue_end_copy_op() already looked up for the op. */
 struct flue_copy_args {
@@ -216,7 +222,9 @@ void flue_subtask_progress(struct flue_store *s, uint16_t id);
  * a resolved state marks the resolution delivered. Requires has_event. */
 struct flue_event flue_subtask_deliver(struct flue_instance *inst, uint32_t idx);
 
-/* Deliver the oldest pending event of set `set` (requires one). */
+/* Deliver the oldest pending event of set `set` (requires one): each kind
+ * of waitable computes its own (src/obj/deliver.c, above wset.c, task.c
+ * and stream.c, so that the set itself calls none of them). */
 struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set);
 
 /* ------------------------ stream.forward / future.forward (#717) */

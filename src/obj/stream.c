@@ -15,7 +15,7 @@
  * exactly "notification not delivered yet"; delivery makes the end DONE.
  */
 #include <flue/copy_decide.h>
-#include "obj.h"
+#include "end.h"
 
 _Static_assert((int)FLUE_COPY_EV_COMPLETED == (int)FLUE_RESULT_COMPLETED &&
 		       (int)FLUE_COPY_EV_DROPPED == (int)FLUE_RESULT_DROPPED &&
@@ -35,61 +35,6 @@ static bool is_reader(uint8_t kind)
 static bool is_future(uint8_t kind)
 {
 	return kind == FLUE_H_FUTURE_READABLE || kind == FLUE_H_FUTURE_WRITABLE;
-}
-
-int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future_obj,
-		    uint32_t *readable, uint32_t *writable)
-{
-	struct flue_store *s = inst->store;
-	uint16_t si;
-	/* Check both resources before taking either (validate, then commit). */
-	if (flue_table_room(inst) < 2u)
-		return FLUE_ENOSPC;
-	if (s->shared_free != 0) {
-		si = (uint16_t)(s->shared_free - 1u);
-	} else if (s->shared_unused < FLUE_CONFIG_MAX_SHARED) {
-		si = s->shared_unused;
-	} else {
-		return FLUE_ENOMEM;
-	}
-	if (s->shared_free != 0)
-		s->shared_free = s->shared[si].next_free;
-	else
-		s->shared_unused++;
-
-	struct flue_shared *sh = &s->shared[si];
-	sh->kind = is_future_obj ? 2u : 1u;
-	sh->type = t;
-	sh->dropped = false;
-	sh->pending = FLUE_SIDE_NONE;
-	sh->has_channel = false;
-	*readable = flue_table_add(inst, is_future_obj ? FLUE_H_FUTURE_READABLE
-						     : FLUE_H_STREAM_READABLE);
-	*writable = flue_table_add(inst, is_future_obj ? FLUE_H_FUTURE_WRITABLE
-						     : FLUE_H_STREAM_WRITABLE);
-	inst->handles[*readable].u.end.shared = si;
-	inst->handles[*writable].u.end.shared = si;
-	flue_shared_set_ref(sh, FLUE_SIDE_READER, inst->id, *readable);
-	flue_shared_set_ref(sh, FLUE_SIDE_WRITER, inst->id, *writable);
-	return FLUE_OK;
-}
-
-static void shared_release(struct flue_store *s, struct flue_shared *sh)
-{
-	uint16_t si = (uint16_t)(sh - s->shared);
-	sh->kind = 0;
-	sh->has_channel = false;
-	sh->next_free = s->shared_free;
-	s->shared_free = (uint16_t)(si + 1u);
-}
-
-/* Give end (inst, idx) a pending event with this result. */
-static void notify(struct flue_instance *inst, uint32_t idx, uint8_t result, bool reclaim)
-{
-	struct flue_end *e = &inst->handles[idx].u.end;
-	e->ev_result = result & 3u; /* an enum flue_copy_result */
-	e->ev_reclaim = reclaim;
-	flue_waitable_set_event(inst, idx);
 }
 
 /* One op arriving on end `idx`: everything it needs, looked up once (one
@@ -133,7 +78,7 @@ static void settle(struct arrival *a, uint8_t result)
 		a->settled = true;
 		return;
 	}
-	notify(a->inst, a->idx, result, false);
+	flue_end_notify(a->inst, a->idx, result, false);
 }
 
 /* Would moving n elements between the arriving op's buffer (no progress
@@ -185,11 +130,11 @@ static void transfer(struct arrival *a, struct flue_copy_decision d)
 	if (is_future(a->h->kind)) {
 		/* Futures un-park the peer: both ops are complete. */
 		a->sh->pending = FLUE_SIDE_NONE;
-		notify(a->pinst, a->pidx, FLUE_RESULT_COMPLETED, false);
+		flue_end_notify(a->pinst, a->pidx, FLUE_RESULT_COMPLETED, false);
 	} else if (d.notify_pending) {
 		/* The peer stays parked until its event is delivered, which
 		 * reclaims its buffer (cumulative progress). */
-		notify(a->pinst, a->pidx, FLUE_RESULT_COMPLETED, true);
+		flue_end_notify(a->pinst, a->pidx, FLUE_RESULT_COMPLETED, true);
 	}
 	settle(a, FLUE_RESULT_COMPLETED);
 }
@@ -251,7 +196,7 @@ int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uin
 		break;
 	case FLUE_COPY_NOTIFY_PARK:
 	default:
-		notify(a.pinst, a.pidx, FLUE_RESULT_COMPLETED, false);
+		flue_end_notify(a.pinst, a.pidx, FLUE_RESULT_COMPLETED, false);
 		park(a.sh, mine, ptr, n); /* in the un-parked op's place */
 		break;
 	}
@@ -269,7 +214,7 @@ void flue_end_cancel(struct flue_instance *inst, uint32_t idx)
 		/* Without an event the op is the parked one: un-park it. Guest
 		 * peers never hold a cancel open, so the result is immediate. */
 		sh->pending = FLUE_SIDE_NONE;
-		notify(inst, idx, FLUE_RESULT_CANCELLED, false);
+		flue_end_notify(inst, idx, FLUE_RESULT_CANCELLED, false);
 	}
 }
 
@@ -340,7 +285,7 @@ static void drop_side(struct flue_store *s, struct flue_shared *sh, enum flue_si
 	sh->pending = FLUE_SIDE_NONE;
 	/* A parked op is always an attached end's (only idle ends move). */
 	if (action == FLUE_DROP_NOTIFY_PARKED && pe != 0)
-		notify(pinst, pidx, FLUE_RESULT_DROPPED, false);
+		flue_end_notify(pinst, pidx, FLUE_RESULT_DROPPED, false);
 	else if (action == FLUE_DROP_NOTIFY_IDLE)
 		flue_end_peer_gone(pinst, pidx);
 }
@@ -361,7 +306,7 @@ void flue_end_drop(struct flue_instance *inst, uint32_t idx)
 	else
 		sh->writer_inst = FLUE_REF_NONE;
 	if (sh->reader_inst == FLUE_REF_NONE && sh->writer_inst == FLUE_REF_NONE)
-		shared_release(s, sh);
+		flue_shared_release(s, sh);
 	flue_table_remove(inst, idx);
 }
 
@@ -375,16 +320,7 @@ void flue_shared_discard_transit(struct flue_store *s, uint16_t si)
 	drop_side(s, sh, FLUE_SIDE_READER);
 	sh->reader_inst = FLUE_REF_NONE;
 	if (sh->writer_inst == FLUE_REF_NONE)
-		shared_release(s, sh);
-}
-
-void flue_end_peer_gone(struct flue_instance *inst, uint32_t idx)
-{
-	struct flue_end *e = &inst->handles[idx].u.end;
-	if (e->state != FLUE_END_IDLE || e->w.has_event)
-		return; /* busy (its op reports the drop) or already told */
-	e->progress = 0; /* not the last op's count: nothing moved */
-	notify(inst, idx, FLUE_RESULT_DROPPED, false);
+		flue_shared_release(s, sh);
 }
 
 void flue_end_arrived(struct flue_instance *inst, uint32_t idx)

@@ -108,12 +108,3 @@ void flue_waitable_join(struct flue_instance *inst, uint32_t idx, uint32_t set)
 			queue_insert(inst, set, idx); /* by stamp: keeps its place */
 	}
 }
-
-struct flue_event flue_wset_deliver(struct flue_instance *inst, uint32_t set)
-{
-	/* Each kind of waitable computes its own event at delivery. */
-	uint32_t idx = inst->handles[set].u.wset.head;
-	if (inst->handles[idx].kind == FLUE_H_SUBTASK)
-		return flue_subtask_deliver(inst, idx);
-	return flue_end_deliver(inst, idx);
-}

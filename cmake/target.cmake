@@ -100,6 +100,11 @@ list(FILTER FLUE_ABI_SUITES EXCLUDE REGEX "test_host\\.c$")
 flue_target_image(flue_target_abi ${FLUE_ABI_SUITES} ${PROJECT_SOURCE_DIR}/tests/abi/abi_fixture.c)
 target_include_directories(flue_target_abi PRIVATE ${PROJECT_SOURCE_DIR}/tests/abi)
 
+# The port: the contract every port keeps (tests/port/test_port.c, also
+# run on POSIX) and what only this one has (stack pool, PSP, interrupts).
+flue_target_image(flue_target_port ${PROJECT_SOURCE_DIR}/tests/port/test_port.c
+                  ${PROJECT_SOURCE_DIR}/tests/port/test_port_cortexm.c)
+
 # The executor with callback-lifted tasks (no fibers on this port: the
 # stackful scenarios run on the host only).
 flue_target_image(flue_target_exec ${PROJECT_SOURCE_DIR}/tests/exec/test_callback.c
@@ -119,6 +124,8 @@ add_test(NAME target.decide COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_t
 set_tests_properties(target.decide PROPERTIES TIMEOUT 30)
 add_test(NAME target.abi COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_abi>)
 set_tests_properties(target.abi PROPERTIES TIMEOUT 60)
+add_test(NAME target.port COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_port>)
+set_tests_properties(target.port PROPERTIES TIMEOUT 30)
 add_test(NAME target.exec COMMAND ${FLUE_QEMU_RUN} $<TARGET_FILE:flue_target_exec>)
 set_tests_properties(target.exec PROPERTIES TIMEOUT 60)
 

@@ -3,10 +3,8 @@
  * critical section; wake sets a flag and SEV, idle waits with WFE.
  * Host threads do not exist here; interrupt handlers use the host-end API.
  *
- * Trap unwinding: newlib's setjmp/longjmp along one chain (one stack).
- * Stack switching: not yet; stackful lifts are refused with FLUE_ENOTSUP.
+ * Trap unwinding and stack switching (fibers on PSP stacks): fiber_cortexm.c.
  */
-#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,73 +63,6 @@ _Noreturn void flue_port_halt(void)
 {
 	for (;;)
 		__asm volatile("bkpt #0\n\twfi");
-}
-
-/* ------------------------------------------------------ trap unwinding */
-
-struct try_frame {
-	jmp_buf env;
-	struct try_frame *prev;
-};
-
-/* Innermost flue_port_try() of the one stack that runs flue code. */
-static struct try_frame *try_top;
-
-int flue_port_try(flue_port_body_t body, void *arg)
-{
-	/* `frame` is in memory (its address is taken); body and arg are never
-	 * assigned: nothing needs to be volatile across the longjmp. */
-	struct try_frame frame;
-	frame.prev = try_top;
-	try_top = &frame;
-	if (setjmp(frame.env) == 0) {
-		body(arg);
-		try_top = frame.prev;
-		return 0;
-	}
-	try_top = frame.prev; /* unwind left try_top at &frame */
-	return 1;
-}
-
-bool flue_port_in_try(void)
-{
-	return try_top != NULL;
-}
-
-_Noreturn void flue_port_unwind(void)
-{
-	struct try_frame *frame = try_top;
-	if (frame == NULL)
-		flue_port_halt();
-	longjmp(frame->env, 1);
-}
-
-/* ------------------------------------------------------ stack switching */
-
-bool flue_port_fiber_supported(void)
-{
-	return false;
-}
-
-int flue_port_fiber_create(flue_port_fiber_t *owner, flue_port_body_t entry, void *arg)
-{
-	(void)owner;
-	(void)entry;
-	(void)arg;
-	return FLUE_ENOTSUP;
-}
-
-/* No fiber can exist, so these are never reached. */
-void flue_port_fiber_resume(flue_port_fiber_t *owner)
-{
-	(void)owner;
-	flue_port_halt();
-}
-
-void flue_port_fiber_suspend(flue_port_fiber_t *owner)
-{
-	(void)owner;
-	flue_port_halt();
 }
 
 /* ------------------------------------------------- blocking host threads */

@@ -1,11 +1,17 @@
-/* The POSIX port's trap unwinding and fibers (one pthread per fiber, one
- * baton). Assertions run on the test's own thread only (cmocka is not
- * thread-safe): fibers just record what they saw, the test checks it after.
- * Every test runs its fibers to completion, so each starts with all ids free. */
+/* The port contract of flue/port.h: trap unwinding and fibers, on every
+ * port (POSIX: one pthread per fiber and one baton; Cortex-M: PSP stacks
+ * switched in thread mode, run under QEMU). Assertions run on the test's
+ * own stack only (cmocka is not thread-safe): fibers just record what they
+ * saw, the test checks it after. Every test runs its fibers to
+ * completion, so each starts with all ids free. */
+#ifndef FLUE_TEST_TARGET
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <pthread.h>
-#include <string.h>
 #include <time.h>
+#else
+#include <flue/port_cortexm.h>
+#endif
+#include <string.h>
 
 #include <flue/config.h>
 #include <flue/errno.h>
@@ -129,10 +135,21 @@ struct probe {
 
 static struct probe probe[4];
 
+#ifdef FLUE_TEST_TARGET
+/* The Cortex-M port has fibers once it has stacks: enough for every task
+ * id at once (every_id_at_once). */
+#define STACK_BYTES 1024u
+static uint64_t stacks[FLUE_CONFIG_MAX_TASKS][STACK_BYTES / 8u]
+	__attribute__((aligned(FLUE_PORT_CORTEXM_STACK_ALIGN)));
+#endif
+
 static void reset_probes(void)
 {
 	memset(probe, 0, sizeof probe);
 	log_reset();
+#ifdef FLUE_TEST_TARGET
+	FT_EQ(flue_port_cortexm_give_stacks(stacks, FLUE_CONFIG_MAX_TASKS, STACK_BYTES), 0);
+#endif
 }
 
 /* Entry: writes, suspends, continues, suspends again, returns. */
@@ -155,6 +172,7 @@ static void two_suspends(void *arg)
 
 FT_TEST(fibers_are_supported)
 {
+	reset_probes();
 	FT_TRUE(flue_port_fiber_supported());
 }
 
@@ -163,9 +181,11 @@ FT_TEST(create_does_not_run_entry)
 	reset_probes();
 	FT_EQ(flue_port_fiber_create(F(0), two_suspends, ID(0)), 0);
 	FT_EQ(probe[0].entered, 0);
+#ifndef FLUE_TEST_TARGET
 	/* Give the fiber's thread every chance to run: it must not. */
 	nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
 	FT_EQ(probe[0].entered, 0);
+#endif
 	flue_port_fiber_resume(F(0));
 	FT_EQ(probe[0].entered, 1);
 	flue_port_fiber_resume(F(0));
@@ -230,6 +250,7 @@ FT_TEST(create_rejects_bad_arguments)
 FT_TEST(every_id_at_once)
 {
 	static int seen[FLUE_CONFIG_MAX_TASKS];
+	reset_probes();
 	memset(seen, 0, sizeof seen);
 	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_TASKS; i++)
 		FT_EQ(flue_port_fiber_create(F(i), body_returns, &seen[i]), 0);
@@ -385,6 +406,7 @@ FT_TEST(try_in_a_fiber_spans_a_suspend)
 	FT_EQ(probe[1].try_rc, 1);
 }
 
+#ifndef FLUE_TEST_TARGET
 /* A finished fiber's thread waits in the port's pool and runs the next
  * fiber, also one named by other storage: creating a thread per fiber
  * made every host-function call cost a thread. The reused thread must
@@ -423,7 +445,12 @@ FT_TEST(finished_fiber_thread_runs_the_next_fiber)
 	FT_TRUE(pthread_equal(ran_on[0], ran_on[1]));
 }
 
-FT_SUITE(port_posix,
+#define PORT_POSIX_CASES , FT_CASE(finished_fiber_thread_runs_the_next_fiber)
+#else
+#define PORT_POSIX_CASES
+#endif
+
+FT_SUITE(port,
 	 FT_CASE(try_returns_0_when_body_returns),
 	 FT_CASE(try_returns_1_when_body_unwinds),
 	 FT_CASE(nested_try_unwinds_only_innermost),
@@ -436,5 +463,5 @@ FT_SUITE(port_posix,
 	 FT_CASE(interleaved_resumes_keep_each_fiber_s_place),
 	 FT_CASE(fiber_resuming_a_fiber_returns_to_the_right_stack),
 	 FT_CASE(unwind_in_a_fiber_goes_to_the_fiber_s_own_try),
-	 FT_CASE(try_in_a_fiber_spans_a_suspend),
-	 FT_CASE(finished_fiber_thread_runs_the_next_fiber))
+	 FT_CASE(try_in_a_fiber_spans_a_suspend)
+	 PORT_POSIX_CASES)

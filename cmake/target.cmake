@@ -105,12 +105,20 @@ target_include_directories(flue_target_abi PRIVATE ${PROJECT_SOURCE_DIR}/tests/a
 flue_target_image(flue_target_port ${PROJECT_SOURCE_DIR}/tests/port/test_port.c
                   ${PROJECT_SOURCE_DIR}/tests/port/test_port_cortexm.c)
 
-# The executor with callback-lifted tasks (no fibers on this port: the
-# stackful scenarios run on the host only).
-flue_target_image(flue_target_exec ${PROJECT_SOURCE_DIR}/tests/exec/test_callback.c
-                  ${PROJECT_SOURCE_DIR}/tests/exec/test_lockdown.c
-                  ${PROJECT_SOURCE_DIR}/tests/exec/test_embed.c
-                  ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c)
+# The executor suites, stackful and stack-per-task scenarios included (the
+# port has fibers once tests/exec/exec_target.c gives it stacks). Left out,
+# with the reason:
+#   threads, post_stress, lockfree_tick, cover_posted: host threads posting
+#       concurrently (POSIX threads; bare metal has interrupts instead, which
+#       the interrupt-driven example covers)
+#   nesting, post_pool, forward*: need the library built with another
+#       configuration value (host only: one library per build here)
+file(GLOB FLUE_TARGET_EXEC_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/exec/test_*.c)
+list(FILTER FLUE_TARGET_EXEC_SUITES EXCLUDE REGEX
+     "test_(threads|post_stress|lockfree_tick|cover_posted|nesting|post_pool|forward[a-z_]*)\\.c$")
+flue_target_image(flue_target_exec ${FLUE_TARGET_EXEC_SUITES}
+                  ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c
+                  ${PROJECT_SOURCE_DIR}/tests/exec/exec_target.c)
 target_include_directories(flue_target_exec PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec)
 
 # -monitor none -serial none: QEMU never touches stdin (CI has none).

@@ -111,7 +111,10 @@ _Noreturn void flue_port_unwind(void);
  * @brief Whether this port can switch stacks (stackful lifting). POSIX:
  *        yes (one pthread per fiber, taken from a small pool of finished
  *        fibers' threads; exactly one runs at a time: a baton).
- *        Cortex-M: not yet (stackful lifts are refused with FLUE_ENOTSUP).
+ *        Cortex-M: once the embedder gave a stack pool
+ *        (flue_port_cortexm_give_stacks(), flue/port_cortexm.h); PSP
+ *        stacks switched in thread mode. Without fibers stackful lifts are
+ *        refused with FLUE_ENOTSUP.
  */
 bool flue_port_fiber_supported(void);
 

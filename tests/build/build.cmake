@@ -71,3 +71,61 @@ add_test(NAME build.library
                  ${EX}/pipeline ${EXB}/pipeline ${TBB}/library "${tb_cflags}")
 set_tests_properties(build.library PROPERTIES PASS_REGULAR_EXPRESSION "pipeline: ok")
 # The examples' modules must exist before these run: they are built with ALL.
+
+# --------------------------------------------------------------- stackful
+# build.stackful.<target>: the pipeline example with its sink lifted
+# stackful (it blocks in waitable-set.wait on its own stack), on the host
+# and (with the Cortex-M SDK) on both QEMU boards, where flue-build gives
+# the port its default fiber stacks.
+set(stackful_deps "")
+foreach(g sensor filter sink)
+  if(g STREQUAL "sink")
+    set(src ${TB}/stackful/sink.c)
+  else()
+    set(src ${EX}/pipeline/${g}.c)
+  endif()
+  flue_add_guest(tb_stackful_${g}_wasm OUTPUT ${TBB}/stackful/${g}.wasm
+                 SOURCES ${src} ${EX}/common/libc.c INCLUDES ${EX}/common ${EX}/pipeline)
+  list(APPEND stackful_deps tb_stackful_${g}_wasm ${TBB}/stackful/${g}.wasm)
+endforeach()
+set(stackful_pass "fast sink: [0-9]+ elements moved.*slow sink: [0-9]+ elements moved.*pipeline: ok")
+flue_add_program(tb_stackful_host COMPOSITION ${TB}/stackful/pipeline.flue
+                 SOURCES ${EX}/pipeline/main.c MODULES ${TBB}/stackful
+                 OUTPUT_DIR ${TBB}/stackful/host DEPENDS ${stackful_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.stackful.host COMMAND ${TBB}/stackful/host/pipeline)
+set_tests_properties(build.stackful.host PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "${stackful_pass}")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    if(core STREQUAL "cortex-m3")
+      set(machine mps2-an385)
+    else()
+      set(machine mps2-an505)
+    endif()
+    flue_add_program(tb_stackful_${core} COMPOSITION ${TB}/stackful/pipeline.flue
+                     TARGET ${core} SOURCES ${EX}/pipeline/main.c MODULES ${TBB}/stackful
+                     OUTPUT_DIR ${TBB}/stackful/${core} DEPENDS ${stackful_deps}
+                     CFLAGS -DPIPELINE_COUNT=240u)
+    add_test(NAME build.stackful.${core}
+             COMMAND ${FLUE_QEMU_ARM} -M ${machine} -cpu ${core} -nographic -monitor none
+                     -serial none -semihosting-config enable=on,target=native
+                     -icount shift=0,sleep=off -kernel ${TBB}/stackful/${core}/pipeline.elf)
+    set_tests_properties(build.stackful.${core} PROPERTIES TIMEOUT 120
+                         PASS_REGULAR_EXPRESSION "${stackful_pass}")
+  endforeach()
+endif()
+# Fiber-stack options out of range are refused before anything is built.
+foreach(e "stacks|0|--stacks needs 1..32 '0'" "stacks|33|--stacks needs 1..32 '33'"
+          "stack-bytes|256|--stack-bytes needs a multiple of 32, at least 512 '256'"
+          "stack-bytes|1000|--stack-bytes needs a multiple of 32, at least 512 '1000'")
+  string(REPLACE "|" ";" parts "${e}")
+  list(GET parts 0 opt)
+  list(GET parts 1 val)
+  list(GET parts 2 msg)
+  add_test(NAME build.options.${opt}_${val}
+           COMMAND $<TARGET_FILE:flue-build> --target cortex-m3 --${opt} ${val}
+                   ${EX}/pipeline/pipeline.flue)
+  set_tests_properties(build.options.${opt}_${val} PROPERTIES
+                       PASS_REGULAR_EXPRESSION "flue-build: ${msg}")
+endforeach()

@@ -56,6 +56,11 @@ static inline void log_trap(void *ctx, struct flue_instance *inst, enum flue_tra
  * on their fibers unwind: the POSIX port's fibers are per task id and
  * outlive the store, so one left suspended (a test that ends deadlocked,
  * or failed half-way) would refuse the same id to the next test. */
+#ifdef FLUE_TEST_TARGET
+#include <stdio.h>
+#define print_message printf /* cmocka's, on the host */
+#endif
+
 static bool store_live;
 static inline void teardown2(void)
 {

@@ -271,14 +271,18 @@ FT_TEST(test_shared_host_function)
 	fb_plan_free(&p);
 }
 
-/* What only the host target allows, and what needs no memory at all. */
+/* What only the host target allows, and what needs no memory at all.
+ * Stackful lifts plan on every target (Cortex-M has fibers). */
 FT_TEST(test_target_and_storage)
 {
 	struct fb_plan p;
-	build_ok(&p, "stackful", NULL, FB_TARGET_HOST);
-	FT_EQ(p.modules[0].nlifts, 1);
-	lift_is(&p.modules[0].lifts[0], "run", "run", FLUE_LIFT_STACKFUL, 1, -1, -1);
-	fb_plan_free(&p);
+	const enum fb_target all[] = { FB_TARGET_HOST, FB_TARGET_CORTEX_M3, FB_TARGET_CORTEX_M33 };
+	for (uint32_t i = 0; i < 3u; i++) {
+		build_ok(&p, "stackful", NULL, all[i]);
+		FT_EQ(p.modules[0].nlifts, 1);
+		lift_is(&p.modules[0].lifts[0], "run", "run", FLUE_LIFT_STACKFUL, 1, -1, -1);
+		fb_plan_free(&p);
+	}
 	build_ok(&p, "tables", NULL, FB_TARGET_HOST);
 	fb_plan_free(&p);
 	build_ok(&p, "pages_default", NULL, FB_TARGET_HOST);
@@ -343,8 +347,6 @@ static const struct err_case errors[] = {
 	    "'[async-lift]run'"),
 	MOD("postasync", HOST, "postasync",
 	    "'cabi_post_run': post-return is only allowed for synchronously lifted exports"),
-	MOD("stackful", M3, "stackful", "'[async-lift-stackful]run' needs stack switching"),
-	MOD("stackful", FB_TARGET_CORTEX_M33, "stackful", "needs stack switching"),
 	MOD("twolifts", HOST, "twolifts", "exports 'run' and '[async-lift]run' both lift 'run'"),
 	MOD("norealloc", HOST, "norealloc", "export 'wide' takes its parameters through memory "
 	    "and needs 'cabi_realloc', which the module does not export"),
@@ -491,23 +493,29 @@ FT_TEST(test_instance_limit)
 
 /* ------------------------------------------------------- generated calls */
 
-/* The glue generated for plan/<name>.flue. */
-static char *glue_of(const char *name)
+/* The glue generated for plan/<name>.flue for `target`, with `stacks`
+ * fiber stacks asked for (0: flue-build's default). */
+static char *glue_for(const char *name, enum fb_target target, uint32_t stacks)
 {
 	char path[256];
 	struct fb_plan p;
 	struct fb_error err;
 	snprintf(path, sizeof path, "plan/%s.flue", name);
-	int rc = fb_plan_build(&p, path, FIX, NULL, HOST, &err);
+	int rc = fb_plan_build(&p, path, FIX, NULL, target, &err);
 	if (rc != 0)
 		fprintf(stderr, "  %s: %s\n", path, err.msg);
 	FT_EQ(rc, 0);
-	struct fb_gen_opts o = { 4096, 500 };
+	struct fb_gen_opts o = { 4096, 500, stacks, FB_DEFAULT_STACK_BYTES };
 	struct fb_buf c = { 0 }, h = { 0 };
 	fb_gen_program(&p, &o, &c, &h);
 	fb_buf_free(&h);
 	fb_plan_free(&p);
 	return c.data;
+}
+
+static char *glue_of(const char *name)
+{
+	return glue_for(name, HOST, 0);
 }
 
 static bool has(const char *text, const char *what)
@@ -516,6 +524,32 @@ static bool has(const char *text, const char *what)
 	if (!ok)
 		fprintf(stderr, "  the glue lacks \"%s\"\n", what);
 	return ok;
+}
+
+/* A stackful lift on Cortex-M: the program gets the default stack pool and
+ * gives it to the port before anything is lifted; --stacks sets the count
+ * (and gives a pool to a program without stackful lifts: host functions
+ * then run on fibers); a program that needs none gets none, so its RAM
+ * does not grow. */
+FT_TEST(test_glue_fiber_stacks)
+{
+	char *c = glue_for("stackful", FB_TARGET_CORTEX_M3, 0);
+	FT_TRUE(has(c, "static uint64_t fiber_stacks[8u][1024u]"));
+	FT_TRUE(has(c, "rc = flue_port_cortexm_give_stacks(fiber_stacks, 8u, 8192u);"));
+	FT_TRUE(strstr(c, "give_stacks") < strstr(c, "instantiate_c()"));
+	free(c);
+	c = glue_for("stackful", FB_TARGET_CORTEX_M33, 3);
+	FT_TRUE(has(c, "rc = flue_port_cortexm_give_stacks(fiber_stacks, 3u, 8192u);"));
+	free(c);
+	c = glue_for("builtins", FB_TARGET_CORTEX_M3, 0);
+	FT_TRUE(strstr(c, "fiber_stacks") == NULL);
+	free(c);
+	c = glue_for("builtins", FB_TARGET_CORTEX_M3, 2);
+	FT_TRUE(has(c, "rc = flue_port_cortexm_give_stacks(fiber_stacks, 2u, 8192u);"));
+	free(c);
+	c = glue_for("stackful", HOST, 4); /* POSIX fibers need no pool */
+	FT_TRUE(strstr(c, "fiber_stacks") == NULL);
+	free(c);
 }
 
 /* wait, poll and thread.yield take no `cancellable` option (#716). */
@@ -556,5 +590,6 @@ FT_SUITE(plan,
 	 FT_CASE(test_unreadable_inputs),
 	 FT_CASE(test_program_name),
 	 FT_CASE(test_instance_limit),
+	 FT_CASE(test_glue_fiber_stacks),
 	 FT_CASE(test_glue_wait_poll_yield),
 	 FT_CASE(test_glue_forward))

@@ -57,7 +57,8 @@ static int generate(struct fb_ctx *x, struct fb_error *err)
 	for (uint32_t i = 0; i < x->plan.nmodules; i++)
 		if (translate(x, &x->plan.modules[i], err) != 0)
 			return -1;
-	struct fb_gen_opts go = { x->o->host_arena, x->call_depth };
+	struct fb_gen_opts go = { x->o->host_arena, x->call_depth, x->o->stacks,
+				  x->o->stack_bytes != 0 ? x->o->stack_bytes : FB_DEFAULT_STACK_BYTES };
 	struct fb_buf c = { 0 }, h = { 0 }, cp = { 0 }, hp = { 0 };
 	fb_gen_program(&x->plan, &go, &c, &h);
 	fb_buf_printf(&cp, "%s/%s_glue.c", x->gen_dir, x->plan.name);

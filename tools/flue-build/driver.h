@@ -39,6 +39,8 @@ struct fb_build_opts {
 	struct fb_strs includes;   /**< extra include folders for the program's sources */
 	uint32_t call_depth;       /**< WASM_RT_MAX_CALL_STACK_DEPTH (default 500; 64 on Cortex-M) */
 	uint32_t host_arena;       /**< bytes (default 4096) */
+	uint32_t stacks;           /**< Cortex-M fiber stacks (0: FB_DEFAULT_STACKS if a lift is stackful) */
+	uint32_t stack_bytes;      /**< bytes per fiber stack (default FB_DEFAULT_STACK_BYTES) */
 };
 
 /**

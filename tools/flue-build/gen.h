@@ -19,10 +19,17 @@
 #include "plan.h"
 #include "util.h"
 
+/** Fiber stacks a Cortex-M program with a stackful lift gets by default. */
+#define FB_DEFAULT_STACKS 8u
+/** Bytes of each (wasm2c code runs on it: its frames are C frames). */
+#define FB_DEFAULT_STACK_BYTES 8192u
+
 /** Options that shape the generated code. */
 struct fb_gen_opts {
 	uint32_t host_arena;   /**< bytes of the host instance's arena (host-end buffers) */
 	uint32_t call_depth;   /**< WASM_RT_MAX_CALL_STACK_DEPTH the code is built with */
+	uint32_t stacks;       /**< Cortex-M fiber stacks (0: only if a lift is stackful) */
+	uint32_t stack_bytes;  /**< bytes of each fiber stack */
 };
 
 /** @brief The wasm2c module name of module `m` ("m<k>_<name>"). Allocated. */

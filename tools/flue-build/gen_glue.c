@@ -63,7 +63,7 @@ static void prologue(const struct gen *g)
 		    "#include <flue/host.h>\n#include <flue/port.h>\n#include <flue/w2c.h>\n"
 		    "#include <flue/wasm_rt_trap.h>\n");
 	if (g->p->target != FB_TARGET_HOST)
-		fb_buf_puts(c, "#include <flue/wasm_rt_static.h>\n");
+		fb_buf_puts(c, "#include <flue/port_cortexm.h>\n#include <flue/wasm_rt_static.h>\n");
 	fb_buf_puts(c, "\n#include \"wasm-rt.h\"\n");
 	for (uint32_t i = 0; i < g->p->nmodules; i++) {
 		char *id = gen_mod(g, &g->p->modules[i]);

@@ -40,6 +40,10 @@ static const char usage[] =
 	"      --call-depth N     wasm call-depth limit per guest entry (default: 500;\n"
 	"                         64 on Cortex-M)\n"
 	"      --host-arena N     bytes of the host instance's arena (default: 4096)\n"
+	"      --stacks N         Cortex-M: fiber stacks, 1..32 (default: 8 if an export\n"
+	"                         is lifted stackful, else none: host functions then\n"
+	"                         run on their caller's stack)\n"
+	"      --stack-bytes N    Cortex-M: bytes of each fiber stack (default: 8192)\n"
 	"      --generate-only    write the generated C (gen/) and stop\n"
 	"  -q, --quiet            no size report (unless a budget is exceeded)\n"
 	"  -h, --help             this text\n";
@@ -105,6 +109,13 @@ static int option(struct fb_build_opts *o, int argc, char **argv, int *i)
 	else if (IS("--sdk")) o->sdk = v;
 	else if (IS("--call-depth")) { if (parse_u32(v, &o->call_depth)) return bad("bad number", v); }
 	else if (IS("--host-arena")) { if (parse_u32(v, &o->host_arena)) return bad("bad number", v); }
+	else if (IS("--stacks")) {
+		if (parse_u32(v, &o->stacks) || o->stacks > 32u)
+			return bad("--stacks needs 1..32", v);
+	} else if (IS("--stack-bytes")) {
+		if (parse_u32(v, &o->stack_bytes) || o->stack_bytes < 512u || o->stack_bytes % 32u != 0u)
+			return bad("--stack-bytes needs a multiple of 32, at least 512", v);
+	}
 	else if (IS("-t") || IS("--target")) {
 		if (strcmp(v, "host") == 0) o->target = FB_TARGET_HOST;
 		else if (strcmp(v, "cortex-m3") == 0) o->target = FB_TARGET_CORTEX_M3;

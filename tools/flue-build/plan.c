@@ -109,7 +109,7 @@ static int place_export(struct fb_module *m, uint32_t i, struct fb_error *err)
 	return 0;
 }
 
-static int check_lift(struct fb_module *m, const struct fb_lift *l, enum fb_target target,
+static int check_lift(struct fb_module *m, const struct fb_lift *l,
 		      struct fb_error *err)
 {
 	char why[512];
@@ -130,16 +130,12 @@ static int check_lift(struct fb_module *m, const struct fb_lift *l, enum fb_targ
 		return fb_plan_fail(err, "%s: '%s': post-return is only allowed for "
 				    "synchronously lifted exports", m->wasm_path,
 				    m->wasm.exports[l->post_return].name);
-	if (l->kind == FLUE_LIFT_STACKFUL && target != FB_TARGET_HOST)
-		return fb_plan_fail(err, "%s: '[async-lift-stackful]%s' needs stack switching, "
-				    "which flue's Cortex-M port does not have yet; lift it with a "
-				    "callback", m->wasm_path, l->key);
 	if (fb_func_supported(l->func, why, sizeof why) != 0)
 		return fb_plan_fail(err, "%s: export '%s': %s", m->wasm_path, l->key, why);
 	return 0;
 }
 
-static int classify_exports(struct fb_module *m, enum fb_target target, struct fb_error *err)
+static int classify_exports(struct fb_module *m, struct fb_error *err)
 {
 	m->exports = fb_calloc(m->wasm.nexports, sizeof *m->exports);
 	m->memory = m->realloc = m->initialize = -1;
@@ -162,7 +158,7 @@ static int classify_exports(struct fb_module *m, enum fb_target target, struct f
 		}
 	}
 	for (uint32_t i = 0; i < m->nlifts; i++)
-		if (check_lift(m, &m->lifts[i], target, err) != 0)
+		if (check_lift(m, &m->lifts[i], err) != 0)
 			return -1;
 	return 0;
 }
@@ -268,7 +264,7 @@ static int load_module(struct fb_module *m, const struct fb_instance_decl *d,
 		return fb_plan_fail(err, "%s", ye.msg);
 	if ((m->world = wit_find_world(&m->wit, d->world, &ye)) == NULL)
 		return fb_plan_fail(err, "%s: %s", d->wit_path, ye.msg);
-	if (classify_imports(m, err) != 0 || classify_exports(m, target, err) != 0)
+	if (classify_imports(m, err) != 0 || classify_exports(m, err) != 0)
 		return -1;
 	return check_module(m, target, err);
 }

@@ -159,7 +159,37 @@ FT_TEST(stack_used_measures_the_deepest_use)
 	FT_EQ(flue_port_cortexm_stack_used(1), 0);
 }
 
+#if defined(__ARM_FP)
+/* With an FPU, s16-s31 are callee-saved: a fiber's values there survive
+ * its suspend while the resumer uses the same registers. */
+static uint32_t fp_seen[2];
+
+static void keeps_s16_s31(void *arg)
+{
+	(void)arg;
+	__asm volatile("vmov s16, %0\n\tvmov s31, %1" ::"r"(0x3fc00000u), "r"(0x40490fdbu)
+		       : "s16", "s31");
+	flue_port_fiber_suspend(&fib[0]);
+	__asm volatile("vmov %0, s16\n\tvmov %1, s31" : "=r"(fp_seen[0]), "=r"(fp_seen[1]));
+}
+
+FT_TEST(a_fiber_keeps_its_callee_saved_fpu_registers)
+{
+	give();
+	FT_EQ(flue_port_fiber_create(&fib[0], keeps_s16_s31, NULL), 0);
+	flue_port_fiber_resume(&fib[0]);
+	__asm volatile("vmov s16, %0\n\tvmov s31, %0" ::"r"(0u) : "s16", "s31");
+	flue_port_fiber_resume(&fib[0]);
+	FT_EQ(fp_seen[0], 0x3fc00000u);
+	FT_EQ(fp_seen[1], 0x40490fdbu);
+}
+#define PORT_FPU_CASES , FT_CASE(a_fiber_keeps_its_callee_saved_fpu_registers)
+#else
+#define PORT_FPU_CASES
+#endif
+
 FT_SUITE(port_cortexm,
 	 FT_CASE(give_stacks_rejects_bad_pools_and_changes_nothing),
 	 FT_CASE(a_fiber_runs_on_its_own_process_stack_and_takes_interrupts_there),
-	 FT_CASE(stack_used_measures_the_deepest_use))
+	 FT_CASE(stack_used_measures_the_deepest_use)
+	 PORT_FPU_CASES)

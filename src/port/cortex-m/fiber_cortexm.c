@@ -68,6 +68,8 @@ struct cm_fiber {
 	enum cm_state state;
 };
 
+_Static_assert(sizeof(struct cm_fiber) == 44u, "docs/PORTING.md states a 44-byte record");
+
 static struct cm_fiber main_ctx = {.state = CM_RUNNING}; /* the MSP stack */
 static struct cm_fiber *current = &main_ctx;
 

@@ -226,12 +226,16 @@ static int stream_a_to(struct flue_instance *to, uint32_t *w, uint32_t *r)
 
 /* ---------------------------------------- hand-off and bulk, guest -> guest */
 
-/* n ops of `len` bytes from a to b: write + read + event + callback each. */
-static int bench_stream_gg(uint32_t len, uint32_t n, uint64_t *elapsed)
+/* n ops of `len` bytes from a to b: write + read + event + callback each;
+ * with `fibers`, every step on a fiber of its own (the store's
+ * stack-per-task mode: what the port's stack switches add). */
+static int stream_gg(uint32_t len, uint32_t n, uint64_t *elapsed, bool fibers)
 {
 	uint32_t w, r;
 	if (bench_fixture_setup() != 0 || stream_a_to(bf.b, &w, &r) != 0)
 		return -1;
+	if (fibers)
+		BCHECK_EQ(flue_exec_set_stack_per_task(&bf.store, true), 0);
 	writer_init(w, len, n);
 	if (bench_lift(&f_a, bf.a, &bench_ft_unit, writer_core, writer_cb) != 0)
 		return -1;
@@ -246,6 +250,16 @@ static int bench_stream_gg(uint32_t len, uint32_t n, uint64_t *elapsed)
 	BCHECK_EQ(rd.ops, n);
 	bench_reader_check(n * len);
 	return bench_verdict();
+}
+
+static int bench_stream_gg(uint32_t len, uint32_t n, uint64_t *elapsed)
+{
+	return stream_gg(len, n, elapsed, false);
+}
+
+static int bench_stream_gg_fibers(uint32_t len, uint32_t n, uint64_t *elapsed)
+{
+	return stream_gg(len, n, elapsed, true);
 }
 
 /* The in-run baseline of a bulk copy: memcpy between the same memories. */
@@ -373,6 +387,7 @@ const struct bench bench_common[] = {
 	{ "handoff_gh", bench_handoff_gh, 0 },
 	{ "handoff_ch", bench_handoff_channel, 0 },
 	{ "handoff_idle8", bench_handoff_idle, 8 },
+	{ "handoff_fiber", bench_stream_gg_fibers, 1 },
 	{ "memcpy_64", bench_memcpy_run, 64 },
 	{ "bulk_64", bench_stream_gg, 64 },
 	{ "memcpy_4k", bench_memcpy_run, 4096 },

@@ -20,6 +20,7 @@
 #include <flue/channel.h>
 #include <flue/errno.h>
 #include <flue/exec.h>
+#include <flue/port_cortexm.h>
 
 #include "bench.h"
 
@@ -195,6 +196,12 @@ int main(void)
 		flue_board_printf("bench: no instruction count (run QEMU with -icount shift=0)\n");
 		return 1;
 	}
+	/* Fiber stacks for the stack-per-task row (no other row uses fibers:
+	 * no stackful lifts, no host functions). */
+	static uint64_t stacks[4][2048u / 8u]
+		__attribute__((aligned(FLUE_PORT_CORTEXM_STACK_ALIGN)));
+	if (flue_port_cortexm_give_stacks(stacks, 4u, 2048u) != 0)
+		return 1;
 	int status = 0;
 	for (uint32_t i = 0; i < bench_common_count; i++) {
 #ifdef BENCH_PROFILE

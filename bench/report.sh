@@ -84,6 +84,8 @@ BEGIN {
 	row("one-element hand-off guest↔guest with 8 idle tasks waiting in the reader instance", "handoff_idle8",
 	    "handoff_gg", "handoff_gg",
 	    gate("host", "handoff_idle8", "handoff_gg", 1.10) "; " gate("m3", "handoff_idle8", "handoff_gg", 1.10))
+	row("one-element hand-off guest↔guest, every step on its own fiber (stack per task; M3: PSP switch)", "handoff_fiber",
+	    "handoff_gg", "handoff_gg", "")
 	row("bulk copy 64 B guest→guest (one write + one read)", "bulk_64", "memcpy_64", "memcpy_64", "")
 	row("bulk copy 4 KiB guest→guest", "bulk_4k", "memcpy_4k", "memcpy_4k",
 	    bulk_gate("host", "bulk_4k", "memcpy_4k", 0.60) "; " bulk_gate("m3", "bulk_4k", "memcpy_4k", 0.60))

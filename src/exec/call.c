@@ -202,9 +202,10 @@ static bool wants_fiber(struct flue_store *s, const struct flue_task *t)
 {
 	if (t->func->opts.kind == FLUE_LIFT_STACKFUL)
 		return true;
-	if (!flue_port_fiber_supported())
+	/* The common case (a guest step, one stack) decided without a call. */
+	if (!exec_is_host(t) && !s->sched.stack_per_task)
 		return false;
-	return exec_is_host(t) || s->sched.stack_per_task;
+	return flue_port_fiber_supported();
 }
 
 void exec_start_thread(struct flue_store *s, uint16_t id)

@@ -59,7 +59,7 @@ enum cm_state { CM_FREE = 0, CM_READY, CM_RUNNING, CM_SUSPENDED };
 struct cm_fiber {
 	struct cm_ctx ctx;
 	struct cm_fiber *back;      /* the context that resumed it */
-	struct try_frame *try_top;  /* innermost flue_port_try on this stack */
+	struct try_frame *try_top;  /* its chain while another stack runs */
 	flue_port_fiber_t *owner;
 	flue_port_body_t entry;
 	void *arg;
@@ -72,6 +72,10 @@ _Static_assert(sizeof(struct cm_fiber) == 44u, "docs/PORTING.md states a 44-byte
 
 static struct cm_fiber main_ctx = {.state = CM_RUNNING}; /* the MSP stack */
 static struct cm_fiber *current = &main_ctx;
+/* The running stack's chain of try frames, kept in one static (not behind
+ * `current`) because every entry into guest code tries: a switch moves the
+ * chain head into the leaving stack's record and out of the entering's. */
+static struct try_frame *try_top;
 
 static struct {
 	uint8_t *base;
@@ -84,31 +88,29 @@ static struct {
 
 int flue_port_try(flue_port_body_t body, void *arg)
 {
-	/* `frame` is in memory (its address is taken) and `self` is read
-	 * again after the longjmp only through memory: nothing needs to be
-	 * volatile. The chain is the current stack's, which is the same
-	 * stack when the longjmp lands here. */
+	/* `frame` is in memory (its address is taken); body and arg are never
+	 * assigned: nothing needs to be volatile across the longjmp, which
+	 * lands on the stack that tried (unwinds never cross stacks). */
 	struct try_frame frame;
-	struct cm_fiber *self = current;
-	frame.prev = self->try_top;
-	self->try_top = &frame;
+	frame.prev = try_top;
+	try_top = &frame;
 	if (setjmp(frame.env) == 0) {
 		body(arg);
-		current->try_top = frame.prev;
+		try_top = frame.prev;
 		return 0;
 	}
-	current->try_top = frame.prev; /* unwind left it at &frame */
+	try_top = frame.prev; /* unwind left it at &frame */
 	return 1;
 }
 
 bool flue_port_in_try(void)
 {
-	return current->try_top != NULL;
+	return try_top != NULL;
 }
 
 _Noreturn void flue_port_unwind(void)
 {
-	struct try_frame *frame = current->try_top;
+	struct try_frame *frame = try_top;
 	if (frame == NULL)
 		flue_port_halt();
 	longjmp(frame->env, 1);
@@ -152,6 +154,16 @@ __attribute__((naked, noinline)) static void cm_switch(struct cm_ctx *save,
 		       "pop {r4-r11, pc}\n\t");
 }
 
+/* Leave stack `from` for stack `to`, carrying the try chains along;
+ * returns when something switches back to `from`. */
+static void switch_to(struct cm_fiber *from, struct cm_fiber *to)
+{
+	from->try_top = try_top;
+	try_top = to->try_top;
+	current = to;
+	cm_switch(&from->ctx, &to->ctx);
+}
+
 _Noreturn void flue_cm_fiber_main(struct cm_fiber *f);
 
 /* A new fiber's first switch "returns" here with its record in r4. */
@@ -172,7 +184,6 @@ static void check_guard(const struct cm_fiber *f)
 
 _Noreturn void flue_cm_fiber_main(struct cm_fiber *f)
 {
-	static struct cm_ctx finished; /* a dead stack's last save; never loaded */
 	f->entry(f->arg);
 	check_guard(f);
 	/* Free the slot before leaving the stack: nothing can take it
@@ -180,9 +191,8 @@ _Noreturn void flue_cm_fiber_main(struct cm_fiber *f)
 	f->owner->impl = NULL;
 	f->state = CM_FREE;
 	pool.used &= ~(1u << f->slot);
-	current = f->back;
-	cm_switch(&finished, &current->ctx);
-	flue_port_halt(); /* not reached: nothing loads `finished` */
+	switch_to(f, f->back); /* saves into a free record: never loaded */
+	flue_port_halt();      /* not reached */
 }
 
 /* ------------------------------------------------------ the pool */
@@ -311,11 +321,9 @@ void flue_port_fiber_resume(flue_port_fiber_t *owner)
 	struct cm_fiber *f = owner->impl;
 	if (f == NULL || (f->state != CM_READY && f->state != CM_SUSPENDED))
 		flue_port_halt(); /* no fiber, or one already running: a flue bug */
-	struct cm_fiber *prev = current;
-	f->back = prev;
+	f->back = current;
 	f->state = CM_RUNNING;
-	current = f;
-	cm_switch(&prev->ctx, &f->ctx);
+	switch_to(current, f);
 }
 
 void flue_port_fiber_suspend(flue_port_fiber_t *owner)
@@ -325,6 +333,5 @@ void flue_port_fiber_suspend(flue_port_fiber_t *owner)
 		flue_port_halt(); /* only the running fiber can suspend itself */
 	check_guard(f);
 	f->state = CM_SUSPENDED;
-	current = f->back;
-	cm_switch(&f->ctx, &current->ctx);
+	switch_to(f, f->back);
 }

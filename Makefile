@@ -7,7 +7,7 @@ B := build
 
 PREFIX ?= /usr/local
 
-.PHONY: demo test deps build install test-host test-asan test-tsan test-clang test-target test-coverage prove clean bench
+.PHONY: demo test deps build install test-host test-asan test-tsan test-clang test-target test-coverage prove clean bench test-gale
 
 deps:
 	@scripts/deps.sh
@@ -120,6 +120,13 @@ test-fuzz: deps
 	@scripts/fuzz.sh --tasks -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-tasks.log 2>&1 || \
 	  { tail -n 40 $(B)/fuzz/test-fuzz-tasks.log; exit 1; }
 	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz-tasks.log
+
+# Gale itself in the loop, not part of `make test` (needs a Gale checkout
+# and cargo): the suites that use Gale's decisions, linked against Gale's
+# own libgale_ffi.a built offline from GALE_DIR/ffi (scripts/test_gale.sh,
+# docs/ARCHITECTURE.md "Gale in the loop"). Without GALE_DIR: skipped.
+test-gale:
+	@JOBS=$(JOBS) scripts/test_gale.sh "$(GALE_DIR)" $(B)
 
 # Benchmarks, not tests (docs/PERFORMANCE.md, "make bench"): the executor
 # against in-run baselines on the host (-O2) and on the Cortex-M3 under

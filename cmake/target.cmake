@@ -155,3 +155,4 @@ set_tests_properties(target.failure_report PROPERTIES TIMEOUT 30
 # tests/wasmrt/wasmrt.cmake and tests/board/board.cmake.
 include(${PROJECT_SOURCE_DIR}/tests/wasmrt/wasmrt.cmake)
 include(${PROJECT_SOURCE_DIR}/tests/board/board.cmake)
+include(${PROJECT_SOURCE_DIR}/tests/isolation/isolation.cmake)

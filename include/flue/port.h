@@ -154,6 +154,85 @@ void flue_port_fiber_resume(flue_port_fiber_t *f);
  */
 void flue_port_fiber_suspend(flue_port_fiber_t *f);
 
+/* ------------------------------------------------ privilege gate (optional) */
+
+struct flue_mpu_write;
+
+/**
+ * @brief One guest's isolation domain: the MPU program under which its
+ *        code runs and the stack it runs on. Owned by the caller (one per
+ *        isolated instance); the port keeps its bookkeeping in the last
+ *        three fields, which must be zero before the first call.
+ *
+ * POSIX has no privilege levels: the program and the stack are ignored and
+ * the guest runs on the caller's stack (the gate calls through), so code
+ * written for the gate runs unchanged on the host.
+ */
+struct flue_port_domain {
+	const struct flue_mpu_write *program; /**< built by flue_mpu_v7/v8_build_program() */
+	uint32_t program_len;                 /**< its entries */
+	uintptr_t stack_lo;                   /**< the guest's stack: [stack_lo, stack_hi), */
+	uintptr_t stack_hi;                   /**< 8-aligned, inside the program's RW regions */
+	uintptr_t sp;                         /**< port: where the next entry starts (0: stack_hi) */
+	const void *owner;                    /**< port: the runtime stack with entries in it */
+	uint32_t depth;                       /**< port: entries in progress */
+};
+
+/** Guest code entered through the gate: four word arguments, one result. */
+typedef uint32_t (*flue_port_guest_fn)(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
+
+/** A runtime service guest code may call through the gate. */
+typedef uint32_t (*flue_port_service_fn)(uint32_t a0, uint32_t a1, uint32_t a2);
+
+/** flue_port_guest_call(): the guest code returned; `*result` holds its value. */
+#define FLUE_PORT_GUEST_RETURNED 0
+/** flue_port_guest_call(): the guest faulted (or broke the gate's rules);
+ *  the port's fault record says how (flue/port_mpu.h on Cortex-M). */
+#define FLUE_PORT_GUEST_FAULTED 1
+
+/**
+ * @brief Run `fn(a[0], a[1], a[2], a[3])` as guest code of domain `d`:
+ *        Cortex-M: unprivileged thread mode on `d`'s stack (PSP) under
+ *        `d`'s MPU program (with the privileged background map), entered
+ *        below any entry of `d` still in progress. Guest code reaches the
+ *        runtime only through flue_port_gate(). A fault while it runs, a
+ *        broken gate rule (an unknown service, a forged return) or a stack
+ *        pointer outside its stack ends it here, not the program.
+ *
+ * A flue_port_unwind() from a service it called (a trap raised by the
+ * runtime on its behalf) leaves this entry cleanly and goes on unwinding
+ * to the caller's flue_port_try().
+ *
+ * Context: privileged thread mode (the executor, a fiber, a service);
+ * blocks while the guest runs (services it calls may run anything).
+ * @retval FLUE_PORT_GUEST_RETURNED, FLUE_PORT_GUEST_FAULTED
+ * @retval FLUE_EINVAL `d`, `fn` or `a` NULL, `d`'s stack empty, misaligned
+ *         or too small for an exception frame; nothing ran
+ * @retval FLUE_EBUSY `d` has an entry in progress on another runtime stack
+ *         (a fiber): one guest stack cannot interleave; nothing ran
+ * @retval FLUE_ENOSPC `d`'s stack has no room left below the entries in
+ *         progress; nothing ran
+ */
+int flue_port_guest_call(struct flue_port_domain *d, flue_port_guest_fn fn, const uint32_t a[4],
+			 uint32_t *result);
+
+/**
+ * @brief Give the gate its services: guest code's flue_port_gate(k, ...)
+ *        runs `table[k]` privileged, on the runtime stack that entered it.
+ *        The table stays the caller's and must outlive every guest call.
+ * Context: privileged thread, no guest entry in progress; non-blocking.
+ * @retval 0 @retval FLUE_EINVAL `table` NULL with `n` > 0
+ */
+int flue_port_gate_set_services(const flue_port_service_fn *table, uint32_t n);
+
+/**
+ * @brief From guest code: call runtime service `k` with three words and
+ *        return its result (Cortex-M: `svc`; POSIX: a call). An index
+ *        outside the table ends the guest as a gate fault.
+ * Context: guest code entered by flue_port_guest_call() only.
+ */
+uint32_t flue_port_gate(uint32_t k, uint32_t a0, uint32_t a1, uint32_t a2);
+
 /* ------------------------------------------- blocking host threads */
 
 /** Words of opaque storage for a port semaphore. */

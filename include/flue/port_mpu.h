@@ -153,6 +153,11 @@ enum flue_port_fault_kind {
 	FLUE_PORT_FAULT_STACKING = 5,  /**< the exception frame could not be
 					    pushed (MSTKERR, STKERR, or STKOF on
 					    ARMv8-M): no frame, so no pc */
+	FLUE_PORT_FAULT_GATE = 6,      /**< guest code broke the privilege gate's
+					    rules (flue/port.h): an unknown
+					    service or svc, a forged return, a
+					    stack pointer outside its stack;
+					    pc is the svc's */
 };
 
 /** One fault, as recorded by the port's fault handler. */
@@ -226,5 +231,13 @@ void flue_port_guest_leave(const struct flue_port_guest_mark *saved);
 
 /** @brief Is the guest marker on? Context: any; non-blocking. */
 bool flue_port_guest_running(void);
+
+/**
+ * @brief The port's record of the last guest fault (also what
+ *        flue_port_guest_call() returned FLUE_PORT_GUEST_FAULTED for).
+ *        Valid until the next guest fault.
+ * Context: privileged thread; non-blocking.
+ */
+const struct flue_port_fault *flue_port_guest_fault(void);
 
 #endif /* FLUE_PORT_MPU_H */

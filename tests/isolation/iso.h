@@ -57,6 +57,11 @@ int32_t iso_realistic_domain(struct flue_mpu_write *seq);
 int32_t iso_trap_domain(struct flue_mpu_write *seq, const void *runtime,
 			const void *peer, const void *guest);
 
+/* A gated guest's domain (run with the background map): code RO+X and
+ * its stack RW XN for everyone; nothing else for unprivileged code. The
+ * stack must be aligned to its size (a power of two, for ARMv7-M). */
+int32_t iso_gate_domain(struct flue_mpu_write *seq, const void *stack, uint32_t size);
+
 /* The runner calls it after every case, failed or not: MPU off, guest
  * marker off, no handler. */
 void iso_after_case(void);

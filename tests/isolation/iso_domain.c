@@ -71,3 +71,12 @@ int32_t iso_trap_domain(struct flue_mpu_write *seq, const void *runtime,
 	};
 	return build(set, sizeof set / sizeof set[0], seq);
 }
+
+int32_t iso_gate_domain(struct flue_mpu_write *seq, const void *stack, uint32_t size)
+{
+	const iso_region set[] = {
+		CODE(ISO_FLASH, ISO_FLASH_SIZE),
+		ALL_RW((uint32_t)(uintptr_t)stack, size),
+	};
+	return build(set, sizeof set / sizeof set[0], seq);
+}

@@ -16,6 +16,7 @@
 
 int mpu_apply_suite_run(void);
 int guest_trap_suite_run(void);
+int gate_suite_run(void);
 
 static jmp_buf ft_env;
 static const char *ft_suite;
@@ -76,6 +77,7 @@ int main(void)
 	);
 	(void)mpu_apply_suite_run();
 	(void)guest_trap_suite_run();
+	(void)gate_suite_run();
 	flue_board_printf("%lu passed, %lu failed\n", ft_passed, ft_failed);
 	return ft_failed == 0u && ft_passed > 0u ? 0 : 1;
 }

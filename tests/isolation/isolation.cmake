@@ -26,10 +26,11 @@ function(flue_iso_image name)
 endfunction()
 
 flue_iso_image(flue_isolation ${FLUE_ISO_DIR}/iso_runner.c
-               ${FLUE_ISO_DIR}/test_mpu_apply.c ${FLUE_ISO_DIR}/test_guest_trap.c)
+               ${FLUE_ISO_DIR}/test_mpu_apply.c ${FLUE_ISO_DIR}/test_guest_trap.c
+               ${FLUE_ISO_DIR}/test_gate.c)
 add_test(NAME isolation.${FLUE_BOARD_MPS2_MACHINE}
          COMMAND ${FLUE_BOARD_TESTS}/expect_status.sh 0
-                 "mpu: apply of an 8-slot program .*trap: guest store fault .*[0-9]+ passed, 0 failed"
+                 "mpu: apply of an 8-slot program .*trap: guest store fault .*gate: entry\\+exit [0-9]+.*[0-9]+ passed, 0 failed"
                  ${FLUE_BOARD_QEMU_RUN} $<TARGET_FILE:flue_isolation>)
 set_tests_properties(isolation.${FLUE_BOARD_MPS2_MACHINE} PROPERTIES TIMEOUT 60)
 

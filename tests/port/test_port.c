@@ -445,7 +445,60 @@ FT_TEST(finished_fiber_thread_runs_the_next_fiber)
 	FT_TRUE(pthread_equal(ran_on[0], ran_on[1]));
 }
 
-#define PORT_POSIX_CASES , FT_CASE(finished_fiber_thread_runs_the_next_fiber)
+/* The privilege gate without privileges (src/port/posix/gate_posix.c):
+ * the same contract as on Cortex-M (tests/isolation/test_gate.c), so the
+ * generated glue runs unchanged: a value comes back, a service runs, an
+ * unknown service is a gate fault, a service's unwind goes on outward. */
+static uint32_t gate_twice(uint32_t a0, uint32_t a1, uint32_t a2)
+{
+	(void)a2;
+	return 2u * a0 + a1;
+}
+
+static uint32_t gate_unwinds(uint32_t a0, uint32_t a1, uint32_t a2)
+{
+	(void)a0;
+	(void)a1;
+	(void)a2;
+	flue_port_unwind();
+}
+
+static const flue_port_service_fn gate_table[2] = { gate_twice, gate_unwinds };
+
+static uint32_t guest_asks(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	(void)a3;
+	return flue_port_gate(a0, a1, a2, 0u) + 1u;
+}
+
+static void gate_entry_unwinds(void *arg)
+{
+	struct flue_port_domain *d = arg;
+	const uint32_t a[4] = { 1u, 0u, 0u, 0u };
+	(void)flue_port_guest_call(d, guest_asks, a, NULL);
+	log_put('x'); /* not reached */
+}
+
+FT_TEST(the_gate_calls_through_and_keeps_its_contract)
+{
+	struct flue_port_domain d = { 0 };
+	uint32_t r = 0;
+	log_reset();
+	FT_EQ(flue_port_gate_set_services(gate_table, 2u), 0);
+	const uint32_t ok[4] = { 0u, 20u, 2u, 0u };
+	FT_EQ(flue_port_guest_call(&d, guest_asks, ok, &r), FLUE_PORT_GUEST_RETURNED);
+	FT_EQ(r, 43u);
+	const uint32_t bad[4] = { 7u, 0u, 0u, 0u };
+	FT_EQ(flue_port_guest_call(&d, guest_asks, bad, &r), FLUE_PORT_GUEST_FAULTED);
+	FT_EQ(flue_port_try(gate_entry_unwinds, &d), 1);
+	LOG_IS("");
+	FT_EQ(d.depth, 0u);
+	FT_EQ(flue_port_guest_call(NULL, guest_asks, ok, &r), FLUE_EINVAL);
+	FT_EQ(flue_port_gate_set_services(NULL, 1u), FLUE_EINVAL);
+}
+
+#define PORT_POSIX_CASES , FT_CASE(finished_fiber_thread_runs_the_next_fiber), \
+	FT_CASE(the_gate_calls_through_and_keeps_its_contract)
 #else
 #define PORT_POSIX_CASES
 #endif

@@ -37,6 +37,8 @@
 #include <flue/port.h>
 #include <flue/port_mpu.h>
 
+#include "cm_internal.h"
+
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
 #define FAULT_V8 1
 #endif
@@ -79,6 +81,7 @@ static struct {
 
 static flue_port_fault_handler_t volatile fault_handler;
 static struct flue_port_fault record;
+static bool gate_owned; /* the fault being handled is a gated guest's */
 
 /* The handlers' own stack (see 2. above): the dispatch needs well under
  * 256 bytes; 8-aligned for AAPCS. */
@@ -116,6 +119,31 @@ void flue_port_guest_leave(const struct flue_port_guest_mark *saved)
 bool flue_port_guest_running(void)
 {
 	return guest.on != 0u;
+}
+
+void flue_cm_guest_marker_on(uint32_t sp, uint32_t control)
+{
+	guest.on = 0u;
+	__asm volatile("" ::: "memory");
+	guest.sp = sp;
+	guest.control = control;
+	__asm volatile("" ::: "memory");
+	guest.on = 1u;
+}
+
+void flue_cm_guest_marker_off(void)
+{
+	guest.on = 0u;
+}
+
+struct flue_port_fault *flue_cm_fault_record(void)
+{
+	return &record;
+}
+
+const struct flue_port_fault *flue_port_guest_fault(void)
+{
+	return &record;
 }
 
 void flue_port_fault_set_handler(flue_port_fault_handler_t fn)
@@ -170,9 +198,12 @@ static void fault_record(uint32_t exception, const uint32_t *frame)
 
 /* ------------------------------------------------------ the trampoline */
 
-/* Thread mode, on the guest's entry stack. The handler must not return. */
+/* Thread mode, on the guest's entry stack. The handler must not return.
+ * A gated guest's fault ends its gate entry instead. */
 static _Noreturn void fault_trampoline(const struct flue_port_fault *fault)
 {
+	if (gate_owned)
+		flue_cm_gate_trap(fault);
 	flue_port_fault_handler_t fn = fault_handler;
 	if (fn != NULL)
 		fn(fault);
@@ -198,9 +229,14 @@ static uint32_t frame_limit(const uint32_t *saved, bool on_psp)
  * exception taken on the stack the guest was entered on. */
 static bool guest_fault(uint32_t exc_return)
 {
-	if (guest.on == 0u || fault_handler == NULL)
+	if (guest.on == 0u)
 		return false;
 	bool on_psp = (exc_return & EXC_RETURN_SPSEL) != 0u;
+	gate_owned = flue_cm_gate_claim_fault != NULL && flue_cm_gate_claim_fault(on_psp);
+	if (gate_owned)
+		return true; /* its guest stack is not the runtime's: see dispatch */
+	if (fault_handler == NULL)
+		return false;
 	return on_psp == ((guest.control & CONTROL_SPSEL) != 0u);
 }
 
@@ -247,7 +283,10 @@ uint32_t flue_port_fault_dispatch(uint32_t *saved)
 	bool on_psp = (exc_return & EXC_RETURN_SPSEL) != 0u;
 	if (!guest_fault(exc_return))
 		return 0u;
-	uint32_t at = trap_frame_at(saved, on_psp);
+	/* The trap frame goes on the runtime stack recorded at entry: the
+	 * faulting stack itself, except for a gated guest (its own stack). */
+	bool rt_psp = (guest.control & CONTROL_SPSEL) != 0u;
+	uint32_t at = trap_frame_at(saved, rt_psp);
 	if (at == 0u)
 		return 0u;
 	uint32_t ipsr;
@@ -257,6 +296,7 @@ uint32_t flue_port_fault_dispatch(uint32_t *saved)
 	trap_frame_fill(at);
 	guest.on = 0u;
 	thread_state_for_trap(exc_return);
+	exc_return = (exc_return & ~EXC_RETURN_SPSEL) | (rt_psp ? EXC_RETURN_SPSEL : 0u);
 	saved[SAVED_EXC_RETURN] = exc_return | EXC_RETURN_FTYPE;
 	return at;
 }

@@ -27,6 +27,8 @@
 #include <flue/port.h>
 #include <flue/port_cortexm.h>
 
+#include "cm_internal.h"
+
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
 #define CM_PSPLIM 1 /* ARMv8-M: a stack limit register per stack pointer */
 #endif
@@ -83,6 +85,11 @@ static struct {
 	uint32_t bytes_each;
 	uint32_t used; /* bit i: slot i holds a fiber */
 } pool;
+
+const void *flue_cm_current_stack(void)
+{
+	return current;
+}
 
 /* ------------------------------------------------------ trap unwinding */
 

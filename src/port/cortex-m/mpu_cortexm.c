@@ -17,6 +17,8 @@
 #include <flue/mpu.h>
 #include <flue/port_mpu.h>
 
+#include "cm_internal.h"
+
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
 #define MPU_V8 1
 #endif
@@ -108,6 +110,8 @@ int flue_port_mpu_apply(const struct flue_mpu_write *seq, uint32_t n, uint32_t f
 	/* PRIMASK: no interrupt runs between "off" and "on" and no other
 	 * apply interleaves its RNR writes with ours. The DSB first lets
 	 * every access of the old map finish under the old map. */
+	if (flue_cm_gate_mpu_changed != NULL)
+		flue_cm_gate_mpu_changed(); /* the gate's cached domain is gone */
 	uint32_t primask;
 	__asm volatile("mrs %0, primask\n\tcpsid i\n\tdsb" : "=r"(primask)::"memory");
 	MPU_CTRL = seq[0].rasr_or_rlar;
@@ -156,6 +160,8 @@ int flue_port_mpu_set_mair(uint32_t mair0, uint32_t mair1)
 
 void flue_port_mpu_disable(void)
 {
+	if (flue_cm_gate_mpu_changed != NULL)
+		flue_cm_gate_mpu_changed();
 	__asm volatile("dsb" ::: "memory");
 	MPU_CTRL = 0u;
 	__asm volatile("dsb\n\tisb" ::: "memory");

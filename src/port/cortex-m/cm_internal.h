@@ -1,0 +1,38 @@
+/*
+ * What the Cortex-M port's files tell each other (not a public interface):
+ * fiber_cortexm.c (stacks), fault_cortexm.c (fault -> trap) and
+ * gate_cortexm.c (the privilege gate).
+ */
+#ifndef FLUE_CM_INTERNAL_H
+#define FLUE_CM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <flue/port_mpu.h>
+
+/* fiber_cortexm.c: the runtime stack running now (a fiber's record, or the
+ * main stack's), as an identity only. */
+const void *flue_cm_current_stack(void);
+
+/* fault_cortexm.c: the guest marker, set by the gate from its own record
+ * (not with flue_port_guest_enter(), whose saved state is LIFO per stack):
+ * on while guest code runs, off while a service runs. `sp`, `control`: the
+ * runtime stack the trap trampoline runs on. */
+void flue_cm_guest_marker_on(uint32_t sp, uint32_t control);
+void flue_cm_guest_marker_off(void);
+/* The port's one fault record (also for gate faults). */
+struct flue_port_fault *flue_cm_fault_record(void);
+
+/* gate_cortexm.c, referenced weakly by fault_cortexm.c (a program without
+ * the gate has no gated guests). Handler mode: is the fault just taken
+ * (from thread mode, the marker on) a gated guest's? If so the gate has
+ * taken it over and the trap frame goes on the runtime stack. */
+bool flue_cm_gate_claim_fault(bool on_psp) __attribute__((weak));
+/* Thread mode, privileged, on the runtime stack: end the gated guest's
+ * entry as FAULTED. */
+_Noreturn void flue_cm_gate_trap(const struct flue_port_fault *fault) __attribute__((weak));
+/* mpu_cortexm.c -> gate: the MPU was written by someone else. */
+void flue_cm_gate_mpu_changed(void) __attribute__((weak));
+
+#endif /* FLUE_CM_INTERNAL_H */

@@ -158,6 +158,9 @@ enum flue_port_fault_kind {
 					    service or svc, a forged return, a
 					    stack pointer outside its stack;
 					    pc is the svc's */
+	FLUE_PORT_FAULT_BUDGET = 7,    /**< its time ran out
+					    (flue_port_guest_expire()); pc is
+					    where it was interrupted */
 };
 
 /** One fault, as recorded by the port's fault handler. */
@@ -239,5 +242,18 @@ bool flue_port_guest_running(void);
  * Context: privileged thread; non-blocking.
  */
 const struct flue_port_fault *flue_port_guest_fault(void);
+
+/**
+ * @brief A step budget's end, from the embedder's timer: if gated guest
+ *        code (flue_port_guest_call()) is running right now, end its entry
+ *        as FLUE_PORT_GUEST_FAULTED with kind FLUE_PORT_FAULT_BUDGET. The
+ *        entry ends in PendSV (the lowest priority), which the port then
+ *        owns: the program must not define PendSV_Handler.
+ * A guest in a service (runtime code) is not charged: the call returns
+ * false and the timer may try again at its next tick.
+ * Context: an interrupt handler (or privileged thread); non-blocking.
+ * @return whether a gated guest was running (and will be ended)
+ */
+bool flue_port_guest_expire(void);
 
 #endif /* FLUE_PORT_MPU_H */

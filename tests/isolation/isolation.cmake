@@ -34,6 +34,14 @@ add_test(NAME isolation.${FLUE_BOARD_MPS2_MACHINE}
                  ${FLUE_BOARD_QEMU_RUN} $<TARGET_FILE:flue_isolation>)
 set_tests_properties(isolation.${FLUE_BOARD_MPS2_MACHINE} PROPERTIES TIMEOUT 60)
 
+# Step budgets: the port's PendSV_Handler ends a gated guest's entry.
+flue_iso_image(flue_isolation_budget ${FLUE_ISO_DIR}/iso_runner.c ${FLUE_ISO_DIR}/test_budget.c)
+target_compile_definitions(flue_isolation_budget PRIVATE ISO_BUDGET_IMAGE)
+add_test(NAME isolation.budget.${FLUE_BOARD_MPS2_MACHINE}
+         COMMAND ${FLUE_BOARD_TESTS}/expect_status.sh 0 "suite budget: 3 passed, 0 failed"
+                 ${FLUE_BOARD_QEMU_RUN} $<TARGET_FILE:flue_isolation_budget>)
+set_tests_properties(isolation.budget.${FLUE_BOARD_MPS2_MACHINE} PROPERTIES TIMEOUT 60)
+
 # Mode 3's MemManage cannot preempt PendSV (both at the reset priority 0),
 # so it escalates: HardFault, 131, with the MemManage bits in CFSR.
 foreach(spec "1|fatal_runtime|132|MemManage \\(4\\)" "2|fatal_no_handler|132|MemManage \\(4\\)"

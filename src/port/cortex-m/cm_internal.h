@@ -32,6 +32,11 @@ bool flue_cm_gate_claim_fault(bool on_psp) __attribute__((weak));
 /* Thread mode, privileged, on the runtime stack: end the gated guest's
  * entry as FAULTED. */
 _Noreturn void flue_cm_gate_trap(const struct flue_port_fault *fault) __attribute__((weak));
+/* budget_cortexm.c -> gate: note that the running guest's budget ran out
+ * (false: no guest code runs); then, in PendSV (handler mode, io as the
+ * SVC handler's), end its entry if PendSV interrupted its code. */
+bool flue_cm_gate_expire(void);
+void flue_cm_gate_expire_now(uint32_t *io);
 /* mpu_cortexm.c -> gate: the MPU was written by someone else. */
 void flue_cm_gate_mpu_changed(void) __attribute__((weak));
 

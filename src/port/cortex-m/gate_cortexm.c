@@ -261,17 +261,55 @@ static bool frame_in_stack(const struct gate_rec *r, const uint32_t *frame)
 	return f >= r->d->stack_lo && f + FRAME_WORDS * 4u <= r->d->stack_hi && f % 4u == 0u;
 }
 
-/* A gate rule broken by the running guest: end its entry as a fault. */
-static void gate_fault(uint32_t *io, struct gate_rec *r, uint32_t pc)
+/* End the entry of `r` (its guest is not running on) as a fault of
+ * `kind`: the exception returns into the runtime, which longjmps back. */
+static void end_entry(uint32_t *io, struct gate_rec *r, uint32_t kind, uint32_t pc)
 {
 	struct flue_port_fault *f = flue_cm_fault_record();
-	*f = (struct flue_port_fault){ .kind = FLUE_PORT_FAULT_GATE, .exception = 11u,
-				       .pc = pc, .has_pc = true };
+	uint32_t ipsr;
+	__asm volatile("mrs %0, ipsr" : "=r"(ipsr));
+	*f = (struct flue_port_fault){ .kind = kind, .exception = ipsr & 0x1FFu,
+				       .pc = pc, .has_pc = pc != 0u };
 	flue_cm_guest_marker_off();
 	running = NULL;
 	r->status = FLUE_PORT_GUEST_FAULTED;
 	leaving = r;
 	to_runtime(io, r, gate_exit_entry, NULL);
+}
+
+static void gate_fault(uint32_t *io, struct gate_rec *r, uint32_t pc)
+{
+	end_entry(io, r, FLUE_PORT_FAULT_GATE, pc);
+}
+
+/* The entry whose guest code an interrupt found running when the budget
+ * ran out (flue_cm_gate_expire), until PendSV ends it. */
+static struct gate_rec *volatile expiring;
+
+bool flue_cm_gate_expire(void)
+{
+	struct gate_rec *r = running;
+	if (r == NULL)
+		return false;
+	expiring = r;
+	return true;
+}
+
+/* PendSV (budget_cortexm.c), handler mode: end the expiring entry if its
+ * guest code is what PendSV interrupted (thread mode, unprivileged, on
+ * its stack). Anything else (it returned, it is in a service) drops the
+ * expiry: a budget counts guest code only. */
+void flue_cm_gate_expire_now(uint32_t *io)
+{
+	struct gate_rec *r = expiring;
+	expiring = NULL;
+	uint32_t control;
+	__asm volatile("mrs %0, control" : "=r"(control));
+	if (r == NULL || r != running || (io[IO_EXC_RETURN] & EXC_RETURN_SPSEL) == 0u ||
+	    (control & CONTROL_NPRIV) == 0u)
+		return;
+	const uint32_t *frame = (const uint32_t *)(uintptr_t)io[IO_PSP];
+	end_entry(io, r, FLUE_PORT_FAULT_BUDGET, frame_in_stack(r, frame) ? frame[6] : 0u);
 }
 
 static void svc_call(uint32_t *io, struct gate_rec *r, uint32_t *frame)

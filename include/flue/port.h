@@ -5,6 +5,22 @@
  * Declared here, low in the layering, so that the object layer and the
  * executor can call it; implemented in src/port/ (POSIX threads, Cortex-M).
  * Exactly one port is linked into a program.
+ *
+ * **Concurrency model.** One executor thread runs flue code (guest code,
+ * built-ins, the scheduler); exactly one of its stacks runs at a time
+ * (the executor's own and its fibers', switched cooperatively). Other
+ * threads and interrupt handlers only use the host API (flue/host.h,
+ * flue/channel.h) under flue_port_lock() and wake the executor.
+ *
+ * **Privilege (Cortex-M).** The runtime (executor, built-ins, services,
+ * host code) runs privileged in thread mode on MSP or a fiber's PSP
+ * stack. Guest code entered with flue_port_guest_call() runs
+ * unprivileged on its domain's own stack under its domain's MPU program
+ * and reaches the runtime only through flue_port_gate() (svc); the SVC,
+ * PendSV and fault handlers only switch stacks and privilege. Guest code
+ * entered directly (without the gate) runs privileged: no isolation.
+ * POSIX has one protection domain; the gate calls through.
+ * docs/MPU.md has the whole model.
  */
 #ifndef FLUE_PORT_H
 #define FLUE_PORT_H

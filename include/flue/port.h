@@ -194,6 +194,49 @@ struct flue_port_domain {
 	uint32_t depth;                       /**< port: entries in progress */
 };
 
+/** What took the fault (struct flue_port_fault::kind). */
+enum flue_port_fault_kind {
+	FLUE_PORT_FAULT_MEMMANAGE = 1, /**< an MPU violation (CFSR.MMFSR) */
+	FLUE_PORT_FAULT_BUSFAULT = 2,  /**< a bus error (CFSR.BFSR) */
+	FLUE_PORT_FAULT_USAGEFAULT = 3, /**< undefined instruction, bad state,
+					     unaligned, divide by zero (CFSR.UFSR) */
+	FLUE_PORT_FAULT_HARDFAULT = 4, /**< HardFault (HFSR; escalated faults) */
+	FLUE_PORT_FAULT_STACKING = 5,  /**< the exception frame could not be
+					    pushed (MSTKERR, STKERR, or STKOF on
+					    ARMv8-M): no frame, so no pc */
+	FLUE_PORT_FAULT_GATE = 6,      /**< guest code broke the privilege gate's
+					    rules (flue/port.h): an unknown
+					    service or svc, a forged return, a
+					    stack pointer outside its stack;
+					    pc is the svc's */
+	FLUE_PORT_FAULT_BUDGET = 7,    /**< its time ran out
+					    (flue_port_guest_expire()); pc is
+					    where it was interrupted */
+};
+
+/** One fault, as recorded by the port's fault handler. */
+struct flue_port_fault {
+	uint32_t kind;      /**< enum flue_port_fault_kind */
+	uint32_t exception; /**< exception number: 3 HardFault, 4 MemManage,
+				 5 BusFault, 6 UsageFault */
+	uint32_t cfsr;      /**< CFSR (MMFSR | BFSR << 8 | UFSR << 16) as read */
+	uint32_t hfsr;      /**< HFSR as read (HardFault only, else 0) */
+	uint32_t addr;      /**< the faulting data address: MMFAR or BFAR when
+				 the matching VALID bit was set; else 0 */
+	uint32_t pc;        /**< the stacked pc: the faulting instruction;
+				 0 for a stacking fault */
+	bool has_addr;      /**< @ref addr is valid */
+	bool has_pc;        /**< @ref pc is valid (false for a stacking fault) */
+};
+
+/**
+ * @brief The port's record of the last guest fault (also what
+ *        flue_port_guest_call() returned FLUE_PORT_GUEST_FAULTED for).
+ *        Valid until the next guest fault.
+ * Context: privileged thread; non-blocking.
+ */
+const struct flue_port_fault *flue_port_guest_fault(void);
+
 /** Guest code entered through the gate: four word arguments, one result. */
 typedef uint32_t (*flue_port_guest_fn)(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
 
@@ -231,6 +274,12 @@ typedef uint32_t (*flue_port_service_fn)(uint32_t a0, uint32_t a1, uint32_t a2);
  */
 int flue_port_guest_call(struct flue_port_domain *d, flue_port_guest_fn fn, const uint32_t a[4],
 			 uint32_t *result);
+
+/**
+ * @brief Is the code calling this running unprivileged (gated guest code)?
+ *        Cortex-M: CONTROL.nPRIV; POSIX: never. Context: any; one read.
+ */
+bool flue_port_unprivileged(void);
 
 /**
  * @brief Give the gate its services: guest code's flue_port_gate(k, ...)

@@ -83,6 +83,13 @@ enum flue_trap_reason {
 					   is in a waitable set */
 	FLUE_TRAP_BAD_DECISION,       /**< a proved decision returned an action its caller
 					   does not apply (broken invariant; never expected) */
+	/* Isolated guests (issue 11: the privilege gate, flue/port.h): */
+	FLUE_TRAP_MEMORY_FAULT,       /**< guest code touched memory outside its domain
+					   (MemManage, BusFault, a stacking fault) */
+	FLUE_TRAP_ILLEGAL_INSTRUCTION, /**< guest code executed an undefined instruction or
+					    branched to a bad state (UsageFault, HardFault) */
+	FLUE_TRAP_GATE,               /**< guest code broke the privilege gate's rules */
+	FLUE_TRAP_BUDGET,             /**< guest code ran past its step budget */
 	FLUE_TRAP_REASON_COUNT
 };
 

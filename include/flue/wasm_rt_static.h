@@ -51,7 +51,10 @@
 
 #include "wasm-rt.h"
 
-#if WASM_RT_MEMCHECK_SIGNAL_HANDLER
+/* Explicit bounds checks, except in isolated programs (flue-build
+ * --isolate defines FLUE_W2C_ISOLATED), where the MPU confines the guest
+ * instead and no signal handler is involved (SKIP_SIGNAL_RECOVERY). */
+#if WASM_RT_MEMCHECK_SIGNAL_HANDLER && !(defined(FLUE_W2C_ISOLATED) && WASM_RT_SKIP_SIGNAL_RECOVERY)
 #error "flue/wasm_rt_static.h: compile with -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0"
 #endif
 
@@ -94,6 +97,14 @@ void flue_wasm_rt_static_init(struct flue_wasm_rt_functype *types, uint32_t max_
  *        out (so on Cortex-M it may live in the linker script's `.noinit`).
  */
 void flue_wasm_rt_static_provide_memory(uint8_t *buf, uint32_t max_pages);
+
+/**
+ * @brief Where the runtime's call-depth counters live: one 32-byte,
+ *        32-aligned granule holding nothing else, which a gated guest's MPU
+ *        domain maps read-write (generated code counts calls there).
+ * Context: any; non-blocking.
+ */
+void flue_wasm_rt_static_guest_rw(uintptr_t *base, uint32_t *size);
 
 /** @brief Likewise for the next wasm_rt_allocate_funcref_table(). */
 void flue_wasm_rt_static_provide_table(wasm_rt_funcref_t *elems, uint32_t max_elems);

@@ -12,6 +12,17 @@
 #ifndef FLUE_WASM_RT_TRAP_H
 #define FLUE_WASM_RT_TRAP_H
 
+#include <stdint.h>
+
+/**
+ * The privilege gate's services (flue/port.h) a gated guest's runtime
+ * calls: a trap and memory.grow reach the runtime through flue_port_gate()
+ * when the caller is unprivileged (the glue's service table has them at
+ * these indices: flue/w2c.h).
+ */
+#define FLUE_WASM_RT_SVC_TRAP 0u /**< (code): never returns */
+#define FLUE_WASM_RT_SVC_GROW 1u /**< (memory, pages): old pages or UINT32_MAX */
+
 /** A trap handler: gets the wasm_rt_trap_t code; must not return. */
 typedef void (*flue_wasm_rt_trap_fn)(int code);
 

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <flue/port.h>
 #include <flue/wasm_rt_trap.h>
 #include <flue/wasm_rt_static.h>
 
@@ -49,8 +50,30 @@
 /* wasm2c's generated prologue/epilogue count calls in the first; the
  * embedder (flue's glue) saves it in the second before entering guest code,
  * and a trap restores it, as wabt's runtime does. */
-uint32_t wasm_rt_call_stack_depth;
-uint32_t wasm_rt_saved_call_stack_depth;
+/* Both in one 32-byte, 32-aligned object of their own (input section
+ * .bss.flue_guest_rw): a gated guest counts its calls in the first, so its
+ * MPU domain maps exactly this granule read-write and nothing else with it
+ * (flue_wasm_rt_static_guest_rw()). */
+__asm__(".section .bss.flue_guest_rw,\"aw\",%nobits\n\t"
+	".balign 32\n\t"
+	".global wasm_rt_call_stack_depth\n\t"
+	".type wasm_rt_call_stack_depth, %object\n\t"
+	".size wasm_rt_call_stack_depth, 4\n"
+	"wasm_rt_call_stack_depth:\n\t"
+	".space 4\n\t"
+	".global wasm_rt_saved_call_stack_depth\n\t"
+	".type wasm_rt_saved_call_stack_depth, %object\n\t"
+	".size wasm_rt_saved_call_stack_depth, 4\n"
+	"wasm_rt_saved_call_stack_depth:\n\t"
+	".space 28\n\t"
+	".previous\n");
+extern uint32_t wasm_rt_saved_call_stack_depth;
+
+void flue_wasm_rt_static_guest_rw(uintptr_t *base, uint32_t *size)
+{
+	*base = (uintptr_t)&wasm_rt_call_stack_depth;
+	*size = 32u;
+}
 
 /* Declared by wasm-rt-impl.h for embedders using wasm_rt_impl_try(); flue
  * never jumps to it (traps go to flue_wasm_rt_trap_handler()), but the symbol exists so
@@ -334,6 +357,10 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages,
 
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t pages)
 {
+	/* Gated guest code: the runtime grows it, against limits the guest
+	 * cannot write (the memory's struct lies in the guest's domain). */
+	if (flue_port_unprivileged())
+		return flue_port_gate(FLUE_WASM_RT_SVC_GROW, (uint32_t)(uintptr_t)memory, pages, 0u);
 	uint32_t old_pages = memory->pages;
 	if (pages > memory->max_pages - old_pages)
 		return UINT32_MAX;

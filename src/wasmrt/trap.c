@@ -17,6 +17,10 @@ void flue_wasm_rt_set_trap_handler(flue_wasm_rt_trap_fn fn)
 
 _Noreturn void flue_wasm_rt_trap_handler(int code)
 {
+	/* Gated guest code may not read `handler` (runtime memory): the trap
+	 * is the runtime's service. */
+	if (flue_port_unprivileged())
+		(void)flue_port_gate(FLUE_WASM_RT_SVC_TRAP, (uint32_t)code, 0u, 0u);
 	if (handler != NULL)
 		handler(code);
 	flue_port_halt(); /* no handler, or one that returned */

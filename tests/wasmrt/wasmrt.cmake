@@ -6,7 +6,7 @@
 #                   wasm2c), compiled with wasm2c's own mild flags
 #   wasmrt.wabt_rt  wabt's wasm-rt-impl.c routing traps to flue (host only)
 #   target.wasmrt   the first two in one QEMU image (tests/target/ runner)
-#   wasmrt.symbols  the runtime archive needs only memset, memcpy, longjmp
+#   wasmrt.symbols  the runtime archive needs only memset, memcpy, longjmp and the port
 #                   and flue_w2c_trap (not in sanitizer builds)
 # flue_w2c_trap() is a stub (wt_trap.c) that reports the code to the test.
 if(NOT FLUE_WASM2C_RT_DIR)

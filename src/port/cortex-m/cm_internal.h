@@ -15,14 +15,20 @@
  * main stack's), as an identity only. */
 const void *flue_cm_current_stack(void);
 
-/* fault_cortexm.c: the guest marker, set by the gate from its own record
- * (not with flue_port_guest_enter(), whose saved state is LIFO per stack):
- * on while guest code runs, off while a service runs. `sp`, `control`: the
- * runtime stack the trap trampoline runs on. */
+/* guest_cortexm.c: the guest marker (on while guest code runs: a fault
+ * then is the guest's; `sp`, `control`: the runtime stack the trap
+ * trampoline runs on) and the port's one fault record (also for gate
+ * faults). The gate sets the marker from its own entry record, not with
+ * flue_port_guest_enter(), whose saved state is LIFO per stack. */
+struct flue_cm_guest {
+	volatile uint32_t sp;
+	volatile uint32_t control;
+	volatile uint32_t on;
+};
+extern struct flue_cm_guest flue_cm_guest;
+extern struct flue_port_fault flue_cm_record;
 void flue_cm_guest_marker_on(uint32_t sp, uint32_t control);
 void flue_cm_guest_marker_off(void);
-/* The port's one fault record (also for gate faults). */
-struct flue_port_fault *flue_cm_fault_record(void);
 
 /* gate_cortexm.c, referenced weakly by fault_cortexm.c (a program without
  * the gate has no gated guests). Handler mode: is the fault just taken
@@ -37,7 +43,8 @@ _Noreturn void flue_cm_gate_trap(const struct flue_port_fault *fault) __attribut
  * SVC handler's), end its entry if PendSV interrupted its code. */
 bool flue_cm_gate_expire(void);
 void flue_cm_gate_expire_now(uint32_t *io);
-/* mpu_cortexm.c -> gate: the MPU was written by someone else. */
-void flue_cm_gate_mpu_changed(void) __attribute__((weak));
+/* mpu_cortexm.c: counts every write of the MPU (apply, disable), so that
+ * the gate knows whether the program it applied is still there. */
+uint32_t flue_cm_mpu_generation(void);
 
 #endif /* FLUE_CM_INTERNAL_H */

@@ -73,14 +73,7 @@ void flue_port_fault_fatal(void);
 uint32_t flue_port_fault_dispatch(uint32_t *saved);
 extern void flue_mps2_unhandled(void) __attribute__((weak));
 
-static struct {
-	volatile uint32_t sp;
-	volatile uint32_t control;
-	volatile uint32_t on;
-} guest;
-
 static flue_port_fault_handler_t volatile fault_handler;
-static struct flue_port_fault record;
 static bool gate_owned; /* the fault being handled is a gated guest's */
 
 /* The handlers' own stack (see 2. above): the dispatch needs well under
@@ -88,63 +81,6 @@ static bool gate_owned; /* the fault being handled is a gated guest's */
 #define FAULT_STACK_BYTES 512
 __attribute__((used)) static uint64_t fault_stack[FAULT_STACK_BYTES / 8];
 _Static_assert(FAULT_STACK_BYTES == 512, "fault_entry's assembly uses 512");
-
-/* ------------------------------------------------------- the marker */
-
-void flue_port_guest_enter(struct flue_port_guest_mark *saved)
-{
-	uint32_t sp, control;
-	__asm volatile("mov %0, sp\n\tmrs %1, control" : "=r"(sp), "=r"(control));
-	saved->sp = guest.sp;
-	saved->control = guest.control;
-	saved->on = guest.on;
-	guest.sp = sp;
-	guest.control = control;
-	/* Marker last: a fault between these writes sees it still off (or
-	 * the outer guest's, whose stack point lies above ours). */
-	__asm volatile("" ::: "memory");
-	guest.on = 1u;
-}
-
-void flue_port_guest_leave(const struct flue_port_guest_mark *saved)
-{
-	guest.on = 0u;
-	__asm volatile("" ::: "memory");
-	guest.sp = saved->sp;
-	guest.control = saved->control;
-	__asm volatile("" ::: "memory");
-	guest.on = saved->on;
-}
-
-bool flue_port_guest_running(void)
-{
-	return guest.on != 0u;
-}
-
-void flue_cm_guest_marker_on(uint32_t sp, uint32_t control)
-{
-	guest.on = 0u;
-	__asm volatile("" ::: "memory");
-	guest.sp = sp;
-	guest.control = control;
-	__asm volatile("" ::: "memory");
-	guest.on = 1u;
-}
-
-void flue_cm_guest_marker_off(void)
-{
-	guest.on = 0u;
-}
-
-struct flue_port_fault *flue_cm_fault_record(void)
-{
-	return &record;
-}
-
-const struct flue_port_fault *flue_port_guest_fault(void)
-{
-	return &record;
-}
 
 void flue_port_fault_set_handler(flue_port_fault_handler_t fn)
 {
@@ -181,7 +117,7 @@ static void fault_address(struct flue_port_fault *r)
 
 static void fault_record(uint32_t exception, const uint32_t *frame)
 {
-	struct flue_port_fault *r = &record;
+	struct flue_port_fault *r = &flue_cm_record;
 	r->exception = exception;
 	r->cfsr = SCB_CFSR;
 	r->hfsr = exception == 3u ? SCB_HFSR : 0u;
@@ -229,7 +165,7 @@ static uint32_t frame_limit(const uint32_t *saved, bool on_psp)
  * exception taken on the stack the guest was entered on. */
 static bool guest_fault(uint32_t exc_return)
 {
-	if (guest.on == 0u)
+	if (flue_cm_guest.on == 0u)
 		return false;
 	bool on_psp = (exc_return & EXC_RETURN_SPSEL) != 0u;
 	gate_owned = flue_cm_gate_claim_fault != NULL && flue_cm_gate_claim_fault(on_psp);
@@ -237,7 +173,7 @@ static bool guest_fault(uint32_t exc_return)
 		return true; /* its guest stack is not the runtime's: see dispatch */
 	if (fault_handler == NULL)
 		return false;
-	return on_psp == ((guest.control & CONTROL_SPSEL) != 0u);
+	return on_psp == ((flue_cm_guest.control & CONTROL_SPSEL) != 0u);
 }
 
 /* Where the trampoline's frame goes: 8-aligned, just below the recorded
@@ -246,7 +182,7 @@ static bool guest_fault(uint32_t exc_return)
  * be read. */
 static uint32_t trap_frame_at(const uint32_t *saved, bool on_psp)
 {
-	uint32_t top = guest.sp & ~7u;
+	uint32_t top = flue_cm_guest.sp & ~7u;
 	if (top < FRAME_WORDS * 4u + frame_limit(saved, on_psp))
 		return 0u;
 	return top - FRAME_WORDS * 4u;
@@ -257,7 +193,7 @@ static void trap_frame_fill(uint32_t at)
 	uint32_t *frame = (uint32_t *)(uintptr_t)at;
 	for (uint32_t i = 0; i < FRAME_WORDS; i++)
 		frame[i] = 0u;
-	frame[0] = (uint32_t)(uintptr_t)&record;                /* r0 */
+	frame[0] = (uint32_t)(uintptr_t)&flue_cm_record;                /* r0 */
 	frame[6] = (uint32_t)(uintptr_t)fault_trampoline & ~1u; /* pc */
 	frame[7] = XPSR_T; /* Thumb; IT/ICI, exception number, align bit 0 */
 }
@@ -269,7 +205,7 @@ static void thread_state_for_trap(uint32_t exc_return)
 {
 	uint32_t control;
 	__asm volatile("mrs %0, control" : "=r"(control));
-	control = (control & ~CONTROL_NPRIV) | (guest.control & CONTROL_NPRIV);
+	control = (control & ~CONTROL_NPRIV) | (flue_cm_guest.control & CONTROL_NPRIV);
 	__asm volatile("msr control, %0\n\tisb" ::"r"(control) : "memory");
 	if ((exc_return & EXC_RETURN_FTYPE) == 0u)
 		FPU_FPCCR &= ~FPCCR_LSPACT;
@@ -285,7 +221,7 @@ uint32_t flue_port_fault_dispatch(uint32_t *saved)
 		return 0u;
 	/* The trap frame goes on the runtime stack recorded at entry: the
 	 * faulting stack itself, except for a gated guest (its own stack). */
-	bool rt_psp = (guest.control & CONTROL_SPSEL) != 0u;
+	bool rt_psp = (flue_cm_guest.control & CONTROL_SPSEL) != 0u;
 	uint32_t at = trap_frame_at(saved, rt_psp);
 	if (at == 0u)
 		return 0u;
@@ -294,7 +230,7 @@ uint32_t flue_port_fault_dispatch(uint32_t *saved)
 	const uint32_t *old = (const uint32_t *)(uintptr_t)saved[on_psp ? SAVED_PSP : SAVED_MSP];
 	fault_record(ipsr & 0x1FFu, old);
 	trap_frame_fill(at);
-	guest.on = 0u;
+	flue_cm_guest.on = 0u;
 	thread_state_for_trap(exc_return);
 	exc_return = (exc_return & ~EXC_RETURN_SPSEL) | (rt_psp ? EXC_RETURN_SPSEL : 0u);
 	saved[SAVED_EXC_RETURN] = exc_return | EXC_RETURN_FTYPE;

@@ -79,12 +79,22 @@ struct gate_rec {
 };
 
 static struct gate_rec *running;  /* whose guest code runs now, or NULL */
-static const struct flue_port_domain *applied; /* whose program the MPU has */
+/* Whose program the MPU has: the domain the gate applied last, valid
+ * while nothing else wrote the MPU since (its write count then). */
+static const struct flue_port_domain *applied;
+static uint32_t applied_generation;
 
-/* mpu_cortexm.c: someone else wrote the MPU (or turned it off). */
-void flue_cm_gate_mpu_changed(void)
+static bool domain_applied(const struct flue_port_domain *d)
 {
-	applied = NULL;
+	return applied == d && applied_generation == flue_cm_mpu_generation();
+}
+
+static int apply_domain(const struct flue_port_domain *d)
+{
+	int rc = flue_port_mpu_apply(d->program, d->program_len, FLUE_PORT_MPU_PRIVDEFENA);
+	applied = rc == FLUE_OK ? d : NULL;
+	applied_generation = flue_cm_mpu_generation();
+	return rc;
 }
 static const flue_port_service_fn *services;
 static uint32_t nservices;
@@ -92,6 +102,13 @@ static uint32_t nservices;
 void flue_cm_gate_svc(uint32_t *io);
 uint32_t flue_cm_gate_service(uint32_t k, uint32_t a0, uint32_t a1, uint32_t a2);
 _Noreturn void flue_cm_gate_exit(void);
+
+bool flue_port_unprivileged(void)
+{
+	uint32_t c;
+	__asm volatile("mrs %0, control" : "=r"(c));
+	return (c & CONTROL_NPRIV) != 0u;
+}
 
 int flue_port_gate_set_services(const flue_port_service_fn *table, uint32_t n)
 {
@@ -265,7 +282,7 @@ static bool frame_in_stack(const struct gate_rec *r, const uint32_t *frame)
  * `kind`: the exception returns into the runtime, which longjmps back. */
 static void end_entry(uint32_t *io, struct gate_rec *r, uint32_t kind, uint32_t pc)
 {
-	struct flue_port_fault *f = flue_cm_fault_record();
+	struct flue_port_fault *f = &flue_cm_record;
 	uint32_t ipsr;
 	__asm volatile("mrs %0, ipsr" : "=r"(ipsr));
 	*f = (struct flue_port_fault){ .kind = kind, .exception = ipsr & 0x1FFu,
@@ -329,10 +346,8 @@ static void svc_call(uint32_t *io, struct gate_rec *r, uint32_t *frame)
 static void svc_return(uint32_t *io, struct gate_rec *r, uint32_t result)
 {
 	r->guest_frame[0] = result;
-	if (applied != r->d) {
-		(void)flue_port_mpu_apply(r->d->program, r->d->program_len, FLUE_PORT_MPU_PRIVDEFENA);
-		applied = r->d;
-	}
+	if (!domain_applied(r->d))
+		(void)apply_domain(r->d); /* checked at entry: it applied then */
 	running = r;
 	flue_cm_guest_marker_on(r->landing, r->runtime_control);
 	to_guest(io, r, r->guest_frame);
@@ -497,10 +512,8 @@ int flue_port_guest_call(struct flue_port_domain *d, flue_port_guest_fn fn, cons
 	uintptr_t top = d->depth > 0u && d->sp != 0u ? d->sp : d->stack_hi;
 	d->owner = flue_cm_current_stack();
 	d->depth++;
-	if (applied != d) {
-		rc = flue_port_mpu_apply(d->program, d->program_len, FLUE_PORT_MPU_PRIVDEFENA);
-		applied = rc == FLUE_OK ? d : NULL;
-	}
+	if (!domain_applied(d))
+		rc = apply_domain(d);
 	if (rc != FLUE_OK) {
 		d->depth--;
 		return rc; /* the MPU refused the program: nothing ran */

@@ -97,6 +97,13 @@ static void disable_slot(uint32_t slot)
 #endif
 }
 
+static uint32_t generation;
+
+uint32_t flue_cm_mpu_generation(void)
+{
+	return generation;
+}
+
 int flue_port_mpu_apply(const struct flue_mpu_write *seq, uint32_t n, uint32_t flags)
 {
 	uint32_t hw_slots = flue_port_mpu_slots();
@@ -110,8 +117,7 @@ int flue_port_mpu_apply(const struct flue_mpu_write *seq, uint32_t n, uint32_t f
 	/* PRIMASK: no interrupt runs between "off" and "on" and no other
 	 * apply interleaves its RNR writes with ours. The DSB first lets
 	 * every access of the old map finish under the old map. */
-	if (flue_cm_gate_mpu_changed != NULL)
-		flue_cm_gate_mpu_changed(); /* the gate's cached domain is gone */
+	generation++; /* the gate's cached domain is gone */
 	uint32_t primask;
 	__asm volatile("mrs %0, primask\n\tcpsid i\n\tdsb" : "=r"(primask)::"memory");
 	MPU_CTRL = seq[0].rasr_or_rlar;
@@ -160,8 +166,7 @@ int flue_port_mpu_set_mair(uint32_t mair0, uint32_t mair1)
 
 void flue_port_mpu_disable(void)
 {
-	if (flue_cm_gate_mpu_changed != NULL)
-		flue_cm_gate_mpu_changed();
+	generation++;
 	__asm volatile("dsb" ::: "memory");
 	MPU_CTRL = 0u;
 	__asm volatile("dsb\n\tisb" ::: "memory");

@@ -20,6 +20,19 @@ static uint32_t nservices;
  * fiber is a thread here). */
 static _Thread_local bool *broken;
 
+/* The one kind of guest fault without privileges: a broken gate rule. */
+static struct flue_port_fault record = { .kind = FLUE_PORT_FAULT_GATE };
+
+const struct flue_port_fault *flue_port_guest_fault(void)
+{
+	return &record;
+}
+
+bool flue_port_unprivileged(void)
+{
+	return false;
+}
+
 int flue_port_gate_set_services(const flue_port_service_fn *table, uint32_t n)
 {
 	if (table == NULL && n > 0u)

@@ -14,10 +14,13 @@
 #                    [NAME <name>] [TARGET host|cortex-m3|cortex-m33]
 #                    [SOURCES <c files>...] [INCLUDES <dirs>...]
 #                    [MODULES <dir>] [OUTPUT_DIR <dir>] [DEPENDS <targets/files>...]
-#                    [CFLAGS <flags>...] [LDFLAGS <flags>...] [LIBRARY])
+#                    [CFLAGS <flags>...] [LDFLAGS <flags>...] [LIBRARY]
+#                    [ISOLATE] [CALL_DEPTH <n>])
 #     Runs flue-build. The program is <OUTPUT_DIR>/<NAME> (host) or
 #     <NAME>.elf (Cortex-M); with LIBRARY, lib<NAME>.a, <NAME>.h and
-#     <NAME>.ld. The target's property FLUE_OUTPUT names it.
+#     <NAME>.ld. The target's property FLUE_OUTPUT names it. ISOLATE:
+#     --isolate (Cortex-M: every instance in an MPU domain of its own);
+#     CALL_DEPTH: --call-depth.
 #
 # FLUE_BUILD_EXECUTABLE, FLUE_SDK_DIR and FLUE_SDK_DEPENDS tell where
 # flue-build and the SDK are (set by flue's build tree or package).
@@ -58,7 +61,7 @@ function(flue_add_guest name)
 endfunction()
 
 function(flue_add_program name)
-  cmake_parse_arguments(P "LIBRARY" "COMPOSITION;NAME;TARGET;MODULES;OUTPUT_DIR"
+  cmake_parse_arguments(P "LIBRARY;ISOLATE" "COMPOSITION;NAME;TARGET;MODULES;OUTPUT_DIR;CALL_DEPTH"
                         "SOURCES;INCLUDES;DEPENDS;CFLAGS;LDFLAGS" ${ARGN})
   if(NOT P_COMPOSITION)
     message(FATAL_ERROR "flue_add_program(${name}): COMPOSITION is required")
@@ -80,6 +83,12 @@ function(flue_add_program name)
   set(args --sdk ${FLUE_SDK_DIR} --target ${P_TARGET} --name ${P_NAME} --out ${P_OUTPUT_DIR} -q)
   if(P_MODULES)
     list(APPEND args --modules ${P_MODULES})
+  endif()
+  if(P_ISOLATE)
+    list(APPEND args --isolate)
+  endif()
+  if(P_CALL_DEPTH)
+    list(APPEND args --call-depth ${P_CALL_DEPTH})
   endif()
   if(P_LIBRARY)
     list(APPEND args --lib)

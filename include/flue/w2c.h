@@ -27,7 +27,25 @@
 #include <stdint.h>
 
 #include <flue/errno.h>
+#include <flue/port.h>
 #include <flue/store.h>
+
+/**
+ * One import of an isolated instance (flue-build --isolate), as the
+ * gate's import service runs it: `call(env, w)` takes the guest's 64-bit
+ * flat words w[0 .. nwords-1], calls the import with them and leaves its
+ * result, if any, in w[0].
+ */
+struct flue_w2c_import {
+	void (*call)(const void *env, uint64_t *w);
+	uint32_t nwords; /**< words the guest passes: at least 1, at most FLUE_W2C_MAX_WORDS */
+};
+
+/** Most flat words an isolated import takes (16 flat params + 1). */
+#define FLUE_W2C_MAX_WORDS 17u
+/** The gate's service for imports (after the wasm runtime's two,
+ *  flue/wasm_rt_trap.h): (import index, words pointer, env). */
+#define FLUE_W2C_SVC_IMPORT 2u
 
 /** One instance of a wasm2c module, as the glue knows it (caller-owned). */
 struct flue_w2c_instance {
@@ -36,7 +54,58 @@ struct flue_w2c_instance {
 	const void *env;            /**< the import-module pointer wasm2c was
 				         instantiated with for this instance */
 	const char *running;        /**< what is being run (set by flue_w2c_enter) */
+	/* Isolated instances only (flue-build --isolate; all zero otherwise): */
+	struct flue_port_domain *domain;       /**< its domain: guest code runs gated */
+	const struct flue_w2c_import *imports; /**< by import index */
+	uint32_t nimports;
+	void *memory;        /**< its wasm_rt_memory_t (in the domain: guest-writable) */
+	uint8_t *mem_data;   /**< the runtime's own view of that memory, which the */
+	uint32_t mem_size;   /**< built-ins use (flue_instance_set_memory32): the */
+	uint32_t mem_pages;  /**< guest cannot move or widen it */
+	uint32_t mem_max_pages;
 };
+
+/**
+ * @brief Run `thunk(a0, a1, 0, 0)` as gated guest code of isolated `gi`
+ *        (flue_port_guest_call() with its domain). A fault, a broken gate
+ *        rule or an exhausted budget traps the instance (FLUE_TRAP_MEMORY_FAULT,
+ *        _ILLEGAL_INSTRUCTION, _GATE, _BUDGET); the fault's address is kept
+ *        for flue_w2c_last_trap(). Call it inside flue_w2c_enter().
+ * Context: executor thread, privileged.
+ */
+void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint32_t a0,
+		    uint32_t a1);
+
+/** Where an isolated instance's pieces lie (flue-build's generated init). */
+struct flue_w2c_layout {
+	uintptr_t code;   uint32_t code_size;   /**< all code (RO + X for the guest) */
+	uintptr_t block;  uint32_t block_size;  /**< its guest block (RW) */
+	uintptr_t memory; uint32_t memory_size; /**< its linear memory (RW; 0: none) */
+	uintptr_t ro;     uint32_t ro_size;     /**< wasm2c's shared statics (read-only) */
+	uintptr_t rw;     uint32_t rw_size;     /**< wasm2c's call-depth granule (RW) */
+	uintptr_t stack_lo, stack_hi;           /**< its stack, inside the block */
+};
+
+/**
+ * @brief Make `gi` isolated: build its domain `d` (program in `prog`,
+ *        FLUE_MPU_SEQ_MAX entries) from `l` with the proved builders
+ *        (PMSAv7 on ARMv7-M, PMSAv8 on ARMv8-M; every region execute-never
+ *        but the code; every region a power of two aligned to its size on
+ *        ARMv7-M), and enter its guest code through the gate from now on.
+ * Context: executor thread, at instantiation.
+ * @retval 0 @retval FLUE_EINVAL a region the builders reject (the error
+ *         names no region: check alignment and sizes)
+ * @retval FLUE_ENOTSUP a host build (no MPU)
+ */
+int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
+		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l);
+
+/**
+ * @brief Give the privilege gate the glue's services: the wasm runtime's
+ *        trap and memory.grow, and imports (FLUE_W2C_SVC_IMPORT).
+ * Context: executor thread, before guest code runs. @retval 0
+ */
+int flue_w2c_gate_install(void);
 
 /** A guest entry's body: calls one wasm2c export. */
 typedef void (*flue_w2c_body_t)(void *arg);
@@ -113,6 +182,8 @@ struct flue_w2c_trap_info {
 	const char *instance;
 	const char *running;
 	enum flue_trap_reason reason;
+	bool has_addr;  /**< a memory fault's address is known */
+	uint32_t addr;  /**< ... and is this */
 };
 
 /** @brief The last trap reported (trapped false if none). */

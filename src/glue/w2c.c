@@ -15,6 +15,7 @@
 #include <flue/port.h>
 #include <flue/w2c.h>
 
+#include "w2c_internal.h"
 #include "wasm-rt.h"
 
 /* wasm2c's own saved depth (wasm-rt-impl.h, not included: it is the
@@ -25,6 +26,14 @@ static struct flue_w2c_instance *current;
 static struct flue_w2c_instance *registry[FLUE_CONFIG_MAX_INSTANCES];
 static struct flue_w2c_trap_info last_trap;
 static int (*report_print)(const char *fmt, ...);
+static bool fault_has_addr; /* flue_w2c_note_fault, for the next report */
+static uint32_t fault_addr;
+
+void flue_w2c_note_fault(bool has_addr, uint32_t addr)
+{
+	fault_has_addr = has_addr;
+	fault_addr = addr;
+}
 
 struct entry {
 	flue_w2c_body_t body;
@@ -148,9 +157,17 @@ static void on_trap(void *ctx, struct flue_instance *inst, enum flue_trap_reason
 		.instance = gi != 0 ? gi->name : "(unnamed)",
 		.running = gi != 0 && gi->running != 0 ? gi->running : "(nothing)",
 		.reason = reason,
+		.has_addr = reason == FLUE_TRAP_MEMORY_FAULT && fault_has_addr,
+		.addr = fault_addr,
 	};
+	fault_has_addr = false;
 	last_trap = t;
-	if (report_print != 0)
+	if (report_print == 0)
+		return;
+	if (t.has_addr)
+		report_print("flue: instance '%s' trapped while running '%s': %s at 0x%x\n",
+			     t.instance, t.running, flue_trap_message(reason), (unsigned)t.addr);
+	else
 		report_print("flue: instance '%s' trapped while running '%s': %s\n", t.instance,
 			     t.running, flue_trap_message(reason));
 }

@@ -129,3 +129,50 @@ foreach(e "stacks|0|--stacks needs 1..32 '0'" "stacks|33|--stacks needs 1..32 '3
   set_tests_properties(build.options.${opt}_${val} PROPERTIES
                        PASS_REGULAR_EXPRESSION "flue-build: ${msg}")
 endforeach()
+
+# ---------------------------------------------------------------- isolate
+# build.isolate.<core>: flue-build --isolate (every instance in an MPU
+# domain of its own, unprivileged behind the privilege gate; modules
+# without bounds checks): attackers that store into the runtime, read a
+# peer, overrun their stack, trap, call through a bad table index and grow
+# their memory, each trapped with its own reason and address while a peer
+# finishes its work (tests/build/isolate/main.c checks it all).
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  # The attacker may grow its memory to two pages (attack 6).
+  flue_add_guest(tb_isolate_attacker_wasm OUTPUT ${TBB}/isolate/attacker.wasm
+                 SOURCES ${TB}/isolate/attacker.c ${EX}/common/libc.c INCLUDES ${EX}/common
+                 FLAGS -Wl,--max-memory=131072)
+  flue_test_guests(isolate isolate_deps peer)
+  list(APPEND isolate_deps tb_isolate_attacker_wasm ${TBB}/isolate/attacker.wasm)
+  foreach(core cortex-m3 cortex-m33)
+    if(core STREQUAL "cortex-m3")
+      set(machine mps2-an385)
+    else()
+      set(machine mps2-an505)
+    endif()
+    foreach(set 1 2 3)
+      flue_add_program(tb_isolate${set}_${core} COMPOSITION ${TB}/isolate/isolate.flue
+                       NAME isolate TARGET ${core} ISOLATE CALL_DEPTH 100000
+                       SOURCES ${TB}/isolate/main.c MODULES ${TBB}/isolate
+                       OUTPUT_DIR ${TBB}/isolate/${core}-${set} DEPENDS ${isolate_deps}
+                       CFLAGS -DISO_SET=${set})
+      add_test(NAME build.isolate.${core}.${set}
+               COMMAND ${FLUE_QEMU_ARM} -M ${machine} -cpu ${core} -nographic -monitor none
+                       -serial none -semihosting-config enable=on,target=native
+                       -icount shift=0,sleep=off -kernel ${TBB}/isolate/${core}-${set}/isolate.elf)
+      set_tests_properties(build.isolate.${core}.${set} PROPERTIES TIMEOUT 120
+                           PASS_REGULAR_EXPRESSION "isolate set ${set}\nisolate: ok")
+    endforeach()
+  endforeach()
+endif()
+# What --isolate refuses, before anything is written.
+add_test(NAME build.options.isolate_host
+         COMMAND $<TARGET_FILE:flue-build> --isolate --out ${TBB}/refused --modules ${EXB}/pipeline
+                 ${EX}/pipeline/pipeline.flue)
+set_tests_properties(build.options.isolate_host PROPERTIES PASS_REGULAR_EXPRESSION
+                     "--isolate needs a Cortex-M program")
+add_test(NAME build.options.isolate_stackful
+         COMMAND $<TARGET_FILE:flue-build> --isolate --target cortex-m3 --out ${TBB}/refused
+                 --modules ${TBB}/stackful ${TB}/stackful/pipeline.flue)
+set_tests_properties(build.options.isolate_stackful PROPERTIES PASS_REGULAR_EXPRESSION
+                     "--isolate: '[^']*run' is lifted stackful; an isolated instance has one guest stack")

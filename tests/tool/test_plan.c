@@ -505,7 +505,7 @@ static char *glue_for(const char *name, enum fb_target target, uint32_t stacks)
 	if (rc != 0)
 		fprintf(stderr, "  %s: %s\n", path, err.msg);
 	FT_EQ(rc, 0);
-	struct fb_gen_opts o = { 4096, 500, stacks, FB_DEFAULT_STACK_BYTES };
+	struct fb_gen_opts o = { 4096, 500, stacks, FB_DEFAULT_STACK_BYTES, false };
 	struct fb_buf c = { 0 }, h = { 0 };
 	fb_gen_program(&p, &o, &c, &h);
 	fb_buf_free(&h);

@@ -90,7 +90,17 @@ static int compile(struct fb_ctx *x, const char *src, const char *obj, const cha
 	fb_strs_add(&a, std);
 	add_list(&a, warnings);
 	common_flags(x, &a);
-	fb_strs_add(&a, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0");
+	if (x->o->isolate) {
+		/* No bounds checks: the MPU confines the guest (docs/MPU.md:
+		 * an out-of-bounds address wraps on a 32-bit core and may land
+		 * in the guest's own memory: isolation, not wasm's trap). */
+		fb_strs_add(&a, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1");
+		fb_strs_add(&a, "-DWASM_RT_SKIP_SIGNAL_RECOVERY=1");
+		fb_strs_add(&a, "-DWASM_RT_USE_STACK_DEPTH_COUNT=1");
+		fb_strs_add(&a, "-DFLUE_W2C_ISOLATED=1");
+	} else {
+		fb_strs_add(&a, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0");
+	}
 	fb_strs_add(&a, depth);
 	fb_strs_add(&a, x->o->target == FB_TARGET_HOST ? "-DFLUE_BUILD_TARGET_HOST=1" :
 		    "-DFLUE_BUILD_TARGET_CORTEX_M=1");

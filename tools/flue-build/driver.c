@@ -54,11 +54,16 @@ static int generate(struct fb_ctx *x, struct fb_error *err)
 	x->obj_dir = fb_path(x->o->out_dir, "obj");
 	if (fb_mkdirs_or_fail(x->gen_dir, err) != 0 || fb_mkdirs_or_fail(x->obj_dir, err) != 0)
 		return -1;
-	for (uint32_t i = 0; i < x->plan.nmodules; i++)
+	uint32_t ro_words = 0;
+	for (uint32_t i = 0; i < x->plan.nmodules; i++) {
 		if (translate(x, &x->plan.modules[i], err) != 0)
 			return -1;
+		if (x->o->isolate && fb_isolate_statics(x, &x->plan.modules[i], &ro_words, err) != 0)
+			return -1;
+	}
 	struct fb_gen_opts go = { x->o->host_arena, x->call_depth, x->o->stacks,
-				  x->o->stack_bytes != 0 ? x->o->stack_bytes : FB_DEFAULT_STACK_BYTES };
+				  x->o->stack_bytes != 0 ? x->o->stack_bytes : FB_DEFAULT_STACK_BYTES,
+				  x->o->isolate };
 	struct fb_buf c = { 0 }, h = { 0 }, cp = { 0 }, hp = { 0 };
 	fb_gen_program(&x->plan, &go, &c, &h);
 	fb_buf_printf(&cp, "%s/%s_glue.c", x->gen_dir, x->plan.name);
@@ -114,6 +119,34 @@ static void ctx_free(struct fb_ctx *x)
 	free(x->output);
 }
 
+/* What --isolate cannot do (yet), refused before anything is written. */
+static int isolate_check(const struct fb_ctx *x, struct fb_error *err)
+{
+	if (x->o->target == FB_TARGET_HOST || x->o->lib) {
+		snprintf(err->msg, sizeof err->msg, "--isolate needs a Cortex-M program "
+			 "(--target cortex-m3|cortex-m33, not --lib)");
+		return -1;
+	}
+	for (uint32_t i = 0; i < x->plan.nmodules; i++) {
+		const struct fb_module *m = &x->plan.modules[i];
+		if (m->wasm.has_start) {
+			snprintf(err->msg, sizeof err->msg, "%s: --isolate: a start function would run "
+				 "privileged at instantiation; export '_initialize' instead",
+				 m->wasm_path);
+			return -1;
+		}
+		for (uint32_t k = 0; k < m->nlifts; k++)
+			if (m->lifts[k].kind == FLUE_LIFT_STACKFUL) {
+				snprintf(err->msg, sizeof err->msg, "%s: --isolate: '%s' is lifted "
+					 "stackful; an isolated instance has one guest stack, which "
+					 "stackful tasks cannot share (lift it with a callback)",
+					 m->wasm_path, m->lifts[k].key);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 int fb_build(const struct fb_build_opts *o, struct fb_error *err)
 {
 	struct fb_ctx x;
@@ -121,7 +154,7 @@ int fb_build(const struct fb_build_opts *o, struct fb_error *err)
 	x.o = o;
 	fb_tools_init(&x);
 	if (fb_plan_build(&x.plan, o->composition, o->module_dir, o->name, o->target, err) != 0 ||
-	    generate(&x, err) != 0) {
+	    (o->isolate && isolate_check(&x, err) != 0) || generate(&x, err) != 0) {
 		ctx_free(&x);
 		return -1;
 	}

@@ -41,6 +41,7 @@ struct fb_build_opts {
 	uint32_t host_arena;       /**< bytes (default 4096) */
 	uint32_t stacks;           /**< Cortex-M fiber stacks (0: FB_DEFAULT_STACKS if a lift is stackful) */
 	uint32_t stack_bytes;      /**< bytes per fiber stack (default FB_DEFAULT_STACK_BYTES) */
+	bool isolate;              /**< Cortex-M: isolate the instances (docs/MPU.md) */
 };
 
 /**

@@ -31,6 +31,10 @@ int fb_run(const struct fb_strs *argv, struct fb_buf *out, struct fb_error *err)
 
 void fb_tools_init(struct fb_ctx *x);
 int fb_compile_all(struct fb_ctx *x, struct fb_error *err);
+/* --isolate: move module m's func_types into flue_guest_ro[] (isolate.c);
+ * `ro_words` counts the words placed so far. */
+int fb_isolate_statics(struct fb_ctx *x, struct fb_module *m, uint32_t *ro_words,
+		       struct fb_error *err);
 int fb_link(struct fb_ctx *x, struct fb_error *err);
 int fb_linker_fragment(struct fb_ctx *x, struct fb_error *err);
 /* Sizes of `path` (an object or an image). */

@@ -30,6 +30,7 @@ struct fb_gen_opts {
 	uint32_t call_depth;   /**< WASM_RT_MAX_CALL_STACK_DEPTH the code is built with */
 	uint32_t stacks;       /**< Cortex-M fiber stacks (0: only if a lift is stackful) */
 	uint32_t stack_bytes;  /**< bytes of each fiber stack */
+	bool isolate;          /**< Cortex-M: guests unprivileged behind the gate, in MPU domains */
 };
 
 /** @brief The wasm2c module name of module `m` ("m<k>_<name>"). Allocated. */

@@ -329,3 +329,26 @@ void gen_elem_macro(const struct gen *g, uint32_t id, char *buf, size_t len)
 	snprintf(buf, len, "%s", b.data);
 	fb_buf_free(&b);
 }
+
+/* -------------------------------------------------------- flat conversions */
+
+/* wasm2c value `expr` of core type vt as a flue_flat_t. */
+void gen_to_flat(uint8_t vt, const char *expr, struct fb_buf *b)
+{
+	switch (vt) {
+	case WASM_F32: fb_buf_printf(b, "glue_f32_bits(%s)", expr); break;
+	case WASM_F64: fb_buf_printf(b, "glue_f64_bits(%s)", expr); break;
+	default: fb_buf_printf(b, "(flue_flat_t)%s", expr); break;
+	}
+}
+
+/* flue_flat_t `expr` as a wasm2c value of core type vt. */
+void gen_from_flat(uint8_t vt, const char *expr, struct fb_buf *b)
+{
+	switch (vt) {
+	case WASM_I32: fb_buf_printf(b, "(u32)%s", expr); break;
+	case WASM_F32: fb_buf_printf(b, "glue_bits_f32((uint32_t)%s)", expr); break;
+	case WASM_F64: fb_buf_printf(b, "glue_bits_f64(%s)", expr); break;
+	default: fb_buf_printf(b, "%s", expr); break;
+	}
+}

@@ -11,29 +11,6 @@
 
 #include "gen_internal.h"
 
-/* -------------------------------------------------------- flat conversions */
-
-/* wasm2c value `expr` of core type vt as a flue_flat_t. */
-static void to_flat(uint8_t vt, const char *expr, struct fb_buf *b)
-{
-	switch (vt) {
-	case WASM_F32: fb_buf_printf(b, "glue_f32_bits(%s)", expr); break;
-	case WASM_F64: fb_buf_printf(b, "glue_f64_bits(%s)", expr); break;
-	default: fb_buf_printf(b, "(flue_flat_t)%s", expr); break;
-	}
-}
-
-/* flue_flat_t `expr` as a wasm2c value of core type vt. */
-static void from_flat(uint8_t vt, const char *expr, struct fb_buf *b)
-{
-	switch (vt) {
-	case WASM_I32: fb_buf_printf(b, "(u32)%s", expr); break;
-	case WASM_F32: fb_buf_printf(b, "glue_bits_f32((uint32_t)%s)", expr); break;
-	case WASM_F64: fb_buf_printf(b, "glue_bits_f64(%s)", expr); break;
-	default: fb_buf_printf(b, "%s", expr); break;
-	}
-}
-
 /* Does any module import stream.forward / future.forward? */
 static bool uses_forward(const struct fb_plan *p)
 {
@@ -64,6 +41,8 @@ static void prologue(const struct gen *g)
 		    "#include <flue/wasm_rt_trap.h>\n");
 	if (g->p->target != FB_TARGET_HOST)
 		fb_buf_puts(c, "#include <flue/port_cortexm.h>\n#include <flue/wasm_rt_static.h>\n");
+	if (g->o->isolate)
+		fb_buf_puts(c, "#include <flue/mpu.h>\n#include <flue/port_mpu.h>\n");
 	fb_buf_puts(c, "\n#include \"wasm-rt.h\"\n");
 	for (uint32_t i = 0; i < g->p->nmodules; i++) {
 		char *id = gen_mod(g, &g->p->modules[i]);
@@ -128,11 +107,18 @@ static void module_types(const struct gen *g, const struct fb_module *m, const c
 		fb_buf_printf(c, "/* The import-module struct wasm2c passes to %s's imports: one per "
 			      "instance,\n * so that an import can check who calls it. */\n"
 			      "struct Z_%s_imports_instance_t {\n\tchar unused;\n};\n\n", id, id);
-	fb_buf_printf(c, "struct %s_inst {\n\tstruct flue_w2c_instance g; /* first: the glue's view */\n"
-		      "\tZ_%s_instance_t w;\n", id, id);
+	if (g->o->isolate)
+		gen_iso_guest_types(g, m, id);
+	fb_buf_printf(c, "struct %s_inst {\n\tstruct flue_w2c_instance g; /* first: the glue's view */\n",
+		      id);
+	if (g->o->isolate)
+		gen_iso_inst_members(g, id);
+	else
+		fb_buf_printf(c, "\tZ_%s_instance_t w;\n", id);
+	if (ni > 0 && !g->o->isolate)
+		fb_buf_printf(c, "\tstruct Z_%s_imports_instance_t env;\n", id);
 	if (ni > 0)
-		fb_buf_printf(c, "\tstruct Z_%s_imports_instance_t env;\n"
-			      "\tstruct flue_lowered low[%u]; /* by import index */\n", id, (unsigned)ni);
+		fb_buf_printf(c, "\tstruct flue_lowered low[%u]; /* by import index */\n", (unsigned)ni);
 	if (m->nlifts > 0)
 		fb_buf_printf(c, "\tstruct flue_func lift[%u];\n", (unsigned)m->nlifts);
 	fb_buf_printf(c, "};\n\nstatic struct %s_inst %s_insts[%u];\n\n", id, id,
@@ -155,9 +141,16 @@ static void import_head(const struct gen *g, const struct fb_module *m, uint32_t
 	const struct wasm_import *im = &m->wasm.imports[i];
 	const struct wasm_functype *ft = &m->wasm.types[im->type];
 	char *sym = fb_gen_import_symbol(g->p, m, i);
-	fb_buf_printf(g->c, "/* import '%s' '%s': %s */\n%s %s(struct Z_%s_imports_instance_t *env",
-		      im->module, im->field, what, ft->nresults ? gen_core_c(ft->results[0]) : "void",
-		      sym, id);
+	if (g->o->isolate) { /* the privileged half; wasm2c's name is the stub */
+		free(sym);
+		struct fb_buf priv = { 0 };
+		fb_buf_printf(&priv, "%s_i%u_priv", id, (unsigned)i);
+		sym = fb_strdup(priv.data);
+		fb_buf_free(&priv);
+	}
+	fb_buf_printf(g->c, "/* import '%s' '%s': %s */\n%s%s %s(struct Z_%s_imports_instance_t *env",
+		      im->module, im->field, what, g->o->isolate ? "static " : "",
+		      ft->nresults ? gen_core_c(ft->results[0]) : "void", sym, id);
 	for (uint32_t k = 0; k < ft->nparams; k++)
 		fb_buf_printf(g->c, ", %s p%u", gen_core_c(ft->params[k]), (unsigned)k);
 	fb_buf_puts(g->c, ")\n{\n");
@@ -222,7 +215,7 @@ static uint32_t flat_args(const struct wasm_functype *ft, struct fb_buf *c)
 		char p[16];
 		snprintf(p, sizeof p, "p%u", (unsigned)k);
 		fb_buf_puts(c, k ? ", " : " ");
-		to_flat(ft->params[k], p, c);
+		gen_to_flat(ft->params[k], p, c);
 	}
 	fb_buf_puts(c, " };\n");
 	return ft->nparams;
@@ -303,7 +296,7 @@ static void func_import(const struct gen *g, const struct fb_module *m, uint32_t
 		      "\tflue_w2c_restore(&frame);\n", (unsigned)i, n > 0 ? "a" : "0", (unsigned)n);
 	if (ft->nresults > 0) {
 		fb_buf_puts(b, "\treturn ");
-		from_flat(ft->results[0], "r", b);
+		gen_from_flat(ft->results[0], "r", b);
 		fb_buf_puts(b, ";\n");
 	} else {
 		fb_buf_puts(b, "\t(void)r;\n");
@@ -320,12 +313,17 @@ static void export_call(const struct gen *g, const struct fb_module *m, int j, c
 	const struct wasm_export *ex = &m->wasm.exports[j];
 	const struct wasm_functype *ft = wasm_func_type(&m->wasm, ex->index);
 	char *sym = fb_gen_export_symbol(g->p, m, (uint32_t)j);
-	fb_buf_printf(b, "%s(&c->self->w", sym);
+	if (g->o->isolate) { /* through the gate: gen_isolate.c's wrapper */
+		char *id = gen_mod(g, m);
+		fb_buf_printf(b, "%s_x%u(c->self", id, (unsigned)j);
+		free(id);
+	} else
+		fb_buf_printf(b, "%s(&c->self->w", sym);
 	for (uint32_t k = 0; k < ft->nparams; k++) {
 		char a[64];
 		snprintf(a, sizeof a, "%s[%u]", src, (unsigned)k);
 		fb_buf_puts(b, ", ");
-		from_flat(ft->params[k], a, b);
+		gen_from_flat(ft->params[k], a, b);
 	}
 	fb_buf_puts(b, ")");
 	free(sym);
@@ -349,7 +347,7 @@ static void lift_entries(const struct gen *g, const struct fb_module *m, uint32_
 		struct fb_buf call = { 0 };
 		export_call(g, m, l->core, "c->args", &call);
 		fb_buf_puts(b, "c->res[0] = ");
-		to_flat(ft->results[0], call.data, b);
+		gen_to_flat(ft->results[0], call.data, b);
 		fb_buf_free(&call);
 	} else {
 		export_call(g, m, l->core, "c->args", b);
@@ -400,18 +398,27 @@ static void module_entries(const struct gen *g, const struct fb_module *m, const
 	/* wasm2c's instantiation runs data segments and the start function:
 	 * guest code, so it is an entry too (as is `_initialize`). */
 	fb_buf_printf(b, "static void %s_instantiate_body(void *arg)\n{\n\tstruct %s_inst *self = arg;\n"
-		      "\tZ_%s_instantiate(&self->w%s);\n}\n\n"
+		      "\tZ_%s_instantiate(&self->%s%s);\n}\n\n"
 		      "static void %s_instantiate_entry(void *arg)\n{\n\tstruct %s_inst *self = arg;\n"
 		      "\tflue_w2c_enter(&self->g, \"instantiation\", %s_instantiate_body, self);\n}\n\n",
-		      id, id, id, m->wasm.nimports > 0 ? ", &self->env" : "", id, id, id);
+		      id, id, id, g->o->isolate ? "gd->w" : "w",
+		      m->wasm.nimports > 0 ? (g->o->isolate ? ", &self->gd->env" : ", &self->env") : "",
+		      id, id, id);
 	if (m->initialize >= 0) {
 		char *sym = fb_gen_export_symbol(g->p, m, (uint32_t)m->initialize);
+		if (g->o->isolate) {
+			free(sym);
+			struct fb_buf x = { 0 };
+			fb_buf_printf(&x, "%s_x%u", id, (unsigned)m->initialize);
+			sym = fb_strdup(x.data);
+			fb_buf_free(&x);
+		}
 		fb_buf_printf(b, "static void %s_initialize_body(void *arg)\n{\n"
-			      "\tstruct %s_inst *self = arg;\n\t%s(&self->w);\n}\n\n"
+			      "\tstruct %s_inst *self = arg;\n\t%s(%s);\n}\n\n"
 			      "static void %s_initialize_entry(void *arg)\n{\n"
 			      "\tstruct %s_inst *self = arg;\n"
 			      "\tflue_w2c_enter(&self->g, \"_initialize\", %s_initialize_body, self);\n}\n\n",
-			      id, id, sym, id, id, id);
+			      id, id, sym, g->o->isolate ? "self" : "&self->w", id, id, id);
 		free(sym);
 	}
 }
@@ -425,6 +432,12 @@ static void module_section(const struct gen *g, const struct fb_module *m)
 			func_import(g, m, i, id);
 		else
 			builtin_import(g, m, i, id);
+		if (g->o->isolate)
+			gen_iso_import(g, m, i, id);
+	}
+	if (g->o->isolate) {
+		gen_iso_import_table(g, m, id);
+		gen_iso_exports(g, m, id);
 	}
 	for (uint32_t k = 0; k < m->nlifts; k++)
 		lift_entries(g, m, k, id);

@@ -60,12 +60,17 @@ static void target_storage(const struct gen *g)
 		      (unsigned)(words > 0 ? words : 1u));
 	for (uint32_t n = 0; n < g->p->ninsts; n++) {
 		const struct fb_inst *in = &g->p->insts[n];
-		if (in->mod->wasm.nmemories > 0)
+		if (in->mod->wasm.nmemories > 0 && g->o->isolate) /* one region: a power of two */
+			fb_buf_printf(c, "static uint8_t %s_memory[%uu]\n\t__attribute__((aligned(%u), "
+				      "section(\".bss.flue_memory.%s\")));\n", in->name,
+				      (unsigned)gen_iso_memory_bytes(in->memory_pages),
+				      (unsigned)gen_iso_memory_bytes(in->memory_pages), in->name);
+		else if (in->mod->wasm.nmemories > 0)
 			fb_buf_printf(c, "static uint8_t %s_memory[%uu * 65536u]\n\t__attribute__((aligned(16), "
 				      "section(\".bss.flue_memory.%s\")));\n", in->name,
 				      (unsigned)in->memory_pages, in->name);
 		uint32_t t = table_capacity(in->mod);
-		if (t > 0)
+		if (t > 0 && !g->o->isolate) /* isolated: in its guest block */
 			fb_buf_printf(c, "static wasm_rt_funcref_t %s_table[%u];\n", in->name,
 				      (unsigned)t);
 	}
@@ -75,6 +80,8 @@ static void target_storage(const struct gen *g)
 			      "\t__attribute__((aligned(FLUE_PORT_CORTEXM_STACK_ALIGN)));\n",
 			      (unsigned)fiber_stacks(g), (unsigned)(g->o->stack_bytes / 8u));
 	fb_buf_puts(c, "\n");
+	if (g->o->isolate)
+		gen_iso_storage(g);
 }
 
 static void lift_call(const struct gen *g, const struct fb_module *m, uint32_t k, const char *id)
@@ -106,14 +113,19 @@ static void instantiate_fn(const struct gen *g, uint32_t n)
 		      "\tint rc = flue_instance_create(&store, &self->g.inst);\n\tif (rc != 0)\n"
 		      "\t\treturn glue_fail(rc, \"creating\", \"%s\");\n\tself->g.name = \"%s\";\n",
 		      in->name, id, id, (unsigned)gen_inst_slot(g->p, n), in->name, in->name);
+	if (g->o->isolate)
+		fb_buf_printf(c, "\tself->gd = &%s_blocks[%u].g;\n", id, (unsigned)gen_inst_slot(g->p, n));
 	if (m->wasm.nimports > 0)
-		fb_buf_puts(c, "\tself->g.env = &self->env;\n");
+		fb_buf_printf(c, "\tself->g.env = &self->%s;\n", g->o->isolate ? "gd->env" : "env");
 	fb_buf_puts(c, "\t(void)flue_w2c_register(&self->g);\n");
 	if (on_target(g)) {
 		if (m->wasm.nmemories > 0)
 			fb_buf_printf(c, "\tflue_wasm_rt_static_provide_memory(%s_memory, %uu);\n",
 				      in->name, (unsigned)in->memory_pages);
-		if (table_capacity(m) > 0)
+		if (table_capacity(m) > 0 && g->o->isolate)
+			fb_buf_printf(c, "\tflue_wasm_rt_static_provide_table(self->gd->table, %uu);\n",
+				      (unsigned)table_capacity(m));
+		else if (table_capacity(m) > 0)
 			fb_buf_printf(c, "\tflue_wasm_rt_static_provide_table(%s_table, %uu);\n",
 				      in->name, (unsigned)table_capacity(m));
 	}
@@ -125,11 +137,16 @@ static void instantiate_fn(const struct gen *g, uint32_t n)
 			      "\"finding static storage for\", \"%s\");\n", in->name);
 	if (m->memory >= 0) {
 		char *sym = fb_gen_export_symbol(g->p, m, (uint32_t)m->memory);
-		fb_buf_printf(c, "\twasm_rt_memory_t *mem = %s(&self->w);\n"
-			      "\tflue_instance_set_memory32(self->g.inst, &mem->data, &mem->size);\n",
-			      sym);
+		if (g->o->isolate)
+			fb_buf_printf(c, "\twasm_rt_memory_t *mem = %s(&self->gd->w);\n", sym);
+		else
+			fb_buf_printf(c, "\twasm_rt_memory_t *mem = %s(&self->w);\n"
+				      "\tflue_instance_set_memory32(self->g.inst, &mem->data, "
+				      "&mem->size);\n", sym);
 		free(sym);
 	}
+	if (g->o->isolate)
+		gen_iso_instantiate(g, m, id, in->name, m->memory >= 0);
 	for (uint32_t k = 0; k < m->nlifts; k++)
 		lift_call(g, m, k, id);
 	fb_buf_puts(c, "\treturn 0;\n}\n\n");
@@ -181,6 +198,11 @@ static void init_fn(const struct gen *g)
 		      "\tflue_exec_init(&store);\n\tflue_w2c_report_traps(&store, print);\n"
 		      "\tflue_wasm_rt_set_trap_handler(flue_w2c_trap);\n"
 		      "\twasm_rt_init();\n", g->p->name);
+	if (g->o->isolate)
+		fb_buf_puts(c, "\tif ((rc = flue_w2c_gate_install()) != 0)\n\t\treturn rc;\n"
+			    "#if defined(__ARM_ARCH_8M_MAIN__)\n"
+			    "\t(void)flue_port_mpu_set_mair(0xFFu, 0u); /* AttrIndx 0: normal memory */\n"
+			    "#endif\n");
 	if (on_target(g))
 		fb_buf_puts(c, "\tflue_wasm_rt_static_init(rt_types, (uint32_t)(sizeof rt_types / "
 			    "sizeof rt_types[0]), rt_words,\n\t\t\t\t (uint32_t)(sizeof rt_words / "

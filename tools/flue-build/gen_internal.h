@@ -13,6 +13,9 @@ struct gen {
 
 /* wasm2c's C spelling of a core value type (u32, u64, f32, f64). */
 const char *gen_core_c(uint8_t valtype);
+/* wasm2c value `expr` of core type vt as a flue_flat_t, and back. */
+void gen_to_flat(uint8_t vt, const char *expr, struct fb_buf *b);
+void gen_from_flat(uint8_t vt, const char *expr, struct fb_buf *b);
 
 /* The header's macro for element type `id` ("PIPELINE_ELEM_SAMPLE"). */
 void gen_elem_macro(const struct gen *g, uint32_t id, char *buf, size_t len);
@@ -43,5 +46,17 @@ void gen_api_types(const struct gen *g);
 void gen_api(const struct gen *g);
 /* The glue proper. */
 void gen_glue(const struct gen *g);
+
+/* --isolate (gen_isolate.c): storage, guest blocks, import stubs and
+ * their table, export thunks, the domain at instantiation. */
+uint32_t gen_iso_memory_bytes(uint32_t pages);
+void gen_iso_storage(const struct gen *g);
+void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const char *id);
+void gen_iso_inst_members(const struct gen *g, const char *id);
+void gen_iso_import(const struct gen *g, const struct fb_module *m, uint32_t i, const char *id);
+void gen_iso_import_table(const struct gen *g, const struct fb_module *m, const char *id);
+void gen_iso_exports(const struct gen *g, const struct fb_module *m, const char *id);
+void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const char *id,
+			 const char *inst, bool memory);
 
 #endif /* FLUE_BUILD_GEN_INTERNAL_H */

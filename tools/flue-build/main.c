@@ -44,6 +44,9 @@ static const char usage[] =
 	"                         is lifted stackful, else none: host functions then\n"
 	"                         run on their caller's stack)\n"
 	"      --stack-bytes N    Cortex-M: bytes of each fiber stack (default: 8192)\n"
+	"      --isolate          Cortex-M: every instance in an MPU domain of its own,\n"
+	"                         its code unprivileged behind the privilege gate\n"
+	"                         (docs/MPU.md); modules built without bounds checks\n"
 	"      --generate-only    write the generated C (gen/) and stop\n"
 	"  -q, --quiet            no size report (unless a budget is exceeded)\n"
 	"  -h, --help             this text\n";
@@ -92,6 +95,7 @@ static int option(struct fb_build_opts *o, int argc, char **argv, int *i)
 	bool takes = true;
 #define IS(s) (strcmp(a, (s)) == 0)
 	if (IS("--lib")) { o->lib = true; takes = false; }
+	else if (IS("--isolate")) { o->isolate = true; takes = false; }
 	else if (IS("--generate-only")) { o->generate_only = true; takes = false; }
 	else if (IS("-q") || IS("--quiet")) { o->quiet = true; takes = false; }
 	else if (a[0] != '-') return 1;

@@ -55,6 +55,9 @@ struct fb_module {
 	struct fb_lift *lifts;
 	int memory, realloc, initialize; /**< export indices, -1 none */
 	uint32_t ninstances;
+	/* --isolate: where its wasm2c statics (func_types) live in the
+	 * program's guest-readable block (words), set after translation. */
+	uint32_t guest_ro_off, guest_ro_words;
 };
 
 enum fb_wire_kind { FB_WIRE_NONE = 0, FB_WIRE_LIFT, FB_WIRE_HOST };

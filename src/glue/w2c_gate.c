@@ -1,0 +1,192 @@
+/*
+ * Isolated instances (flue/w2c.h; flue-build --isolate): guest code runs
+ * behind the privilege gate (flue/port.h), and everything it needs from
+ * the runtime is a gate service here: a wasm trap, memory.grow, an import.
+ *
+ * Nothing the guest passes is trusted: the calling instance is the
+ * running entry's (flue_w2c_current), the import index is checked against
+ * that instance's table, the env pointer against its own, the words
+ * pointer against its stack, and memory.grow works on the runtime's own
+ * view of the memory (the guest can write its wasm_rt_memory_t, not the
+ * bounds the built-ins use).
+ */
+#include <string.h>
+
+#include <flue/exec.h>
+#include <flue/mpu.h>
+#include <flue/port.h>
+#include <flue/w2c.h>
+#include <flue/wasm_rt_trap.h>
+
+#include "w2c_internal.h"
+#include "wasm-rt.h"
+
+#define PAGE 65536u
+
+static _Noreturn void gate_misused(struct flue_w2c_instance *gi)
+{
+	flue_trap_raise(gi->inst, FLUE_TRAP_GATE);
+}
+
+static struct flue_w2c_instance *caller(void)
+{
+	struct flue_w2c_instance *gi = flue_w2c_current();
+	if (gi == 0 || gi->domain == 0)
+		flue_port_halt(); /* a service outside gated guest code */
+	return gi;
+}
+
+static uint32_t svc_trap(uint32_t code, uint32_t u1, uint32_t u2)
+{
+	(void)u1;
+	(void)u2;
+	flue_w2c_trap((int)code);
+}
+
+/* memory.grow against the runtime's limits; the guest's struct is
+ * rewritten from them either way (it may have been scribbled on). */
+static uint32_t svc_grow(uint32_t memory, uint32_t pages, uint32_t u2)
+{
+	(void)u2;
+	struct flue_w2c_instance *gi = caller();
+	wasm_rt_memory_t *m = gi->memory;
+	if (m == 0 || (uintptr_t)m != memory)
+		gate_misused(gi);
+	uint32_t old = gi->mem_pages, result = UINT32_MAX;
+	if (pages <= gi->mem_max_pages - old) {
+		uint32_t old_size = gi->mem_size;
+		gi->mem_pages = old + pages;
+		gi->mem_size = gi->mem_pages * PAGE;
+		memset(gi->mem_data + old_size, 0, gi->mem_size - old_size);
+		result = old;
+	}
+	m->data = gi->mem_data;
+	m->pages = gi->mem_pages;
+	m->max_pages = gi->mem_max_pages;
+	m->size = gi->mem_size;
+	return result;
+}
+
+static uint32_t svc_import(uint32_t k, uint32_t words, uint32_t env)
+{
+	struct flue_w2c_instance *gi = caller();
+	if (k >= gi->nimports || env != (uint32_t)(uintptr_t)gi->env)
+		gate_misused(gi);
+	const struct flue_w2c_import *im = &gi->imports[k];
+	uintptr_t p = words, lo = gi->domain->stack_lo, hi = gi->domain->stack_hi;
+	if (im->nwords == 0u || im->nwords > FLUE_W2C_MAX_WORDS || p % 8u != 0u || p < lo ||
+	    p > hi || hi - p < 8u * im->nwords)
+		gate_misused(gi);
+	/* Copied in, then out: the import sees no guest-writable words. */
+	uint64_t w[FLUE_W2C_MAX_WORDS];
+	memcpy(w, (const void *)p, 8u * im->nwords);
+	im->call(gi->env, w);
+	memcpy((void *)p, w, 8u);
+	return 0u;
+}
+
+static const flue_port_service_fn services[3] = {
+	[FLUE_WASM_RT_SVC_TRAP] = svc_trap,
+	[FLUE_WASM_RT_SVC_GROW] = svc_grow,
+	[FLUE_W2C_SVC_IMPORT] = svc_import,
+};
+
+int flue_w2c_gate_install(void)
+{
+	return flue_port_gate_set_services(services, 3u);
+}
+
+static enum flue_trap_reason fault_reason(const struct flue_port_fault *f)
+{
+	switch (f->kind) {
+	case FLUE_PORT_FAULT_USAGEFAULT:
+	case FLUE_PORT_FAULT_HARDFAULT:
+		return FLUE_TRAP_ILLEGAL_INSTRUCTION;
+	case FLUE_PORT_FAULT_GATE:
+		return FLUE_TRAP_GATE;
+	case FLUE_PORT_FAULT_BUDGET:
+		return FLUE_TRAP_BUDGET;
+	default:
+		return FLUE_TRAP_MEMORY_FAULT;
+	}
+}
+
+void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint32_t a0,
+		    uint32_t a1)
+{
+	const uint32_t a[4] = { a0, a1, 0u, 0u };
+	int rc = flue_port_guest_call(gi->domain, thunk, a, 0);
+	if (rc == FLUE_PORT_GUEST_RETURNED)
+		return;
+	if (rc == FLUE_PORT_GUEST_FAULTED) {
+		const struct flue_port_fault *f = flue_port_guest_fault();
+		flue_w2c_note_fault(f->has_addr, f->addr);
+		flue_trap_raise(gi->inst, fault_reason(f));
+	}
+	/* Refused before anything ran: the domain is unusable (a broken
+	 * program, or its stack is held by an entry on another stack). */
+	flue_trap_raise(gi->inst, FLUE_TRAP_GATE);
+}
+
+/* ------------------------------------------------------------ domains */
+
+#if defined(__arm__)
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
+/* PMSAv8 AP: 1 RW any, 3 RO any (privileged too: nothing writes code or
+ * the statics block after init). MAIR index 0: normal memory. */
+static struct flue_mpu_v8_region region(uintptr_t base, uint32_t size, uint8_t ap, uint8_t xn)
+{
+	return (struct flue_mpu_v8_region){ .base = (uint32_t)base, .size = size, .sh = 0,
+					    .ap = ap, .xn = xn, .attr_indx = 0 };
+}
+#define AP_CODE 3u
+#define AP_RW 1u
+#define AP_RO 3u
+typedef struct flue_mpu_v8_region iso_region_t;
+#else
+/* PMSAv7 AP: 3 RW any, 6 RO any, 2 RW privileged / RO unprivileged (the
+ * runtime fills the statics block at init). Normal memory, cacheable. */
+static struct flue_mpu_v7_region region(uintptr_t base, uint32_t size, uint8_t ap, uint8_t xn)
+{
+	return (struct flue_mpu_v7_region){ .base = (uint32_t)base, .size = size, .srd = 0,
+					    .tex = 0, .ap = ap, .xn = xn, .s = 0, .c = 1,
+					    .b = (uint8_t)(xn != 0u) };
+}
+#define AP_CODE 6u
+#define AP_RW 3u
+#define AP_RO 2u
+typedef struct flue_mpu_v7_region iso_region_t;
+#endif
+#endif /* __arm__ */
+
+int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
+		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l)
+{
+#if defined(__arm__)
+	iso_region_t set[5];
+	uint32_t n = 0;
+	set[n++] = region(l->code, l->code_size, AP_CODE, 0u);
+	set[n++] = region(l->block, l->block_size, AP_RW, 1u);
+	if (l->memory_size > 0u)
+		set[n++] = region(l->memory, l->memory_size, AP_RW, 1u);
+	set[n++] = region(l->ro, l->ro_size, AP_RO, 1u);
+	set[n++] = region(l->rw, l->rw_size, AP_RW, 1u);
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
+	int32_t len = flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, prog, FLUE_MPU_SEQ_MAX);
+#else
+	int32_t len = flue_mpu_v7_build_program(set, n, prog, FLUE_MPU_SEQ_MAX);
+#endif
+	if (len < 0)
+		return (int)len;
+	*d = (struct flue_port_domain){ .program = prog, .program_len = (uint32_t)len,
+					.stack_lo = l->stack_lo, .stack_hi = l->stack_hi };
+	gi->domain = d;
+	return FLUE_OK;
+#else
+	(void)gi;
+	(void)d;
+	(void)prog;
+	(void)l;
+	return FLUE_ENOTSUP;
+#endif
+}

@@ -1,0 +1,11 @@
+/* Between the glue's two files (not a public interface). */
+#ifndef FLUE_W2C_INTERNAL_H
+#define FLUE_W2C_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* w2c_gate.c -> w2c.c: the next trap report is a memory fault at `addr`. */
+void flue_w2c_note_fault(bool has_addr, uint32_t addr);
+
+#endif /* FLUE_W2C_INTERNAL_H */

@@ -1,0 +1,126 @@
+/*
+ * isolate: two attackers misbehave, one at a time, while a peer sums
+ * 1..2000 a step at a time; every attacker is trapped with its own reason
+ * (and, for stray accesses, the exact address), the runtime's memory and
+ * the peer's are untouched, and the peer finishes with the right sum.
+ * ISO_SET picks the pair (1: kinds 1 and 2, 2: 3 and 4, 3: 5 and 6; the
+ * library has room for three instances). Built only with flue-build
+ * --isolate for the Cortex-M boards.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <flue/board.h>
+#include <flue/exec.h>
+#include <flue/w2c.h>
+
+#include "isolate.h"
+
+#define PEER_N 2000u
+#define PEER_SUM (PEER_N * (PEER_N + 1u) / 2u)
+
+static volatile uint32_t runtime_secret = 0x5EC2E7u;
+static int failures;
+
+struct outcome {
+	bool resolved;
+	uint32_t value;
+};
+static struct outcome peer_out, out[7];
+
+static void on_done(void *user, const uint32_t *r)
+{
+	struct outcome *o = user;
+	o->resolved = true;
+	o->value = r != 0 ? *r : 0xDEADu;
+}
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		failures++;
+		flue_board_printf("  FAIL: %s\n", what);
+	}
+}
+
+/* The linear address at which instance `inst`'s guest reaches `target`. */
+static uint32_t wasm_addr(struct flue_instance *inst, const volatile void *target)
+{
+	return (uint32_t)((uintptr_t)target - (uintptr_t)*inst->mem_data);
+}
+
+static void ticks(uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		(void)flue_tick(isolate_store());
+}
+
+typedef int (*attack_fn)(uint32_t kind, uint32_t arg, isolate_a1_attack_done_t done, void *user,
+			 flue_call_t *call);
+
+/* Attack `kind` by instance `inst`, with the peer half-way through. */
+static struct flue_w2c_trap_info attack(attack_fn fn, struct flue_instance *inst, uint32_t kind,
+					uint32_t arg)
+{
+	check(fn(kind, arg, on_done, &out[kind], 0) == 0, "starting an attack");
+	ticks(8);
+	struct flue_w2c_trap_info t = flue_w2c_last_trap();
+	bool mine = t.trapped && t.instance != 0 && inst->poisoned;
+	flue_board_printf("attack %u: %s%s%s", kind, mine ? "trapped: " : "no trap",
+			  mine ? flue_trap_message(t.reason) : "", t.has_addr && mine ? " at " : "");
+	if (mine && t.has_addr)
+		flue_board_printf("0x%x", (unsigned)t.addr);
+	flue_board_printf("\n");
+	if (!mine)
+		t.trapped = false;
+	return t;
+}
+
+int main(void)
+{
+	if (isolate_init(flue_board_printf) != 0)
+		return 1;
+	struct flue_instance *peer = isolate_instance_peer();
+	uint8_t *peer_mem = *peer->mem_data;
+	peer_mem[64] = 0x5Au;
+	check(isolate_peer_work_count(PEER_N, on_done, &peer_out, 0) == 0, "peer");
+	ticks(100);
+
+	struct flue_w2c_trap_info t;
+#if ISO_SET == 1
+	t = attack(isolate_a1_attack, isolate_instance_a1(), 1,
+		   wasm_addr(isolate_instance_a1(), &runtime_secret));
+	check(t.trapped && t.reason == FLUE_TRAP_MEMORY_FAULT && t.has_addr &&
+	      t.addr == (uint32_t)(uintptr_t)&runtime_secret, "1: a store into the runtime");
+	check(runtime_secret == 0x5EC2E7u, "1: the runtime's word is untouched");
+	t = attack(isolate_a2_attack, isolate_instance_a2(), 2,
+		   wasm_addr(isolate_instance_a2(), &peer_mem[64]));
+	check(t.trapped && t.reason == FLUE_TRAP_MEMORY_FAULT && t.has_addr &&
+	      t.addr == (uint32_t)(uintptr_t)&peer_mem[64], "2: a load from the peer's memory");
+#elif ISO_SET == 2
+	t = attack(isolate_a1_attack, isolate_instance_a1(), 3, 0);
+	check(t.trapped && t.reason == FLUE_TRAP_MEMORY_FAULT, "3: the stack guard");
+	t = attack(isolate_a2_attack, isolate_instance_a2(), 4, 0);
+	check(t.trapped && t.reason == FLUE_TRAP_WASM_UNREACHABLE, "4: unreachable");
+#else
+	t = attack(isolate_a1_attack, isolate_instance_a1(), 5, 0);
+	check(t.trapped && t.reason == FLUE_TRAP_WASM_CALL_INDIRECT, "5: call_indirect");
+	(void)attack(isolate_a2_attack, isolate_instance_a2(), 6, 0);
+	check(out[6].resolved && out[6].value == 1u, "6: memory.grow returned the old size");
+	check(*(const uint32_t *)isolate_instance_a2()->mem_size == 2u * 65536u,
+	      "6: the runtime's view of the memory grew");
+	check(!isolate_instance_a2()->poisoned, "6: no trap");
+#endif
+	(void)t;
+
+	int rc = isolate_run();
+	flue_board_printf("peer: %s, sum %u\n", peer_out.resolved ? "resolved" : "unresolved",
+			  (unsigned)peer_out.value);
+	check(rc == 0 && peer_out.resolved && peer_out.value == PEER_SUM, "the peer's work");
+	check(!peer->poisoned && peer_mem[64] == 0x5Au, "the peer's memory");
+	for (uint32_t k = 1; k <= 5u; k++) /* trapped: resolved without a value */
+		check(!out[k].resolved || out[k].value == 0xDEADu, "a trapped attack has no result");
+	flue_board_printf("isolate set %u\n", (unsigned)ISO_SET);
+	flue_board_printf("isolate: %s\n", failures == 0 ? "ok" : "FAILED");
+	return failures == 0 ? 0 : 1;
+}

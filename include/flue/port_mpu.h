@@ -27,8 +27,8 @@
  *
  * **Faults.** The port defines MemManage_Handler, BusFault_Handler,
  * UsageFault_Handler and HardFault_Handler (overriding the board's weak
- * ones as soon as anything of fault_cortexm.c is linked, e.g.
- * flue_port_guest_enter()). A fault taken from thread mode while the guest
+ * ones as soon as fault_cortexm.c is linked: by
+ * flue_port_fault_set_handler() or by the privilege gate). A fault taken from thread mode while the guest
  * marker is on (flue_port_guest_enter()) and a handler is registered
  * (flue_port_fault_set_handler()) becomes a trap: the port records it,
  * clears the fault status, and returns from the exception into a

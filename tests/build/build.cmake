@@ -150,7 +150,7 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
     else()
       set(machine mps2-an505)
     endif()
-    foreach(set 1 2 3)
+    foreach(set 1 2 3 4)
       flue_add_program(tb_isolate${set}_${core} COMPOSITION ${TB}/isolate/isolate.flue
                        NAME isolate TARGET ${core} ISOLATE CALL_DEPTH 100000
                        SOURCES ${TB}/isolate/main.c MODULES ${TBB}/isolate

@@ -4,7 +4,7 @@
  *
  * The four fault handlers below are strong definitions of the CMSIS names,
  * so they replace the MPS2 board's weak ones whenever this file is linked
- * (anything that calls flue_port_guest_enter() pulls it in). Their path:
+ * (flue_port_fault_set_handler() and the privilege gate pull it in). Their path:
  *
  *   1. Entered from handler mode (a fault in an ISR, or a fault handler
  *      faulting): never a guest's. Chain to the fatal report untouched.

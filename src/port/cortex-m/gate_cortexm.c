@@ -100,6 +100,12 @@ static const flue_port_service_fn *services;
 static uint32_t nservices;
 
 void flue_cm_gate_svc(uint32_t *io);
+
+/* The gate needs the port's fault handlers (a guest's fault must end its
+ * entry, not the program): this reference links fault_cortexm.c, whose
+ * strong MemManage_Handler & co. replace the board's weak ones. */
+void flue_port_fault_entry(void);
+__attribute__((used)) static void (*const gate_needs_fault_path)(void) = flue_port_fault_entry;
 uint32_t flue_cm_gate_service(uint32_t k, uint32_t a0, uint32_t a1, uint32_t a2);
 _Noreturn void flue_cm_gate_exit(void);
 

@@ -9,6 +9,7 @@
  *   5 call_indirect through a bad table index (reads func_types)
  *   6 memory.grow by one page, write the new page's last byte, return the
  *     old size in pages (the runtime's grow service)
+ *   7 loop forever (the host's timer ends it: a step budget)
  *   0 nothing: returns arg + 1
  */
 #include "p3.h"
@@ -39,6 +40,9 @@ static uint32_t misbehave(uint32_t kind, uint32_t arg)
 		*(volatile uint8_t *)(uintptr_t)((old + 1u) * 65536u - 1u) = 7u;
 		return old;
 	}
+	case 7:
+		for (volatile uint32_t x = arg;; x = x * 4u + 1u) {
+		}
 	default: return arg + 1u;
 	}
 }

@@ -3,8 +3,10 @@
  * 1..2000 a step at a time; every attacker is trapped with its own reason
  * (and, for stray accesses, the exact address), the runtime's memory and
  * the peer's are untouched, and the peer finishes with the right sum.
- * ISO_SET picks the pair (1: kinds 1 and 2, 2: 3 and 4, 3: 5 and 6; the
- * library has room for three instances). Built only with flue-build
+ * ISO_SET picks the pair (1: kinds 1 and 2, 2: 3 and 4, 3: 5 and 6, 4: 7
+ * (a loop ended by a step budget: the board's timer calls
+ * flue_port_guest_expire()) and 0 (plain work, after it); the library has
+ * room for three instances). Built only with flue-build
  * --isolate for the Cortex-M boards.
  */
 #include <stdbool.h>
@@ -12,6 +14,7 @@
 
 #include <flue/board.h>
 #include <flue/exec.h>
+#include <flue/port_mpu.h>
 #include <flue/w2c.h>
 
 #include "isolate.h"
@@ -26,7 +29,7 @@ struct outcome {
 	bool resolved;
 	uint32_t value;
 };
-static struct outcome peer_out, out[7];
+static struct outcome peer_out, out[8];
 
 static void on_done(void *user, const uint32_t *r)
 {
@@ -48,6 +51,17 @@ static uint32_t wasm_addr(struct flue_instance *inst, const volatile void *targe
 {
 	return (uint32_t)((uintptr_t)target - (uintptr_t)*inst->mem_data);
 }
+
+#if ISO_SET == 4
+/* The step budget: 3 ms of guest code, then its entry ends. */
+static volatile uint32_t budget_ticks, budget_ended;
+
+static void budget_tick(void)
+{
+	if (++budget_ticks >= 3u && flue_port_guest_expire())
+		budget_ended++;
+}
+#endif
 
 static void ticks(uint32_t n)
 {
@@ -102,6 +116,14 @@ int main(void)
 	check(t.trapped && t.reason == FLUE_TRAP_MEMORY_FAULT, "3: the stack guard");
 	t = attack(isolate_a2_attack, isolate_instance_a2(), 4, 0);
 	check(t.trapped && t.reason == FLUE_TRAP_WASM_UNREACHABLE, "4: unreachable");
+#elif ISO_SET == 4
+	check(flue_board_timer_start(1000u, budget_tick) == 0, "7: the budget timer");
+	t = attack(isolate_a1_attack, isolate_instance_a1(), 7, 1);
+	flue_board_timer_stop();
+	check(t.trapped && t.reason == FLUE_TRAP_BUDGET, "7: a loop past its budget");
+	check(budget_ended == 1u, "7: the timer ended one entry");
+	(void)attack(isolate_a2_attack, isolate_instance_a2(), 0, 41);
+	check(out[0].resolved && out[0].value == 42u, "0: plain work");
 #else
 	t = attack(isolate_a1_attack, isolate_instance_a1(), 5, 0);
 	check(t.trapped && t.reason == FLUE_TRAP_WASM_CALL_INDIRECT, "5: call_indirect");

@@ -133,7 +133,7 @@ test-gale:
 # QEMU (-icount shift=0,sleep=off); one Markdown table, also written to
 # $(B)/bench/report.md. Gates are printed PASS/FAIL; only a benchmark that
 # fails to run correctly makes it fail.
-bench: deps
+bench: deps build
 	@echo "== bench: building $(B)/bench-host (Release, -O2) and $(B)/bench-m3 (MinSizeRel, -Os)"
 	@$(CMAKE) -S . -B $(B)/bench-host -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
 	  -DFLUE_BENCH=ON -DFLUE_BUILD_TESTS=OFF >/dev/null
@@ -143,6 +143,12 @@ bench: deps
 	  -DCMAKE_BUILD_TYPE=MinSizeRel -DFLUE_BENCH=ON -DFLUE_BUILD_TESTS=OFF >/dev/null
 	@$(CMAKE) --build $(B)/bench-m3 -j$(JOBS) --target bench_m3 bench_m3_profile >$(B)/bench-m3/build.log 2>&1 || \
 	  { tail -n 40 $(B)/bench-m3/build.log; exit 1; }
+	@echo "== bench: the isolation images ($(B)/m3, $(B)/m33; the examples come with the build)"
+	@for core in m3 m33; do \
+	  $(CMAKE) -S . -B $(B)/$$core -DFLUE_TARGET=cortex-$$core -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake \
+	    -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null && \
+	  $(CMAKE) --build $(B)/$$core -j$(JOBS) --target flue_isolation flue_port_cortexm >/dev/null || exit 1; \
+	done
 	@bench/run.sh $(B)
 
 clean:

@@ -23,6 +23,8 @@ qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial no
 grep BROKEN "$out/m3.txt" >&2 || true
 
 bench/report.sh "$out/host.txt" "$out/m3.txt" >"$out/report.md" || status=1
+echo "== bench: Cortex-M isolation (QEMU, both boards)"
+{ echo; bench/isolation.sh "$B"; } >>"$out/report.md" || status=1
 echo
 cat "$out/report.md"
 echo

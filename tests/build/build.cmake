@@ -98,21 +98,12 @@ set_tests_properties(build.stackful.host PROPERTIES TIMEOUT 60
                      PASS_REGULAR_EXPRESSION "${stackful_pass}")
 if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
   foreach(core cortex-m3 cortex-m33)
-    if(core STREQUAL "cortex-m3")
-      set(machine mps2-an385)
-    else()
-      set(machine mps2-an505)
-    endif()
     flue_add_program(tb_stackful_${core} COMPOSITION ${TB}/stackful/pipeline.flue
                      TARGET ${core} SOURCES ${EX}/pipeline/main.c MODULES ${TBB}/stackful
                      OUTPUT_DIR ${TBB}/stackful/${core} DEPENDS ${stackful_deps}
                      CFLAGS -DPIPELINE_COUNT=240u)
-    add_test(NAME build.stackful.${core}
-             COMMAND ${FLUE_QEMU_ARM} -M ${machine} -cpu ${core} -nographic -monitor none
-                     -serial none -semihosting-config enable=on,target=native
-                     -icount shift=0,sleep=off -kernel ${TBB}/stackful/${core}/pipeline.elf)
-    set_tests_properties(build.stackful.${core} PROPERTIES TIMEOUT 120
-                         PASS_REGULAR_EXPRESSION "${stackful_pass}")
+    flue_qemu_test(build.stackful.${core} ${core} ${TBB}/stackful/${core}/pipeline.elf
+                   "${stackful_pass}")
   endforeach()
 endif()
 # Fiber-stack options out of range are refused before anything is built.
@@ -145,23 +136,18 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
   flue_test_guests(isolate isolate_deps peer)
   list(APPEND isolate_deps tb_isolate_attacker_wasm ${TBB}/isolate/attacker.wasm)
   foreach(core cortex-m3 cortex-m33)
-    if(core STREQUAL "cortex-m3")
-      set(machine mps2-an385)
-    else()
-      set(machine mps2-an505)
-    endif()
     foreach(set 1 2 3 4)
       flue_add_program(tb_isolate${set}_${core} COMPOSITION ${TB}/isolate/isolate.flue
                        NAME isolate TARGET ${core} ISOLATE CALL_DEPTH 100000
                        SOURCES ${TB}/isolate/main.c MODULES ${TBB}/isolate
                        OUTPUT_DIR ${TBB}/isolate/${core}-${set} DEPENDS ${isolate_deps}
                        CFLAGS -DISO_SET=${set})
-      add_test(NAME build.isolate.${core}.${set}
-               COMMAND ${FLUE_QEMU_ARM} -M ${machine} -cpu ${core} -nographic -monitor none
-                       -serial none -semihosting-config enable=on,target=native
-                       -icount shift=0,sleep=off -kernel ${TBB}/isolate/${core}-${set}/isolate.elf)
-      set_tests_properties(build.isolate.${core}.${set} PROPERTIES TIMEOUT 120
-                           PASS_REGULAR_EXPRESSION "isolate set ${set}\nisolate: ok")
+      set(expect "isolate set ${set}\nisolate: ok")
+      if(set EQUAL 4)
+        set(expect "restart: ok\n.*isolate set 4\nisolate: ok")
+      endif()
+      flue_qemu_test(build.isolate.${core}.${set} ${core}
+                     ${TBB}/isolate/${core}-${set}/isolate.elf "${expect}")
     endforeach()
   endforeach()
 endif()

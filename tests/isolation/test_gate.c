@@ -18,6 +18,7 @@
 #include <flue/port_cortexm.h>
 #include <flue/port_mpu.h>
 
+#include "cm_regs.h"
 #include "ftest.h"
 #include "iso.h"
 
@@ -41,19 +42,6 @@ static bool in_stack(uint32_t addr, const uint8_t *stack)
 	return addr >= lo && addr <= lo + STACK;
 }
 
-static uint32_t read_control(void)
-{
-	uint32_t c;
-	__asm volatile("mrs %0, control" : "=r"(c));
-	return c;
-}
-
-static uint32_t read_sp(void)
-{
-	uint32_t sp;
-	__asm volatile("mov %0, sp" : "=r"(sp));
-	return sp;
-}
 
 static void domains(void)
 {

@@ -8,6 +8,7 @@
 #include <flue/port.h>
 #include <flue/port_cortexm.h>
 
+#include "cm_regs.h"
 #include "ftest.h"
 
 #define BYTES 1024u
@@ -15,19 +16,6 @@
 static uint64_t pool[SLOTS][BYTES / 8u] __attribute__((aligned(FLUE_PORT_CORTEXM_STACK_ALIGN)));
 static flue_port_fiber_t fib[3];
 
-static uint32_t read_control(void)
-{
-	uint32_t c;
-	__asm volatile("mrs %0, control" : "=r"(c));
-	return c;
-}
-
-static uint32_t read_sp(void)
-{
-	uint32_t sp;
-	__asm volatile("mov %0, sp" : "=r"(sp));
-	return sp;
-}
 
 static int in_slot(uint32_t addr, uint32_t slot)
 {

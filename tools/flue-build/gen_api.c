@@ -381,8 +381,19 @@ static void header_open(const struct gen *g)
 		      "stream/future ends the host holds live here. */\nstruct flue_instance "
 		      "*%s_host(void);\n\n/** @brief The host instance's arena (host-end buffers "
 		      "must lie in it). */\nuint8_t *%s_host_arena(uint32_t *size);\n\n"
-		      "/** @brief flue_run() on the program's store. */\nint %s_run(void);\n",
-		      g->p->name, g->p->name, g->p->name, g->p->name, g->p->name);
+		      "/** @brief flue_run() on the program's store. */\nint %s_run(void);\n\n"
+		      "/**\n * @brief Restart instance `inst` in place (after a trap, or any time):\n"
+		      " *        tear it down (its tasks resolve without a value, its ends drop),\n"
+		      " *        run the store (flue_run: its old threads unwind, others go on),\n"
+		      " *        instantiate it again in the same storage (memory, globals and\n"
+		      " *        data segments as at the start), rerun `_initialize`, lift its\n"
+		      " *        exports into the same records (callers' imports reach the new\n"
+		      " *        instance) and wire its imports again.\n"
+		      " * Context: executor thread, outside guest code.\n"
+		      " * @retval 0 @retval FLUE_EINVAL not one of the program's instances\n"
+		      " * @retval a FLUE_E* code (also printed) if it could not start again\n */\n"
+		      "int %s_restart(struct flue_instance *inst);\n",
+		      g->p->name, g->p->name, g->p->name, g->p->name, g->p->name, g->p->name);
 	for (uint32_t i = 0; i < g->p->ninsts; i++)
 		fb_buf_printf(g->h, "\n/** @brief Instance '%s' (its flue instance). */\n"
 			      "struct flue_instance *%s_instance_%s(void);\n", g->p->insts[i].name,

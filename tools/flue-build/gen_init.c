@@ -239,6 +239,25 @@ static void init_fn(const struct gen *g)
 	fb_buf_puts(c, "\treturn 0;\n}\n");
 }
 
+/* <prog>_restart(): tear down, let the store unwind the old threads,
+ * then the instance's own instantiate_ and wire_ again. */
+static void restart_fn(const struct gen *g)
+{
+	struct fb_buf *c = g->c;
+	fb_buf_printf(c, "int %s_restart(struct flue_instance *inst)\n{\n\tint rc;\n"
+		      "\tif (inst == 0)\n\t\treturn FLUE_EINVAL;\n", g->p->name);
+	for (uint32_t n = 0; n < g->p->ninsts; n++) {
+		const struct fb_inst *in = &g->p->insts[n];
+		char *id = gen_mod(g, in->mod);
+		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
+			      "\t\t(void)flue_run(&store);\n\t\tif ((rc = instantiate_%s()) != 0)\n"
+			      "\t\t\treturn rc;\n\t\treturn wire_%s();\n\t}\n", id,
+			      (unsigned)gen_inst_slot(g->p, n), in->name, in->name);
+		free(id);
+	}
+	fb_buf_puts(c, "\treturn FLUE_EINVAL;\n}\n\n");
+}
+
 void gen_init(const struct gen *g)
 {
 	struct fb_buf *c = g->c;
@@ -253,4 +272,5 @@ void gen_init(const struct gen *g)
 	for (uint32_t n = 0; n < g->p->ninsts; n++)
 		wire_fn(g, n);
 	init_fn(g);
+	restart_fn(g);
 }

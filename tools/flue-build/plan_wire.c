@@ -336,7 +336,7 @@ const char *fb_plan_elem_name(const struct fb_plan *p, uint32_t id)
 /* The C functions the generated interface defines must not collide: the
  * bindings, the host functions (and `<name>_return` of async ones), and
  * the program's own `<prog>_init`, `_store`, `_host`, `_host_arena`,
- * `_run`, `_instance_<inst>`. */
+ * `_run`, `_restart`, `_instance_<inst>`. */
 static void add_name(struct fb_strs_local *names, const char *name)
 {
 	names->v = fb_realloc(names->v, (names->n + 1u) * sizeof *names->v);
@@ -346,7 +346,8 @@ static void add_name(struct fb_strs_local *names, const char *name)
 static int check_c_names(const struct fb_plan *p, struct fb_error *err)
 {
 	struct fb_strs_local names = { 0 };
-	static const char *const fixed[] = { "init", "store", "host", "host_arena", "run" };
+	static const char *const fixed[] = { "init", "store", "host", "host_arena", "run",
+					     "restart" };
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
 		char b[256];
 		snprintf(b, sizeof b, "%s_%s", p->name, fixed[i]);

@@ -27,34 +27,8 @@ bool flue_port_guest_expire(void)
 	return true;
 }
 
-/* The SVC handler's hand-over (gate_cortexm.c), with the gate's PendSV
- * decision instead of its SVC one. */
+/* The gate's decision, with the SVC handler's hand-over. */
 __attribute__((naked)) void PendSV_Handler(void)
 {
-	__asm volatile("mrs   r1, psp\n\t"
-		       "mrs   r2, msp\n\t"
-		       "mov   r0, lr\n\t"
-		       "sub   sp, sp, #16\n\t"
-		       "str   r0, [sp, #0]\n\t"
-		       "str   r1, [sp, #4]\n\t"
-		       "str   r2, [sp, #8]\n\t"
-#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
-		       "mrs   r0, psplim\n\t"
-#else
-		       "mov   r0, #0\n\t"
-#endif
-		       "str   r0, [sp, #12]\n\t"
-		       "mov   r0, sp\n\t"
-		       "bl    flue_cm_gate_expire_now\n\t"
-		       "ldr   r1, [sp, #4]\n\t"
-		       "msr   psp, r1\n\t"
-#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
-		       "ldr   r1, [sp, #12]\n\t"
-		       "msr   psplim, r1\n\t"
-#endif
-		       "ldr   lr, [sp, #0]\n\t"
-		       "ldr   r2, [sp, #8]\n\t"
-		       "msr   msp, r2\n\t"
-		       "isb\n\t"
-		       "bx    lr\n\t");
+	__asm volatile(FLUE_CM_HANDOVER_ASM(flue_cm_gate_expire_now));
 }

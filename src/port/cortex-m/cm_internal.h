@@ -47,4 +47,35 @@ void flue_cm_gate_expire_now(uint32_t *io);
  * the gate knows whether the program it applied is still there. */
 uint32_t flue_cm_mpu_generation(void);
 
+/* The SVC and PendSV handlers' hand-over to C (gate_cortexm.c,
+ * budget_cortexm.c): io[0..3] = EXC_RETURN, PSP, MSP (as at entry), PSPLIM
+ * (ARMv8-M; 0 on ARMv7-M) on the main stack; `fn(io)` may change them; then
+ * PSP, PSPLIM and MSP are set from io and the exception returns through
+ * io[0]. MSP last: nothing is pushed after it. */
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
+#define FLUE_CM_IO_PSPLIM_IN "mrs   r0, psplim\n\t"
+#define FLUE_CM_IO_PSPLIM_OUT "ldr   r1, [sp, #12]\n\tmsr   psplim, r1\n\t"
+#else
+#define FLUE_CM_IO_PSPLIM_IN "mov   r0, #0\n\t"
+#define FLUE_CM_IO_PSPLIM_OUT ""
+#endif
+#define FLUE_CM_HANDOVER_ASM(fn)                                              \
+	"mrs   r1, psp\n\t"                                                   \
+	"mrs   r2, msp\n\t"                                                   \
+	"mov   r0, lr\n\t"                                                    \
+	"sub   sp, sp, #16\n\t"                                               \
+	"str   r0, [sp, #0]\n\t"                                              \
+	"str   r1, [sp, #4]\n\t"                                              \
+	"str   r2, [sp, #8]\n\t" FLUE_CM_IO_PSPLIM_IN                         \
+	"str   r0, [sp, #12]\n\t"                                             \
+	"mov   r0, sp\n\t"                                                    \
+	"bl    " #fn "\n\t"                                                   \
+	"ldr   r1, [sp, #4]\n\t"                                              \
+	"msr   psp, r1\n\t" FLUE_CM_IO_PSPLIM_OUT                             \
+	"ldr   lr, [sp, #0]\n\t"                                              \
+	"ldr   r2, [sp, #8]\n\t"                                              \
+	"msr   msp, r2\n\t"                                                   \
+	"isb\n\t"                                                             \
+	"bx    lr\n\t"
+
 #endif /* FLUE_CM_INTERNAL_H */

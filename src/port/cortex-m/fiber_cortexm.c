@@ -27,6 +27,7 @@
 #include <flue/port.h>
 #include <flue/port_cortexm.h>
 
+#include "../try_chain.h"
 #include "cm_internal.h"
 
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
@@ -41,10 +42,6 @@
 #define CM_GUARD 0xF1BEF1BEu /* the two words at a stack's bottom */
 #define CM_PAINT 0xA5A5A5A5u /* never-written stack words */
 
-struct try_frame {
-	jmp_buf env;
-	struct try_frame *prev;
-};
 
 /* What a switch saves of a stack; offsets 0, 4, 8 are used by cm_switch. */
 struct cm_ctx {
@@ -95,19 +92,7 @@ const void *flue_cm_current_stack(void)
 
 int flue_port_try(flue_port_body_t body, void *arg)
 {
-	/* `frame` is in memory (its address is taken); body and arg are never
-	 * assigned: nothing needs to be volatile across the longjmp, which
-	 * lands on the stack that tried (unwinds never cross stacks). */
-	struct try_frame frame;
-	frame.prev = try_top;
-	try_top = &frame;
-	if (setjmp(frame.env) == 0) {
-		body(arg);
-		try_top = frame.prev;
-		return 0;
-	}
-	try_top = frame.prev; /* unwind left it at &frame */
-	return 1;
+	return try_chain_run(&try_top, body, arg);
 }
 
 bool flue_port_in_try(void)
@@ -117,10 +102,7 @@ bool flue_port_in_try(void)
 
 _Noreturn void flue_port_unwind(void)
 {
-	struct try_frame *frame = try_top;
-	if (frame == NULL)
-		flue_port_halt();
-	longjmp(frame->env, 1);
+	try_chain_unwind(try_top);
 }
 
 /* ------------------------------------------------------ the switch */

@@ -45,6 +45,7 @@
 #include <flue/port.h>
 #include <flue/port_mpu.h>
 
+#include "../gate_table.h"
 #include "cm_internal.h"
 
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
@@ -96,8 +97,6 @@ static int apply_domain(const struct flue_port_domain *d)
 	applied_generation = flue_cm_mpu_generation();
 	return rc;
 }
-static const flue_port_service_fn *services;
-static uint32_t nservices;
 
 void flue_cm_gate_svc(uint32_t *io);
 
@@ -114,15 +113,6 @@ bool flue_port_unprivileged(void)
 	uint32_t c;
 	__asm volatile("mrs %0, control" : "=r"(c));
 	return (c & CONTROL_NPRIV) != 0u;
-}
-
-int flue_port_gate_set_services(const flue_port_service_fn *table, uint32_t n)
-{
-	if (table == NULL && n > 0u)
-		return FLUE_EINVAL;
-	services = table;
-	nservices = n;
-	return FLUE_OK;
 }
 
 /* ------------------------------------------------ guest-side code */
@@ -162,7 +152,7 @@ __attribute__((naked, noreturn)) static void gate_service_entry(void)
 uint32_t flue_cm_gate_service(uint32_t k, uint32_t a0, uint32_t a1, uint32_t a2)
 {
 	/* The index was checked in the handler, against the same table. */
-	return services[k](a0, a1, a2);
+	return flue_gate_service(k)(a0, a1, a2);
 }
 
 /* Privileged, on the runtime stack, after EXIT or a fault. */
@@ -207,28 +197,7 @@ _Noreturn void flue_cm_gate_exit(void)
 
 __attribute__((naked)) void SVC_Handler(void)
 {
-	__asm volatile("mrs   r1, psp\n\t"
-		       "mrs   r2, msp\n\t"
-		       "mov   r0, lr\n\t"
-		       "sub   sp, sp, #16\n\t"
-		       "str   r0, [sp, #0]\n\t"
-		       "str   r1, [sp, #4]\n\t"
-		       "str   r2, [sp, #8]\n\t"
-		       "mov   r0, #0\n\t"
-		       "str   r0, [sp, #12]\n\t"
-		       "mov   r0, sp\n\t"
-		       "bl    flue_cm_gate_svc\n\t"
-		       "ldr   r1, [sp, #4]\n\t"
-		       "msr   psp, r1\n\t"
-#ifdef GATE_V8
-		       "ldr   r1, [sp, #12]\n\t"
-		       "msr   psplim, r1\n\t"
-#endif
-		       "ldr   lr, [sp, #0]\n\t"
-		       "ldr   r2, [sp, #8]\n\t"
-		       "msr   msp, r2\n\t"
-		       "isb\n\t"
-		       "bx    lr\n\t");
+	__asm volatile(FLUE_CM_HANDOVER_ASM(flue_cm_gate_svc));
 }
 
 static void set_control_npriv(bool unprivileged)
@@ -337,7 +306,7 @@ void flue_cm_gate_expire_now(uint32_t *io)
 
 static void svc_call(uint32_t *io, struct gate_rec *r, uint32_t *frame)
 {
-	if (frame[0] >= nservices) {
+	if (flue_gate_service(frame[0]) == NULL) {
 		gate_fault(io, r, frame[6] - 2u);
 		return;
 	}
@@ -369,7 +338,6 @@ void flue_cm_gate_svc(uint32_t *io)
 	uint32_t control;
 	__asm volatile("mrs %0, control" : "=r"(control));
 	bool unprivileged = (control & CONTROL_NPRIV) != 0u;
-	io[IO_PSPLIM] = get_psplim();
 	if (!unprivileged) {
 		/* Only the gate's own service entry may say RETURN. */
 		struct gate_rec *r = (struct gate_rec *)(uintptr_t)frame[1];

@@ -14,8 +14,8 @@
 #include <flue/errno.h>
 #include <flue/port.h>
 
-static const flue_port_service_fn *services;
-static uint32_t nservices;
+#include "../gate_table.h"
+
 /* The innermost entry's "a gate rule was broken" flag, per thread (each
  * fiber is a thread here). */
 static _Thread_local bool *broken;
@@ -33,24 +33,16 @@ bool flue_port_unprivileged(void)
 	return false;
 }
 
-int flue_port_gate_set_services(const flue_port_service_fn *table, uint32_t n)
-{
-	if (table == NULL && n > 0u)
-		return FLUE_EINVAL;
-	services = table;
-	nservices = n;
-	return FLUE_OK;
-}
-
 uint32_t flue_port_gate(uint32_t k, uint32_t a0, uint32_t a1, uint32_t a2)
 {
-	if (k >= nservices) {
+	flue_port_service_fn fn = flue_gate_service(k);
+	if (fn == NULL) {
 		if (broken == NULL)
 			flue_port_halt(); /* not guest code the gate entered */
 		*broken = true;
 		flue_port_unwind();
 	}
-	return services[k](a0, a1, a2);
+	return fn(a0, a1, a2);
 }
 
 struct entry {

@@ -28,6 +28,8 @@
 #include <flue/errno.h>
 #include <flue/port.h>
 
+#include "../try_chain.h"
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER;
@@ -85,29 +87,12 @@ _Noreturn void flue_port_halt(void)
 
 /* ------------------------------------------------------ trap unwinding */
 
-struct try_frame {
-	jmp_buf env;
-	struct try_frame *prev;
-};
-
 /* Innermost flue_port_try() of this thread's (= this stack's) chain. */
 static _Thread_local struct try_frame *try_top;
 
 int flue_port_try(flue_port_body_t body, void *arg)
 {
-	/* Nothing that lives in a register is modified between setjmp and
-	 * longjmp: `frame` is in memory (its address is taken), body and arg
-	 * are never assigned. */
-	struct try_frame frame;
-	frame.prev = try_top;
-	try_top = &frame;
-	if (setjmp(frame.env) == 0) {
-		body(arg);
-		try_top = frame.prev;
-		return 0;
-	}
-	try_top = frame.prev; /* unwind left try_top at &frame */
-	return 1;
+	return try_chain_run(&try_top, body, arg);
 }
 
 bool flue_port_in_try(void)
@@ -117,10 +102,7 @@ bool flue_port_in_try(void)
 
 _Noreturn void flue_port_unwind(void)
 {
-	struct try_frame *frame = try_top;
-	if (frame == NULL)
-		flue_port_halt();
-	longjmp(frame->env, 1);
+	try_chain_unwind(try_top);
 }
 
 /* ------------------------------------------------------ stack switching */

@@ -10,12 +10,14 @@
  *   6 memory.grow by one page, write the new page's last byte, return the
  *     old size in pages (the runtime's grow service)
  *   7 loop forever (the host's timer ends it: a step budget)
+ *   8 count its calls (in its linear memory: a restart starts again at 1)
  *   0 nothing: returns arg + 1
  */
 #include "p3.h"
 
 P3_IMPORT("[export]$root", "[task-return]attack") void task_return_attack(uint32_t v);
 
+static uint32_t calls;
 static uint32_t recurse(uint32_t n);
 static uint32_t (*volatile self_call)(uint32_t) = recurse;
 static uint32_t (*volatile bad_pointer)(uint32_t);
@@ -43,6 +45,7 @@ static uint32_t misbehave(uint32_t kind, uint32_t arg)
 	case 7:
 		for (volatile uint32_t x = arg;; x = x * 4u + 1u) {
 		}
+	case 8: return ++calls;
 	default: return arg + 1u;
 	}
 }

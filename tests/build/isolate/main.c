@@ -5,14 +5,16 @@
  * the peer's are untouched, and the peer finishes with the right sum.
  * ISO_SET picks the pair (1: kinds 1 and 2, 2: 3 and 4, 3: 5 and 6, 4: 7
  * (a loop ended by a step budget: the board's timer calls
- * flue_port_guest_expire()) and 0 (plain work, after it); the library has
- * room for three instances). Built only with flue-build
+ * flue_port_guest_expire()) and 8 (counting calls), then both restarted
+ * in place (isolate_restart) and working again from a fresh memory; the
+ * library has room for three instances). Built only with flue-build
  * --isolate for the Cortex-M boards.
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <flue/board.h>
+#include <flue/errno.h>
 #include <flue/exec.h>
 #include <flue/port_mpu.h>
 #include <flue/w2c.h>
@@ -29,7 +31,7 @@ struct outcome {
 	bool resolved;
 	uint32_t value;
 };
-static struct outcome peer_out, out[8];
+static struct outcome peer_out, out[9];
 
 static void on_done(void *user, const uint32_t *r)
 {
@@ -122,8 +124,21 @@ int main(void)
 	flue_board_timer_stop();
 	check(t.trapped && t.reason == FLUE_TRAP_BUDGET, "7: a loop past its budget");
 	check(budget_ended == 1u, "7: the timer ended one entry");
-	(void)attack(isolate_a2_attack, isolate_instance_a2(), 0, 41);
-	check(out[0].resolved && out[0].value == 42u, "0: plain work");
+	(void)attack(isolate_a2_attack, isolate_instance_a2(), 8, 0);
+	(void)attack(isolate_a2_attack, isolate_instance_a2(), 8, 0);
+	check(out[8].resolved && out[8].value == 2u, "8: a2 counts its calls");
+	/* Restart in place: the trapped one works again, the counting one
+	 * starts from its data segment again; the peer goes on meanwhile. */
+	check(isolate_restart(isolate_instance_a1()) == 0, "restarting a1");
+	check(!isolate_instance_a1()->poisoned, "a1 restarted");
+	(void)attack(isolate_a1_attack, isolate_instance_a1(), 0, 41);
+	check(out[0].resolved && out[0].value == 42u, "0: a1 works after its restart");
+	check(isolate_restart(isolate_instance_a2()) == 0, "restarting a2");
+	out[8].resolved = false;
+	(void)attack(isolate_a2_attack, isolate_instance_a2(), 8, 0);
+	check(out[8].resolved && out[8].value == 1u, "8: a2's memory is new");
+	check(isolate_restart(0) == FLUE_EINVAL, "restarting nothing");
+	flue_board_printf("restart: ok\n");
 #else
 	t = attack(isolate_a1_attack, isolate_instance_a1(), 5, 0);
 	check(t.trapped && t.reason == FLUE_TRAP_WASM_CALL_INDIRECT, "5: call_indirect");

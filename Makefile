@@ -141,7 +141,7 @@ bench: deps build
 	  { tail -n 40 $(B)/bench-host/build.log; exit 1; }
 	@$(CMAKE) -S . -B $(B)/bench-m3 -DFLUE_TARGET=cortex-m3 -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake \
 	  -DCMAKE_BUILD_TYPE=MinSizeRel -DFLUE_BENCH=ON -DFLUE_BUILD_TESTS=OFF >/dev/null
-	@$(CMAKE) --build $(B)/bench-m3 -j$(JOBS) --target bench_m3 bench_m3_profile >$(B)/bench-m3/build.log 2>&1 || \
+	@$(CMAKE) --build $(B)/bench-m3 -j$(JOBS) --target bench_m3 bench_m3_profile bench_m3_masked >$(B)/bench-m3/build.log 2>&1 || \
 	  { tail -n 40 $(B)/bench-m3/build.log; exit 1; }
 	@echo "== bench: the isolation images ($(B)/m3, $(B)/m33; the examples come with the build)"
 	@for core in m3 m33; do \

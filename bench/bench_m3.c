@@ -187,6 +187,23 @@ static int run_one(const struct bench *b, uint32_t n)
 	return 0;
 }
 
+#ifdef BENCH_MASKED
+/* The port's lock reports here (FLUE_PORT_CM_MEASURE): the longest time
+ * between taking and giving back the mask, in instructions (resolution
+ * flue_board_instruction_resolution(); the two clock reads included). */
+static uint64_t masked_at, masked_max;
+
+void flue_port_cortexm_masked(bool taken);
+void flue_port_cortexm_masked(bool taken)
+{
+	uint64_t now = flue_board_instructions();
+	if (taken)
+		masked_at = now;
+	else if (now - masked_at > masked_max)
+		masked_max = now - masked_at;
+}
+#endif
+
 int main(void)
 {
 	flue_board_printf("bench-info m3 unit=instructions resolution=%u cc=gcc-%d.%d.%d\n",
@@ -214,5 +231,8 @@ int main(void)
 			status = 1;
 #endif
 	}
+#ifdef BENCH_MASKED
+	flue_board_printf("bench masked_max %llu 1\n", (unsigned long long)masked_max);
+#endif
 	return status;
 }

@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/** Opaque state saved by flue_port_lock() (e.g. PRIMASK). */
+/** Opaque state saved by flue_port_lock() (e.g. PRIMASK or BASEPRI). */
 typedef uint32_t flue_port_key_t;
 
 /**

@@ -59,4 +59,20 @@ int flue_port_cortexm_give_stacks(void *mem, uint32_t count, uint32_t bytes_each
  */
 int32_t flue_port_cortexm_stack_used(uint32_t index);
 
+/**
+ * @brief Choose the critical section's mask (flue_port_lock()).
+ *
+ * `level` 0 (the default): PRIMASK, every interrupt masked while flue holds
+ * the lock. `level` 1..255: BASEPRI = level, so only interrupts whose
+ * priority value is `level` or more (less urgent) are masked; more urgent
+ * ones stay live during flue's critical sections and **must not call flue**
+ * (no host API, no channel, no wake). Use the core's implemented priority
+ * bits (the upper bits of the byte: 3 on the MPS2 boards).
+ *
+ * Context: thread, while no flue lock is held (the choice applies from the
+ * next flue_port_lock()); non-blocking.
+ * @retval 0 @retval FLUE_EINVAL level over 255; nothing changed
+ */
+int flue_port_cortexm_lock_basepri(uint32_t level);
+
 #endif /* FLUE_PORT_CORTEXM_H */

@@ -18,6 +18,7 @@ int mpu_apply_suite_run(void);
 int guest_trap_suite_run(void);
 int gate_suite_run(void);
 int budget_suite_run(void);
+int lock_suite_run(void);
 
 static jmp_buf ft_env;
 static const char *ft_suite;
@@ -82,6 +83,7 @@ int main(void)
 	(void)mpu_apply_suite_run();
 	(void)guest_trap_suite_run();
 	(void)gate_suite_run();
+	(void)lock_suite_run();
 #endif
 	flue_board_printf("%lu passed, %lu failed\n", ft_passed, ft_failed);
 	return ft_failed == 0u && ft_passed > 0u ? 0 : 1;

@@ -27,7 +27,7 @@ endfunction()
 
 flue_iso_image(flue_isolation ${FLUE_ISO_DIR}/iso_runner.c
                ${FLUE_ISO_DIR}/test_mpu_apply.c ${FLUE_ISO_DIR}/test_guest_trap.c
-               ${FLUE_ISO_DIR}/test_gate.c)
+               ${FLUE_ISO_DIR}/test_gate.c ${FLUE_ISO_DIR}/test_lock.c)
 add_test(NAME isolation.${FLUE_BOARD_MPS2_MACHINE}
          COMMAND ${FLUE_BOARD_TESTS}/expect_status.sh 0
                  "mpu: apply of an 8-slot program .*trap: guest store fault .*gate: entry\\+exit [0-9]+.*[0-9]+ passed, 0 failed"

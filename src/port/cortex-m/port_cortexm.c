@@ -1,6 +1,7 @@
 /*
- * Bare-metal Cortex-M port (single core): PRIMASK masks interrupts for the
- * critical section; wake sets a flag and SEV, idle waits with WFE.
+ * Bare-metal Cortex-M port (single core): PRIMASK (or, if the embedder
+ * chose a level, BASEPRI) masks interrupts for the critical section; wake
+ * sets a flag and SEV, idle waits with WFE.
  * Host threads do not exist here; interrupt handlers use the host-end API.
  *
  * Trap unwinding and stack switching (fibers on PSP stacks): fiber_cortexm.c.
@@ -11,19 +12,56 @@
 
 #include <flue/errno.h>
 #include <flue/port.h>
+#include <flue/port_cortexm.h>
 
 static volatile bool woken;
 
+/* The critical section's mask: 0, PRIMASK (every interrupt); else a
+ * BASEPRI level (flue_port_cortexm_lock_basepri): interrupts more urgent
+ * than it stay live. */
+static uint8_t lock_level;
+
+#ifdef FLUE_PORT_CM_MEASURE
+/* Bench builds: called with the mask just taken (true) and about to be
+ * given back (false), to time the longest critical section. */
+void flue_port_cortexm_masked(bool taken);
+#define MEASURE(taken) flue_port_cortexm_masked(taken)
+#else
+#define MEASURE(taken) ((void)0)
+#endif
+
+int flue_port_cortexm_lock_basepri(uint32_t level)
+{
+	if (level > 255u)
+		return FLUE_EINVAL;
+	lock_level = (uint8_t)level;
+	return FLUE_OK;
+}
+
 flue_port_key_t flue_port_lock(void)
 {
-	flue_port_key_t primask;
-	__asm volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
-	return primask;
+	flue_port_key_t key;
+	if (lock_level == 0u) {
+		__asm volatile("mrs %0, primask\n\tcpsid i" : "=r"(key)::"memory");
+	} else {
+		/* BASEPRI_MAX only ever raises the mask: nesting inside a more
+		 * urgent handler keeps that handler's level. */
+		uint32_t level = lock_level;
+		__asm volatile("mrs %0, basepri\n\tmsr basepri_max, %1\n\tisb"
+			       : "=&r"(key) : "r"(level) : "memory");
+		key |= 0x100u; /* which mask to give back */
+	}
+	MEASURE(true);
+	return key;
 }
 
 void flue_port_unlock(flue_port_key_t key)
 {
-	__asm volatile("msr primask, %0" ::"r"(key) : "memory");
+	MEASURE(false);
+	if ((key & 0x100u) == 0u)
+		__asm volatile("msr primask, %0" ::"r"(key) : "memory");
+	else
+		__asm volatile("msr basepri, %0\n\tisb" ::"r"(key & 0xFFu) : "memory");
 }
 
 void flue_port_wake(void)

@@ -109,6 +109,12 @@ int main(void)
 			  "(%u wake-ups)\n", (unsigned)(sizeof message - 1u), ticks, wakes);
 	flue_board_printf("driver: reply (%u bytes):\n%s", reply.len, reply.text);
 	bool ok = reply.done && strcmp(reply.text, expected) == 0;
+	/* No busy loop and no lost wake: the loop went round once per wake-up
+	 * and at most once per interrupt (plus the first pass). */
+	if (wakes > ticks) {
+		flue_board_printf("driver: FAIL: %u wake-ups for %u interrupts\n", wakes, ticks);
+		ok = false;
+	}
 	flue_board_printf("driver: %s\n", ok ? "ok" : "FAILED");
 	return ok ? 0 : 1;
 }

@@ -249,10 +249,19 @@ static void restart_fn(const struct gen *g)
 	for (uint32_t n = 0; n < g->p->ninsts; n++) {
 		const struct fb_inst *in = &g->p->insts[n];
 		char *id = gen_mod(g, in->mod);
+		/* Only a stackful task can still sit on a fiber of its own: then
+		 * the store runs once so that it unwinds before the slot is
+		 * reused. Otherwise nothing runs: callers of the instance must not
+		 * meet it half gone. */
+		bool stackful = false;
+		for (uint32_t k = 0; k < in->mod->nlifts; k++)
+			stackful = stackful || in->mod->lifts[k].kind == FLUE_LIFT_STACKFUL;
 		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
-			      "\t\t(void)flue_run(&store);\n\t\tif ((rc = instantiate_%s()) != 0)\n"
+			      "%s\t\tif ((rc = instantiate_%s()) != 0)\n"
 			      "\t\t\treturn rc;\n\t\treturn wire_%s();\n\t}\n", id,
-			      (unsigned)gen_inst_slot(g->p, n), in->name, in->name);
+			      (unsigned)gen_inst_slot(g->p, n),
+			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "",
+			      in->name, in->name);
 		free(id);
 	}
 	fb_buf_puts(c, "\treturn FLUE_EINVAL;\n}\n\n");

@@ -361,6 +361,61 @@ FT_TEST(interrupts_run_while_a_guest_runs)
 	FT_TRUE(svc_seen.ticks > 0u);
 }
 
+/* (d) The guest parks its stack pointer 8 bytes above its guard and waits:
+ * the next interrupt cannot push its frame (a stacking fault: no address),
+ * the entry ends, and the interrupt itself still runs afterwards. */
+static uint32_t guest_sits_at_guard(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	(void)a1;
+	(void)a2;
+	(void)a3;
+	__asm volatile("mov sp, %0\n"
+		       "1:\n\t"
+		       "b 1b\n\t" ::"r"(a0) : "memory");
+	return 0u; /* not reached: the interrupt's stacking fault ends the entry */
+}
+
+FT_TEST(an_interrupt_at_the_stack_guard_is_a_stacking_fault)
+{
+	domains();
+	FT_EQ(flue_port_gate_set_services(table, S_COUNT), 0);
+	FT_EQ(flue_board_timer_start(200u, tick), 0);
+	uint32_t r = 0;
+	int rc = call(&own, guest_sits_at_guard, (uint32_t)(uintptr_t)own_stack + 8u, 0u, &r);
+	uint32_t ticks_at_fault = svc_seen.ticks;
+	flue_board_timer_stop();
+	FT_EQ(rc, FLUE_PORT_GUEST_FAULTED);
+	const struct flue_port_fault *f = flue_port_guest_fault();
+	FT_EQ(f->kind, FLUE_PORT_FAULT_STACKING);
+	FT_TRUE(!f->has_addr);
+	FT_TRUE(ticks_at_fault >= 1u); /* the interrupt ran after all */
+	FT_EQ(call(&own, guest_sum, 5u, 5u, &r), FLUE_PORT_GUEST_RETURNED);
+	FT_EQ(r, 10u);
+}
+
+/* (e) A corrupted function-table entry: a call to an address without the
+ * Thumb bit (INVSTATE) ends the entry as a UsageFault. */
+static uint32_t guest_jumps(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	uint32_t (*bad)(uint32_t) = (uint32_t (*)(uint32_t))(uintptr_t)a0;
+	__asm volatile("" : "+r"(bad));
+	return bad(a1 + a2 + a3);
+}
+
+FT_TEST(a_jump_through_a_corrupted_pointer_is_a_usage_fault)
+{
+	domains();
+	FT_EQ(flue_port_gate_set_services(table, S_COUNT), 0);
+	uint32_t r = 0;
+	uint32_t even = (uint32_t)(uintptr_t)guest_sum & ~1u; /* ARM state: invalid */
+	FT_EQ(call(&own, guest_jumps, even, 0u, &r), FLUE_PORT_GUEST_FAULTED);
+	const struct flue_port_fault *f = flue_port_guest_fault();
+	FT_EQ(f->kind, FLUE_PORT_FAULT_USAGEFAULT);
+	FT_EQ(f->cfsr & (1u << 17), 1u << 17); /* INVSTATE */
+	FT_EQ(call(&own, guest_sum, 2u, 3u, &r), FLUE_PORT_GUEST_RETURNED);
+	FT_EQ(r, 5u);
+}
+
 static uint64_t fiber_stacks[2][1024u / 8u] __attribute__((aligned(FLUE_PORT_CORTEXM_STACK_ALIGN)));
 static uint32_t fiber_result;
 static int fiber_rc;
@@ -441,6 +496,8 @@ FT_SUITE(gate,
 	 FT_CASE(deep_recursion_faults_at_the_stack_guard),
 	 FT_CASE(a_runtime_unwind_from_a_service_leaves_the_entry),
 	 FT_CASE(interrupts_run_while_a_guest_runs),
+	 FT_CASE(an_interrupt_at_the_stack_guard_is_a_stacking_fault),
+	 FT_CASE(a_jump_through_a_corrupted_pointer_is_a_usage_fault),
 	 FT_CASE(a_fiber_enters_a_guest_and_blocks_in_a_service),
 	 FT_CASE(bad_entries_are_refused_before_anything_runs),
 	 FT_CASE(gate_costs))

@@ -117,6 +117,7 @@ file(GLOB FLUE_TARGET_EXEC_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/
 list(FILTER FLUE_TARGET_EXEC_SUITES EXCLUDE REGEX
      "test_(threads|post_stress|lockfree_tick|cover_posted|nesting|post_pool|forward[a-z_]*)\\.c$")
 flue_target_image(flue_target_exec ${FLUE_TARGET_EXEC_SUITES}
+                  ${PROJECT_SOURCE_DIR}/tests/exec_target/test_host_pool.c
                   ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c
                   ${PROJECT_SOURCE_DIR}/tests/exec/exec_target.c)
 target_include_directories(flue_target_exec PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec)

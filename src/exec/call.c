@@ -179,20 +179,26 @@ static void callback_fiber_entry(void *arg)
 	t->fiber = false;
 }
 
-/* Run a step of `t` on a fiber of its own (its id is the task's). */
-static void on_fiber(struct flue_store *s, struct flue_task *t, flue_port_body_t entry)
+/* Run a step of `t` on a fiber of its own (its id is the task's). False:
+ * no stack for a host function, which then runs on the caller's stack as
+ * it does where the port has no fibers (its instance, the host's, must
+ * not be trapped for a full pool). */
+static bool on_fiber(struct flue_store *s, struct flue_task *t, flue_port_body_t entry)
 {
 	uint16_t id = exec_id(s, t);
 	if (flue_port_fiber_create(&s->fibers[id], entry, t) != FLUE_OK) {
+		if (exec_is_host(t))
+			return false;
 		/* The platform refused a stack: the callee cannot run; it is
 		 * treated as trapped, without guest code to unwind. */
 		exec_fail_instance(s, t->func->inst, FLUE_TRAP_POOL_FULL);
 		exec_thread_unwound(s, t);
-		return;
+		return true;
 	}
 	t->fiber = true;
 	s->sched.current = id;
 	flue_port_fiber_resume(&s->fibers[id]);
+	return true;
 }
 
 /* Where a step of `t` runs: stackful tasks and host functions always on
@@ -213,8 +219,8 @@ void exec_start_thread(struct flue_store *s, uint16_t id)
 	struct flue_task *t = &s->tasks[id];
 	uint16_t cur = s->sched.current;
 	exec_thread(s, t, FLUE_THREAD_EV_START, FLUE_COND_NONE);
-	if (wants_fiber(s, t))
-		on_fiber(s, t, fiber_entry);
+	if (wants_fiber(s, t) && on_fiber(s, t, fiber_entry))
+		; /* ran (or failed) on its fiber */
 	else if (!exec_guest(s, thread_body, t))
 		exec_thread_unwound(s, t);
 	s->sched.current = cur;
@@ -251,8 +257,8 @@ void exec_callback_step(struct flue_store *s, uint16_t id)
 		t->arg = 0;
 	exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 	uint16_t cur = s->sched.current;
-	if (wants_fiber(s, t))
-		on_fiber(s, t, callback_fiber_entry);
+	if (wants_fiber(s, t) && on_fiber(s, t, callback_fiber_entry))
+		; /* ran (or failed) on its fiber */
 	else if (!exec_guest(s, callback_body, t))
 		exec_thread_unwound(s, t);
 	s->sched.current = cur;

@@ -13,9 +13,14 @@
 static uint64_t exec_stacks[FLUE_CONFIG_MAX_TASKS][EXEC_STACK_BYTES / 8u]
 	__attribute__((aligned(FLUE_PORT_CORTEXM_STACK_ALIGN)));
 
+int exec_give_default_stacks(void);
+int exec_give_default_stacks(void)
+{
+	return flue_port_cortexm_give_stacks(exec_stacks, FLUE_CONFIG_MAX_TASKS, EXEC_STACK_BYTES);
+}
+
 __attribute__((constructor)) static void exec_give_stacks(void)
 {
-	if (flue_port_cortexm_give_stacks(exec_stacks, FLUE_CONFIG_MAX_TASKS,
-					  EXEC_STACK_BYTES) != 0)
+	if (exec_give_default_stacks() != 0)
 		__builtin_trap(); /* a test image that cannot run its suites */
 }

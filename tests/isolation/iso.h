@@ -49,7 +49,8 @@
 int32_t iso_realistic_domain(struct flue_mpu_write *seq);
 
 /* The trap tests' domain, run with FLUE_PORT_MPU_PRIVDEFENA: the guest
- * code is privileged (no SVC gate yet), so "inaccessible" must deny
+ * code is privileged (the path of guests entered without the gate, with
+ * flue_port_guest_enter(); test_gate.c has unprivileged ones), so "inaccessible" must deny
  * privileged access too. runtime (256 B, 256-aligned) no access (ARMv7-M
  * AP=000) / privileged read-only (ARMv8-M has no no-access AP: stores
  * fault); peer (256 B) read-only for everyone; guest (1 KiB) RW XN; code

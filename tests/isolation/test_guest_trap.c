@@ -2,7 +2,8 @@
  * A fault in "guest" code becomes a trap: flue_port_try() returns 1 with
  * the fault recorded (kind, CFSR, the exact address where there is one,
  * the pc), and the program goes on. The guest code here runs privileged
- * (no SVC gate yet), so the domain denies privileged access where it
+ * (entered with flue_port_guest_enter(), not through the privilege gate,
+ * whose unprivileged guests test_gate.c tries), so the domain denies privileged access where it
  * means "the guest may not" (iso.h, iso_trap_domain).
  */
 #include <stdbool.h>

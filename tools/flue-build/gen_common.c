@@ -352,3 +352,21 @@ void gen_from_flat(uint8_t vt, const char *expr, struct fb_buf *b)
 	default: fb_buf_printf(b, "%s", expr); break;
 	}
 }
+
+uint32_t gen_table_capacity(const struct fb_module *m)
+{
+	if (m->wasm.ntables == 0)
+		return 0;
+	const struct wasm_limits *l = &m->wasm.tables[0];
+	return (uint32_t)(l->has_max ? l->max : l->min);
+}
+
+void gen_from_flat_args(const struct wasm_functype *ft, const char *src, struct fb_buf *b)
+{
+	for (uint32_t k = 0; k < ft->nparams; k++) {
+		char a[64];
+		snprintf(a, sizeof a, "%s[%u]", src, (unsigned)k);
+		fb_buf_puts(b, ", ");
+		gen_from_flat(ft->params[k], a, b);
+	}
+}

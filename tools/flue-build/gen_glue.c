@@ -319,12 +319,7 @@ static void export_call(const struct gen *g, const struct fb_module *m, int j, c
 		free(id);
 	} else
 		fb_buf_printf(b, "%s(&c->self->w", sym);
-	for (uint32_t k = 0; k < ft->nparams; k++) {
-		char a[64];
-		snprintf(a, sizeof a, "%s[%u]", src, (unsigned)k);
-		fb_buf_puts(b, ", ");
-		gen_from_flat(ft->params[k], a, b);
-	}
+	gen_from_flat_args(ft, src, b);
 	fb_buf_puts(b, ")");
 	free(sym);
 }

@@ -19,14 +19,6 @@ static bool on_target(const struct gen *g)
 	return g->p->target != FB_TARGET_HOST;
 }
 
-static uint32_t table_capacity(const struct fb_module *m)
-{
-	if (m->wasm.ntables == 0)
-		return 0;
-	const struct wasm_limits *l = &m->wasm.tables[0];
-	return (uint32_t)(l->has_max ? l->max : l->min);
-}
-
 /* Fiber stacks of a Cortex-M program: as many as asked, else a default
  * pool if a lift is stackful (it cannot run without one), else none. */
 static uint32_t fiber_stacks(const struct gen *g)
@@ -69,7 +61,7 @@ static void target_storage(const struct gen *g)
 			fb_buf_printf(c, "static uint8_t %s_memory[%uu * 65536u]\n\t__attribute__((aligned(16), "
 				      "section(\".bss.flue_memory.%s\")));\n", in->name,
 				      (unsigned)in->memory_pages, in->name);
-		uint32_t t = table_capacity(in->mod);
+		uint32_t t = gen_table_capacity(in->mod);
 		if (t > 0 && !g->o->isolate) /* isolated: in its guest block */
 			fb_buf_printf(c, "static wasm_rt_funcref_t %s_table[%u];\n", in->name,
 				      (unsigned)t);
@@ -122,12 +114,12 @@ static void instantiate_fn(const struct gen *g, uint32_t n)
 		if (m->wasm.nmemories > 0)
 			fb_buf_printf(c, "\tflue_wasm_rt_static_provide_memory(%s_memory, %uu);\n",
 				      in->name, (unsigned)in->memory_pages);
-		if (table_capacity(m) > 0 && g->o->isolate)
+		if (gen_table_capacity(m) > 0 && g->o->isolate)
 			fb_buf_printf(c, "\tflue_wasm_rt_static_provide_table(self->gd->table, %uu);\n",
-				      (unsigned)table_capacity(m));
-		else if (table_capacity(m) > 0)
+				      (unsigned)gen_table_capacity(m));
+		else if (gen_table_capacity(m) > 0)
 			fb_buf_printf(c, "\tflue_wasm_rt_static_provide_table(%s_table, %uu);\n",
-				      in->name, (unsigned)table_capacity(m));
+				      in->name, (unsigned)gen_table_capacity(m));
 	}
 	fb_buf_printf(c, "\tif (flue_port_try(%s_instantiate_entry, self) != 0)\n"
 		      "\t\treturn glue_fail(FLUE_ECANCELED, \"instantiating (it trapped)\", "

@@ -13,6 +13,10 @@ struct gen {
 
 /* wasm2c's C spelling of a core value type (u32, u64, f32, f64). */
 const char *gen_core_c(uint8_t valtype);
+/* Entries of module m's function table (0: none): its storage. */
+uint32_t gen_table_capacity(const struct fb_module *m);
+/* `, <from_flat(src[0])>, ...` for the params of ft: a call's arguments. */
+void gen_from_flat_args(const struct wasm_functype *ft, const char *src, struct fb_buf *b);
 /* wasm2c value `expr` of core type vt as a flue_flat_t, and back. */
 void gen_to_flat(uint8_t vt, const char *expr, struct fb_buf *b);
 void gen_from_flat(uint8_t vt, const char *expr, struct fb_buf *b);

@@ -37,26 +37,18 @@ uint32_t gen_iso_memory_bytes(uint32_t pages)
 	return pow2_at_least(pages * 65536u);
 }
 
-static uint32_t table_cap(const struct fb_module *m)
-{
-	if (m->wasm.ntables == 0)
-		return 0;
-	const struct wasm_limits *l = &m->wasm.tables[0];
-	return (uint32_t)(l->has_max ? l->max : l->min);
-}
-
 /* A guest block: the stack, the table (12 B per entry on 32 bits), the
  * call area and room for wasm2c's instance struct (its globals, memory
  * and table descriptors; checked by a _Static_assert in the glue). */
 static uint32_t block_bytes(const struct fb_module *m)
 {
-	return pow2_at_least(GUEST_STACK + 12u * table_cap(m) + 8u * 17u + 1024u);
+	return pow2_at_least(GUEST_STACK + 12u * gen_table_capacity(m) + 8u * 17u + 1024u);
 }
 
 void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const char *id)
 {
 	struct fb_buf *c = g->c;
-	uint32_t block = block_bytes(m), t = table_cap(m);
+	uint32_t block = block_bytes(m), t = gen_table_capacity(m);
 	fb_buf_printf(c, "/* Its guest block (--isolate): everything its guest code may touch\n"
 		      " * besides its linear memory, in one MPU region; the stack first, so\n"
 		      " * that an overflow leaves the region (a fault) instead of overwriting\n"
@@ -96,12 +88,7 @@ void gen_iso_import(const struct gen *g, const struct fb_module *m, uint32_t i, 
 	struct fb_buf call = { 0 };
 	fb_buf_printf(&call, "%s_i%u_priv((struct Z_%s_imports_instance_t *)(uintptr_t)env", id,
 		      (unsigned)i, id);
-	for (uint32_t k = 0; k < ft->nparams; k++) {
-		char a[32];
-		snprintf(a, sizeof a, "w[%u]", (unsigned)k);
-		fb_buf_puts(&call, ", ");
-		gen_from_flat(ft->params[k], a, &call);
-	}
+	gen_from_flat_args(ft, "w", &call);
 	fb_buf_puts(&call, ")");
 	if (ft->nresults > 0) {
 		fb_buf_puts(c, "w[0] = ");
@@ -165,12 +152,7 @@ static void export_pair(const struct gen *g, const struct fb_module *m, uint32_t
 	char *sym = fb_gen_export_symbol(g->p, m, j);
 	struct fb_buf call = { 0 };
 	fb_buf_printf(&call, "%s((Z_%s_instance_t *)(uintptr_t)w", sym, id);
-	for (uint32_t k = 0; k < ft->nparams; k++) {
-		char a[32];
-		snprintf(a, sizeof a, "a[%u]", (unsigned)k);
-		fb_buf_puts(&call, ", ");
-		gen_from_flat(ft->params[k], a, &call);
-	}
+	gen_from_flat_args(ft, "a", &call);
 	fb_buf_puts(&call, ")");
 	fb_buf_printf(c, "/* export '%s': guest thunk, privileged wrapper */\n"
 		      "static uint32_t %s_t%u(uint32_t w, uint32_t area, uint32_t u2, uint32_t u3)\n{\n"
@@ -216,7 +198,7 @@ void gen_iso_exports(const struct gen *g, const struct fb_module *m, const char 
 /* ------------------------------------------------------------ storage */
 
 /* The guests' read-only block (wasm2c's func_types of every module) and
- * the code region of the board. */
+ * the code region (the board's linker script names it). */
 void gen_iso_storage(const struct gen *g)
 {
 	uint32_t words = 0;
@@ -225,9 +207,9 @@ void gen_iso_storage(const struct gen *g)
 	uint32_t bytes = pow2_at_least(4u * (words > 0 ? words : 1u));
 	fb_buf_printf(g->c, "/* --isolate: the modules' func_types, read-only to every guest. */\n"
 		      "u32 flue_guest_ro[%uu] __attribute__((aligned(%u)));\n"
-		      "#define GLUE_CODE_BASE %s\n#define GLUE_CODE_SIZE 0x400000u\n\n",
-		      (unsigned)(bytes / 4u), (unsigned)bytes,
-		      g->p->target == FB_TARGET_CORTEX_M3 ? "0x00000000u" : "0x10000000u");
+		      "/* The code memory, from the board's linker script. */\n"
+		      "extern const uint8_t __flash_start__[], __flash_size__[];\n\n",
+		      (unsigned)(bytes / 4u), (unsigned)bytes);
 }
 
 /* In instantiate_<inst>(), after instantiation: the runtime's own view of
@@ -250,7 +232,8 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 	snprintf(mem, sizeof mem, "%s", memory ? "(uintptr_t)mem->data" : "0");
 	snprintf(size, sizeof size, memory ? "(uint32_t)sizeof %s_memory" : "0", inst);
 	fb_buf_printf(c, "\t{\n\t\tstruct flue_w2c_layout l = {\n"
-		      "\t\t\t.code = GLUE_CODE_BASE, .code_size = GLUE_CODE_SIZE,\n"
+		      "\t\t\t.code = (uintptr_t)__flash_start__,\n"
+		      "\t\t\t.code_size = (uint32_t)(uintptr_t)__flash_size__,\n"
 		      "\t\t\t.block = (uintptr_t)self->gd, .block_size = (uint32_t)sizeof %s_blocks[0],\n"
 		      "\t\t\t.memory = %s, .memory_size = %s,\n"
 		      "\t\t\t.ro = (uintptr_t)flue_guest_ro, .ro_size = (uint32_t)sizeof flue_guest_ro,\n"

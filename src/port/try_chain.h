@@ -45,4 +45,20 @@ static inline _Noreturn void try_chain_unwind(struct try_frame *top)
 	longjmp(top->env, 1);
 }
 
+/* The three functions of flue/port.h over the chain whose head is the
+ * lvalue `head` (a port's per-stack storage). */
+#define FLUE_TRY_CHAIN_FUNCTIONS(head)                                     \
+	int flue_port_try(flue_port_body_t body, void *arg)                \
+	{                                                                  \
+		return try_chain_run(&(head), body, arg);                  \
+	}                                                                  \
+	bool flue_port_in_try(void)                                        \
+	{                                                                  \
+		return (head) != NULL;                                     \
+	}                                                                  \
+	_Noreturn void flue_port_unwind(void)                              \
+	{                                                                  \
+		try_chain_unwind(head);                                    \
+	}
+
 #endif /* FLUE_PORT_TRY_CHAIN_H */

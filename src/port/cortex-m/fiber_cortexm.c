@@ -90,20 +90,7 @@ const void *flue_cm_current_stack(void)
 
 /* ------------------------------------------------------ trap unwinding */
 
-int flue_port_try(flue_port_body_t body, void *arg)
-{
-	return try_chain_run(&try_top, body, arg);
-}
-
-bool flue_port_in_try(void)
-{
-	return try_top != NULL;
-}
-
-_Noreturn void flue_port_unwind(void)
-{
-	try_chain_unwind(try_top);
-}
+FLUE_TRY_CHAIN_FUNCTIONS(try_top)
 
 /* ------------------------------------------------------ the switch */
 

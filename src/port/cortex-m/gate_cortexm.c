@@ -435,8 +435,10 @@ __attribute__((naked, noreturn)) static void gate_drop(const struct drop *d)
 		"bx    r12\n\t");
 }
 
+/* Checks an entry before anything changes; `*top`: where its guest stack
+ * starts (below the entries of `d` in progress). */
 static int entry_check(const struct flue_port_domain *d, flue_port_guest_fn fn,
-		       const uint32_t *a)
+		       const uint32_t *a, uintptr_t *top)
 {
 	if (d == NULL || fn == NULL || a == NULL || d->program == NULL)
 		return FLUE_EINVAL;
@@ -445,8 +447,8 @@ static int entry_check(const struct flue_port_domain *d, flue_port_guest_fn fn,
 		return FLUE_EINVAL;
 	if (d->depth > 0u && d->owner != flue_cm_current_stack())
 		return FLUE_EBUSY;
-	uintptr_t top = d->depth > 0u && d->sp != 0u ? d->sp : d->stack_hi;
-	if (top < d->stack_lo + 2u * FRAME_WORDS * 4u)
+	*top = d->depth > 0u && d->sp != 0u ? d->sp : d->stack_hi;
+	if (*top < d->stack_lo + 2u * FRAME_WORDS * 4u)
 		return FLUE_ENOSPC;
 	return FLUE_OK;
 }
@@ -476,14 +478,14 @@ static void entry_body(void *arg)
 int flue_port_guest_call(struct flue_port_domain *d, flue_port_guest_fn fn, const uint32_t a[4],
 			 uint32_t *result)
 {
-	int rc = entry_check(d, fn, a);
+	uintptr_t top;
+	int rc = entry_check(d, fn, a, &top);
 	if (rc != FLUE_OK)
 		return rc;
 	struct gate_rec r = { .d = d, .saved_sp = d->sp };
 	__asm volatile("mrs %0, control" : "=r"(r.runtime_control));
 	r.runtime_psplim = get_psplim();
 	r.guest_psplim = (uint32_t)d->stack_lo;
-	uintptr_t top = d->depth > 0u && d->sp != 0u ? d->sp : d->stack_hi;
 	d->owner = flue_cm_current_stack();
 	d->depth++;
 	if (!domain_applied(d))

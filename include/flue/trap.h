@@ -90,6 +90,7 @@ enum flue_trap_reason {
 					    branched to a bad state (UsageFault, HardFault) */
 	FLUE_TRAP_GATE,               /**< guest code broke the privilege gate's rules */
 	FLUE_TRAP_BUDGET,             /**< guest code ran past its step budget */
+	FLUE_TRAP_RING,               /**< a shared-ring built-in misused (flue/ring.h) */
 	FLUE_TRAP_REASON_COUNT
 };
 

@@ -391,6 +391,7 @@ static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
 	[FLUE_TRAP_ILLEGAL_INSTRUCTION] = "illegal instruction or state",
 	[FLUE_TRAP_GATE] = "privilege gate misused",
 	[FLUE_TRAP_BUDGET] = "step budget exceeded",
+	[FLUE_TRAP_RING] = "shared ring misused",
 	[FLUE_TRAP_WASM_BAD_ENV] = "import called with another instance's import pointer",
 	[FLUE_TRAP_DESTROYED] = "built-in called on a destroyed instance",
 	[FLUE_TRAP_END_IN_SET] = "stream/future end passed in a value is in a waitable set",

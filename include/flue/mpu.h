@@ -202,12 +202,33 @@ int32_t flue_mpu_v7_check_set(const struct flue_mpu_v7_region *regions,
  * Any context; pure; non-blocking. @p out must not overlap @p regions.
  *
  * @return FLUE_MPU_V7_SEQ_LEN, the number of entries written;
+ * The set may be windowed (flue_mpu_v7_check_windowed_set()): a region
+ * inside an earlier one overrides its rights there, as PMSAv7 does.
+ *
  * @retval FLUE_EINVAL @p out is NULL, @p out_len < FLUE_MPU_V7_SEQ_LEN, or
- *         flue_mpu_v7_check_set() rejects the set; @p out is unchanged.
+ *         flue_mpu_v7_check_windowed_set() rejects the set; @p out is
+ *         unchanged.
  */
 int32_t flue_mpu_v7_build_program(const struct flue_mpu_v7_region *regions,
 				  uint32_t count, struct flue_mpu_write *out,
 				  uint32_t out_len);
+
+/**
+ * @brief Check a PMSAv7 *windowed* set: as flue_mpu_v7_check_set(), except
+ *        that a region may lie wholly inside an earlier (lower-numbered)
+ *        one. PMSAv7 gives an address in two regions the attributes of the
+ *        higher-numbered one, so such a region is a window with rights of
+ *        its own (a read-only ring window in read-write guest memory).
+ *        Partial overlaps, and a region containing a later one's outside,
+ *        are still rejected.
+ *
+ * Any context; pure; non-blocking.
+ *
+ * @retval FLUE_OK     the set is valid.
+ * @retval FLUE_EINVAL otherwise.
+ */
+int32_t flue_mpu_v7_check_windowed_set(const struct flue_mpu_v7_region *regions,
+				       uint32_t count);
 
 /**
  * @brief Validate PMSAv8 region geometry.

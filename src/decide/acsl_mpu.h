@@ -76,6 +76,24 @@
        !flue_mpu_overlap(regions[i].base, regions[i].size,
                          regions[j].base, regions[j].size));
 
+  // Region [bi, bi + si) lies within [bo, bo + so).
+  predicate flue_mpu_inside(integer bi, integer si, integer bo, integer so) =
+    bo <= bi && bi + si <= bo + so;
+
+  // A windowed set: a valid set, except that a region may lie inside an
+  // earlier (lower-numbered) one. PMSAv7 gives the overlap the attributes
+  // of the higher-numbered region: a window, e.g. read-only inside
+  // read-write memory.
+  predicate flue_mpu_v7_windowed_set_ok{L}(struct flue_mpu_v7_region *regions,
+                                           integer count) =
+    count <= FLUE_MPU_V7_SLOTS && (count == 0 || regions != \null) &&
+    (\forall integer i; 0 <= i < count ==> flue_mpu_v7_region_ok(regions[i])) &&
+    (\forall integer i, j; 0 <= i < j < count ==>
+       !flue_mpu_overlap(regions[i].base, regions[i].size,
+                         regions[j].base, regions[j].size) ||
+       flue_mpu_inside(regions[j].base, regions[j].size,
+                       regions[i].base, regions[i].size));
+
   // -------------------------------------------------------------- PMSAv8
   // Geometry: 32-byte granules, at least one, region ends by 2^32.
   predicate flue_mpu_v8_geom_ok(integer base, integer size) =

@@ -215,6 +215,78 @@ int32_t flue_mpu_v7_check_set(const struct flue_mpu_v7_region *regions,
 	return FLUE_OK;
 }
 
+/* Region r (later) against q (earlier): apart, or inside q (a window). */
+/*@ requires flue_mpu_v7_region_ok(q) && flue_mpu_v7_region_ok(r);
+    assigns \nothing;
+    ensures \result == 1 <==> (!flue_mpu_overlap(q.base, q.size, r.base, r.size) ||
+                               flue_mpu_inside(r.base, r.size, q.base, q.size));
+    ensures \result == 0 || \result == 1;
+*/
+static int apart_or_inside(struct flue_mpu_v7_region q, struct flue_mpu_v7_region r)
+{
+	if (!flue_mpu_detect_overlap(q.base, q.size, r.base, r.size)) {
+		return 1;
+	}
+	/* Sizes are at most 2^32 and bases below 2^32: the sums fit 64 bits. */
+	return (q.base <= r.base && (uint64_t)r.base + r.size <= (uint64_t)q.base + q.size) ? 1 : 0;
+}
+
+/*@ requires regions_valid: count <= FLUE_MPU_V7_SLOTS && regions != \null ==>
+               \valid_read(regions + (0 .. count - 1));
+    assigns \nothing;
+    behavior valid:
+      assumes flue_mpu_v7_windowed_set_ok(regions, count);
+      ensures \result == FLUE_OK;
+    behavior invalid:
+      assumes !flue_mpu_v7_windowed_set_ok(regions, count);
+      ensures \result == FLUE_EINVAL;
+    complete behaviors;
+    disjoint behaviors;
+*/
+int32_t flue_mpu_v7_check_windowed_set(const struct flue_mpu_v7_region *regions,
+				       uint32_t count)
+{
+	uint32_t i;
+	uint32_t j;
+
+	if (count > FLUE_MPU_V7_SLOTS || (count > 0u && regions == NULL)) {
+		return FLUE_EINVAL;
+	}
+	/*@ loop invariant 0 <= i <= count;
+	    loop invariant valid: \forall integer a; 0 <= a < i ==>
+	      flue_mpu_v7_region_ok(regions[a]);
+	    loop invariant nested: \forall integer a, b; 0 <= a < b < i ==>
+	      !flue_mpu_overlap(regions[a].base, regions[a].size,
+	                        regions[b].base, regions[b].size) ||
+	      flue_mpu_inside(regions[b].base, regions[b].size,
+	                      regions[a].base, regions[a].size);
+	    loop assigns i, j;
+	    loop variant count - i;
+	*/
+	for (i = 0u; i < count; i++) {
+		const struct flue_mpu_v7_region r = regions[i];
+
+		if (check_region(r) != FLUE_OK) {
+			return FLUE_EINVAL;
+		}
+		/*@ loop invariant 0 <= j <= i;
+		    loop invariant \forall integer a; 0 <= a < j ==>
+		      !flue_mpu_overlap(regions[a].base, regions[a].size,
+		                        regions[i].base, regions[i].size) ||
+		      flue_mpu_inside(regions[i].base, regions[i].size,
+		                      regions[a].base, regions[a].size);
+		    loop assigns j;
+		    loop variant i - j;
+		*/
+		for (j = 0u; j < i; j++) {
+			if (apart_or_inside(regions[j], r) == 0) {
+				return FLUE_EINVAL;
+			}
+		}
+	}
+	return FLUE_OK;
+}
+
 /*@ requires regions_valid: count <= FLUE_MPU_V7_SLOTS && regions != \null ==>
                \valid_read(regions + (0 .. count - 1));
     requires out_valid: out == \null || \valid(out + (0 .. out_len - 1));
@@ -224,7 +296,7 @@ int32_t flue_mpu_v7_check_set(const struct flue_mpu_v7_region *regions,
     assigns out[0 .. FLUE_MPU_V7_SEQ_LEN - 1];
     behavior reject:
       assumes out == \null || out_len < FLUE_MPU_V7_SEQ_LEN ||
-              !flue_mpu_v7_set_ok(regions, count);
+              !flue_mpu_v7_windowed_set_ok(regions, count);
       assigns \nothing;
       ensures einval: \result == FLUE_EINVAL;
       ensures unchanged: out != \null ==> \forall integer i; 0 <= i < out_len ==>
@@ -232,7 +304,7 @@ int32_t flue_mpu_v7_check_set(const struct flue_mpu_v7_region *regions,
         out[i].rasr_or_rlar == \old(out[i].rasr_or_rlar);
     behavior program:
       assumes out != \null && out_len >= FLUE_MPU_V7_SEQ_LEN &&
-              flue_mpu_v7_set_ok(regions, count);
+              flue_mpu_v7_windowed_set_ok(regions, count);
       ensures \result == FLUE_MPU_V7_SEQ_LEN;
       ensures P4_disable_first: out[0].rnr == FLUE_MPU_RNR_CTRL &&
         out[0].rbar == 0 && out[0].rasr_or_rlar == FLUE_MPU_CTRL_DISABLE;
@@ -261,7 +333,7 @@ int32_t flue_mpu_v7_build_program(const struct flue_mpu_v7_region *regions,
 	if (out == NULL || out_len < FLUE_MPU_V7_SEQ_LEN) {
 		return FLUE_EINVAL;
 	}
-	if (flue_mpu_v7_check_set(regions, count) != FLUE_OK) {
+	if (flue_mpu_v7_check_windowed_set(regions, count) != FLUE_OK) {
 		return FLUE_EINVAL;
 	}
 	/* Everything is validated: commit. */

@@ -416,7 +416,10 @@ FT_TEST(program_rejects_and_leaves_output)
 	expect_program_reject(set, FLUE_MPU_V7_SLOTS + 1u,       /* too many */
 			      FLUE_MPU_V7_SEQ_LEN);
 	expect_program_reject(NULL, 1, FLUE_MPU_V7_SEQ_LEN);
-	set[3].base = set[2].base + 0x800u; set[3].size = 0x800u; /* overlap */
+	/* Overlap the other way round: a later region holding an earlier one
+	 * (aligned powers of two either nest or are apart, so this is the
+	 * only overlap PMSAv7 geometry allows besides a window). */
+	set[3].base = set[2].base; set[3].size = 0x2000u;
 	expect_program_reject(set, 4, FLUE_MPU_V7_SEQ_LEN);
 	set[3] = region(0x20003000u, 0x1000u);
 	set[5].size = 0x1800u;                                    /* invalid */
@@ -436,7 +439,42 @@ FT_TEST(program_rejects_and_leaves_output)
 	FT_EQ(out[FLUE_MPU_V7_SEQ_LEN - 1u].rasr_or_rlar, FLUE_MPU_CTRL_ENABLE);
 }
 
+/* Windows (a later region inside an earlier one, PMSAv7's rule: the
+ * higher-numbered region's rights win there): check_set refuses them,
+ * check_windowed_set and build_program take them, in that order only. */
+FT_TEST(windowed_sets)
+{
+	struct flue_mpu_v7_region set[4] = {
+		region(0x20000000u, 0x10000u),  /* guest memory, RW */
+		region(0x20004000u, 0x100u),    /* ring window inside it */
+		region(0x20008000u, 0x1000u),   /* a second window */
+		region(0x20010000u, 0x1000u),   /* apart */
+	};
+	set[1].ap = 6; /* read-only */
+	FT_EQ(flue_mpu_v7_check_set(set, 4), FLUE_EINVAL);
+	FT_EQ(flue_mpu_v7_check_windowed_set(set, 4), FLUE_OK);
+	struct flue_mpu_write out[FLUE_MPU_V7_SEQ_LEN];
+	FT_EQ(flue_mpu_v7_build_program(set, 4, out, FLUE_MPU_V7_SEQ_LEN),
+	      (int32_t)FLUE_MPU_V7_SEQ_LEN);
+	for (uint32_t i = 0; i < 4u; i++)
+		check_encoding(&set[i], i, out[1 + i].rbar, out[1 + i].rasr_or_rlar);
+	/* A window inside a window: still nested. */
+	set[2] = region(0x20004000u, 0x20u);
+	FT_EQ(flue_mpu_v7_check_windowed_set(set, 4), FLUE_OK);
+	/* The window first, the memory after it: the memory would win. */
+	struct flue_mpu_v7_region swapped[2] = { set[1], set[0] };
+	FT_EQ(flue_mpu_v7_check_windowed_set(swapped, 2), FLUE_EINVAL);
+	FT_EQ(flue_mpu_v7_build_program(swapped, 2, out, FLUE_MPU_V7_SEQ_LEN), FLUE_EINVAL);
+	/* Invalid regions and counts are refused as by check_set. */
+	set[3].size = 0x1800u;
+	FT_EQ(flue_mpu_v7_check_windowed_set(set, 4), FLUE_EINVAL);
+	FT_EQ(flue_mpu_v7_check_windowed_set(NULL, 1), FLUE_EINVAL);
+	FT_EQ(flue_mpu_v7_check_windowed_set(NULL, 0), FLUE_OK);
+	FT_EQ(flue_mpu_v7_check_windowed_set(set, FLUE_MPU_V7_SLOTS + 1u), FLUE_EINVAL);
+}
+
 FT_SUITE(mpu_v7,
+	 FT_CASE(windowed_sets),
 	 FT_CASE(size_field_every_legal_size),
 	 FT_CASE(size_field_rejects_everything_else),
 	 FT_CASE(validity_geometry),

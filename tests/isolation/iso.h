@@ -62,6 +62,11 @@ int32_t iso_trap_domain(struct flue_mpu_write *seq, const void *runtime,
  * its stack RW XN for everyone; nothing else for unprivileged code. The
  * stack must be aligned to its size (a power of two, for ARMv7-M). */
 int32_t iso_gate_domain(struct flue_mpu_write *seq, const void *stack, uint32_t size);
+/* A guest memory of `size` bytes, all read-write except a read-only window
+ * [win_off, win_off + win_size) (a shared ring a reader attached): PMSAv7
+ * a region inside another, PMSAv8 the memory split around it. */
+int32_t iso_window_domain(struct flue_mpu_write *seq, const void *guest, uint32_t size,
+			  uint32_t win_off, uint32_t win_size);
 
 /* The runner calls it after every case, failed or not: MPU off, guest
  * marker off, no handler. */

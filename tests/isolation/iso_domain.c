@@ -80,3 +80,30 @@ int32_t iso_gate_domain(struct flue_mpu_write *seq, const void *stack, uint32_t 
 	};
 	return build(set, sizeof set / sizeof set[0], seq);
 }
+
+int32_t iso_window_domain(struct flue_mpu_write *seq, const void *guest, uint32_t size,
+			  uint32_t win_off, uint32_t win_size)
+{
+	uint32_t g = (uint32_t)(uintptr_t)guest, w = g + win_off;
+#if defined(ISO_V8)
+	/* PMSAv8 regions may not overlap: the memory is split around the
+	 * window (below, window, above; the callers keep both sides non-empty). */
+	const iso_region set[] = {
+		CODE(ISO_FLASH, ISO_FLASH_SIZE),
+		ALL_RW(g, win_off),
+		ALL_RO(w, win_size),
+		ALL_RW(w + win_size, size - win_off - win_size),
+		DEVICE(ISO_PERIPH, ISO_PERIPH_SIZE),
+	};
+#else
+	/* PMSAv7: the window is a later region inside the memory's (a
+	 * windowed set): the higher-numbered region's rights win there. */
+	const iso_region set[] = {
+		CODE(ISO_FLASH, ISO_FLASH_SIZE),
+		ALL_RW(g, size),
+		ALL_RO(w, win_size),
+		DEVICE(ISO_PERIPH, ISO_PERIPH_SIZE),
+	};
+#endif
+	return build(set, sizeof set / sizeof set[0], seq);
+}

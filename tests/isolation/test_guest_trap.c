@@ -332,6 +332,38 @@ FT_TEST(uncovered_ram_traps_without_background_map)
 	FT_EQ(*(volatile uint8_t *)(ISO_GUEST_MEM + 8u), 0x5Au);
 }
 
+/* A reader's ring window (issue 11 item 5): read-only inside its own
+ * read-write memory. Loads from it work, a store into it traps with the
+ * exact address and changes nothing, the memory on both sides stays
+ * writable. */
+FT_TEST(store_into_read_only_ring_window_traps)
+{
+	struct flue_mpu_write seq[FLUE_MPU_SEQ_MAX];
+	guest_area[256] = 7u;
+	int32_t n = iso_window_domain(seq, guest_area, sizeof guest_area, 256u, 256u);
+	FT_TRUE(n > 0);
+#if defined(ISO_V8)
+	FT_EQ(flue_port_mpu_set_mair(ISO_MAIR0, 0u), FLUE_OK);
+#endif
+	FT_EQ(flue_port_mpu_apply(seq, (uint32_t)n, FLUE_PORT_MPU_PRIVDEFENA), FLUE_OK);
+	flue_port_fault_set_handler(on_fault);
+	FT_EQ(run_guest(guest_load, (uintptr_t)&guest_area[256]), 0);
+	FT_EQ(sink & 0xFFu, 7u);
+	for (uint32_t at = 256u; at < 512u; at += 85u) {
+		FT_EQ(run_guest(guest_store, (uintptr_t)&guest_area[at]), 1);
+		FT_EQ(seen.kind, FLUE_PORT_FAULT_MEMMANAGE);
+		FT_TRUE(seen.has_addr);
+		FT_EQ(seen.addr, (uint32_t)(uintptr_t)&guest_area[at]);
+	}
+	FT_EQ(run_guest(guest_store, (uintptr_t)&guest_area[255]), 0);
+	FT_EQ(run_guest(guest_store, (uintptr_t)&guest_area[512]), 0);
+	flue_port_mpu_disable();
+	FT_EQ(guest_area[256], 7u);
+	FT_EQ(guest_area[341], 0u);
+	FT_EQ(guest_area[255], 0x5Au);
+	FT_EQ(guest_area[512], 0x5Au);
+}
+
 /* Many traps in a row, then ordinary work: nothing leaks, every trap
  * counted once; and what a trap costs. */
 FT_TEST(work_goes_on)
@@ -376,4 +408,5 @@ FT_SUITE(guest_trap,
 	 FT_CASE(usage_faults_trap),
 	 FT_CASE(hard_fault_traps),
 	 FT_CASE(uncovered_ram_traps_without_background_map),
+	 FT_CASE(store_into_read_only_ring_window_traps),
 	 FT_CASE(work_goes_on))

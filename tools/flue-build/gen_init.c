@@ -218,9 +218,13 @@ static void init_fn(const struct gen *g)
 		fb_buf_printf(c, "\tZ_%s_init_module();\n", id);
 		free(id);
 	}
+	if (g->p->comp.nrings > 0) /* before guest code: a start function may attach */
+		fb_buf_puts(c, "\tif ((rc = rings_init()) != 0)\n\t\treturn rc;\n");
 	for (uint32_t n = 0; n < g->p->ninsts; n++)
 		fb_buf_printf(c, "\tif ((rc = instantiate_%s()) != 0)\n\t\treturn rc;\n",
 			      g->p->insts[n].name);
+	if (g->p->comp.nrings > 0) /* before `_initialize` (wire_*) */
+		fb_buf_puts(c, "\tif ((rc = rings_connect()) != 0)\n\t\treturn rc;\n");
 	for (uint32_t h = 0; h < g->p->nhostfns; h++)
 		fb_buf_printf(c, "\trc = flue_host_func(&host_funcs[%u], host, &hostfn%u_type, "
 			      "hostfn%u_start, 0, 0);\n\tif (rc != 0)\n\t\treturn glue_fail(rc, "
@@ -245,6 +249,19 @@ static void restart_fn(const struct gen *g)
 		 * the store runs once so that it unwinds before the slot is
 		 * reused. Otherwise nothing runs: callers of the instance must not
 		 * meet it half gone. */
+		const struct fb_ring_decl *ring = gen_ring_of(g, n);
+		if (ring != NULL) {
+			/* A ring end's role stays connected to the destroyed
+			 * instance (flue_ring_connect() refuses a connected
+			 * role) and an attached window would outlive the memory
+			 * it lies in: refused before anything is torn down. */
+			fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) /* an end of ring '%s' */\n"
+				      "\t\treturn glue_fail(FLUE_ENOTSUP, \"restarting ring end\", "
+				      "\"%s\");\n", id, (unsigned)gen_inst_slot(g->p, n), ring->name,
+				      in->name);
+			free(id);
+			continue;
+		}
 		bool stackful = false;
 		for (uint32_t k = 0; k < in->mod->nlifts; k++)
 			stackful = stackful || in->mod->lifts[k].kind == FLUE_LIFT_STACKFUL;
@@ -256,6 +273,8 @@ static void restart_fn(const struct gen *g)
 			      in->name, in->name);
 		free(id);
 	}
+	if (g->p->comp.nrings > 0) /* every instance may be a ring end */
+		fb_buf_puts(c, "\t(void)rc;\n");
 	fb_buf_puts(c, "\treturn FLUE_EINVAL;\n}\n\n");
 }
 
@@ -268,6 +287,7 @@ void gen_init(const struct gen *g)
 		    "name, rc);\n\treturn rc;\n}\n\n");
 	if (on_target(g))
 		target_storage(g);
+	gen_ring_init_fns(g);
 	for (uint32_t n = 0; n < g->p->ninsts; n++)
 		instantiate_fn(g, n);
 	for (uint32_t n = 0; n < g->p->ninsts; n++)

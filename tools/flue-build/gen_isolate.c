@@ -57,6 +57,7 @@ void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const c
 		      id, (unsigned)GUEST_STACK, id);
 	if (m->wasm.nimports > 0)
 		fb_buf_printf(c, "\tstruct Z_%s_imports_instance_t env;\n", id);
+	gen_ring_members(g, m);
 	fb_buf_puts(c, "\tflue_flat_t area[FLUE_W2C_MAX_WORDS];\n");
 	if (t > 0)
 		fb_buf_printf(c, "\twasm_rt_funcref_t table[%u];\n", (unsigned)t);
@@ -133,6 +134,10 @@ void gen_iso_import_table(const struct gen *g, const struct fb_module *m, const 
 	fb_buf_printf(c, "static const struct flue_w2c_import %s_imports[%u] = {\n", id,
 		      (unsigned)ni);
 	for (uint32_t i = 0; i < ni; i++) {
+		if (m->wasm.imports[i].kind != WASM_EXTERN_FUNC) { /* a ring memory */
+			fb_buf_puts(c, "\t{ 0, 0u }, /* not a function: the gate refuses it */\n");
+			continue;
+		}
 		const struct wasm_functype *ft = &m->wasm.types[m->wasm.imports[i].type];
 		fb_buf_printf(c, "\t{ %s_i%u_call, %uu },\n", id, (unsigned)i,
 			      (unsigned)(ft->nparams > 0 ? ft->nparams : 1u));

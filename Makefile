@@ -50,7 +50,8 @@ test-tsan: deps
 	@echo "== host-thread tests under ThreadSanitizer (driver channel fed from a second thread; port fibers; the board's timer thread; the driver example)"
 	@$(CMAKE) -S . -B $(B)/tsan -DCMAKE_BUILD_TYPE=Debug -DFLUE_TSAN=ON -DFLUE_SDK_CORTEX=OFF >/dev/null
 	@$(CMAKE) --build $(B)/tsan -j$(JOBS) --target test_host test_port_posix test_threads \
-	  test_post_stress test_exec_edge test_board_posix glue_test_w2c example_driver_host
+	  test_post_stress test_exec_edge test_board_posix glue_test_w2c example_driver_host \
+	  example_driver_busy_host
 	@TSAN_OPTIONS=halt_on_error=1 $(CTEST) --test-dir $(B)/tsan \
 	  -R 'abi\.host|port\.posix|exec\.threads|exec\.post_stress|exec\.exec_edge|board\.posix|glue\.w2c|examples\.driver\.host'
 

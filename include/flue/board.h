@@ -29,10 +29,13 @@
  *  - mps2-an505 (Cortex-M33, Secure state): processor clock 20 MHz under
  *    QEMU 7.2; the stack limit register MSPLIM guards the statics, so a
  *    stack overflow is a UsageFault (STKOF) report.
- *  - SysTick (the timer below) and the CMSDK APB timer 0 with its
- *    interrupt (the time base) are the board's; every other handler is a
- *    weak alias that a program may define (`IRQ<n>_Handler`, CMSIS names
- *    for the system exceptions). An unexpected exception or fault prints
+ *  - Two CMSDK APB timers and their interrupts are the board's: timer 0
+ *    (the periodic timer below; mps2-an385: 0x4000_0000, IRQ 8;
+ *    mps2-an505: Secure alias 0x5000_0000, IRQ 3) and timer 1 (the time
+ *    base; an385: 0x4000_1000, IRQ 9; an505: 0x5000_1000, IRQ 4). Every
+ *    other handler, SysTick_Handler included, is a weak alias that a
+ *    program may define (`IRQ<n>_Handler`, CMSIS names for the system
+ *    exceptions); SysTick is free for the program. An unexpected exception or fault prints
  *    its name, the stacked pc/lr and the fault status registers and exits
  *    with status 128 + exception number (HardFault 131, BusFault 133).
  *  - main()'s return value is the exit status; constructors run before it.
@@ -69,7 +72,7 @@ _Noreturn void flue_board_exit(int status);
 
 /**
  * @brief Monotonic time in nanoseconds since the program started.
- *        Host: CLOCK_MONOTONIC. QEMU: the CMSDK timer 0, free running at the
+ *        Host: CLOCK_MONOTONIC. QEMU: the CMSDK timer 1, free running at the
  *        processor clock and extended to 64 bits by its wrap interrupt, so
  *        in steps of 40 ns (an385, 25 MHz) or 50 ns (an505, 20 MHz); it is
  *        QEMU's virtual time, which under `-icount shift=0` advances exactly
@@ -102,15 +105,18 @@ uint32_t flue_board_instruction_resolution(void);
 
 /**
  * @brief Call `isr` every `period_us` microseconds until
- *        flue_board_timer_stop(): on QEMU from the SysTick interrupt
- *        (processor clock; periods beyond its 24 bits, 671 ms on an385 and
- *        838 ms on an505, are split into equal SysTick periods counted in
- *        software), on the host from a POSIX thread (so `isr` must only use
- *        ISR-safe calls: flue/channel.h's host side, flue_port_wake(), ...).
- *        The first call comes one period after the start.
+ *        flue_board_timer_stop(): on QEMU from the interrupt of the CMSDK
+ *        APB timer 0 (mps2-an385 IRQ 8, mps2-an505 IRQ 3), which counts the
+ *        processor clock, so every period is exact to the tick (40 ns on
+ *        an385, 50 ns on an505); periods beyond its 32 bits (171 s on
+ *        an385, 214 s on an505) are split into 25 (an385) or 20 (an505)
+ *        timer interrupts of `period_us` ticks, counted in software. On
+ *        the host from a POSIX thread. Either way `isr` runs outside the
+ *        executor, so it must only use ISR-safe calls: flue/channel.h's
+ *        host side, flue_port_wake(), ... The first call comes one period
+ *        after the start.
  * @retval 0 @retval FLUE_EBUSY a timer runs already @retval FLUE_EINVAL
- *         period 0, isr NULL, or (QEMU) a period that cannot be split
- *         exactly (every period up to 2^24 µs, 16.7 s, can)
+ *         period 0 or isr NULL
  * @retval FLUE_ENOMEM (host) no thread could be created
  * Context: thread.
  */

@@ -22,6 +22,8 @@
  *
  * Futures: a channel of capacity 1 attached as a future completes the
  * guest's future.read with the one value the driver sends.
+ * Unit channels (elem_size 0, no buffer) carry only a count: a driver's
+ * doorbell, and the companions of shared rings (flue/ring.h).
  */
 #ifndef FLUE_CHANNEL_H
 #define FLUE_CHANNEL_H
@@ -46,6 +48,11 @@ struct flue_channel {
 				which the object finds its channel (the object keeps only
 				a "has a channel" bit; flue_channel_of walks `next`) */
 	struct flue_channel *next; /**< the store's list of channels */
+	/* set by flue/ring.h for a ring's companions, else zero */
+	bool internal;     /**< fed by the runtime for a peer guest: does not
+				keep the executor waiting for a driver */
+	struct flue_channel *linked; /**< closed when this channel's guest end
+				is dropped (the ring's other companion) */
 };
 
 /**
@@ -63,10 +70,11 @@ struct flue_channel {
 
 /**
  * @brief Initialise a channel on a caller-owned buffer of
- *        `elem_size * capacity` bytes.
- * @retval 0 @retval FLUE_EINVAL `c` or the buffer NULL, zero size or
- *         capacity, or the product overflows (gale_msgq_init_validate);
- *         nothing changed
+ *        `elem_size * capacity` bytes (a unit channel: `elem_size` 0 and
+ *        `buf` NULL).
+ * @retval 0 @retval FLUE_EINVAL `c` NULL, the buffer NULL with a non-zero
+ *         size (or not NULL with size 0), zero capacity, or the product
+ *         overflows (gale_msgq_init_validate); nothing changed
  * Context: thread, before use.
  */
 int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
@@ -96,8 +104,8 @@ int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue
 /**
  * @brief Host → guest: append up to n elements. Non-blocking.
  * @return elements accepted (> 0), FLUE_EAGAIN (full, nothing accepted),
- *         FLUE_EPIPE (the guest dropped its end), FLUE_EINVAL (`c` or
- *         `elems` NULL, n == 0, or wrong direction)
+ *         FLUE_EPIPE (the guest dropped its end), FLUE_EINVAL (`c` NULL,
+ *         `elems` NULL for a non-unit channel, n == 0, or wrong direction)
  * Context: any thread or ISR.
  */
 int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n);
@@ -105,8 +113,8 @@ int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
 /**
  * @brief Guest → host: take up to n elements. Non-blocking.
  * @return elements taken (> 0), FLUE_EAGAIN (empty), FLUE_EPIPE (empty and
- *         the guest dropped its end), FLUE_EINVAL (`c` or `elems` NULL,
- *         n == 0, or wrong direction)
+ *         the guest dropped its end), FLUE_EINVAL (`c` NULL, `elems` NULL
+ *         for a non-unit channel, n == 0, or wrong direction)
  * Context: any thread or ISR.
  */
 int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n);

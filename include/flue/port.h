@@ -80,7 +80,9 @@ bool flue_port_flag_take(flue_port_flag_t *f);
 
 /**
  * @brief Sleep until flue_port_wake() is called (returns at once if it was
- *        called since the last idle). Context: the executor's thread only.
+ *        called since the last idle). Context: the executor's thread only
+ *        (on Cortex-M privileged thread mode: it masks interrupts around
+ *        its test and sleeps in WFI).
  */
 void flue_port_idle(void);
 

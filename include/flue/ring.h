@@ -53,18 +53,20 @@ enum flue_ring_role { FLUE_RING_WRITER = 0, FLUE_RING_READER = 1 };
 
 /** A shared ring. Fields are private; initialise with flue_ring_init(). */
 struct flue_ring {
-	uint8_t *buf;          /**< storage, NULL until placed */
+	uint8_t *buf;          /**< storage placed by flue_ring_place(), or NULL */
 	uint32_t elem_size;    /**< bytes per element, > 0 */
 	uint32_t capacity;     /**< elements, a power of two */
-	uint32_t window;       /**< guest placement: the window's offset in
-				    the attaching instance's memory */
 	/* indices, free-running element counts, under flue_port_lock() */
 	uint32_t put_head, put_tail, get_head, get_tail;
 	bool host_closed;      /**< the driver closed its end */
-	bool placed_in_guest;  /**< storage is a window of a guest's memory */
 	/* executor side */
+	struct flue_instance *window_inst; /**< the guest that attached its window */
+	uint32_t window;       /**< the window's offset in that guest's memory */
+	uint32_t window_bytes; /**< the window's size (a power of two) */
 	struct flue_instance *end[2];      /**< guest of each role; NULL: a driver */
+	uint32_t companion_end[2];         /**< each guest's companion handle */
 	struct flue_channel companion[2];  /**< unit stream to each guest role */
+	struct flue_ring *next;            /**< the store's list of rings */
 };
 
 /**
@@ -79,9 +81,9 @@ int flue_ring_init(struct flue_ring *r, uint32_t elem_size, uint32_t capacity);
 
 /**
  * @brief Give the ring storage of `elem_size * capacity` bytes the caller
- *        owns (aligned to `elem_size`'s natural alignment as the guests
- *        need it).
- * @retval 0 @retval FLUE_EINVAL `r` or `buf` NULL, or the ring has storage
+ *        owns (aligned as the guests' element type needs).
+ * @retval 0 @retval FLUE_EINVAL `r` or `buf` NULL, `r` not initialised, or
+ *         the ring has storage
  * Context: thread, before use.
  */
 int flue_ring_place(struct flue_ring *r, void *buf);
@@ -90,9 +92,15 @@ int flue_ring_place(struct flue_ring *r, void *buf);
  * @brief Make instance `inst` the ring's `role` end and give it the
  *        readable end of that role's companion unit stream, of unit type
  *        `unit` (a type registered with size 0).
+ * The two roles need two different parties. Connecting a role again once
+ * its previous guest is gone (its companion end dropped, its instance
+ * destroyed or trapped: a restart) starts the ring afresh: indices zero,
+ * a window that guest attached forgotten (the new guest attaches again),
+ * the driver's end open again.
  * @retval 0 and `*end` the companion's handle index in `inst`
- * @retval FLUE_EINVAL a NULL argument, `inst` destroyed, the role already
- *         connected, `unit` not a unit type, or the ring not initialised
+ * @retval FLUE_EINVAL a NULL argument, `inst` destroyed, the role held by
+ *         a live guest, `inst` already holding the other role, `unit` not
+ *         a unit type, or the ring not initialised
  * @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full
  * Nothing changes on an error.
  * Context: executor thread.
@@ -133,7 +141,9 @@ int32_t flue_ring_get_copy(struct flue_ring *r, void *dst, uint32_t max);
 /**
  * @brief Close the driver's end: a guest reader drains what is committed,
  *        then its claims return #FLUE_RING_CLOSED; a guest writer's
- *        claims return it at once. `r` NULL: no-op.
+ *        claims return it at once; the guest's companion ends (DROPPED
+ *        once drained). The driver's own calls return FLUE_EPIPE from
+ *        then on (flue_ring_get_copy(): once empty). `r` NULL: no-op.
  * Context: any thread or ISR.
  */
 void flue_ring_close(struct flue_ring *r);
@@ -152,10 +162,15 @@ uint32_t flue_ring_used(const struct flue_ring *r);
 /**
  * @brief `attach: [ptr: i32, bytes: i32] -> []`: the ring's storage is the
  *        window [ptr, ptr + bytes) of the caller's memory.
- * Traps (FLUE_TRAP_RING): the caller is not one of the ring's guests, the
- * ring has storage, `bytes` ≠ elem_size × capacity, `ptr` not aligned to
- * `bytes` (MPU regions need it), the window overlaps another ring the caller
- * attached (Gale mem_domain check); FLUE_TRAP_OUT_OF_BOUNDS: beyond memory.
+ * The window is what an MPU region can cover exactly: `bytes` a power of
+ * two, at least 32 and at least elem_size × capacity, `ptr` a multiple of
+ * `bytes` (the ring uses its first elem_size × capacity bytes). Under
+ * `flue-build --isolate` a reader's window is read-only to it from then on.
+ * Traps: FLUE_TRAP_RING: the caller is not one of the ring's guests, the
+ * ring has storage, `bytes` unfit, the window overlaps another window the
+ * caller attached or it attached 16 already (Gale's mem_domain add
+ * decision); FLUE_TRAP_MISALIGNED: `ptr` not a multiple of `bytes`;
+ * FLUE_TRAP_OUT_OF_BOUNDS: the window is not inside its memory.
  */
 void flue_abi_ring_attach(struct flue_instance *inst, struct flue_ring *r, uint32_t ptr,
 			  uint32_t bytes);

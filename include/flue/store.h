@@ -245,6 +245,7 @@ struct flue_store {
 	uint16_t shared_unused;   /**< next never-used shared object */
 	uint8_t ntypes;
 	struct flue_channel *channels; /**< attached driver channels, for pumping */
+	struct flue_ring *rings;       /**< connected shared rings (flue/ring.h) */
 	struct flue_type_info types[FLUE_CONFIG_MAX_TYPES];
 	struct flue_shared shared[FLUE_CONFIG_MAX_SHARED];
 	struct flue_instance instances[FLUE_CONFIG_MAX_INSTANCES];

@@ -96,6 +96,7 @@ enum flue_trap_reason {
 
 struct flue_instance;
 struct flue_channel;
+struct flue_ring;
 struct flue_func;
 struct flue_store;
 struct flue_values;

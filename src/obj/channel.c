@@ -17,7 +17,12 @@ int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
 		      uint32_t capacity)
 {
 	uint32_t bytes;
-	if (c == 0 || buf == 0 || gale_msgq_init_validate(elem_size, capacity, &bytes) != 0)
+	/* A unit channel (elem_size 0) has no bytes to hold: only its count
+	 * lives in the ring, so it takes no buffer (msgq's validation asks for
+	 * a message size, which a unit does not have). */
+	bool unit_ok = elem_size == 0u && buf == 0 && capacity != 0u;
+	if (c == 0 ||
+	    (!unit_ok && (buf == 0 || gale_msgq_init_validate(elem_size, capacity, &bytes) != 0)))
 		return FLUE_EINVAL;
 	memset(c, 0, sizeof *c);
 	c->buf = buf;
@@ -29,7 +34,18 @@ int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
 /* A ring flue_channel_init() (or FLUE_CHANNEL_DEFINE) set up. */
 static bool ring_ok(const struct flue_channel *c)
 {
-	return c->buf != 0 && c->elem_size != 0u && c->capacity != 0u;
+	return c->capacity != 0u && (c->elem_size == 0u ? c->buf == 0 : c->buf != 0);
+}
+
+/* Copy one element between the ring and a caller. Callers skip it for a
+ * unit ring: no slot address is ever formed from its NULL buffer. */
+static void elem_copy(const struct flue_channel *c, const struct flue_type_info *t,
+		      uint8_t *dst, const uint8_t *src)
+{
+	if (t != 0)
+		flue_copy_elems(t, dst, src, 1);
+	else
+		memcpy(dst, src, c->elem_size);
 }
 
 /* A new guest end starts a new stream: what was sent to a previous guest
@@ -90,11 +106,9 @@ static uint32_t ring_put(struct flue_channel *c, const struct flue_type_info *t,
 			gale_k_msgq_put_decide(c->write_idx, c->used, c->capacity, 0, 1);
 		if (d.action != GALE_MSGQ_ACTION_PUT_OK)
 			break;
-		uint8_t *slot = c->buf + (size_t)c->write_idx * c->elem_size;
-		if (t != 0)
-			flue_copy_elems(t, slot, src + (size_t)k * c->elem_size, 1);
-		else
-			memcpy(slot, src + (size_t)k * c->elem_size, c->elem_size);
+		if (c->elem_size != 0u)
+			elem_copy(c, t, c->buf + (size_t)c->write_idx * c->elem_size,
+				  src + (size_t)k * c->elem_size);
 		c->write_idx = d.new_write_idx;
 		c->used = d.new_used;
 	}
@@ -110,11 +124,9 @@ static uint32_t ring_get(struct flue_channel *c, const struct flue_type_info *t,
 			gale_k_msgq_get_decide(c->read_idx, c->used, c->capacity, 0, 1);
 		if (d.action != GALE_MSGQ_ACTION_GET_OK)
 			break;
-		const uint8_t *slot = c->buf + (size_t)c->read_idx * c->elem_size;
-		if (t != 0)
-			flue_copy_elems(t, dst + (size_t)k * c->elem_size, slot, 1);
-		else
-			memcpy(dst + (size_t)k * c->elem_size, slot, c->elem_size);
+		if (c->elem_size != 0u)
+			elem_copy(c, t, dst + (size_t)k * c->elem_size,
+				  c->buf + (size_t)c->read_idx * c->elem_size);
 		c->read_idx = d.new_read_idx;
 		c->used = d.new_used;
 	}
@@ -123,7 +135,7 @@ static uint32_t ring_get(struct flue_channel *c, const struct flue_type_info *t,
 
 int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
 {
-	if (c == 0 || n == 0u || !c->to_guest || elems == 0)
+	if (c == 0 || n == 0u || !c->to_guest || (elems == 0 && c->elem_size != 0u))
 		return FLUE_EINVAL;
 	flue_port_key_t key = flue_port_lock();
 	int32_t rc;
@@ -141,7 +153,7 @@ int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
 
 int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n)
 {
-	if (c == 0 || n == 0u || c->to_guest || elems == 0)
+	if (c == 0 || n == 0u || c->to_guest || (elems == 0 && c->elem_size != 0u))
 		return FLUE_EINVAL;
 	flue_port_key_t key = flue_port_lock();
 	uint32_t k = ring_get(c, 0, elems, n);
@@ -167,7 +179,7 @@ bool flue_channels_open(const struct flue_store *s)
 	bool open = false;
 	flue_port_key_t key = flue_port_lock(); /* host_closed: written by drivers */
 	for (const struct flue_channel *c = s->channels; c != 0 && !open; c = c->next)
-		open = !c->host_closed;
+		open = !c->host_closed && !c->internal;
 	flue_port_unlock(key);
 	return open;
 }
@@ -245,6 +257,7 @@ void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c)
 	flue_port_key_t key = flue_port_lock();
 	c->guest_closed = true;
 	flue_port_unlock(key);
+	flue_channel_close(c->linked); /* a ring's other companion: its peer is gone */
 	for (struct flue_channel **pp = &s->channels; *pp != 0; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;

@@ -51,6 +51,12 @@ function(flue_board_image name)
 endfunction()
 
 flue_board_image(flue_board_demo ${FLUE_BOARD_TESTS}/board_demo.c)
+# The periodic timer's interrupt: CMSDK timer 0's on each machine.
+if(FLUE_BOARD_MPS2_MACHINE STREQUAL "mps2-an385")
+  set(FLUE_BOARD_TIMER_IRQ 8)
+else()
+  set(FLUE_BOARD_TIMER_IRQ 3)
+endif()
 string(CONCAT FLUE_BOARD_DEMO_OUTPUT
   "flue board test: ${FLUE_BOARD_MPS2_MACHINE}\n"
   "startup: data=0x12345678 bss=0 constructor=ran\n"
@@ -63,6 +69,7 @@ string(CONCAT FLUE_BOARD_DEMO_OUTPUT
   "timer: period 1000 us, first call after [0-9]+ us, call 5 by [0-9]+ us\n"
   "timer: sleeping, 3 calls\n"
   "timer: period 850000 us, first call after [0-9]+ us, call 1 by [0-9]+ us\n"
+  "timer: CMSDK timer 0 irq ${FLUE_BOARD_TIMER_IRQ}: running ok, stopped ok, reload [0-9]+, long reload 249999999\n"
   "board test: passed\n")
 add_test(NAME board.${FLUE_BOARD_MPS2_MACHINE}.output
          COMMAND ${FLUE_BOARD_QEMU_RUN} $<TARGET_FILE:flue_board_demo>)

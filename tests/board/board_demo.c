@@ -7,9 +7,9 @@
  * Checks, each printed: start-up (.data, .bss, constructors), the printf
  * subset, the processor clock the board assumes (SysTick against the time
  * base), instruction counting against loops of known length, the time
- * base's 32-bit wrap (with interrupts on and masked), and the SysTick
- * timer (period, long periods, stop, errors). Any failed check makes the
- * program return 1.
+ * base's 32-bit wrap (with interrupts on and masked), and the periodic
+ * timer (period, long periods, stop, errors, and that it is CMSDK timer 0
+ * with its interrupt). Any failed check makes the program return 1.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -133,7 +133,7 @@ static void check_instructions(void)
 
 /* ------------------------------------------------------------------- wrap */
 
-#define TIMER_VALUE (FLUE_MPS2_TIMER0 + 0x4u)
+#define TIMER_VALUE (FLUE_MPS2_TIMER1 + FLUE_CMSDK_TIMER_VALUE) /* the time base */
 
 /* Moves the time base to `ticks` before its wrap (time jumps forward),
  * then reads the time across the wrap: every step must be small and
@@ -229,6 +229,36 @@ static void check_timer_sleeping(uint32_t period_us, uint32_t count)
 	CHECK(last_us >= (uint64_t)count * period_us);
 }
 
+#define NVIC_ISER(irq) FLUE_MPS2_REG(0xE000E100u + 4u * ((irq) / 32u))
+#define TIMER0_REG(off) FLUE_MPS2_REG(FLUE_MPS2_TIMER0 + (off))
+
+/* The periodic timer is CMSDK timer 0 with its interrupt enabled while it
+ * runs (the issue's IRQ 8 on an385, 3 on an505), and a period beyond its 32
+ * bits is programmed as period_us ticks, counted FLUE_MPS2_TICKS_PER_US
+ * times: registers read back, as a long period cannot be waited out. */
+static void check_timer_hardware(void)
+{
+	const uint32_t irq_bit = 1u << (FLUE_MPS2_TIMER0_IRQ % 32u);
+	CHECK(flue_board_timer_start(1000u, on_tick) == 0);
+	uint32_t reload = TIMER0_REG(FLUE_CMSDK_TIMER_RELOAD);
+	bool running = (TIMER0_REG(FLUE_CMSDK_TIMER_CTRL) & 0x9u) == 0x9u &&
+		       (NVIC_ISER(FLUE_MPS2_TIMER0_IRQ) & irq_bit) != 0u;
+	flue_board_timer_stop();
+	bool stopped = TIMER0_REG(FLUE_CMSDK_TIMER_CTRL) == 0u &&
+		       (NVIC_ISER(FLUE_MPS2_TIMER0_IRQ) & irq_bit) == 0u;
+	const uint32_t long_us = 250000000u; /* 250 s: beyond 2^32 ticks on both */
+	CHECK(flue_board_timer_start(long_us, on_tick) == 0);
+	uint32_t long_reload = TIMER0_REG(FLUE_CMSDK_TIMER_RELOAD);
+	flue_board_timer_stop();
+	flue_board_printf("timer: CMSDK timer 0 irq %u: running %s, stopped %s, reload %u, "
+			  "long reload %u\n", (unsigned)FLUE_MPS2_TIMER0_IRQ,
+			  running ? "ok" : "BAD", stopped ? "ok" : "BAD", (unsigned)reload,
+			  (unsigned)long_reload);
+	CHECK(running && stopped);
+	CHECK(reload == 1000u * FLUE_MPS2_TICKS_PER_US - 1u);
+	CHECK(long_reload == long_us - 1u);
+}
+
 static void check_timer_errors(void)
 {
 	CHECK(flue_board_timer_start(0, on_tick) == FLUE_EINVAL);
@@ -246,9 +276,9 @@ int main(void)
 	check_wrap();
 	check_timer(1000u, 5u);
 	check_timer_sleeping(1000u, 3u);
-	/* Beyond SysTick's 24 bits on both machines (2^24 ticks: 671 ms at
-	 * 25 MHz, 839 ms at 20 MHz): divided in software. */
+	/* A long period: 21 (an385) / 17 (an505) million ticks. */
 	check_timer(850000u, 1u);
+	check_timer_hardware();
 	check_timer_errors();
 	flue_board_printf("board test: %s\n", failures == 0u ? "passed" : "FAILED");
 	return failures == 0u ? 0 : 1;

@@ -8,7 +8,7 @@
  *  - Exit: SYS_EXIT with ADP_Stopped_ApplicationExit for status 0 (QEMU
  *    exits 0); any other status through SYS_EXIT_EXTENDED, which QEMU turns
  *    into its own exit status.
- *  - Time: CMSDK APB timer 0, free running from 0xFFFFFFFF at the board
+ *  - Time: CMSDK APB timer 1, free running from 0xFFFFFFFF at the board
  *    clock; its wrap interrupt extends it to 64 bits. QEMU derives every
  *    device clock from its virtual clock, which under `-icount shift=0`
  *    advances exactly 1 ns per executed instruction: so the same count is
@@ -16,8 +16,9 @@
  *    50 at an505's 20 MHz). The DWT cycle counter would be exact, but QEMU
  *    7.2 does not emulate it (CYCCNT reads 0), and semihosting SYS_ELAPSED
  *    is the host's wall clock.
- *  - Periodic timer: SysTick with the processor clock; periods beyond its
- *    24 bits are divided in software.
+ *  - Periodic timer: CMSDK APB timer 0 and its interrupt (IRQ 8 on an385,
+ *    IRQ 3 on an505), at the board clock; periods beyond its 32 bits are
+ *    divided in software. SysTick is not used: it is the program's.
  *  - assert() and abort(): newlib's versions print through stdio (heap) and
  *    raise signals; these report through semihosting instead.
  */
@@ -126,29 +127,43 @@ void abort(void)
 	flue_board_exit(134);
 }
 
-/* -------------------------------------------------------------- time base */
+/* -------------------------------------------------------- CMSDK APB timers */
 
-/* CMSDK APB timer registers (offsets). */
-#define TIMER_CTRL (FLUE_MPS2_TIMER0 + 0x0u)
-#define TIMER_VALUE (FLUE_MPS2_TIMER0 + 0x4u)
-#define TIMER_RELOAD (FLUE_MPS2_TIMER0 + 0x8u)
-#define TIMER_INT (FLUE_MPS2_TIMER0 + 0xCu) /* read: status; write 1: clear */
+#define TIMER_REG(base, off) FLUE_MPS2_REG((base) + (off))
 #define TIMER_CTRL_ENABLE 0x1u
 #define TIMER_CTRL_IRQEN 0x8u
 
 #define NVIC_ISER(n) (0xE000E100u + 4u * (n))
+#define NVIC_ICER(n) (0xE000E180u + 4u * (n))
+#define NVIC_ICPR(n) (0xE000E280u + 4u * (n))
+#define NVIC_BIT(irq) (1u << ((irq) % 32u))
+
+/* Starts the timer at `base` with its interrupt: the first interrupt
+ * `first` ticks from now, then one every `reload` + 1 ticks. QEMU's model
+ * (hw/timer/cmsdk-apb-timer.c) raises the interrupt as the counter goes
+ * from 1 to 0 and reloads one tick later; writing RELOAD also sets the
+ * count, so VALUE is written after it. */
+static void cmsdk_start(uint32_t base, uint32_t irq, uint32_t reload, uint32_t first)
+{
+	TIMER_REG(base, FLUE_CMSDK_TIMER_CTRL) = 0;
+	TIMER_REG(base, FLUE_CMSDK_TIMER_RELOAD) = reload;
+	TIMER_REG(base, FLUE_CMSDK_TIMER_VALUE) = first;
+	TIMER_REG(base, FLUE_CMSDK_TIMER_INT) = 1u;
+	FLUE_MPS2_REG(NVIC_ICPR(irq / 32u)) = NVIC_BIT(irq);
+	FLUE_MPS2_REG(NVIC_ISER(irq / 32u)) = NVIC_BIT(irq);
+	TIMER_REG(base, FLUE_CMSDK_TIMER_CTRL) = TIMER_CTRL_ENABLE | TIMER_CTRL_IRQEN;
+}
+
+/* -------------------------------------------------- time base (timer 1) */
+
+#define TIME_BASE FLUE_MPS2_TIMER1
 
 /* Times the down-counter reached 0 (each 2^32 ticks). */
 static volatile uint32_t time_wraps;
 
 static void time_start(void)
 {
-	FLUE_MPS2_REG(TIMER_CTRL) = 0;
-	FLUE_MPS2_REG(TIMER_RELOAD) = UINT32_MAX;
-	FLUE_MPS2_REG(TIMER_VALUE) = UINT32_MAX;
-	FLUE_MPS2_REG(TIMER_INT) = 1u;
-	FLUE_MPS2_REG(NVIC_ISER(FLUE_MPS2_TIMER0_IRQ / 32u)) = 1u << (FLUE_MPS2_TIMER0_IRQ % 32u);
-	FLUE_MPS2_REG(TIMER_CTRL) = TIMER_CTRL_ENABLE | TIMER_CTRL_IRQEN;
+	cmsdk_start(TIME_BASE, FLUE_MPS2_TIMER1_IRQ, UINT32_MAX, UINT32_MAX);
 }
 
 /* The wrap interrupt; masked so that a reader in a higher-priority handler
@@ -156,21 +171,21 @@ static void time_start(void)
 static void time_wrap_isr(void)
 {
 	uint32_t key = flue_mps2_irq_save();
-	FLUE_MPS2_REG(TIMER_INT) = 1u;
+	TIMER_REG(TIME_BASE, FLUE_CMSDK_TIMER_INT) = 1u;
 	time_wraps = time_wraps + 1u;
 	flue_mps2_irq_restore(key);
 }
 
 /* The vector table (startup.c) names external interrupt n IRQ<n>_Handler;
- * this one is timer 0's (FLUE_MPS2_TIMER0_IRQ). */
+ * this one is timer 1's (FLUE_MPS2_TIMER1_IRQ). */
 #if defined(__ARM_ARCH_8M_MAIN__)
-_Static_assert(FLUE_MPS2_TIMER0_IRQ == 3u, "handler name must match the IRQ");
-void IRQ3_Handler(void);
-void IRQ3_Handler(void)
+_Static_assert(FLUE_MPS2_TIMER1_IRQ == 4u, "handler name must match the IRQ");
+void IRQ4_Handler(void);
+void IRQ4_Handler(void)
 #else
-_Static_assert(FLUE_MPS2_TIMER0_IRQ == 8u, "handler name must match the IRQ");
-void IRQ8_Handler(void);
-void IRQ8_Handler(void)
+_Static_assert(FLUE_MPS2_TIMER1_IRQ == 9u, "handler name must match the IRQ");
+void IRQ9_Handler(void);
+void IRQ9_Handler(void)
 #endif
 {
 	time_wrap_isr();
@@ -188,9 +203,9 @@ static uint64_t time_ticks(void)
 {
 	uint32_t key = flue_mps2_irq_save();
 	uint32_t wraps = time_wraps;
-	uint32_t value = FLUE_MPS2_REG(TIMER_VALUE);
-	if ((FLUE_MPS2_REG(TIMER_INT) & 1u) != 0u) {
-		value = FLUE_MPS2_REG(TIMER_VALUE);
+	uint32_t value = TIMER_REG(TIME_BASE, FLUE_CMSDK_TIMER_VALUE);
+	if ((TIMER_REG(TIME_BASE, FLUE_CMSDK_TIMER_INT) & 1u) != 0u) {
+		value = TIMER_REG(TIME_BASE, FLUE_CMSDK_TIMER_VALUE);
 		wraps++;
 	}
 	flue_mps2_irq_restore(key);
@@ -212,80 +227,75 @@ uint32_t flue_board_instruction_resolution(void)
 	return FLUE_MPS2_NS_PER_TICK;
 }
 
-/* ------------------------------------------------------------------ SysTick */
+/* --------------------------------------------- periodic timer (timer 0) */
 
-#define SYST_CSR 0xE000E010u
-#define SYST_RVR 0xE000E014u
-#define SYST_CVR 0xE000E018u
-#define SYST_CSR_ENABLE 0x1u
-#define SYST_CSR_TICKINT 0x2u
-#define SYST_CSR_CLKSOURCE 0x4u /* processor clock */
-#define SYST_MAX_TICKS (1u << 24) /* RVR is 24 bits: period = RVR + 1 */
-#define SCB_ICSR 0xE000ED04u
-#define SCB_ICSR_PENDSTCLR (1u << 25)
+#define TICK_TIMER FLUE_MPS2_TIMER0
 
-static void (*volatile systick_isr)(void);
-static volatile uint32_t systick_div;   /* SysTick interrupts per period */
-static volatile uint32_t systick_count; /* since the last call of isr */
-
-/* Splits `ticks` into `div` equal SysTick periods of at most 2^24 ticks.
- * The smallest exact divisor is searched among the first few candidates;
- * a period with none (a huge prime number of microseconds) is refused. */
-static bool systick_split(uint64_t ticks, uint32_t *reload, uint32_t *div)
-{
-	uint64_t k = (ticks + SYST_MAX_TICKS - 1u) / SYST_MAX_TICKS;
-	for (uint64_t last = k * 64u; k <= last; k++) {
-		if (ticks % k == 0u) {
-			*reload = (uint32_t)(ticks / k - 1u);
-			*div = (uint32_t)k;
-			return true;
-		}
-	}
-	return false;
-}
+static void (*volatile tick_isr)(void);
+static volatile uint32_t tick_div;   /* timer interrupts per period */
+static volatile uint32_t tick_count; /* since the last call of isr */
 
 int flue_board_timer_start(uint32_t period_us, void (*isr)(void))
 {
 	if (period_us == 0u || isr == NULL)
 		return FLUE_EINVAL;
-	if (systick_isr != NULL)
+	if (tick_isr != NULL)
 		return FLUE_EBUSY;
-	uint32_t reload, div;
-	uint64_t ticks = (uint64_t)period_us * (FLUE_MPS2_CLOCK_HZ / 1000000u);
-	if (!systick_split(ticks, &reload, &div))
-		return FLUE_EINVAL;
-	FLUE_MPS2_REG(SYST_CSR) = 0;
-	FLUE_MPS2_REG(SYST_RVR) = reload;
-	FLUE_MPS2_REG(SYST_CVR) = 0; /* any write clears it: reload at once */
-	systick_div = div;
-	systick_count = 0;
-	systick_isr = isr;
-	FLUE_MPS2_REG(SYST_CSR) = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE;
+	/* A period beyond the 32-bit counter (171 s at 25 MHz, 214 s at
+	 * 20 MHz) becomes FLUE_MPS2_TICKS_PER_US interrupts of period_us
+	 * ticks each: exact, since the clock is a whole number of MHz. */
+	uint64_t ticks = (uint64_t)period_us * FLUE_MPS2_TICKS_PER_US;
+	uint32_t div = 1u;
+	if (ticks > UINT32_MAX) {
+		ticks = period_us;
+		div = FLUE_MPS2_TICKS_PER_US;
+	}
+	tick_div = div;
+	tick_count = 0;
+	tick_isr = isr;
+	/* ticks >= 20 (period_us >= 1): reload ticks - 1 is never 0, which
+	 * would stop the interrupts. The first comes `ticks` from now. */
+	cmsdk_start(TICK_TIMER, FLUE_MPS2_TIMER0_IRQ, (uint32_t)ticks - 1u, (uint32_t)ticks);
 	return 0;
 }
 
 void flue_board_timer_stop(void)
 {
-	/* Thread context on one core: the handler is not running now; after
-	 * the counter stops and a pending request is dropped, it will not. */
-	FLUE_MPS2_REG(SYST_CSR) = 0;
-	FLUE_MPS2_REG(SCB_ICSR) = SCB_ICSR_PENDSTCLR;
+	/* Thread context on one core: the handler is not running now. Once
+	 * the timer is stopped, its (level) request dropped and the interrupt
+	 * disabled and unpended in the NVIC, it will not run again. */
+	TIMER_REG(TICK_TIMER, FLUE_CMSDK_TIMER_CTRL) = 0;
+	TIMER_REG(TICK_TIMER, FLUE_CMSDK_TIMER_INT) = 1u;
+	FLUE_MPS2_REG(NVIC_ICER(FLUE_MPS2_TIMER0_IRQ / 32u)) = NVIC_BIT(FLUE_MPS2_TIMER0_IRQ);
+	FLUE_MPS2_REG(NVIC_ICPR(FLUE_MPS2_TIMER0_IRQ / 32u)) = NVIC_BIT(FLUE_MPS2_TIMER0_IRQ);
 	__asm__ volatile("dsb\n\tisb" ::: "memory");
-	systick_isr = NULL;
+	tick_isr = NULL;
 }
 
-void SysTick_Handler(void);
-void SysTick_Handler(void)
+/* Timer 0's interrupt (FLUE_MPS2_TIMER0_IRQ). */
+#if defined(__ARM_ARCH_8M_MAIN__)
+_Static_assert(FLUE_MPS2_TIMER0_IRQ == 3u, "handler name must match the IRQ");
+void IRQ3_Handler(void);
+void IRQ3_Handler(void)
+#else
+_Static_assert(FLUE_MPS2_TIMER0_IRQ == 8u, "handler name must match the IRQ");
+void IRQ8_Handler(void);
+void IRQ8_Handler(void)
+#endif
 {
-	void (*isr)(void) = systick_isr;
+	/* The request is a level: cleared first (and the write completed)
+	 * so that it does not pend the interrupt again on return. */
+	TIMER_REG(TICK_TIMER, FLUE_CMSDK_TIMER_INT) = 1u;
+	__asm__ volatile("dsb" ::: "memory");
+	void (*isr)(void) = tick_isr;
 	if (isr == NULL)
 		return;
-	uint32_t count = systick_count + 1u;
-	if (count < systick_div) {
-		systick_count = count;
+	uint32_t count = tick_count + 1u;
+	if (count < tick_div) {
+		tick_count = count;
 		return;
 	}
-	systick_count = 0;
+	tick_count = 0;
 	isr();
 }
 

@@ -9,7 +9,13 @@
  *                 0x5000_0000; a Non-secure alias access would be blocked)
  *
  * Clocks, measured under QEMU 7.2 (SysTick with the processor clock and the
- * CMSDK timer count the same; see tests/board/): an385 25 MHz, an505 20 MHz.
+ * CMSDK timers count the same; see tests/board/): an385 25 MHz, an505 20 MHz.
+ *
+ * The board owns two CMSDK APB timers, the same two on both machines
+ * (QEMU hw/arm/mps2.c, hw/arm/armsse.c):
+ *   timer 0  flue_board_timer_start()'s periodic interrupt
+ *   timer 1  the free-running time base (flue_board_time_ns())
+ * SysTick is left to the program.
  */
 #ifndef FLUE_BOARD_MPS2_H
 #define FLUE_BOARD_MPS2_H
@@ -21,12 +27,16 @@
 #define FLUE_MPS2_CLOCK_HZ 20000000u
 #define FLUE_MPS2_TIMER0 0x50000000u /* CMSDK APB timer 0, Secure alias */
 #define FLUE_MPS2_TIMER0_IRQ 3u
+#define FLUE_MPS2_TIMER1 0x50001000u /* CMSDK APB timer 1, Secure alias */
+#define FLUE_MPS2_TIMER1_IRQ 4u
 #define FLUE_MPS2_NUM_IRQ 96u
 #else
 #define FLUE_MPS2_MACHINE "mps2-an385"
 #define FLUE_MPS2_CLOCK_HZ 25000000u
 #define FLUE_MPS2_TIMER0 0x40000000u /* CMSDK APB timer 0 */
 #define FLUE_MPS2_TIMER0_IRQ 8u
+#define FLUE_MPS2_TIMER1 0x40001000u /* CMSDK APB timer 1 */
+#define FLUE_MPS2_TIMER1_IRQ 9u
 #define FLUE_MPS2_NUM_IRQ 32u
 #endif
 
@@ -34,6 +44,17 @@
 #define FLUE_MPS2_NS_PER_TICK (1000000000u / FLUE_MPS2_CLOCK_HZ)
 _Static_assert(FLUE_MPS2_NS_PER_TICK * FLUE_MPS2_CLOCK_HZ == 1000000000u,
 	       "the clock must divide 1 GHz for exact nanoseconds");
+
+/* Clock ticks per microsecond (the clock is a whole number of MHz). */
+#define FLUE_MPS2_TICKS_PER_US (FLUE_MPS2_CLOCK_HZ / 1000000u)
+_Static_assert(FLUE_MPS2_TICKS_PER_US * 1000000u == FLUE_MPS2_CLOCK_HZ,
+	       "the clock must be a whole number of MHz");
+
+/* CMSDK APB timer registers: offsets from a timer's base. */
+#define FLUE_CMSDK_TIMER_CTRL 0x0u
+#define FLUE_CMSDK_TIMER_VALUE 0x4u
+#define FLUE_CMSDK_TIMER_RELOAD 0x8u
+#define FLUE_CMSDK_TIMER_INT 0xCu /* read: status; write 1: clear */
 
 /* Memory-mapped register. */
 #define FLUE_MPS2_REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))

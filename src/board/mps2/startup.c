@@ -7,7 +7,8 @@
  * __libc_init_array, no stdio (so no heap).
  *
  * Every handler is a weak alias of one reporter, so a program (or the board,
- * for SysTick and timer 0) overrides exactly those it handles:
+ * for the interrupts of CMSDK timers 0 and 1) overrides exactly those it
+ * handles:
  *   NMI_Handler HardFault_Handler MemManage_Handler BusFault_Handler
  *   UsageFault_Handler SecureFault_Handler SVC_Handler DebugMon_Handler
  *   PendSV_Handler SysTick_Handler, and IRQ<n>_Handler for external

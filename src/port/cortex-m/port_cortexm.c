@@ -1,7 +1,7 @@
 /*
  * Bare-metal Cortex-M port (single core): PRIMASK (or, if the embedder
  * chose a level, BASEPRI) masks interrupts for the critical section; wake
- * sets a flag and SEV, idle waits with WFE.
+ * sets a flag and SEV, idle sleeps in WFI (interrupts masked around the test).
  * Host threads do not exist here; interrupt handlers use the host-end API.
  *
  * Trap unwinding and stack switching (fibers on PSP stacks): fiber_cortexm.c.
@@ -72,11 +72,22 @@ void flue_port_wake(void)
 
 void flue_port_idle(void)
 {
-	/* A wake between the test and WFE leaves the event register set, so
-	 * WFE returns at once: no lost wake-up. */
+	/* Sleep in WFI with interrupts masked (PRIMASK): a wake-up interrupt
+	 * that becomes pending after the test still ends WFI (masking only
+	 * holds its handler back), and the handler runs at the unmask, so a
+	 * wake between the test and the sleep is never lost. WFE would do
+	 * that too, but QEMU (7.2) treats WFE as a yield, not a sleep. The
+	 * flag is cleared while masked: no wake can fall between the last
+	 * test and the clear. Privileged thread mode only (unprivileged,
+	 * CPSID is ignored): the executor's thread always is. */
+	uint32_t primask;
+	__asm volatile("mrs %0, primask" : "=r"(primask));
+	__asm volatile("cpsid i" ::: "memory");
 	while (!woken)
-		__asm volatile("wfe" ::: "memory");
+		__asm volatile("dsb\n\twfi\n\tcpsie i\n\tisb\n\tcpsid i" ::: "memory");
 	woken = false;
+	if ((primask & 1u) == 0u)
+		__asm volatile("cpsie i" ::: "memory");
 }
 
 /* One core: an aligned word access is atomic. An ISR raising between the

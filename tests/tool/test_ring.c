@@ -175,8 +175,18 @@ FT_TEST(test_glue_component_to_component)
 	FT_TRUE(has(c, "static uint8_t ring_r_storage[64u] __attribute__((aligned(64)));"));
 	FT_TRUE(has(c, "flue_ring_init(&ring_r, 4u, 16u)"));
 	FT_TRUE(has(c, "flue_ring_place(&ring_r, ring_r_storage)"));
-	FT_TRUE(has(c, "flue_ring_connect(&ring_r, FLUE_RING_WRITER, m0_w_insts[0].g.inst, "));
-	FT_TRUE(has(c, "flue_ring_connect(&ring_r, FLUE_RING_READER, m0_w_insts[1].g.inst, "));
+	/* each end connected once it exists, before its `_initialize` */
+	FT_TRUE(has(c, "static int rings_connect_w(void)\n{\n\tstruct flue_instance *inst = "
+		       "m0_w_insts[0].g.inst;\n"));
+	FT_TRUE(has(c, "static int rings_connect_rd(void)\n{\n\tstruct flue_instance *inst = "
+		       "m0_w_insts[1].g.inst;\n"));
+	FT_TRUE(has(c, "rc = flue_ring_connect(&ring_r, FLUE_RING_WRITER, inst, RING_CC_ELEM_UNIT, "
+		       "&end);"));
+	FT_TRUE(has(c, "rc = flue_ring_connect(&ring_r, FLUE_RING_READER, inst, RING_CC_ELEM_UNIT, "
+		       "&end);"));
+	FT_TRUE(has(c, "\tif ((rc = instantiate_rd()) != 0)\n\t\treturn rc;\n"
+		       "\tif ((rc = rings_connect_w()) != 0)\n\t\treturn rc;\n"
+		       "\tif ((rc = rings_connect_rd()) != 0)\n\t\treturn rc;\n"));
 	FT_TRUE(has(c, "r = flue_abi_ring_claim(inst, &ring_r, p0);"));
 	FT_TRUE(has(c, "flue_abi_ring_finish(inst, &ring_r, p0);"));
 	FT_TRUE(has(c, "r = flue_abi_ring_ready(inst, &ring_r);"));
@@ -185,9 +195,10 @@ FT_TEST(test_glue_component_to_component)
 		       "Z_m0_w_imports_instance_t *env)"));
 	FT_TRUE(has(c, "\tm->data = ring_r_storage;\n\tm->size = 64u;\n\tm->pages = 1u;\n"
 		       "\tm->max_pages = 1u;\n"));
-	/* a ring end's restart is refused before anything is torn down */
-	FT_TRUE(has(c, "\t\treturn glue_fail(FLUE_ENOTSUP, \"restarting ring end\", \"w\");\n"));
-	FT_TRUE(has(c, "\t\treturn glue_fail(FLUE_ENOTSUP, \"restarting ring end\", \"rd\");\n"));
+	/* a restarted end takes its roles afresh before its `_initialize` */
+	FT_TRUE(has(c, "\t\tif ((rc = instantiate_rd()) != 0)\n\t\t\treturn rc;\n"
+		       "\t\tif ((rc = rings_connect_rd()) != 0)\n\t\t\treturn rc;\n"
+		       "\t\treturn wire_rd();\n"));
 	free(c);
 	free(h);
 }
@@ -200,8 +211,9 @@ FT_TEST(test_glue_driver)
 	FT_TRUE(has(c, "flue_abi_ring_attach(inst, &ring_r, p0, p1);"));
 	FT_TRUE(has(c, "flue_ring_init(&ring_r, 4u, 16u)"));
 	FT_TRUE(strstr(c, "flue_ring_place") == NULL); /* the guest attaches a window */
-	FT_TRUE(strstr(c, "FLUE_RING_WRITER, m") == NULL); /* the writer is the driver */
-	FT_TRUE(has(c, "flue_ring_connect(&ring_r, FLUE_RING_READER, m0_a_insts[0].g.inst, "));
+	FT_TRUE(strstr(c, "FLUE_RING_WRITER") == NULL); /* the writer is the driver */
+	FT_TRUE(has(c, "rc = flue_ring_connect(&ring_r, FLUE_RING_READER, inst, RING_DRV_ELEM_UNIT, "
+		       "&end);"));
 	free(c);
 	free(h);
 }

@@ -223,8 +223,10 @@ static void init_fn(const struct gen *g)
 	for (uint32_t n = 0; n < g->p->ninsts; n++)
 		fb_buf_printf(c, "\tif ((rc = instantiate_%s()) != 0)\n\t\treturn rc;\n",
 			      g->p->insts[n].name);
-	if (g->p->comp.nrings > 0) /* before `_initialize` (wire_*) */
-		fb_buf_puts(c, "\tif ((rc = rings_connect()) != 0)\n\t\treturn rc;\n");
+	for (uint32_t n = 0; n < g->p->ninsts; n++) /* before `_initialize` (wire_*) */
+		if (gen_ring_is_end(g, n))
+			fb_buf_printf(c, "\tif ((rc = rings_connect_%s()) != 0)\n\t\treturn rc;\n",
+				      g->p->insts[n].name);
 	for (uint32_t h = 0; h < g->p->nhostfns; h++)
 		fb_buf_printf(c, "\trc = flue_host_func(&host_funcs[%u], host, &hostfn%u_type, "
 			      "hostfn%u_start, 0, 0);\n\tif (rc != 0)\n\t\treturn glue_fail(rc, "
@@ -249,32 +251,20 @@ static void restart_fn(const struct gen *g)
 		 * the store runs once so that it unwinds before the slot is
 		 * reused. Otherwise nothing runs: callers of the instance must not
 		 * meet it half gone. */
-		const struct fb_ring_decl *ring = gen_ring_of(g, n);
-		if (ring != NULL) {
-			/* A ring end's role stays connected to the destroyed
-			 * instance (flue_ring_connect() refuses a connected
-			 * role) and an attached window would outlive the memory
-			 * it lies in: refused before anything is torn down. */
-			fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) /* an end of ring '%s' */\n"
-				      "\t\treturn glue_fail(FLUE_ENOTSUP, \"restarting ring end\", "
-				      "\"%s\");\n", id, (unsigned)gen_inst_slot(g->p, n), ring->name,
-				      in->name);
-			free(id);
-			continue;
-		}
 		bool stackful = false;
 		for (uint32_t k = 0; k < in->mod->nlifts; k++)
 			stackful = stackful || in->mod->lifts[k].kind == FLUE_LIFT_STACKFUL;
 		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
-			      "%s\t\tif ((rc = instantiate_%s()) != 0)\n"
-			      "\t\t\treturn rc;\n\t\treturn wire_%s();\n\t}\n", id,
+			      "%s\t\tif ((rc = instantiate_%s()) != 0)\n\t\t\treturn rc;\n", id,
 			      (unsigned)gen_inst_slot(g->p, n),
 			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "",
-			      in->name, in->name);
+			      in->name);
+		if (gen_ring_is_end(g, n)) /* its roles afresh, before its `_initialize` */
+			fb_buf_printf(c, "\t\tif ((rc = rings_connect_%s()) != 0)\n\t\t\treturn rc;\n",
+				      in->name);
+		fb_buf_printf(c, "\t\treturn wire_%s();\n\t}\n", in->name);
 		free(id);
 	}
-	if (g->p->comp.nrings > 0) /* every instance may be a ring end */
-		fb_buf_puts(c, "\t(void)rc;\n");
 	fb_buf_puts(c, "\treturn FLUE_EINVAL;\n}\n\n");
 }
 

@@ -72,7 +72,7 @@ void gen_ring_members(const struct gen *g, const struct fb_module *m);
 void gen_ring_memory_import(const struct gen *g, const struct fb_module *m, uint32_t i,
 			    const char *id);
 void gen_ring_init_fns(const struct gen *g);
-const struct fb_ring_decl *gen_ring_of(const struct gen *g, uint32_t n);
+bool gen_ring_is_end(const struct gen *g, uint32_t n);
 void gen_ring_api(const struct gen *g);
 
 #endif /* FLUE_BUILD_GEN_INTERNAL_H */

@@ -106,21 +106,47 @@ void gen_ring_memory_import(const struct gen *g, const struct fb_module *m, uint
 	free(sym);
 }
 
-/* The instance expression of ring end `role`. */
-static void end_inst(const struct gen *g, const struct fb_ring_decl *r, int role,
-		     struct fb_buf *b)
+bool gen_ring_is_end(const struct gen *g, uint32_t n)
 {
-	for (uint32_t n = 0; n < g->p->ninsts; n++) {
-		if (strcmp(g->p->insts[n].name, r->end[role]) != 0)
-			continue;
-		char *id = gen_mod(g, g->p->insts[n].mod);
-		fb_buf_printf(b, "%s_insts[%u].g.inst", id, (unsigned)gen_inst_slot(g->p, n));
-		free(id);
-	}
+	const struct fb_composition *c = &g->p->comp;
+	for (uint32_t i = 0; i < c->nrings; i++)
+		for (int role = 0; role < 2; role++)
+			if (c->rings[i].end[role] != NULL &&
+			    strcmp(c->rings[i].end[role], g->p->insts[n].name) == 0)
+				return true;
+	return false;
 }
 
-/* rings_init() (before instantiation: a start function or `_initialize`
- * may attach) and rings_connect() (once the instances exist). */
+/* rings_connect_<inst>(): the ring roles of instance `n`, each with a
+ * fresh companion (at init, and after a restart: flue_ring_connect()
+ * starts the ring afresh once the previous guest is gone). */
+static void connect_fn(const struct gen *g, uint32_t n, const char *unit)
+{
+	const struct fb_composition *c = &g->p->comp;
+	const struct fb_inst *in = &g->p->insts[n];
+	char *id = gen_mod(g, in->mod);
+	fb_buf_printf(g->c, "static int rings_connect_%s(void)\n{\n\tstruct flue_instance *inst = "
+		      "%s_insts[%u].g.inst;\n\tuint32_t end;\n\tint rc;\n", in->name, id,
+		      (unsigned)gen_inst_slot(g->p, n));
+	for (uint32_t i = 0; i < c->nrings; i++) {
+		const struct fb_ring_decl *r = &c->rings[i];
+		for (int role = 0; role < 2; role++) {
+			if (r->end[role] == NULL || strcmp(r->end[role], in->name) != 0)
+				continue;
+			fb_buf_printf(g->c, "\trc = flue_ring_connect(&ring_%s, %s, inst, %s, &end);\n"
+				      "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"connecting the %s "
+				      "of ring '%s' to\", \"%s\");\n", r->name, role == 0 ?
+				      "FLUE_RING_WRITER" : "FLUE_RING_READER", unit,
+				      role == 0 ? "writer" : "reader", r->name, in->name);
+		}
+	}
+	fb_buf_puts(g->c, "\t(void)end;\n\treturn 0;\n}\n\n");
+	free(id);
+}
+
+/* rings_init() (before instantiation: a start function may attach) and
+ * rings_connect_<inst>() per ring end (once it exists, before its
+ * `_initialize`). */
 void gen_ring_init_fns(const struct gen *g)
 {
 	const struct fb_composition *c = &g->p->comp;
@@ -138,36 +164,12 @@ void gen_ring_init_fns(const struct gen *g)
 				      "\t\treturn glue_fail(rc, \"placing ring\", \"%s\");\n", r->name,
 				      r->name, r->name);
 	}
-	fb_buf_puts(b, "\treturn 0;\n}\n\nstatic int rings_connect(void)\n{\n\tint rc;\n"
-		    "\tuint32_t end;\n");
+	fb_buf_puts(b, "\treturn 0;\n}\n\n");
 	char unit[128];
 	gen_elem_macro(g, fb_plan_elem_id(g->p, NULL), unit, sizeof unit);
-	for (uint32_t i = 0; i < c->nrings; i++) {
-		const struct fb_ring_decl *r = &c->rings[i];
-		for (int role = 0; role < 2; role++) {
-			if (r->end[role] == NULL)
-				continue;
-			fb_buf_printf(b, "\trc = flue_ring_connect(&ring_%s, %s, ", r->name,
-				      role == 0 ? "FLUE_RING_WRITER" : "FLUE_RING_READER");
-			end_inst(g, r, role, b);
-			fb_buf_printf(b, ", %s, &end);\n\tif (rc != 0)\n\t\treturn glue_fail(rc, "
-				      "\"connecting the %s of ring\", \"%s\");\n", unit,
-				      role == 0 ? "writer" : "reader", r->name);
-		}
-	}
-	fb_buf_puts(b, "\t(void)end;\n\treturn 0;\n}\n\n");
-}
-
-/* The ring instance `n` is an end of, or NULL. */
-const struct fb_ring_decl *gen_ring_of(const struct gen *g, uint32_t n)
-{
-	const struct fb_composition *c = &g->p->comp;
-	for (uint32_t i = 0; i < c->nrings; i++)
-		for (int role = 0; role < 2; role++)
-			if (c->rings[i].end[role] != NULL &&
-			    strcmp(c->rings[i].end[role], g->p->insts[n].name) == 0)
-				return &c->rings[i];
-	return NULL;
+	for (uint32_t n = 0; n < g->p->ninsts; n++)
+		if (gen_ring_is_end(g, n))
+			connect_fn(g, n, unit);
 }
 
 void gen_ring_api(const struct gen *g)

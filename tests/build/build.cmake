@@ -165,7 +165,7 @@ set_tests_properties(build.options.isolate_stackful PROPERTIES PASS_REGULAR_EXPR
 # cannot address: wat2wasm --enable-multi-memory). The writer puts 1..100
 # through 16 slots, the reader checks the order and sums them, each
 # waiting on its companion stream when the ring is full / empty; on the
-# host and on both QEMU boards (one program per board).
+# host and on both QEMU boards, and isolated on both (--isolate).
 find_program(FLUE_WAT2WASM wat2wasm)
 if(FLUE_WAT2WASM)
   set(ring_deps "")
@@ -188,6 +188,14 @@ if(FLUE_WAT2WASM)
                        SOURCES ${TB}/ring/main.c MODULES ${TBB}/ring
                        OUTPUT_DIR ${TBB}/ring/${core} DEPENDS ${ring_deps})
       flue_qemu_test(build.ring.${core} ${core} ${TBB}/ring/${core}/ring.elf "ring: ok")
+      # isolated: the ring memory is a region of both domains, read-only
+      # to the reader, whose store into it then faults (main.c, RING_ISOLATED)
+      flue_add_program(tb_ring_${core}_isolated COMPOSITION ${TB}/ring/ring.flue
+                       TARGET ${core} ISOLATE SOURCES ${TB}/ring/main.c MODULES ${TBB}/ring
+                       OUTPUT_DIR ${TBB}/ring/${core}-isolated DEPENDS ${ring_deps}
+                       CFLAGS -DRING_ISOLATED=1)
+      flue_qemu_test(build.ring.${core}.isolated ${core}
+                     ${TBB}/ring/${core}-isolated/ring.elf "ring: ok")
     endforeach()
   endif()
 else()

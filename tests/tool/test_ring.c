@@ -218,8 +218,54 @@ FT_TEST(test_glue_driver)
 	free(h);
 }
 
+/* --isolate: the ring memory is one more region of each end's domain,
+ * read-write for the writer, read-only for the reader; the memory import
+ * is no gate service; its wasm_rt_memory_t is in the guest block. */
+FT_TEST(test_glue_isolated)
+{
+	char *c, *h;
+	glue_for("ring_cc", FB_TARGET_CORTEX_M3, true, &c, &h);
+	const char *w = strstr(c, "static int instantiate_w(void)");
+	const char *rd = strstr(c, "static int instantiate_rd(void)");
+	FT_TRUE(w != NULL && rd != NULL && w < rd);
+	FT_TRUE(has(w, "\t\t\t.rings[0] = { (uintptr_t)ring_r_storage, 64u, false },\n"
+		       "\t\t\t.nrings = 1u,\n"));
+	FT_TRUE(has(rd, "\t\t\t.rings[0] = { (uintptr_t)ring_r_storage, 64u, true },\n"
+		       "\t\t\t.nrings = 1u,\n"));
+	FT_TRUE(has(c, "\t{ 0, 0u }, /* not a function: the gate refuses it */\n"));
+	FT_TRUE(has(c, "\twasm_rt_memory_t *m = &self->gd->rmem3;\n"));
+	const char *guest = strstr(c, "struct m0_w_guest {");
+	FT_TRUE(guest != NULL && has(guest, "\twasm_rt_memory_t rmem3; /* import 'flue:ring/r' "
+					 "'memory' */\n"));
+	free(c);
+	free(h);
+}
+
+/* What --isolate cannot do with rings, on the composition line. */
+FT_TEST(test_isolate_refusals)
+{
+	struct fb_plan p;
+	struct fb_error err;
+	build_ok(&p, "ring_drv", FB_TARGET_CORTEX_M3);
+	FT_EQ(fb_plan_ring_isolate_check(&p, &err), -1);
+	FT_TRUE(has(err.msg, "plan/ring_drv.flue:2:1: --isolate: the reader 'a' of ring 'r' "
+			     "attaches a window of its own memory, which --isolate cannot make "
+			     "read-only to it yet"));
+	fb_plan_free(&p);
+	build_ok(&p, "ring_cc", FB_TARGET_CORTEX_M3);
+	FT_EQ(fb_plan_ring_isolate_check(&p, &err), 0);
+	fb_plan_free(&p);
+	build_ok(&p, "ring_many", FB_TARGET_CORTEX_M3);
+	FT_EQ(fb_plan_ring_isolate_check(&p, &err), -1);
+	FT_TRUE(has(err.msg, "plan/ring_many.flue:1:1: --isolate: instance 'w' shares 4 ring "
+			     "memories; its MPU domain has room for 3"));
+	fb_plan_free(&p);
+}
+
 FT_SUITE(ring,
 	 FT_CASE(test_component_to_component),
 	 FT_CASE(test_errors),
 	 FT_CASE(test_glue_component_to_component),
-	 FT_CASE(test_glue_driver))
+	 FT_CASE(test_glue_driver),
+	 FT_CASE(test_glue_isolated),
+	 FT_CASE(test_isolate_refusals))

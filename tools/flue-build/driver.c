@@ -147,7 +147,7 @@ static int isolate_check(const struct fb_ctx *x, struct fb_error *err)
 				return -1;
 			}
 	}
-	return 0;
+	return fb_plan_ring_isolate_check(&x->plan, err);
 }
 
 int fb_build(const struct fb_build_opts *o, struct fb_error *err)

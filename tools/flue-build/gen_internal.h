@@ -74,5 +74,6 @@ void gen_ring_memory_import(const struct gen *g, const struct fb_module *m, uint
 void gen_ring_init_fns(const struct gen *g);
 bool gen_ring_is_end(const struct gen *g, uint32_t n);
 void gen_ring_api(const struct gen *g);
+void gen_ring_layout(const struct gen *g, const char *inst, struct fb_buf *b);
 
 #endif /* FLUE_BUILD_GEN_INTERNAL_H */

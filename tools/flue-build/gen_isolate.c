@@ -233,6 +233,8 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 	if (m->wasm.nimports > 0)
 		fb_buf_printf(c, "\tself->g.imports = %s_imports;\n\tself->g.nimports = %uu;\n", id,
 			      (unsigned)m->wasm.nimports);
+	struct fb_buf rings = { 0 };
+	gen_ring_layout(g, inst, &rings);
 	char mem[160], size[160];
 	snprintf(mem, sizeof mem, "%s", memory ? "(uintptr_t)mem->data" : "0");
 	snprintf(size, sizeof size, memory ? "(uint32_t)sizeof %s_memory" : "0", inst);
@@ -244,8 +246,9 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 		      "\t\t\t.ro = (uintptr_t)flue_guest_ro, .ro_size = (uint32_t)sizeof flue_guest_ro,\n"
 		      "\t\t\t.stack_lo = (uintptr_t)self->gd->stack,\n"
 		      "\t\t\t.stack_hi = (uintptr_t)self->gd->stack + sizeof self->gd->stack,\n"
-		      "\t\t};\n\t\tflue_wasm_rt_static_guest_rw(&l.rw, &l.rw_size);\n"
+		      "%s\t\t};\n\t\tflue_wasm_rt_static_guest_rw(&l.rw, &l.rw_size);\n"
 		      "\t\trc = flue_w2c_isolate(&self->g, &self->dom, self->prog, &l);\n"
 		      "\t\tif (rc != 0)\n\t\t\treturn glue_fail(rc, \"building the MPU domain of\", "
-		      "\"%s\");\n\t}\n", id, mem, size, inst);
+		      "\"%s\");\n\t}\n", id, mem, size, rings.data != NULL ? rings.data : "", inst);
+	fb_buf_free(&rings);
 }

@@ -186,3 +186,25 @@ void gen_ring_api(const struct gen *g)
 			      g->p->name, r->name, r->name);
 	}
 }
+
+/* --isolate: the ring memories instance `inst` shares, as its domain's
+ * extra regions (struct flue_w2c_layout; at most FLUE_W2C_MAX_RINGS,
+ * checked by fb_plan_ring_isolate_check()): read-write for the writer,
+ * read-only for the reader. */
+void gen_ring_layout(const struct gen *g, const char *inst, struct fb_buf *b)
+{
+	const struct fb_composition *c = &g->p->comp;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < c->nrings; i++) {
+		const struct fb_ring_decl *r = &c->rings[i];
+		for (int role = 0; role < 2 && guests_both(r); role++) {
+			if (strcmp(r->end[role], inst) != 0)
+				continue;
+			fb_buf_printf(b, "\t\t\t.rings[%u] = { (uintptr_t)ring_%s_storage, %uu, %s },\n",
+				      (unsigned)k++, r->name, (unsigned)gen_ring_storage_bytes(r),
+				      role == 0 ? "false" : "true");
+		}
+	}
+	if (k > 0)
+		fb_buf_printf(b, "\t\t\t.nrings = %uu,\n", (unsigned)k);
+}

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <flue/w2c.h>
+
 #include "names_internal.h"
 #include "plan_internal.h"
 
@@ -242,4 +244,36 @@ bool fb_plan_ring_has_guest(const struct fb_plan *p)
 		if (p->comp.rings[i].end[0] != NULL || p->comp.rings[i].end[1] != NULL)
 			return true;
 	return false;
+}
+
+/* --isolate: a ring memory is one more region of each guest end's domain
+ * (at most FLUE_W2C_MAX_RINGS of them). A reader's attached window would
+ * have to become read-only inside its read-write memory: PMSAv8 needs the
+ * memory split around it, PMSAv7 an overlapping region, which flue's
+ * proved region-set check refuses. Until then such a ring is refused
+ * rather than left writable to its reader. */
+int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
+{
+	const struct fb_composition *c = &p->comp;
+	for (uint32_t i = 0; i < c->nrings; i++) {
+		const struct fb_ring_decl *r = &c->rings[i];
+		if (r->end[0] == NULL && r->end[1] != NULL)
+			return fb_fail(err, &r->loc, "--isolate: the reader '%s' of ring '%s' "
+				       "attaches a window of its own memory, which --isolate cannot "
+				       "make read-only to it yet (a driver reader, or a ring between "
+				       "two instances, can be isolated)", r->end[1], r->name);
+	}
+	for (uint32_t n = 0; n < p->ninsts; n++) {
+		uint32_t count = 0;
+		for (uint32_t i = 0; i < c->nrings; i++)
+			for (int role = 0; role < 2; role++)
+				count += c->rings[i].end[0] != NULL && c->rings[i].end[1] != NULL &&
+					 strcmp(c->rings[i].end[role], p->insts[n].name) == 0;
+		if (count > FLUE_W2C_MAX_RINGS)
+			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' shares "
+				       "%u ring memories; its MPU domain has room for %u (5 of its 8 "
+				       "regions are its own)", p->insts[n].name, (unsigned)count,
+				       (unsigned)FLUE_W2C_MAX_RINGS);
+	}
+	return 0;
 }

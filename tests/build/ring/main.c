@@ -3,8 +3,10 @@
  * slots of 4 bytes, their second memory). The writer writes 1..N, the
  * reader checks the order and sums them, waiting on its companion when
  * the ring is empty while the writer waits on its own when it is full.
+ * Isolated (RING_ISOLATED), the reader's store into the ring faults.
  */
 #include <flue/board.h>
+#include <flue/w2c.h>
 
 #include "ring.h"
 
@@ -27,6 +29,32 @@ static void on_sum(void *user, const uint32_t *r)
 	resolved++;
 }
 
+#if defined(RING_ISOLATED)
+static bool poked;
+
+static void on_poke(void *user, const uint32_t *r)
+{
+	(void)user;
+	poked = r != 0;
+}
+
+/* The reader's store into the ring memory: a memory protection fault at
+ * the ring's first byte, and the ring unchanged. */
+static int poke_faults(void)
+{
+	const struct flue_ring *ring = ring_ring_samples();
+	uint32_t first = ring->buf[0] | (uint32_t)ring->buf[1] << 8;
+	if (ring_reader_poke(0xBADu, on_poke, 0, 0) != 0 || ring_run() != 0)
+		return 1;
+	struct flue_w2c_trap_info t = flue_w2c_last_trap();
+	int bad = poked || !t.trapped || t.reason != FLUE_TRAP_MEMORY_FAULT || !t.has_addr ||
+		  t.addr != (uint32_t)(uintptr_t)ring->buf ||
+		  (ring->buf[0] | (uint32_t)ring->buf[1] << 8) != first;
+	flue_board_printf("poke: %s\n", bad ? "FAILED" : "faulted");
+	return bad;
+}
+#endif
+
 int main(void)
 {
 	if (ring_init(flue_board_printf) != 0)
@@ -43,6 +71,9 @@ int main(void)
 			  (unsigned)left);
 	int bad = rc != 0 || resolved != 2u || written != N || sum != N * (N + 1u) / 2u ||
 		  left != 0u;
+#if defined(RING_ISOLATED)
+	bad |= poke_faults();
+#endif
 	flue_board_printf("ring: %s\n", bad ? "FAILED" : "ok");
 	return bad;
 }

@@ -54,6 +54,11 @@
     (call $return (local.get $sum))
     (i32.const 0))
 
+  ;; A store into the ring: read-only to the reader when isolated.
+  (func (export "poke") (param $v i32) (result i32)
+    (i32.store $ring (i32.const 0) (local.get $v))
+    (i32.load $ring (i32.const 0)))
+
   ;; It never returns WAIT: no event comes back to it.
   (func (export "[callback][async-lift]run") (param i32 i32 i32) (result i32)
     unreachable))

@@ -3,7 +3,7 @@
 ;; companion and returns WAIT to the event loop (callback lift), so that
 ;; the reader, blocked in waitable-set.wait below it on the one stack, can
 ;; run on. Done, it drops its companion (the reader then drains) and
-;; returns n.
+;; returns n; if the ring ends first (claim: all ones), what it wrote.
 (module
   (import "flue:ring/samples" "claim" (func $claim (param i32) (result i64)))
   (import "flue:ring/samples" "finish" (func $finish (param i32)))
@@ -24,13 +24,15 @@
   (func $pump (result i32)
     (local $c i64) (local $at i32) (local $count i32) (local $k i32) (local $j i32)
     (loop $more
-      (if (i32.gt_u (global.get $next) (global.get $n))
+      (local.set $c (i64.const -1))
+      (if (i32.le_u (global.get $next) (global.get $n))
+        (then (local.set $c (call $claim (i32.const 5)))))
+      ;; all written, or the ring ended (the reader left): how many went in
+      (if (i64.eq (local.get $c) (i64.const -1))
         (then
           (call $drop_unit (call $ready))
-          (call $return (global.get $n))
+          (call $return (i32.sub (global.get $next) (i32.const 1)))
           (return (i32.const 0))))
-      (local.set $c (call $claim (i32.const 5)))
-      (if (i64.eq (local.get $c) (i64.const -1)) (then unreachable)) ;; the reader left
       (local.set $at (i32.wrap_i64 (local.get $c)))
       (local.set $count (i32.wrap_i64 (i64.shr_u (local.get $c) (i64.const 32))))
       (if (i32.eqz (local.get $count))

@@ -161,8 +161,9 @@ static void export_pair(const struct gen *g, const struct fb_module *m, uint32_t
 	fb_buf_puts(&call, ")");
 	fb_buf_printf(c, "/* export '%s': guest thunk, privileged wrapper */\n"
 		      "static uint32_t %s_t%u(uint32_t w, uint32_t area, uint32_t u2, uint32_t u3)\n{\n"
-		      "\tflue_flat_t *a = (flue_flat_t *)(uintptr_t)area;\n\t(void)u2;\n\t(void)u3;\n\t",
-		      ex->name, id, (unsigned)j);
+		      "\tflue_flat_t *a = (flue_flat_t *)(uintptr_t)area;\n\t(void)u2;\n\t(void)u3;\n\t%s",
+		      ex->name, id, (unsigned)j,
+		      ft->nparams == 0 && ft->nresults == 0 ? "(void)a; /* () -> () */\n\t" : "");
 	if (ft->nresults > 0) {
 		fb_buf_puts(c, "a[0] = ");
 		gen_to_flat(ft->results[0], call.data, c);

@@ -164,8 +164,9 @@ set_tests_properties(build.options.isolate_stackful PROPERTIES PASS_REGULAR_EXPR
 # are written in WAT (the ring is their second memory, which clang's C
 # cannot address: wat2wasm --enable-multi-memory). The writer puts 1..100
 # through 16 slots, the reader checks the order and sums them, each
-# waiting on its companion stream when the ring is full / empty; on the
-# host and on both QEMU boards, and isolated on both (--isolate).
+# waiting on its companion stream when the ring is full / empty; a C guest
+# writes to the driver through a window of its memory (driver placement);
+# on the host and on both QEMU boards, and isolated on both (--isolate).
 find_program(FLUE_WAT2WASM wat2wasm)
 if(FLUE_WAT2WASM)
   set(ring_deps "")
@@ -177,6 +178,8 @@ if(FLUE_WAT2WASM)
     add_custom_target(tb_ring_${g}_wasm DEPENDS ${TBB}/ring/${g}.wasm)
     list(APPEND ring_deps tb_ring_${g}_wasm ${TBB}/ring/${g}.wasm)
   endforeach()
+  flue_test_guests(ring ring_c_deps source)
+  list(APPEND ring_deps ${ring_c_deps})
   flue_add_program(tb_ring_host COMPOSITION ${TB}/ring/ring.flue SOURCES ${TB}/ring/main.c
                    MODULES ${TBB}/ring OUTPUT_DIR ${TBB}/ring/host DEPENDS ${ring_deps}
                    CFLAGS ${FLUE_EXAMPLE_CFLAGS})

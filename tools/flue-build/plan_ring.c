@@ -248,9 +248,11 @@ bool fb_plan_ring_has_guest(const struct fb_plan *p)
 
 /* --isolate: a ring memory is one more region of each guest end's domain
  * (at most FLUE_W2C_MAX_RINGS of them). A reader's attached window would
- * have to become read-only inside its read-write memory: PMSAv8 needs the
- * memory split around it, PMSAv7 an overlapping region, which flue's
- * proved region-set check refuses. Until then such a ring is refused
+ * have to become read-only to it inside its read-write memory while the
+ * privileged driver still writes it: PMSAv7 needs an overlapping region,
+ * which flue's proved region-set check refuses; PMSAv8 has no "RW
+ * privileged, RO unprivileged" encoding, and the reader's domain stays
+ * applied while the runtime runs. Until then such a ring is refused
  * rather than left writable to its reader. */
 int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
 {

@@ -76,6 +76,18 @@ struct flue_w2c_instance {
 void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint32_t a0,
 		    uint32_t a1);
 
+/** Most ring memories in one isolated domain: 5 of the 8 regions are the
+ *  instance's own (flue_w2c_isolate()). */
+#define FLUE_W2C_MAX_RINGS 3u
+
+/** A shared ring's storage in a domain (flue/ring.h): a power of two, at
+ *  least 32 bytes, aligned to its size. */
+struct flue_w2c_ring_region {
+	uintptr_t base;
+	uint32_t size;
+	bool read_only;  /**< the ring's reader: it may not write what it reads */
+};
+
 /** Where an isolated instance's pieces lie (flue-build's generated init). */
 struct flue_w2c_layout {
 	uintptr_t code;   uint32_t code_size;   /**< all code (RO + X for the guest) */
@@ -84,6 +96,8 @@ struct flue_w2c_layout {
 	uintptr_t ro;     uint32_t ro_size;     /**< wasm2c's shared statics (read-only) */
 	uintptr_t rw;     uint32_t rw_size;     /**< wasm2c's call-depth granule (RW) */
 	uintptr_t stack_lo, stack_hi;           /**< its stack, inside the block */
+	struct flue_w2c_ring_region rings[FLUE_W2C_MAX_RINGS]; /**< ring memories it shares */
+	uint32_t nrings;
 };
 
 /**
@@ -91,10 +105,12 @@ struct flue_w2c_layout {
  *        FLUE_MPU_SEQ_MAX entries) from `l` with the proved builders
  *        (PMSAv7 on ARMv7-M, PMSAv8 on ARMv8-M; every region execute-never
  *        but the code; every region a power of two aligned to its size on
- *        ARMv7-M), and enter its guest code through the gate from now on.
+ *        ARMv7-M; a ring memory read-only to its reader), and enter its
+ *        guest code through the gate from now on.
  * Context: executor thread, at instantiation.
  * @retval 0 @retval FLUE_EINVAL a region the builders reject (the error
- *         names no region: check alignment and sizes)
+ *         names no region: check alignment and sizes), or more than
+ *         FLUE_W2C_MAX_RINGS rings
  * @retval FLUE_ENOTSUP a host build (no MPU)
  */
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,

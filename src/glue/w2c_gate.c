@@ -133,7 +133,8 @@ void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint
 #if defined(__arm__)
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
 /* PMSAv8 AP: 1 RW any, 3 RO any (privileged too: nothing writes code or
- * the statics block after init). MAIR index 0: normal memory. */
+ * the statics block after init, and only the writer guest writes a ring
+ * memory). MAIR index 0: normal memory. */
 static struct flue_mpu_v8_region region(uintptr_t base, uint32_t size, uint8_t ap, uint8_t xn)
 {
 	return (struct flue_mpu_v8_region){ .base = (uint32_t)base, .size = size, .sh = 0,
@@ -163,14 +164,21 @@ int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
 		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l)
 {
 #if defined(__arm__)
-	iso_region_t set[5];
+	iso_region_t set[5u + FLUE_W2C_MAX_RINGS];
 	uint32_t n = 0;
+	if (l->nrings > FLUE_W2C_MAX_RINGS)
+		return FLUE_EINVAL;
 	set[n++] = region(l->code, l->code_size, AP_CODE, 0u);
 	set[n++] = region(l->block, l->block_size, AP_RW, 1u);
 	if (l->memory_size > 0u)
 		set[n++] = region(l->memory, l->memory_size, AP_RW, 1u);
 	set[n++] = region(l->ro, l->ro_size, AP_RO, 1u);
 	set[n++] = region(l->rw, l->rw_size, AP_RW, 1u);
+	/* A ring's reader reads in place what the writer wrote: it may not
+	 * change it under the writer (or a later reader) — read-only to it. */
+	for (uint32_t k = 0; k < l->nrings; k++)
+		set[n++] = region(l->rings[k].base, l->rings[k].size,
+				  l->rings[k].read_only ? AP_RO : AP_RW, 1u);
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
 	int32_t len = flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, prog, FLUE_MPU_SEQ_MAX);
 #else

@@ -8,6 +8,8 @@
 #   build.deterministic        flue-build twice: byte-identical output
 #   build.budget               a budget that is too small fails the build
 #   build.library              --lib: a library + header, linked by hand
+#   build.ring.<target>        a shared ring between two WAT guests (host,
+#                              both QEMU boards, and isolated on both)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -156,3 +158,49 @@ add_test(NAME build.options.isolate_stackful
                  --modules ${TBB}/stackful ${TB}/stackful/pipeline.flue)
 set_tests_properties(build.options.isolate_stackful PROPERTIES PASS_REGULAR_EXPRESSION
                      "--isolate: '[^']*run' is lifted stackful; an isolated instance has one guest stack")
+
+# ------------------------------------------------------------------- ring
+# build.ring.<target>: a shared ring between two instances whose guests
+# are written in WAT (the ring is their second memory, which clang's C
+# cannot address: wat2wasm --enable-multi-memory). The writer puts 1..100
+# through 16 slots, the reader checks the order and sums them, each
+# waiting on its companion stream when the ring is full / empty; a C guest
+# writes to the driver through a window of its memory (driver placement);
+# on the host and on both QEMU boards, and isolated on both (--isolate).
+find_program(FLUE_WAT2WASM wat2wasm)
+if(FLUE_WAT2WASM)
+  set(ring_deps "")
+  foreach(g writer reader)
+    add_custom_command(OUTPUT ${TBB}/ring/${g}.wasm
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${TBB}/ring
+      COMMAND ${FLUE_WAT2WASM} --enable-multi-memory ${TB}/ring/${g}.wat -o ${TBB}/ring/${g}.wasm
+      DEPENDS ${TB}/ring/${g}.wat VERBATIM)
+    add_custom_target(tb_ring_${g}_wasm DEPENDS ${TBB}/ring/${g}.wasm)
+    list(APPEND ring_deps tb_ring_${g}_wasm ${TBB}/ring/${g}.wasm)
+  endforeach()
+  flue_test_guests(ring ring_c_deps source)
+  list(APPEND ring_deps ${ring_c_deps})
+  flue_add_program(tb_ring_host COMPOSITION ${TB}/ring/ring.flue SOURCES ${TB}/ring/main.c
+                   MODULES ${TBB}/ring OUTPUT_DIR ${TBB}/ring/host DEPENDS ${ring_deps}
+                   CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+  add_test(NAME build.ring.host COMMAND ${TBB}/ring/host/ring)
+  set_tests_properties(build.ring.host PROPERTIES PASS_REGULAR_EXPRESSION "ring: ok")
+  if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+    foreach(core cortex-m3 cortex-m33)
+      flue_add_program(tb_ring_${core} COMPOSITION ${TB}/ring/ring.flue TARGET ${core}
+                       SOURCES ${TB}/ring/main.c MODULES ${TBB}/ring
+                       OUTPUT_DIR ${TBB}/ring/${core} DEPENDS ${ring_deps})
+      flue_qemu_test(build.ring.${core} ${core} ${TBB}/ring/${core}/ring.elf "ring: ok")
+      # isolated: the ring memory is a region of both domains, read-only
+      # to the reader, whose store into it then faults (main.c, RING_ISOLATED)
+      flue_add_program(tb_ring_${core}_isolated COMPOSITION ${TB}/ring/ring.flue
+                       TARGET ${core} ISOLATE SOURCES ${TB}/ring/main.c MODULES ${TBB}/ring
+                       OUTPUT_DIR ${TBB}/ring/${core}-isolated DEPENDS ${ring_deps}
+                       CFLAGS -DRING_ISOLATED=1)
+      flue_qemu_test(build.ring.${core}.isolated ${core}
+                     ${TBB}/ring/${core}-isolated/ring.elf "ring: ok")
+    endforeach()
+  endif()
+else()
+  message(WARNING "wat2wasm not found (Debian: wabt): build.ring is not built")
+endif()

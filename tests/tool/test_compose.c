@@ -120,13 +120,28 @@ FT_TEST(test_every_statement)
 	FT_EQ(k[7].kind, FB_LINK_EXPORT);
 	ref_is(&k[7].from, "_c3", "crlf", 20, 8);
 
+	FT_EQ(c.nrings, 2);
+	STR(c.rings[0].name, "rx");
+	FT_EQ(c.rings[0].elem_size, 4);
+	FT_EQ(c.rings[0].capacity, 256);
+	STR(c.rings[0].end[0], "a");
+	STR(c.rings[0].end[1], "b");
+	loc_is(&c.rings[0].loc, FULL, 21, 1);
+	STR(c.rings[1].name, "adc_in");
+	FT_EQ(c.rings[1].elem_size, 2);
+	FT_EQ(c.rings[1].capacity, 64);
+	FT_TRUE(c.rings[1].end[0] == NULL); /* the host: a driver */
+	STR(c.rings[1].end[1], "_c3");
+	FT_TRUE(fb_compose_find_ring(&c, "adc_in") == &c.rings[1]);
+	FT_TRUE(fb_compose_find_ring(&c, "r") == NULL);
+
 	FT_TRUE(fb_compose_find(&c, "b") == &c.instances[1]);
 	FT_TRUE(fb_compose_find(&c, "_c3") == &c.instances[2]);
 	FT_TRUE(fb_compose_find(&c, "c3") == NULL);
 	FT_TRUE(fb_compose_find(&c, "") == NULL);
 	fb_compose_free(&c);
 	FT_EQ(c.ninstances, 0);
-	FT_TRUE(c.instances == NULL && c.links == NULL && c.path == NULL);
+	FT_TRUE(c.instances == NULL && c.links == NULL && c.path == NULL && c.rings == NULL);
 }
 
 /* Module paths against --modules; WIT paths stay against the file's folder. */
@@ -162,7 +177,7 @@ struct err_case {
 static const struct err_case errors[] = {
 	{ "err_words", 2, 24, "too many words on one line" },
 	{ "err_statement", 3, 3, "unknown statement 'link' (expected instance, connect, host, "
-				 "export, memory or budget)" },
+				 "export, memory, budget or ring)" },
 	{ "err_instance_words", 1, 1, "expected: instance <name> <module.wasm> <wit> [world <world>]" },
 	{ "err_instance_world", 1, 1, "expected: instance <name>" },
 	{ "err_instance_world_name", 1, 3, "expected: instance <name>" },
@@ -202,6 +217,19 @@ static const struct err_case errors[] = {
 	{ "err_budget_twice", 3, 1, "the budget of 'a' is already set at line 2" },
 	{ "err_budget_same_key", 2, 18, "'ram' is given twice" },
 	{ "err_empty", 1, 1, "no instance declared" },
+	{ "err_ring_words", 3, 1, "expected: ring <name> <element-bytes> <capacity> <writer> <reader>" },
+	{ "err_ring_name", 3, 6, "ring name '9r' is not a C identifier" },
+	{ "err_ring_twice", 4, 6, "ring 'r' is declared twice (first at line 3)" },
+	{ "err_ring_elem_zero", 3, 8, "element size must be 1..4294967295 bytes" },
+	{ "err_ring_elem_big", 3, 8, "element size must be 1..4294967295 bytes" },
+	{ "err_ring_elem_nan", 3, 8, "expected a number, found 'x4'" },
+	{ "err_ring_cap_pow2", 3, 10, "capacity 12 is not a power of two" },
+	{ "err_ring_cap_zero", 3, 10, "capacity 0 is not a power of two" },
+	{ "err_ring_bytes", 3, 8, "ring 'r' of 1048576 elements of 4096 bytes exceeds 2^31 bytes" },
+	{ "err_ring_same", 3, 15, "the writer and the reader of ring 'r' are both 'a'" },
+	{ "err_ring_hosts", 3, 18, "the writer and the reader of ring 'r' are both 'host'" },
+	{ "err_ring_unknown", 3, 15, "unknown instance 'z' (declare it with 'instance' first, or "
+				     "write 'host' for a driver)" },
 };
 
 static bool error_ok(const struct err_case *e)

@@ -290,6 +290,93 @@ static int st_budget(struct fb_composition *c, const struct line *l, struct fb_e
 	return 0;
 }
 
+static bool pow2(uint64_t v)
+{
+	return v != 0u && (v & (v - 1u)) == 0u;
+}
+
+/* A ring end: `host` (NULL: a driver) or a declared instance. */
+static int ring_end(struct fb_composition *c, const struct line *l, uint32_t i, char **out,
+		    struct fb_error *err)
+{
+	*out = NULL;
+	if (is_word(&l->w[i], "host"))
+		return 0;
+	if (find_decl(c, &l->w[i]) == NULL) {
+		struct fb_loc loc = at(l, i);
+		return fb_fail(err, &loc, "unknown instance '%.*s' (declare it with 'instance' "
+			       "first, or write 'host' for a driver)", (int)l->w[i].n, l->w[i].s);
+	}
+	*out = dup_word(&l->w[i]);
+	return 0;
+}
+
+static const struct fb_ring_decl *find_ring(const struct fb_composition *c, const struct word *w)
+{
+	for (uint32_t i = 0; i < c->nrings; i++)
+		if (strlen(c->rings[i].name) == w->n && memcmp(c->rings[i].name, w->s, w->n) == 0)
+			return &c->rings[i];
+	return NULL;
+}
+
+/* The numbers of a ring line: flue_ring_init()'s rules, checked here so
+ * that the build fails on the line instead of the program at init. */
+static int ring_sizes(const struct line *l, struct fb_ring_decl *r, struct fb_error *err)
+{
+	uint64_t elem, cap;
+	struct fb_loc le = at(l, 2), lc = at(l, 3);
+	if (parse_u64(l, 2, &elem, err) != 0)
+		return -1;
+	if (elem == 0 || elem > UINT32_MAX)
+		return fb_fail(err, &le, "element size must be 1..4294967295 bytes");
+	if (parse_u64(l, 3, &cap, err) != 0)
+		return -1;
+	if (!pow2(cap))
+		return fb_fail(err, &lc, "capacity %llu is not a power of two",
+			       (unsigned long long)cap);
+	if (cap > (1ull << 31) || elem * cap > (1ull << 31))
+		return fb_fail(err, &le, "ring '%s' of %llu elements of %llu bytes exceeds 2^31 bytes",
+			       r->name, (unsigned long long)cap, (unsigned long long)elem);
+	r->elem_size = (uint32_t)elem;
+	r->capacity = (uint32_t)cap;
+	return 0;
+}
+
+static int st_ring(struct fb_composition *c, const struct line *l, struct fb_error *err)
+{
+	if (l->nw != 6)
+		return fb_fail(err, &l->loc, "expected: ring <name> <element-bytes> <capacity> "
+			       "<writer> <reader> (each end an instance or 'host')");
+	struct fb_loc ln = at(l, 1);
+	if (!c_identifier(&l->w[1]))
+		return fb_fail(err, &ln, "ring name '%.*s' is not a C identifier", (int)l->w[1].n,
+			       l->w[1].s);
+	const struct fb_ring_decl *prev = find_ring(c, &l->w[1]);
+	if (prev != NULL)
+		return fb_fail(err, &ln, "ring '%s' is declared twice (first at line %u)", prev->name,
+			       (unsigned)prev->loc.line);
+	struct fb_ring_decl r = { .name = dup_word(&l->w[1]), .loc = l->loc };
+	int rc = ring_sizes(l, &r, err);
+	if (rc == 0 && l->w[4].n == l->w[5].n && memcmp(l->w[4].s, l->w[5].s, l->w[4].n) == 0) {
+		struct fb_loc loc = at(l, 5);
+		rc = fb_fail(err, &loc, "the writer and the reader of ring '%s' are both '%.*s'",
+			     r.name, (int)l->w[5].n, l->w[5].s);
+	}
+	if (rc == 0)
+		rc = ring_end(c, l, 4, &r.end[0], err);
+	if (rc == 0)
+		rc = ring_end(c, l, 5, &r.end[1], err);
+	if (rc != 0) {
+		free(r.name);
+		free(r.end[0]);
+		free(r.end[1]);
+		return -1;
+	}
+	c->rings = fb_realloc(c->rings, (c->nrings + 1u) * sizeof *c->rings);
+	c->rings[c->nrings++] = r;
+	return 0;
+}
+
 static int statement(struct fb_composition *c, const struct line *l, struct fb_error *err)
 {
 	const struct word *k = &l->w[0];
@@ -305,9 +392,11 @@ static int statement(struct fb_composition *c, const struct line *l, struct fb_e
 		return st_memory(c, l, err);
 	if (is_word(k, "budget"))
 		return st_budget(c, l, err);
+	if (is_word(k, "ring"))
+		return st_ring(c, l, err);
 	return fb_fail(err, &l->loc,
 		       "unknown statement '%.*s' (expected instance, connect, host, export, "
-		       "memory or budget)", (int)k->n, k->s);
+		       "memory, budget or ring)", (int)k->n, k->s);
 }
 
 static char *dir_of(const char *path)
@@ -362,8 +451,22 @@ const struct fb_instance_decl *fb_compose_find(const struct fb_composition *c, c
 	return NULL;
 }
 
+const struct fb_ring_decl *fb_compose_find_ring(const struct fb_composition *c, const char *name)
+{
+	for (uint32_t i = 0; i < c->nrings; i++)
+		if (strcmp(c->rings[i].name, name) == 0)
+			return &c->rings[i];
+	return NULL;
+}
+
 void fb_compose_free(struct fb_composition *c)
 {
+	for (uint32_t i = 0; i < c->nrings; i++) {
+		free(c->rings[i].name);
+		free(c->rings[i].end[0]);
+		free(c->rings[i].end[1]);
+	}
+	free(c->rings);
 	for (uint32_t i = 0; i < c->ninstances; i++) {
 		free(c->instances[i].name);
 		free(c->instances[i].module_path);

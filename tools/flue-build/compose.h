@@ -13,6 +13,7 @@
  *     export <inst>.<export> [<c-name>]          # export the host calls (typed C binding)
  *     memory <inst> <pages>                      # static linear-memory capacity (64 KiB pages)
  *     budget <inst> ram <bytes> flash <bytes>    # fail the build when exceeded (either may be omitted)
+ *     ring <name> <element-bytes> <capacity> <writer> <reader>   # a shared ring
  *
  * `<import>` / `<export>` is a world key as wit-component names it: a
  * function of the world (`run`), or an interface function
@@ -24,6 +25,13 @@
  * without package and version), so that instances importing the same
  * function share one host function. `memory` and `budget` may be given
  * once per instance.
+ *
+ * `ring` declares a shared ring (flue/ring.h) of `<capacity>` elements (a
+ * power of two) of `<element-bytes>` bytes, at most 2^31 bytes in all;
+ * `<writer>` and `<reader>` are two different ends, each an instance
+ * (declared before) or `host` (a driver: C code of the program). Ring names
+ * are C identifiers, each declared once; guests reach ring NAME through
+ * the import module `flue:ring/NAME` (plan.c checks those imports).
  *
  * Host tool code.
  */
@@ -72,6 +80,16 @@ struct fb_link {
 	struct fb_loc loc;
 };
 
+/** A shared ring (`ring` statement). */
+struct fb_ring_decl {
+	char *name;
+	uint32_t elem_size;  /**< bytes per element, > 0 */
+	uint32_t capacity;   /**< elements, a power of two */
+	char *end[2];        /**< writer, reader (enum flue_ring_role): an instance
+				  name, or NULL for the host (a driver) */
+	struct fb_loc loc;
+};
+
 struct fb_composition {
 	char *path;          /**< the file */
 	char *dir;           /**< its folder */
@@ -79,6 +97,8 @@ struct fb_composition {
 	uint32_t ninstances, nlinks;
 	struct fb_instance_decl *instances;
 	struct fb_link *links;
+	uint32_t nrings;
+	struct fb_ring_decl *rings;
 };
 
 /**
@@ -94,6 +114,9 @@ int fb_compose_read(struct fb_composition *c, const char *path, const char *modu
 
 /** @brief The instance named `name`, or NULL. */
 const struct fb_instance_decl *fb_compose_find(const struct fb_composition *c, const char *name);
+
+/** @brief The ring named `name`, or NULL. */
+const struct fb_ring_decl *fb_compose_find_ring(const struct fb_composition *c, const char *name);
 
 /** @brief Release what fb_compose_read() allocated. */
 void fb_compose_free(struct fb_composition *c);

@@ -31,6 +31,9 @@ static int translate(struct fb_ctx *x, const struct fb_module *m, struct fb_erro
 	if (rc == 0) {
 		struct fb_strs argv = { 0 };
 		fb_strs_add(&argv, x->o->wasm2c != NULL ? x->o->wasm2c : "wasm2c");
+		/* A ring memory next to the module's own (plan_ring.c). */
+		if (m->wasm.nimported_memories + m->wasm.nmemories > 1u)
+			fb_strs_add(&argv, "--enable-multi-memory");
 		fb_strs_add(&argv, "-n");
 		fb_strs_add(&argv, id);
 		fb_strs_add(&argv, wasm.data);
@@ -144,7 +147,7 @@ static int isolate_check(const struct fb_ctx *x, struct fb_error *err)
 				return -1;
 			}
 	}
-	return 0;
+	return fb_plan_ring_isolate_check(&x->plan, err);
 }
 
 int fb_build(const struct fb_build_opts *o, struct fb_error *err)

@@ -366,9 +366,10 @@ static void header_open(const struct gen *g)
 		      " * with %s_run() (or flue_run() / flue_run_until_idle() on %s_store()).\n"
 		      " * Everything here runs on the executor thread.\n */\n#ifndef %s_H\n"
 		      "#define %s_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n"
-		      "#include <flue/exec.h>\n#include <flue/host.h>\n\n", g->p->name, g->p->name,
+		      "#include <flue/exec.h>\n#include <flue/host.h>\n%s\n", g->p->name, g->p->name,
 		      strrchr(g->p->comp.path, '/') != NULL ? strrchr(g->p->comp.path, '/') + 1 :
-		      g->p->comp.path, g->p->name, g->p->name, g->p->name, up, up);
+		      g->p->comp.path, g->p->name, g->p->name, g->p->name, up, up,
+		      g->p->comp.nrings > 0 ? "#include <flue/ring.h>\n" : "");
 	gen_api_types(g);
 	fb_buf_printf(g->h, "\n/**\n * @brief Create the store and every instance, run their "
 		      "start functions and\n *        `_initialize`, lift, lower and wire them. "
@@ -436,6 +437,7 @@ void gen_api(const struct gen *g)
 {
 	header_open(g);
 	api_support(g);
+	gen_ring_api(g);
 	for (uint32_t i = 0; i < g->p->nbindings; i++)
 		binding(g, i);
 	if (g->p->nhostfns > 0)

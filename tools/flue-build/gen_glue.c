@@ -43,6 +43,8 @@ static void prologue(const struct gen *g)
 		fb_buf_puts(c, "#include <flue/port_cortexm.h>\n#include <flue/wasm_rt_static.h>\n");
 	if (g->o->isolate)
 		fb_buf_puts(c, "#include <flue/mpu.h>\n#include <flue/port_mpu.h>\n");
+	if (g->p->comp.nrings > 0)
+		fb_buf_puts(c, "#include <flue/ring.h>\n");
 	fb_buf_puts(c, "\n#include \"wasm-rt.h\"\n");
 	for (uint32_t i = 0; i < g->p->nmodules; i++) {
 		char *id = gen_mod(g, &g->p->modules[i]);
@@ -115,6 +117,8 @@ static void module_types(const struct gen *g, const struct fb_module *m, const c
 		gen_iso_inst_members(g, id);
 	else
 		fb_buf_printf(c, "\tZ_%s_instance_t w;\n", id);
+	if (!g->o->isolate)
+		gen_ring_members(g, m);
 	if (ni > 0 && !g->o->isolate)
 		fb_buf_printf(c, "\tstruct Z_%s_imports_instance_t env;\n", id);
 	if (ni > 0)
@@ -125,7 +129,7 @@ static void module_types(const struct gen *g, const struct fb_module *m, const c
 		      (unsigned)m->ninstances);
 	fb_buf_printf(c, "struct %s_call {\n\tstruct %s_inst *self;\n\tconst flue_flat_t *args;\n"
 		      "\tflue_flat_t *res;\n\tuint32_t e, p1, p2;\n};\n\n", id, id);
-	bool lowers = false;
+	bool lowers = gen_ring_has_memory(m);
 	for (uint32_t i = 0; i < ni; i++)
 		lowers = lowers || m->imports[i].kind == FB_IMP_FUNC;
 	if (lowers)
@@ -183,6 +187,9 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	case FB_B_ERROR_CONTEXT_NEW: fb_buf_puts(b, "flue_canon_error_context_new(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DEBUG_MESSAGE: fb_buf_puts(b, "flue_canon_error_context_debug_message(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DROP: fb_buf_puts(b, "flue_canon_error_context_drop(inst, p0)"); return;
+	case FB_B_RING_ATTACH: case FB_B_RING_CLAIM: case FB_B_RING_FINISH: case FB_B_RING_READY:
+		gen_ring_call(g, c, b);
+		return;
 	default: break;
 	}
 	/* stream.* / future.*: "stream.read" -> flue_canon_stream_read */
@@ -423,6 +430,10 @@ static void module_section(const struct gen *g, const struct fb_module *m)
 	char *id = gen_mod(g, m);
 	module_types(g, m, id);
 	for (uint32_t i = 0; i < m->wasm.nimports; i++) {
+		if (m->imports[i].kind == FB_IMP_RING_MEMORY) {
+			gen_ring_memory_import(g, m, i, id); /* not a function: no gate stub */
+			continue;
+		}
 		if (m->imports[i].kind == FB_IMP_FUNC)
 			func_import(g, m, i, id);
 		else
@@ -444,6 +455,7 @@ void gen_glue(const struct gen *g)
 {
 	prologue(g);
 	elem_table(g);
+	gen_ring_statics(g);
 	for (uint32_t i = 0; i < g->p->nmodules; i++)
 		module_section(g, &g->p->modules[i]);
 }

@@ -218,9 +218,15 @@ static void init_fn(const struct gen *g)
 		fb_buf_printf(c, "\tZ_%s_init_module();\n", id);
 		free(id);
 	}
+	if (g->p->comp.nrings > 0) /* before guest code: a start function may attach */
+		fb_buf_puts(c, "\tif ((rc = rings_init()) != 0)\n\t\treturn rc;\n");
 	for (uint32_t n = 0; n < g->p->ninsts; n++)
 		fb_buf_printf(c, "\tif ((rc = instantiate_%s()) != 0)\n\t\treturn rc;\n",
 			      g->p->insts[n].name);
+	for (uint32_t n = 0; n < g->p->ninsts; n++) /* before `_initialize` (wire_*) */
+		if (gen_ring_is_end(g, n))
+			fb_buf_printf(c, "\tif ((rc = rings_connect_%s()) != 0)\n\t\treturn rc;\n",
+				      g->p->insts[n].name);
 	for (uint32_t h = 0; h < g->p->nhostfns; h++)
 		fb_buf_printf(c, "\trc = flue_host_func(&host_funcs[%u], host, &hostfn%u_type, "
 			      "hostfn%u_start, 0, 0);\n\tif (rc != 0)\n\t\treturn glue_fail(rc, "
@@ -249,11 +255,14 @@ static void restart_fn(const struct gen *g)
 		for (uint32_t k = 0; k < in->mod->nlifts; k++)
 			stackful = stackful || in->mod->lifts[k].kind == FLUE_LIFT_STACKFUL;
 		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
-			      "%s\t\tif ((rc = instantiate_%s()) != 0)\n"
-			      "\t\t\treturn rc;\n\t\treturn wire_%s();\n\t}\n", id,
+			      "%s\t\tif ((rc = instantiate_%s()) != 0)\n\t\t\treturn rc;\n", id,
 			      (unsigned)gen_inst_slot(g->p, n),
 			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "",
-			      in->name, in->name);
+			      in->name);
+		if (gen_ring_is_end(g, n)) /* its roles afresh, before its `_initialize` */
+			fb_buf_printf(c, "\t\tif ((rc = rings_connect_%s()) != 0)\n\t\t\treturn rc;\n",
+				      in->name);
+		fb_buf_printf(c, "\t\treturn wire_%s();\n\t}\n", in->name);
 		free(id);
 	}
 	fb_buf_puts(c, "\treturn FLUE_EINVAL;\n}\n\n");
@@ -268,6 +277,7 @@ void gen_init(const struct gen *g)
 		    "name, rc);\n\treturn rc;\n}\n\n");
 	if (on_target(g))
 		target_storage(g);
+	gen_ring_init_fns(g);
 	for (uint32_t n = 0; n < g->p->ninsts; n++)
 		instantiate_fn(g, n);
 	for (uint32_t n = 0; n < g->p->ninsts; n++)

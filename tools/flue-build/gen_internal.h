@@ -63,4 +63,17 @@ void gen_iso_exports(const struct gen *g, const struct fb_module *m, const char 
 void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const char *id,
 			 const char *inst, bool memory);
 
+/* Shared rings (gen_ring.c). */
+uint32_t gen_ring_storage_bytes(const struct fb_ring_decl *r);
+void gen_ring_statics(const struct gen *g);
+void gen_ring_call(const struct gen *g, const struct fb_import *c, struct fb_buf *b);
+bool gen_ring_has_memory(const struct fb_module *m);
+void gen_ring_members(const struct gen *g, const struct fb_module *m);
+void gen_ring_memory_import(const struct gen *g, const struct fb_module *m, uint32_t i,
+			    const char *id);
+void gen_ring_init_fns(const struct gen *g);
+bool gen_ring_is_end(const struct gen *g, uint32_t n);
+void gen_ring_api(const struct gen *g);
+void gen_ring_layout(const struct gen *g, const char *inst, struct fb_buf *b);
+
 #endif /* FLUE_BUILD_GEN_INTERNAL_H */

@@ -57,6 +57,7 @@ void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const c
 		      id, (unsigned)GUEST_STACK, id);
 	if (m->wasm.nimports > 0)
 		fb_buf_printf(c, "\tstruct Z_%s_imports_instance_t env;\n", id);
+	gen_ring_members(g, m);
 	fb_buf_puts(c, "\tflue_flat_t area[FLUE_W2C_MAX_WORDS];\n");
 	if (t > 0)
 		fb_buf_printf(c, "\twasm_rt_funcref_t table[%u];\n", (unsigned)t);
@@ -133,6 +134,10 @@ void gen_iso_import_table(const struct gen *g, const struct fb_module *m, const 
 	fb_buf_printf(c, "static const struct flue_w2c_import %s_imports[%u] = {\n", id,
 		      (unsigned)ni);
 	for (uint32_t i = 0; i < ni; i++) {
+		if (m->wasm.imports[i].kind != WASM_EXTERN_FUNC) { /* a ring memory */
+			fb_buf_puts(c, "\t{ 0, 0u }, /* not a function: the gate refuses it */\n");
+			continue;
+		}
 		const struct wasm_functype *ft = &m->wasm.types[m->wasm.imports[i].type];
 		fb_buf_printf(c, "\t{ %s_i%u_call, %uu },\n", id, (unsigned)i,
 			      (unsigned)(ft->nparams > 0 ? ft->nparams : 1u));
@@ -156,8 +161,9 @@ static void export_pair(const struct gen *g, const struct fb_module *m, uint32_t
 	fb_buf_puts(&call, ")");
 	fb_buf_printf(c, "/* export '%s': guest thunk, privileged wrapper */\n"
 		      "static uint32_t %s_t%u(uint32_t w, uint32_t area, uint32_t u2, uint32_t u3)\n{\n"
-		      "\tflue_flat_t *a = (flue_flat_t *)(uintptr_t)area;\n\t(void)u2;\n\t(void)u3;\n\t",
-		      ex->name, id, (unsigned)j);
+		      "\tflue_flat_t *a = (flue_flat_t *)(uintptr_t)area;\n\t(void)u2;\n\t(void)u3;\n\t%s",
+		      ex->name, id, (unsigned)j,
+		      ft->nparams == 0 && ft->nresults == 0 ? "(void)a; /* () -> () */\n\t" : "");
 	if (ft->nresults > 0) {
 		fb_buf_puts(c, "a[0] = ");
 		gen_to_flat(ft->results[0], call.data, c);
@@ -228,6 +234,8 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 	if (m->wasm.nimports > 0)
 		fb_buf_printf(c, "\tself->g.imports = %s_imports;\n\tself->g.nimports = %uu;\n", id,
 			      (unsigned)m->wasm.nimports);
+	struct fb_buf rings = { 0 };
+	gen_ring_layout(g, inst, &rings);
 	char mem[160], size[160];
 	snprintf(mem, sizeof mem, "%s", memory ? "(uintptr_t)mem->data" : "0");
 	snprintf(size, sizeof size, memory ? "(uint32_t)sizeof %s_memory" : "0", inst);
@@ -239,8 +247,9 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 		      "\t\t\t.ro = (uintptr_t)flue_guest_ro, .ro_size = (uint32_t)sizeof flue_guest_ro,\n"
 		      "\t\t\t.stack_lo = (uintptr_t)self->gd->stack,\n"
 		      "\t\t\t.stack_hi = (uintptr_t)self->gd->stack + sizeof self->gd->stack,\n"
-		      "\t\t};\n\t\tflue_wasm_rt_static_guest_rw(&l.rw, &l.rw_size);\n"
+		      "%s\t\t};\n\t\tflue_wasm_rt_static_guest_rw(&l.rw, &l.rw_size);\n"
 		      "\t\trc = flue_w2c_isolate(&self->g, &self->dom, self->prog, &l);\n"
 		      "\t\tif (rc != 0)\n\t\t\treturn glue_fail(rc, \"building the MPU domain of\", "
-		      "\"%s\");\n\t}\n", id, mem, size, inst);
+		      "\"%s\");\n\t}\n", id, mem, size, rings.data != NULL ? rings.data : "", inst);
+	fb_buf_free(&rings);
 }

@@ -65,6 +65,8 @@ enum fb_builtin {
 	FB_B_FUTURE_FORWARD, /**< gated: FLUE_CONFIG_FORWARD */
 	FB_B_THREAD_YIELD,
 	FB_B_ERROR_CONTEXT_NEW, FB_B_ERROR_CONTEXT_DEBUG_MESSAGE, FB_B_ERROR_CONTEXT_DROP,
+	/* flue's own, module `flue:ring/NAME` (plan_ring.c, flue/ring.h) */
+	FB_B_RING_ATTACH, FB_B_RING_CLAIM, FB_B_RING_FINISH, FB_B_RING_READY,
 	FB_B_COUNT
 };
 
@@ -78,6 +80,7 @@ bool fb_builtin_is_future(enum fb_builtin b);
 enum fb_import_kind {
 	FB_IMP_BUILTIN = 1, /**< a canonical built-in */
 	FB_IMP_FUNC,        /**< an imported WIT function, lowered (sync or async) */
+	FB_IMP_RING_MEMORY, /**< `flue:ring/NAME` `memory`: a ring's storage */
 };
 
 /** What one core import means. */
@@ -94,6 +97,7 @@ struct fb_import {
 	/** stream/future built-ins: the stream/future type (NULL: the `unit` form) */
 	const struct wit_type *stream;
 	struct wit_core_sig sig;     /**< the core type the name requires */
+	uint32_t ring;    /**< FB_B_RING_* and FB_IMP_RING_MEMORY: the composition's ring index */
 };
 
 /** What one core export means. */

@@ -36,6 +36,8 @@ static const char *const builtin_names[FB_B_COUNT] = {
 	[FB_B_ERROR_CONTEXT_NEW] = "error-context.new",
 	[FB_B_ERROR_CONTEXT_DEBUG_MESSAGE] = "error-context.debug-message",
 	[FB_B_ERROR_CONTEXT_DROP] = "error-context.drop",
+	[FB_B_RING_ATTACH] = "ring.attach", [FB_B_RING_CLAIM] = "ring.claim",
+	[FB_B_RING_FINISH] = "ring.finish", [FB_B_RING_READY] = "ring.ready",
 };
 
 const char *fb_builtin_name(enum fb_builtin b)

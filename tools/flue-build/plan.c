@@ -34,17 +34,25 @@ static const char *extern_kind_text(uint8_t k)
 	}
 }
 
-static int classify_imports(struct fb_module *m, struct fb_error *err)
+static int classify_imports(struct fb_module *m, const struct fb_composition *comp,
+			    struct fb_error *err)
 {
 	m->imports = fb_calloc(m->wasm.nimports, sizeof *m->imports);
 	m->import_elem = fb_calloc(m->wasm.nimports, sizeof *m->import_elem);
 	for (uint32_t i = 0; i < m->wasm.nimports; i++) {
 		const struct wasm_import *im = &m->wasm.imports[i];
 		char why[512];
+		int ring = fb_plan_ring_import(comp, m, i, err);
+		if (ring != 0) {
+			if (ring < 0)
+				return -1;
+			continue;
+		}
 		if (im->kind != WASM_EXTERN_FUNC)
 			return fb_plan_fail(err, "%s: import '%s' '%s' is %s: flue-build needs "
 					    "modules that define and export their memory and "
-					    "import only functions", m->wasm_path, im->module,
+					    "import only functions (and ring memories, "
+					    "'flue:ring/NAME' 'memory')", m->wasm_path, im->module,
 					    im->field, extern_kind_text(im->kind));
 		if (fb_classify_import(m->world, im->module, im->field,
 				       &m->wasm.types[im->type], &m->imports[i], why,
@@ -180,6 +188,8 @@ static bool import_needs_memory(const struct fb_import *c)
 		return c->stream != NULL && c->stream->elem != NULL;
 	case FB_B_TASK_RETURN:
 		return c->sig.indirect_params;
+	case FB_B_RING_ATTACH: /* a window of the caller's own memory */
+		return true;
 	default:
 		return c->kind == FB_IMP_FUNC && (c->sig.indirect_params || c->sig.retptr);
 	}
@@ -226,7 +236,7 @@ static int check_storage(const struct fb_module *m, enum fb_target target, struc
 
 static int check_module(struct fb_module *m, enum fb_target target, struct fb_error *err)
 {
-	if (check_storage(m, target, err) != 0)
+	if (check_storage(m, target, err) != 0 || fb_plan_ring_module(m, err) != 0)
 		return -1;
 	if (m->memory < 0 && needs_memory(m))
 		return fb_plan_fail(err, "%s: the module exports no 'memory', which its imports "
@@ -247,7 +257,7 @@ static int check_module(struct fb_module *m, enum fb_target target, struct fb_er
 }
 
 static int load_module(struct fb_module *m, const struct fb_instance_decl *d,
-		       enum fb_target target, struct fb_error *err)
+		       const struct fb_plan *p, struct fb_error *err)
 {
 	struct wasm_error we;
 	struct wit_error ye;
@@ -264,9 +274,9 @@ static int load_module(struct fb_module *m, const struct fb_instance_decl *d,
 		return fb_plan_fail(err, "%s", ye.msg);
 	if ((m->world = wit_find_world(&m->wit, d->world, &ye)) == NULL)
 		return fb_plan_fail(err, "%s: %s", d->wit_path, ye.msg);
-	if (classify_imports(m, err) != 0 || classify_exports(m, err) != 0)
+	if (classify_imports(m, &p->comp, err) != 0 || classify_exports(m, err) != 0)
 		return -1;
-	return check_module(m, target, err);
+	return check_module(m, p->target, err);
 }
 
 static bool same_source(const struct fb_module *m, const struct fb_instance_decl *d)
@@ -310,7 +320,7 @@ int fb_plan_modules(struct fb_plan *p, struct fb_error *err)
 				m = &p->modules[k];
 		if (m == NULL) {
 			m = &p->modules[p->nmodules++];
-			if (load_module(m, d, p->target, err) != 0)
+			if (load_module(m, d, p, err) != 0)
 				return -1;
 		}
 		m->ninstances++;

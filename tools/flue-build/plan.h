@@ -118,6 +118,14 @@ struct fb_plan {
 int fb_plan_build(struct fb_plan *p, const char *composition, const char *module_dir,
 		  const char *name, enum fb_target target, struct fb_error *err);
 
+/**
+ * @brief What --isolate cannot do with the program's rings: a guest reader
+ *        of a driver's ring (its window cannot be made read-only yet), an
+ *        instance sharing more ring memories than its domain has regions.
+ * @retval 0 @retval -1 with `err->msg` (the composition line)
+ */
+int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err);
+
 /** @brief Element type id (1-based) of a stream/future payload (NULL: unit), or 0. */
 uint32_t fb_plan_elem_id(const struct fb_plan *p, const struct wit_type *payload);
 

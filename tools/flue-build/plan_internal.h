@@ -10,4 +10,17 @@ int fb_plan_fail(struct fb_error *err, const char *fmt, ...) __attribute__((form
  * exports; create the instances. */
 int fb_plan_modules(struct fb_plan *p, struct fb_error *err);
 
+/* plan_ring.c: import i of m if its module is `flue:ring/NAME`: 1
+ * classified, 0 not a ring import, -1 error. */
+int fb_plan_ring_import(const struct fb_composition *c, struct fb_module *m, uint32_t i,
+			struct fb_error *err);
+/* A module's ring memory is neither initialised nor exported by it, and
+ * a module with two memories copies only within one. */
+int fb_plan_ring_module(const struct fb_module *m, struct fb_error *err);
+/* Every instance importing from `flue:ring/NAME` is an end of ring NAME,
+ * and imports only what that ring's placement has. */
+int fb_plan_rings(const struct fb_plan *p, struct fb_error *err);
+/* Whether a ring has a guest end (its companion needs the unit type). */
+bool fb_plan_ring_has_guest(const struct fb_plan *p);
+
 #endif /* FLUE_BUILD_PLAN_INTERNAL_H */

@@ -303,6 +303,8 @@ static void collect_elems(struct fb_plan *p)
 		for (uint32_t i = 0; i < m->nlifts; i++)
 			add_func_elems(p, m->lifts[i].func);
 	}
+	if (fb_plan_ring_has_guest(p)) /* the rings' companion streams */
+		add_elem(p, NULL);
 	for (uint32_t n = 0; n < p->nmodules; n++) {
 		struct fb_module *m = &p->modules[n];
 		for (uint32_t i = 0; i < m->wasm.nimports; i++) {
@@ -336,7 +338,7 @@ const char *fb_plan_elem_name(const struct fb_plan *p, uint32_t id)
 /* The C functions the generated interface defines must not collide: the
  * bindings, the host functions (and `<name>_return` of async ones), and
  * the program's own `<prog>_init`, `_store`, `_host`, `_host_arena`,
- * `_run`, `_restart`, `_instance_<inst>`. */
+ * `_run`, `_restart`, `_instance_<inst>`, `_ring_<ring>`. */
 static void add_name(struct fb_strs_local *names, const char *name)
 {
 	names->v = fb_realloc(names->v, (names->n + 1u) * sizeof *names->v);
@@ -356,6 +358,11 @@ static int check_c_names(const struct fb_plan *p, struct fb_error *err)
 	for (uint32_t i = 0; i < p->ninsts; i++) {
 		char b[256];
 		snprintf(b, sizeof b, "%s_instance_%s", p->name, p->insts[i].name);
+		add_name(&names, b);
+	}
+	for (uint32_t i = 0; i < p->comp.nrings; i++) {
+		char b[256];
+		snprintf(b, sizeof b, "%s_ring_%s", p->name, p->comp.rings[i].name);
 		add_name(&names, b);
 	}
 	uint32_t reserved = names.n;
@@ -429,7 +436,7 @@ int fb_plan_build(struct fb_plan *p, const char *composition, const char *module
 	p->name = name != NULL ? fb_strdup(name) : name_from_path(composition);
 	if (!c_identifier(p->name))
 		return fb_plan_fail(err, "program name '%s' is not a C identifier", p->name);
-	if (fb_plan_modules(p, err) != 0 || wire(p, err) != 0)
+	if (fb_plan_modules(p, err) != 0 || fb_plan_rings(p, err) != 0 || wire(p, err) != 0)
 		return -1;
 	collect_elems(p);
 	if (check_c_names(p, err) != 0)

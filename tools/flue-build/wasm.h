@@ -167,6 +167,7 @@ struct wasm_module {
 	struct wasm_elem *elems;
 	/* private: where the import and export sections sit (0 if absent) */
 	size_t import_sec_start, import_sec_end, export_sec_start, export_sec_end;
+	size_t code_sec_start, code_sec_end; /* the code section's contents */
 };
 
 /** An error: the byte offset and what is wrong ("offset 0x1f: ..."). */
@@ -219,6 +220,16 @@ const struct wasm_export *wasm_find_export(const struct wasm_module *m, const ch
 int wasm_rewrite_names(const struct wasm_module *m, const char *const *import_modules,
 		       const char *const *import_fields, const char *const *export_names,
 		       uint8_t **out, size_t *out_len, struct wasm_error *err);
+
+/**
+ * @brief Look for a memory.copy between two different memories (0xFC 10
+ *        with destination ≠ source index) in the function bodies.
+ * @retval 1 found, `*func` the function index (imports first) holding it
+ * @retval 0 none
+ * @retval -1 a body it cannot step through (an opcode it does not know),
+ *         `*func` that function, `err->msg` "offset 0x<hex>: ..."
+ */
+int wasm_find_cross_copy(const struct wasm_module *m, uint32_t *func, struct wasm_error *err);
 
 /** @brief Whether `s[0..n)` is well-formed UTF-8 (no overlong forms, no
  *         surrogates, nothing above U+10FFFF). */

@@ -285,6 +285,8 @@ int wr_sec_code(struct wasm_rd *r, struct wasm_module *m)
 		r->pos += len;
 	}
 	m->code_bytes = r->end - at;
+	m->code_sec_start = at;
+	m->code_sec_end = r->end;
 	return 0;
 }
 

@@ -1,0 +1,281 @@
+/*
+ * The program model (plan.h), part 3: shared rings (flue/ring.h). A guest
+ * reaches ring NAME of the composition through import module
+ * `flue:ring/NAME`: the built-ins attach, claim, finish and ready, and
+ * (component to component) the ring's storage as an imported memory.
+ * Everything about them that can be wrong is refused here, naming the
+ * module and import or the composition line: an undeclared ring, a name
+ * or core type flue does not have, an instance that is not one of the
+ * ring's ends, an import of the other placement, a ring memory that
+ * cannot hold the ring, and what wasm2c 1.0.32 gets wrong with two
+ * memories (a cross-memory memory.copy).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <flue/w2c.h>
+
+#include "names_internal.h"
+#include "plan_internal.h"
+
+#define RING_MODULE "flue:ring/"
+#define PAGE 65536ull
+
+struct ring_builtin {
+	const char *field;
+	enum fb_builtin b;
+	const char *sig;
+};
+
+static const struct ring_builtin ring_builtins[] = {
+	{ "attach", FB_B_RING_ATTACH, "ii>" },
+	{ "claim", FB_B_RING_CLAIM, "i>I" },
+	{ "finish", FB_B_RING_FINISH, "i>" },
+	{ "ready", FB_B_RING_READY, ">i" },
+};
+
+static uint64_t ring_bytes(const struct fb_ring_decl *r)
+{
+	return (uint64_t)r->elem_size * r->capacity;
+}
+
+/* The ring memory's declared limits must let it hold the ring: the glue
+ * gives it the module's minimum pages (docs/FLUE-BUILD.md). */
+static int ring_memory(const struct fb_module *m, const struct wasm_import *im,
+		       const struct fb_ring_decl *r, struct fb_error *err)
+{
+	const struct wasm_limits *l = &im->limits;
+	if (l->is64 || l->shared)
+		return fb_plan_fail(err, "%s: import '%s' '%s': a ring memory is a 32-bit memory, "
+				    "not shared", m->wasm_path, im->module, im->field);
+	if (l->min * PAGE < ring_bytes(r))
+		return fb_plan_fail(err, "%s: import '%s' '%s': ring '%s' needs %llu bytes; the "
+				    "module's ring memory has at least %llu pages (declare at least "
+				    "%llu)", m->wasm_path, im->module, im->field, r->name,
+				    (unsigned long long)ring_bytes(r), (unsigned long long)l->min,
+				    (unsigned long long)((ring_bytes(r) + PAGE - 1u) / PAGE));
+	return 0;
+}
+
+static int ring_func(const struct fb_module *m, const struct wasm_import *im,
+		     struct fb_import *out, struct fb_error *err)
+{
+	const struct ring_builtin *rb = NULL;
+	for (size_t k = 0; k < sizeof ring_builtins / sizeof ring_builtins[0]; k++)
+		if (strcmp(im->field, ring_builtins[k].field) == 0)
+			rb = &ring_builtins[k];
+	if (rb == NULL)
+		return fb_plan_fail(err, "%s: import '%s' '%s': unknown ring import (flue:ring/NAME "
+				    "has attach, claim, finish, ready and memory)", m->wasm_path,
+				    im->module, im->field);
+	if (im->kind != WASM_EXTERN_FUNC)
+		return fb_plan_fail(err, "%s: import '%s' '%s' is a %s: %s is a function",
+				    m->wasm_path, im->module, im->field,
+				    wasm_extern_kind_name(im->kind), fb_builtin_name(rb->b));
+	out->kind = FB_IMP_BUILTIN;
+	out->builtin = rb->b;
+	out->sig = fb_names_sig(rb->sig);
+	char why[512];
+	if (fb_names_check_sig(&out->sig, &m->wasm.types[im->type], fb_builtin_name(rb->b), why,
+			       sizeof why) != 0)
+		return fb_plan_fail(err, "%s: import '%s' '%s': %s", m->wasm_path, im->module,
+				    im->field, why);
+	return 0;
+}
+
+int fb_plan_ring_import(const struct fb_composition *c, struct fb_module *m, uint32_t i,
+			struct fb_error *err)
+{
+	const struct wasm_import *im = &m->wasm.imports[i];
+	if (strncmp(im->module, RING_MODULE, strlen(RING_MODULE)) != 0)
+		return 0;
+	const char *name = im->module + strlen(RING_MODULE);
+	const struct fb_ring_decl *r = fb_compose_find_ring(c, name);
+	if (r == NULL)
+		return fb_plan_fail(err, "%s: import '%s' '%s': no ring '%s' is declared (add "
+				    "'ring %s <element-bytes> <capacity> <writer> <reader>' to %s)",
+				    m->wasm_path, im->module, im->field, name, name, c->path);
+	struct fb_import *out = &m->imports[i];
+	memset(out, 0, sizeof *out);
+	out->ring = (uint32_t)(r - c->rings);
+	if (strcmp(im->field, "memory") != 0)
+		return ring_func(m, im, out, err) != 0 ? -1 : 1;
+	if (im->kind != WASM_EXTERN_MEMORY)
+		return fb_plan_fail(err, "%s: import '%s' '%s' is a %s: a ring's storage is "
+				    "imported as a memory", m->wasm_path, im->module, im->field,
+				    wasm_extern_kind_name(im->kind));
+	out->kind = FB_IMP_RING_MEMORY;
+	return ring_memory(m, im, r, err) != 0 ? -1 : 1;
+}
+
+/* ------------------------------------------------------------- modules */
+
+/* The memory index of import i (a memory): imported memories come first,
+ * in import order. */
+static uint32_t memory_index(const struct fb_module *m, uint32_t i)
+{
+	uint32_t k = 0;
+	for (uint32_t j = 0; j < i; j++)
+		k += m->wasm.imports[j].kind == WASM_EXTERN_MEMORY;
+	return k;
+}
+
+/* The ring memory import that memory index `mem` is, or -1. */
+static int ring_memory_import(const struct fb_module *m, uint32_t mem)
+{
+	for (uint32_t i = 0; i < m->wasm.nimports; i++)
+		if (m->imports[i].kind == FB_IMP_RING_MEMORY && memory_index(m, i) == mem)
+			return (int)i;
+	return -1;
+}
+
+/* The ring memory starts zeroed and belongs to both ends: no data segment
+ * writes it at instantiation, and no export hands it out as the module's
+ * own memory (the canonical ABI's `memory`). */
+static int ring_memory_uses(const struct fb_module *m, struct fb_error *err)
+{
+	for (uint32_t k = 0; k < m->wasm.ndata; k++) {
+		const struct wasm_data *d = &m->wasm.data[k];
+		int i = d->mode == WASM_SEG_ACTIVE ? ring_memory_import(m, d->memory) : -1;
+		if (i >= 0)
+			return fb_plan_fail(err, "%s: data segment %u initialises the ring memory "
+					    "('%s' '%s'): ring storage starts zeroed", m->wasm_path,
+					    (unsigned)k, m->wasm.imports[i].module,
+					    m->wasm.imports[i].field);
+	}
+	for (uint32_t j = 0; j < m->wasm.nexports; j++) {
+		const struct wasm_export *ex = &m->wasm.exports[j];
+		int i = ex->kind == WASM_EXTERN_MEMORY ? ring_memory_import(m, ex->index) : -1;
+		if (i >= 0)
+			return fb_plan_fail(err, "%s: export '%s' is the ring memory ('%s' '%s'): "
+					    "a module exports only a memory of its own", m->wasm_path,
+					    ex->name, m->wasm.imports[i].module,
+					    m->wasm.imports[i].field);
+	}
+	return 0;
+}
+
+static const char *export_name_of(const struct fb_module *m, uint32_t func)
+{
+	for (uint32_t j = 0; j < m->wasm.nexports; j++)
+		if (m->wasm.exports[j].kind == WASM_EXTERN_FUNC && m->wasm.exports[j].index == func)
+			return m->wasm.exports[j].name;
+	return NULL;
+}
+
+/* Only a module with two memories can copy between two (validation
+ * refuses any other memory index, and so does wasm2c). */
+static int cross_copy(const struct fb_module *m, struct fb_error *err)
+{
+	if (m->wasm.nimported_memories + m->wasm.nmemories < 2u)
+		return 0;
+	uint32_t f = 0;
+	struct wasm_error we;
+	int rc = wasm_find_cross_copy(&m->wasm, &f, &we);
+	if (rc == 0)
+		return 0;
+	const char *ex = export_name_of(m, f);
+	char where[160];
+	snprintf(where, sizeof where, "function %u%s%s%s", (unsigned)f, ex ? " (export '" : "",
+		 ex ? ex : "", ex ? "')" : "");
+	if (rc < 0)
+		return fb_plan_fail(err, "%s: %s: %s (flue-build reads the bodies of modules with "
+				    "two memories to refuse a cross-memory memory.copy)",
+				    m->wasm_path, where, we.msg);
+	return fb_plan_fail(err, "%s: %s: memory.copy between two memories is not supported: "
+			    "wasm2c 1.0.32 swaps its source and destination", m->wasm_path, where);
+}
+
+int fb_plan_ring_module(const struct fb_module *m, struct fb_error *err)
+{
+	if (ring_memory_uses(m, err) != 0)
+		return -1;
+	return cross_copy(m, err);
+}
+
+/* ----------------------------------------------------------- instances */
+
+static int check_end(const struct fb_plan *p, const struct fb_inst *in, uint32_t i,
+		     struct fb_error *err)
+{
+	const struct fb_import *c = &in->mod->imports[i];
+	const struct wasm_import *im = &in->mod->wasm.imports[i];
+	const struct fb_ring_decl *r = &p->comp.rings[c->ring];
+	const char *w = r->end[0] != NULL ? r->end[0] : "host";
+	const char *rd = r->end[1] != NULL ? r->end[1] : "host";
+	bool driver = r->end[0] == NULL || r->end[1] == NULL;
+	if (strcmp(w, in->name) != 0 && strcmp(rd, in->name) != 0)
+		return fb_fail(err, &in->decl->loc, "instance '%s' imports '%s' '%s', but ring '%s' "
+			       "(line %u) has the writer '%s' and the reader '%s'", in->name,
+			       im->module, im->field, r->name, (unsigned)r->loc.line, w, rd);
+	if (c->builtin == FB_B_RING_ATTACH && !driver)
+		return fb_fail(err, &in->decl->loc, "instance '%s' imports '%s' '%s', but ring '%s' "
+			       "(line %u) connects two instances: its storage is the memory both "
+			       "import ('%s' 'memory'), not a window one of them attaches",
+			       in->name, im->module, im->field, r->name, (unsigned)r->loc.line,
+			       im->module);
+	if (c->kind == FB_IMP_RING_MEMORY && driver)
+		return fb_fail(err, &in->decl->loc, "instance '%s' imports '%s' '%s', but ring '%s' "
+			       "(line %u) has a driver end ('host'): its storage is a window the "
+			       "guest attaches ('%s' 'attach'), not a memory", in->name,
+			       im->module, im->field, r->name, (unsigned)r->loc.line, im->module);
+	return 0;
+}
+
+int fb_plan_rings(const struct fb_plan *p, struct fb_error *err)
+{
+	for (uint32_t n = 0; n < p->ninsts; n++) {
+		const struct fb_inst *in = &p->insts[n];
+		for (uint32_t i = 0; i < in->mod->wasm.nimports; i++) {
+			const struct fb_import *c = &in->mod->imports[i];
+			bool ring = c->kind == FB_IMP_RING_MEMORY ||
+				    (c->builtin >= FB_B_RING_ATTACH && c->builtin <= FB_B_RING_READY);
+			if (ring && check_end(p, in, i, err) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+bool fb_plan_ring_has_guest(const struct fb_plan *p)
+{
+	for (uint32_t i = 0; i < p->comp.nrings; i++)
+		if (p->comp.rings[i].end[0] != NULL || p->comp.rings[i].end[1] != NULL)
+			return true;
+	return false;
+}
+
+/* --isolate: a ring memory is one more region of each guest end's domain
+ * (at most FLUE_W2C_MAX_RINGS of them). A reader's attached window would
+ * have to become read-only to it inside its read-write memory while the
+ * privileged driver still writes it: PMSAv7 needs an overlapping region,
+ * which flue's proved region-set check refuses; PMSAv8 has no "RW
+ * privileged, RO unprivileged" encoding, and the reader's domain stays
+ * applied while the runtime runs. Until then such a ring is refused
+ * rather than left writable to its reader. */
+int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
+{
+	const struct fb_composition *c = &p->comp;
+	for (uint32_t i = 0; i < c->nrings; i++) {
+		const struct fb_ring_decl *r = &c->rings[i];
+		if (r->end[0] == NULL && r->end[1] != NULL)
+			return fb_fail(err, &r->loc, "--isolate: the reader '%s' of ring '%s' "
+				       "attaches a window of its own memory, which --isolate cannot "
+				       "make read-only to it yet (a driver reader, or a ring between "
+				       "two instances, can be isolated)", r->end[1], r->name);
+	}
+	for (uint32_t n = 0; n < p->ninsts; n++) {
+		uint32_t count = 0;
+		for (uint32_t i = 0; i < c->nrings; i++)
+			for (int role = 0; role < 2; role++)
+				count += c->rings[i].end[0] != NULL && c->rings[i].end[1] != NULL &&
+					 strcmp(c->rings[i].end[role], p->insts[n].name) == 0;
+		if (count > FLUE_W2C_MAX_RINGS)
+			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' shares "
+				       "%u ring memories; its MPU domain has room for %u (5 of its 8 "
+				       "regions are its own)", p->insts[n].name, (unsigned)count,
+				       (unsigned)FLUE_W2C_MAX_RINGS);
+	}
+	return 0;
+}

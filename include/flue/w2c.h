@@ -48,6 +48,10 @@ struct flue_w2c_import {
 #define FLUE_W2C_SVC_IMPORT 2u
 
 /** One instance of a wasm2c module, as the glue knows it (caller-owned). */
+struct flue_w2c_layout;
+struct flue_mpu_write;
+struct flue_ring;
+
 struct flue_w2c_instance {
 	struct flue_instance *inst; /**< its flue instance */
 	const char *name;           /**< instance name (trap reports) */
@@ -63,6 +67,11 @@ struct flue_w2c_instance {
 	uint32_t mem_size;   /**< built-ins use (flue_instance_set_memory32): the */
 	uint32_t mem_pages;  /**< guest cannot move or widen it */
 	uint32_t mem_max_pages;
+	const struct flue_w2c_layout *layout; /**< where its pieces lie (kept: a ring
+					       window rebuilds the domain) */
+	struct flue_mpu_write *prog;          /**< its domain's program */
+	uintptr_t window;     /**< a ring window it reads, read-only to it (PMSAv7) */
+	uint32_t window_size; /**< 0: none */
 };
 
 /**
@@ -115,6 +124,19 @@ struct flue_w2c_layout {
  */
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
 		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l);
+
+/**
+ * @brief After isolated `gi` attached a window of its memory as the
+ *        *reader* of ring `r` (flue_abi_ring_attach()), make the window
+ *        read-only to it: PMSAv7 adds a region inside its memory's (a
+ *        windowed set) with AP 2 (the driver, privileged, still writes);
+ *        its domain is rebuilt and applied. PMSAv8 cannot express that
+ *        (docs/MPU.md): nothing changes there, nor for a writer's window,
+ *        nor on POSIX. `l` given to flue_w2c_isolate() must stay valid.
+ * Traps FLUE_TRAP_RING if the domain cannot hold one more region.
+ * Context: executor thread, privileged (a gate service).
+ */
+void flue_w2c_ring_window(struct flue_w2c_instance *gi, const struct flue_ring *r);
 
 /**
  * @brief Give the privilege gate the glue's services: the wasm runtime's

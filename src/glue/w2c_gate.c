@@ -14,6 +14,8 @@
 
 #include <flue/exec.h>
 #include <flue/mpu.h>
+#include <flue/port_mpu.h>
+#include <flue/ring.h>
 #include <flue/port.h>
 #include <flue/w2c.h>
 #include <flue/wasm_rt_trap.h>
@@ -160,11 +162,12 @@ typedef struct flue_mpu_v7_region iso_region_t;
 #endif
 #endif /* __arm__ */
 
-int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
-		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l)
+/* (Re)build gi's program from its layout and window into gi->prog. */
+static int32_t build_domain(const struct flue_w2c_instance *gi)
 {
 #if defined(__arm__)
-	iso_region_t set[5u + FLUE_W2C_MAX_RINGS];
+	const struct flue_w2c_layout *l = gi->layout;
+	iso_region_t set[6u + FLUE_W2C_MAX_RINGS];
 	uint32_t n = 0;
 	if (l->nrings > FLUE_W2C_MAX_RINGS)
 		return FLUE_EINVAL;
@@ -180,21 +183,59 @@ int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
 		set[n++] = region(l->rings[k].base, l->rings[k].size,
 				  l->rings[k].read_only ? AP_RO : AP_RW, 1u);
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
-	int32_t len = flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, prog, FLUE_MPU_SEQ_MAX);
+	return flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, gi->prog, FLUE_MPU_SEQ_MAX);
 #else
-	int32_t len = flue_mpu_v7_build_program(set, n, prog, FLUE_MPU_SEQ_MAX);
+	/* A window it reads: last, inside its memory's region (a windowed
+	 * set): read-only to it, read-write to the driver (AP 2). */
+	if (gi->window_size > 0u)
+		set[n++] = region(gi->window, gi->window_size, AP_RO, 1u);
+	return flue_mpu_v7_build_program(set, n, gi->prog, FLUE_MPU_SEQ_MAX);
 #endif
+#else
+	(void)gi;
+	return FLUE_ENOTSUP;
+#endif
+}
+
+int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
+		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l)
+{
+	gi->layout = l;
+	gi->prog = prog;
+	gi->window = 0;
+	gi->window_size = 0;
+	int32_t len = build_domain(gi);
 	if (len < 0)
 		return (int)len;
 	*d = (struct flue_port_domain){ .program = prog, .program_len = (uint32_t)len,
 					.stack_lo = l->stack_lo, .stack_hi = l->stack_hi };
 	gi->domain = d;
 	return FLUE_OK;
+}
+
+void flue_w2c_ring_window(struct flue_w2c_instance *gi, const struct flue_ring *r)
+{
+#if defined(__arm__) && !defined(__ARM_ARCH_8M_MAIN__) && !defined(__ARM_ARCH_8M_BASE__)
+	/* Called right after a successful attach by this reader: the window
+	 * lies in its memory, a power of two aligned to its size. */
+	if (gi->domain == 0 || r->window_inst != gi->inst || r->end[FLUE_RING_READER] != gi->inst)
+		return; /* not isolated, or not a window it reads */
+	gi->window = (uintptr_t)gi->mem_data + r->window;
+	gi->window_size = r->window_bytes;
+	if (build_domain(gi) < 0) {
+		gi->window_size = 0;
+		(void)build_domain(gi);
+		flue_trap_raise(gi->inst, FLUE_TRAP_RING); /* cannot be protected */
+	}
+	/* Apply it now: the gate's cached program is gone (a new write count),
+	 * so it applies it again on the way back into the guest. */
+	(void)flue_port_mpu_apply(gi->prog, gi->domain->program_len, FLUE_PORT_MPU_PRIVDEFENA);
 #else
+	/* PMSAv8 has no read-write-privileged, read-only-unprivileged access:
+	 * a read-only window would fault the driver's own writes, made while
+	 * the reader's domain is applied. The window stays its guest's
+	 * (docs/MPU.md). POSIX has no MPU. */
 	(void)gi;
-	(void)d;
-	(void)prog;
-	(void)l;
-	return FLUE_ENOTSUP;
+	(void)r;
 #endif
 }

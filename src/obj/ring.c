@@ -162,11 +162,13 @@ void flue_ring_tell_peer(struct flue_ring *r, enum flue_ring_role role)
 {
 	enum flue_ring_role peer = role == FLUE_RING_WRITER ? FLUE_RING_READER : FLUE_RING_WRITER;
 	/* A unit already waiting (EAGAIN) or a peer gone (EPIPE) is fine: the
-	 * peer looks at the indices, the unit only wakes it. */
+	 * peer looks at the indices, the unit only wakes it. The port is woken
+	 * in any case: a guest that polls the ring without reading its
+	 * companion (a unit stays waiting, so the send wakes nobody) and a
+	 * driver that polls must both see every commit. */
 	if (r->end[peer] != 0)
 		(void)flue_channel_send(&r->companion[peer], 0, 1);
-	else
-		flue_port_wake(); /* a driver polls */
+	flue_port_wake();
 }
 
 /* ------------------------------------------------------------ the driver */

@@ -184,7 +184,7 @@ if(FLUE_WAT2WASM)
                    MODULES ${TBB}/ring OUTPUT_DIR ${TBB}/ring/host DEPENDS ${ring_deps}
                    CFLAGS ${FLUE_EXAMPLE_CFLAGS})
   add_test(NAME build.ring.host COMMAND ${TBB}/ring/host/ring)
-  set_tests_properties(build.ring.host PROPERTIES PASS_REGULAR_EXPRESSION "ring: ok")
+  set_tests_properties(build.ring.host PROPERTIES PASS_REGULAR_EXPRESSION "ring: ok" TIMEOUT 60)
   if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
     foreach(core cortex-m3 cortex-m33)
       flue_add_program(tb_ring_${core} COMPOSITION ${TB}/ring/ring.flue TARGET ${core}

@@ -129,9 +129,11 @@ static void module_types(const struct gen *g, const struct fb_module *m, const c
 		      (unsigned)m->ninstances);
 	fb_buf_printf(c, "struct %s_call {\n\tstruct %s_inst *self;\n\tconst flue_flat_t *args;\n"
 		      "\tflue_flat_t *res;\n\tuint32_t e, p1, p2;\n};\n\n", id, id);
+	/* Also for an isolated ring attach, which reaches its gate instance. */
 	bool lowers = gen_ring_has_memory(m);
 	for (uint32_t i = 0; i < ni; i++)
-		lowers = lowers || m->imports[i].kind == FB_IMP_FUNC;
+		lowers = lowers || m->imports[i].kind == FB_IMP_FUNC ||
+			 (g->o->isolate && m->imports[i].builtin == FB_B_RING_ATTACH);
 	if (lowers)
 		fb_buf_printf(c, "/* The calling instance: the running one, checked against env. */\n"
 			      "static struct %s_inst *%s_self(const void *env)\n{\n"
@@ -188,7 +190,7 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	case FB_B_ERROR_CONTEXT_DEBUG_MESSAGE: fb_buf_puts(b, "flue_canon_error_context_debug_message(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DROP: fb_buf_puts(b, "flue_canon_error_context_drop(inst, p0)"); return;
 	case FB_B_RING_ATTACH: case FB_B_RING_CLAIM: case FB_B_RING_FINISH: case FB_B_RING_READY:
-		gen_ring_call(g, c, b);
+		gen_ring_call(g, m, c, b);
 		return;
 	default: break;
 	}

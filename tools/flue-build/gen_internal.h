@@ -66,7 +66,8 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 /* Shared rings (gen_ring.c). */
 uint32_t gen_ring_storage_bytes(const struct fb_ring_decl *r);
 void gen_ring_statics(const struct gen *g);
-void gen_ring_call(const struct gen *g, const struct fb_import *c, struct fb_buf *b);
+void gen_ring_call(const struct gen *g, const struct fb_module *m, const struct fb_import *c,
+		   struct fb_buf *b);
 bool gen_ring_has_memory(const struct fb_module *m);
 void gen_ring_members(const struct gen *g, const struct fb_module *m);
 void gen_ring_memory_import(const struct gen *g, const struct fb_module *m, uint32_t i,

@@ -239,7 +239,9 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 	char mem[160], size[160];
 	snprintf(mem, sizeof mem, "%s", memory ? "(uintptr_t)mem->data" : "0");
 	snprintf(size, sizeof size, memory ? "(uint32_t)sizeof %s_memory" : "0", inst);
-	fb_buf_printf(c, "\t{\n\t\tstruct flue_w2c_layout l = {\n"
+	/* Static: the glue keeps a pointer to it (a ring window rebuilds the
+	 * domain later, flue_w2c_ring_window()). */
+	fb_buf_printf(c, "\t{\n\t\tstatic struct flue_w2c_layout l;\n\t\tl = (struct flue_w2c_layout){\n"
 		      "\t\t\t.code = (uintptr_t)__flash_start__,\n"
 		      "\t\t\t.code_size = (uint32_t)(uintptr_t)__flash_size__,\n"
 		      "\t\t\t.block = (uintptr_t)self->gd, .block_size = (uint32_t)sizeof %s_blocks[0],\n"

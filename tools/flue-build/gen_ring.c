@@ -56,11 +56,22 @@ void gen_ring_statics(const struct gen *g)
 }
 
 /* The call expression of ring built-in import `c`. */
-void gen_ring_call(const struct gen *g, const struct fb_import *c, struct fb_buf *b)
+void gen_ring_call(const struct gen *g, const struct fb_module *m, const struct fb_import *c,
+		   struct fb_buf *b)
 {
 	const char *name = g->p->comp.rings[c->ring].name;
 	switch (c->builtin) {
-	case FB_B_RING_ATTACH: fb_buf_printf(b, "flue_abi_ring_attach(inst, &ring_%s, p0, p1)", name); break;
+	case FB_B_RING_ATTACH:
+		if (!g->o->isolate) {
+			fb_buf_printf(b, "flue_abi_ring_attach(inst, &ring_%s, p0, p1)", name);
+			break;
+		}
+		/* Isolated: a reader's window becomes read-only to it (PMSAv7). */
+		char *id = gen_mod(g, m);
+		fb_buf_printf(b, "(flue_abi_ring_attach(inst, &ring_%s, p0, p1), "
+			      "flue_w2c_ring_window(&%s_self(env)->g, &ring_%s))", name, id, name);
+		free(id);
+		break;
 	case FB_B_RING_CLAIM: fb_buf_printf(b, "flue_abi_ring_claim(inst, &ring_%s, p0)", name); break;
 	case FB_B_RING_FINISH: fb_buf_printf(b, "flue_abi_ring_finish(inst, &ring_%s, p0)", name); break;
 	default: fb_buf_printf(b, "flue_abi_ring_ready(inst, &ring_%s)", name); break;

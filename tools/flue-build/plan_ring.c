@@ -246,36 +246,42 @@ bool fb_plan_ring_has_guest(const struct fb_plan *p)
 	return false;
 }
 
-/* --isolate: a ring memory is one more region of each guest end's domain
- * (at most FLUE_W2C_MAX_RINGS of them). A reader's attached window would
- * have to become read-only to it inside its read-write memory while the
- * privileged driver still writes it: PMSAv7 needs an overlapping region,
- * which flue's proved region-set check refuses; PMSAv8 has no "RW
- * privileged, RO unprivileged" encoding, and the reader's domain stays
- * applied while the runtime runs. Until then such a ring is refused
- * rather than left writable to its reader. */
+/* Instance n's end count of `kind`: ring memories (rings between two
+ * guests) or read windows (rings a driver writes into n's memory). */
+static uint32_t isolate_regions(const struct fb_composition *c, const char *name, bool windows)
+{
+	uint32_t count = 0;
+	for (uint32_t i = 0; i < c->nrings; i++) {
+		const struct fb_ring_decl *r = &c->rings[i];
+		bool both = r->end[0] != NULL && r->end[1] != NULL;
+		if (windows)
+			count += r->end[0] == NULL && r->end[1] != NULL && strcmp(r->end[1], name) == 0;
+		else
+			for (int role = 0; role < 2; role++)
+				count += both && strcmp(r->end[role], name) == 0;
+	}
+	return count;
+}
+
+/* --isolate: a ring memory is one more region of each guest end's domain,
+ * and so is the window a guest reader of a driver's ring attaches (made
+ * read-only to it on PMSAv7, docs/MPU.md): at most FLUE_W2C_MAX_RINGS in
+ * all, and one such window (the glue keeps one per instance). */
 int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
 {
 	const struct fb_composition *c = &p->comp;
-	for (uint32_t i = 0; i < c->nrings; i++) {
-		const struct fb_ring_decl *r = &c->rings[i];
-		if (r->end[0] == NULL && r->end[1] != NULL)
-			return fb_fail(err, &r->loc, "--isolate: the reader '%s' of ring '%s' "
-				       "attaches a window of its own memory, which --isolate cannot "
-				       "make read-only to it yet (a driver reader, or a ring between "
-				       "two instances, can be isolated)", r->end[1], r->name);
-	}
 	for (uint32_t n = 0; n < p->ninsts; n++) {
-		uint32_t count = 0;
-		for (uint32_t i = 0; i < c->nrings; i++)
-			for (int role = 0; role < 2; role++)
-				count += c->rings[i].end[0] != NULL && c->rings[i].end[1] != NULL &&
-					 strcmp(c->rings[i].end[role], p->insts[n].name) == 0;
-		if (count > FLUE_W2C_MAX_RINGS)
+		const char *name = p->insts[n].name;
+		uint32_t mem = isolate_regions(c, name, false), win = isolate_regions(c, name, true);
+		if (win > 1u)
+			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' reads "
+				       "%u rings written by drivers; an isolated instance may read one "
+				       "(its read-only window is one MPU region)", name, (unsigned)win);
+		if (mem + win > FLUE_W2C_MAX_RINGS)
 			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' shares "
-				       "%u ring memories; its MPU domain has room for %u (5 of its 8 "
-				       "regions are its own)", p->insts[n].name, (unsigned)count,
-				       (unsigned)FLUE_W2C_MAX_RINGS);
+				       "%u ring memories%s; its MPU domain has room for %u (5 of its 8 "
+				       "regions are its own)", name, (unsigned)(mem + win),
+				       win > 0u ? " and windows" : "", (unsigned)FLUE_W2C_MAX_RINGS);
 	}
 	return 0;
 }

@@ -5,8 +5,10 @@
  * the ring is empty while the writer waits on its own when it is full.
  * Then both ends restart in place: the ring has ended for good (between
  * two guests it does once one leaves), which both are told.
- * A C guest writes to the driver through a window of its own memory.
- * Isolated (RING_ISOLATED), the reader's store into the ring faults.
+ * A C guest writes to the driver through a window of its own memory;
+ * another reads what a timer interrupt writes into its window.
+ * Isolated (RING_ISOLATED), the reader's store into the ring faults, and
+ * so does the source's into its 'in' window on PMSAv7.
  */
 #include <flue/board.h>
 #include <flue/w2c.h>
@@ -112,6 +114,107 @@ static int driver_round(void)
 	return bad;
 }
 
+/* ----------------------------------------- ring 'in': an interrupt writes */
+
+#define IN_N 40u
+
+static volatile uint32_t isr_next = 1, isr_ticks;
+
+/* The driver: up to 3 values a tick into the source's 'in' window, in place
+ * (a claim stops at the ring's end: the next tick goes on at its start),
+ * then it closes the ring. Runs in the timer's interrupt. */
+static void in_isr(void)
+{
+	isr_ticks++;
+	uint32_t at = isr_next;
+	if (at > IN_N) {
+		if (at == IN_N + 1u) {
+			flue_ring_close(ring_ring_in());
+			isr_next = at + 1u;
+		}
+		return;
+	}
+	void *slot;
+	int32_t k = flue_ring_put_claim(ring_ring_in(), 3u, &slot);
+	if (k <= 0)
+		return; /* full: the guest has not taken them yet */
+	uint32_t n = (uint32_t)k < IN_N + 1u - at ? (uint32_t)k : IN_N + 1u - at;
+	for (uint32_t i = 0; i < n; i++)
+		((uint32_t *)slot)[i] = at + i;
+	(void)flue_ring_put_commit(ring_ring_in(), n);
+	isr_next = at + n;
+}
+
+static uint32_t took;
+
+static void on_take(void *user, const uint32_t *r)
+{
+	(void)user;
+	took = r != 0 ? *r : 0xDEADu;
+}
+
+/* The source takes what the interrupt wrote, sleeping in between (a commit
+ * or the close wakes it): all 40 in order, then the end. */
+static int isr_round(void)
+{
+	uint32_t total = 0, rounds = 0;
+	if (flue_board_timer_start(300, in_isr) != 0)
+		return 1;
+	for (;;) {
+		took = 0xDEADu;
+		if (ring_source_take(on_take, 0, 0) != 0 || ring_run() != 0 || took == 0xBADu ||
+		    took == 0xDEADu)
+			break;
+		rounds++;
+		if (took == 0xFFFFFFFFu)
+			break;
+		total += took;
+		if (took == 0u)
+			flue_port_idle();
+	}
+	flue_board_timer_stop();
+	int bad = took != 0xFFFFFFFFu || total != IN_N;
+	flue_board_printf("interrupt writer: %s (%u values, %u interrupts, %u takes)\n",
+			  bad ? "FAILED" : "ok", (unsigned)total, (unsigned)isr_ticks,
+			  (unsigned)rounds);
+	return bad;
+}
+
+#if defined(RING_ISOLATED)
+static uint32_t poked_back;
+
+static void on_poke_back(void *user, const uint32_t *r)
+{
+	(void)user;
+	poked_back = r != 0 ? *r : 0xDEADu;
+}
+
+/* The source's store into its 'in' window: PMSAv7 a memory protection fault at
+ * the window (read-only to it, the driver still wrote it above); PMSAv8
+ * cannot make it read-only while the privileged driver writes (docs/MPU.md):
+ * the store goes through there. */
+static int in_poke(void)
+{
+	const struct flue_ring *ring = ring_ring_in();
+	uint32_t addr = (uint32_t)(uintptr_t)(*ring->window_inst->mem_data + ring->window);
+	poked_back = 0;
+	if (ring_source_poke(0x5EEu, on_poke_back, 0, 0) != 0 || ring_run() != 0)
+		return 1;
+#if defined(__ARM_ARCH_8M_MAIN__)
+	(void)addr;
+	int bad = poked_back != 0x5EEu; /* it returned what it stored */
+	const char *what = "went through (PMSAv8)";
+#else
+	struct flue_w2c_trap_info t = flue_w2c_last_trap();
+	int bad = poked_back != 0xDEADu || !t.trapped || t.reason != FLUE_TRAP_MEMORY_FAULT ||
+		  !t.has_addr || t.addr != addr; /* trapped: no result */
+	const char *what = "faulted";
+#endif
+	flue_board_printf("poke into the window: %s\n", bad ? "FAILED" : what);
+	return bad | (ring_restart(ring_instance_source()) != 0);
+}
+#endif
+
 int main(void)
 {
 	if (ring_init(flue_board_printf) != 0)
@@ -125,9 +228,11 @@ int main(void)
 	bad |= ring_restart(ring_instance_reader()) != 0;
 	bad |= round_trip(2, 0);
 	bad |= driver_round();
+	bad |= isr_round();
 #if defined(RING_ISOLATED)
 	bad |= poke_faults();
 	bad |= ring_restart(ring_instance_reader()) != 0; /* after its trap */
+	bad |= in_poke();
 #endif
 	flue_board_printf("ring: %s\n", bad ? "FAILED" : "ok");
 	return bad;

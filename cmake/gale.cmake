@@ -1,7 +1,8 @@
 # Gale itself in the loop (`make test-gale GALE_DIR=...`, scripts/test_gale.sh,
 # docs/ARCHITECTURE.md "Gale in the loop"): every host suite that uses a
-# Gale decision — directly (gale_*() in the suite) or through a driver
-# channel (flue_channel_*, whose src/obj/channel.c asks gale_k_msgq_*) — is
+# Gale decision — directly (gale_*() in the suite), through a driver
+# channel (flue_channel_*, whose src/obj/channel.c asks gale_k_msgq_*) or a
+# shared ring (flue_ring_*, flue_abi_ring_*: gale_ring_buf_*, mem_domain) — is
 # built a second time, linked against Gale's own libgale_ffi.a (FLUE_GALE_FFI)
 # instead of libflue_gale.a, as CTest `gale.<group>.<suite>` (label `gale`).
 #
@@ -37,7 +38,9 @@ endfunction()
 flue_gale_core(flue_on_gale)
 flue_gale_core(flue_on_gale_fwd FLUE_CONFIG_FORWARD=1)
 
-set(FLUE_GALE_USES "gale_[a-z0-9_]*[ \t]*\\(|flue_channel_[a-z0-9_]*[ \t]*\\(")
+# ... or through a shared ring (flue_ring_* and flue_abi_ring_*, whose
+# src/obj/ring.c and src/abi/ring.c ask gale_ring_buf_* and gale_k_mem_domain_*).
+set(FLUE_GALE_USES "gale_[a-z0-9_]*[ \t]*\\(|flue_channel_[a-z0-9_]*[ \t]*\\(|flue_(abi_)?ring_[a-z0-9_]*[ \t]*\\(")
 set(FLUE_GALE_EXES)
 
 # One suite against Gale: `group` names its folder's fixture and the test.

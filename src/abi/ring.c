@@ -103,7 +103,7 @@ void flue_abi_ring_finish(struct flue_instance *inst, struct flue_ring *r, uint3
 	if (rc != FLUE_OK)
 		flue_trap(inst, FLUE_TRAP_RING, n); /* beyond the claim: nothing changed */
 	if (n > 0u)
-		flue_ring_tell_peer(r, role);
+		flue_ring_tell_peer(r, role, false);
 }
 
 uint32_t flue_abi_ring_ready(struct flue_instance *inst, struct flue_ring *r)

@@ -67,32 +67,35 @@
     flue_pow2(flue_mpu_v7_rasr_size(rasr) + 1) == r.size &&
     rasr == flue_mpu_v7_rasr_pack(flue_mpu_v7_rasr_size(rasr), r);
 
-  // A valid set: fits the slots, every region valid, pairwise disjoint.
-  predicate flue_mpu_v7_set_ok{L}(struct flue_mpu_v7_region *regions,
-                                  integer count) =
-    count <= FLUE_MPU_V7_SLOTS && (count == 0 || regions != \null) &&
-    (\forall integer i; 0 <= i < count ==> flue_mpu_v7_region_ok(regions[i])) &&
-    (\forall integer i, j; 0 <= i < j < count ==>
-       !flue_mpu_overlap(regions[i].base, regions[i].size,
-                         regions[j].base, regions[j].size));
-
   // Region [bi, bi + si) lies within [bo, bo + so).
   predicate flue_mpu_inside(integer bi, integer si, integer bo, integer so) =
     bo <= bi && bi + si <= bo + so;
 
-  // A windowed set: a valid set, except that a region may lie inside an
-  // earlier (lower-numbered) one. PMSAv7 gives the overlap the attributes
-  // of the higher-numbered region: a window, e.g. read-only inside
-  // read-write memory.
-  predicate flue_mpu_v7_windowed_set_ok{L}(struct flue_mpu_v7_region *regions,
-                                           integer count) =
+  // Regions q (earlier) and r (later) may share a set: apart, or, when
+  // windows are allowed (w != 0), r inside q. PMSAv7 gives an address in
+  // two regions the attributes of the higher-numbered one: such an r is a
+  // window with rights of its own (e.g. read-only inside read-write memory).
+  predicate flue_mpu_v7_pair_ok(struct flue_mpu_v7_region q, struct flue_mpu_v7_region r,
+                                integer w) =
+    !flue_mpu_overlap(q.base, q.size, r.base, r.size) ||
+    (w != 0 && flue_mpu_inside(r.base, r.size, q.base, q.size));
+
+  // A set: fits the slots, every region valid, every pair as above.
+  predicate flue_mpu_v7_set_as_ok{L}(struct flue_mpu_v7_region *regions,
+                                     integer count, integer w) =
     count <= FLUE_MPU_V7_SLOTS && (count == 0 || regions != \null) &&
     (\forall integer i; 0 <= i < count ==> flue_mpu_v7_region_ok(regions[i])) &&
     (\forall integer i, j; 0 <= i < j < count ==>
-       !flue_mpu_overlap(regions[i].base, regions[i].size,
-                         regions[j].base, regions[j].size) ||
-       flue_mpu_inside(regions[j].base, regions[j].size,
-                       regions[i].base, regions[i].size));
+       flue_mpu_v7_pair_ok(regions[i], regions[j], w));
+
+  // A valid set: pairwise disjoint.
+  predicate flue_mpu_v7_set_ok{L}(struct flue_mpu_v7_region *regions, integer count) =
+    flue_mpu_v7_set_as_ok(regions, count, 0);
+
+  // A windowed set: a region may also lie inside an earlier one.
+  predicate flue_mpu_v7_windowed_set_ok{L}(struct flue_mpu_v7_region *regions,
+                                           integer count) =
+    flue_mpu_v7_set_as_ok(regions, count, 1);
 
   // -------------------------------------------------------------- PMSAv8
   // Geometry: 32-byte granules, at least one, region ends by 2^32.

@@ -160,6 +160,73 @@ int32_t flue_mpu_v7_encode_region(const struct flue_mpu_v7_region *r,
 	return FLUE_OK;
 }
 
+/* Region r (later) against q (earlier): apart, or (windows != 0) inside q. */
+/*@ requires flue_mpu_v7_region_ok(q) && flue_mpu_v7_region_ok(r);
+    assigns \nothing;
+    ensures \result == 1 <==> flue_mpu_v7_pair_ok(q, r, windows);
+    ensures \result == 0 || \result == 1;
+*/
+static int pair_ok(struct flue_mpu_v7_region q, struct flue_mpu_v7_region r, int windows)
+{
+	if (!flue_mpu_detect_overlap(q.base, q.size, r.base, r.size)) {
+		return 1;
+	}
+	/* Sizes are at most 2^32 and bases below 2^32: the sums fit 64 bits. */
+	return (windows != 0 && q.base <= r.base &&
+		(uint64_t)r.base + r.size <= (uint64_t)q.base + q.size) ? 1 : 0;
+}
+
+/* Both set checks: each region on its own, then against every earlier one. */
+/*@ requires regions_valid: count <= FLUE_MPU_V7_SLOTS && regions != \null ==>
+               \valid_read(regions + (0 .. count - 1));
+    assigns \nothing;
+    behavior valid:
+      assumes flue_mpu_v7_set_as_ok(regions, count, windows);
+      ensures \result == FLUE_OK;
+    behavior invalid:
+      assumes !flue_mpu_v7_set_as_ok(regions, count, windows);
+      ensures \result == FLUE_EINVAL;
+    complete behaviors;
+    disjoint behaviors;
+*/
+static int32_t check_pairs(const struct flue_mpu_v7_region *regions, uint32_t count,
+			   int windows)
+{
+	uint32_t i;
+	uint32_t j;
+
+	if (count > FLUE_MPU_V7_SLOTS || (count > 0u && regions == NULL)) {
+		return FLUE_EINVAL;
+	}
+	/*@ loop invariant 0 <= i <= count;
+	    loop invariant valid: \forall integer a; 0 <= a < i ==>
+	      flue_mpu_v7_region_ok(regions[a]);
+	    loop invariant pairs: \forall integer a, b; 0 <= a < b < i ==>
+	      flue_mpu_v7_pair_ok(regions[a], regions[b], windows);
+	    loop assigns i, j;
+	    loop variant count - i;
+	*/
+	for (i = 0u; i < count; i++) {
+		const struct flue_mpu_v7_region r = regions[i];
+
+		if (check_region(r) != FLUE_OK) {
+			return FLUE_EINVAL;
+		}
+		/*@ loop invariant 0 <= j <= i;
+		    loop invariant \forall integer a; 0 <= a < j ==>
+		      flue_mpu_v7_pair_ok(regions[a], regions[i], windows);
+		    loop assigns j;
+		    loop variant i - j;
+		*/
+		for (j = 0u; j < i; j++) {
+			if (pair_ok(regions[j], r, windows) == 0) {
+				return FLUE_EINVAL;
+			}
+		}
+	}
+	return FLUE_OK;
+}
+
 /*@ requires regions_valid: count <= FLUE_MPU_V7_SLOTS && regions != \null ==>
                \valid_read(regions + (0 .. count - 1));
     assigns \nothing;
@@ -175,60 +242,7 @@ int32_t flue_mpu_v7_encode_region(const struct flue_mpu_v7_region *r,
 int32_t flue_mpu_v7_check_set(const struct flue_mpu_v7_region *regions,
 			      uint32_t count)
 {
-	uint32_t i;
-	uint32_t j;
-
-	if (count > FLUE_MPU_V7_SLOTS || (count > 0u && regions == NULL)) {
-		return FLUE_EINVAL;
-	}
-	/* Region i is checked on its own, then against every earlier one. */
-	/*@ loop invariant 0 <= i <= count;
-	    loop invariant valid: \forall integer a; 0 <= a < i ==>
-	      flue_mpu_v7_region_ok(regions[a]);
-	    loop invariant disjoint: \forall integer a, b; 0 <= a < b < i ==>
-	      !flue_mpu_overlap(regions[a].base, regions[a].size,
-	                        regions[b].base, regions[b].size);
-	    loop assigns i, j;
-	    loop variant count - i;
-	*/
-	for (i = 0u; i < count; i++) {
-		const struct flue_mpu_v7_region r = regions[i];
-
-		if (check_region(r) != FLUE_OK) {
-			return FLUE_EINVAL;
-		}
-		/*@ loop invariant 0 <= j <= i;
-		    loop invariant \forall integer a; 0 <= a < j ==>
-		      !flue_mpu_overlap(regions[a].base, regions[a].size,
-		                        regions[i].base, regions[i].size);
-		    loop assigns j;
-		    loop variant i - j;
-		*/
-		for (j = 0u; j < i; j++) {
-			const struct flue_mpu_v7_region q = regions[j];
-
-			if (flue_mpu_detect_overlap(q.base, q.size, r.base, r.size)) {
-				return FLUE_EINVAL;
-			}
-		}
-	}
-	return FLUE_OK;
-}
-
-/* Region r (later) against q (earlier): apart, or inside q (a window). */
-/*@ requires flue_mpu_v7_region_ok(q) && flue_mpu_v7_region_ok(r);
-    assigns \nothing;
-    ensures \result == 1 <==> (!flue_mpu_overlap(q.base, q.size, r.base, r.size) ||
-                               flue_mpu_inside(r.base, r.size, q.base, q.size));
-    ensures \result == 0 || \result == 1;
-*/
-static int apart_or_inside(struct flue_mpu_v7_region q, struct flue_mpu_v7_region r)
-{
-	if (!flue_mpu_detect_overlap(q.base, q.size, r.base, r.size)) {
-		return 1;
-	}
-	/* Sizes are at most 2^32 and bases below 2^32: the sums fit 64 bits. */
-	return (q.base <= r.base && (uint64_t)r.base + r.size <= (uint64_t)q.base + q.size) ? 1 : 0;
+	return check_pairs(regions, count, 0);
 }
 
 /*@ requires regions_valid: count <= FLUE_MPU_V7_SLOTS && regions != \null ==>
@@ -246,45 +260,7 @@ static int apart_or_inside(struct flue_mpu_v7_region q, struct flue_mpu_v7_regio
 int32_t flue_mpu_v7_check_windowed_set(const struct flue_mpu_v7_region *regions,
 				       uint32_t count)
 {
-	uint32_t i;
-	uint32_t j;
-
-	if (count > FLUE_MPU_V7_SLOTS || (count > 0u && regions == NULL)) {
-		return FLUE_EINVAL;
-	}
-	/*@ loop invariant 0 <= i <= count;
-	    loop invariant valid: \forall integer a; 0 <= a < i ==>
-	      flue_mpu_v7_region_ok(regions[a]);
-	    loop invariant nested: \forall integer a, b; 0 <= a < b < i ==>
-	      !flue_mpu_overlap(regions[a].base, regions[a].size,
-	                        regions[b].base, regions[b].size) ||
-	      flue_mpu_inside(regions[b].base, regions[b].size,
-	                      regions[a].base, regions[a].size);
-	    loop assigns i, j;
-	    loop variant count - i;
-	*/
-	for (i = 0u; i < count; i++) {
-		const struct flue_mpu_v7_region r = regions[i];
-
-		if (check_region(r) != FLUE_OK) {
-			return FLUE_EINVAL;
-		}
-		/*@ loop invariant 0 <= j <= i;
-		    loop invariant \forall integer a; 0 <= a < j ==>
-		      !flue_mpu_overlap(regions[a].base, regions[a].size,
-		                        regions[i].base, regions[i].size) ||
-		      flue_mpu_inside(regions[i].base, regions[i].size,
-		                      regions[a].base, regions[a].size);
-		    loop assigns j;
-		    loop variant i - j;
-		*/
-		for (j = 0u; j < i; j++) {
-			if (apart_or_inside(regions[j], r) == 0) {
-				return FLUE_EINVAL;
-			}
-		}
-	}
-	return FLUE_OK;
+	return check_pairs(regions, count, 1);
 }
 
 /*@ requires regions_valid: count <= FLUE_MPU_V7_SLOTS && regions != \null ==>

@@ -133,7 +133,7 @@ static uint32_t ring_get(struct flue_channel *c, const struct flue_type_info *t,
 	return k;
 }
 
-int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
+int32_t flue_channel_put(struct flue_channel *c, const void *elems, uint32_t n)
 {
 	if (c == 0 || n == 0u || !c->to_guest || (elems == 0 && c->elem_size != 0u))
 		return FLUE_EINVAL;
@@ -146,6 +146,12 @@ int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
 		rc = k > 0u ? (int32_t)k : FLUE_EAGAIN;
 	}
 	flue_port_unlock(key);
+	return rc;
+}
+
+int32_t flue_channel_send(struct flue_channel *c, const void *elems, uint32_t n)
+{
+	int32_t rc = flue_channel_put(c, elems, n);
 	if (rc > 0)
 		flue_port_wake();
 	return rc;

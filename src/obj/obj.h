@@ -199,6 +199,9 @@ void flue_end_arrived(struct flue_instance *inst, uint32_t idx);
 /* Whether a driver channel's host side is gone for its guest end: closed,
  * and (towards the guest) drained. Takes the port lock. */
 bool flue_channel_peer_gone(struct flue_channel *c);
+/* flue_channel_send() without the wake: for the executor's own thread
+ * (a ring's companions), whose loop pumps channels every round anyway. */
+int32_t flue_channel_put(struct flue_channel *c, const void *elems, uint32_t n);
 /* Can a driver channel of store `s` still bring something from outside
  * the executor: is one linked with its host side open? A closed channel
  * delivers nothing more (what its ring still holds is pumped on the

@@ -158,17 +158,21 @@ int flue_ring_finish(struct flue_ring *r, enum flue_ring_role role, uint32_t n)
 	return FLUE_OK;
 }
 
-void flue_ring_tell_peer(struct flue_ring *r, enum flue_ring_role role)
+void flue_ring_tell_peer(struct flue_ring *r, enum flue_ring_role role, bool from_driver)
 {
 	enum flue_ring_role peer = role == FLUE_RING_WRITER ? FLUE_RING_READER : FLUE_RING_WRITER;
 	/* A unit already waiting (EAGAIN) or a peer gone (EPIPE) is fine: the
-	 * peer looks at the indices, the unit only wakes it. The port is woken
-	 * in any case: a guest that polls the ring without reading its
-	 * companion (a unit stays waiting, so the send wakes nobody) and a
-	 * driver that polls must both see every commit. */
+	 * peer looks at the indices, the unit only tells its waitable set. */
 	if (r->end[peer] != 0)
-		(void)flue_channel_send(&r->companion[peer], 0, 1);
-	flue_port_wake();
+		(void)flue_channel_put(&r->companion[peer], 0, 1);
+	/* From a driver (an interrupt, another thread): wake the executor,
+	 * once, even when a unit was waiting already — a guest that polls the
+	 * ring without reading its companion must see every commit. From the
+	 * executor's own thread no wake: its loop pumps the companion this
+	 * round, and a driver peer looks at the ring when it runs (a wake
+	 * here would only cost the embedder's loop a turn). */
+	if (from_driver)
+		flue_port_wake();
 }
 
 /* ------------------------------------------------------------ the driver */
@@ -210,7 +214,7 @@ int flue_ring_put_commit(struct flue_ring *r, uint32_t n)
 						 : FLUE_EINVAL;
 	flue_port_unlock(key);
 	if (rc == FLUE_OK && n > 0u)
-		flue_ring_tell_peer(r, FLUE_RING_WRITER);
+		flue_ring_tell_peer(r, FLUE_RING_WRITER, true);
 	return rc;
 }
 
@@ -250,7 +254,7 @@ int32_t flue_ring_get_copy(struct flue_ring *r, void *dst, uint32_t max)
 	key = flue_port_lock();
 	(void)flue_ring_finish(r, FLUE_RING_READER, total); /* claimed just above */
 	flue_port_unlock(key);
-	flue_ring_tell_peer(r, FLUE_RING_READER);
+	flue_ring_tell_peer(r, FLUE_RING_READER, true);
 	return (int32_t)total;
 }
 

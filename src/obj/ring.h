@@ -25,7 +25,8 @@ uint32_t flue_ring_claim(struct flue_ring *r, enum flue_ring_role role, uint32_t
 /* Lock held: commit (writer) or release (reader) `n` claimed elements;
  * FLUE_EINVAL (nothing changed) if `n` exceeds the claim. */
 int flue_ring_finish(struct flue_ring *r, enum flue_ring_role role, uint32_t n);
-/* Lock not held: tell `role`'s peer that it may look again. */
-void flue_ring_tell_peer(struct flue_ring *r, enum flue_ring_role role);
+/* Lock not held: tell `role`'s peer that it may look again (a unit on a
+ * guest peer's companion); `from_driver`: also wake the executor. */
+void flue_ring_tell_peer(struct flue_ring *r, enum flue_ring_role role, bool from_driver);
 
 #endif /* FLUE_OBJ_RING_H */

@@ -23,6 +23,7 @@
 
 #include <flue/board.h>
 #include <flue/errno.h>
+#include <flue/port_posix.h>
 
 #include "../fmt.h"
 
@@ -135,7 +136,7 @@ static void *timer_thread(void *arg)
 		if (rc != ETIMEDOUT && monotonic_ns() < next)
 			continue; /* spurious wake-up */
 		pthread_mutex_unlock(&timer.mutex);
-		isr();
+		flue_port_posix_interrupt(isr); /* its wakes land together */
 		pthread_mutex_lock(&timer.mutex);
 		uint64_t now = monotonic_ns();
 		next += period_ns;

@@ -27,6 +27,7 @@
 #include <flue/config.h>
 #include <flue/errno.h>
 #include <flue/port.h>
+#include <flue/port_posix.h>
 
 #include "../try_chain.h"
 
@@ -47,12 +48,30 @@ void flue_port_unlock(flue_port_key_t key)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Inside flue_port_posix_interrupt() on this thread: wakes wait for its end. */
+static _Thread_local unsigned irq_depth;
+static _Thread_local bool irq_woke;
+
 void flue_port_wake(void)
 {
+	if (irq_depth > 0u) {
+		irq_woke = true;
+		return;
+	}
 	pthread_mutex_lock(&idle_lock);
 	woken = true;
 	pthread_cond_signal(&idle_cond);
 	pthread_mutex_unlock(&idle_lock);
+}
+
+void flue_port_posix_interrupt(void (*handler)(void))
+{
+	irq_depth++;
+	handler();
+	if (--irq_depth == 0u && irq_woke) {
+		irq_woke = false;
+		flue_port_wake();
+	}
 }
 
 void flue_port_idle(void)

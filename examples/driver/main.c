@@ -156,23 +156,29 @@ static int settle(uint8_t *buf, uint32_t cap)
 /* The run loop: one iteration per wake-up, sleeping in between; returns
  * how many iterations it made.
  *
- * No lost wake: the interrupt publishes its bytes (flue_channel_send,
- * under flue_port_lock) and only then calls flue_port_wake(), which sets
- * the port's wake flag; flue_port_idle() tests that flag before it sleeps
- * and clears it as it returns. On Cortex-M (src/port/cortex-m) the flag is
- * set and SEV executed in the handler, and the idle loop re-tests it before
- * each WFE: a wake that lands between the test and the WFE leaves the event
+ * No lost wake: the interrupt publishes its bytes and samples
+ * (flue_channel_send, flue_ring_put_commit: under flue_port_lock) and only
+ * then calls flue_port_wake(), which sets the port's wake flag;
+ * flue_port_idle() tests that flag before it sleeps and clears it as it
+ * returns. On Cortex-M (src/port/cortex-m) the flag is set and SEV
+ * executed in the handler, and the idle loop re-tests it before each WFE:
+ * a wake that lands between the test and the WFE leaves the event
  * register set, so the WFE returns at once. On POSIX (src/port/posix) flag
  * and test share one mutex, and the condition variable is signalled under
  * it. So an interrupt that arrives while settle() runs leaves the flag
- * set, the next idle returns at once and the loop looks again: no byte
- * waits in the channel while the loop sleeps.
+ * set, the next idle returns at once and the loop looks again: nothing
+ * waits in the channel or the ring while the loop sleeps.
  *
- * Bound: each idle returns only by consuming a wake, every wake here comes
- * from one interrupt (send with progress, or close; nothing on the
- * executor's thread calls flue_port_wake() in this program), and several
- * interrupts between two looks merge into one wake. So iterations <=
- * interrupts + 1 (the first pass needs no wake). */
+ * Bound: each idle returns only by consuming a wake, and every wake must
+ * come from one interrupt (the channel's send with progress or close, the
+ * ring's commit or close), and the wakes of one handler, and of several
+ * handlers between two looks, must merge into one. So iterations <=
+ * interrupts + 1 (the first pass needs no wake). On the boards a handler
+ * runs to its end before the loop goes on, so its wakes merge; on the
+ * host the "interrupt" is a thread beside the loop, and a tick that wakes
+ * twice (a byte, then a sample) can end two idles. A wake from the
+ * executor's own thread (the component's release of ring slots, say)
+ * breaks the bound too: the next idle returns at once for nothing. */
 static uint32_t run_loop(uint8_t *arena)
 {
 	uint32_t iterations = 0;

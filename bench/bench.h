@@ -52,6 +52,11 @@ uint64_t bench_now(void);
 /* One-element hand-off from outside the executor's thread: a driver
  * channel fed by another thread (host) or an interrupt handler (M3). */
 int bench_handoff_channel(uint32_t arg, uint32_t n, uint64_t *elapsed);
+/* Run `fn` as a driver would: from an interrupt handler (M3: a software-
+ * pended external interrupt 30, run at once) or, on the host, called on
+ * the executor's thread. The shared-ring rows (bench_ring.c) use it for
+ * both of their driver -> guest variants. */
+void bench_kick(void (*fn)(void));
 /* The RTOS queue baseline with real stack switches: the one-slot gale msgq
  * between two port fibers (host) or two threads of bench_m3.c's own
  * context switch (M3). */
@@ -105,12 +110,24 @@ int bench_poll(uint32_t members, uint32_t n, uint64_t *elapsed);
 int bench_spawn(uint32_t arg, uint32_t n, uint64_t *elapsed);
 int bench_round_trip(uint32_t arg, uint32_t n, uint64_t *elapsed);
 
+/* ------------------------------ shared rings against streams (bench_ring.c) */
+
+/* Per op `len` u32 guest a -> guest b: a stream (write + read), a ring
+ * (claim + finish on each side; placed storage of 2 * len elements, or of
+ * arg >> 16 elements if set). */
+int bench_stream4_gg(uint32_t len, uint32_t n, uint64_t *elapsed);
+int bench_ring_gg(uint32_t len, uint32_t n, uint64_t *elapsed);
+/* One u32 per iteration from bench_kick()'s handler to a guest reader: a
+ * driver channel (flue_channel_send), a ring (put_claim + put_commit). */
+int bench_chan4(uint32_t arg, uint32_t n, uint64_t *elapsed);
+int bench_ring_drv(uint32_t arg, uint32_t n, uint64_t *elapsed);
+
 /* -------------------------------------------------- fixture (bench_fixture.c) */
 
 struct bench_fixture {
 	struct flue_store store;
 	struct flue_instance *a, *b, *host;
-	flue_type_t u8;
+	flue_type_t u8, u32, unit; /* u32 and unit: the shared-ring rows (bench_ring.c) */
 	uint32_t ntraps;
 	enum flue_trap_reason trap;
 };

@@ -45,7 +45,11 @@ int bench_fixture_setup(void)
 	flue_exec_init(&bf.store);
 	flue_exec_on_trap(&bf.store, on_trap, 0);
 	struct flue_type_desc d = { .kind = FLUE_TYPE_NUMBER, .num = FLUE_NUM_U8 };
+	struct flue_type_desc d32 = { .kind = FLUE_TYPE_NUMBER, .num = FLUE_NUM_U32 };
+	struct flue_type_desc du = { .kind = FLUE_TYPE_UNIT };
 	if (flue_type_register(&bf.store, &d, &bf.u8) != 0 ||
+	    flue_type_register(&bf.store, &d32, &bf.u32) != 0 ||
+	    flue_type_register(&bf.store, &du, &bf.unit) != 0 ||
 	    flue_instance_create(&bf.store, &bf.a) != 0 ||
 	    flue_instance_create(&bf.store, &bf.b) != 0 ||
 	    flue_host_create(&bf.store, arena, BENCH_MEM, &bf.host) != 0) {

@@ -402,5 +402,14 @@ const struct bench bench_common[] = {
 	{ "poll_48", bench_poll, 48 },
 	{ "spawn", bench_spawn, 0 },
 	{ "round_trip", bench_round_trip, 0 },
+	/* shared rings (issue 11), each after its stream baseline; last, so
+	 * that the rows above run as before */
+	{ "stream4_1", bench_stream4_gg, 1 },
+	{ "ring_1", bench_ring_gg, 1 },
+	{ "ring_1_deep", bench_ring_gg, 1u | 64u << 16 },
+	{ "stream4_64", bench_stream4_gg, 64 },
+	{ "ring_64", bench_ring_gg, 64 },
+	{ "chan4", bench_chan4, 0 },
+	{ "ring_drv", bench_ring_drv, 0 },
 };
 const uint32_t bench_common_count = sizeof bench_common / sizeof bench_common[0];

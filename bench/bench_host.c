@@ -127,6 +127,15 @@ int bench_handoff_channel(uint32_t arg, uint32_t n, uint64_t *elapsed)
 	return bench_failures() == 0 ? 0 : -1;
 }
 
+/* ------------------------------------ a driver's call (shared-ring rows) */
+
+/* No interrupts on the host: the driver's code runs on the executor's
+ * thread, between two flue_run() calls (both variants alike). */
+void bench_kick(void (*fn)(void))
+{
+	fn();
+}
+
 /* ------------------------------------------------------------- the runner */
 
 static uint32_t iterations_for(const struct bench *b)

@@ -58,6 +58,18 @@ function row(label, k, hb, mb, g) {
 function path(k) {
 	return "host vs code path " ratio("host", k, "queue_path") "×"
 }
+# A shared-ring row: stream key s against ring key r, per element (an
+# op of k elements), ratio ring / stream.
+function per_el(tag, k, e,    v) {
+	if (!has(tag, k)) { missing = missing " " tag ":" k; return "n/a" }
+	v = fig[tag, k] / e
+	return sprintf("%.1f", v)
+}
+function ringrow(label, s, r, e) {
+	printf "| %s | %s | %s | %s | %s | %s | %s |\n", label,
+	       per_el("host", s, e), per_el("host", r, e), ratio("host", r, s),
+	       per_el("m3", s, e), per_el("m3", r, e), ratio("m3", r, s)
+}
 function aim(tag, k, limit, unit,    v) {
 	if (!has(tag, k)) return tag " n/a"
 	v = fig[tag, k]
@@ -111,6 +123,15 @@ BEGIN {
 	printf "| 64 B | %s | %s |\n", show("host", "memcpy_64"), show("m3", "memcpy_64")
 	printf "| 4 KiB | %s | %s |\n", show("host", "memcpy_4k"), show("m3", "memcpy_4k")
 	printf "| 64 KiB | %s | %s |\n", show("host", "memcpy_64k"), show("m3", "memcpy_64k")
+	print ""
+	print "Shared rings against streams (issue 11), per 4-byte element, same run; ratio = ring / stream:"
+	print ""
+	print "| workload | host stream ns | host ring ns | ratio | M3 stream instr. | M3 ring instr. | ratio |"
+	print "|---|---:|---:|---:|---:|---:|---:|"
+	ringrow("guest→guest, one element per op (ring: 2 deep, each side waits every 2nd element)", "stream4_1", "ring_1", 1)
+	ringrow("guest→guest, one element per op (ring: 64 deep, each side waits every 64th)", "stream4_1", "ring_1_deep", 1)
+	ringrow("guest→guest, 64 elements per op (ring: 128 deep)", "stream4_64", "ring_64", 64)
+	ringrow("driver→guest, one element per interrupt (host: a call on the executor thread): channel send + stream.read vs put_claim/commit + claim/finish", "chan4", "ring_drv", 1)
 	print ""
 	print "Per iteration. " info["host"]
 	print info["m3"]

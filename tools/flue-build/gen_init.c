@@ -255,9 +255,14 @@ static void restart_fn(const struct gen *g)
 		for (uint32_t k = 0; k < in->mod->nlifts; k++)
 			stackful = stackful || in->mod->lifts[k].kind == FLUE_LIFT_STACKFUL;
 		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
-			      "%s\t\tif ((rc = instantiate_%s()) != 0)\n\t\t\treturn rc;\n", id,
-			      (unsigned)gen_inst_slot(g->p, n),
-			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "",
+			      "%s", id, (unsigned)gen_inst_slot(g->p, n),
+			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "");
+		/* The host's wasm2c runtime allocates memories and tables: give
+		 * the old ones back (on the target they are static, reused). */
+		if (!on_target(g))
+			fb_buf_printf(c, "\t\tZ_%s_free(&%s_insts[%u].w);\n", id, id,
+				      (unsigned)gen_inst_slot(g->p, n));
+		fb_buf_printf(c, "\t\tif ((rc = instantiate_%s()) != 0)\n\t\t\treturn rc;\n",
 			      in->name);
 		if (gen_ring_is_end(g, n)) /* its roles afresh, before its `_initialize` */
 			fb_buf_printf(c, "\t\tif ((rc = rings_connect_%s()) != 0)\n\t\t\treturn rc;\n",

@@ -307,6 +307,74 @@ FT_TEST(ring_reconnect_after_the_guest_left)
 	FT_EQ(flue_abi_ring_ready(fx.a, &ring), again);
 }
 
+/* Edges the other cases leave: a ring between two drivers (placed, no
+ * guest: the driver's own close ends it), every refusal of the driver
+ * side, copy-out in two parts across the end, a writer guest whose reader
+ * driver closed, zero-length finishes, the reconnect of a guest whose peer
+ * is a guest (the ring stays ended), and NULL where it is a no-op. */
+FT_TEST(ring_edges)
+{
+	fx_setup();
+	uint32_t out[CAP], comp, c2;
+	void *slot;
+	FT_EQ(flue_ring_place(NULL, store8), FLUE_EINVAL);
+	struct flue_ring raw = { 0 };
+	FT_EQ(flue_ring_place(&raw, store8), FLUE_EINVAL); /* not initialised */
+	FT_EQ(flue_ring_connect(&raw, FLUE_RING_READER, fx.a, fx.unit, &comp), FLUE_EINVAL);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.a, fx.unit, NULL), FLUE_EINVAL);
+	FT_EQ(flue_ring_put_claim(&raw, 1, &slot), FLUE_EINVAL);
+	FT_EQ(flue_ring_put_commit(NULL, 1), FLUE_EINVAL);
+	FT_EQ(flue_ring_get_copy(NULL, out, 1), FLUE_EINVAL);
+	FT_EQ(flue_ring_get_copy(&ring, NULL, 1), FLUE_EINVAL);
+	FT_EQ(flue_ring_get_copy(&ring, out, 0), FLUE_EINVAL);
+	flue_ring_close(NULL);
+	FT_EQ(flue_ring_used(NULL), 0);
+	/* Two drivers on placed storage: copy-out crosses the end in two parts. */
+	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
+	FT_EQ(flue_ring_get_copy(&ring, out, 1), FLUE_EINVAL); /* no storage yet */
+	FT_EQ(flue_ring_put_commit(&ring, 0), FLUE_EINVAL);
+	FT_EQ(flue_ring_place(&ring, store8), 0);
+	FT_EQ(flue_ring_put_claim(&ring, 6, &slot), 6);
+	FT_EQ(flue_ring_put_commit(&ring, 6), 0);
+	FT_EQ(flue_ring_get_copy(&ring, out, 5), 5);
+	FT_EQ(flue_ring_put_claim(&ring, 8, &slot), 2); /* to the end */
+	memcpy(slot, (uint32_t[]){ 70, 71 }, 8);
+	FT_EQ(flue_ring_put_commit(&ring, 2), 0);
+	FT_EQ(flue_ring_put_claim(&ring, 8, &slot), 5); /* from the start */
+	memcpy(slot, (uint32_t[]){ 72 }, 4);
+	FT_EQ(flue_ring_put_commit(&ring, 1), 0);
+	FT_EQ(flue_ring_get_copy(&ring, out, 8), 4); /* 1 old + 70, 71 | 72 */
+	FT_EQ(out[1], 70);
+	FT_EQ(out[3], 72);
+	FT_EQ(flue_ring_get_copy(&ring, out, 8), FLUE_EAGAIN);
+	flue_ring_close(&ring);
+	FT_EQ(flue_ring_get_copy(&ring, out, 8), FLUE_EPIPE);
+	/* Sizes are checked before alignment (the trap order). Then a guest
+	 * writer whose driver reader closed: CLOSED at once. */
+	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, &comp), 0);
+	FT_TRAPS(FLUE_TRAP_MISALIGNED, flue_abi_ring_attach(fx.a, &ring, WIN, 16 * 1024 * 1024));
+	fx_setup();
+	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, &comp), 0);
+	flue_abi_ring_attach(fx.a, &ring, WIN, 32);
+	flue_abi_ring_finish(fx.a, &ring, 0); /* nothing claimed, nothing told */
+	flue_ring_close(&ring);
+	FT_EQ(flue_abi_ring_claim(fx.a, &ring, 1), FLUE_RING_CLOSED);
+	/* Between two guests: the reader leaves and comes back; the ring
+	 * stays ended for both (its writer was told). */
+	fx_setup();
+	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
+	FT_EQ(flue_ring_place(&ring, store8), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, &comp), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &c2), 0);
+	flue_canon_stream_drop_readable(fx.b, fx.unit, c2);
+	FT_EQ(flue_abi_ring_claim(fx.a, &ring, 1), FLUE_RING_CLOSED);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &c2), 0);
+	FT_EQ(flue_abi_ring_claim(fx.b, &ring, 1), FLUE_RING_CLOSED);
+	FT_EQ(flue_abi_ring_claim(fx.a, &ring, 1), FLUE_RING_CLOSED);
+}
+
 FT_SUITE(ring,
 	 FT_CASE(ring_init_place_connect_refusals),
 	 FT_CASE(ring_wraps_at_every_offset),
@@ -316,4 +384,5 @@ FT_SUITE(ring,
 	 FT_CASE(ring_guest_writer_driver_copies),
 	 FT_CASE(ring_guest_traps),
 	 FT_CASE(ring_between_two_guests),
-	 FT_CASE(ring_reconnect_after_the_guest_left))
+	 FT_CASE(ring_reconnect_after_the_guest_left),
+	 FT_CASE(ring_edges))

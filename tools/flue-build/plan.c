@@ -15,15 +15,6 @@
 #include "plan_internal.h"
 #include "util.h"
 
-int fb_plan_fail(struct fb_error *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static const char *extern_kind_text(uint8_t k)
 {
 	switch (k) {

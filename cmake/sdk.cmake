@@ -53,7 +53,12 @@ if(FLUE_SDK_CORTEX)
 endif()
 
 set(FLUE_BUILD_EXECUTABLE $<TARGET_FILE:flue-build>)
-set(FLUE_SDK_DEPENDS flue-build flue_sdk)
+# The host libraries as targets: a program is built again when one of them
+# changed (a file-level dependency; the staging target alone only orders).
+# The Cortex-M libraries come from an external project, whose files CMake
+# does not track: a change only in src/port/cortex-m or src/board/mps2
+# still needs a fresh program (docs/MPU.md).
+set(FLUE_SDK_DEPENDS flue-build flue_sdk ${FLUE_HOST_LIBS})
 include(${PROJECT_SOURCE_DIR}/cmake/flue-functions.cmake)
 
 # ------------------------------------------------------------- installation

@@ -72,6 +72,10 @@ add_test(NAME build.library
          COMMAND ${TB}/library.sh $<TARGET_FILE:flue-build> ${FLUE_SDK_DIR}
                  ${EX}/pipeline ${EXB}/pipeline ${TBB}/library "${tb_cflags}")
 set_tests_properties(build.library PROPERTIES PASS_REGULAR_EXPRESSION "pipeline: ok")
+add_test(NAME build.noexport
+         COMMAND ${TB}/noexport.sh $<TARGET_FILE:flue-build> ${FLUE_SDK_DIR}
+                 ${EX}/pipeline ${EXB}/pipeline ${TBB}/noexport "${tb_cflags}")
+set_tests_properties(build.noexport PROPERTIES PASS_REGULAR_EXPRESSION "noexport: ok")
 # The examples' modules must exist before these run: they are built with ALL.
 
 # --------------------------------------------------------------- stackful

@@ -405,18 +405,21 @@ static void header_open(const struct gen *g)
 
 static void api_support(const struct gen *g)
 {
-	fb_buf_printf(g->c, "/* ======================================================== host "
-		      "interface */\n\n/* Calls in flight from the host: arguments wait here until "
-		      "the call starts\n * (it may be held at the callee's entry gate). */\n"
-		      "struct pending {\n\tbool used;\n\tstruct flue_values args;\n"
-		      "\tvoid (*done)(void);\n\tvoid *user;\n};\n\nstatic struct pending "
-		      "pendings[FLUE_CONFIG_MAX_TASKS];\n\nstatic struct pending *pending_alloc(void)\n"
-		      "{\n\tfor (uint32_t i = 0; host != 0 && i < FLUE_CONFIG_MAX_TASKS; i++) {\n"
-		      "\t\tif (!pendings[i].used) {\n\t\t\tpendings[i].used = true;\n"
-		      "\t\t\treturn &pendings[i];\n\t\t}\n\t}\n\treturn 0;\n}\n\n"
-		      "static void pending_start(void *user, struct flue_values *args)\n{\n"
-		      "\tconst struct pending *p = user;\n\t*args = p->args;\n}\n\n"
-		      "struct flue_store *%s_store(void)\n{\n\treturn &store;\n}\n\n"
+	fb_buf_puts(g->c, "/* ======================================================== host "
+		    "interface */\n\n");
+	/* Only calls of exports need them (unused statics fail -Werror). */
+	if (g->p->nbindings > 0)
+		fb_buf_puts(g->c, "/* Calls in flight from the host: arguments wait here until "
+			    "the call starts\n * (it may be held at the callee's entry gate). */\n"
+			    "struct pending {\n\tbool used;\n\tstruct flue_values args;\n"
+			    "\tvoid (*done)(void);\n\tvoid *user;\n};\n\nstatic struct pending "
+			    "pendings[FLUE_CONFIG_MAX_TASKS];\n\nstatic struct pending *pending_alloc(void)\n"
+			    "{\n\tfor (uint32_t i = 0; host != 0 && i < FLUE_CONFIG_MAX_TASKS; i++) {\n"
+			    "\t\tif (!pendings[i].used) {\n\t\t\tpendings[i].used = true;\n"
+			    "\t\t\treturn &pendings[i];\n\t\t}\n\t}\n\treturn 0;\n}\n\n"
+			    "static void pending_start(void *user, struct flue_values *args)\n{\n"
+			    "\tconst struct pending *p = user;\n\t*args = p->args;\n}\n\n");
+	fb_buf_printf(g->c, "struct flue_store *%s_store(void)\n{\n\treturn &store;\n}\n\n"
 		      "struct flue_instance *%s_host(void)\n{\n\treturn host;\n}\n\n"
 		      "uint8_t *%s_host_arena(uint32_t *size)\n{\n\tif (size != 0)\n"
 		      "\t\t*size = (uint32_t)sizeof host_arena;\n\treturn host_arena;\n}\n\n"

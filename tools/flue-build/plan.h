@@ -119,9 +119,10 @@ int fb_plan_build(struct fb_plan *p, const char *composition, const char *module
 		  const char *name, enum fb_target target, struct fb_error *err);
 
 /**
- * @brief What --isolate cannot do with the program's rings: a guest reader
- *        of a driver's ring (its window cannot be made read-only yet), an
- *        instance sharing more ring memories than its domain has regions.
+ * @brief What --isolate cannot do with the program's rings: an instance
+ *        reading more than one driver's ring (one read-only window per
+ *        domain), or sharing more ring memories and windows than its domain
+ *        has regions for.
  * @retval 0 @retval -1 with `err->msg` (the composition line)
  */
 int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err);

@@ -9,28 +9,11 @@
 #include "ftest.h"
 #include "gen.h"
 #include "plan.h"
+#include "plan_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef FLUE_PLAN_FIXTURES
-#error "FLUE_PLAN_FIXTURES (the built tests/tool/plan modules) must be defined"
-#endif
-
-#define FIX FLUE_PLAN_FIXTURES
-#define HOST FB_TARGET_HOST
-
-static void build_ok(struct fb_plan *p, const char *name, enum fb_target t)
-{
-	char path[256];
-	struct fb_error err;
-	snprintf(path, sizeof path, "plan/%s.flue", name);
-	int rc = fb_plan_build(p, path, FIX, NULL, t, &err);
-	if (rc != 0)
-		fprintf(stderr, "  %s: %s\n", path, err.msg);
-	FT_EQ(rc, 0);
-}
 
 static void ring_import_is(const struct fb_module *m, uint32_t i, const char *field,
 			   enum fb_import_kind kind, enum fb_builtin b)
@@ -48,7 +31,7 @@ static void ring_import_is(const struct fb_module *m, uint32_t i, const char *fi
 FT_TEST(test_component_to_component)
 {
 	struct fb_plan p;
-	build_ok(&p, "ring_cc", HOST);
+	build_ok(&p, "ring_cc", NULL, HOST);
 	FT_EQ(p.nmodules, 1);
 	const struct fb_module *m = &p.modules[0];
 	ring_import_is(m, 0, "claim", FB_IMP_BUILTIN, FB_B_RING_CLAIM);
@@ -59,7 +42,7 @@ FT_TEST(test_component_to_component)
 	FT_TRUE(fb_plan_elem_id(&p, NULL) != 0);
 	FT_TRUE(strcmp(fb_plan_elem_name(&p, fb_plan_elem_id(&p, NULL)), "unit") == 0);
 	fb_plan_free(&p);
-	build_ok(&p, "ring_drv", HOST);
+	build_ok(&p, "ring_drv", NULL, HOST);
 	ring_import_is(&p.modules[0], 0, "attach", FB_IMP_BUILTIN, FB_B_RING_ATTACH);
 	FT_TRUE(fb_plan_elem_id(&p, NULL) != 0);
 	fb_plan_free(&p);
@@ -67,73 +50,38 @@ FT_TEST(test_component_to_component)
 
 /* --------------------------------------------------------------- errors */
 
-enum where { AT_LOC, AT_MODULE };
-
-struct err_case {
-	const char *file;
-	enum where where;
-	uint32_t line, col;  /* AT_LOC */
-	const char *module;  /* AT_MODULE */
-	const char *phrase;
-};
-
-#define MOD(f, wasm, ph) { f, AT_MODULE, 0, 0, wasm, ph }
-#define LOC(f, l, c, ph) { f, AT_LOC, l, c, NULL, ph }
-
 static const struct err_case errors[] = {
-	MOD("ring_undeclared", "ring_guest", "import 'flue:ring/r' 'claim': no ring 'r' is "
+	MOD("ring_undeclared", HOST, "ring_guest", "import 'flue:ring/r' 'claim': no ring 'r' is "
 	    "declared (add 'ring r <element-bytes> <capacity> <writer> <reader>' to "),
 	LOC("ring_notend", 3, 1, "instance 'x' imports 'flue:ring/r' 'claim', but ring 'r' "
-	    "(line 4) has the writer 'w' and the reader 'rd'"),
+	    "(line 4) has the writer 'w' and the reader 'rd'", NULL),
 	LOC("ring_attach_cc", 1, 1, "instance 'a' imports 'flue:ring/r' 'attach', but ring 'r' "
 	    "(line 3) connects two instances: its storage is the memory both import "
-	    "('flue:ring/r' 'memory'), not a window one of them attaches"),
+	    "('flue:ring/r' 'memory'), not a window one of them attaches", NULL),
 	LOC("ring_memory_drv", 1, 1, "instance 'w' imports 'flue:ring/r' 'memory', but ring 'r' "
 	    "(line 2) has a driver end ('host'): its storage is a window the guest attaches "
-	    "('flue:ring/r' 'attach'), not a memory"),
-	MOD("ring_badsig", "ring_badsig", "import 'flue:ring/r' 'claim': core type (i32) -> (i32) "
+	    "('flue:ring/r' 'attach'), not a memory", NULL),
+	MOD("ring_badsig", HOST, "ring_badsig", "import 'flue:ring/r' 'claim': core type (i32) -> (i32) "
 	    "does not match (i32) -> (i64) that ring.claim requires"),
-	MOD("ring_unknown", "ring_unknown", "import 'flue:ring/r' 'peek': unknown ring import "
+	MOD("ring_unknown", HOST, "ring_unknown", "import 'flue:ring/r' 'peek': unknown ring import "
 	    "(flue:ring/NAME has attach, claim, finish, ready and memory)"),
-	MOD("ring_kind", "ring_kind", "import 'flue:ring/r' 'claim' is a memory: ring.claim is a "
+	MOD("ring_kind", HOST, "ring_kind", "import 'flue:ring/r' 'claim' is a memory: ring.claim is a "
 	    "function"),
-	MOD("ring_smallmem", "ring_smallmem", "import 'flue:ring/r' 'memory': ring 'r' needs 64 "
+	MOD("ring_smallmem", HOST, "ring_smallmem", "import 'flue:ring/r' 'memory': ring 'r' needs 64 "
 	    "bytes; the module's ring memory has at least 0 pages"),
-	MOD("ring_data", "ring_data", "data segment 0 initialises the ring memory ('flue:ring/r' "
+	MOD("ring_data", HOST, "ring_data", "data segment 0 initialises the ring memory ('flue:ring/r' "
 	    "'memory')"),
-	MOD("ring_export", "ring_export", "export 'memory' is the ring memory ('flue:ring/r' "
+	MOD("ring_export", HOST, "ring_export", "export 'memory' is the ring memory ('flue:ring/r' "
 	    "'memory')"),
-	MOD("ring_copy", "ring_copy", "function 1 (export 'pull'): memory.copy between two "
+	MOD("ring_copy", HOST, "ring_copy", "function 1 (export 'pull'): memory.copy between two "
 	    "memories is not supported: wasm2c 1.0.32 swaps its source and destination"),
 };
-
-static bool error_ok(const struct err_case *e)
-{
-	char path[128], prefix[512];
-	snprintf(path, sizeof path, "plan/%s.flue", e->file);
-	if (e->where == AT_LOC)
-		snprintf(prefix, sizeof prefix, "%s:%u:%u: ", path, (unsigned)e->line,
-			 (unsigned)e->col);
-	else
-		snprintf(prefix, sizeof prefix, "%s/%s.wasm: ", FIX, e->module);
-	struct fb_plan p;
-	struct fb_error err;
-	memset(&err, 0, sizeof err);
-	int rc = fb_plan_build(&p, path, FIX, NULL, HOST, &err);
-	fb_plan_free(&p);
-	bool ok = rc == -1 && strncmp(err.msg, prefix, strlen(prefix)) == 0 &&
-		  strstr(err.msg, e->phrase) != NULL;
-	if (!ok)
-		fprintf(stderr, "  %s: rc %d \"%s\"\n  wanted \"%s...%s\"\n", path, rc, err.msg,
-			prefix, e->phrase);
-	return ok;
-}
 
 FT_TEST(test_errors)
 {
 	uint32_t bad = 0;
 	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
-		bad += !error_ok(&errors[i]);
+		bad += !plan_error_ok(&errors[i]);
 	FT_EQ(bad, 0);
 }
 
@@ -246,18 +194,18 @@ FT_TEST(test_isolate_refusals)
 {
 	struct fb_plan p;
 	struct fb_error err;
-	build_ok(&p, "ring_drv", FB_TARGET_CORTEX_M3); /* one window it reads: fine */
+	build_ok(&p, "ring_drv", NULL, FB_TARGET_CORTEX_M3); /* one window it reads: fine */
 	FT_EQ(fb_plan_ring_isolate_check(&p, &err), 0);
 	fb_plan_free(&p);
-	build_ok(&p, "ring_drv2", FB_TARGET_CORTEX_M3);
+	build_ok(&p, "ring_drv2", NULL, FB_TARGET_CORTEX_M3);
 	FT_EQ(fb_plan_ring_isolate_check(&p, &err), -1);
 	FT_TRUE(has(err.msg, "plan/ring_drv2.flue:1:1: --isolate: instance 'a' reads 2 rings "
 			     "written by drivers; an isolated instance may read one"));
 	fb_plan_free(&p);
-	build_ok(&p, "ring_cc", FB_TARGET_CORTEX_M3);
+	build_ok(&p, "ring_cc", NULL, FB_TARGET_CORTEX_M3);
 	FT_EQ(fb_plan_ring_isolate_check(&p, &err), 0);
 	fb_plan_free(&p);
-	build_ok(&p, "ring_many", FB_TARGET_CORTEX_M3);
+	build_ok(&p, "ring_many", NULL, FB_TARGET_CORTEX_M3);
 	FT_EQ(fb_plan_ring_isolate_check(&p, &err), -1);
 	FT_TRUE(has(err.msg, "plan/ring_many.flue:1:1: --isolate: instance 'w' shares 4 ring "
 			     "memories; its MPU domain has room for 3"));

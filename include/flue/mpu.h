@@ -201,10 +201,10 @@ int32_t flue_mpu_v7_check_set(const struct flue_mpu_v7_region *regions,
  *
  * Any context; pure; non-blocking. @p out must not overlap @p regions.
  *
- * @return FLUE_MPU_V7_SEQ_LEN, the number of entries written;
  * The set may be windowed (flue_mpu_v7_check_windowed_set()): a region
  * inside an earlier one overrides its rights there, as PMSAv7 does.
  *
+ * @return FLUE_MPU_V7_SEQ_LEN, the number of entries written;
  * @retval FLUE_EINVAL @p out is NULL, @p out_len < FLUE_MPU_V7_SEQ_LEN, or
  *         flue_mpu_v7_check_windowed_set() rejects the set; @p out is
  *         unchanged.

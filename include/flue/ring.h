@@ -3,7 +3,8 @@
  * @brief Shared rings: zero-copy element rings between a writer and a
  *        reader, each a driver (C code, an interrupt handler) or a component
  *        instance, with separate rights (writer read-write, reader
- *        read-only under `flue-build --isolate`; docs/MPU.md).
+ *        read-only under `flue-build --isolate`; a driver's window in its
+ *        reader's memory on PMSAv7 only: docs/MPU.md).
  *
  * A ring is `capacity` elements of `elem_size` bytes (capacity a power of
  * two) in storage that lives either in a window of a component's linear
@@ -165,9 +166,11 @@ uint32_t flue_ring_used(const struct flue_ring *r);
  * The window is what an MPU region can cover exactly: `bytes` a power of
  * two, at least 32 and at least elem_size × capacity, `ptr` a multiple of
  * `bytes` (the ring uses its first elem_size × capacity bytes). Under
- * `flue-build --isolate` a reader's window is read-only to it from then on.
+ * `flue-build --isolate` a reader's window is read-only to it from then on
+ * on PMSAv7 (PMSAv8 cannot: docs/MPU.md).
  * Traps: FLUE_TRAP_RING: the caller is not one of the ring's guests, the
- * ring has storage, `bytes` unfit, the window overlaps another window the
+ * other end is a guest too (two guests share placed storage), the ring has
+ * storage, `bytes` unfit, the window overlaps another window the
  * caller attached or it attached 16 already (Gale's mem_domain add
  * decision); FLUE_TRAP_MISALIGNED: `ptr` not a multiple of `bytes`;
  * FLUE_TRAP_OUT_OF_BOUNDS: the window is not inside its memory.

@@ -8,13 +8,15 @@
  * Costs: O(1) each; attach also scans the caller's other windows (at most
  * 16, Gale's mem_domain bound).
  */
+#include <flue/gale_ext.h>
+#include <flue/mpu.h>
 #include <flue/port.h>
 #include <gale/gale_mem_domain.h>
 #include "abi.h"
 #include "../obj/ring.h"
 
-#define WINDOW_MIN 32u           /* the smallest MPU region (PMSAv7, PMSAv8) */
-#define MAX_WINDOWS 16u          /* Gale's FLUE_MEM_DOMAIN_MAX_PARTITIONS */
+#define WINDOW_MIN FLUE_MPU_MIN_SIZE             /* the smallest MPU region */
+#define MAX_WINDOWS FLUE_MEM_DOMAIN_MAX_PARTITIONS /* Gale's domain bound */
 
 /* The caller's role on `r`, or a trap: only the ring's guests may call. */
 static enum flue_ring_role role_of(struct flue_instance *inst, const struct flue_ring *r)
@@ -50,10 +52,13 @@ static bool window_fits(const struct flue_instance *inst, uint32_t ptr, uint32_t
 void flue_abi_ring_attach(struct flue_instance *inst, struct flue_ring *r, uint32_t ptr,
 			  uint32_t bytes)
 {
-	(void)role_of(inst, r);
+	enum flue_ring_role role = role_of(inst, r);
 	uint64_t need = (uint64_t)r->elem_size * r->capacity;
-	if (flue_ring_has_storage(r) || bytes < WINDOW_MIN || bytes < need ||
-	    (bytes & (bytes - 1u)) != 0u)
+	/* A window is the driver placement: between two guests the ring is
+	 * placed storage both address (a window would be one guest's memory,
+	 * which the other reads as its own). */
+	if (r->end[!role] != 0 || flue_ring_has_storage(r) || bytes < WINDOW_MIN ||
+	    bytes < need || !flue_ring_pow2(bytes))
 		flue_trap(inst, FLUE_TRAP_RING, bytes);
 	if (ptr % bytes != 0u)
 		flue_trap(inst, FLUE_TRAP_MISALIGNED, ptr);

@@ -223,8 +223,8 @@ void flue_w2c_ring_window(struct flue_w2c_instance *gi, const struct flue_ring *
 	gi->window = (uintptr_t)gi->mem_data + r->window;
 	gi->window_size = r->window_bytes;
 	if (build_domain(gi) < 0) {
+		/* The builder left the program as it was: drop the window only. */
 		gi->window_size = 0;
-		(void)build_domain(gi);
 		flue_trap_raise(gi->inst, FLUE_TRAP_RING); /* cannot be protected */
 	}
 	/* Apply it now: the gate's cached program is gone (a new write count),

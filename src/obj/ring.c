@@ -18,14 +18,9 @@
 
 #define RING_MAX_BYTES 0x80000000u
 
-static bool pow2(uint32_t v)
-{
-	return v != 0u && (v & (v - 1u)) == 0u;
-}
-
 int flue_ring_init(struct flue_ring *r, uint32_t elem_size, uint32_t capacity)
 {
-	if (r == 0 || elem_size == 0u || !pow2(capacity) ||
+	if (r == 0 || elem_size == 0u || !flue_ring_pow2(capacity) ||
 	    (uint64_t)elem_size * capacity > RING_MAX_BYTES)
 		return FLUE_EINVAL;
 	memset(r, 0, sizeof *r);

@@ -5,6 +5,11 @@
 
 #include <flue/ring.h>
 
+static inline bool flue_ring_pow2(uint32_t v)
+{
+	return v != 0u && (v & (v - 1u)) == 0u;
+}
+
 /* Storage placed by the embedder or attached by a guest. */
 static inline bool flue_ring_has_storage(const struct flue_ring *r)
 {

@@ -243,6 +243,13 @@ FT_TEST(ring_guest_traps)
 	flue_abi_ring_attach(fx.a, &ring, WIN, 64);
 	FT_TRAPS(FLUE_TRAP_RING, flue_abi_ring_attach(fx.a, &ring2, WIN + 32u, 32));
 	FT_TRUE(ring2.window_inst == NULL);
+	/* Between two guests no one attaches a window: the storage is placed. */
+	fx_setup();
+	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, &comp), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &comp), 0);
+	FT_TRAPS(FLUE_TRAP_RING, flue_abi_ring_attach(fx.a, &ring, WIN, 32));
+	FT_TRUE(ring.window_inst == NULL);
 	/* Finishing beyond the claim. */
 	fx_setup();
 	(void)driver_to_a();

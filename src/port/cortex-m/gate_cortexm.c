@@ -255,6 +255,17 @@ static bool frame_in_stack(const struct gate_rec *r, const uint32_t *frame)
 
 /* End the entry of `r` (its guest is not running on) as a fault of
  * `kind`: the exception returns into the runtime, which longjmps back. */
+/* The entry ends (returned or faulted): no guest runs, the runtime takes
+ * `r` back through gate_exit_entry. */
+static void leave_entry(uint32_t *io, struct gate_rec *r, int status)
+{
+	flue_cm_guest_marker_off();
+	running = NULL;
+	r->status = status;
+	leaving = r;
+	to_runtime(io, r, gate_exit_entry, NULL);
+}
+
 static void end_entry(uint32_t *io, struct gate_rec *r, uint32_t kind, uint32_t pc)
 {
 	struct flue_port_fault *f = &flue_cm_record;
@@ -262,11 +273,7 @@ static void end_entry(uint32_t *io, struct gate_rec *r, uint32_t kind, uint32_t 
 	__asm volatile("mrs %0, ipsr" : "=r"(ipsr));
 	*f = (struct flue_port_fault){ .kind = kind, .exception = ipsr & 0x1FFu,
 				       .pc = pc, .has_pc = pc != 0u };
-	flue_cm_guest_marker_off();
-	running = NULL;
-	r->status = FLUE_PORT_GUEST_FAULTED;
-	leaving = r;
-	to_runtime(io, r, gate_exit_entry, NULL);
+	leave_entry(io, r, FLUE_PORT_GUEST_FAULTED);
 }
 
 static void gate_fault(uint32_t *io, struct gate_rec *r, uint32_t pc)
@@ -295,10 +302,8 @@ void flue_cm_gate_expire_now(uint32_t *io)
 {
 	struct gate_rec *r = expiring;
 	expiring = NULL;
-	uint32_t control;
-	__asm volatile("mrs %0, control" : "=r"(control));
 	if (r == NULL || r != running || (io[IO_EXC_RETURN] & EXC_RETURN_SPSEL) == 0u ||
-	    (control & CONTROL_NPRIV) == 0u)
+	    !flue_port_unprivileged())
 		return;
 	const uint32_t *frame = (const uint32_t *)(uintptr_t)io[IO_PSP];
 	end_entry(io, r, FLUE_PORT_FAULT_BUDGET, frame_in_stack(r, frame) ? frame[6] : 0u);
@@ -335,10 +340,7 @@ void flue_cm_gate_svc(uint32_t *io)
 {
 	bool from_psp = (io[IO_EXC_RETURN] & EXC_RETURN_SPSEL) != 0u;
 	uint32_t *frame = (uint32_t *)(uintptr_t)(from_psp ? io[IO_PSP] : io[IO_MSP]);
-	uint32_t control;
-	__asm volatile("mrs %0, control" : "=r"(control));
-	bool unprivileged = (control & CONTROL_NPRIV) != 0u;
-	if (!unprivileged) {
+	if (!flue_port_unprivileged()) {
 		/* Only the gate's own service entry may say RETURN. */
 		struct gate_rec *r = (struct gate_rec *)(uintptr_t)frame[1];
 		if ((frame[6] & ~1u) < ((uint32_t)(uintptr_t)gate_service_entry & ~1u) ||
@@ -359,12 +361,8 @@ void flue_cm_gate_svc(uint32_t *io)
 	if (imm == SVC_CALL) {
 		svc_call(io, r, frame);
 	} else if (imm == SVC_EXIT) {
-		flue_cm_guest_marker_off();
-		running = NULL;
 		r->result = frame[0];
-		r->status = FLUE_PORT_GUEST_RETURNED;
-		leaving = r;
-		to_runtime(io, r, gate_exit_entry, NULL);
+		leave_entry(io, r, FLUE_PORT_GUEST_RETURNED);
 	} else {
 		gate_fault(io, r, frame[6] - 2u);
 	}
@@ -375,9 +373,7 @@ void flue_cm_gate_svc(uint32_t *io)
 bool flue_cm_gate_claim_fault(bool on_psp)
 {
 	struct gate_rec *r = running;
-	uint32_t control;
-	__asm volatile("mrs %0, control" : "=r"(control));
-	if (r == NULL || !on_psp || (control & CONTROL_NPRIV) == 0u)
+	if (r == NULL || !on_psp || !flue_port_unprivileged())
 		return false;
 	set_psplim(0u); /* the trampoline may run on a fiber's PSP stack */
 	set_control_npriv(false);

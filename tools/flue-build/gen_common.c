@@ -353,6 +353,14 @@ void gen_from_flat(uint8_t vt, const char *expr, struct fb_buf *b)
 	}
 }
 
+uint32_t gen_pow2_at_least(uint32_t v)
+{
+	uint32_t p = 32u;
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
 uint32_t gen_table_capacity(const struct fb_module *m)
 {
 	if (m->wasm.ntables == 0)

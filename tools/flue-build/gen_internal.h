@@ -15,6 +15,8 @@ struct gen {
 const char *gen_core_c(uint8_t valtype);
 /* Entries of module m's function table (0: none): its storage. */
 uint32_t gen_table_capacity(const struct fb_module *m);
+/* The smallest power of two ≥ v and ≥ 32 (an MPU region's size). */
+uint32_t gen_pow2_at_least(uint32_t v);
 /* `, <from_flat(src[0])>, ...` for the params of ft: a call's arguments. */
 void gen_from_flat_args(const struct wasm_functype *ft, const char *src, struct fb_buf *b);
 /* wasm2c value `expr` of core type vt as a flue_flat_t, and back. */

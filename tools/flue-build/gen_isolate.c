@@ -24,17 +24,9 @@
  * shadow stack is in linear memory). */
 #define GUEST_STACK 4096u
 
-static uint32_t pow2_at_least(uint32_t v)
-{
-	uint32_t p = 32u;
-	while (p < v)
-		p <<= 1;
-	return p;
-}
-
 uint32_t gen_iso_memory_bytes(uint32_t pages)
 {
-	return pow2_at_least(pages * 65536u);
+	return gen_pow2_at_least(pages * 65536u);
 }
 
 /* A guest block: the stack, the table (12 B per entry on 32 bits), the
@@ -42,7 +34,7 @@ uint32_t gen_iso_memory_bytes(uint32_t pages)
  * and table descriptors; checked by a _Static_assert in the glue). */
 static uint32_t block_bytes(const struct fb_module *m)
 {
-	return pow2_at_least(GUEST_STACK + 12u * gen_table_capacity(m) + 8u * 17u + 1024u);
+	return gen_pow2_at_least(GUEST_STACK + 12u * gen_table_capacity(m) + 8u * 17u + 1024u);
 }
 
 void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const char *id)
@@ -210,7 +202,7 @@ void gen_iso_storage(const struct gen *g)
 	uint32_t words = 0;
 	for (uint32_t i = 0; i < g->p->nmodules; i++)
 		words += g->p->modules[i].guest_ro_words;
-	uint32_t bytes = pow2_at_least(4u * (words > 0 ? words : 1u));
+	uint32_t bytes = gen_pow2_at_least(4u * (words > 0 ? words : 1u));
 	fb_buf_printf(g->c, "/* --isolate: the modules' func_types, read-only to every guest. */\n"
 		      "u32 flue_guest_ro[%uu] __attribute__((aligned(%u)));\n"
 		      "/* The code memory, from the board's linker script. */\n"

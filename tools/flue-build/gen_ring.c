@@ -31,10 +31,7 @@ static uint32_t ring_bytes(const struct fb_ring_decl *r)
  * either architecture (docs/FLUE-BUILD.md, "Shared rings"). */
 uint32_t gen_ring_storage_bytes(const struct fb_ring_decl *r)
 {
-	uint32_t n = 32u;
-	while (n < ring_bytes(r))
-		n <<= 1;
-	return n;
+	return gen_pow2_at_least(ring_bytes(r));
 }
 
 void gen_ring_statics(const struct gen *g)

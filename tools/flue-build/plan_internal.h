@@ -20,7 +20,5 @@ int fb_plan_ring_module(const struct fb_module *m, struct fb_error *err);
 /* Every instance importing from `flue:ring/NAME` is an end of ring NAME,
  * and imports only what that ring's placement has. */
 int fb_plan_rings(const struct fb_plan *p, struct fb_error *err);
-/* Whether a ring has a guest end (its companion needs the unit type). */
-bool fb_plan_ring_has_guest(const struct fb_plan *p);
 
 #endif /* FLUE_BUILD_PLAN_INTERNAL_H */

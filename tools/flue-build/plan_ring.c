@@ -238,13 +238,6 @@ int fb_plan_rings(const struct fb_plan *p, struct fb_error *err)
 	return 0;
 }
 
-bool fb_plan_ring_has_guest(const struct fb_plan *p)
-{
-	for (uint32_t i = 0; i < p->comp.nrings; i++)
-		if (p->comp.rings[i].end[0] != NULL || p->comp.rings[i].end[1] != NULL)
-			return true;
-	return false;
-}
 
 /* Instance n's end count of `kind`: ring memories (rings between two
  * guests) or read windows (rings a driver writes into n's memory). */

@@ -303,7 +303,7 @@ static void collect_elems(struct fb_plan *p)
 		for (uint32_t i = 0; i < m->nlifts; i++)
 			add_func_elems(p, m->lifts[i].func);
 	}
-	if (fb_plan_ring_has_guest(p)) /* the rings' companion streams */
+	if (p->comp.nrings > 0) /* the rings' companion streams (every ring has a guest end) */
 		add_elem(p, NULL);
 	for (uint32_t n = 0; n < p->nmodules; n++) {
 		struct fb_module *m = &p->modules[n];

@@ -4,9 +4,12 @@
  * ft_run_suite() runs each case under setjmp(); a failing assertion calls
  * ft_fail(), which prints the failure and longjmp()s back, so the remaining
  * cases still run. Output goes through newlib's stdio to semihosting.
+ * A failure in unprivileged code (the gated images) stops the image.
  */
 #include "ftest.h"
 #include "ft_target.h"
+
+#include <flue/port.h>
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -63,6 +66,13 @@ _Noreturn void ft_fail(const char *file, int line, const char *expr,
 	       line, expr);
 	ft_print_value("a", a);
 	ft_print_value("b", b);
+	if (flue_port_unprivileged()) {
+		/* Guest code of a gated image (tests/gated/) on its own stack,
+		 * unprivileged: a longjmp to the runner would stay there. Stop
+		 * (semihosting is open to unprivileged code in those images). */
+		printf("  (in gated guest code: the image stops here)\n");
+		exit(EXIT_FAILURE);
+	}
 	longjmp(ft_env, 1);
 }
 

@@ -93,6 +93,36 @@ uint32_t ex_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr, ui
 	return ex_alloc(inst, align, new_size);
 }
 
+void ex_set_backpressure(struct flue_instance *inst, uint16_t v)
+{
+	inst->backpressure = v;
+}
+
+bool ex_may_leave(const struct flue_instance *inst)
+{
+	return inst->may_leave;
+}
+
+uint8_t ex_sub_state(const struct flue_instance *inst, uint32_t subi)
+{
+	return ex.store.tasks[inst->handles[subi].u.sub.task].sub_state;
+}
+
+bool ex_has_event(const struct flue_instance *inst, uint32_t i)
+{
+	return inst->handles[i].u.end.w.has_event;
+}
+
+bool ex_exclusive_held(const struct flue_instance *inst)
+{
+	return inst->exclusive != FLUE_TASK_NONE;
+}
+
+uint32_t ex_sched_depth(void)
+{
+	return ex.store.sched.depth;
+}
+
 int ex_run(void)
 {
 	return flue_run_until_idle(&ex.store);

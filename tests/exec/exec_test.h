@@ -21,6 +21,17 @@
 
 #define EX_MEM 4096u
 
+/* On the target the store fills a block of its own, EX_STORE_BLOCK bytes
+ * aligned to its size (a power of two, as PMSAv7 regions are), so that the
+ * gated image (tests/gated/) can make it privileged-only: test guests that
+ * reached the runtime without the gate would fault there. */
+#ifdef FLUE_TEST_TARGET
+#define EX_STORE_BLOCK 16384u
+#define EX_AFTER_STORE __attribute__((aligned(EX_STORE_BLOCK)))
+#else
+#define EX_AFTER_STORE
+#endif
+
 struct ex_inst {
 	struct flue_instance *inst;
 	uint8_t *data;
@@ -30,8 +41,8 @@ struct ex_inst {
 };
 
 struct ex {
-	struct flue_store store;
-	struct ex_inst in[FLUE_CONFIG_MAX_INSTANCES];
+	struct flue_store store; /* first: at the start of the store block */
+	struct ex_inst in[FLUE_CONFIG_MAX_INSTANCES] EX_AFTER_STORE;
 	uint32_t ninst;
 	struct flue_instance *host;
 	uint8_t host_arena[1024] __attribute__((aligned(8)));
@@ -49,6 +60,9 @@ struct ex {
 };
 
 extern struct ex ex;
+#ifdef FLUE_TEST_TARGET
+_Static_assert(sizeof(struct flue_store) <= EX_STORE_BLOCK, "the store outgrew its block");
+#endif
 
 void ex_setup(void);
 /* A new instance with EX_MEM bytes of memory. */
@@ -73,6 +87,17 @@ void ex_fail(const char *file, int line, const char *expr, uint64_t a, uint64_t 
 	} while (0)
 #define EX_TRUE(c) EX_EQ(!!(c), 1)
 #define EX_FALSE(c) EX_EQ(!!(c), 0)
+
+/* White-box access to runtime state from guest code, as the reference
+ * tests have it (`callee_inst.backpressure = True`). Functions, not field
+ * accesses: the gated image (tests/gated/) runs them privileged, since its
+ * guests cannot touch the store. */
+void ex_set_backpressure(struct flue_instance *inst, uint16_t v);
+bool ex_may_leave(const struct flue_instance *inst);
+uint8_t ex_sub_state(const struct flue_instance *inst, uint32_t subi);
+bool ex_has_event(const struct flue_instance *inst, uint32_t i);
+uint32_t ex_sched_depth(void);
+bool ex_exclusive_held(const struct flue_instance *inst);
 
 /* Function types. */
 #define VT(k) ((struct flue_valtype){ .kind = (k) })

@@ -314,7 +314,7 @@ static uint32_t counting_realloc(void *user, struct flue_instance *inst, uint32_
 	realloc_align = align;
 	realloc_size = new_size;
 	/* realloc runs with may_leave clear: a built-in here would trap. */
-	EX_FALSE(inst->may_leave);
+	EX_FALSE(ex_may_leave(inst));
 	return ex_realloc(user, inst, old_ptr, old_size, align, new_size);
 }
 

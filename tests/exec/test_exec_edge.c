@@ -208,11 +208,19 @@ FT_TEST(embedder_hook_gets_traps_outside_executor_frames)
 static struct flue_store store2;
 static const struct flue_functype unit_async = { .async = true };
 
+/* Which store to wait in, and for what (guest code does not read the
+ * runtime's instance records). */
+struct waits {
+	struct flue_store *s;
+	volatile bool go;
+};
+
 static void stackful_waits(void *u, struct flue_instance *inst, const flue_flat_t *a,
 			   uint32_t n, flue_flat_t *res)
 {
+	struct waits *w = u;
 	(void)a, (void)n, (void)res;
-	(void)flue_wait_until(inst->store, ex_is_set, u, false);
+	(void)flue_wait_until(w->s, ex_is_set, (void *)&w->go, false);
 	flue_canon_task_return(inst, 0, 0, 0);
 }
 
@@ -234,21 +242,22 @@ FT_TEST(two_stores_run_stackful_tasks_at_once)
 	struct flue_instance *g2 = 0;
 	FT_EQ(flue_instance_create(&store2, &g2), 0);
 	static struct flue_func f1, f2;
-	static volatile bool go1, go2;
-	go1 = go2 = false;
+	static struct waits w1, w2;
+	w1 = (struct waits){ &ex.store, false };
+	w2 = (struct waits){ &store2, false };
 	resolved_in[0] = resolved_in[1] = 0;
 	struct flue_lift_opts o = { .kind = FLUE_LIFT_STACKFUL, .core = stackful_waits,
-				    .user = (void *)&go1 };
+				    .user = &w1 };
 	FT_EQ(flue_lift(&f1, ex_new(), &unit_async, &o), 0);
-	o.user = (void *)&go2;
+	o.user = &w2;
 	FT_EQ(flue_lift(&f2, g2, &unit_async, &o), 0);
 	flue_call_t c1, c2;
 	FT_EQ(flue_invoke(&f1, 0, 0, on_resolve_in, (void *)0, &c1), 0);
 	FT_EQ(flue_invoke(&f2, 0, 0, on_resolve_in, (void *)1, &c2), 0);
 	FT_FALSE(g2->poisoned);
-	go2 = true;
+	w2.go = true;
 	FT_EQ(flue_run(&store2), 0);
-	go1 = true;
+	w1.go = true;
 	FT_EQ(flue_run(&ex.store), 0);
 	FT_EQ(resolved_in[0], 1);
 	FT_EQ(resolved_in[1], 1);

@@ -147,9 +147,9 @@ static void yields(void *u, struct flue_instance *inst, const flue_flat_t *a, ui
 {
 	(void)u, (void)a, (void)n;
 	go = true;
-	EX_EQ(ex.store.sched.depth, 0);
+	EX_EQ(ex_sched_depth(), 0);
 	(void)flue_canon_thread_yield(inst);
-	EX_EQ(ex.store.sched.depth, 0); /* the loop is gone again */
+	EX_EQ(ex_sched_depth(), 0); /* the loop is gone again */
 	res[0] = 2;
 }
 

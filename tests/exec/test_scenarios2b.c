@@ -55,7 +55,7 @@ static void core_sib_caller(void *user, struct flue_instance *inst, const flue_f
 	uint32_t rfut = (uint32_t)packed, wfut = (uint32_t)(packed >> 32);
 
 	if (sib_variant)
-		callee->backpressure = 1; /* as test_callback_interleaving does */
+		ex_set_backpressure(callee, 1); /* as test_callback_interleaving does */
 	uint32_t retp1 = 4;
 	flue_flat_t a[3] = { 1, rfut, retp1 };
 	uint64_t ret = flue_call_lowered(&low_sib_async, a, 3);
@@ -76,7 +76,7 @@ static void core_sib_caller(void *user, struct flue_instance *inst, const flue_f
 	EX_EQ(mem[retp2], 86);
 
 	if (sib_variant)
-		callee->backpressure = 0;
+		ex_set_backpressure(callee, 0);
 	ret = flue_canon_future_write(inst, ex.unit, 0, wfut, 0xdeadbeefu);
 	EX_EQ(ret, FLUE_COMPLETED);
 
@@ -236,12 +236,12 @@ static void core_ci_consumer(void *user, struct flue_instance *inst, const flue_
 		w[k] = (uint32_t)(p >> 32);
 	}
 
-	ci_prod->backpressure = 1;
+	ex_set_backpressure(ci_prod, 1);
 	uint32_t ret = ci_lower(0, r[0], r[1], r[2], 0xdeadbeefu);
 	EX_EQ(st_state(ret), FLUE_SUBTASK_STARTING);
 	ret = flue_canon_subtask_cancel(inst, 0, st_index(ret));
 	EX_EQ(ret, FLUE_SUBTASK_CANCELLED_BEFORE_STARTED);
-	ci_prod->backpressure = 0;
+	ex_set_backpressure(ci_prod, 0);
 
 	uint32_t subi1ret = 12;
 	ret = ci_lower(0, r[0], r[1], r[2], subi1ret);

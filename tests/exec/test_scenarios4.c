@@ -203,18 +203,18 @@ static void wait_subtask(struct flue_instance *inst, uint32_t seti, uint32_t sub
 
 static uint8_t sub_state_of(struct flue_instance *inst, uint32_t subi)
 {
-	return ex.store.tasks[inst->handles[subi].u.sub.task].sub_state;
+	return ex_sub_state(inst, subi);
 }
 
 static void cs_backpressure(struct flue_instance *inst)
 {
-	cs_callee->backpressure = 1; /* callee_inst.backpressure = True */
+	ex_set_backpressure(cs_callee, 1); /* callee_inst.backpressure = True */
 	uint32_t subi1 = start(&l_never, 13, 0, FLUE_SUBTASK_STARTING);
 	uint32_t subi2 = start(&l_never, 13, 0, FLUE_SUBTASK_STARTING);
 	EX_EQ(flue_canon_subtask_cancel(inst, 0, subi2), FLUE_SUBTASK_CANCELLED_BEFORE_STARTED);
 	EX_EQ(flue_canon_subtask_cancel(inst, ASYNC, subi1),
 	      FLUE_SUBTASK_CANCELLED_BEFORE_STARTED);
-	cs_callee->backpressure = 0;
+	ex_set_backpressure(cs_callee, 0);
 }
 
 static void cs_event_loop(struct flue_instance *inst, uint32_t seti)
@@ -291,7 +291,7 @@ static void cs_lock_hog(struct flue_instance *inst, uint32_t seti)
 		mem[4] = 13;
 		uint32_t subi = start(callee[k], 1, 0, FLUE_SUBTASK_STARTED);
 		uint32_t hog = start(&l_hog, 45, 4, FLUE_SUBTASK_STARTED);
-		EX_TRUE(cs_callee->exclusive != FLUE_TASK_NONE);
+		EX_TRUE(ex_exclusive_held(cs_callee));
 		EX_EQ(flue_canon_subtask_cancel(inst, ASYNC, subi), FLUE_BLOCKED);
 		EX_EQ(mem[0], 13);
 		EX_EQ(mem[4], 45);

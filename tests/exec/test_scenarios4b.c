@@ -238,7 +238,7 @@ static void core_futures(void *user, struct flue_instance *inst, const flue_flat
 	mem[writep] = 42;
 	EX_EQ(flue_canon_future_write(inst, t, ASYNC, wfi, writep), FLUE_COMPLETED);
 
-	while (!inst->handles[rfi].u.end.w.has_event)
+	while (!ex_has_event(inst, rfi))
 		(void)flue_canon_thread_yield(inst);
 
 	EX_EQ(flue_canon_future_cancel_read(inst, t, 0, rfi), FLUE_COMPLETED);

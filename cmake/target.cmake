@@ -54,10 +54,20 @@ set(FT_DIR ${PROJECT_SOURCE_DIR}/tests/target)
 # flue_target_image(<image> <suite.c>...): one ELF with the runner, the
 # startup code, the given suites (test_<suite>.c defines <suite>_suite_run)
 # and a main() generated from tests/target/main.c.in that runs them all.
+# SUITES_FROM <object library>: its suites (and support sources) too, as
+# compiled there (an image that links the same suites another way).
 function(flue_target_image image)
+  cmake_parse_arguments(FT "" "SUITES_FROM" "" ${ARGN})
+  set(FT_SOURCES ${FT_UNPARSED_ARGUMENTS})
+  set(FT_NAMES ${FT_UNPARSED_ARGUMENTS})
+  if(FT_SUITES_FROM)
+    get_target_property(FT_LIB_SOURCES ${FT_SUITES_FROM} SOURCES)
+    list(APPEND FT_NAMES ${FT_LIB_SOURCES})
+    list(APPEND FT_SOURCES $<TARGET_OBJECTS:${FT_SUITES_FROM}>)
+  endif()
   set(FT_SUITE_DECLS "")
   set(FT_SUITE_CALLS "")
-  foreach(src ${ARGN})
+  foreach(src ${FT_NAMES})
     get_filename_component(name ${src} NAME_WE)
     if(NOT name MATCHES "^test_")
       continue() # a support source (e.g. a fixture), not a suite
@@ -73,7 +83,7 @@ function(flue_target_image image)
   set(FT_IMAGE "${image}, ${FLUE_TARGET} on QEMU ${FLUE_QEMU_MACHINE}")
   configure_file(${FT_DIR}/main.c.in ${CMAKE_CURRENT_BINARY_DIR}/${image}_main.c @ONLY)
 
-  add_executable(${image} ${ARGN} ${FT_DIR}/ft_runner.c ${FT_DIR}/startup.c
+  add_executable(${image} ${FT_SOURCES} ${FT_DIR}/ft_runner.c ${FT_DIR}/startup.c
                           ${CMAKE_CURRENT_BINARY_DIR}/${image}_main.c)
   set_target_properties(${image} PROPERTIES
     SUFFIX .elf
@@ -116,11 +126,17 @@ flue_target_image(flue_target_port ${PROJECT_SOURCE_DIR}/tests/port/test_port.c
 file(GLOB FLUE_TARGET_EXEC_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/exec/test_*.c)
 list(FILTER FLUE_TARGET_EXEC_SUITES EXCLUDE REGEX
      "test_(threads|post_stress|lockfree_tick|cover_posted|nesting|post_pool|forward[a-z_]*)\\.c$")
-flue_target_image(flue_target_exec ${FLUE_TARGET_EXEC_SUITES}
-                  ${PROJECT_SOURCE_DIR}/tests/exec_target/test_host_pool.c
-                  ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c
-                  ${PROJECT_SOURCE_DIR}/tests/exec/exec_target.c)
-target_include_directories(flue_target_exec PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec)
+# Compiled once: tests/gated/gated.cmake links them a second time.
+add_library(flue_target_exec_suites OBJECT ${FLUE_TARGET_EXEC_SUITES}
+            ${PROJECT_SOURCE_DIR}/tests/exec_target/test_host_pool.c
+            ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c
+            ${PROJECT_SOURCE_DIR}/tests/exec/exec_target.c)
+target_compile_definitions(flue_target_exec_suites PRIVATE FLUE_TEST_TARGET)
+target_include_directories(flue_target_exec_suites PRIVATE ${PROJECT_SOURCE_DIR}/tests/support
+                           ${FT_DIR} ${PROJECT_SOURCE_DIR}/tests/exec)
+target_compile_options(flue_target_exec_suites PRIVATE ${FLUE_WARNINGS})
+target_link_libraries(flue_target_exec_suites PRIVATE flue)
+flue_target_image(flue_target_exec SUITES_FROM flue_target_exec_suites)
 
 # -monitor none -serial none: QEMU never touches stdin (CI has none).
 # Semihosting output goes to QEMU's stdout/stderr; exit() becomes QEMU's
@@ -157,3 +173,4 @@ set_tests_properties(target.failure_report PROPERTIES TIMEOUT 30
 include(${PROJECT_SOURCE_DIR}/tests/wasmrt/wasmrt.cmake)
 include(${PROJECT_SOURCE_DIR}/tests/board/board.cmake)
 include(${PROJECT_SOURCE_DIR}/tests/isolation/isolation.cmake)
+include(${PROJECT_SOURCE_DIR}/tests/gated/gated.cmake)

@@ -20,6 +20,7 @@
 #define ISO_FLASH 0x00000000u /* 4 MiB ZBT SSRAM1: code */
 #define ISO_RAM 0x20000000u   /* 4 MiB ZBT SSRAM2+3: data */
 #endif
+#define ISO_RAM_SIZE 0x400000u /* both machines: 4 MiB of data memory */
 #define ISO_RAM_LOW 0x200000u /* statics and other instances: 2 MiB */
 #define ISO_FLASH_SIZE 0x400000u
 /* The realistic domain's guest: 64 KiB linear memory and 4 KiB of
@@ -67,6 +68,13 @@ int32_t iso_gate_domain(struct flue_mpu_write *seq, const void *stack, uint32_t 
  * a region inside another, PMSAv8 the memory split around it. */
 int32_t iso_window_domain(struct flue_mpu_write *seq, const void *guest, uint32_t size,
 			  uint32_t win_off, uint32_t win_size);
+
+/* The gated suites' domain (tests/gated/, run with the background map):
+ * code RO+X and all of RAM (ISO_RAM_SIZE) RW XN for everyone, except
+ * [hole, hole + size) (the store: privileged only). PMSAv7: the hole is a
+ * later region inside RAM's (hole aligned to its power-of-two size);
+ * PMSAv8: RAM split around it (32-byte aligned). */
+int32_t iso_hole_domain(struct flue_mpu_write *seq, const void *hole, uint32_t size);
 
 /* The runner calls it after every case, failed or not: MPU off, guest
  * marker off, no handler. */

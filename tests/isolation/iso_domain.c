@@ -107,3 +107,22 @@ int32_t iso_window_domain(struct flue_mpu_write *seq, const void *guest, uint32_
 #endif
 	return build(set, sizeof set / sizeof set[0], seq);
 }
+
+int32_t iso_hole_domain(struct flue_mpu_write *seq, const void *hole, uint32_t size)
+{
+	uint32_t h = (uint32_t)(uintptr_t)hole;
+#if defined(ISO_V8)
+	const iso_region set[] = {
+		CODE(ISO_FLASH, ISO_FLASH_SIZE),
+		ALL_RW(ISO_RAM, h - ISO_RAM),
+		ALL_RW(h + size, ISO_RAM + ISO_RAM_SIZE - h - size),
+	};
+#else
+	const iso_region set[] = {
+		CODE(ISO_FLASH, ISO_FLASH_SIZE),
+		ALL_RW(ISO_RAM, ISO_RAM_SIZE),
+		PRIV_RW(h, size),
+	};
+#endif
+	return build(set, sizeof set / sizeof set[0], seq);
+}

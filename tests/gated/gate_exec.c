@@ -1,0 +1,229 @@
+/*
+ * The gated images' guest entries (gated.h): every function a suite lifts
+ * runs as guest code behind the privilege gate.
+ *
+ * `__wrap_flue_lift` keeps the suite's options in a record (one per
+ * struct flue_func, forgotten when the fixture's store is initialised
+ * again) and lifts trampolines instead; each trampoline enters the
+ * suite's function with flue_port_guest_call(). Guests share one MPU
+ * program (gated.h: everything but the store) but not stacks: a domain's
+ * stack holds the entries of one runtime stack at a time (a stackful task
+ * suspended inside guest code keeps its entries on it), so an entry takes
+ * the first domain the port accepts — the one this runtime stack already
+ * uses, or a free one. One per task and one for the executor's stack.
+ *
+ * A guest that faults or breaks the gate's rules fails the test (ex_fail)
+ * and traps its instance, as flue-build's isolated programs trap it.
+ */
+#include <stdint.h>
+
+#include <flue/config.h>
+#include <flue/errno.h>
+#include <flue/exec.h>
+#include <flue/mpu.h>
+#include <flue/port.h>
+#include <flue/port_mpu.h>
+
+#include "exec_test.h"
+#include "gated.h"
+#include "iso.h"
+
+#define GX_DOMAINS (FLUE_CONFIG_MAX_TASKS + 1u)
+#define GX_STACK 4096u
+#define GX_LIFTS 64u
+
+struct gx_lift {
+	struct flue_func *f;
+	struct flue_lift_opts o; /* the suite's */
+};
+
+static struct gx_lift lifts[GX_LIFTS];
+static uint32_t nlifts;
+static uint64_t stacks[GX_DOMAINS][GX_STACK / 8u];
+static struct flue_mpu_write program[FLUE_MPU_SEQ_MAX];
+static uint32_t program_len;
+static struct flue_port_domain domains[GX_DOMAINS];
+
+/* What a trampoline hands its guest entry: the call, on the runtime stack
+ * (guest code may read it: only the store is privileged-only). */
+struct gx_call {
+	const struct gx_lift *l;
+	struct flue_instance *inst;
+	const flue_flat_t *args;
+	flue_flat_t *results;
+	uint32_t n, p1, p2, p3, p4;
+};
+
+bool gx_on_domain_stack(uintptr_t addr)
+{
+	uintptr_t lo = (uintptr_t)stacks[0], hi = (uintptr_t)stacks[GX_DOMAINS - 1u] + GX_STACK;
+	return addr >= lo && addr < hi;
+}
+
+static void gx_reset(void)
+{
+	nlifts = 0;
+	for (uint32_t i = 0; i < GX_DOMAINS; i++)
+		domains[i] = (struct flue_port_domain){ program, program_len,
+							(uintptr_t)stacks[i],
+							(uintptr_t)stacks[i] + GX_STACK, 0, 0, 0 };
+}
+
+/* Run `fn(call)` as guest code of `inst`; its result. */
+static uint32_t gx_enter(flue_port_guest_fn fn, struct gx_call *call)
+{
+	const uint32_t a[4] = { (uint32_t)(uintptr_t)call, 0u, 0u, 0u };
+	uint32_t r = 0;
+	for (uint32_t i = 0; i < GX_DOMAINS; i++) {
+		int rc = flue_port_guest_call(&domains[i], fn, a, &r);
+		if (rc == FLUE_PORT_GUEST_RETURNED)
+			return r;
+		if (rc == FLUE_PORT_GUEST_FAULTED) {
+			const struct flue_port_fault *fault = flue_port_guest_fault();
+			ex_fail(__FILE__, __LINE__, "gated guest code faulted (kind << 32 | address, pc)",
+				(uint64_t)fault->kind << 32 | fault->addr, fault->pc);
+			flue_trap_raise(call->inst, fault->kind == FLUE_PORT_FAULT_GATE
+							    ? FLUE_TRAP_GATE
+							    : FLUE_TRAP_MEMORY_FAULT);
+		}
+		if (rc != FLUE_EBUSY && rc != FLUE_ENOSPC)
+			break;
+	}
+	ex_fail(__FILE__, __LINE__, "no gated domain took the entry", 0u, 1u);
+	flue_trap_raise(call->inst, FLUE_TRAP_GATE);
+}
+
+/* ------------------------------------------------- guest side (unprivileged) */
+
+static uint32_t guest_core(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
+{
+	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
+	(void)u1;
+	(void)u2;
+	(void)u3;
+	x->l->o.core(x->l->o.user, x->inst, x->args, x->n, x->results);
+	return 0;
+}
+
+static uint32_t guest_callback(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
+{
+	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
+	(void)u1;
+	(void)u2;
+	(void)u3;
+	return x->l->o.callback(x->l->o.user, x->inst, x->n, x->p1, x->p2);
+}
+
+static uint32_t guest_realloc(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
+{
+	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
+	(void)u1;
+	(void)u2;
+	(void)u3;
+	return x->l->o.realloc(x->l->o.user, x->inst, x->n, x->p1, x->p2, x->p3);
+}
+
+static uint32_t guest_post_return(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
+{
+	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
+	(void)u1;
+	(void)u2;
+	(void)u3;
+	x->l->o.post_return(x->l->o.user, x->inst, x->args, x->n);
+	return 0;
+}
+
+/* ------------------------------------------------ runtime side (privileged) */
+
+static void gx_core(void *user, struct flue_instance *inst, const flue_flat_t *args, uint32_t n,
+		    flue_flat_t *results)
+{
+	struct gx_call x = { user, inst, args, results, n, 0, 0, 0, 0 };
+	(void)gx_enter(guest_core, &x);
+}
+
+static uint32_t gx_callback(void *user, struct flue_instance *inst, uint32_t event, uint32_t p1,
+			    uint32_t p2)
+{
+	struct gx_call x = { user, inst, 0, 0, event, p1, p2, 0, 0 };
+	return gx_enter(guest_callback, &x);
+}
+
+static uint32_t gx_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
+			   uint32_t old_size, uint32_t align, uint32_t new_size)
+{
+	struct gx_call x = { user, inst, 0, 0, old_ptr, old_size, align, new_size, 0 };
+	return gx_enter(guest_realloc, &x);
+}
+
+static void gx_post_return(void *user, struct flue_instance *inst, const flue_flat_t *results,
+			   uint32_t n)
+{
+	struct gx_call x = { user, inst, results, 0, n, 0, 0, 0, 0 };
+	(void)gx_enter(guest_post_return, &x);
+}
+
+static struct gx_lift *gx_record(struct flue_func *f)
+{
+	for (uint32_t i = 0; i < nlifts; i++)
+		if (lifts[i].f == f)
+			return &lifts[i];
+	if (nlifts == GX_LIFTS)
+		return NULL;
+	lifts[nlifts].f = f;
+	return &lifts[nlifts++];
+}
+
+int __real_flue_lift(struct flue_func *f, struct flue_instance *inst,
+		     const struct flue_functype *ft, const struct flue_lift_opts *opts);
+int __wrap_flue_lift(struct flue_func *f, struct flue_instance *inst,
+		     const struct flue_functype *ft, const struct flue_lift_opts *opts);
+
+/* The suite's options with each function replaced by its trampoline (a
+ * missing one stays missing: the lift's own checks see what they saw). */
+int __wrap_flue_lift(struct flue_func *f, struct flue_instance *inst,
+		     const struct flue_functype *ft, const struct flue_lift_opts *opts)
+{
+	if (f == NULL || opts == NULL)
+		return __real_flue_lift(f, inst, ft, opts);
+	struct gx_lift *l = gx_record(f);
+	if (l == NULL) {
+		ex_fail(__FILE__, __LINE__, "more lifts than GX_LIFTS in one test", GX_LIFTS, 0u);
+		return FLUE_ENOMEM;
+	}
+	l->o = *opts;
+	struct flue_lift_opts g = {
+		.kind = opts->kind,
+		.core = opts->core != NULL ? gx_core : NULL,
+		.callback = opts->callback != NULL ? gx_callback : NULL,
+		.realloc = opts->realloc != NULL ? gx_realloc : NULL,
+		.post_return = opts->post_return != NULL ? gx_post_return : NULL,
+		.user = l,
+	};
+	return __real_flue_lift(f, inst, ft, &g);
+}
+
+void __real_flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx);
+void __wrap_flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx);
+
+/* The fixture's store starts again (ex_setup(), every test): so do the
+ * records and the domains' bookkeeping (no guest code runs then). */
+void __wrap_flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *ctx)
+{
+	if (s == &ex.store)
+		gx_reset();
+	__real_flue_store_init(s, hook, ctx);
+}
+
+__attribute__((constructor)) static void gx_install(void)
+{
+	int32_t n = iso_hole_domain(program, &ex.store, EX_STORE_BLOCK);
+#if defined(ISO_V8)
+	if (flue_port_mpu_set_mair(ISO_MAIR0, 0u) != 0)
+		__builtin_trap();
+#endif
+	if (n <= 0 || flue_port_gate_set_services(gx_builtin_services, gx_builtin_count) != 0)
+		__builtin_trap(); /* a gated image that cannot gate */
+	program_len = (uint32_t)n;
+	gx_reset();
+}

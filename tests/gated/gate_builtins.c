@@ -66,6 +66,11 @@ static void gx_gate(uint32_t k, void *frame)
  * GXV<n>(name, T0 .. Tn-1): one returning nothing. Each defines the frame,
  * the service `name##_svc` and the wrapper.
  */
+/* The wrapper has the built-in's own type (a prototype written here that
+ * drifted from the header would otherwise link and corrupt arguments). */
+#define GX_SAME(name)                                                                  \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(name), __typeof__(__wrap_##name)), \
+		       #name " and its wrapper differ");
 #define GX_SVC_HEAD(name)                                                              \
 	static uint32_t name##_svc(uint32_t p, uint32_t u1, uint32_t u2)              \
 	{                                                                             \
@@ -89,24 +94,28 @@ static void gx_gate(uint32_t k, void *frame)
 #define GX1(R, name, T0)                                                               \
 	R __real_##name(T0);                                                          \
 	R __wrap_##name(T0);                                                          \
+	GX_SAME(name)                                                                 \
 	struct name##_f { R r; T0 a0; };                                              \
 	GX_SVC_HEAD(name) f->r = __real_##name(f->a0); return 0; }                     \
 	R __wrap_##name(T0 a0) { GX_GUEST(name, a0) return f.r; }
 #define GX2(R, name, T0, T1)                                                           \
 	R __real_##name(T0, T1);                                                      \
 	R __wrap_##name(T0, T1);                                                      \
+	GX_SAME(name)                                                                 \
 	struct name##_f { R r; T0 a0; T1 a1; };                                       \
 	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1); return 0; }              \
 	R __wrap_##name(T0 a0, T1 a1) { GX_GUEST(name, a0, a1) return f.r; }
 #define GX3(R, name, T0, T1, T2)                                                       \
 	R __real_##name(T0, T1, T2);                                                  \
 	R __wrap_##name(T0, T1, T2);                                                  \
+	GX_SAME(name)                                                                 \
 	struct name##_f { R r; T0 a0; T1 a1; T2 a2; };                                \
 	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1, f->a2); return 0; }       \
 	R __wrap_##name(T0 a0, T1 a1, T2 a2) { GX_GUEST(name, a0, a1, a2) return f.r; }
 #define GX4(R, name, T0, T1, T2, T3)                                                   \
 	R __real_##name(T0, T1, T2, T3);                                              \
 	R __wrap_##name(T0, T1, T2, T3);                                              \
+	GX_SAME(name)                                                                 \
 	struct name##_f { R r; T0 a0; T1 a1; T2 a2; T3 a3; };                         \
 	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1, f->a2, f->a3); return 0; } \
 	R __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3)                                   \
@@ -114,6 +123,7 @@ static void gx_gate(uint32_t k, void *frame)
 #define GX5(R, name, T0, T1, T2, T3, T4)                                               \
 	R __real_##name(T0, T1, T2, T3, T4);                                          \
 	R __wrap_##name(T0, T1, T2, T3, T4);                                          \
+	GX_SAME(name)                                                                 \
 	struct name##_f { R r; T0 a0; T1 a1; T2 a2; T3 a3; T4 a4; };                  \
 	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1, f->a2, f->a3, f->a4);    \
 	return 0; }                                                                   \
@@ -122,6 +132,7 @@ static void gx_gate(uint32_t k, void *frame)
 #define GX6(R, name, T0, T1, T2, T3, T4, T5)                                           \
 	R __real_##name(T0, T1, T2, T3, T4, T5);                                      \
 	R __wrap_##name(T0, T1, T2, T3, T4, T5);                                      \
+	GX_SAME(name)                                                                 \
 	struct name##_f { R r; T0 a0; T1 a1; T2 a2; T3 a3; T4 a4; T5 a5; };           \
 	GX_SVC_HEAD(name)                                                             \
 	f->r = __real_##name(f->a0, f->a1, f->a2, f->a3, f->a4, f->a5); return 0; }   \
@@ -131,24 +142,28 @@ static void gx_gate(uint32_t k, void *frame)
 #define GXV1(name, T0)                                                                 \
 	void __real_##name(T0);                                                       \
 	void __wrap_##name(T0);                                                       \
+	GX_SAME(name)                                                                 \
 	struct name##_f { T0 a0; };                                                   \
 	GX_SVC_HEAD(name) __real_##name(f->a0); return 0; }                            \
 	void __wrap_##name(T0 a0) { GX_GUEST_V(name, a0) }
 #define GXV2(name, T0, T1)                                                             \
 	void __real_##name(T0, T1);                                                   \
 	void __wrap_##name(T0, T1);                                                   \
+	GX_SAME(name)                                                                 \
 	struct name##_f { T0 a0; T1 a1; };                                            \
 	GX_SVC_HEAD(name) __real_##name(f->a0, f->a1); return 0; }                     \
 	void __wrap_##name(T0 a0, T1 a1) { GX_GUEST_V(name, a0, a1) }
 #define GXV3(name, T0, T1, T2)                                                         \
 	void __real_##name(T0, T1, T2);                                               \
 	void __wrap_##name(T0, T1, T2);                                               \
+	GX_SAME(name)                                                                 \
 	struct name##_f { T0 a0; T1 a1; T2 a2; };                                     \
 	GX_SVC_HEAD(name) __real_##name(f->a0, f->a1, f->a2); return 0; }              \
 	void __wrap_##name(T0 a0, T1 a1, T2 a2) { GX_GUEST_V(name, a0, a1, a2) }
 #define GXV4(name, T0, T1, T2, T3)                                                     \
 	void __real_##name(T0, T1, T2, T3);                                           \
 	void __wrap_##name(T0, T1, T2, T3);                                           \
+	GX_SAME(name)                                                                 \
 	struct name##_f { T0 a0; T1 a1; T2 a2; T3 a3; };                              \
 	GX_SVC_HEAD(name) __real_##name(f->a0, f->a1, f->a2, f->a3); return 0; }       \
 	void __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3) { GX_GUEST_V(name, a0, a1, a2, a3) }
@@ -214,6 +229,7 @@ GX1(bool, ex_exclusive_held, const struct flue_instance *)
 /* No parameter: the frame holds the result only. */
 uint32_t __real_ex_sched_depth(void);
 uint32_t __wrap_ex_sched_depth(void);
+GX_SAME(ex_sched_depth)
 struct ex_sched_depth_f {
 	uint32_t r;
 };
@@ -235,6 +251,7 @@ struct flue_trap_raise_f {
 	INST a0;
 	enum flue_trap_reason a1;
 };
+GX_SAME(flue_trap_raise)
 GX_SVC_HEAD(flue_trap_raise) __real_flue_trap_raise(f->a0, f->a1); }
 _Noreturn void __wrap_flue_trap_raise(INST a0, enum flue_trap_reason a1)
 {

@@ -81,7 +81,9 @@ FT_TEST(guest_code_touching_the_store_faults_and_traps_its_instance)
 {
 	ex_setup();
 	struct flue_instance *g = ex_new();
+	gx_fault_expected = true;
 	run(g, core_touches_store);
+	gx_fault_expected = false;
 	FT_FALSE(resolved_with_value);
 	FT_EQ(ex.ntraps, 1);
 	FT_EQ(ex.trap, FLUE_TRAP_MEMORY_FAULT);

@@ -55,7 +55,7 @@ foreach(spec "1|fatal_runtime|132|MemManage \\(4\\)" "2|fatal_no_handler|132|Mem
   target_compile_definitions(flue_iso_fatal${mode} PRIVATE ISO_FATAL_MODE=${mode})
   add_test(NAME isolation.${test}
            COMMAND ${FLUE_BOARD_TESTS}/expect_status.sh ${status}
-                   "iso fatal mode ${mode}\n.*unexpected exception ${regex}"
+                   "iso fatal mode ${mode}.*unexpected exception ${regex}"
                    ${FLUE_BOARD_QEMU_RUN} $<TARGET_FILE:flue_iso_fatal${mode}>)
   set_tests_properties(isolation.${test} PROPERTIES TIMEOUT 30)
 endforeach()

@@ -75,8 +75,9 @@ _Noreturn void Reset_Handler(void)
 	for (size_t i = 0; i < n; i++)
 		__bss_start__[i] = 0u;
 
-	/* MemManage, BusFault and UsageFault their own exceptions (as on the
-	 * board), not HardFault: the port's handlers tell guest faults apart. */
+	/* MemManage, BusFault and UsageFault are taken as their own exceptions
+	 * (as on the board), not as HardFault: the port's handlers tell guest
+	 * faults apart by them. */
 	*(volatile uint32_t *)0xE000ED24u |= 7u << 16; /* SHCSR: MEM/BUS/USGFAULTENA */
 	__asm__ volatile("dsb\n\tisb" ::: "memory");
 

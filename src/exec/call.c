@@ -214,15 +214,23 @@ static bool wants_fiber(struct flue_store *s, const struct flue_task *t)
 	return flue_port_fiber_supported();
 }
 
+/* Run one step of `t`: `own` on its fiber where it wants one (and got
+ * one), else `body` on this stack. */
+static void run_step(struct flue_store *s, struct flue_task *t, flue_port_body_t own,
+		     flue_port_body_t body)
+{
+	if (wants_fiber(s, t) && on_fiber(s, t, own))
+		return; /* ran (or failed) on its fiber */
+	if (!exec_guest(s, body, t))
+		exec_thread_unwound(s, t);
+}
+
 void exec_start_thread(struct flue_store *s, uint16_t id)
 {
 	struct flue_task *t = &s->tasks[id];
 	uint16_t cur = s->sched.current;
 	exec_thread(s, t, FLUE_THREAD_EV_START, FLUE_COND_NONE);
-	if (wants_fiber(s, t) && on_fiber(s, t, fiber_entry))
-		; /* ran (or failed) on its fiber */
-	else if (!exec_guest(s, thread_body, t))
-		exec_thread_unwound(s, t);
+	run_step(s, t, fiber_entry, thread_body);
 	s->sched.current = cur;
 }
 
@@ -257,9 +265,6 @@ void exec_callback_step(struct flue_store *s, uint16_t id)
 		t->arg = 0;
 	exec_thread(s, t, FLUE_THREAD_EV_RUN, FLUE_COND_NONE);
 	uint16_t cur = s->sched.current;
-	if (wants_fiber(s, t) && on_fiber(s, t, callback_fiber_entry))
-		; /* ran (or failed) on its fiber */
-	else if (!exec_guest(s, callback_body, t))
-		exec_thread_unwound(s, t);
+	run_step(s, t, callback_fiber_entry, callback_body);
 	s->sched.current = cur;
 }

@@ -54,6 +54,14 @@ set(FT_DIR ${PROJECT_SOURCE_DIR}/tests/target)
 # flue_target_image(<image> <suite.c>...): one ELF with the runner, the
 # startup code, the given suites (test_<suite>.c defines <suite>_suite_run)
 # and a main() generated from tests/target/main.c.in that runs them all.
+# How every target test source is compiled (an image's or an object
+# library's): the runner's ftest.h, its target side, flue's warnings.
+function(flue_target_test_flags tgt)
+  target_compile_definitions(${tgt} PRIVATE FLUE_TEST_TARGET)
+  target_include_directories(${tgt} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support ${FT_DIR})
+  target_compile_options(${tgt} PRIVATE ${FLUE_WARNINGS})
+endfunction()
+
 # SUITES_FROM <object library>: its suites (and support sources) too, as
 # compiled there (an image that links the same suites another way).
 function(flue_target_image image)
@@ -88,9 +96,7 @@ function(flue_target_image image)
   set_target_properties(${image} PROPERTIES
     SUFFIX .elf
     LINK_DEPENDS "${FT_DIR}/${FLUE_QEMU_MACHINE}.ld;${FT_DIR}/sections.ld")
-  target_compile_definitions(${image} PRIVATE FLUE_TEST_TARGET)
-  target_include_directories(${image} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support ${FT_DIR})
-  target_compile_options(${image} PRIVATE ${FLUE_WARNINGS})
+  flue_target_test_flags(${image})
   # newlib with semihosting (librdimon) for stdio and exit; our own startup
   # replaces rdimon-crt0 and crti/crtn (-nostartfiles).
   target_link_options(${image} PRIVATE
@@ -131,10 +137,8 @@ add_library(flue_target_exec_suites OBJECT ${FLUE_TARGET_EXEC_SUITES}
             ${PROJECT_SOURCE_DIR}/tests/exec_target/test_host_pool.c
             ${PROJECT_SOURCE_DIR}/tests/exec/exec_fixture.c
             ${PROJECT_SOURCE_DIR}/tests/exec/exec_target.c)
-target_compile_definitions(flue_target_exec_suites PRIVATE FLUE_TEST_TARGET)
-target_include_directories(flue_target_exec_suites PRIVATE ${PROJECT_SOURCE_DIR}/tests/support
-                           ${FT_DIR} ${PROJECT_SOURCE_DIR}/tests/exec)
-target_compile_options(flue_target_exec_suites PRIVATE ${FLUE_WARNINGS})
+flue_target_test_flags(flue_target_exec_suites)
+target_include_directories(flue_target_exec_suites PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec)
 target_link_libraries(flue_target_exec_suites PRIVATE flue)
 flue_target_image(flue_target_exec SUITES_FROM flue_target_exec_suites)
 

@@ -47,14 +47,20 @@ static struct flue_mpu_write program[FLUE_MPU_SEQ_MAX];
 static uint32_t program_len;
 static struct flue_port_domain domains[GX_DOMAINS];
 
+/* Which of the suite's functions a trampoline enters. */
+enum gx_kind { GX_CORE, GX_CALLBACK, GX_REALLOC, GX_POST_RETURN };
+
 /* What a trampoline hands its guest entry: the call, on the runtime stack
- * (guest code may read it: only the store is privileged-only). */
+ * (guest code may read it: only the store is privileged-only). `n` is the
+ * count (core, post-return) or the first word (callback: event; realloc:
+ * old_ptr), p1..p3 the others. */
 struct gx_call {
+	enum gx_kind kind;
 	const struct gx_lift *l;
 	struct flue_instance *inst;
 	const flue_flat_t *args;
 	flue_flat_t *results;
-	uint32_t n, p1, p2, p3, p4;
+	uint32_t n, p1, p2, p3;
 };
 
 bool gx_on_domain_stack(uintptr_t addr)
@@ -85,13 +91,14 @@ _Noreturn static void gx_refuse(struct flue_instance *inst, const char *what, ui
 	flue_trap_raise(inst, why);
 }
 
-/* Enter `fn` on domain `d`: 1 and `*r` set if it returned, 0 if the port
+/* Enter the call on domain `d`: 1 and `*r` set if it returned, 0 if the port
  * refused the domain (busy with another runtime stack, or full). */
-static int gx_try(struct flue_port_domain *d, flue_port_guest_fn fn, struct gx_call *call,
-		  uint32_t *r)
+static uint32_t guest_entry(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3);
+
+static int gx_try(struct flue_port_domain *d, struct gx_call *call, uint32_t *r)
 {
 	const uint32_t a[4] = { (uint32_t)(uintptr_t)call, 0u, 0u, 0u };
-	int rc = flue_port_guest_call(d, fn, a, r);
+	int rc = flue_port_guest_call(d, guest_entry, a, r);
 	if (rc == FLUE_PORT_GUEST_RETURNED)
 		return 1;
 	if (rc == FLUE_PORT_GUEST_FAULTED) {
@@ -106,16 +113,16 @@ static int gx_try(struct flue_port_domain *d, flue_port_guest_fn fn, struct gx_c
 	return 0;
 }
 
-/* Run `fn(call)` as guest code; its result. The domain this runtime
+/* Run the call as guest code; its result. The domain this runtime
  * stack already has entries on first (the port refuses the others' with
  * FLUE_EBUSY), else a free one: one runtime stack, one domain. */
-static uint32_t gx_enter(flue_port_guest_fn fn, struct gx_call *call)
+static uint32_t gx_enter(struct gx_call *call)
 {
 	uint32_t r = 0;
 	for (uint32_t pass = 0; pass < 2u; pass++)
 		for (uint32_t i = 0; i < GX_DOMAINS; i++)
 			if ((domains[i].depth != 0u) == (pass == 0u) &&
-			    gx_try(&domains[i], fn, call, &r))
+			    gx_try(&domains[i], call, &r))
 				return r;
 	gx_refuse(call->inst, "guest entry: every domain busy (domains, 0)", GX_DOMAINS, 0u,
 		  FLUE_TRAP_GATE);
@@ -123,41 +130,26 @@ static uint32_t gx_enter(flue_port_guest_fn fn, struct gx_call *call)
 
 /* ------------------------------------------------- guest side (unprivileged) */
 
-static uint32_t guest_core(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
+/* The one guest entry: the suite's function the call names. */
+static uint32_t guest_entry(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
 {
 	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
+	const struct flue_lift_opts *o = &x->l->o;
 	(void)u1;
 	(void)u2;
 	(void)u3;
-	x->l->o.core(x->l->o.user, x->inst, x->args, x->n, x->results);
-	return 0;
-}
-
-static uint32_t guest_callback(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
-{
-	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
-	(void)u1;
-	(void)u2;
-	(void)u3;
-	return x->l->o.callback(x->l->o.user, x->inst, x->n, x->p1, x->p2);
-}
-
-static uint32_t guest_realloc(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
-{
-	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
-	(void)u1;
-	(void)u2;
-	(void)u3;
-	return x->l->o.realloc(x->l->o.user, x->inst, x->n, x->p1, x->p2, x->p3);
-}
-
-static uint32_t guest_post_return(uint32_t c, uint32_t u1, uint32_t u2, uint32_t u3)
-{
-	const struct gx_call *x = (const struct gx_call *)(uintptr_t)c;
-	(void)u1;
-	(void)u2;
-	(void)u3;
-	x->l->o.post_return(x->l->o.user, x->inst, x->args, x->n);
+	switch (x->kind) {
+	case GX_CORE:
+		o->core(o->user, x->inst, x->args, x->n, x->results);
+		return 0;
+	case GX_CALLBACK:
+		return o->callback(o->user, x->inst, x->n, x->p1, x->p2);
+	case GX_REALLOC:
+		return o->realloc(o->user, x->inst, x->n, x->p1, x->p2, x->p3);
+	case GX_POST_RETURN:
+		o->post_return(o->user, x->inst, x->args, x->n);
+		return 0;
+	}
 	return 0;
 }
 
@@ -166,29 +158,29 @@ static uint32_t guest_post_return(uint32_t c, uint32_t u1, uint32_t u2, uint32_t
 static void gx_core(void *user, struct flue_instance *inst, const flue_flat_t *args, uint32_t n,
 		    flue_flat_t *results)
 {
-	struct gx_call x = { user, inst, args, results, n, 0, 0, 0, 0 };
-	(void)gx_enter(guest_core, &x);
+	struct gx_call x = { GX_CORE, user, inst, args, results, n, 0, 0, 0 };
+	(void)gx_enter(&x);
 }
 
 static uint32_t gx_callback(void *user, struct flue_instance *inst, uint32_t event, uint32_t p1,
 			    uint32_t p2)
 {
-	struct gx_call x = { user, inst, 0, 0, event, p1, p2, 0, 0 };
-	return gx_enter(guest_callback, &x);
+	struct gx_call x = { GX_CALLBACK, user, inst, 0, 0, event, p1, p2, 0 };
+	return gx_enter(&x);
 }
 
 static uint32_t gx_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
 			   uint32_t old_size, uint32_t align, uint32_t new_size)
 {
-	struct gx_call x = { user, inst, 0, 0, old_ptr, old_size, align, new_size, 0 };
-	return gx_enter(guest_realloc, &x);
+	struct gx_call x = { GX_REALLOC, user, inst, 0, 0, old_ptr, old_size, align, new_size };
+	return gx_enter(&x);
 }
 
 static void gx_post_return(void *user, struct flue_instance *inst, const flue_flat_t *results,
 			   uint32_t n)
 {
-	struct gx_call x = { user, inst, results, 0, n, 0, 0, 0, 0 };
-	(void)gx_enter(guest_post_return, &x);
+	struct gx_call x = { GX_POST_RETURN, user, inst, results, 0, n, 0, 0, 0 };
+	(void)gx_enter(&x);
 }
 
 static struct gx_lift *gx_record(struct flue_func *f)

@@ -198,6 +198,20 @@ struct flue_channel *flue_channel_of(const struct flue_store *s, uint16_t si)
 	return c;
 }
 
+/* The guest buffer of a parked op: its `remain` elements left in memory.
+ * False if they are not in memory now (an embedder shrank it under the
+ * parked op: no guest code runs here to trap, so the op stays parked
+ * until it is back). A unit stream moves no byte: its pointer is never
+ * looked at (the reference checks none) and it needs no memory. */
+static bool op_buffer(struct flue_instance *inst, const struct flue_shared *sh,
+		      const struct flue_end *e, uint32_t remain, uint32_t size, uint8_t **buf)
+{
+	*buf = size == 0u || remain == 0u
+		       ? 0
+		       : flue_mem_elems(inst, sh->ptr, e->progress, remain, size);
+	return *buf != 0 || size == 0u || remain == 0u;
+}
+
 /* Serve the guest op of end (inst, idx) from the ring as far as possible;
  * its buffer is the shared object's (ptr, len). Returns true if the op
  * completed (its event is set). Lock held. */
@@ -217,11 +231,8 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 			result = FLUE_RESULT_DROPPED; /* drained, then end of stream */
 			k = 0;
 		} else {
-			uint8_t *dst = flue_mem_elems(inst, sh->ptr, e->progress, remain, t->size);
-			/* The buffer left its memory (an embedder shrank it
-			 * under the parked op): no guest code runs here to
-			 * trap, so the op stays parked until it is back. */
-			if (dst == 0 && remain != 0u)
+			uint8_t *dst;
+			if (!op_buffer(inst, sh, e, remain, t->size, &dst))
 				return false;
 			k = ring_get(c, t, dst, remain);
 		}
@@ -232,9 +243,8 @@ static bool serve(struct flue_channel *c, struct flue_instance *inst, uint32_t i
 		} else if (c->used == c->capacity) {
 			return false;
 		} else {
-			const uint8_t *src = flue_mem_elems(inst, sh->ptr, e->progress, remain,
-							    t->size);
-			if (src == 0 && remain != 0u)
+			uint8_t *src;
+			if (!op_buffer(inst, sh, e, remain, t->size, &src))
 				return false;
 			k = ring_put(c, t, src, remain);
 		}

@@ -210,6 +210,33 @@ FT_TEST(channel_zero_length_read_without_memory)
 	FT_FALSE(fx.a->poisoned);
 }
 
+/* A unit channel (a doorbell: elem 0, no buffer) counts units, and a
+ * read of a unit stream moves no byte: the reference checks no pointer
+ * for a stream without an element type (any value reads), and needs no
+ * memory. A regression: the parked read was served only when its pointer
+ * lay in memory, so these reads stayed BLOCKED for good. */
+FT_TEST(unit_channel_reads_ignore_the_pointer)
+{
+	fx_setup();
+	uint32_t gr = 0;
+	FT_EQ(flue_channel_init(&ch, NULL, 0, 4), 0);
+	FT_EQ(flue_channel_attach(&ch, fx.a, fx.unit, true, false, &gr), 0);
+	FT_EQ(flue_channel_send(&ch, NULL, 3), 3);
+	FT_EQ(flue_channel_send(&ch, NULL, 2), 1); /* 4 units at most */
+	FT_EQ(rd(fx.a, fx.unit, gr, 0xFFFFFFF0u, 2), PACK(FLUE_COMPLETED, 2));
+	flue_instance_set_memory(fx.a, NULL, NULL);
+	FT_EQ(rd(fx.a, fx.unit, gr, 0xDEADBEEFu, 4), PACK(FLUE_COMPLETED, 2));
+	/* Parked (nothing waits), then served by the pump. */
+	flue_instance_set_memory(fx.a, &fx.a_data, &fx.a_size);
+	FT_EQ(rd(fx.a, fx.unit, gr, 0xFFFFFFF0u, 1), FLUE_BLOCKED);
+	uint32_t ws = flue_canon_waitable_set_new(fx.a);
+	flue_canon_waitable_join(fx.a, gr, ws);
+	FT_EQ(flue_channel_send(&ch, NULL, 1), 1);
+	flue_store_pump(&fx.store);
+	EXPECT_EVENT(fx.a, fx.a_mem, ws, FLUE_EVENT_CODE_STREAM_READ, gr, PACK(FLUE_COMPLETED, 1));
+	FT_FALSE(fx.a->poisoned);
+}
+
 /* ------------------------------------------------ memory shrunk, writer */
 
 /* flue_store_pump(): a parked guest op whose buffer left its memory is
@@ -287,6 +314,7 @@ FT_TEST(channel_end_moved_while_open_keeps_working)
 
 FT_SUITE(cover_channel,
 	 FT_CASE(channel_init_refuses_bad_geometry),
+	 FT_CASE(unit_channel_reads_ignore_the_pointer),
 	 FT_CASE(channel_attach_refusals_change_nothing),
 	 FT_CASE(channel_send_recv_refusals),
 	 FT_CASE(channel_recv_drains_then_epipe_and_other_channel_lives),

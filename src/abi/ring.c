@@ -88,7 +88,9 @@ uint64_t flue_abi_ring_claim(struct flue_instance *inst, struct flue_ring *r, ui
 		closed = true; /* nobody will read: writing is pointless */
 	} else {
 		n = flue_ring_claim(r, role, max, &off);
-		closed = n == 0u && flue_ring_peer_gone(r, role); /* drained */
+		/* Drained (a reader here): the writer is gone and nothing is
+		 * left to claim (a claim of 0 while data waits is not the end). */
+		closed = n == 0u && flue_ring_peer_gone(r, role) && flue_ring_unclaimed(r) == 0u;
 	}
 	flue_port_unlock(key);
 	if (closed)

@@ -126,13 +126,18 @@ uint8_t *flue_ring_base(const struct flue_ring *r)
 	return r->buf;
 }
 
+uint32_t flue_ring_unclaimed(const struct flue_ring *r)
+{
+	return gale_ring_buf_size_get(r->put_tail, r->get_head);
+}
+
 uint32_t flue_ring_claim(struct flue_ring *r, enum flue_ring_role role, uint32_t max,
 			 uint32_t *offset)
 {
 	uint32_t *head = role == FLUE_RING_WRITER ? &r->put_head : &r->get_head;
 	uint32_t avail = role == FLUE_RING_WRITER
 				 ? gale_ring_buf_space_get(r->put_head, r->get_tail, r->capacity)
-				 : gale_ring_buf_size_get(r->put_tail, r->get_head);
+				 : flue_ring_unclaimed(r);
 	/* Gale's claim does not bound by space or data: clamp first, as
 	 * Zephyr's ring_buf_put_claim does. */
 	struct gale_ring_buf_claim_decision d =

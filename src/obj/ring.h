@@ -23,6 +23,8 @@ bool flue_ring_peer_gone(const struct flue_ring *r, enum flue_ring_role role);
 /* Where element 0 is now (the attaching guest's memory base + window), or
  * NULL when that guest has no memory. */
 uint8_t *flue_ring_base(const struct flue_ring *r);
+/* Lock held: committed elements the reader has not claimed yet. */
+uint32_t flue_ring_unclaimed(const struct flue_ring *r);
 /* Lock held: claim up to `max` contiguous elements for `role`; returns the
  * count and the first element's index in `*offset`. */
 uint32_t flue_ring_claim(struct flue_ring *r, enum flue_ring_role role, uint32_t max,

@@ -162,6 +162,8 @@ FT_TEST(ring_driver_close_drains_then_closed)
 	flue_ring_close(&ring);
 	void *slot;
 	FT_EQ(flue_ring_put_claim(&ring, 1, &slot), FLUE_EPIPE); /* its own end is closed */
+	/* Claiming none while data is left is not the end (regression: CLOSED). */
+	FT_EQ(flue_abi_ring_claim(fx.a, &ring, 0), (uint64_t)WIN);
 	a_get(1, 2);
 	FT_EQ(flue_abi_ring_claim(fx.a, &ring, 4), FLUE_RING_CLOSED);
 	FT_EQ(rd(fx.a, fx.unit, comp, 0, 4), PACK(FLUE_COMPLETED, 1)); /* the unit of the commit */

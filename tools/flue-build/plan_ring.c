@@ -22,13 +22,7 @@
 #define RING_MODULE "flue:ring/"
 #define PAGE 65536ull
 
-struct ring_builtin {
-	const char *field;
-	enum fb_builtin b;
-	const char *sig;
-};
-
-static const struct ring_builtin ring_builtins[] = {
+static const struct fb_named_builtin ring_builtins[] = {
 	{ "attach", FB_B_RING_ATTACH, "ii>" },
 	{ "claim", FB_B_RING_CLAIM, "i>I" },
 	{ "finish", FB_B_RING_FINISH, "i>" },
@@ -61,10 +55,9 @@ static int ring_memory(const struct fb_module *m, const struct wasm_import *im,
 static int ring_func(const struct fb_module *m, const struct wasm_import *im,
 		     struct fb_import *out, struct fb_error *err)
 {
-	const struct ring_builtin *rb = NULL;
-	for (size_t k = 0; k < sizeof ring_builtins / sizeof ring_builtins[0]; k++)
-		if (strcmp(im->field, ring_builtins[k].field) == 0)
-			rb = &ring_builtins[k];
+	const struct fb_named_builtin *rb =
+		fb_names_find_builtin(ring_builtins, sizeof ring_builtins / sizeof ring_builtins[0],
+				      im->field);
 	if (rb == NULL)
 		return fb_plan_fail(err, "%s: import '%s' '%s': unknown ring import (flue:ring/NAME "
 				    "has attach, claim, finish, ready and memory)", m->wasm_path,

@@ -55,6 +55,11 @@ bool fb_builtin_is_future(enum fb_builtin b)
 	return b >= FB_B_FUTURE_NEW && b <= FB_B_FUTURE_FORWARD;
 }
 
+bool fb_builtin_is_ring(enum fb_builtin b)
+{
+	return b >= FB_B_RING_ATTACH && b <= FB_B_RING_READY;
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 int fb_names_fail(char *err, size_t len, const char *fmt, ...)

@@ -222,8 +222,7 @@ int fb_plan_rings(const struct fb_plan *p, struct fb_error *err)
 		const struct fb_inst *in = &p->insts[n];
 		for (uint32_t i = 0; i < in->mod->wasm.nimports; i++) {
 			const struct fb_import *c = &in->mod->imports[i];
-			bool ring = c->kind == FB_IMP_RING_MEMORY ||
-				    (c->builtin >= FB_B_RING_ATTACH && c->builtin <= FB_B_RING_READY);
+			bool ring = c->kind == FB_IMP_RING_MEMORY || fb_builtin_is_ring(c->builtin);
 			if (ring && check_end(p, in, i, err) != 0)
 				return -1;
 		}

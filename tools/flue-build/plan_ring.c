@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <flue/ring.h>
 #include <flue/w2c.h>
 
 #include "names_internal.h"
@@ -29,11 +30,6 @@ static const struct fb_named_builtin ring_builtins[] = {
 	{ "ready", FB_B_RING_READY, ">i" },
 };
 
-static uint64_t ring_bytes(const struct fb_ring_decl *r)
-{
-	return (uint64_t)r->elem_size * r->capacity;
-}
-
 /* The ring memory's declared limits must let it hold the ring: the glue
  * gives it the module's minimum pages (docs/FLUE-BUILD.md). */
 static int ring_memory(const struct fb_module *m, const struct wasm_import *im,
@@ -43,12 +39,13 @@ static int ring_memory(const struct fb_module *m, const struct wasm_import *im,
 	if (l->is64 || l->shared)
 		return fb_plan_fail(err, "%s: import '%s' '%s': a ring memory is a 32-bit memory, "
 				    "not shared", m->wasm_path, im->module, im->field);
-	if (l->min * PAGE < ring_bytes(r))
+	uint64_t bytes = fb_ring_bytes(r);
+	if (l->min * PAGE < bytes)
 		return fb_plan_fail(err, "%s: import '%s' '%s': ring '%s' needs %llu bytes; the "
 				    "module's ring memory has at least %llu pages (declare at least "
 				    "%llu)", m->wasm_path, im->module, im->field, r->name,
-				    (unsigned long long)ring_bytes(r), (unsigned long long)l->min,
-				    (unsigned long long)((ring_bytes(r) + PAGE - 1u) / PAGE));
+				    (unsigned long long)bytes, (unsigned long long)l->min,
+				    (unsigned long long)((bytes + PAGE - 1u) / PAGE));
 	return 0;
 }
 
@@ -195,13 +192,12 @@ static int check_end(const struct fb_plan *p, const struct fb_inst *in, uint32_t
 	const struct fb_import *c = &in->mod->imports[i];
 	const struct wasm_import *im = &in->mod->wasm.imports[i];
 	const struct fb_ring_decl *r = &p->comp.rings[c->ring];
-	const char *w = r->end[0] != NULL ? r->end[0] : "host";
-	const char *rd = r->end[1] != NULL ? r->end[1] : "host";
-	bool driver = r->end[0] == NULL || r->end[1] == NULL;
-	if (strcmp(w, in->name) != 0 && strcmp(rd, in->name) != 0)
+	bool driver = fb_ring_has_driver(r);
+	if (fb_ring_role(r, in->name) < 0)
 		return fb_fail(err, &in->decl->loc, "instance '%s' imports '%s' '%s', but ring '%s' "
 			       "(line %u) has the writer '%s' and the reader '%s'", in->name,
-			       im->module, im->field, r->name, (unsigned)r->loc.line, w, rd);
+			       im->module, im->field, r->name, (unsigned)r->loc.line,
+			       fb_ring_end_name(r, 0), fb_ring_end_name(r, 1));
 	if (c->builtin == FB_B_RING_ATTACH && !driver)
 		return fb_fail(err, &in->decl->loc, "instance '%s' imports '%s' '%s', but ring '%s' "
 			       "(line %u) connects two instances: its storage is the memory both "
@@ -238,12 +234,11 @@ static uint32_t isolate_regions(const struct fb_composition *c, const char *name
 	uint32_t count = 0;
 	for (uint32_t i = 0; i < c->nrings; i++) {
 		const struct fb_ring_decl *r = &c->rings[i];
-		bool both = r->end[0] != NULL && r->end[1] != NULL;
+		int role = fb_ring_role(r, name);
 		if (windows)
-			count += r->end[0] == NULL && r->end[1] != NULL && strcmp(r->end[1], name) == 0;
+			count += fb_ring_has_driver(r) && role == FLUE_RING_READER;
 		else
-			for (int role = 0; role < 2; role++)
-				count += both && strcmp(r->end[role], name) == 0;
+			count += !fb_ring_has_driver(r) && role >= 0;
 	}
 	return count;
 }

@@ -2,8 +2,9 @@
  * The glue of shared rings (flue/ring.h; plan_ring.c checked them): one
  * `struct flue_ring` per `ring` line, the storage of a ring between two
  * instances, the `flue:ring/NAME` imports (built-in calls bound to the
- * ring; the ring memory as wasm2c's imported memory), initialisation and
- * connection at init, the host's accessor, and restart's refusal.
+ * ring; the ring memory as wasm2c's imported memory), initialisation at
+ * init, each end's connection at init and after its restart, the host's
+ * accessor, and an isolated end's MPU regions.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 /* Storage of a ring between two instances: a power of two (at least 32
  * bytes) aligned to its size, so that one MPU region holds exactly it on
  * either architecture (docs/FLUE-BUILD.md, "Shared rings"). */
-uint32_t gen_ring_storage_bytes(const struct fb_ring_decl *r)
+static uint32_t storage_bytes(const struct fb_ring_decl *r)
 {
 	return gen_pow2_at_least(fb_ring_bytes(r));
 }
@@ -29,8 +30,8 @@ void gen_ring_statics(const struct gen *g)
 			      fb_ring_end_name(r, 0), fb_ring_end_name(r, 1), r->name);
 		if (!fb_ring_has_driver(r))
 			fb_buf_printf(g->c, "static uint8_t ring_%s_storage[%uu] __attribute__((aligned("
-				      "%u)));\n", r->name, (unsigned)gen_ring_storage_bytes(r),
-				      (unsigned)gen_ring_storage_bytes(r));
+				      "%u)));\n", r->name, (unsigned)storage_bytes(r),
+				      (unsigned)storage_bytes(r));
 	}
 	if (c->nrings > 0)
 		fb_buf_puts(g->c, "\n");
@@ -190,7 +191,7 @@ void gen_ring_layout(const struct gen *g, const char *inst, struct fb_buf *b)
 		if (role < 0 || fb_ring_has_driver(r))
 			continue;
 		fb_buf_printf(b, "\t\t\t.rings[%u] = { (uintptr_t)ring_%s_storage, %uu, %s },\n",
-			      (unsigned)k++, r->name, (unsigned)gen_ring_storage_bytes(r),
+			      (unsigned)k++, r->name, (unsigned)storage_bytes(r),
 			      role == 0 ? "false" : "true");
 	}
 	if (k > 0)

@@ -226,21 +226,21 @@ int fb_plan_rings(const struct fb_plan *p, struct fb_error *err)
 	return 0;
 }
 
-
-/* Instance n's end count of `kind`: ring memories (rings between two
- * guests) or read windows (rings a driver writes into n's memory). */
-static uint32_t isolate_regions(const struct fb_composition *c, const char *name, bool windows)
+/* The extra regions instance `name` needs: ring memories (its rings
+ * between two guests) and read windows (rings a driver writes into its
+ * memory). */
+static void isolate_regions(const struct fb_composition *c, const char *name, uint32_t *mem,
+			    uint32_t *win)
 {
-	uint32_t count = 0;
+	*mem = *win = 0;
 	for (uint32_t i = 0; i < c->nrings; i++) {
 		const struct fb_ring_decl *r = &c->rings[i];
 		int role = fb_ring_role(r, name);
-		if (windows)
-			count += fb_ring_has_driver(r) && role == FLUE_RING_READER;
+		if (!fb_ring_has_driver(r))
+			*mem += role >= 0;
 		else
-			count += !fb_ring_has_driver(r) && role >= 0;
+			*win += role == FLUE_RING_READER;
 	}
-	return count;
 }
 
 /* --isolate: a ring memory is one more region of each guest end's domain,
@@ -252,7 +252,8 @@ int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
 	const struct fb_composition *c = &p->comp;
 	for (uint32_t n = 0; n < p->ninsts; n++) {
 		const char *name = p->insts[n].name;
-		uint32_t mem = isolate_regions(c, name, false), win = isolate_regions(c, name, true);
+		uint32_t mem, win;
+		isolate_regions(c, name, &mem, &win);
 		if (win > 1u)
 			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' reads "
 				       "%u rings written by drivers; an isolated instance may read one "

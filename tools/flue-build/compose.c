@@ -459,6 +459,30 @@ const struct fb_ring_decl *fb_compose_find_ring(const struct fb_composition *c, 
 	return NULL;
 }
 
+uint32_t fb_ring_bytes(const struct fb_ring_decl *r)
+{
+	return r->elem_size * r->capacity; /* ≤ 2^31: ring_sizes() */
+}
+
+const char *fb_ring_end_name(const struct fb_ring_decl *r, int role)
+{
+	return r->end[role] != NULL ? r->end[role] : "host";
+}
+
+bool fb_ring_has_driver(const struct fb_ring_decl *r)
+{
+	return r->end[0] == NULL || r->end[1] == NULL;
+}
+
+/* At most one role: st_ring() refuses a ring whose two ends are the same. */
+int fb_ring_role(const struct fb_ring_decl *r, const char *inst)
+{
+	for (int role = 0; role < 2; role++)
+		if (r->end[role] != NULL && strcmp(r->end[role], inst) == 0)
+			return role;
+	return -1;
+}
+
 void fb_compose_free(struct fb_composition *c)
 {
 	for (uint32_t i = 0; i < c->nrings; i++) {

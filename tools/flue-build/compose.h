@@ -118,6 +118,21 @@ const struct fb_instance_decl *fb_compose_find(const struct fb_composition *c, c
 /** @brief The ring named `name`, or NULL. */
 const struct fb_ring_decl *fb_compose_find_ring(const struct fb_composition *c, const char *name);
 
+/* The rules of a ring line, for the planner and the generator alike. */
+
+/** @brief Bytes of r's elements, elem_size × capacity (≤ 2^31: checked on its line). */
+uint32_t fb_ring_bytes(const struct fb_ring_decl *r);
+
+/** @brief The name of r's end `role` (0 writer, 1 reader): its instance, or "host". */
+const char *fb_ring_end_name(const struct fb_ring_decl *r, int role);
+
+/** @brief Whether an end of r is the host (a driver); else both are instances. */
+bool fb_ring_has_driver(const struct fb_ring_decl *r);
+
+/** @brief The role of instance `inst` in r (0 writer, 1 reader, enum
+ *         flue_ring_role), or -1: it is not an end of r. */
+int fb_ring_role(const struct fb_ring_decl *r, const char *inst);
+
 /** @brief Release what fb_compose_read() allocated. */
 void fb_compose_free(struct fb_composition *c);
 

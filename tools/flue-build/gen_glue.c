@@ -172,6 +172,10 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	char ty[128];
 	gen_elem_macro(g, m->import_elem[i], ty, sizeof ty);
 	const char *what = fb_builtin_name(c->builtin);
+	if (fb_builtin_is_ring(c->builtin)) {
+		gen_ring_call(g, m, c, b);
+		return;
+	}
 	switch (c->builtin) {
 	case FB_B_CONTEXT_GET: fb_buf_printf(b, "flue_canon_context_get(inst, %u)", (unsigned)c->slot); return;
 	case FB_B_CONTEXT_SET: fb_buf_printf(b, "flue_canon_context_set(inst, %u, p0)", (unsigned)c->slot); return;
@@ -189,9 +193,6 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	case FB_B_ERROR_CONTEXT_NEW: fb_buf_puts(b, "flue_canon_error_context_new(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DEBUG_MESSAGE: fb_buf_puts(b, "flue_canon_error_context_debug_message(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DROP: fb_buf_puts(b, "flue_canon_error_context_drop(inst, p0)"); return;
-	case FB_B_RING_ATTACH: case FB_B_RING_CLAIM: case FB_B_RING_FINISH: case FB_B_RING_READY:
-		gen_ring_call(g, m, c, b);
-		return;
 	default: break;
 	}
 	/* stream.* / future.*: "stream.read" -> flue_canon_stream_read */

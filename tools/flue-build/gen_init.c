@@ -28,9 +28,8 @@ static uint32_t fiber_stacks(const struct gen *g)
 	if (g->o->stacks != 0)
 		return g->o->stacks;
 	for (uint32_t i = 0; i < g->p->nmodules; i++)
-		for (uint32_t k = 0; k < g->p->modules[i].nlifts; k++)
-			if (g->p->modules[i].lifts[k].kind == FLUE_LIFT_STACKFUL)
-				return FB_DEFAULT_STACKS;
+		if (fb_module_stackful_lift(&g->p->modules[i]) != NULL)
+			return FB_DEFAULT_STACKS;
 	return 0;
 }
 
@@ -251,9 +250,7 @@ static void restart_fn(const struct gen *g)
 		 * the store runs once so that it unwinds before the slot is
 		 * reused. Otherwise nothing runs: callers of the instance must not
 		 * meet it half gone. */
-		bool stackful = false;
-		for (uint32_t k = 0; k < in->mod->nlifts; k++)
-			stackful = stackful || in->mod->lifts[k].kind == FLUE_LIFT_STACKFUL;
+		bool stackful = fb_module_stackful_lift(in->mod) != NULL;
 		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
 			      "%s", id, (unsigned)gen_inst_slot(g->p, n),
 			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "");

@@ -66,7 +66,6 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 			 const char *inst, bool memory);
 
 /* Shared rings (gen_ring.c). */
-uint32_t gen_ring_storage_bytes(const struct fb_ring_decl *r);
 void gen_ring_statics(const struct gen *g);
 void gen_ring_call(const struct gen *g, const struct fb_module *m, const struct fb_import *c,
 		   struct fb_buf *b);

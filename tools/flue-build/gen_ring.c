@@ -2,36 +2,21 @@
  * The glue of shared rings (flue/ring.h; plan_ring.c checked them): one
  * `struct flue_ring` per `ring` line, the storage of a ring between two
  * instances, the `flue:ring/NAME` imports (built-in calls bound to the
- * ring; the ring memory as wasm2c's imported memory), initialisation and
- * connection at init, the host's accessor, and restart's refusal.
+ * ring; the ring memory as wasm2c's imported memory), initialisation at
+ * init, each end's connection at init and after its restart, the host's
+ * accessor, and an isolated end's MPU regions.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "gen_internal.h"
-
-static const char *end_name(const struct fb_ring_decl *r, int role)
-{
-	return r->end[role] != NULL ? r->end[role] : "host";
-}
-
-static bool guests_both(const struct fb_ring_decl *r)
-{
-	return r->end[0] != NULL && r->end[1] != NULL;
-}
-
-static uint32_t ring_bytes(const struct fb_ring_decl *r)
-{
-	return r->elem_size * r->capacity; /* ≤ 2^31: compose.c */
-}
 
 /* Storage of a ring between two instances: a power of two (at least 32
  * bytes) aligned to its size, so that one MPU region holds exactly it on
  * either architecture (docs/FLUE-BUILD.md, "Shared rings"). */
-uint32_t gen_ring_storage_bytes(const struct fb_ring_decl *r)
+static uint32_t storage_bytes(const struct fb_ring_decl *r)
 {
-	return gen_pow2_at_least(ring_bytes(r));
+	return gen_pow2_at_least(fb_ring_bytes(r));
 }
 
 void gen_ring_statics(const struct gen *g)
@@ -42,11 +27,11 @@ void gen_ring_statics(const struct gen *g)
 		fb_buf_printf(g->c, "/* ring '%s' (line %u): %u elements of %u bytes, writer '%s', "
 			      "reader '%s' */\nstatic struct flue_ring ring_%s;\n", r->name,
 			      (unsigned)r->loc.line, (unsigned)r->capacity, (unsigned)r->elem_size,
-			      end_name(r, 0), end_name(r, 1), r->name);
-		if (guests_both(r))
+			      fb_ring_end_name(r, 0), fb_ring_end_name(r, 1), r->name);
+		if (!fb_ring_has_driver(r))
 			fb_buf_printf(g->c, "static uint8_t ring_%s_storage[%uu] __attribute__((aligned("
-				      "%u)));\n", r->name, (unsigned)gen_ring_storage_bytes(r),
-				      (unsigned)gen_ring_storage_bytes(r));
+				      "%u)));\n", r->name, (unsigned)storage_bytes(r),
+				      (unsigned)storage_bytes(r));
 	}
 	if (c->nrings > 0)
 		fb_buf_puts(g->c, "\n");
@@ -110,7 +95,7 @@ void gen_ring_memory_import(const struct gen *g, const struct fb_module *m, uint
 		      "\tm->data = ring_%s_storage;\n\tm->size = %uu;\n\tm->pages = %uu;\n"
 		      "\tm->max_pages = %uu;\n\treturn m;\n}\n\n", m->wasm.imports[i].module, r->name,
 		      sym, id, id, id, g->o->isolate ? "gd->" : "", (unsigned)i, r->name,
-		      (unsigned)ring_bytes(r), pages, pages);
+		      (unsigned)fb_ring_bytes(r), pages, pages);
 	free(sym);
 }
 
@@ -118,10 +103,8 @@ bool gen_ring_is_end(const struct gen *g, uint32_t n)
 {
 	const struct fb_composition *c = &g->p->comp;
 	for (uint32_t i = 0; i < c->nrings; i++)
-		for (int role = 0; role < 2; role++)
-			if (c->rings[i].end[role] != NULL &&
-			    strcmp(c->rings[i].end[role], g->p->insts[n].name) == 0)
-				return true;
+		if (fb_ring_role(&c->rings[i], g->p->insts[n].name) >= 0)
+			return true;
 	return false;
 }
 
@@ -138,15 +121,14 @@ static void connect_fn(const struct gen *g, uint32_t n, const char *unit)
 		      (unsigned)gen_inst_slot(g->p, n));
 	for (uint32_t i = 0; i < c->nrings; i++) {
 		const struct fb_ring_decl *r = &c->rings[i];
-		for (int role = 0; role < 2; role++) {
-			if (r->end[role] == NULL || strcmp(r->end[role], in->name) != 0)
-				continue;
-			fb_buf_printf(g->c, "\trc = flue_ring_connect(&ring_%s, %s, inst, %s, &end);\n"
-				      "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"connecting the %s "
-				      "of ring '%s' to\", \"%s\");\n", r->name, role == 0 ?
-				      "FLUE_RING_WRITER" : "FLUE_RING_READER", unit,
-				      role == 0 ? "writer" : "reader", r->name, in->name);
-		}
+		int role = fb_ring_role(r, in->name);
+		if (role < 0)
+			continue;
+		fb_buf_printf(g->c, "\trc = flue_ring_connect(&ring_%s, %s, inst, %s, &end);\n"
+			      "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"connecting the %s "
+			      "of ring '%s' to\", \"%s\");\n", r->name, role == 0 ?
+			      "FLUE_RING_WRITER" : "FLUE_RING_READER", unit,
+			      role == 0 ? "writer" : "reader", r->name, in->name);
 	}
 	fb_buf_puts(g->c, "\t(void)end;\n\treturn 0;\n}\n\n");
 	free(id);
@@ -167,7 +149,7 @@ void gen_ring_init_fns(const struct gen *g)
 		fb_buf_printf(b, "\tif ((rc = flue_ring_init(&ring_%s, %uu, %uu)) != 0)\n\t\treturn "
 			      "glue_fail(rc, \"initialising ring\", \"%s\");\n", r->name,
 			      (unsigned)r->elem_size, (unsigned)r->capacity, r->name);
-		if (guests_both(r))
+		if (!fb_ring_has_driver(r))
 			fb_buf_printf(b, "\tif ((rc = flue_ring_place(&ring_%s, ring_%s_storage)) != 0)\n"
 				      "\t\treturn glue_fail(rc, \"placing ring\", \"%s\");\n", r->name,
 				      r->name, r->name);
@@ -188,8 +170,8 @@ void gen_ring_api(const struct gen *g)
 		fb_buf_printf(g->h, "\n/**\n * @brief Ring '%s' (%u elements of %u bytes; writer "
 			      "'%s', reader '%s'):\n *        the driver's end for flue/ring.h "
 			      "(flue_ring_put_claim(), ...).\n */\nstruct flue_ring *%s_ring_%s(void);\n",
-			      r->name, (unsigned)r->capacity, (unsigned)r->elem_size, end_name(r, 0),
-			      end_name(r, 1), g->p->name, r->name);
+			      r->name, (unsigned)r->capacity, (unsigned)r->elem_size,
+			      fb_ring_end_name(r, 0), fb_ring_end_name(r, 1), g->p->name, r->name);
 		fb_buf_printf(g->c, "struct flue_ring *%s_ring_%s(void)\n{\n\treturn &ring_%s;\n}\n\n",
 			      g->p->name, r->name, r->name);
 	}
@@ -205,13 +187,12 @@ void gen_ring_layout(const struct gen *g, const char *inst, struct fb_buf *b)
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < c->nrings; i++) {
 		const struct fb_ring_decl *r = &c->rings[i];
-		for (int role = 0; role < 2 && guests_both(r); role++) {
-			if (strcmp(r->end[role], inst) != 0)
-				continue;
-			fb_buf_printf(b, "\t\t\t.rings[%u] = { (uintptr_t)ring_%s_storage, %uu, %s },\n",
-				      (unsigned)k++, r->name, (unsigned)gen_ring_storage_bytes(r),
-				      role == 0 ? "false" : "true");
-		}
+		int role = fb_ring_role(r, inst);
+		if (role < 0 || fb_ring_has_driver(r))
+			continue;
+		fb_buf_printf(b, "\t\t\t.rings[%u] = { (uintptr_t)ring_%s_storage, %uu, %s },\n",
+			      (unsigned)k++, r->name, (unsigned)storage_bytes(r),
+			      role == 0 ? "false" : "true");
 	}
 	if (k > 0)
 		fb_buf_printf(b, "\t\t\t.nrings = %uu,\n", (unsigned)k);

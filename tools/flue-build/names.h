@@ -73,9 +73,10 @@ enum fb_builtin {
 /** The built-in's name in the spec's text form (e.g. "stream.read"). */
 const char *fb_builtin_name(enum fb_builtin b);
 
-/** Whether `b` is one of the stream.* / future.* built-ins. */
+/** Whether `b` is one of the stream.* / future.* / flue:ring built-ins. */
 bool fb_builtin_is_stream(enum fb_builtin b);
 bool fb_builtin_is_future(enum fb_builtin b);
+bool fb_builtin_is_ring(enum fb_builtin b);
 
 enum fb_import_kind {
 	FB_IMP_BUILTIN = 1, /**< a canonical built-in */

@@ -55,6 +55,11 @@ bool fb_builtin_is_future(enum fb_builtin b)
 	return b >= FB_B_FUTURE_NEW && b <= FB_B_FUTURE_FORWARD;
 }
 
+bool fb_builtin_is_ring(enum fb_builtin b)
+{
+	return b >= FB_B_RING_ATTACH && b <= FB_B_RING_READY;
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 int fb_names_fail(char *err, size_t len, const char *fmt, ...)
@@ -175,13 +180,7 @@ int fb_names_check_sig(const struct wit_core_sig *want, const struct wasm_functy
 
 /* ---------------------------------------------------------- $root built-ins */
 
-struct simple_builtin {
-	const char *name;
-	enum fb_builtin b;
-	const char *sig;
-};
-
-static const struct simple_builtin root_builtins[] = {
+static const struct fb_named_builtin root_builtins[] = {
 	{ "[backpressure-inc]", FB_B_BACKPRESSURE_INC, ">" },
 	{ "[backpressure-dec]", FB_B_BACKPRESSURE_DEC, ">" },
 	{ "[waitable-set-new]", FB_B_WAITABLE_SET_NEW, ">i" },
@@ -291,15 +290,25 @@ int fb_names_unsupported(const char *name, char *err, size_t len)
 	return cancellable_removed(name, err, len);
 }
 
+const struct fb_named_builtin *fb_names_find_builtin(const struct fb_named_builtin *t, size_t n,
+						     const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, t[i].name) == 0)
+			return &t[i];
+	return NULL;
+}
+
 int fb_names_root_builtin(const char *field, struct fb_import *out, char *err, size_t len)
 {
-	for (size_t i = 0; i < sizeof root_builtins / sizeof root_builtins[0]; i++) {
-		if (strcmp(field, root_builtins[i].name) == 0) {
-			out->kind = FB_IMP_BUILTIN;
-			out->builtin = root_builtins[i].b;
-			out->sig = fb_names_sig(root_builtins[i].sig);
-			return 1;
-		}
+	const struct fb_named_builtin *nb =
+		fb_names_find_builtin(root_builtins, sizeof root_builtins / sizeof root_builtins[0],
+				      field);
+	if (nb != NULL) {
+		out->kind = FB_IMP_BUILTIN;
+		out->builtin = nb->b;
+		out->sig = fb_names_sig(nb->sig);
+		return 1;
 	}
 	int r = wait_poll(field, "[waitable-set-wait", FB_B_WAITABLE_SET_WAIT, out, err, len);
 	if (r == 0)

@@ -17,6 +17,16 @@ int fb_names_check_sig(const struct wit_core_sig *want, const struct wasm_functy
 /* The names flue refuses with a reason of their own (threads, resources,
  * removed names): -1 with err, else 0. */
 int fb_names_unsupported(const char *name, char *err, size_t len);
+/* A built-in reached by one import name, with the core type it requires
+ * (an fb_names_sig() spec): a row of a name table. */
+struct fb_named_builtin {
+	const char *name;
+	enum fb_builtin b;
+	const char *sig;
+};
+/* The row of t[0..n) named `name`, or NULL. */
+const struct fb_named_builtin *fb_names_find_builtin(const struct fb_named_builtin *t, size_t n,
+						     const char *name);
 /* A `$root` built-in: 1 matched (out set), 0 not one, -1 error. */
 int fb_names_root_builtin(const char *field, struct fb_import *out, char *err, size_t len);
 

@@ -341,6 +341,14 @@ static void free_module(struct fb_module *m)
 	wit_free(&m->wit);
 }
 
+const struct fb_lift *fb_module_stackful_lift(const struct fb_module *m)
+{
+	for (uint32_t k = 0; k < m->nlifts; k++)
+		if (m->lifts[k].kind == FLUE_LIFT_STACKFUL)
+			return &m->lifts[k];
+	return NULL;
+}
+
 void fb_plan_free(struct fb_plan *p)
 {
 	for (uint32_t i = 0; i < p->nmodules; i++)

@@ -133,6 +133,10 @@ uint32_t fb_plan_elem_id(const struct fb_plan *p, const struct wit_type *payload
 /** @brief The C name of the element type with id `id`. */
 const char *fb_plan_elem_name(const struct fb_plan *p, uint32_t id);
 
+/** @brief m's first export lifted stackful (its tasks need fiber stacks of
+ *         their own), or NULL. */
+const struct fb_lift *fb_module_stackful_lift(const struct fb_module *m);
+
 void fb_plan_free(struct fb_plan *p);
 
 #endif /* FLUE_BUILD_PLAN_H */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <flue/ring.h>
 #include <flue/w2c.h>
 
 #include "names_internal.h"
@@ -22,23 +23,12 @@
 #define RING_MODULE "flue:ring/"
 #define PAGE 65536ull
 
-struct ring_builtin {
-	const char *field;
-	enum fb_builtin b;
-	const char *sig;
-};
-
-static const struct ring_builtin ring_builtins[] = {
+static const struct fb_named_builtin ring_builtins[] = {
 	{ "attach", FB_B_RING_ATTACH, "ii>" },
 	{ "claim", FB_B_RING_CLAIM, "i>I" },
 	{ "finish", FB_B_RING_FINISH, "i>" },
 	{ "ready", FB_B_RING_READY, ">i" },
 };
-
-static uint64_t ring_bytes(const struct fb_ring_decl *r)
-{
-	return (uint64_t)r->elem_size * r->capacity;
-}
 
 /* The ring memory's declared limits must let it hold the ring: the glue
  * gives it the module's minimum pages (docs/FLUE-BUILD.md). */
@@ -49,22 +39,22 @@ static int ring_memory(const struct fb_module *m, const struct wasm_import *im,
 	if (l->is64 || l->shared)
 		return fb_plan_fail(err, "%s: import '%s' '%s': a ring memory is a 32-bit memory, "
 				    "not shared", m->wasm_path, im->module, im->field);
-	if (l->min * PAGE < ring_bytes(r))
+	uint64_t bytes = fb_ring_bytes(r);
+	if (l->min * PAGE < bytes)
 		return fb_plan_fail(err, "%s: import '%s' '%s': ring '%s' needs %llu bytes; the "
 				    "module's ring memory has at least %llu pages (declare at least "
 				    "%llu)", m->wasm_path, im->module, im->field, r->name,
-				    (unsigned long long)ring_bytes(r), (unsigned long long)l->min,
-				    (unsigned long long)((ring_bytes(r) + PAGE - 1u) / PAGE));
+				    (unsigned long long)bytes, (unsigned long long)l->min,
+				    (unsigned long long)((bytes + PAGE - 1u) / PAGE));
 	return 0;
 }
 
 static int ring_func(const struct fb_module *m, const struct wasm_import *im,
 		     struct fb_import *out, struct fb_error *err)
 {
-	const struct ring_builtin *rb = NULL;
-	for (size_t k = 0; k < sizeof ring_builtins / sizeof ring_builtins[0]; k++)
-		if (strcmp(im->field, ring_builtins[k].field) == 0)
-			rb = &ring_builtins[k];
+	const struct fb_named_builtin *rb =
+		fb_names_find_builtin(ring_builtins, sizeof ring_builtins / sizeof ring_builtins[0],
+				      im->field);
 	if (rb == NULL)
 		return fb_plan_fail(err, "%s: import '%s' '%s': unknown ring import (flue:ring/NAME "
 				    "has attach, claim, finish, ready and memory)", m->wasm_path,
@@ -202,13 +192,12 @@ static int check_end(const struct fb_plan *p, const struct fb_inst *in, uint32_t
 	const struct fb_import *c = &in->mod->imports[i];
 	const struct wasm_import *im = &in->mod->wasm.imports[i];
 	const struct fb_ring_decl *r = &p->comp.rings[c->ring];
-	const char *w = r->end[0] != NULL ? r->end[0] : "host";
-	const char *rd = r->end[1] != NULL ? r->end[1] : "host";
-	bool driver = r->end[0] == NULL || r->end[1] == NULL;
-	if (strcmp(w, in->name) != 0 && strcmp(rd, in->name) != 0)
+	bool driver = fb_ring_has_driver(r);
+	if (fb_ring_role(r, in->name) < 0)
 		return fb_fail(err, &in->decl->loc, "instance '%s' imports '%s' '%s', but ring '%s' "
 			       "(line %u) has the writer '%s' and the reader '%s'", in->name,
-			       im->module, im->field, r->name, (unsigned)r->loc.line, w, rd);
+			       im->module, im->field, r->name, (unsigned)r->loc.line,
+			       fb_ring_end_name(r, 0), fb_ring_end_name(r, 1));
 	if (c->builtin == FB_B_RING_ATTACH && !driver)
 		return fb_fail(err, &in->decl->loc, "instance '%s' imports '%s' '%s', but ring '%s' "
 			       "(line %u) connects two instances: its storage is the memory both "
@@ -229,8 +218,7 @@ int fb_plan_rings(const struct fb_plan *p, struct fb_error *err)
 		const struct fb_inst *in = &p->insts[n];
 		for (uint32_t i = 0; i < in->mod->wasm.nimports; i++) {
 			const struct fb_import *c = &in->mod->imports[i];
-			bool ring = c->kind == FB_IMP_RING_MEMORY ||
-				    (c->builtin >= FB_B_RING_ATTACH && c->builtin <= FB_B_RING_READY);
+			bool ring = c->kind == FB_IMP_RING_MEMORY || fb_builtin_is_ring(c->builtin);
 			if (ring && check_end(p, in, i, err) != 0)
 				return -1;
 		}
@@ -238,22 +226,21 @@ int fb_plan_rings(const struct fb_plan *p, struct fb_error *err)
 	return 0;
 }
 
-
-/* Instance n's end count of `kind`: ring memories (rings between two
- * guests) or read windows (rings a driver writes into n's memory). */
-static uint32_t isolate_regions(const struct fb_composition *c, const char *name, bool windows)
+/* The extra regions instance `name` needs: ring memories (its rings
+ * between two guests) and read windows (rings a driver writes into its
+ * memory). */
+static void isolate_regions(const struct fb_composition *c, const char *name, uint32_t *mem,
+			    uint32_t *win)
 {
-	uint32_t count = 0;
+	*mem = *win = 0;
 	for (uint32_t i = 0; i < c->nrings; i++) {
 		const struct fb_ring_decl *r = &c->rings[i];
-		bool both = r->end[0] != NULL && r->end[1] != NULL;
-		if (windows)
-			count += r->end[0] == NULL && r->end[1] != NULL && strcmp(r->end[1], name) == 0;
+		int role = fb_ring_role(r, name);
+		if (!fb_ring_has_driver(r))
+			*mem += role >= 0;
 		else
-			for (int role = 0; role < 2; role++)
-				count += both && strcmp(r->end[role], name) == 0;
+			*win += role == FLUE_RING_READER;
 	}
-	return count;
 }
 
 /* --isolate: a ring memory is one more region of each guest end's domain,
@@ -265,7 +252,8 @@ int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
 	const struct fb_composition *c = &p->comp;
 	for (uint32_t n = 0; n < p->ninsts; n++) {
 		const char *name = p->insts[n].name;
-		uint32_t mem = isolate_regions(c, name, false), win = isolate_regions(c, name, true);
+		uint32_t mem, win;
+		isolate_regions(c, name, &mem, &win);
 		if (win > 1u)
 			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' reads "
 				       "%u rings written by drivers; an isolated instance may read one "

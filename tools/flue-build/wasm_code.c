@@ -173,8 +173,10 @@ int wasm_find_cross_copy(const struct wasm_module *m, uint32_t *func, struct was
 	struct wasm_rd r = { .b = m->bytes, .pos = m->code_sec_start, .end = m->code_sec_end,
 			     .size = m->size, .sec = "code", .err = err };
 	uint32_t n;
-	if (m->code_sec_end == 0 || wr_count(&r, &n, "function body count") != 0)
-		return m->code_sec_end == 0 ? 0 : -1;
+	if (m->code_sec_end == 0) /* no code section */
+		return 0;
+	if (wr_count(&r, &n, "function body count") != 0)
+		return -1;
 	size_t sec_end = r.end;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t len;

@@ -20,17 +20,11 @@
 static uint32_t written = 0xDEADu, sum = 0xDEADu;
 static unsigned resolved;
 
-static void on_written(void *user, const uint32_t *r)
+/* The result callback of every call but the reader's poke: the u32 result
+ * into *user (0xDEAD without one: cancelled or trapped), counted. */
+static void on_result(void *user, const uint32_t *r)
 {
-	(void)user;
-	written = r != 0 ? *r : 0xDEADu;
-	resolved++;
-}
-
-static void on_sum(void *user, const uint32_t *r)
-{
-	(void)user;
-	sum = r != 0 ? *r : 0xDEADu;
+	*(uint32_t *)user = r != 0 ? *r : 0xDEADu;
 	resolved++;
 }
 
@@ -69,7 +63,8 @@ static int round_trip(unsigned round, uint32_t want)
 	/* A call starts at once: the writer first, so that the reader, which
 	 * blocks in waitable-set.wait on this one stack, has someone to wait
 	 * for (a reader alone would be a deadlock). */
-	if (ring_writer_run(N, on_written, 0, 0) != 0 || ring_reader_run(N, on_sum, 0, 0) != 0)
+	if (ring_writer_run(N, on_result, &written, 0) != 0 ||
+	    ring_reader_run(N, on_result, &sum, 0) != 0)
 		return 1;
 	int rc = ring_run();
 	uint32_t left = flue_ring_used(ring_ring_samples());
@@ -81,12 +76,6 @@ static int round_trip(unsigned round, uint32_t want)
 }
 
 static uint32_t wrote;
-
-static void on_wrote(void *user, const uint32_t *r)
-{
-	(void)user;
-	wrote = r != 0 ? *r : 0xDEADu;
-}
 
 /* The driver's end of ring 'out': `count` values from the guest, the next
  * of 1, 2, ... (`*expect`), copied out in at most two parts. */
@@ -105,9 +94,11 @@ static int drain(uint32_t count, uint32_t *expect)
 static int driver_round(void)
 {
 	uint32_t expect = 1;
-	int bad = ring_source_run(10, on_wrote, 0, 0) != 0 || ring_run() != 0 || wrote != 10u;
+	int bad = ring_source_run(10, on_result, &wrote, 0) != 0 || ring_run() != 0 ||
+		  wrote != 10u;
 	bad |= drain(10, &expect);
-	bad |= ring_source_run(20, on_wrote, 0, 0) != 0 || ring_run() != 0 || wrote != 16u;
+	bad |= ring_source_run(20, on_result, &wrote, 0) != 0 || ring_run() != 0 ||
+	       wrote != 16u;
 	bad |= drain(16, &expect);
 	bad |= flue_ring_get_copy(ring_ring_out(), &expect, 1u) != FLUE_EAGAIN;
 	flue_board_printf("driver: %s (last %u)\n", bad ? "FAILED" : "ok", (unsigned)expect - 1u);
@@ -147,12 +138,6 @@ static void in_isr(void)
 
 static uint32_t took;
 
-static void on_take(void *user, const uint32_t *r)
-{
-	(void)user;
-	took = r != 0 ? *r : 0xDEADu;
-}
-
 /* The source takes what the interrupt wrote, sleeping in between (a commit
  * or the close wakes it): all 40 in order, then the end. */
 static int isr_round(void)
@@ -162,8 +147,8 @@ static int isr_round(void)
 		return 1;
 	for (;;) {
 		took = 0xDEADu;
-		if (ring_source_take(on_take, 0, 0) != 0 || ring_run() != 0 || took == 0xBADu ||
-		    took == 0xDEADu)
+		if (ring_source_take(on_result, &took, 0) != 0 || ring_run() != 0 ||
+		    took == 0xBADu || took == 0xDEADu)
 			break;
 		rounds++;
 		if (took == 0xFFFFFFFFu)
@@ -183,12 +168,6 @@ static int isr_round(void)
 #if defined(RING_ISOLATED)
 static uint32_t poked_back;
 
-static void on_poke_back(void *user, const uint32_t *r)
-{
-	(void)user;
-	poked_back = r != 0 ? *r : 0xDEADu;
-}
-
 /* The source's store into its 'in' window: PMSAv7 a memory protection fault at
  * the window (read-only to it, the driver still wrote it above); PMSAv8
  * cannot make it read-only while the privileged driver writes (docs/MPU.md):
@@ -198,7 +177,7 @@ static int in_poke(void)
 	const struct flue_ring *ring = ring_ring_in();
 	uint32_t addr = (uint32_t)(uintptr_t)(*ring->window_inst->mem_data + ring->window);
 	poked_back = 0;
-	if (ring_source_poke(0x5EEu, on_poke_back, 0, 0) != 0 || ring_run() != 0)
+	if (ring_source_poke(0x5EEu, on_result, &poked_back, 0) != 0 || ring_run() != 0)
 		return 1;
 #if defined(__ARM_ARCH_8M_MAIN__)
 	(void)addr;

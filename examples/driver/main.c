@@ -160,10 +160,11 @@ static int settle(uint8_t *buf, uint32_t cap)
  * (flue_channel_send, flue_ring_put_commit: under flue_port_lock) and only
  * then calls flue_port_wake(), which sets the port's wake flag;
  * flue_port_idle() tests that flag before it sleeps and clears it as it
- * returns. On Cortex-M (src/port/cortex-m) the flag is set and SEV
- * executed in the handler, and the idle loop re-tests it before each WFE:
- * a wake that lands between the test and the WFE leaves the event
- * register set, so the WFE returns at once. On POSIX (src/port/posix) flag
+ * returns. On Cortex-M (src/port/cortex-m) the handler sets the flag, and
+ * the idle loop tests it with interrupts masked and sleeps in WFI: an
+ * interrupt that becomes pending after the test still ends the WFI (the
+ * mask only holds its handler back until the unmask), so a wake between
+ * the test and the sleep is never lost. On POSIX (src/port/posix) flag
  * and test share one mutex, and the condition variable is signalled under
  * it. So an interrupt that arrives while settle() runs leaves the flag
  * set, the next idle returns at once and the loop looks again: nothing
@@ -175,10 +176,12 @@ static int settle(uint8_t *buf, uint32_t cap)
  * handlers between two looks, must merge into one. So iterations <=
  * interrupts + 1 (the first pass needs no wake). On the boards a handler
  * runs to its end before the loop goes on, so its wakes merge; on the
- * host the "interrupt" is a thread beside the loop, and a tick that wakes
- * twice (a byte, then a sample) can end two idles. A wake from the
- * executor's own thread (the component's release of ring slots, say)
- * breaks the bound too: the next idle returns at once for nothing. */
+ * host the "interrupt" is a thread beside the loop, which runs each tick
+ * through flue_port_posix_interrupt() so that its wakes (a byte, then a
+ * sample) land together at its end, as a handler's do. A wake from the
+ * executor's own thread would break the bound (the next idle returns at
+ * once for nothing): the runtime makes none (a guest's release of ring
+ * slots does not wake; the loop pumps before it idles). */
 static uint32_t run_loop(uint8_t *arena)
 {
 	uint32_t iterations = 0;

@@ -22,7 +22,7 @@
  *    32-bit target, asserted in src/exec/queue.c);
  *  - post buffer (one per FLUE_CONFIG_MAX_POSTS): 8 * FLUE_CONFIG_MAX_VALUES
  *    = 256 B on both;
- *  - the default store (all defaults below): 14,272 B / 15,152 B.
+ *  - the default store (all defaults below): 14,272 B / 15,160 B.
  */
 #ifndef FLUE_CONFIG_H
 #define FLUE_CONFIG_H

@@ -86,7 +86,9 @@ void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint
 		    uint32_t a1);
 
 /** Most ring memories in one isolated domain: 5 of the 8 regions are the
- *  instance's own (flue_w2c_isolate()). */
+ *  instance's own (flue_w2c_isolate()). A reader's window (PMSAv7,
+ *  flue_w2c_ring_window()) takes a region too: 5 + rings + window <= 8 is
+ *  flue-build's check (--isolate), not this bound's. */
 #define FLUE_W2C_MAX_RINGS 3u
 
 /** A shared ring's storage in a domain (flue/ring.h): a power of two, at

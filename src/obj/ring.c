@@ -49,16 +49,19 @@ static bool role_free(const struct flue_ring *r, enum flue_ring_role role)
 }
 
 /* A new session for `role`'s new guest: what the previous guest left
- * behind (indices, its window) is forgotten and a driver's end is open
- * again, under the lock (the driver may be calling in). A guest peer saw
- * the ring end when the previous guest left (its companion was closed):
- * between two guests a ring ends for good, so the new guest is told at
- * once too. */
+ * behind (its window; with a driver peer, the indices) is forgotten and a
+ * driver's end is open again, under the lock (the driver may be calling
+ * in). A guest peer saw the ring end when the previous guest left (its
+ * companion was closed): between two guests a ring ends for good, so the
+ * new guest is told at once too, and the indices stay as they are (the
+ * peer may still finish a claim it holds). */
 static void ring_restart(struct flue_ring *r, enum flue_ring_role role)
 {
 	flue_port_key_t key = flue_port_lock();
-	r->put_head = r->put_tail = r->get_head = r->get_tail = 0;
-	r->host_closed = false;
+	if (r->end[!role] == 0) {
+		r->put_head = r->put_tail = r->get_head = r->get_tail = 0;
+		r->host_closed = false;
+	}
 	if (r->window_inst == r->end[role]) {
 		r->window_inst = 0;
 		r->window = r->window_bytes = 0;

@@ -293,6 +293,31 @@ FT_TEST(ring_between_two_guests)
 	FT_EQ(rd(fx.b, fx.unit, cr, 0, 1), PACK(FLUE_DROPPED, 0));
 }
 
+/* Between two guests the ring ends for good when one leaves; the other's
+ * claim in flight stays valid: finishing it after the peer came back is
+ * not a trap (regression: the peer's restart zeroed the indices under it,
+ * so the finish failed its check and trapped the writer). The indices
+ * stay: the returning reader drains what was committed, then CLOSED. */
+FT_TEST(ring_peer_restart_keeps_a_claim_in_flight)
+{
+	fx_setup();
+	uint32_t cw, cr;
+	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
+	FT_EQ(flue_ring_place(&ring, store8), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, &cw), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &cr), 0);
+	FT_EQ(hi32(flue_abi_ring_claim(fx.a, &ring, 2)), 2);
+	flue_canon_stream_drop_readable(fx.b, fx.unit, cr); /* the reader leaves */
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &cr), 0);
+	flue_abi_ring_finish(fx.a, &ring, 2);
+	FT_FALSE(fx.a->poisoned);
+	FT_EQ(flue_abi_ring_claim(fx.a, &ring, 1), FLUE_RING_CLOSED);
+	/* The new reader drains what was committed, then sees the end. */
+	FT_EQ(hi32(flue_abi_ring_claim(fx.b, &ring, 8)), 2);
+	flue_abi_ring_finish(fx.b, &ring, 2);
+	FT_EQ(flue_abi_ring_claim(fx.b, &ring, 8), FLUE_RING_CLOSED);
+}
+
 /* A guest that comes back (a restart: its old companion end gone) starts
  * the ring afresh with a driver: indices zero, its window forgotten. */
 FT_TEST(ring_reconnect_after_the_guest_left)
@@ -393,5 +418,6 @@ FT_SUITE(ring,
 	 FT_CASE(ring_guest_writer_driver_copies),
 	 FT_CASE(ring_guest_traps),
 	 FT_CASE(ring_between_two_guests),
+	 FT_CASE(ring_peer_restart_keeps_a_claim_in_flight),
 	 FT_CASE(ring_reconnect_after_the_guest_left),
 	 FT_CASE(ring_edges))

@@ -63,21 +63,6 @@ static struct side wr, rd;
 static struct flue_ring rg;
 static uint8_t ring_mem[128u * 4u] __attribute__((aligned(32))); /* placed storage */
 static struct flue_func f_w, f_r;
-static uint32_t resolved;
-
-static void on_resolve(void *user, const struct flue_values *r)
-{
-	(void)user, (void)r;
-	resolved++;
-}
-
-static int invoke(struct flue_func *f)
-{
-	flue_call_t call;
-	int rc = flue_invoke(f, 0, 0, on_resolve, 0, &call);
-	BCHECK_EQ(rc, 0);
-	return rc;
-}
 
 /* Where a ring claim's offset points: the ring memory (placed) or the
  * reader's own memory (an attached window). */
@@ -264,14 +249,14 @@ static void sides_init(bool ring, uint32_t len, uint32_t nops)
 	wr.ring = rd.ring = ring;
 	wr.len = rd.len = len;
 	wr.nops = nops;
-	resolved = 0;
+	bench_resolved_reset();
 }
 
 static int start_reader(void)
 {
 	if (bench_lift(&f_r, bf.b, &bench_ft_unit, reader_core, reader_cb) != 0)
 		return -1;
-	return invoke(&f_r);
+	return bench_invoke(&f_r);
 }
 
 /* After a run: both sides (or the reader alone) done, every op seen. */
@@ -279,7 +264,7 @@ static int check_run(uint32_t n, uint32_t len, uint32_t sides)
 {
 	BCHECK(rd.done);
 	BCHECK(sides == 1u || wr.done);
-	BCHECK_EQ(resolved, sides);
+	BCHECK_EQ(bench_resolved(), sides);
 	BCHECK_EQ(rd.ops, n);
 	BCHECK_EQ(rd.got, n * len);
 	BCHECK_EQ(bf.ntraps, 0);
@@ -319,7 +304,7 @@ static int gg_run(bool ring, uint32_t arg, uint32_t n, uint64_t *elapsed)
 	if (bench_lift(&f_w, bf.a, &bench_ft_unit, writer_core, writer_cb) != 0)
 		return -1;
 	uint64_t t0 = bench_now();
-	if (start_reader() != 0 || invoke(&f_w) != 0)
+	if (start_reader() != 0 || bench_invoke(&f_w) != 0)
 		return -1;
 	int rc = flue_run(&bf.store);
 	*elapsed = bench_now() - t0;

@@ -228,6 +228,8 @@ static const struct err_case errors[] = {
 	{ "err_ring_bytes", 3, 8, "ring 'r' of 1048576 elements of 4096 bytes exceeds 2^31 bytes" },
 	{ "err_ring_same", 3, 15, "the writer and the reader of ring 'r' are both 'a'" },
 	{ "err_ring_hosts", 3, 18, "the writer and the reader of ring 'r' are both 'host'" },
+	{ "err_ring_host_instance", 3, 13, "'host' in a ring line is the driver, so instance 'host' "
+	  "cannot be a ring end: rename the instance" },
 	{ "err_ring_unknown", 3, 15, "unknown instance 'z' (declare it with 'instance' first, or "
 				     "write 'host' for a driver)" },
 };

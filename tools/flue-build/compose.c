@@ -300,8 +300,16 @@ static int ring_end(struct fb_composition *c, const struct line *l, uint32_t i, 
 		    struct fb_error *err)
 {
 	*out = NULL;
-	if (is_word(&l->w[i], "host"))
+	if (is_word(&l->w[i], "host")) {
+		if (find_decl(c, &l->w[i]) != NULL) {
+			/* Else the instance would never be connected: every
+			 * use of its name here means the driver. */
+			struct fb_loc loc = at(l, i);
+			return fb_fail(err, &loc, "'host' in a ring line is the driver, so instance "
+				       "'host' cannot be a ring end: rename the instance");
+		}
 		return 0;
+	}
 	if (find_decl(c, &l->w[i]) == NULL) {
 		struct fb_loc loc = at(l, i);
 		return fb_fail(err, &loc, "unknown instance '%.*s' (declare it with 'instance' "

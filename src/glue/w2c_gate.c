@@ -45,6 +45,19 @@ static uint32_t svc_trap(uint32_t code, uint32_t u1, uint32_t u2)
 	flue_w2c_trap((int)code);
 }
 
+/* Another memory of the guest's (a ring memory: its struct lies in the
+ * guest block, which is where guest code can name one): it cannot grow
+ * (wasm: -1); growing it by 0 gives the pages its struct says, the
+ * guest's own business. Outside the block: a misused gate. */
+static uint32_t grow_other(struct flue_w2c_instance *gi, uintptr_t memory, uint32_t pages)
+{
+	const struct flue_w2c_layout *l = gi->layout;
+	if (l == 0 || memory % _Alignof(wasm_rt_memory_t) != 0u || memory < l->block ||
+	    memory - l->block > l->block_size - sizeof(wasm_rt_memory_t))
+		gate_misused(gi);
+	return pages == 0u ? ((const wasm_rt_memory_t *)memory)->pages : UINT32_MAX;
+}
+
 /* memory.grow against the runtime's limits; the guest's struct is
  * rewritten from them either way (it may have been scribbled on). */
 static uint32_t svc_grow(uint32_t memory, uint32_t pages, uint32_t u2)
@@ -53,7 +66,7 @@ static uint32_t svc_grow(uint32_t memory, uint32_t pages, uint32_t u2)
 	struct flue_w2c_instance *gi = caller();
 	wasm_rt_memory_t *m = gi->memory;
 	if (m == 0 || (uintptr_t)m != memory)
-		gate_misused(gi);
+		return grow_other(gi, memory, pages);
 	uint32_t old = gi->mem_pages, result = UINT32_MAX;
 	if (pages <= gi->mem_max_pages - old) {
 		uint32_t old_size = gi->mem_size;

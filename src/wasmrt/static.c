@@ -362,6 +362,9 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t pages)
 	if (flue_port_unprivileged())
 		return flue_port_gate(FLUE_WASM_RT_SVC_GROW, (uint32_t)(uintptr_t)memory, pages, 0u);
 	uint32_t old_pages = memory->pages;
+	if (pages == 0u)
+		return old_pages; /* wasm: changes nothing (a ring memory's size
+				     is less than its pages: keep it) */
 	if (pages > memory->max_pages - old_pages)
 		return UINT32_MAX;
 	uint32_t old_size = memory->size;

@@ -81,14 +81,16 @@ void gen_ring_members(const struct gen *g, const struct fb_module *m)
 /* The ring memory wasm2c asks for at instantiation. Its size is the
  * ring's (a bounds-checked build traps beyond it, an isolated one faults
  * beyond the MPU region), its pages the module's declared minimum, never
- * more: memory.grow of it fails (isolated: it is not the instance's own
- * memory, and the gate refuses it). */
+ * more: memory.grow of it fails and growing it by 0 gives its pages
+ * (isolated: the gate's grow service answers for it). On the host it has
+ * 0 pages: wabt's runtime reallocates the storage on any grow but one to
+ * 0 pages, and the storage is static and shared. */
 void gen_ring_memory_import(const struct gen *g, const struct fb_module *m, uint32_t i,
 			    const char *id)
 {
 	const struct fb_ring_decl *r = &g->p->comp.rings[m->imports[i].ring];
 	char *sym = fb_gen_import_symbol(g->p, m, i);
-	unsigned pages = (unsigned)m->wasm.imports[i].limits.min;
+	unsigned pages = g->p->target == FB_TARGET_HOST ? 0u : (unsigned)m->wasm.imports[i].limits.min;
 	fb_buf_printf(g->c, "/* import '%s' 'memory': the storage of ring '%s' */\n"
 		      "wasm_rt_memory_t *%s(struct Z_%s_imports_instance_t *env)\n{\n"
 		      "\tstruct %s_inst *self = %s_self(env);\n\twasm_rt_memory_t *m = &self->%srmem%u;\n"

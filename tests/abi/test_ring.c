@@ -262,17 +262,24 @@ FT_TEST(ring_guest_traps)
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_abi_ring_claim(fx.a, &ring, 1));
 }
 
+/* A fresh store; a ring of CAP u32 on placed storage from guest A to
+ * guest B; their companions. */
+static void a_to_b(uint32_t *cw, uint32_t *cr)
+{
+	fx_setup();
+	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
+	FT_EQ(flue_ring_place(&ring, store8), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, cw), 0);
+	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, cr), 0);
+}
+
 /* Two guests on placed storage: A writes, B reads; A leaves and B drains,
  * then sees the ring end (CLOSED, its companion DROPPED). Between two
  * guests the companions do not keep the executor waiting. */
 FT_TEST(ring_between_two_guests)
 {
-	fx_setup();
 	uint32_t cw, cr;
-	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
-	FT_EQ(flue_ring_place(&ring, store8), 0);
-	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, &cw), 0);
-	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &cr), 0);
+	a_to_b(&cw, &cr);
 	uint64_t c = flue_abi_ring_claim(fx.a, &ring, 3);
 	FT_EQ(lo32(c), 0); /* offsets in the ring memory */
 	memcpy(store8, "abcdefghijkl", 12);
@@ -300,12 +307,8 @@ FT_TEST(ring_between_two_guests)
  * stay: the returning reader drains what was committed, then CLOSED. */
 FT_TEST(ring_peer_restart_keeps_a_claim_in_flight)
 {
-	fx_setup();
 	uint32_t cw, cr;
-	FT_EQ(flue_ring_init(&ring, 4, CAP), 0);
-	FT_EQ(flue_ring_place(&ring, store8), 0);
-	FT_EQ(flue_ring_connect(&ring, FLUE_RING_WRITER, fx.a, fx.unit, &cw), 0);
-	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &cr), 0);
+	a_to_b(&cw, &cr);
 	FT_EQ(hi32(flue_abi_ring_claim(fx.a, &ring, 2)), 2);
 	flue_canon_stream_drop_readable(fx.b, fx.unit, cr); /* the reader leaves */
 	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &cr), 0);

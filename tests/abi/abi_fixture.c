@@ -10,10 +10,39 @@ static void trap_hook(void *ctx, struct flue_instance *inst, enum flue_trap_reas
 	fx.reason = r;
 	fx.handle = handle;
 	if (fx.armed)
-		longjmp(fx.jmp, 1);
+		fx_trap_unwind();
 	/* An unexpected trap fails the test with its reason. */
 	FT_EQ(r, FLUE_TRAP_NONE);
 	FT_FAIL("unexpected trap");
+}
+
+__attribute__((weak)) _Noreturn void fx_trap_unwind(void)
+{
+	longjmp(fx.jmp, 1);
+}
+
+uint64_t fx_peek(const void *p, uint32_t n)
+{
+	uint64_t v = 0;
+	if (n > sizeof v)
+		FT_FAIL("FX_READ of more than 8 bytes");
+	memcpy(&v, p, n); /* little-endian: the low bytes are the value */
+	return v;
+}
+
+uint8_t fx_end_state(const struct flue_instance *inst, uint32_t h)
+{
+	return (uint8_t)inst->handles[h].u.end.state;
+}
+
+void fx_set_may_leave(struct flue_instance *inst, bool may_leave)
+{
+	inst->may_leave = may_leave;
+}
+
+void fx_set_block_hook(flue_block_hook_t hook)
+{
+	fx.store.block_hook = hook;
 }
 
 static flue_type_t reg(struct flue_type_desc d)

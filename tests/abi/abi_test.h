@@ -17,9 +17,22 @@
 
 #define MEM_SIZE 65536u
 
+/* On the target the store fills a block of its own, FX_STORE_BLOCK bytes
+ * aligned to its size (a power of two, as PMSAv7 regions are), so that the
+ * gated image (tests/gated/) can make it privileged-only while the case
+ * bodies run unprivileged: a body that reached runtime state other than
+ * through the built-ins or FX_READ() faults there. */
+#ifdef FLUE_TEST_TARGET
+#define FX_STORE_BLOCK 16384u
+#define FX_AFTER_STORE __attribute__((aligned(FX_STORE_BLOCK)))
+#else
+#define FX_AFTER_STORE
+#endif
+
 struct fx {
-	struct flue_store store;
-	struct flue_instance *a, *b;
+	struct flue_store store; /* first: at the start of the store block */
+	struct flue_instance *a FX_AFTER_STORE;
+	struct flue_instance *b;
 	uint8_t *a_data, *b_data;
 	uint64_t a_size, b_size;
 	flue_type_t unit, u8, u32, f64, rec; /* rec = record { u8, u32 } */
@@ -33,12 +46,37 @@ struct fx {
 };
 
 extern struct fx fx;
+#ifdef FLUE_TEST_TARGET
+_Static_assert(sizeof(struct flue_store) <= FX_STORE_BLOCK, "the store outgrew its block");
+#endif
 
 /* Fresh store, instances and types (called at the start of every test). */
 void fx_setup(void);
 
+/*
+ * White-box access to runtime state (the store, instance records, handle
+ * tables, type records): always through these, never directly, so that
+ * the gated image can run the case bodies as unprivileged guest code (the
+ * store is privileged-only there, and these are services of the gate).
+ *
+ * FX_READ(lvalue): the value of an integer, enum or bool lvalue of at most
+ * 8 bytes inside runtime state (fx_peek copies it; little-endian targets).
+ */
+uint64_t fx_peek(const void *p, uint32_t n);
+#define FX_READ(lv) ((__typeof__(lv))fx_peek(&(lv), (uint32_t)sizeof(lv)))
+/* The state of stream/future end `h` of `inst` (a bit-field: no FX_READ). */
+uint8_t fx_end_state(const struct flue_instance *inst, uint32_t h);
+/* Set an instance's may_leave flag, as realloc/post-return calls do. */
+void fx_set_may_leave(struct flue_instance *inst, bool may_leave);
+/* Give the store a block hook (flue/trap.h). */
+void fx_set_block_hook(flue_block_hook_t hook);
+/* How an expected trap gets back to FT_TRAPS(): longjmp(fx.jmp). A weak
+ * definition the gated image replaces (there the trap first unwinds to the
+ * gate's service, and the guest side longjmps). */
+_Noreturn void fx_trap_unwind(void);
+
 /* Run `stmt`, which must trap with `why`; returns after checking it. The
- * instance that trapped is poisoned (FT_TRUE(inst->poisoned)). */
+ * instance that trapped is poisoned (FT_TRUE(FX_READ(inst->poisoned))). */
 #define FT_TRAPS(why, stmt)                                                     \
 	do {                                                                    \
 		if (setjmp(fx.jmp) == 0) {                                      \

@@ -39,7 +39,7 @@ FT_TEST(destroyed_instance_builtins_trap_without_executor)
 	FT_TRAPS(FLUE_TRAP_DESTROYED, flue_canon_backpressure_dec(b));
 	FT_TRAPS(FLUE_TRAP_DESTROYED, flue_canon_context_get(b, 0));
 	FT_TRAPS(FLUE_TRAP_DESTROYED, flue_canon_task_cancel(b));
-	FT_EQ(b->backpressure, 0);
+	FT_EQ(FX_READ(b->backpressure), 0);
 	/* The other instance is unaffected. */
 	FT_EQ(flue_canon_waitable_set_new(fx.a), 1);
 }
@@ -50,14 +50,14 @@ FT_TEST(recreated_instance_in_the_slot_works)
 {
 	fx_setup();
 	struct flue_instance *old = fx.b, *c = NULL;
-	uint8_t old_id = old->id;
+	uint8_t old_id = FX_READ(old->id);
 	flue_instance_destroy(old);
 	FT_TRAPS(FLUE_TRAP_DESTROYED, flue_canon_stream_new(old, fx.u8));
 	FT_EQ(flue_instance_create(&fx.store, &c), 0);
 	FT_TRUE(c == old); /* the same slot */
-	FT_EQ(c->id, old_id);
-	FT_FALSE(c->poisoned);
-	FT_EQ(c->trap_reason, FLUE_TRAP_NONE);
+	FT_EQ(FX_READ(c->id), old_id);
+	FT_FALSE(FX_READ(c->poisoned));
+	FT_EQ(FX_READ(c->trap_reason), FLUE_TRAP_NONE);
 	flue_instance_set_memory(c, &fx.b_data, &fx.b_size);
 	/* Its first handles are 1 and 2, and a stream to A carries data. */
 	uint64_t s = flue_canon_stream_new(c, fx.u8);
@@ -72,7 +72,7 @@ FT_TEST(recreated_instance_in_the_slot_works)
 	flue_instance_destroy(old);
 	flue_instance_destroy(c);
 	flue_instance_destroy(c);
-	FT_FALSE(c->live);
+	FT_FALSE(FX_READ(c->live));
 }
 
 /* The host API refuses a destroyed host instance (and one that is NULL). */
@@ -84,7 +84,7 @@ FT_TEST(host_api_refuses_destroyed_host)
 	struct flue_host_outcome o;
 	FT_EQ(flue_host_stream_new(h, fx.u8, &r, &w), 0);
 	flue_instance_destroy(h);
-	uint32_t len = h->len, nfree = h->nfree;
+	uint32_t len = FX_READ(h->len), nfree = FX_READ(h->nfree);
 	FT_EQ(flue_host_stream_new(h, fx.u8, &r, &w), FLUE_EINVAL);
 	FT_EQ(flue_host_future_new(h, fx.u8, &r, &w), FLUE_EINVAL);
 	FT_EQ(flue_host_write(h, w, arena, 1, &o), FLUE_EINVAL);
@@ -93,8 +93,8 @@ FT_TEST(host_api_refuses_destroyed_host)
 	FT_EQ(flue_host_cancel(h, r, &o), FLUE_EINVAL);
 	FT_EQ(flue_host_drop(h, r), FLUE_EINVAL);
 	/* Nothing was added to the dead table. */
-	FT_EQ(h->len, len);
-	FT_EQ(h->nfree, nfree);
+	FT_EQ(FX_READ(h->len), len);
+	FT_EQ(FX_READ(h->nfree), nfree);
 	/* Nor does an end move into (or out of) a destroyed instance. */
 	uint64_t s = flue_canon_stream_new(fx.a, fx.u8);
 	FT_EQ(flue_end_transfer(fx.a, lo32(s), fx.u8, h, &out), FLUE_EINVAL);
@@ -129,11 +129,11 @@ FT_TEST(channel_null_arguments_are_refused)
 	FT_EQ(flue_channel_attach(NULL, fx.a, fx.u8, true, false, &end), FLUE_EINVAL);
 	FT_EQ(flue_channel_attach(&chan, NULL, fx.u8, true, false, &end), FLUE_EINVAL);
 	FT_EQ(flue_channel_attach(&chan, fx.a, fx.u8, true, false, NULL), FLUE_EINVAL);
-	FT_EQ(fx.a->len, 1); /* nothing was allocated */
+	FT_EQ(FX_READ(fx.a->len), 1); /* nothing was allocated */
 	/* A destroyed instance gets no channel end. */
 	flue_instance_destroy(fx.b);
 	FT_EQ(flue_channel_attach(&chan, fx.b, fx.u8, true, false, &end), FLUE_EINVAL);
-	FT_EQ(fx.b->len, 1);
+	FT_EQ(FX_READ(fx.b->len), 1);
 	/* An uninitialised (zeroed) channel is refused too. */
 	struct flue_channel zero;
 	memset(&zero, 0, sizeof zero);
@@ -157,7 +157,7 @@ FT_TEST(null_memory_base_traps_out_of_bounds)
 	fx.a_data = NULL; /* size stays MEM_SIZE */
 	FT_TRAPS(FLUE_TRAP_OUT_OF_BOUNDS, rd(fx.a, fx.u8, ra, 100, 4));
 	FT_EQ(fx.handle, ra);
-	FT_TRUE(fx.a->poisoned);
+	FT_TRUE(FX_READ(fx.a->poisoned));
 	/* The writer's op is untouched: cancelling it reports no progress. */
 	FT_EQ(flue_canon_stream_cancel_write(fx.b, fx.u8, ASYNC, hi32(s)),
 	      PACK(FLUE_CANCELLED, 0));
@@ -262,7 +262,7 @@ FT_TEST(transfer_between_two_stores_is_refused)
 	uint64_t s = flue_canon_stream_new(fx.a, fx.u8);
 	uint32_t r = lo32(s);
 	FT_EQ(flue_end_transfer(fx.a, r, fx.u8, x, &out), FLUE_EINVAL);
-	FT_EQ(x->len, 1);
+	FT_EQ(FX_READ(x->len), 1);
 	/* Still A's: a write and a read rendezvous inside A. */
 	memcpy(fx.a_mem, "q", 1);
 	FT_EQ(wr(fx.a, fx.u8, hi32(s), 0, 1), FLUE_BLOCKED);

@@ -160,7 +160,7 @@ FT_TEST(context_of_another_instance_traps_no_task)
 	FT_TRUE(run_out.ntraps >= 1);
 	FT_EQ(run_out.reason, FLUE_TRAP_NO_TASK);
 	FT_TRUE(run_out.inst == fx.b);
-	FT_TRUE(fx.b->poisoned);
+	FT_TRUE(FX_READ(fx.b->poisoned));
 }
 
 /* --------------------------------------------------------- task.return */
@@ -299,10 +299,10 @@ static uint8_t cannot_block(void *ctx, struct flue_instance *inst,
 FT_TEST(block_service_that_cannot_block_traps_would_block)
 {
 	fx_setup();
-	fx.store.block_hook = cannot_block;
+	fx_set_block_hook(cannot_block);
 	uint64_t s = flue_canon_stream_new(fx.a, fx.u8);
 	FT_TRAPS(FLUE_TRAP_WOULD_BLOCK, flue_canon_stream_read(fx.a, fx.u8, 0, lo32(s), 0, 1));
-	FT_TRUE(fx.a->poisoned);
+	FT_TRUE(FX_READ(fx.a->poisoned));
 }
 
 /* ------------------------------------------------------------ *.new */
@@ -314,10 +314,10 @@ FT_TEST(new_with_unregistered_type_traps)
 {
 	fx_setup();
 	FT_TRAPS(FLUE_TRAP_TYPE_MISMATCH, flue_canon_stream_new(fx.a, 0));
-	FT_EQ(fx.a->len, 1);
+	FT_EQ(FX_READ(fx.a->len), 1);
 	fx_setup();
 	FT_TRAPS(FLUE_TRAP_TYPE_MISMATCH, flue_canon_future_new(fx.a, 99));
-	FT_EQ(fx.a->len, 1);
+	FT_EQ(FX_READ(fx.a->len), 1);
 }
 
 /* --------------------------------------------------------- functypes */

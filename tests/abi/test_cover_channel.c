@@ -44,9 +44,9 @@ FT_TEST(channel_attach_refusals_change_nothing)
 	FT_EQ(flue_channel_attach(&ch, fx.a, fx.u8, false, true, &end), FLUE_EINVAL); /* future from guest */
 	FT_EQ(flue_channel_attach(&ch, fx.a, fx.u8, true, true, &end), FLUE_EINVAL);  /* capacity 4 */
 	FT_EQ(end, 0xAA);
-	FT_EQ(fx.a->len, 1);
+	FT_EQ(FX_READ(fx.a->len), 1);
 	/* A full table. */
-	while (fx.b->len <= FLUE_CONFIG_MAX_HANDLES - 1u)
+	while (FX_READ(fx.b->len) <= FLUE_CONFIG_MAX_HANDLES - 1u)
 		(void)flue_canon_waitable_set_new(fx.b);
 	FT_EQ(flue_channel_attach(&ch, fx.b, fx.u8, true, false, &end), FLUE_ENOSPC);
 	FT_EQ(end, 0xAA);
@@ -207,7 +207,7 @@ FT_TEST(channel_zero_length_read_without_memory)
 	FT_EQ(flue_channel_attach(&ch, fx.a, fx.u8, true, false, &gr), 0);
 	FT_EQ(flue_channel_send(&ch, &v, 1), 1);
 	FT_EQ(rd(fx.a, fx.u8, gr, 0, 0), PACK(FLUE_COMPLETED, 0));
-	FT_FALSE(fx.a->poisoned);
+	FT_FALSE(FX_READ(fx.a->poisoned));
 }
 
 /* A unit channel (a doorbell: elem 0, no buffer) counts units, and a
@@ -234,7 +234,7 @@ FT_TEST(unit_channel_reads_ignore_the_pointer)
 	FT_EQ(flue_channel_send(&ch, NULL, 1), 1);
 	flue_store_pump(&fx.store);
 	EXPECT_EVENT(fx.a, fx.a_mem, ws, FLUE_EVENT_CODE_STREAM_READ, gr, PACK(FLUE_COMPLETED, 1));
-	FT_FALSE(fx.a->poisoned);
+	FT_FALSE(FX_READ(fx.a->poisoned));
 }
 
 /* ------------------------------------------------ memory shrunk, writer */

@@ -33,7 +33,7 @@ FT_TEST(host_create_and_new_refuse_bad_arguments)
 	FT_EQ(flue_host_stream_new(h, 99, &r, &w), FLUE_EINVAL);
 	FT_EQ(flue_host_future_new(h, fx.u8, NULL, &w), FLUE_EINVAL);
 	FT_EQ(flue_host_future_new(h, fx.u8, &r, NULL), FLUE_EINVAL);
-	FT_EQ(h->len, 1); /* nothing allocated */
+	FT_EQ(FX_READ(h->len), 1); /* nothing allocated */
 	FT_EQ(flue_host_stream_new(h, fx.u8, &r, &w), 0);
 	FT_EQ(r, 1);
 	FT_EQ(w, 2);
@@ -74,7 +74,7 @@ FT_TEST(host_copy_refusals_change_nothing)
 	FT_EQ(o.progress, 2);
 	FT_EQ(ARENA[ARENA_SIZE - 2], 7);
 	FT_EQ(ARENA[ARENA_SIZE - 1], 8);
-	FT_FALSE(h->poisoned);
+	FT_FALSE(FX_READ(h->poisoned));
 }
 
 /* "exactly one for a future end (n ignored)": even an n no stream op may
@@ -154,7 +154,7 @@ FT_TEST(transfer_refusals)
 	FT_EQ(flue_end_transfer(fx.a, lo32(f), fx.u8, fx.b, &out), FLUE_EBUSY); /* in a set */
 	flue_canon_waitable_join(fx.a, lo32(f), 0);
 	FT_EQ(out, 0xAA);
-	FT_EQ(fx.b->len, 1);
+	FT_EQ(FX_READ(fx.b->len), 1);
 	/* A readable future end moves like a stream's. */
 	FT_EQ(flue_end_transfer(fx.a, lo32(f), fx.u8, fx.b, &out), 0);
 	FT_EQ(out, 1);
@@ -172,7 +172,7 @@ FT_TEST(transfer_into_a_full_table)
 	fx_setup();
 	uint64_t s = flue_canon_stream_new(fx.a, fx.u8);
 	uint32_t out = 0xAA, n = 0;
-	while (fx.b->len <= FLUE_CONFIG_MAX_HANDLES - 1u) {
+	while (FX_READ(fx.b->len) <= FLUE_CONFIG_MAX_HANDLES - 1u) {
 		(void)flue_canon_waitable_set_new(fx.b);
 		n++;
 	}
@@ -182,7 +182,7 @@ FT_TEST(transfer_into_a_full_table)
 	FT_EQ(rd(fx.a, fx.u8, lo32(s), 0, 1), FLUE_BLOCKED); /* still A's */
 	FT_EQ(flue_canon_stream_cancel_read(fx.a, fx.u8, ASYNC, lo32(s)), PACK(FLUE_CANCELLED, 0));
 	/* Fill A too, then hand its end back to itself. */
-	while (fx.a->len <= FLUE_CONFIG_MAX_HANDLES - 1u)
+	while (FX_READ(fx.a->len) <= FLUE_CONFIG_MAX_HANDLES - 1u)
 		(void)flue_canon_waitable_set_new(fx.a);
 	FT_EQ(flue_end_transfer(fx.a, lo32(s), fx.u8, fx.a, &out), 0);
 	FT_EQ(out, lo32(s));

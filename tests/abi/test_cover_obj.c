@@ -80,22 +80,22 @@ FT_TEST(type_layouts_follow_the_canonical_abi)
 	};
 	for (uint32_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
 		const struct flue_type_info *ti = flue_type_get(&fx.store, reg_num(nums[i].num));
-		FT_EQ(ti->size, nums[i].size);
-		FT_EQ(ti->align, nums[i].size);
-		FT_TRUE(ti->none_or_number);
-		FT_EQ(ti->has_float, nums[i].fl);
+		FT_EQ(FX_READ(ti->size), nums[i].size);
+		FT_EQ(FX_READ(ti->align), nums[i].size);
+		FT_TRUE(FX_READ(ti->none_or_number));
+		FT_EQ(FX_READ(ti->has_float), nums[i].fl);
 	}
 	uint8_t f3[3] = { FLUE_NUM_U8, FLUE_NUM_U16, FLUE_NUM_F64 };
 	flue_type_t r3 = 0;
 	FT_EQ(reg_rec(3, f3, &r3), 0);
 	const struct flue_type_info *ti = flue_type_get(&fx.store, r3);
-	FT_EQ(ti->offsets[0], 0);
-	FT_EQ(ti->offsets[1], 2);
-	FT_EQ(ti->offsets[2], 8);
-	FT_EQ(ti->size, 16);
-	FT_EQ(ti->align, 8);
-	FT_TRUE(ti->has_float);
-	FT_FALSE(ti->none_or_number);
+	FT_EQ(FX_READ(ti->offsets[0]), 0);
+	FT_EQ(FX_READ(ti->offsets[1]), 2);
+	FT_EQ(FX_READ(ti->offsets[2]), 8);
+	FT_EQ(FX_READ(ti->size), 16);
+	FT_EQ(FX_READ(ti->align), 8);
+	FT_TRUE(FX_READ(ti->has_float));
+	FT_FALSE(FX_READ(ti->none_or_number));
 	uint8_t b3[3] = { FLUE_NUM_U8, FLUE_NUM_S8, FLUE_NUM_U8 };
 	flue_type_t rb = 0;
 	FT_EQ(reg_rec(3, b3, &rb), 0);
@@ -172,7 +172,7 @@ FT_TEST(instance_pool_limits)
 	FT_TRUE(i == NULL);
 	flue_instance_destroy(last);
 	FT_EQ(flue_instance_create(&fx.store, &i), 0);
-	FT_FALSE(i->poisoned);
+	FT_FALSE(FX_READ(i->poisoned));
 }
 
 /* ---------------------------------------------------------------- memory */
@@ -268,7 +268,7 @@ FT_TEST(stray_instance_copies_are_refused)
 	stray.store = NULL;
 	FT_EQ(flue_host_stream_new(&stray, fx.u8, &r, &w), FLUE_EINVAL);
 	/* The real instance is unaffected and its end did not move. */
-	FT_EQ(fx.a->len, 3);
+	FT_EQ(FX_READ(fx.a->len), 3);
 	FT_EQ(rd(fx.a, fx.u8, lo32(s), 0, 1), FLUE_BLOCKED);
 }
 

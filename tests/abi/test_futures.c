@@ -227,7 +227,7 @@ static void future_trap_case(uint32_t k)
 				 flue_canon_future_cancel_read(fx.a, fx.u32, ASYNC, lo32(f)));
 			break;
 		}
-		FT_TRUE(fx.a->poisoned);
+		FT_TRUE(FX_READ(fx.a->poisoned));
 	}
 }
 

@@ -154,7 +154,7 @@ FT_TEST(host_misuse_returns_errors)
 	FT_EQ(flue_host_write(h, w, arena, 1, &o), FLUE_EBUSY);
 	FT_EQ(flue_host_drop(h, w), FLUE_EBUSY);
 	FT_EQ(flue_host_poll(h, r, &o), FLUE_EINVAL);
-	FT_FALSE(h->poisoned);
+	FT_FALSE(FX_READ(h->poisoned));
 }
 
 /* ------------------------------------------------------------- channel */

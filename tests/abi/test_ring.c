@@ -313,7 +313,7 @@ FT_TEST(ring_peer_restart_keeps_a_claim_in_flight)
 	flue_canon_stream_drop_readable(fx.b, fx.unit, cr); /* the reader leaves */
 	FT_EQ(flue_ring_connect(&ring, FLUE_RING_READER, fx.b, fx.unit, &cr), 0);
 	flue_abi_ring_finish(fx.a, &ring, 2);
-	FT_FALSE(fx.a->poisoned);
+	FT_FALSE(FX_READ(fx.a->poisoned));
 	FT_EQ(flue_abi_ring_claim(fx.a, &ring, 1), FLUE_RING_CLOSED);
 	/* The new reader drains what was committed, then sees the end. */
 	FT_EQ(hi32(flue_abi_ring_claim(fx.b, &ring, 8)), 2);

@@ -33,9 +33,9 @@ FT_TEST(bad_handle_traps_and_poisons)
 {
 	fx_setup();
 	FT_TRAPS(FLUE_TRAP_BAD_HANDLE, flue_canon_stream_read(fx.a, fx.u8, FLUE_OPT_ASYNC, 7, 0, 1));
-	FT_TRUE(fx.a->poisoned);
+	FT_TRUE(FX_READ(fx.a->poisoned));
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_waitable_set_new(fx.a));
-	FT_FALSE(fx.b->poisoned);
+	FT_FALSE(FX_READ(fx.b->poisoned));
 	FT_EQ(flue_canon_waitable_set_new(fx.b), 1);
 }
 
@@ -52,7 +52,7 @@ FT_TEST(no_memory_traps_with_its_own_reason)
 	FT_EQ(flue_canon_stream_read(c, fx.u8, FLUE_OPT_ASYNC, lo32(s), 0, 0), FLUE_BLOCKED);
 	FT_TRAPS(FLUE_TRAP_NO_MEMORY,
 		 flue_canon_stream_write(c, fx.u8, FLUE_OPT_ASYNC, hi32(s), 0, 1));
-	FT_TRUE(c->poisoned);
+	FT_TRUE(FX_READ(c->poisoned));
 }
 
 FT_SUITE(smoke,

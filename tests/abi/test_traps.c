@@ -191,7 +191,7 @@ FT_TEST(rw_sync_in_set)
 	flue_canon_waitable_join(A, R, ws);
 	flue_canon_waitable_join(A, R, 0);
 	FT_EQ(flue_canon_stream_read(A, fx.u8, SYNC, R, 100, 8), PACK(FLUE_COMPLETED, 4));
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 /* ------------------------------------------------------ 6: n > 2^28-1 */
@@ -245,7 +245,7 @@ FT_TEST(rw_misaligned)
 	FT_EQ(flue_canon_stream_read(A, fx.rec, AS, R, 4, 1), FLUE_BLOCKED);
 	mk(A, fx.f64, false);
 	FT_EQ(flue_canon_stream_write(A, fx.f64, AS, W, 8, 1), FLUE_BLOCKED);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 /* ------------------------------- 7b: range beyond memory, 2^32 overflow */
@@ -262,7 +262,7 @@ FT_TEST(rw_range)
 	FT_EQ(flue_canon_stream_write(A, fx.u32, AS, W, MEM_SIZE - 4u, 1), FLUE_BLOCKED);
 	mk(A, fx.rec, false);
 	FT_EQ(flue_canon_stream_write(A, fx.rec, AS, W, MEM_SIZE - 16u, 2), FLUE_BLOCKED);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 	/* One byte more is not. */
 	fx_setup();
 	mk(A, fx.u8, false);
@@ -309,7 +309,7 @@ FT_TEST(rw_zero_length_skips_pointer_checks)
 	FT_EQ(flue_canon_stream_cancel_read(A, fx.u32, AS, R), PACK(FLUE_CANCELLED, 0));
 	mk(A, fx.f64, false);
 	FT_EQ(flue_canon_stream_write(A, fx.f64, AS, W, MEM_SIZE + 1u, 0), FLUE_BLOCKED);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 FT_TEST(unit_streams_ignore_pointer)
@@ -325,7 +325,7 @@ FT_TEST(unit_streams_ignore_pointer)
 	mk(A, fx.unit, true);
 	FT_EQ(flue_canon_future_read(A, fx.unit, AS, R, 0xFFFFFFF0u), FLUE_BLOCKED);
 	FT_EQ(flue_canon_future_write(A, fx.unit, AS, W, 0xFFFFFFFFu), FLUE_COMPLETED);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 /* ------------------- 8: same-instance rendezvous of a non-number type */
@@ -370,7 +370,7 @@ FT_TEST(rw_same_instance_record)
 	FT_EQ(flue_canon_stream_write(A, fx.rec, AS, W, 128, 2), PACK(FLUE_COMPLETED, 2));
 	FT_EQ(fx.b_mem[32], 0x11);
 	FT_EQ(ld32(fx.b_mem, 44), 0x44444444u);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 	b_alive();
 }
 
@@ -399,7 +399,7 @@ FT_TEST(future_rw_buffer_and_state)
 	FT_EQ(flue_canon_future_read(A, fx.u32, AS, R, MEM_SIZE - 4u), FLUE_BLOCKED);
 	mk(A, fx.u8, true);
 	FT_EQ(flue_canon_future_write(A, fx.u8, AS, W, MEM_SIZE - 1u), FLUE_BLOCKED);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 	/* Not idle: a read in progress. */
 	fx_setup();
 	mk(A, fx.u32, true);
@@ -472,7 +472,7 @@ FT_TEST(shared_stream_partial_then_trap)
 	TRAP(OUT_OF_BOUNDS, A, flue_canon_stream_read(A, fx.u8, AS, ra, MEM_SIZE - 1u, 2));
 	b_alive();
 	/* B's write has its partial event pending and is still COPYING. */
-	FT_EQ(B->handles[wb].u.end.state, FLUE_END_COPYING);
+	FT_EQ(fx_end_state(B, wb), FLUE_END_COPYING);
 	FT_EQ(deliver(B, wb, FLUE_EVENT_CODE_STREAM_WRITE), PACK(FLUE_COMPLETED, 4));
 	/* Its buffer is back; a new write parks (A's end was not dropped). */
 	FT_EQ(flue_canon_stream_write(B, fx.u8, AS, wb, 4, 4), FLUE_BLOCKED);

@@ -36,7 +36,7 @@ static uint8_t other_thread(void *ctx, struct flue_instance *in,
 
 static void other_thread_will(enum ot_action what, uint32_t x, uint32_t y)
 {
-	fx.store.block_hook = other_thread;
+	fx_set_block_hook(other_thread);
 	ot_do = what;
 	ot_x = x;
 	ot_y = y;
@@ -146,7 +146,7 @@ FT_TEST(cancel_sync_in_set)
 	FT_EQ(flue_canon_stream_cancel_read(A, fx.u8, AS, R), PACK(FLUE_CANCELLED, 0));
 	FT_EQ(flue_canon_stream_write(A, fx.u8, AS, W, 0, 4), FLUE_BLOCKED);
 	FT_EQ(flue_canon_stream_cancel_write(A, fx.u8, SYNC, W), PACK(FLUE_CANCELLED, 0));
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 /* Another thread blocked in a synchronous op on the end / the set. */
@@ -301,7 +301,7 @@ FT_TEST(future_drop_writable_before_done)
 	flue_canon_future_drop_readable(A, fx.u8, R);
 	FT_EQ(flue_canon_future_cancel_write(A, fx.u8, AS, W), FLUE_DROPPED);
 	flue_canon_future_drop_writable(A, fx.u8, W);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 /* ---------------------------------------------- waitable sets, join */
@@ -382,7 +382,7 @@ FT_TEST(waitable_set_drop_traps)
 	flue_canon_waitable_join(A, R, 0);
 	flue_canon_stream_drop_writable(A, fx.u8, W);
 	flue_canon_waitable_set_drop(A, ws);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 FT_TEST(join_traps)
@@ -419,7 +419,7 @@ FT_TEST(join_traps)
 	flue_canon_waitable_join(A, R, ws);
 	flue_canon_waitable_join(A, R, 0);
 	flue_canon_waitable_set_drop(A, ws);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 /* -------------------------------------------------------- backpressure */
@@ -429,8 +429,8 @@ FT_TEST(backpressure_bounds)
 	fx_setup();
 	for (uint32_t i = 0; i < 65535u; i++)
 		flue_canon_backpressure_inc(A);
-	FT_EQ(A->backpressure, 65535u);
-	FT_FALSE(A->poisoned);
+	FT_EQ(FX_READ(A->backpressure), 65535u);
+	FT_FALSE(FX_READ(A->poisoned));
 	TRAP(BACKPRESSURE_OVERFLOW, A, flue_canon_backpressure_inc(A));
 	fx_setup();
 	TRAP(BACKPRESSURE_UNDERFLOW, A, flue_canon_backpressure_dec(A));
@@ -474,7 +474,7 @@ FT_TEST(error_context_traps)
 	flue_canon_error_context_debug_message(A, ec, MEM_SIZE - 8u);
 	FT_EQ(ld32(fx.a_mem, MEM_SIZE - 8u), 0);
 	FT_EQ(ld32(fx.a_mem, MEM_SIZE - 4u), 0);
-	FT_FALSE(A->poisoned);
+	FT_FALSE(FX_READ(A->poisoned));
 }
 
 /* ---------------------------------------------------------- table full */
@@ -562,20 +562,20 @@ FT_TEST(may_leave_cleared)
 		mk(A, fx.u8, true);
 		FT_EQ(flue_canon_waitable_set_new(A), 5);
 		FT_EQ(flue_canon_error_context_new(A, 0, 0), 6);
-		A->may_leave = false;
+		fx_set_may_leave(A, false);
 		TRAP(MAY_NOT_LEAVE, A, call_builtin(k));
 		FT_TRAPS(FLUE_TRAP_POISONED, call_builtin(k));
 		b_alive();
 	}
 	/* backpressure.inc/dec have no may_leave check. */
 	fx_setup();
-	A->may_leave = false;
+	fx_set_may_leave(A, false);
 	flue_canon_backpressure_inc(A);
 	flue_canon_backpressure_inc(A);
 	flue_canon_backpressure_dec(A);
-	FT_EQ(A->backpressure, 1);
-	FT_FALSE(A->poisoned);
-	A->may_leave = true;
+	FT_EQ(FX_READ(A->backpressure), 1);
+	FT_FALSE(FX_READ(A->poisoned));
+	fx_set_may_leave(A, true);
 	FT_EQ(flue_canon_waitable_set_new(A), 1);
 }
 

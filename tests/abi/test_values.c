@@ -219,7 +219,7 @@ FT_TEST(lift_record_from_memory)
 	lift(fx.a, &REC3, 1, FLUE_MAX_FLAT_RESULTS, &p, 1, &v);
 	p = 0x202;
 	FT_TRAPS(FLUE_TRAP_MISALIGNED, lift(fx.a, &REC3, 1, FLUE_MAX_FLAT_RESULTS, &p, 1, &v));
-	FT_TRUE(fx.a->poisoned);
+	FT_TRUE(FX_READ(fx.a->poisoned));
 	fx_setup();
 	p = MEM_SIZE - 8u;
 	FT_TRAPS(FLUE_TRAP_OUT_OF_BOUNDS,
@@ -238,8 +238,8 @@ FT_TEST(memory_form_without_memory_traps)
 	flue_flat_t p = 0;
 	struct flue_values v;
 	FT_TRAPS(FLUE_TRAP_NO_MEMORY, lift(c, &REC3, 1, 1, &p, 1, &v));
-	FT_TRUE(c->poisoned);
-	FT_FALSE(fx.a->poisoned);
+	FT_TRUE(FX_READ(c->poisoned));
+	FT_FALSE(FX_READ(fx.a->poisoned));
 }
 
 /* The alloc callback: records what it was asked for, returns `ret`. */
@@ -309,7 +309,7 @@ FT_TEST(lower_memory_via_alloc)
 	fx_setup();
 	FT_TRAPS(FLUE_TRAP_BAD_VALUE,
 		 flue_values_lower(fx.b, TUP, 4, 4, &v, flat, &n, NULL, NULL, NULL));
-	FT_TRUE(fx.b->poisoned);
+	FT_TRUE(FX_READ(fx.b->poisoned));
 }
 
 FT_TEST(lower_memory_via_out_ptr)
@@ -336,8 +336,8 @@ FT_TEST(lower_memory_via_out_ptr)
 	at = MEM_SIZE - 8u;
 	FT_TRAPS(FLUE_TRAP_OUT_OF_BOUNDS,
 		 flue_values_lower(fx.b, &REC3, 1, 1, &v, flat, &n, &at, NULL, NULL));
-	FT_TRUE(fx.b->poisoned);
-	FT_FALSE(fx.a->poisoned);
+	FT_TRUE(FX_READ(fx.b->poisoned));
+	FT_FALSE(FX_READ(fx.a->poisoned));
 }
 
 /* ------------------------------------------------------------- ends */
@@ -363,10 +363,10 @@ FT_TEST(stream_end_moves_a_to_b)
 	FT_EQ(v.n, 2);
 	FT_EQ(v.v[0], 7);
 	uint16_t si = (uint16_t)v.v[1];
-	FT_EQ(fx.a->handles[1].kind, FLUE_H_FREE);
-	FT_EQ(fx.store.shared[si].type, fx.u8);
-	FT_EQ(fx.store.shared[si].reader_inst, FLUE_REF_TRANSIT); /* in transit */
-	FT_EQ(fx.store.shared[si].writer_inst, fx.a->id);
+	FT_EQ(FX_READ(fx.a->handles[1].kind), FLUE_H_FREE);
+	FT_EQ(FX_READ(fx.store.shared[si].type), fx.u8);
+	FT_EQ(FX_READ(fx.store.shared[si].reader_inst), FLUE_REF_TRANSIT); /* in transit */
+	FT_EQ(FX_READ(fx.store.shared[si].writer_inst), FX_READ(fx.a->id));
 
 	flue_flat_t out[16];
 	uint32_t n = 0;
@@ -374,10 +374,10 @@ FT_TEST(stream_end_moves_a_to_b)
 	FT_EQ(n, 2);
 	FT_EQ(out[0], 7);
 	FT_EQ(out[1], 1);
-	FT_EQ(fx.b->handles[1].kind, FLUE_H_STREAM_READABLE);
-	FT_EQ(fx.b->handles[1].u.end.shared, si);
-	FT_EQ(fx.store.shared[si].reader_inst, fx.b->id);
-	FT_EQ(fx.store.shared[si].reader_handle, 1);
+	FT_EQ(FX_READ(fx.b->handles[1].kind), FLUE_H_STREAM_READABLE);
+	FT_EQ(FX_READ(fx.b->handles[1].u.end.shared), si);
+	FT_EQ(FX_READ(fx.store.shared[si].reader_inst), FX_READ(fx.b->id));
+	FT_EQ(FX_READ(fx.store.shared[si].reader_handle), 1);
 
 	/* the stream works across the move */
 	memcpy(fx.a_mem + 100, "xyz", 3);
@@ -402,7 +402,7 @@ FT_TEST(future_end_moves_through_memory)
 	struct flue_values v;
 	lift(fx.a, ts, 2, 1, &p, 1, &v);
 	FT_EQ(v.v[0], 9);
-	FT_EQ(fx.a->handles[lo32(f)].kind, FLUE_H_FREE);
+	FT_EQ(FX_READ(fx.a->handles[lo32(f)].kind), FLUE_H_FREE);
 	uint32_t at = 0x80;
 	flue_flat_t out[1];
 	uint32_t n = 0;
@@ -410,9 +410,9 @@ FT_TEST(future_end_moves_through_memory)
 	FT_EQ(fx.b_mem[0x80], 9);
 	uint32_t h = ld32(fx.b_mem, 0x84);
 	FT_EQ(h, 1); /* B's table was empty */
-	FT_EQ(fx.b->handles[h].kind, FLUE_H_FUTURE_READABLE);
-	FT_EQ(fx.store.shared[v.v[1]].reader_inst, fx.b->id);
-	FT_EQ(fx.store.shared[v.v[1]].reader_handle, h);
+	FT_EQ(FX_READ(fx.b->handles[h].kind), FLUE_H_FUTURE_READABLE);
+	FT_EQ(FX_READ(fx.store.shared[v.v[1]].reader_inst), FX_READ(fx.b->id));
+	FT_EQ(FX_READ(fx.store.shared[v.v[1]].reader_handle), h);
 	st32(fx.a_mem, 0x10, 0xDEADBEEFu);
 	FT_EQ(fwr(fx.a, fx.u32, hi32(f), 0x10), FLUE_BLOCKED);
 	FT_EQ(frd(fx.b, fx.u32, h, 0x20), FLUE_COMPLETED);
@@ -457,7 +457,7 @@ FT_TEST(lift_end_traps)
 	FT_EQ(flue_canon_waitable_set_new(fx.a), 3);
 	flue_canon_waitable_join(fx.a, 1, 3);
 	FT_TRAPS(FLUE_TRAP_END_IN_SET, lift_end(FLUE_VAL_STREAM, fx.u8, 1));
-	FT_TRUE(fx.a->poisoned);
+	FT_TRUE(FX_READ(fx.a->poisoned));
 	/* idleness is checked before the set: busy and in a set is NOT_IDLE */
 	stream_in_a();
 	FT_EQ(rd(fx.a, fx.u8, 1, 200, 4), FLUE_BLOCKED);
@@ -479,12 +479,12 @@ FT_TEST(lift_ends_validated_before_any_is_taken)
 	flue_flat_t in[] = { 1, 2 };
 	struct flue_values v;
 	FT_TRAPS(FLUE_TRAP_WRONG_KIND, lift(fx.a, ts, 2, FLUE_MAX_FLAT_PARAMS, in, 2, &v));
-	FT_EQ(fx.a->handles[1].kind, FLUE_H_STREAM_READABLE);
+	FT_EQ(FX_READ(fx.a->handles[1].kind), FLUE_H_STREAM_READABLE);
 	stream_in_a();
 	in[1] = 1;
 	FT_TRAPS(FLUE_TRAP_BAD_HANDLE, lift(fx.a, ts, 2, FLUE_MAX_FLAT_PARAMS, in, 2, &v));
 	FT_EQ(fx.handle, 1);
-	FT_EQ(fx.a->handles[1].kind, FLUE_H_STREAM_READABLE);
+	FT_EQ(FX_READ(fx.a->handles[1].kind), FLUE_H_STREAM_READABLE);
 }
 
 /* take_end / put_end report instead of trapping and change nothing on
@@ -498,12 +498,12 @@ FT_TEST(single_end_helpers)
 	      FLUE_TRAP_TYPE_MISMATCH);
 	FT_EQ(flue_values_take_end(fx.a, FLUE_VAL_STREAM, fx.u8, 5, &si), FLUE_TRAP_BAD_HANDLE);
 	FT_EQ(si, 0xFFFF);
-	FT_FALSE(fx.a->poisoned);
+	FT_FALSE(FX_READ(fx.a->poisoned));
 	FT_EQ(flue_values_take_end(fx.a, FLUE_VAL_STREAM, fx.u8, 1, &si), 0);
-	FT_EQ(fx.a->handles[1].kind, FLUE_H_FREE);
-	FT_EQ(fx.store.shared[si].reader_inst, FLUE_REF_TRANSIT);
+	FT_EQ(FX_READ(fx.a->handles[1].kind), FLUE_H_FREE);
+	FT_EQ(FX_READ(fx.store.shared[si].reader_inst), FLUE_REF_TRANSIT);
 	FT_EQ(flue_values_put_end(fx.a, FLUE_VAL_STREAM, si), 1); /* LIFO: slot 1 again */
-	FT_EQ(fx.store.shared[si].reader_inst, fx.a->id);
+	FT_EQ(FX_READ(fx.store.shared[si].reader_inst), FX_READ(fx.a->id));
 	FT_EQ(flue_values_take_end(fx.a, FLUE_VAL_STREAM, fx.u8, 1, &si), 0);
 
 	/* fill B: handles 1 .. FLUE_CONFIG_MAX_HANDLES - 1 */

@@ -22,15 +22,15 @@ static inline void mk(struct flue_instance *in, flue_type_t t, bool future)
  * built-in (backpressure included, which skips may_leave) traps POISONED. */
 static inline void poisoned(struct flue_instance *in, enum flue_trap_reason why)
 {
-	FT_TRUE(in->poisoned);
-	FT_EQ(in->trap_reason, why);
+	FT_TRUE(FX_READ(in->poisoned));
+	FT_EQ(FX_READ(in->trap_reason), why);
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_waitable_set_new(in));
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_stream_new(in, fx.u8));
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_stream_read(in, fx.u8, AS, 1, 0, 0));
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_error_context_drop(in, 1));
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_backpressure_inc(in));
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_canon_backpressure_dec(in));
-	FT_EQ(in->trap_reason, why);
+	FT_EQ(FX_READ(in->trap_reason), why);
 }
 
 #define TRAP(why, in, stmt)                                                      \
@@ -42,7 +42,7 @@ static inline void poisoned(struct flue_instance *in, enum flue_trap_reason why)
 /* Instance B is untouched by A's trap and still works. */
 static inline void b_alive(void)
 {
-	FT_FALSE(B->poisoned);
+	FT_FALSE(FX_READ(B->poisoned));
 	uint32_t ws = flue_canon_waitable_set_new(B);
 	flue_canon_waitable_set_drop(B, ws);
 }

@@ -111,10 +111,15 @@ flue_target_image(flue_target_tests ${FLUE_TEST_SUITES})
 flue_target_image(flue_target_must_fail ${FT_DIR}/test_must_fail.c)
 
 # The built-in suites on the target too (all but the POSIX-thread one).
+# Compiled once: tests/gated/gated.cmake links them a second time.
 file(GLOB FLUE_ABI_SUITES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/abi/test_*.c)
 list(FILTER FLUE_ABI_SUITES EXCLUDE REGEX "test_host\\.c$")
-flue_target_image(flue_target_abi ${FLUE_ABI_SUITES} ${PROJECT_SOURCE_DIR}/tests/abi/abi_fixture.c)
-target_include_directories(flue_target_abi PRIVATE ${PROJECT_SOURCE_DIR}/tests/abi)
+add_library(flue_target_abi_suites OBJECT ${FLUE_ABI_SUITES}
+            ${PROJECT_SOURCE_DIR}/tests/abi/abi_fixture.c)
+flue_target_test_flags(flue_target_abi_suites)
+target_include_directories(flue_target_abi_suites PRIVATE ${PROJECT_SOURCE_DIR}/tests/abi)
+target_link_libraries(flue_target_abi_suites PRIVATE flue)
+flue_target_image(flue_target_abi SUITES_FROM flue_target_abi_suites)
 
 # The port: the contract every port keeps (tests/port/test_port.c, also
 # run on POSIX) and what only this one has (stack pool, PSP, interrupts).

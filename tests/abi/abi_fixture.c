@@ -35,6 +35,11 @@ uint8_t fx_end_state(const struct flue_instance *inst, uint32_t h)
 	return (uint8_t)inst->handles[h].u.end.state;
 }
 
+void fx_copy_instance(struct flue_instance *to, const struct flue_instance *from)
+{
+	*to = *from;
+}
+
 void fx_set_may_leave(struct flue_instance *inst, bool may_leave)
 {
 	inst->may_leave = may_leave;

@@ -66,6 +66,8 @@ uint64_t fx_peek(const void *p, uint32_t n);
 #define FX_READ(lv) ((__typeof__(lv))fx_peek(&(lv), (uint32_t)sizeof(lv)))
 /* The state of stream/future end `h` of `inst` (a bit-field: no FX_READ). */
 uint8_t fx_end_state(const struct flue_instance *inst, uint32_t h);
+/* Copy an instance's record (its struct) to `to`, outside the store. */
+void fx_copy_instance(struct flue_instance *to, const struct flue_instance *from);
 /* Set an instance's may_leave flag, as realloc/post-return calls do. */
 void fx_set_may_leave(struct flue_instance *inst, bool may_leave);
 /* Give the store a block hook (flue/trap.h). */

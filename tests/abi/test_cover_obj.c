@@ -99,9 +99,9 @@ FT_TEST(type_layouts_follow_the_canonical_abi)
 	uint8_t b3[3] = { FLUE_NUM_U8, FLUE_NUM_S8, FLUE_NUM_U8 };
 	flue_type_t rb = 0;
 	FT_EQ(reg_rec(3, b3, &rb), 0);
-	FT_EQ(flue_type_get(&fx.store, rb)->size, 3);
-	FT_EQ(flue_type_get(&fx.store, rb)->align, 1);
-	FT_FALSE(flue_type_get(&fx.store, rb)->has_float);
+	FT_EQ(FX_READ(flue_type_get(&fx.store, rb)->size), 3);
+	FT_EQ(FX_READ(flue_type_get(&fx.store, rb)->align), 1);
+	FT_FALSE(FX_READ(flue_type_get(&fx.store, rb)->has_float));
 }
 
 /* "identical descriptors give the same id"; any difference is a new type. */
@@ -130,7 +130,7 @@ FT_TEST(type_register_finds_identical_descriptors)
 	uint8_t one[1] = { FLUE_NUM_F64 };
 	FT_EQ(reg_rec(1, one, &other), 0);
 	FT_NE(other, fx.f64); /* a record of one f64 is not the number f64 */
-	FT_TRUE(flue_type_get(&fx.store, other)->has_float);
+	FT_TRUE(FX_READ(flue_type_get(&fx.store, other)->has_float));
 }
 
 /* FLUE_ENOMEM once FLUE_CONFIG_MAX_TYPES types exist; finding one still works. */
@@ -259,12 +259,12 @@ FT_TEST(stray_instance_copies_are_refused)
 	fx_setup();
 	uint32_t r = 0, w = 0, out = 0;
 	uint64_t s = flue_canon_stream_new(fx.a, fx.u8);
-	stray = *fx.a;
+	fx_copy_instance(&stray, fx.a);
 	FT_EQ(flue_host_stream_new(&stray, fx.u8, &r, &w), FLUE_EINVAL);
 	FT_EQ(flue_end_transfer(&stray, lo32(s), fx.u8, fx.b, &out), FLUE_EINVAL);
 	stray.id = FLUE_CONFIG_MAX_INSTANCES;
 	FT_EQ(flue_host_stream_new(&stray, fx.u8, &r, &w), FLUE_EINVAL);
-	stray = *fx.a;
+	fx_copy_instance(&stray, fx.a);
 	stray.store = NULL;
 	FT_EQ(flue_host_stream_new(&stray, fx.u8, &r, &w), FLUE_EINVAL);
 	/* The real instance is unaffected and its end did not move. */

@@ -1,20 +1,10 @@
 /*
- * The gated images' runtime entries (gated.h): for each built-in guest code
- * calls (and the host API and the fixture's white-box helpers, which the
- * suites' guest code calls too), `__wrap_<name>` (what the suites' calls reach: the image is
- * linked with -Wl,--wrap=<name>, tests/gated/gated.cmake) and a service.
- * Unprivileged, the wrapper puts its arguments in a frame on the guest's
- * stack and calls flue_port_gate(); the service, privileged on the runtime
- * stack that entered the guest, runs the real built-in (`__real_<name>`)
- * on the frame. Privileged callers (test bodies, host functions, the
- * runtime itself) call through. A trap the built-in raises unwinds from
- * the service through the gate to the executor, as in flue-build's
- * isolated programs.
- *
- * One service per built-in, in the order of GX_BUILTINS: the gate's index
- * says which, never a pointer guest code could forge. stream.forward and
- * future.forward are not here: the library these images link is built
- * without them (their suites are host-only, cmake/target.cmake).
+ * The runtime entries every gated image wraps (gate_wrap.h's GX_BUILTINS):
+ * their wrappers and services, and the two halves of a gate call
+ * (gx_gate on the guest side, gx_serve on the service side). A trap the
+ * entry raises unwinds from the service through the gate to the executor
+ * (target.exec.gated, as in flue-build's isolated programs) or, in an image
+ * that catches traps, back to the service (gx_serve).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,152 +15,36 @@
 #include <flue/port.h>
 #include <flue/store.h>
 
-#include "exec_test.h"
+#include "../../src/abi/values.h"
+#include "gate_wrap.h"
 #include "gated.h"
 
-#define GX_BUILTINS(X)                                                                    \
-	X(flue_canon_stream_new) X(flue_canon_stream_read) X(flue_canon_stream_write)     \
-	X(flue_canon_stream_cancel_read) X(flue_canon_stream_cancel_write)               \
-	X(flue_canon_stream_drop_readable) X(flue_canon_stream_drop_writable)             \
-	X(flue_canon_future_new) X(flue_canon_future_read) X(flue_canon_future_write)     \
-	X(flue_canon_future_cancel_read) X(flue_canon_future_cancel_write)               \
-	X(flue_canon_future_drop_readable) X(flue_canon_future_drop_writable)             \
-	X(flue_canon_waitable_set_new) X(flue_canon_waitable_set_wait)                    \
-	X(flue_canon_waitable_set_poll) X(flue_canon_waitable_set_drop)                   \
-	X(flue_canon_waitable_join) X(flue_canon_backpressure_inc)                        \
-	X(flue_canon_backpressure_dec) X(flue_canon_error_context_new)                    \
-	X(flue_canon_error_context_debug_message) X(flue_canon_error_context_drop)        \
-	X(flue_canon_task_return) X(flue_canon_task_cancel) X(flue_canon_subtask_drop)    \
-	X(flue_canon_subtask_cancel) X(flue_canon_context_get) X(flue_canon_context_set)  \
-	X(flue_canon_thread_yield) X(flue_call_lowered) X(flue_wait_until)                \
-	X(flue_host_drop) X(flue_host_future_new) X(flue_host_poll) X(flue_host_read)     \
-	X(flue_host_return) X(flue_host_stream_new) X(flue_host_write)                    \
-	X(flue_host_cancelled) X(flue_host_post_return)                                   \
-	X(ex_set_backpressure) X(ex_may_leave) X(ex_sub_state) X(ex_has_event)            \
-	X(ex_sched_depth) X(ex_exclusive_held)                                            \
-	X(flue_trap_raise)
-
-#define GX_INDEX(name) GX_##name,
-enum { GX_BUILTINS(GX_INDEX) GX_COUNT };
-
 volatile uint32_t gx_gate_calls;
+bool gx_fault_expected;
+bool gx_catch_traps;
+void (*gx_on_trap)(void);
+/* Set by gx_serve when the entry it ran trapped; read and cleared by the
+ * guest side (gx_gate) right after the gate call returns. */
+static volatile bool gx_trapped;
 
-/* Guest side: hand the frame to service k. */
-static void gx_gate(uint32_t k, void *frame)
+void gx_gate(uint32_t k, void *frame)
 {
 	(void)flue_port_gate(k, (uint32_t)(uintptr_t)frame, 0u, 0u);
+	if (gx_trapped) {
+		gx_trapped = false;
+		gx_on_trap();
+	}
 }
 
-/*
- * GX<n>(R, name, T0 .. Tn-1): a built-in with n parameters returning R;
- * GXV<n>(name, T0 .. Tn-1): one returning nothing. Each defines the frame,
- * the service `name##_svc` and the wrapper.
- */
-/* The wrapper has the built-in's own type (a prototype written here that
- * drifted from the header would otherwise link and corrupt arguments). */
-#define GX_SAME(name)                                                                  \
-	_Static_assert(__builtin_types_compatible_p(__typeof__(name), __typeof__(__wrap_##name)), \
-		       #name " and its wrapper differ");
-#define GX_SVC_HEAD(name)                                                              \
-	static uint32_t name##_svc(uint32_t p, uint32_t u1, uint32_t u2)              \
-	{                                                                             \
-		struct name##_f *f = (struct name##_f *)(uintptr_t)p;                 \
-		(void)u1;                                                             \
-		(void)u2;                                                             \
-		gx_gate_calls++;
-#define GX_GUEST(name, ...)                                                            \
-	if (!flue_port_unprivileged())                                                \
-		return __real_##name(__VA_ARGS__);                                    \
-	struct name##_f f = { 0, __VA_ARGS__ };                                       \
-	gx_gate(GX_##name, &f);
-#define GX_GUEST_V(name, ...)                                                          \
-	if (!flue_port_unprivileged()) {                                              \
-		__real_##name(__VA_ARGS__);                                           \
-		return;                                                               \
-	}                                                                             \
-	struct name##_f f = { __VA_ARGS__ };                                          \
-	gx_gate(GX_##name, &f);
+void gx_serve(void (*run)(void *frame), void *frame)
+{
+	gx_gate_calls++;
+	if (!gx_catch_traps)
+		run(frame);
+	else if (flue_port_try(run, frame) != 0)
+		gx_trapped = true;
+}
 
-#define GX1(R, name, T0)                                                               \
-	R __real_##name(T0);                                                          \
-	R __wrap_##name(T0);                                                          \
-	GX_SAME(name)                                                                 \
-	struct name##_f { R r; T0 a0; };                                              \
-	GX_SVC_HEAD(name) f->r = __real_##name(f->a0); return 0; }                     \
-	R __wrap_##name(T0 a0) { GX_GUEST(name, a0) return f.r; }
-#define GX2(R, name, T0, T1)                                                           \
-	R __real_##name(T0, T1);                                                      \
-	R __wrap_##name(T0, T1);                                                      \
-	GX_SAME(name)                                                                 \
-	struct name##_f { R r; T0 a0; T1 a1; };                                       \
-	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1); return 0; }              \
-	R __wrap_##name(T0 a0, T1 a1) { GX_GUEST(name, a0, a1) return f.r; }
-#define GX3(R, name, T0, T1, T2)                                                       \
-	R __real_##name(T0, T1, T2);                                                  \
-	R __wrap_##name(T0, T1, T2);                                                  \
-	GX_SAME(name)                                                                 \
-	struct name##_f { R r; T0 a0; T1 a1; T2 a2; };                                \
-	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1, f->a2); return 0; }       \
-	R __wrap_##name(T0 a0, T1 a1, T2 a2) { GX_GUEST(name, a0, a1, a2) return f.r; }
-#define GX4(R, name, T0, T1, T2, T3)                                                   \
-	R __real_##name(T0, T1, T2, T3);                                              \
-	R __wrap_##name(T0, T1, T2, T3);                                              \
-	GX_SAME(name)                                                                 \
-	struct name##_f { R r; T0 a0; T1 a1; T2 a2; T3 a3; };                         \
-	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1, f->a2, f->a3); return 0; } \
-	R __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3)                                   \
-	{ GX_GUEST(name, a0, a1, a2, a3) return f.r; }
-#define GX5(R, name, T0, T1, T2, T3, T4)                                               \
-	R __real_##name(T0, T1, T2, T3, T4);                                          \
-	R __wrap_##name(T0, T1, T2, T3, T4);                                          \
-	GX_SAME(name)                                                                 \
-	struct name##_f { R r; T0 a0; T1 a1; T2 a2; T3 a3; T4 a4; };                  \
-	GX_SVC_HEAD(name) f->r = __real_##name(f->a0, f->a1, f->a2, f->a3, f->a4);    \
-	return 0; }                                                                   \
-	R __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3, T4 a4)                            \
-	{ GX_GUEST(name, a0, a1, a2, a3, a4) return f.r; }
-#define GX6(R, name, T0, T1, T2, T3, T4, T5)                                           \
-	R __real_##name(T0, T1, T2, T3, T4, T5);                                      \
-	R __wrap_##name(T0, T1, T2, T3, T4, T5);                                      \
-	GX_SAME(name)                                                                 \
-	struct name##_f { R r; T0 a0; T1 a1; T2 a2; T3 a3; T4 a4; T5 a5; };           \
-	GX_SVC_HEAD(name)                                                             \
-	f->r = __real_##name(f->a0, f->a1, f->a2, f->a3, f->a4, f->a5); return 0; }   \
-	R __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5)                     \
-	{ GX_GUEST(name, a0, a1, a2, a3, a4, a5) return f.r; }
-
-#define GXV1(name, T0)                                                                 \
-	void __real_##name(T0);                                                       \
-	void __wrap_##name(T0);                                                       \
-	GX_SAME(name)                                                                 \
-	struct name##_f { T0 a0; };                                                   \
-	GX_SVC_HEAD(name) __real_##name(f->a0); return 0; }                            \
-	void __wrap_##name(T0 a0) { GX_GUEST_V(name, a0) }
-#define GXV2(name, T0, T1)                                                             \
-	void __real_##name(T0, T1);                                                   \
-	void __wrap_##name(T0, T1);                                                   \
-	GX_SAME(name)                                                                 \
-	struct name##_f { T0 a0; T1 a1; };                                            \
-	GX_SVC_HEAD(name) __real_##name(f->a0, f->a1); return 0; }                     \
-	void __wrap_##name(T0 a0, T1 a1) { GX_GUEST_V(name, a0, a1) }
-#define GXV3(name, T0, T1, T2)                                                         \
-	void __real_##name(T0, T1, T2);                                               \
-	void __wrap_##name(T0, T1, T2);                                               \
-	GX_SAME(name)                                                                 \
-	struct name##_f { T0 a0; T1 a1; T2 a2; };                                     \
-	GX_SVC_HEAD(name) __real_##name(f->a0, f->a1, f->a2); return 0; }              \
-	void __wrap_##name(T0 a0, T1 a1, T2 a2) { GX_GUEST_V(name, a0, a1, a2) }
-#define GXV4(name, T0, T1, T2, T3)                                                     \
-	void __real_##name(T0, T1, T2, T3);                                           \
-	void __wrap_##name(T0, T1, T2, T3);                                           \
-	GX_SAME(name)                                                                 \
-	struct name##_f { T0 a0; T1 a1; T2 a2; T3 a3; };                              \
-	GX_SVC_HEAD(name) __real_##name(f->a0, f->a1, f->a2, f->a3); return 0; }       \
-	void __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3) { GX_GUEST_V(name, a0, a1, a2, a3) }
-
-#define INST struct flue_instance *
-#define TY flue_type_t
-#define U32 uint32_t
 
 GX2(uint64_t, flue_canon_stream_new, INST, TY)
 GX6(U32, flue_canon_stream_read, INST, TY, U32, U32, U32, U32)
@@ -219,32 +93,55 @@ GX5(int, flue_host_write, INST, U32, const void *, U32, struct flue_host_outcome
 GX2(int, flue_host_cancelled, struct flue_store *, flue_call_t)
 GX3(int, flue_host_post_return, struct flue_store *, flue_call_t, const struct flue_values *)
 
-/* The fixture's white-box access to runtime state (exec_test.h). */
-GXV2(ex_set_backpressure, INST, uint16_t)
-GX1(bool, ex_may_leave, const struct flue_instance *)
-GX2(uint8_t, ex_sub_state, const struct flue_instance *, U32)
-GX2(bool, ex_has_event, const struct flue_instance *, U32)
-GX1(bool, ex_exclusive_held, const struct flue_instance *)
+GX3(int, flue_host_cancel, INST, U32, struct flue_host_outcome *)
+GX4(int, flue_host_create, struct flue_store *, void *, U32, INST *)
 
-/* No parameter: the frame holds the result only. */
-uint32_t __real_ex_sched_depth(void);
-uint32_t __wrap_ex_sched_depth(void);
-GX_SAME(ex_sched_depth)
-struct ex_sched_depth_f {
-	uint32_t r;
-};
-GX_SVC_HEAD(ex_sched_depth) f->r = __real_ex_sched_depth(); return 0; }
-uint32_t __wrap_ex_sched_depth(void)
-{
-	if (!flue_port_unprivileged())
-		return __real_ex_sched_depth();
-	struct ex_sched_depth_f f = { 0 };
-	gx_gate(GX_ex_sched_depth, &f);
-	return f.r;
-}
+/* The object API (the built-in suites' bodies set up what they test). */
+GX2(int, flue_instance_create, struct flue_store *, INST *)
+GXV1(flue_instance_destroy, INST)
+GX1(bool, flue_instance_has_memory, const struct flue_instance *)
+GXV3(flue_instance_set_memory, INST, uint8_t *const *, const uint64_t *)
+GXV3(flue_instance_set_memory32, INST, uint8_t *const *, const U32 *)
+GX5(int, flue_end_transfer, INST, U32, TY, INST, U32 *)
+GX3(int, flue_type_register, struct flue_store *, const struct flue_type_desc *, TY *)
+GX2(const struct flue_type_info *, flue_type_get, const struct flue_store *, TY)
+GXV7(flue_values_lift, INST, const struct flue_valtype *, U32, U32, const flue_flat_t *, U32,
+     struct flue_values *)
+typedef uint32_t (*gx_alloc_fn)(void *, uint32_t, uint32_t);
+GXV10(flue_values_lower, INST, const struct flue_valtype *, U32, U32, const struct flue_values *,
+      flue_flat_t *, U32 *, const U32 *, gx_alloc_fn, void *)
+GX3(U32, flue_values_put_end, INST, uint8_t, uint16_t)
+GX5(int, flue_values_take_end, INST, uint8_t, TY, U32, uint16_t *)
+GX6(int, flue_invoke, struct flue_func *, INST, flue_on_start_fn, flue_on_resolve_fn, void *,
+    flue_call_t *)
+GX1(int, flue_run, struct flue_store *)
+typedef void (*gx_on_trap_fn)(void *, struct flue_instance *, enum flue_trap_reason);
+GXV3(flue_exec_on_trap, struct flue_store *, gx_on_trap_fn, void *)
+GXV1(flue_store_pump, struct flue_store *)
+
+/* Drivers' API (a driver's side of channels and rings; it takes the port's
+ * lock, which unprivileged code cannot). */
+GX4(int, flue_channel_init, struct flue_channel *, void *, U32, U32)
+GX6(int, flue_channel_attach, struct flue_channel *, INST, TY, bool, bool, U32 *)
+GX3(int32_t, flue_channel_send, struct flue_channel *, const void *, U32)
+GX3(int32_t, flue_channel_recv, struct flue_channel *, void *, U32)
+GXV1(flue_channel_close, struct flue_channel *)
+GX3(int, flue_ring_init, struct flue_ring *, U32, U32)
+GX2(int, flue_ring_place, struct flue_ring *, void *)
+GX5(int, flue_ring_connect, struct flue_ring *, enum flue_ring_role, INST, TY, U32 *)
+GX3(int32_t, flue_ring_put_claim, struct flue_ring *, U32, void **)
+GX2(int, flue_ring_put_commit, struct flue_ring *, U32)
+GX3(int32_t, flue_ring_get_copy, struct flue_ring *, void *, U32)
+GX1(U32, flue_ring_used, const struct flue_ring *)
+GXV1(flue_ring_close, struct flue_ring *)
+GXV4(flue_abi_ring_attach, INST, struct flue_ring *, U32, U32)
+GX3(uint64_t, flue_abi_ring_claim, INST, struct flue_ring *, U32)
+GXV3(flue_abi_ring_finish, INST, struct flue_ring *, U32)
+GX2(U32, flue_abi_ring_ready, INST, struct flue_ring *)
 
 /* flue_trap_raise() never returns: neither does its service (the trap
- * unwinds through the gate), so neither does the wrapper. */
+ * unwinds through the gate, or to gx_serve and then gx_on_trap), so
+ * neither does the wrapper. */
 _Noreturn void __real_flue_trap_raise(INST, enum flue_trap_reason);
 _Noreturn void __wrap_flue_trap_raise(INST, enum flue_trap_reason);
 struct flue_trap_raise_f {
@@ -252,7 +149,7 @@ struct flue_trap_raise_f {
 	enum flue_trap_reason a1;
 };
 GX_SAME(flue_trap_raise)
-GX_SVC_HEAD(flue_trap_raise) __real_flue_trap_raise(f->a0, f->a1); }
+GX_SVC(flue_trap_raise, __real_flue_trap_raise(f->a0, f->a1))
 _Noreturn void __wrap_flue_trap_raise(INST a0, enum flue_trap_reason a1)
 {
 	if (!flue_port_unprivileged())
@@ -261,9 +158,3 @@ _Noreturn void __wrap_flue_trap_raise(INST a0, enum flue_trap_reason a1)
 	gx_gate(GX_flue_trap_raise, &f);
 	__builtin_trap(); /* the service came back: the gate is broken */
 }
-
-#define GX_ENTRY(name) name##_svc,
-const flue_port_service_fn gx_builtin_services[] = { GX_BUILTINS(GX_ENTRY) };
-const uint32_t gx_builtin_count = GX_COUNT;
-_Static_assert(sizeof gx_builtin_services / sizeof gx_builtin_services[0] == GX_COUNT,
-	       "one service per built-in");

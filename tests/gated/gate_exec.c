@@ -27,6 +27,7 @@
 #include <flue/port_mpu.h>
 
 #include "exec_test.h"
+#include "gate_wrap.h"
 #include "gated.h"
 #include "iso.h"
 
@@ -39,7 +40,6 @@ struct gx_lift {
 	struct flue_lift_opts o; /* the suite's */
 };
 
-bool gx_fault_expected;
 static struct gx_lift lifts[GX_LIFTS];
 static uint32_t nlifts;
 static uint64_t stacks[GX_DOMAINS][GX_STACK / 8u];
@@ -194,6 +194,43 @@ static struct gx_lift *gx_record(struct flue_func *f)
 	return &lifts[nlifts++];
 }
 
+/* ------------------------------------------ this image's gate services */
+
+/* The fixture's white-box access to runtime state (exec_test.h), after
+ * GX_BUILTINS in this image's service table. */
+#define GX_EXEC_HELPERS(X)                                                                \
+	X(ex_set_backpressure) X(ex_may_leave) X(ex_sub_state) X(ex_has_event)            \
+	X(ex_exclusive_held) X(ex_sched_depth)
+
+enum { GX_EXEC_BASE = GX_COUNT - 1, GX_EXEC_HELPERS(GX_INDEX) GX_EXEC_END };
+
+GXV2(ex_set_backpressure, INST, uint16_t)
+GX1(bool, ex_may_leave, const struct flue_instance *)
+GX2(uint8_t, ex_sub_state, const struct flue_instance *, U32)
+GX2(bool, ex_has_event, const struct flue_instance *, U32)
+GX1(bool, ex_exclusive_held, const struct flue_instance *)
+
+/* No parameter: the frame holds the result only. */
+GX_PROTO(uint32_t, ex_sched_depth, void)
+struct ex_sched_depth_f {
+	uint32_t r;
+};
+GX_SVC(ex_sched_depth, f->r = __real_ex_sched_depth())
+uint32_t __wrap_ex_sched_depth(void)
+{
+	if (!flue_port_unprivileged())
+		return __real_ex_sched_depth();
+	struct ex_sched_depth_f f = { 0 };
+	gx_gate(GX_ex_sched_depth, &f);
+	return f.r;
+}
+
+static const flue_port_service_fn services[] = { GX_BUILTINS(GX_ENTRY)
+							 GX_EXEC_HELPERS(GX_ENTRY) };
+_Static_assert(sizeof services / sizeof services[0] == GX_EXEC_END, "one service per entry");
+
+/* --------------------------------------------------- lifts and the store */
+
 int __real_flue_lift(struct flue_func *f, struct flue_instance *inst,
 		     const struct flue_functype *ft, const struct flue_lift_opts *opts);
 int __wrap_flue_lift(struct flue_func *f, struct flue_instance *inst,
@@ -240,7 +277,7 @@ __attribute__((constructor)) static void gx_install(void)
 	if (flue_port_mpu_set_mair(ISO_MAIR0, 0u) != 0)
 		__builtin_trap();
 #endif
-	if (n <= 0 || flue_port_gate_set_services(gx_builtin_services, gx_builtin_count) != 0)
+	if (n <= 0 || flue_port_gate_set_services(services, GX_EXEC_END) != 0)
 		__builtin_trap(); /* a gated image that cannot gate */
 	program_len = (uint32_t)n;
 	gx_reset();

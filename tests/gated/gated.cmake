@@ -1,44 +1,68 @@
-# The executor's suites a second time, with their test guests unprivileged
-# behind the privilege gate (tests/gated/gated.h), included at the end of
+# Suites a second time, with their test guests unprivileged behind the
+# privilege gate (tests/gated/gated.h), included at the end of
 # cmake/target.cmake:
-#   target.exec.gated   the objects of target.exec (flue_target_exec_suites)
-#                       linked with -Wl,--wrap for every runtime entry guest
-#                       code makes (gate_builtins.c's GX_BUILTINS), for
-#                       flue_lift and flue_store_init (gate_exec.c); QEMU's
-#                       semihosting open to unprivileged code (userspace=on:
-#                       a failed check in guest code prints and exits).
+#   target.exec.gated   the objects of target.exec (flue_target_exec_suites):
+#                       lifted functions run as guest code
+#   target.abi.gated    the objects of target.abi (flue_target_abi_suites):
+#                       each case body runs as guest code
+# Both are linked with -Wl,--wrap for every runtime entry guest code makes
+# (gate_wrap.h's GX_BUILTINS, then the image's own list); QEMU's semihosting
+# is open to unprivileged code (userspace=on: a failed check in guest code
+# prints and exits).
 set(FLUE_GATED_DIR ${PROJECT_SOURCE_DIR}/tests/gated)
 
-file(STRINGS ${FLUE_GATED_DIR}/gate_builtins.c FLUE_GATED_LINES REGEX "^\tX\\((flue|ex)_")
-string(REGEX MATCHALL "X\\((flue|ex)_[a-z_]+\\)" FLUE_GATED_WRAPPED "${FLUE_GATED_LINES}")
-list(TRANSFORM FLUE_GATED_WRAPPED REPLACE "X\\(([a-z_]+)\\)" "-Wl,--wrap=\\1")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${FLUE_GATED_DIR}/gate_builtins.c)
-list(LENGTH FLUE_GATED_WRAPPED FLUE_GATED_COUNT)
-if(FLUE_GATED_COUNT LESS 30)
-  message(FATAL_ERROR "tests/gated/gate_builtins.c: GX_BUILTINS not found (${FLUE_GATED_COUNT})")
-endif()
+# flue_gated_wraps(<var> <file>...): -Wl,--wrap=<name> for each `X(name)` of
+# the entry lists (lines starting with a tab and X() in the files.
+function(flue_gated_wraps var)
+  set(out "")
+  foreach(f ${ARGN})
+    file(STRINGS ${f} lines REGEX "^\tX\\((flue|ex|fx)_")
+    string(REGEX MATCHALL "X\\((flue|ex|fx)_[a-z0-9_]+\\)" names "${lines}")
+    list(TRANSFORM names REPLACE "X\\(([a-z0-9_]+)\\)" "-Wl,--wrap=\\1")
+    list(APPEND out ${names})
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${f})
+  endforeach()
+  list(LENGTH out n)
+  if(n LESS 60)
+    message(FATAL_ERROR "tests/gated: entry lists not found in ${ARGN} (${n})")
+  endif()
+  set(${var} ${out} PARENT_SCOPE)
+endfunction()
 
+# An image's test: its own suite (the harness's checks of itself) must have
+# run and passed, and the image exit 0 (no case failed). A guest fault or a
+# refused entry anywhere else prints "gated: unexpected ..." (gate_exec.c,
+# gate_abi.c): that fails the test even where the case that met it does not
+# check. No newline in these patterns: grep -z takes each line of one as a
+# pattern of its own.
+function(flue_gated_test name image expect)
+  add_test(NAME ${name}
+           COMMAND ${PROJECT_SOURCE_DIR}/tests/board/expect_status.sh 0 "${expect}"
+                   ${FLUE_QEMU} -M ${FLUE_QEMU_MACHINE} -cpu ${FLUE_TARGET}
+                   -nographic -monitor none -serial none
+                   -semihosting-config enable=on,target=native,userspace=on
+                   -kernel $<TARGET_FILE:${image}>)
+  set_tests_properties(${name} PROPERTIES TIMEOUT 60
+                       FAIL_REGULAR_EXPRESSION "gated: unexpected")
+endfunction()
+
+flue_gated_wraps(FLUE_GATED_EXEC_WRAPS ${FLUE_GATED_DIR}/gate_wrap.h ${FLUE_GATED_DIR}/gate_exec.c)
 flue_target_image(flue_target_exec_gated SUITES_FROM flue_target_exec_suites
                   ${FLUE_GATED_DIR}/test_gated.c
                   ${FLUE_GATED_DIR}/gate_builtins.c ${FLUE_GATED_DIR}/gate_exec.c
                   ${PROJECT_SOURCE_DIR}/tests/isolation/iso_domain.c)
 target_include_directories(flue_target_exec_gated PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec
                            ${PROJECT_SOURCE_DIR}/tests/isolation ${FLUE_GATED_DIR})
-target_link_options(flue_target_exec_gated PRIVATE ${FLUE_GATED_WRAPPED}
+target_link_options(flue_target_exec_gated PRIVATE ${FLUE_GATED_EXEC_WRAPS}
                     -Wl,--wrap=flue_lift -Wl,--wrap=flue_store_init)
+flue_gated_test(target.exec.gated flue_target_exec_gated "suite gated: 2 passed, 0 failed")
 
-# The image's own suite (test_gated.c: guests are unprivileged, use the
-# gate, fault on the store) must have run and passed, and the image exit 0
-# (no case failed). A guest fault or a refused entry anywhere else prints
-# "gated: unexpected ..." (gate_exec.c): that fails the test even where the
-# case that met it does not check (a case without ex_done()). No newline in
-# these patterns: grep -z takes each line of one as a pattern of its own.
-add_test(NAME target.exec.gated
-         COMMAND ${PROJECT_SOURCE_DIR}/tests/board/expect_status.sh 0
-                 "suite gated: 2 passed, 0 failed"
-                 ${FLUE_QEMU} -M ${FLUE_QEMU_MACHINE} -cpu ${FLUE_TARGET}
-                 -nographic -monitor none -serial none
-                 -semihosting-config enable=on,target=native,userspace=on
-                 -kernel $<TARGET_FILE:flue_target_exec_gated>)
-set_tests_properties(target.exec.gated PROPERTIES TIMEOUT 60
-                     FAIL_REGULAR_EXPRESSION "gated: unexpected")
+flue_gated_wraps(FLUE_GATED_ABI_WRAPS ${FLUE_GATED_DIR}/gate_wrap.h ${FLUE_GATED_DIR}/gate_abi.c)
+flue_target_image(flue_target_abi_gated SUITES_FROM flue_target_abi_suites
+                  ${FLUE_GATED_DIR}/test_gated_abi.c
+                  ${FLUE_GATED_DIR}/gate_builtins.c ${FLUE_GATED_DIR}/gate_abi.c
+                  ${PROJECT_SOURCE_DIR}/tests/isolation/iso_domain.c)
+target_include_directories(flue_target_abi_gated PRIVATE ${PROJECT_SOURCE_DIR}/tests/abi
+                           ${PROJECT_SOURCE_DIR}/tests/isolation ${FLUE_GATED_DIR})
+target_link_options(flue_target_abi_gated PRIVATE ${FLUE_GATED_ABI_WRAPS})
+flue_gated_test(target.abi.gated flue_target_abi_gated "suite gated_abi: 4 passed, 0 failed")

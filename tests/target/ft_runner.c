@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 static jmp_buf ft_env;
+bool ft_stop_on_failure;
 static const char *ft_suite;              /* suite being run */
 static const struct ft_case *ft_current;  /* case being run, NULL outside */
 static unsigned long ft_passed, ft_failed; /* totals over all suites */
@@ -74,14 +75,20 @@ _Noreturn void ft_fail(const char *file, int line, const char *expr,
 	       line, expr);
 	ft_print_value("a", a);
 	ft_print_value("b", b);
-	if (ft_unprivileged()) {
+	if (ft_unprivileged() || ft_stop_on_failure) {
 		/* Guest code of a gated image (tests/gated/) on its own stack,
-		 * unprivileged: a longjmp to the runner would stay there. Stop
+		 * unprivileged, or a service it called: a longjmp to the runner
+		 * would stay there or leave the gate's entry half done. Stop
 		 * (semihosting is open to unprivileged code in those images). */
 		printf("  (in gated guest code: the image stops here)\n");
 		exit(EXIT_FAILURE);
 	}
 	longjmp(ft_env, 1);
+}
+
+__attribute__((weak)) void ft_enter_case(void (*fn)(void))
+{
+	fn();
 }
 
 /* One case; false if it failed. No local is modified after setjmp(). */
@@ -90,7 +97,7 @@ static bool ft_run_case(const struct ft_case *c)
 	ft_current = c;
 	if (setjmp(ft_env) != 0)
 		return false;
-	c->fn();
+	ft_enter_case(c->fn);
 	return true;
 }
 

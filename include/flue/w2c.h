@@ -59,7 +59,9 @@ struct flue_w2c_instance {
 				         instantiated with for this instance */
 	const char *running;        /**< what is being run (set by flue_w2c_enter) */
 	/* Isolated instances only (flue-build --isolate; all zero otherwise): */
-	struct flue_port_domain *domain;       /**< its domain: guest code runs gated */
+	struct flue_port_domain *domain;       /**< its domains (one per guest stack, all
+						    with its program): guest code runs gated */
+	uint32_t ndomains;
 	const struct flue_w2c_import *imports; /**< by import index */
 	uint32_t nimports;
 	void *memory;        /**< its wasm_rt_memory_t (in the domain: guest-writable) */
@@ -76,11 +78,15 @@ struct flue_w2c_instance {
 
 /**
  * @brief Run `thunk(a0, a1, 0, 0)` as gated guest code of isolated `gi`
- *        (flue_port_guest_call() with its domain). A fault, a broken gate
- *        rule or an exhausted budget traps the instance (FLUE_TRAP_MEMORY_FAULT,
- *        _ILLEGAL_INSTRUCTION, _GATE, _BUDGET); the fault's address is kept
- *        for flue_w2c_last_trap(). Call it inside flue_w2c_enter().
- * Context: executor thread, privileged.
+ *        (flue_port_guest_call() with the domain of the guest stack this
+ *        runtime stack uses, else a free one: flue_w2c_isolate()). A fault,
+ *        a broken gate rule or an exhausted budget traps the instance
+ *        (FLUE_TRAP_MEMORY_FAULT, _ILLEGAL_INSTRUCTION, _GATE, _BUDGET); the
+ *        fault's address is kept for flue_w2c_last_trap(). So does an entry
+ *        no guest stack can take (every one busy on other runtime stacks, or
+ *        full): FLUE_TRAP_GATE. Call it inside flue_w2c_enter().
+ *        O(guest stacks) to choose one.
+ * Context: executor thread or a fiber, privileged.
  */
 void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint32_t a0,
 		    uint32_t a1);
@@ -106,22 +112,32 @@ struct flue_w2c_layout {
 	uintptr_t memory; uint32_t memory_size; /**< its linear memory (RW; 0: none) */
 	uintptr_t ro;     uint32_t ro_size;     /**< wasm2c's shared statics (read-only) */
 	uintptr_t rw;     uint32_t rw_size;     /**< wasm2c's call-depth granule (RW) */
-	uintptr_t stack_lo, stack_hi;           /**< its stack, inside the block */
+	uintptr_t stack_lo, stack_hi;           /**< its guest stacks, inside the block: */
+	uint32_t nstacks;                       /**< that many equal slots (0: one) */
 	struct flue_w2c_ring_region rings[FLUE_W2C_MAX_RINGS]; /**< ring memories it shares */
 	uint32_t nrings;
 };
 
 /**
- * @brief Make `gi` isolated: build its domain `d` (program in `prog`,
+ * @brief Make `gi` isolated: build its domains `d[0 .. l->nstacks - 1]`
+ *        (one per guest stack, all with one program in `prog`,
  *        FLUE_MPU_SEQ_MAX entries) from `l` with the proved builders
  *        (PMSAv7 on ARMv7-M, PMSAv8 on ARMv8-M; every region execute-never
  *        but the code; every region a power of two aligned to its size on
  *        ARMv7-M; a ring memory read-only to its reader), and enter its
  *        guest code through the gate from now on.
+ *
+ * Guest stacks: an entry runs on the guest stack its runtime stack (the
+ * executor's, or a fiber's: a stackful task, a host function) already has
+ * entries on, else on a free one, so that tasks of one instance can be
+ * suspended inside its guest code at once, each on a stack of its own. A
+ * guest stack per runtime stack that may run its code at once: flue-build
+ * gives each isolated instance one per fiber stack, plus the executor's.
  * Context: executor thread, at instantiation.
  * @retval 0 @retval FLUE_EINVAL a region the builders reject (the error
- *         names no region: check alignment and sizes), or more than
- *         FLUE_W2C_MAX_RINGS rings
+ *         names no region: check alignment and sizes), more than
+ *         FLUE_W2C_MAX_RINGS rings, or guest stacks that are not 8-aligned
+ *         slots of at least 256 bytes
  * @retval FLUE_ENOTSUP a host build (no MPU)
  */
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,

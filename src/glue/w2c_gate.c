@@ -88,7 +88,8 @@ static uint32_t svc_import(uint32_t k, uint32_t words, uint32_t env)
 	if (k >= gi->nimports || env != (uint32_t)(uintptr_t)gi->env)
 		gate_misused(gi);
 	const struct flue_w2c_import *im = &gi->imports[k];
-	uintptr_t p = words, lo = gi->domain->stack_lo, hi = gi->domain->stack_hi;
+	/* Any of its guest stacks: all are its own memory, none the runtime's. */
+	uintptr_t p = words, lo = gi->layout->stack_lo, hi = gi->layout->stack_hi;
 	if (im->nwords == 0u || im->nwords > FLUE_W2C_MAX_WORDS || p % 8u != 0u || p < lo ||
 	    p > hi || hi - p < 8u * im->nwords)
 		gate_misused(gi);
@@ -126,11 +127,30 @@ static enum flue_trap_reason fault_reason(const struct flue_port_fault *f)
 	}
 }
 
+/* Enter on the guest stack this runtime stack already has entries on (the
+ * port refuses the others' with FLUE_EBUSY: one guest stack cannot
+ * interleave two runtime stacks), else on a free one; one that is full
+ * (FLUE_ENOSPC) passes the entry on to the next. */
+static int guest_call(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, const uint32_t a[4])
+{
+	int rc = FLUE_EBUSY;
+	for (uint32_t pass = 0; pass < 2u; pass++)
+		for (uint32_t i = 0; i < gi->ndomains; i++) {
+			struct flue_port_domain *d = &gi->domain[i];
+			if ((d->depth != 0u) != (pass == 0u))
+				continue;
+			rc = flue_port_guest_call(d, thunk, a, 0);
+			if (rc != FLUE_EBUSY && rc != FLUE_ENOSPC)
+				return rc;
+		}
+	return rc;
+}
+
 void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint32_t a0,
 		    uint32_t a1)
 {
 	const uint32_t a[4] = { a0, a1, 0u, 0u };
-	int rc = flue_port_guest_call(gi->domain, thunk, a, 0);
+	int rc = guest_call(gi, thunk, a);
 	if (rc == FLUE_PORT_GUEST_RETURNED)
 		return;
 	if (rc == FLUE_PORT_GUEST_FAULTED) {
@@ -138,8 +158,8 @@ void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint
 		flue_w2c_note_fault(f->has_addr, f->addr);
 		flue_trap_raise(gi->inst, fault_reason(f));
 	}
-	/* Refused before anything ran: the domain is unusable (a broken
-	 * program, or its stack is held by an entry on another stack). */
+	/* Refused before anything ran: no guest stack could take it (each
+	 * busy with another runtime stack, or full), or a broken program. */
 	flue_trap_raise(gi->inst, FLUE_TRAP_GATE);
 }
 
@@ -213,6 +233,12 @@ static int32_t build_domain(const struct flue_w2c_instance *gi)
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
 		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l)
 {
+	/* Its guest stacks: n equal slots, each 8-aligned and big enough for
+	 * an exception frame and a few wasm2c frames. */
+	uint32_t n = l->nstacks > 0u ? l->nstacks : 1u;
+	uintptr_t slot = l->stack_hi > l->stack_lo ? (l->stack_hi - l->stack_lo) / n : 0u;
+	if (l->stack_lo % 8u != 0u || slot < 256u || slot % 8u != 0u)
+		return FLUE_EINVAL;
 	gi->layout = l;
 	gi->prog = prog;
 	gi->window = 0;
@@ -220,9 +246,12 @@ int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
 	int32_t len = build_domain(gi);
 	if (len < 0)
 		return (int)len;
-	*d = (struct flue_port_domain){ .program = prog, .program_len = (uint32_t)len,
-					.stack_lo = l->stack_lo, .stack_hi = l->stack_hi };
+	for (uint32_t i = 0; i < n; i++)
+		d[i] = (struct flue_port_domain){ .program = prog, .program_len = (uint32_t)len,
+						  .stack_lo = l->stack_lo + i * slot,
+						  .stack_hi = l->stack_lo + (i + 1u) * slot };
 	gi->domain = d;
+	gi->ndomains = n;
 	return FLUE_OK;
 }
 

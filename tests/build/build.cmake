@@ -10,6 +10,10 @@
 #   build.library              --lib: a library + header, linked by hand
 #   build.ring.<target>        a shared ring between two WAT guests (host,
 #                              both QEMU boards, and isolated on both)
+#   build.stackful.<target>    the pipeline with a stackful sink (host, both
+#                              QEMU boards)
+#   build.twins.<target>       two stackful calls of one instance at once (host,
+#                              and isolated on both QEMU boards)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -112,6 +116,25 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
                    "${stackful_pass}")
   endforeach()
 endif()
+# build.twins.<target>: two calls of one stackful export at once, each
+# suspended inside the instance's guest code while the other runs (host,
+# and --isolate on both boards: each call on a guest stack of its own).
+flue_test_guests(twins twins_deps twin)
+flue_add_program(tb_twins_host COMPOSITION ${TB}/twins/twins.flue SOURCES ${TB}/twins/main.c
+                 MODULES ${TBB}/twins OUTPUT_DIR ${TBB}/twins/host DEPENDS ${twins_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.twins.host COMMAND ${TBB}/twins/host/twins)
+set_tests_properties(build.twins.host PROPERTIES TIMEOUT 60 PASS_REGULAR_EXPRESSION "twins: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    flue_add_program(tb_twins_${core}_isolated COMPOSITION ${TB}/twins/twins.flue
+                     TARGET ${core} ISOLATE SOURCES ${TB}/twins/main.c MODULES ${TBB}/twins
+                     OUTPUT_DIR ${TBB}/twins/${core}-isolated DEPENDS ${twins_deps})
+    flue_qemu_test(build.twins.${core}.isolated ${core}
+                   ${TBB}/twins/${core}-isolated/twins.elf "twins: ok")
+  endforeach()
+endif()
+
 # Fiber-stack options out of range are refused before anything is built.
 foreach(e "stacks|0|--stacks needs 1..32 '0'" "stacks|33|--stacks needs 1..32 '33'"
           "stack-bytes|256|--stack-bytes needs a multiple of 32, at least 512 '256'"
@@ -157,11 +180,6 @@ add_test(NAME build.options.isolate_host
                  ${EX}/pipeline/pipeline.flue)
 set_tests_properties(build.options.isolate_host PROPERTIES PASS_REGULAR_EXPRESSION
                      "--isolate needs a Cortex-M program")
-add_test(NAME build.options.isolate_stackful
-         COMMAND $<TARGET_FILE:flue-build> --isolate --target cortex-m3 --out ${TBB}/refused
-                 --modules ${TBB}/stackful ${TB}/stackful/pipeline.flue)
-set_tests_properties(build.options.isolate_stackful PROPERTIES PASS_REGULAR_EXPRESSION
-                     "--isolate: '[^']*run' is lifted stackful; an isolated instance has one guest stack")
 
 # ------------------------------------------------------------------- ring
 # build.ring.<target>: a shared ring between two instances whose guests

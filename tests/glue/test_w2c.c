@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <flue/mpu.h>
 #include <flue/w2c.h>
 
 #include "exec_test.h"
@@ -330,8 +331,35 @@ FT_TEST(state_survives_other_fibers)
 	FT_FALSE(past_trap);
 }
 
+/* flue_w2c_isolate(): guest stacks it cannot split into 8-aligned slots of
+ * at least 256 bytes are refused before anything changes; a layout it can
+ * split gets as far as the MPU (none on the host: FLUE_ENOTSUP). */
+FT_TEST(isolate_refuses_guest_stacks_it_cannot_split)
+{
+	static uint64_t stacks[128]; /* 1 KiB */
+	static struct flue_port_domain d[8];
+	static struct flue_mpu_write prog[FLUE_MPU_SEQ_MAX];
+	struct flue_w2c_instance g = { 0 };
+	uintptr_t lo = (uintptr_t)stacks;
+	struct flue_w2c_layout l = { .stack_lo = lo, .stack_hi = lo + sizeof stacks, .nstacks = 8 };
+	FT_EQ(flue_w2c_isolate(&g, d, prog, &l), FLUE_EINVAL); /* 128-byte slots */
+	l.nstacks = 3;
+	FT_EQ(flue_w2c_isolate(&g, d, prog, &l), FLUE_EINVAL); /* 341 bytes each */
+	l.nstacks = 2;
+	l.stack_lo = lo + 4u;
+	FT_EQ(flue_w2c_isolate(&g, d, prog, &l), FLUE_EINVAL); /* misaligned */
+	l.stack_lo = l.stack_hi;
+	FT_EQ(flue_w2c_isolate(&g, d, prog, &l), FLUE_EINVAL); /* empty */
+	FT_TRUE(g.layout == NULL && g.domain == NULL && g.ndomains == 0);
+	l.stack_lo = lo;
+	l.nstacks = 4;
+	FT_EQ(flue_w2c_isolate(&g, d, prog, &l), FLUE_ENOTSUP);
+	FT_TRUE(g.domain == NULL);
+}
+
 FT_SUITE(w2c, FT_CASE(wasm_trap_is_a_flue_trap_with_its_reason_and_report),
 	 FT_CASE(every_wasm_trap_kind_has_its_reason),
 	 FT_CASE(trap_in_nested_loop_unwinds_only_that_step),
 	 FT_CASE(import_with_another_instances_pointer_traps),
-	 FT_CASE(state_survives_other_fibers))
+	 FT_CASE(state_survives_other_fibers),
+	 FT_CASE(isolate_refuses_guest_stacks_it_cannot_split))

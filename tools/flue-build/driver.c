@@ -138,13 +138,6 @@ static int isolate_check(const struct fb_ctx *x, struct fb_error *err)
 				 m->wasm_path);
 			return -1;
 		}
-		const struct fb_lift *stackful = fb_module_stackful_lift(m);
-		if (stackful != NULL) {
-			snprintf(err->msg, sizeof err->msg, "%s: --isolate: '%s' is lifted stackful; "
-				 "an isolated instance has one guest stack, which stackful tasks "
-				 "cannot share (lift it with a callback)", m->wasm_path, stackful->key);
-			return -1;
-		}
 	}
 	return fb_plan_ring_isolate_check(&x->plan, err);
 }

@@ -21,7 +21,7 @@ static bool on_target(const struct gen *g)
 
 /* Fiber stacks of a Cortex-M program: as many as asked, else a default
  * pool if a lift is stackful (it cannot run without one), else none. */
-static uint32_t fiber_stacks(const struct gen *g)
+uint32_t gen_fiber_stacks(const struct gen *g)
 {
 	if (!on_target(g))
 		return 0;
@@ -65,11 +65,11 @@ static void target_storage(const struct gen *g)
 			fb_buf_printf(c, "static wasm_rt_funcref_t %s_table[%u];\n", in->name,
 				      (unsigned)t);
 	}
-	if (fiber_stacks(g) > 0)
+	if (gen_fiber_stacks(g) > 0)
 		fb_buf_printf(c, "/* Fiber stacks (stackful lifts, host functions): flue-build "
 			      "--stacks, --stack-bytes. */\nstatic uint64_t fiber_stacks[%uu][%uu]\n"
 			      "\t__attribute__((aligned(FLUE_PORT_CORTEXM_STACK_ALIGN)));\n",
-			      (unsigned)fiber_stacks(g), (unsigned)(g->o->stack_bytes / 8u));
+			      (unsigned)gen_fiber_stacks(g), (unsigned)(g->o->stack_bytes / 8u));
 	fb_buf_puts(c, "\n");
 	if (g->o->isolate)
 		gen_iso_storage(g);
@@ -198,10 +198,10 @@ static void init_fn(const struct gen *g)
 		fb_buf_puts(c, "\tflue_wasm_rt_static_init(rt_types, (uint32_t)(sizeof rt_types / "
 			    "sizeof rt_types[0]), rt_words,\n\t\t\t\t (uint32_t)(sizeof rt_words / "
 			    "sizeof rt_words[0]));\n");
-	if (fiber_stacks(g) > 0)
+	if (gen_fiber_stacks(g) > 0)
 		fb_buf_printf(c, "\trc = flue_port_cortexm_give_stacks(fiber_stacks, %uu, %uu);\n"
 			      "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"giving fiber stacks to\", "
-			      "\"%s\");\n", (unsigned)fiber_stacks(g), (unsigned)g->o->stack_bytes,
+			      "\"%s\");\n", (unsigned)gen_fiber_stacks(g), (unsigned)g->o->stack_bytes,
 			      g->p->name);
 	if (g->p->nelems > 0)
 		fb_buf_printf(c, "\tfor (uint32_t i = 0; i < %uu; i++) {\n\t\tflue_type_t t = 0;\n"

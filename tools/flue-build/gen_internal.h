@@ -56,6 +56,8 @@ void gen_glue(const struct gen *g);
 /* --isolate (gen_isolate.c): storage, guest blocks, import stubs and
  * their table, export thunks, the domain at instantiation. */
 uint32_t gen_iso_memory_bytes(uint32_t pages);
+/* Fiber stacks the program gives the port (gen_init.c; 0: none). */
+uint32_t gen_fiber_stacks(const struct gen *g);
 void gen_iso_storage(const struct gen *g);
 void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const char *id);
 void gen_iso_inst_members(const struct gen *g, const char *id);

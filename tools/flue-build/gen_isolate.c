@@ -3,8 +3,11 @@
  * MPU domain of its own, behind the privilege gate (docs/MPU.md).
  *
  *   - Each instance's guest block: its wasm2c instance struct, its import
- *     struct, a call area, its function table and its stack, in one
- *     power-of-two block aligned to its size (one PMSAv7 region).
+ *     struct, a call area, its function table and its guest stacks, in one
+ *     power-of-two block aligned to its size (one PMSAv7 region). One
+ *     guest stack per runtime stack that may run its code at once (the
+ *     executor's and each fiber's: stackful tasks of one instance are
+ *     suspended inside its guest code at once, each on a stack of its own).
  *   - Export calls: a privileged wrapper writes the flat arguments into the
  *     call area and enters an unprivileged thunk through flue_w2c_guest();
  *     the thunk calls the wasm2c export and leaves the result there.
@@ -24,29 +27,40 @@
  * shadow stack is in linear memory). */
 #define GUEST_STACK 4096u
 
+/* Guest stacks per instance: the executor's, and one per fiber stack. */
+static uint32_t guest_stacks(const struct gen *g)
+{
+	return 1u + gen_fiber_stacks(g);
+}
+
 uint32_t gen_iso_memory_bytes(uint32_t pages)
 {
 	return gen_pow2_at_least(pages * 65536u);
 }
 
-/* A guest block: the stack, the table (12 B per entry on 32 bits), the
+/* A guest block: the stacks, the table (12 B per entry on 32 bits), the
  * call area and room for wasm2c's instance struct (its globals, memory
  * and table descriptors; checked by a _Static_assert in the glue). */
-static uint32_t block_bytes(const struct fb_module *m)
+static uint32_t block_bytes(const struct gen *g, const struct fb_module *m)
 {
-	return gen_pow2_at_least(GUEST_STACK + 12u * gen_table_capacity(m) + 8u * 17u + 1024u);
+	return gen_pow2_at_least(GUEST_STACK * guest_stacks(g) + 12u * gen_table_capacity(m) +
+				 8u * 17u + 1024u);
 }
 
 void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const char *id)
 {
 	struct fb_buf *c = g->c;
-	uint32_t block = block_bytes(m), t = gen_table_capacity(m);
+	uint32_t block = block_bytes(g, m), t = gen_table_capacity(m);
 	fb_buf_printf(c, "/* Its guest block (--isolate): everything its guest code may touch\n"
-		      " * besides its linear memory, in one MPU region; the stack first, so\n"
-		      " * that an overflow leaves the region (a fault) instead of overwriting\n"
-		      " * the rest. */\nstruct %s_guest {\n"
+		      " * besides its linear memory, in one MPU region; the stacks first\n"
+		      " * (%u of %u bytes: the executor's and one per fiber), so that an\n"
+		      " * overflow of the first leaves the region (a fault) instead of\n"
+		      " * overwriting the rest; one of the others overflows into its\n"
+		      " * neighbour, its own instance's (Cortex-M33: PSPLIM stops it). */\n"
+		      "struct %s_guest {\n"
 		      "\tuint8_t stack[%uu] __attribute__((aligned(8)));\n\tZ_%s_instance_t w;\n",
-		      id, (unsigned)GUEST_STACK, id);
+		      (unsigned)guest_stacks(g), (unsigned)GUEST_STACK, id,
+		      (unsigned)(GUEST_STACK * guest_stacks(g)), id);
 	if (m->wasm.nimports > 0)
 		fb_buf_printf(c, "\tstruct Z_%s_imports_instance_t env;\n", id);
 	gen_ring_members(g, m);
@@ -64,8 +78,9 @@ void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const c
 /* The members of an isolated instance's glue record. */
 void gen_iso_inst_members(const struct gen *g, const char *id)
 {
-	fb_buf_printf(g->c, "\tstruct %s_guest *gd;\n\tstruct flue_port_domain dom;\n"
-		      "\tstruct flue_mpu_write prog[FLUE_MPU_SEQ_MAX];\n", id);
+	fb_buf_printf(g->c, "\tstruct %s_guest *gd;\n\tstruct flue_port_domain dom[%uu];\n"
+		      "\tstruct flue_mpu_write prog[FLUE_MPU_SEQ_MAX];\n", id,
+		      (unsigned)guest_stacks(g));
 }
 
 /* ------------------------------------------------------------- imports */
@@ -241,8 +256,9 @@ void gen_iso_instantiate(const struct gen *g, const struct fb_module *m, const c
 		      "\t\t\t.ro = (uintptr_t)flue_guest_ro, .ro_size = (uint32_t)sizeof flue_guest_ro,\n"
 		      "\t\t\t.stack_lo = (uintptr_t)self->gd->stack,\n"
 		      "\t\t\t.stack_hi = (uintptr_t)self->gd->stack + sizeof self->gd->stack,\n"
+		      "\t\t\t.nstacks = (uint32_t)(sizeof self->dom / sizeof self->dom[0]),\n"
 		      "%s\t\t};\n\t\tflue_wasm_rt_static_guest_rw(&l.rw, &l.rw_size);\n"
-		      "\t\trc = flue_w2c_isolate(&self->g, &self->dom, self->prog, &l);\n"
+		      "\t\trc = flue_w2c_isolate(&self->g, self->dom, self->prog, &l);\n"
 		      "\t\tif (rc != 0)\n\t\t\treturn glue_fail(rc, \"building the MPU domain of\", "
 		      "\"%s\");\n\t}\n", id, mem, size, rings.data != NULL ? rings.data : "", inst);
 	fb_buf_free(&rings);

@@ -152,14 +152,8 @@ void ft_enter_case(void (*fn)(void))
 
 __attribute__((constructor)) static void ga_install(void)
 {
-	int32_t n = iso_hole_domain(program, &fx.store, FX_STORE_BLOCK);
-#if defined(ISO_V8)
-	if (flue_port_mpu_set_mair(ISO_MAIR0, 0u) != 0)
-		__builtin_trap();
-#endif
-	if (n <= 0 || flue_port_gate_set_services(services, GX_ABI_END) != 0)
-		__builtin_trap(); /* a gated image that cannot gate */
-	domain = (struct flue_port_domain){ program, (uint32_t)n, (uintptr_t)stack,
+	uint32_t n = gx_install(program, &fx.store, FX_STORE_BLOCK, services, GX_ABI_END);
+	domain = (struct flue_port_domain){ program, n, (uintptr_t)stack,
 					    (uintptr_t)stack + GA_STACK, 0, 0, 0 };
 	gx_catch_traps = true;
 	gx_on_trap = abi_resume_trap;

@@ -18,6 +18,7 @@
 #include "../../src/abi/values.h"
 #include "gate_wrap.h"
 #include "gated.h"
+#include "iso.h"
 
 volatile uint32_t gx_gate_calls;
 bool gx_fault_expected;
@@ -26,6 +27,19 @@ void (*gx_on_trap)(void);
 /* Set by gx_serve when the entry it ran trapped; read and cleared by the
  * guest side (gx_gate) right after the gate call returns. */
 static volatile bool gx_trapped;
+
+uint32_t gx_install(struct flue_mpu_write *program, const void *store, uint32_t block,
+		    const flue_port_service_fn *services, uint32_t n)
+{
+	int32_t len = iso_hole_domain(program, store, block);
+#if defined(ISO_V8)
+	if (flue_port_mpu_set_mair(ISO_MAIR0, 0u) != 0)
+		__builtin_trap();
+#endif
+	if (len <= 0 || flue_port_gate_set_services(services, n) != 0)
+		__builtin_trap(); /* a gated image that cannot gate */
+	return (uint32_t)len;
+}
 
 void gx_gate(uint32_t k, void *frame)
 {

@@ -270,15 +270,8 @@ void __wrap_flue_store_init(struct flue_store *s, flue_trap_hook_t hook, void *c
 	__real_flue_store_init(s, hook, ctx);
 }
 
-__attribute__((constructor)) static void gx_install(void)
+__attribute__((constructor)) static void gx_start(void)
 {
-	int32_t n = iso_hole_domain(program, &ex.store, EX_STORE_BLOCK);
-#if defined(ISO_V8)
-	if (flue_port_mpu_set_mair(ISO_MAIR0, 0u) != 0)
-		__builtin_trap();
-#endif
-	if (n <= 0 || flue_port_gate_set_services(services, GX_EXEC_END) != 0)
-		__builtin_trap(); /* a gated image that cannot gate */
-	program_len = (uint32_t)n;
+	program_len = gx_install(program, &ex.store, EX_STORE_BLOCK, services, GX_EXEC_END);
 	gx_reset();
 }

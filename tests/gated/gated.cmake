@@ -46,23 +46,26 @@ function(flue_gated_test name image expect)
                        FAIL_REGULAR_EXPRESSION "gated: unexpected")
 endfunction()
 
-flue_gated_wraps(FLUE_GATED_EXEC_WRAPS ${FLUE_GATED_DIR}/gate_wrap.h ${FLUE_GATED_DIR}/gate_exec.c)
-flue_target_image(flue_target_exec_gated SUITES_FROM flue_target_exec_suites
-                  ${FLUE_GATED_DIR}/test_gated.c
-                  ${FLUE_GATED_DIR}/gate_builtins.c ${FLUE_GATED_DIR}/gate_exec.c
-                  ${PROJECT_SOURCE_DIR}/tests/isolation/iso_domain.c)
-target_include_directories(flue_target_exec_gated PRIVATE ${PROJECT_SOURCE_DIR}/tests/exec
-                           ${PROJECT_SOURCE_DIR}/tests/isolation ${FLUE_GATED_DIR})
-target_link_options(flue_target_exec_gated PRIVATE ${FLUE_GATED_EXEC_WRAPS}
-                    -Wl,--wrap=flue_lift -Wl,--wrap=flue_store_init)
-flue_gated_test(target.exec.gated flue_target_exec_gated "suite gated: 2 passed, 0 failed")
+# flue_gated_image(<image> <suites> <fixture dir> <own .c> <self-check .c>
+#                  <its expected line> [extra link options...]): the suites'
+# objects linked a second time with the shared wrappers and the image's own
+# file, and its test.
+function(flue_gated_image image suites fixture own check expect)
+  flue_gated_wraps(wraps ${FLUE_GATED_DIR}/gate_wrap.h ${FLUE_GATED_DIR}/${own})
+  flue_target_image(${image} SUITES_FROM ${suites} ${FLUE_GATED_DIR}/${check}
+                    ${FLUE_GATED_DIR}/gate_builtins.c ${FLUE_GATED_DIR}/${own}
+                    ${PROJECT_SOURCE_DIR}/tests/isolation/iso_domain.c)
+  target_include_directories(${image} PRIVATE ${fixture} ${PROJECT_SOURCE_DIR}/tests/isolation
+                             ${FLUE_GATED_DIR})
+  target_link_options(${image} PRIVATE ${wraps} ${ARGN})
+  string(REGEX REPLACE "^flue_target_(.*)_gated$" "target.\\1.gated" test ${image})
+  flue_gated_test(${test} ${image} "${expect}")
+endfunction()
 
-flue_gated_wraps(FLUE_GATED_ABI_WRAPS ${FLUE_GATED_DIR}/gate_wrap.h ${FLUE_GATED_DIR}/gate_abi.c)
-flue_target_image(flue_target_abi_gated SUITES_FROM flue_target_abi_suites
-                  ${FLUE_GATED_DIR}/test_gated_abi.c
-                  ${FLUE_GATED_DIR}/gate_builtins.c ${FLUE_GATED_DIR}/gate_abi.c
-                  ${PROJECT_SOURCE_DIR}/tests/isolation/iso_domain.c)
-target_include_directories(flue_target_abi_gated PRIVATE ${PROJECT_SOURCE_DIR}/tests/abi
-                           ${PROJECT_SOURCE_DIR}/tests/isolation ${FLUE_GATED_DIR})
-target_link_options(flue_target_abi_gated PRIVATE ${FLUE_GATED_ABI_WRAPS})
-flue_gated_test(target.abi.gated flue_target_abi_gated "suite gated_abi: 4 passed, 0 failed")
+# flue_lift and flue_store_init: gate_exec.c's own wrappers (lifted
+# functions become guest entries; the store's start resets the domains).
+flue_gated_image(flue_target_exec_gated flue_target_exec_suites ${PROJECT_SOURCE_DIR}/tests/exec
+                 gate_exec.c test_gated.c "suite gated: 2 passed, 0 failed"
+                 -Wl,--wrap=flue_lift -Wl,--wrap=flue_store_init)
+flue_gated_image(flue_target_abi_gated flue_target_abi_suites ${PROJECT_SOURCE_DIR}/tests/abi
+                 gate_abi.c test_gated_abi.c "suite gated_abi: 4 passed, 0 failed")

@@ -29,6 +29,15 @@
 
 #include <flue/port.h>
 
+struct flue_mpu_write;
+
+/* At start-up (a constructor): the guests' MPU program in `program` (code
+ * RO+X, all RAM RW but the store's `block` bytes at `store`, privileged-only)
+ * and the gate's service table; its length. Stops the image if either
+ * cannot be had. */
+uint32_t gx_install(struct flue_mpu_write *program, const void *store, uint32_t block,
+		    const flue_port_service_fn *services, uint32_t n);
+
 /* Set by a case that provokes a guest fault on purpose: it is then not
  * reported as unexpected on the image's output. */
 extern bool gx_fault_expected;

@@ -19,20 +19,6 @@ static bool on_target(const struct gen *g)
 	return g->p->target != FB_TARGET_HOST;
 }
 
-/* Fiber stacks of a Cortex-M program: as many as asked, else a default
- * pool if a lift is stackful (it cannot run without one), else none. */
-uint32_t gen_fiber_stacks(const struct gen *g)
-{
-	if (!on_target(g))
-		return 0;
-	if (g->o->stacks != 0)
-		return g->o->stacks;
-	for (uint32_t i = 0; i < g->p->nmodules; i++)
-		if (fb_module_stackful_lift(&g->p->modules[i]) != NULL)
-			return FB_DEFAULT_STACKS;
-	return 0;
-}
-
 /* Static storage of the freestanding runtime (targets). */
 static void target_storage(const struct gen *g)
 {

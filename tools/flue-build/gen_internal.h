@@ -17,6 +17,8 @@ const char *gen_core_c(uint8_t valtype);
 uint32_t gen_table_capacity(const struct fb_module *m);
 /* The smallest power of two ≥ v and ≥ 32 (an MPU region's size). */
 uint32_t gen_pow2_at_least(uint32_t v);
+/* Fiber stacks a Cortex-M program gives the port (0: none; the host: 0). */
+uint32_t gen_fiber_stacks(const struct gen *g);
 /* `, <from_flat(src[0])>, ...` for the params of ft: a call's arguments. */
 void gen_from_flat_args(const struct wasm_functype *ft, const char *src, struct fb_buf *b);
 /* wasm2c value `expr` of core type vt as a flue_flat_t, and back. */
@@ -56,8 +58,6 @@ void gen_glue(const struct gen *g);
 /* --isolate (gen_isolate.c): storage, guest blocks, import stubs and
  * their table, export thunks, the domain at instantiation. */
 uint32_t gen_iso_memory_bytes(uint32_t pages);
-/* Fiber stacks the program gives the port (gen_init.c; 0: none). */
-uint32_t gen_fiber_stacks(const struct gen *g);
 void gen_iso_storage(const struct gen *g);
 void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const char *id);
 void gen_iso_inst_members(const struct gen *g, const char *id);

@@ -13,6 +13,7 @@
 #include <flue/exec.h>
 #include <flue/host.h>
 #include <flue/port.h>
+#include <flue/port_mpu.h>
 #include <flue/store.h>
 
 #include "../../src/abi/values.h"

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include <flue/errno.h>
+#include <flue/mpu.h>
 #include <flue/port.h>
 #include <flue/store.h>
 
@@ -49,7 +50,6 @@ struct flue_w2c_import {
 
 /** One instance of a wasm2c module, as the glue knows it (caller-owned). */
 struct flue_w2c_layout;
-struct flue_mpu_write;
 struct flue_ring;
 
 struct flue_w2c_instance {
@@ -71,7 +71,7 @@ struct flue_w2c_instance {
 	uint32_t mem_max_pages;
 	const struct flue_w2c_layout *layout; /**< where its pieces lie (kept: a ring
 					       window rebuilds the domain) */
-	struct flue_mpu_write *prog;          /**< its domain's program */
+	struct flue_mpu_write (*prog)[FLUE_MPU_SEQ_MAX]; /**< its domains' programs */
 	uintptr_t window;     /**< a ring window it reads, read-only to it (PMSAv7) */
 	uint32_t window_size; /**< 0: none */
 };
@@ -93,7 +93,8 @@ void flue_w2c_guest(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, uint
 
 /** Most ring memories in one isolated domain: 5 of the 8 regions are the
  *  instance's own (flue_w2c_isolate()). A reader's window (PMSAv7,
- *  flue_w2c_ring_window()) takes a region too: 5 + rings + window <= 8 is
+ *  flue_w2c_ring_window()) takes a region too, and so does a stack guard
+ *  (PMSAv7, more than one guest stack): 5 + rings + window + guard <= 8 is
  *  flue-build's check (--isolate), not this bound's. */
 #define FLUE_W2C_MAX_RINGS 3u
 
@@ -104,6 +105,13 @@ struct flue_w2c_ring_region {
 	uint32_t size;
 	bool read_only;  /**< the ring's reader: it may not write what it reads */
 };
+
+/** PMSAv7, an isolated instance with more than one guest stack: the lowest
+ *  bytes of each are a guard region (privileged read-write, no access for
+ *  its guest: one more region of its domain), so that a stack that
+ *  overflows faults instead of running into its neighbour. ARMv8-M: PSPLIM
+ *  does it, no guard region. */
+#define FLUE_W2C_STACK_GUARD 256u
 
 /** Where an isolated instance's pieces lie (flue-build's generated init). */
 struct flue_w2c_layout {
@@ -120,8 +128,9 @@ struct flue_w2c_layout {
 
 /**
  * @brief Make `gi` isolated: build its domains `d[0 .. l->nstacks - 1]`
- *        (one per guest stack, all with one program in `prog`,
- *        FLUE_MPU_SEQ_MAX entries) from `l` with the proved builders
+ *        (one per guest stack, each with its program in `prog[k]`; the
+ *        programs differ only in the stack guard, FLUE_W2C_STACK_GUARD)
+ *        from `l` with the proved builders
  *        (PMSAv7 on ARMv7-M, PMSAv8 on ARMv8-M; every region execute-never
  *        but the code; every region a power of two aligned to its size on
  *        ARMv7-M; a ring memory read-only to its reader), and enter its
@@ -137,11 +146,12 @@ struct flue_w2c_layout {
  * @retval 0 @retval FLUE_EINVAL a region the builders reject (the error
  *         names no region: check alignment and sizes), more than
  *         FLUE_W2C_MAX_RINGS rings, or guest stacks that are not 8-aligned
- *         slots of at least 256 bytes
+ *         slots of at least 256 bytes (and their guard)
  * @retval FLUE_ENOTSUP a host build (no MPU)
  */
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
-		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l);
+		     struct flue_mpu_write (*prog)[FLUE_MPU_SEQ_MAX],
+		     const struct flue_w2c_layout *l);
 
 /**
  * @brief After isolated `gi` attached a window of its memory as the

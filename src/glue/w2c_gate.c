@@ -191,16 +191,39 @@ static struct flue_mpu_v7_region region(uintptr_t base, uint32_t size, uint8_t a
 #define AP_CODE 6u
 #define AP_RW 3u
 #define AP_RO 2u
+#define AP_PRIV 1u /* RW privileged, no access unprivileged: a stack guard */
 typedef struct flue_mpu_v7_region iso_region_t;
 #endif
 #endif /* __arm__ */
 
-/* (Re)build gi's program from its layout and window into gi->prog. */
-static int32_t build_domain(const struct flue_w2c_instance *gi)
+/* Bytes of each of l's guest stacks (0: they cannot be split). */
+static uintptr_t slot_bytes(const struct flue_w2c_layout *l)
+{
+	uint32_t n = l->nstacks > 0u ? l->nstacks : 1u;
+	return l->stack_hi > l->stack_lo ? (l->stack_hi - l->stack_lo) / n : 0u;
+}
+
+/* The guard at the base of each guest stack: PMSAv7 with more than one
+ * guest stack (they lie next to each other in the block, and ARMv7-M has no
+ * stack limit register; one stack alone has the block's edge below it,
+ * and ARMv8-M has PSPLIM). 0: none. */
+static uint32_t guard_bytes(const struct flue_w2c_layout *l)
+{
+#if defined(__arm__) && !defined(__ARM_ARCH_8M_MAIN__) && !defined(__ARM_ARCH_8M_BASE__)
+	return l->nstacks > 1u ? FLUE_W2C_STACK_GUARD : 0u;
+#else
+	(void)l;
+	return 0u;
+#endif
+}
+
+/* (Re)build the program of gi's guest stack k from its layout and window
+ * into gi->prog[k]. */
+static int32_t build_domain(const struct flue_w2c_instance *gi, uint32_t k)
 {
 #if defined(__arm__)
 	const struct flue_w2c_layout *l = gi->layout;
-	iso_region_t set[6u + FLUE_W2C_MAX_RINGS];
+	iso_region_t set[7u + FLUE_W2C_MAX_RINGS];
 	uint32_t n = 0;
 	if (l->nrings > FLUE_W2C_MAX_RINGS)
 		return FLUE_EINVAL;
@@ -212,44 +235,53 @@ static int32_t build_domain(const struct flue_w2c_instance *gi)
 	set[n++] = region(l->rw, l->rw_size, AP_RW, 1u);
 	/* A ring's reader reads in place what the writer wrote: it may not
 	 * change it under the writer (or a later reader) — read-only to it. */
-	for (uint32_t k = 0; k < l->nrings; k++)
-		set[n++] = region(l->rings[k].base, l->rings[k].size,
-				  l->rings[k].read_only ? AP_RO : AP_RW, 1u);
+	for (uint32_t r = 0; r < l->nrings; r++)
+		set[n++] = region(l->rings[r].base, l->rings[r].size,
+				  l->rings[r].read_only ? AP_RO : AP_RW, 1u);
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
-	return flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, gi->prog, FLUE_MPU_SEQ_MAX);
+	(void)k;
+	return flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, gi->prog[k], FLUE_MPU_SEQ_MAX);
 #else
-	/* A window it reads: last, inside its memory's region (a windowed
-	 * set): read-only to it, read-write to the driver (AP 2). */
+	/* A window it reads: inside its memory's region (a windowed set):
+	 * read-only to it, read-write to the driver (AP 2). The stack's
+	 * guard: inside the block's region, out of the guest's reach. Both
+	 * after the regions they lie in: PMSAv7 gives the later one the
+	 * overlap. */
 	if (gi->window_size > 0u)
 		set[n++] = region(gi->window, gi->window_size, AP_RO, 1u);
-	return flue_mpu_v7_build_program(set, n, gi->prog, FLUE_MPU_SEQ_MAX);
+	if (guard_bytes(l) > 0u)
+		set[n++] = region(l->stack_lo + k * slot_bytes(l), guard_bytes(l), AP_PRIV, 1u);
+	return flue_mpu_v7_build_program(set, n, gi->prog[k], FLUE_MPU_SEQ_MAX);
 #endif
 #else
 	(void)gi;
+	(void)k;
 	return FLUE_ENOTSUP;
 #endif
 }
 
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
-		     struct flue_mpu_write *prog, const struct flue_w2c_layout *l)
+		     struct flue_mpu_write (*prog)[FLUE_MPU_SEQ_MAX],
+		     const struct flue_w2c_layout *l)
 {
 	/* Its guest stacks: n equal slots, each 8-aligned and big enough for
-	 * an exception frame and a few wasm2c frames. */
+	 * its guard, an exception frame and a few wasm2c frames. */
 	uint32_t n = l->nstacks > 0u ? l->nstacks : 1u;
-	uintptr_t slot = l->stack_hi > l->stack_lo ? (l->stack_hi - l->stack_lo) / n : 0u;
-	if (l->stack_lo % 8u != 0u || slot < 256u || slot % 8u != 0u)
+	uintptr_t slot = slot_bytes(l), guard = guard_bytes(l);
+	if (l->stack_lo % 8u != 0u || slot < guard + 256u || slot % 8u != 0u)
 		return FLUE_EINVAL;
 	gi->layout = l;
 	gi->prog = prog;
 	gi->window = 0;
 	gi->window_size = 0;
-	int32_t len = build_domain(gi);
-	if (len < 0)
-		return (int)len;
-	for (uint32_t i = 0; i < n; i++)
-		d[i] = (struct flue_port_domain){ .program = prog, .program_len = (uint32_t)len,
-						  .stack_lo = l->stack_lo + i * slot,
-						  .stack_hi = l->stack_lo + (i + 1u) * slot };
+	for (uint32_t k = 0; k < n; k++) {
+		int32_t len = build_domain(gi, k);
+		if (len < 0)
+			return (int)len; /* not isolated: gi->domain is still unset */
+		uintptr_t base = l->stack_lo + k * slot;
+		d[k] = (struct flue_port_domain){ .program = prog[k], .program_len = (uint32_t)len,
+						  .stack_lo = base + guard, .stack_hi = base + slot };
+	}
 	gi->domain = d;
 	gi->ndomains = n;
 	return FLUE_OK;
@@ -264,14 +296,22 @@ void flue_w2c_ring_window(struct flue_w2c_instance *gi, const struct flue_ring *
 		return; /* not isolated, or not a window it reads */
 	gi->window = (uintptr_t)gi->mem_data + r->window;
 	gi->window_size = r->window_bytes;
-	if (build_domain(gi) < 0) {
-		/* The builder left the program as it was: drop the window only. */
-		gi->window_size = 0;
-		flue_trap_raise(gi->inst, FLUE_TRAP_RING); /* cannot be protected */
+	/* Every guest stack's program has the same regions but its guard:
+	 * if one has no room for the window, the first has none (and the
+	 * builder left it as it was), so nothing changed. */
+	for (uint32_t k = 0; k < gi->ndomains; k++) {
+		int32_t len = build_domain(gi, k);
+		if (len < 0) {
+			gi->window_size = 0; /* drop the window only */
+			flue_trap_raise(gi->inst, FLUE_TRAP_RING); /* cannot be protected */
+		}
+		gi->domain[k].program_len = (uint32_t)len;
 	}
-	/* Apply it now: the gate's cached program is gone (a new write count),
-	 * so it applies it again on the way back into the guest. */
-	(void)flue_port_mpu_apply(gi->prog, gi->domain->program_len, FLUE_PORT_MPU_PRIVDEFENA);
+	/* Apply one now: the gate's cached program is gone (a new write
+	 * count), so it applies the running entry's again on the way back into
+	 * the guest. */
+	(void)flue_port_mpu_apply(gi->prog[0], gi->domain[0].program_len,
+				  FLUE_PORT_MPU_PRIVDEFENA);
 #else
 	/* PMSAv8 has no read-write-privileged, read-only-unprivileged access:
 	 * a read-only window would fault the driver's own writes, made while

@@ -118,7 +118,8 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
 endif()
 # build.twins.<target>: two calls of one stackful export at once, each
 # suspended inside the instance's guest code while the other runs (host,
-# and --isolate on both boards: each call on a guest stack of its own).
+# and --isolate on both boards: each call on a guest stack of its own; a
+# third call that overflows the second guest stack traps at its guard).
 flue_test_guests(twins twins_deps twin)
 flue_add_program(tb_twins_host COMPOSITION ${TB}/twins/twins.flue SOURCES ${TB}/twins/main.c
                  MODULES ${TBB}/twins OUTPUT_DIR ${TBB}/twins/host DEPENDS ${twins_deps}
@@ -128,8 +129,9 @@ set_tests_properties(build.twins.host PROPERTIES TIMEOUT 60 PASS_REGULAR_EXPRESS
 if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
   foreach(core cortex-m3 cortex-m33)
     flue_add_program(tb_twins_${core}_isolated COMPOSITION ${TB}/twins/twins.flue
-                     TARGET ${core} ISOLATE SOURCES ${TB}/twins/main.c MODULES ${TBB}/twins
-                     OUTPUT_DIR ${TBB}/twins/${core}-isolated DEPENDS ${twins_deps})
+                     TARGET ${core} ISOLATE CALL_DEPTH 100000 SOURCES ${TB}/twins/main.c
+                     MODULES ${TBB}/twins OUTPUT_DIR ${TBB}/twins/${core}-isolated
+                     DEPENDS ${twins_deps} CFLAGS -DTWINS_ISOLATED=1)
     flue_qemu_test(build.twins.${core}.isolated ${core}
                    ${TBB}/twins/${core}-isolated/twins.elf "twins: ok")
   endforeach()

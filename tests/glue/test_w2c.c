@@ -338,7 +338,7 @@ FT_TEST(isolate_refuses_guest_stacks_it_cannot_split)
 {
 	static uint64_t stacks[128]; /* 1 KiB */
 	static struct flue_port_domain d[8];
-	static struct flue_mpu_write prog[FLUE_MPU_SEQ_MAX];
+	static struct flue_mpu_write prog[8][FLUE_MPU_SEQ_MAX];
 	struct flue_w2c_instance g = { 0 };
 	uintptr_t lo = (uintptr_t)stacks;
 	struct flue_w2c_layout l = { .stack_lo = lo, .stack_hi = lo + sizeof stacks, .nstacks = 8 };

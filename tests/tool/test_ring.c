@@ -202,20 +202,28 @@ FT_TEST(test_isolate_refusals)
 	struct fb_plan p;
 	struct fb_error err;
 	build_ok(&p, "ring_drv", NULL, FB_TARGET_CORTEX_M3); /* one window it reads: fine */
-	FT_EQ(fb_plan_ring_isolate_check(&p, &err), 0);
+	FT_EQ(fb_plan_ring_isolate_check(&p, false, &err), 0);
 	fb_plan_free(&p);
 	build_ok(&p, "ring_drv2", NULL, FB_TARGET_CORTEX_M3);
-	FT_EQ(fb_plan_ring_isolate_check(&p, &err), -1);
+	FT_EQ(fb_plan_ring_isolate_check(&p, false, &err), -1);
 	FT_TRUE(has(err.msg, "plan/ring_drv2.flue:1:1: --isolate: instance 'a' reads 2 rings "
 			     "written by drivers; an isolated instance may read one"));
 	fb_plan_free(&p);
 	build_ok(&p, "ring_cc", NULL, FB_TARGET_CORTEX_M3);
-	FT_EQ(fb_plan_ring_isolate_check(&p, &err), 0);
+	FT_EQ(fb_plan_ring_isolate_check(&p, false, &err), 0);
 	fb_plan_free(&p);
 	build_ok(&p, "ring_many", NULL, FB_TARGET_CORTEX_M3);
-	FT_EQ(fb_plan_ring_isolate_check(&p, &err), -1);
+	FT_EQ(fb_plan_ring_isolate_check(&p, false, &err), -1);
 	FT_TRUE(has(err.msg, "plan/ring_many.flue:1:1: --isolate: instance 'w' shares 4 ring "
 			     "memories; its MPU domain has room for 3"));
+	fb_plan_free(&p);
+	/* Three fit; with a stack guard per domain (PMSAv7, fiber stacks) two. */
+	build_ok(&p, "ring_three", NULL, FB_TARGET_CORTEX_M3);
+	FT_EQ(fb_plan_ring_isolate_check(&p, false, &err), 0);
+	FT_EQ(fb_plan_ring_isolate_check(&p, true, &err), -1);
+	FT_TRUE(has(err.msg, "plan/ring_three.flue:1:1: --isolate: instance 'w' shares 3 ring "
+			     "memories; its MPU domain has room for 2 (6 of its 8 regions are "
+			     "its own: a stack guard with fiber stacks)"));
 	fb_plan_free(&p);
 }
 

@@ -139,7 +139,12 @@ static int isolate_check(const struct fb_ctx *x, struct fb_error *err)
 			return -1;
 		}
 	}
-	return fb_plan_ring_isolate_check(&x->plan, err);
+	/* PMSAv7 domains of instances with more than one guest stack (one per
+	 * fiber stack and the executor's) have a stack guard region each
+	 * (flue/w2c.h, FLUE_W2C_STACK_GUARD). */
+	bool guard = x->o->target == FB_TARGET_CORTEX_M3 &&
+		     fb_plan_fiber_stacks(&x->plan, x->o->stacks) > 0;
+	return fb_plan_ring_isolate_check(&x->plan, guard, err);
 }
 
 int fb_build(const struct fb_build_opts *o, struct fb_error *err)

@@ -19,8 +19,6 @@
 #include "plan.h"
 #include "util.h"
 
-/** Fiber stacks a Cortex-M program with a stackful lift gets by default. */
-#define FB_DEFAULT_STACKS 8u
 /** Bytes of each (wasm2c code runs on it: its frames are C frames). */
 #define FB_DEFAULT_STACK_BYTES 8192u
 

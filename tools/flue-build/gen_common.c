@@ -379,16 +379,7 @@ void gen_from_flat_args(const struct wasm_functype *ft, const char *src, struct 
 	}
 }
 
-/* Fiber stacks of a Cortex-M program: as many as asked, else a default
- * pool if a lift is stackful (it cannot run without one), else none. */
 uint32_t gen_fiber_stacks(const struct gen *g)
 {
-	if (g->p->target == FB_TARGET_HOST)
-		return 0;
-	if (g->o->stacks != 0)
-		return g->o->stacks;
-	for (uint32_t i = 0; i < g->p->nmodules; i++)
-		if (fb_module_stackful_lift(&g->p->modules[i]) != NULL)
-			return FB_DEFAULT_STACKS;
-	return 0;
+	return fb_plan_fiber_stacks(g->p, g->o->stacks);
 }

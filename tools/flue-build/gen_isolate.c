@@ -55,8 +55,8 @@ void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const c
 		      " * besides its linear memory, in one MPU region; the stacks first\n"
 		      " * (%u of %u bytes: the executor's and one per fiber), so that an\n"
 		      " * overflow of the first leaves the region (a fault) instead of\n"
-		      " * overwriting the rest; one of the others overflows into its\n"
-		      " * neighbour, its own instance's (Cortex-M33: PSPLIM stops it). */\n"
+		      " * overwriting the rest; the others' are stopped by their guard\n"
+		      " * region (Cortex-M3) or PSPLIM (Cortex-M33). */\n"
 		      "struct %s_guest {\n"
 		      "\tuint8_t stack[%uu] __attribute__((aligned(8)));\n\tZ_%s_instance_t w;\n",
 		      (unsigned)guest_stacks(g), (unsigned)GUEST_STACK, id,
@@ -79,8 +79,8 @@ void gen_iso_guest_types(const struct gen *g, const struct fb_module *m, const c
 void gen_iso_inst_members(const struct gen *g, const char *id)
 {
 	fb_buf_printf(g->c, "\tstruct %s_guest *gd;\n\tstruct flue_port_domain dom[%uu];\n"
-		      "\tstruct flue_mpu_write prog[FLUE_MPU_SEQ_MAX];\n", id,
-		      (unsigned)guest_stacks(g));
+		      "\tstruct flue_mpu_write prog[%uu][FLUE_MPU_SEQ_MAX];\n", id,
+		      (unsigned)guest_stacks(g), (unsigned)guest_stacks(g));
 }
 
 /* ------------------------------------------------------------- imports */

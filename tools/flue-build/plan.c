@@ -349,6 +349,18 @@ const struct fb_lift *fb_module_stackful_lift(const struct fb_module *m)
 	return NULL;
 }
 
+uint32_t fb_plan_fiber_stacks(const struct fb_plan *p, uint32_t asked)
+{
+	if (p->target == FB_TARGET_HOST)
+		return 0;
+	if (asked != 0)
+		return asked;
+	for (uint32_t i = 0; i < p->nmodules; i++)
+		if (fb_module_stackful_lift(&p->modules[i]) != NULL)
+			return FB_DEFAULT_STACKS;
+	return 0;
+}
+
 void fb_plan_free(struct fb_plan *p)
 {
 	for (uint32_t i = 0; i < p->nmodules; i++)

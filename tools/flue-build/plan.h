@@ -118,14 +118,23 @@ struct fb_plan {
 int fb_plan_build(struct fb_plan *p, const char *composition, const char *module_dir,
 		  const char *name, enum fb_target target, struct fb_error *err);
 
+/** Fiber stacks a Cortex-M program with a stackful lift gets by default. */
+#define FB_DEFAULT_STACKS 8u
+
+/** @brief Fiber stacks the program gives the port: `asked` (--stacks, 0:
+ *         not asked), else FB_DEFAULT_STACKS if a lift is stackful (it
+ *         cannot run without one), else none; none on the host. */
+uint32_t fb_plan_fiber_stacks(const struct fb_plan *p, uint32_t asked);
+
 /**
  * @brief What --isolate cannot do with the program's rings: an instance
  *        reading more than one driver's ring (one read-only window per
  *        domain), or sharing more ring memories and windows than its domain
- *        has regions for.
+ *        has regions for (`guard`: each domain also has a stack guard
+ *        region, flue/w2c.h's FLUE_W2C_STACK_GUARD).
  * @retval 0 @retval -1 with `err->msg` (the composition line)
  */
-int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err);
+int fb_plan_ring_isolate_check(const struct fb_plan *p, bool guard, struct fb_error *err);
 
 /** @brief Element type id (1-based) of a stream/future payload (NULL: unit), or 0. */
 uint32_t fb_plan_elem_id(const struct fb_plan *p, const struct wit_type *payload);

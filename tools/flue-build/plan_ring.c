@@ -246,10 +246,12 @@ static void isolate_regions(const struct fb_composition *c, const char *name, ui
 /* --isolate: a ring memory is one more region of each guest end's domain,
  * and so is the window a guest reader of a driver's ring attaches (made
  * read-only to it on PMSAv7, docs/MPU.md): at most FLUE_W2C_MAX_RINGS in
- * all, and one such window (the glue keeps one per instance). */
-int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
+ * all (one fewer with a stack guard), and one such window (the glue keeps
+ * one per instance). */
+int fb_plan_ring_isolate_check(const struct fb_plan *p, bool guard, struct fb_error *err)
 {
 	const struct fb_composition *c = &p->comp;
+	uint32_t room = FLUE_W2C_MAX_RINGS - (guard ? 1u : 0u);
 	for (uint32_t n = 0; n < p->ninsts; n++) {
 		const char *name = p->insts[n].name;
 		uint32_t mem, win;
@@ -258,11 +260,12 @@ int fb_plan_ring_isolate_check(const struct fb_plan *p, struct fb_error *err)
 			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' reads "
 				       "%u rings written by drivers; an isolated instance may read one "
 				       "(its read-only window is one MPU region)", name, (unsigned)win);
-		if (mem + win > FLUE_W2C_MAX_RINGS)
+		if (mem + win > room)
 			return fb_fail(err, &p->insts[n].decl->loc, "--isolate: instance '%s' shares "
-				       "%u ring memories%s; its MPU domain has room for %u (5 of its 8 "
-				       "regions are its own)", name, (unsigned)(mem + win),
-				       win > 0u ? " and windows" : "", (unsigned)FLUE_W2C_MAX_RINGS);
+				       "%u ring memories%s; its MPU domain has room for %u (%u of its 8 "
+				       "regions are its own%s)", name, (unsigned)(mem + win),
+				       win > 0u ? " and windows" : "", (unsigned)room,
+				       guard ? 6u : 5u, guard ? ": a stack guard with fiber stacks" : "");
 	}
 	return 0;
 }

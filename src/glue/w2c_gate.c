@@ -239,7 +239,6 @@ static int32_t build_domain(const struct flue_w2c_instance *gi, uint32_t k)
 		set[n++] = region(l->rings[r].base, l->rings[r].size,
 				  l->rings[r].read_only ? AP_RO : AP_RW, 1u);
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
-	(void)k;
 	return flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, gi->prog[k], FLUE_MPU_SEQ_MAX);
 #else
 	/* A window it reads: inside its memory's region (a windowed set):

@@ -133,6 +133,8 @@ static enum flue_trap_reason fault_reason(const struct flue_port_fault *f)
  * (FLUE_ENOSPC) passes the entry on to the next. */
 static int guest_call(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, const uint32_t a[4])
 {
+	if (gi->ndomains == 1u) /* no fibers: nothing to choose (the common case) */
+		return flue_port_guest_call(gi->domain, thunk, a, 0);
 	int rc = FLUE_EBUSY;
 	for (uint32_t pass = 0; pass < 2u; pass++)
 		for (uint32_t i = 0; i < gi->ndomains; i++) {

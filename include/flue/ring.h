@@ -65,7 +65,6 @@ struct flue_ring {
 	uint32_t window;       /**< the window's offset in that guest's memory */
 	uint32_t window_bytes; /**< the window's size (a power of two) */
 	struct flue_instance *end[2];      /**< guest of each role; NULL: a driver */
-	uint32_t companion_end[2];         /**< each guest's companion handle */
 	struct flue_channel companion[2];  /**< unit stream to each guest role */
 	struct flue_ring *next;            /**< the store's list of rings */
 };
@@ -186,7 +185,9 @@ void flue_abi_ring_attach(struct flue_instance *inst, struct flue_ring *r, uint3
  *         the ring lives in (the caller's memory for an attached window,
  *         else the ring memory); #FLUE_RING_CLOSED when the peer is gone
  *         and (reader) nothing is left.
- * Traps (FLUE_TRAP_RING): not one of the ring's guests, no storage yet.
+ * Traps (FLUE_TRAP_RING): not one of the ring's guests (a guest that
+ * dropped its companion end, or whose instance was destroyed, left the
+ * ring), no storage yet.
  */
 uint64_t flue_abi_ring_claim(struct flue_instance *inst, struct flue_ring *r, uint32_t max);
 
@@ -200,8 +201,11 @@ void flue_abi_ring_finish(struct flue_instance *inst, struct flue_ring *r, uint3
 
 /**
  * @brief `ready: [] -> [i32]`: the caller's companion handle (the readable
- *        end of its role's unit stream, flue_ring_connect()).
- * Traps (FLUE_TRAP_RING): not one of the ring's guests.
+ *        end of its role's unit stream, flue_ring_connect()), where it is
+ *        now in the caller's table.
+ * Traps (FLUE_TRAP_RING): not one of the ring's guests (a guest that
+ * dropped its companion end left the ring), or the caller passed its
+ * companion on to another instance.
  */
 uint32_t flue_abi_ring_ready(struct flue_instance *inst, struct flue_ring *r);
 

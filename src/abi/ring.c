@@ -20,15 +20,16 @@
 #define WINDOW_MIN FLUE_MPU_MIN_SIZE             /* the smallest MPU region */
 #define MAX_WINDOWS FLUE_MEM_DOMAIN_MAX_PARTITIONS /* Gale's domain bound */
 
-/* The caller's role on `r`, or a trap: only the ring's guests may call. */
+/* The caller's role on `r`, or a trap: only the ring's guests may call. A
+ * guest that left (its companion end dropped, its instance destroyed) is
+ * none of them any more, nor is a new instance in a destroyed one's slot. */
 static enum flue_ring_role role_of(struct flue_instance *inst, const struct flue_ring *r)
 {
 	abi_enter(inst);
 	if (r != 0 && r->elem_size != 0u && inst != 0) {
-		if (r->end[FLUE_RING_WRITER] == inst)
-			return FLUE_RING_WRITER;
-		if (r->end[FLUE_RING_READER] == inst)
-			return FLUE_RING_READER;
+		for (int role = FLUE_RING_WRITER; role <= FLUE_RING_READER; role++)
+			if (r->end[role] == inst && !flue_ring_guest_gone(r, (enum flue_ring_role)role))
+				return (enum flue_ring_role)role;
 	}
 	flue_trap(inst, FLUE_TRAP_RING, 0);
 }
@@ -115,7 +116,13 @@ void flue_abi_ring_finish(struct flue_instance *inst, struct flue_ring *r, uint3
 		flue_ring_tell_peer(r, role, false);
 }
 
+/* Where its companion's readable end is now, from the stream's shared
+ * object: the guest may have passed it on (then it is not its to name). */
 uint32_t flue_abi_ring_ready(struct flue_instance *inst, struct flue_ring *r)
 {
-	return r->companion_end[role_of(inst, r)];
+	enum flue_ring_role role = role_of(inst, r);
+	const struct flue_shared *so = &inst->store->shared[r->companion[role].shared];
+	if (so->reader_inst != inst->id)
+		flue_trap(inst, FLUE_TRAP_RING, 0);
+	return so->reader_handle;
 }

@@ -88,7 +88,6 @@ int flue_ring_connect(struct flue_ring *r, enum flue_ring_role role, struct flue
 	if (again)
 		ring_restart(r, role);
 	r->end[role] = inst;
-	r->companion_end[role] = *end;
 	/* Between two guests the runtime feeds both companions: they must not
 	 * keep the executor waiting as a driver's channel does. */
 	bool two_guests = r->end[!role] != 0;

@@ -262,6 +262,45 @@ FT_TEST(ring_guest_traps)
 	FT_TRAPS(FLUE_TRAP_POISONED, flue_abi_ring_claim(fx.a, &ring, 1));
 }
 
+/* A guest that left the ring (its companion end dropped, or its instance
+ * destroyed) is no longer one of the ring's guests: its claim, finish and
+ * ready trap, and so do a new instance's in the destroyed one's slot, which
+ * never connected (regression: both still reached the ring). */
+FT_TEST(ring_guest_that_left_is_not_its_guest)
+{
+	fx_setup();
+	uint32_t comp = driver_to_a();
+	FT_EQ(drv_put(1, 2), 2);
+	flue_canon_stream_drop_readable(fx.a, fx.unit, comp);
+	FT_TRAPS(FLUE_TRAP_RING, flue_abi_ring_claim(fx.a, &ring, 1));
+	fx_setup();
+	(void)driver_to_a();
+	FT_EQ(drv_put(1, 2), 2);
+	FT_EQ(hi32(flue_abi_ring_claim(fx.a, &ring, 1)), 1);
+	flue_canon_stream_drop_readable(fx.a, fx.unit, flue_abi_ring_ready(fx.a, &ring));
+	FT_TRAPS(FLUE_TRAP_RING, flue_abi_ring_finish(fx.a, &ring, 1));
+	fx_setup();
+	(void)driver_to_a();
+	struct flue_instance *old = fx.a, *c = NULL;
+	flue_instance_destroy(fx.a);
+	FT_EQ(flue_instance_create(&fx.store, &c), 0);
+	FT_TRUE(c == old); /* the slot again: the same record */
+	FT_TRAPS(FLUE_TRAP_RING, flue_abi_ring_ready(c, &ring));
+	FT_EQ(fx.reason, FLUE_TRAP_RING);
+}
+
+/* ready names the companion the guest holds: once it passed it on, ready
+ * traps instead of naming a slot that is no longer it (regression: a stale
+ * index). */
+FT_TEST(ring_ready_after_passing_the_companion_on_traps)
+{
+	fx_setup();
+	uint32_t comp = driver_to_a();
+	uint32_t in_b = to_b(comp, fx.unit);
+	FT_TRAPS(FLUE_TRAP_RING, flue_abi_ring_ready(fx.a, &ring));
+	(void)in_b;
+}
+
 /* A fresh store; a ring of CAP u32 on placed storage from guest A to
  * guest B; their companions. */
 static void a_to_b(uint32_t *cw, uint32_t *cr)
@@ -419,7 +458,8 @@ FT_SUITE(ring,
 	 FT_CASE(ring_readiness_is_a_stream_read_on_the_companion),
 	 FT_CASE(ring_driver_close_drains_then_closed),
 	 FT_CASE(ring_guest_writer_driver_copies),
-	 FT_CASE(ring_guest_traps),
+	 FT_CASE(ring_guest_traps), FT_CASE(ring_guest_that_left_is_not_its_guest),
+	 FT_CASE(ring_ready_after_passing_the_companion_on_traps),
 	 FT_CASE(ring_between_two_guests),
 	 FT_CASE(ring_peer_restart_keeps_a_claim_in_flight),
 	 FT_CASE(ring_reconnect_after_the_guest_left),

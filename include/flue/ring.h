@@ -64,7 +64,9 @@ struct flue_ring {
 	struct flue_instance *window_inst; /**< the guest that attached its window */
 	uint32_t window;       /**< the window's offset in that guest's memory */
 	uint32_t window_bytes; /**< the window's size (a power of two) */
-	struct flue_instance *end[2];      /**< guest of each role; NULL: a driver */
+	struct flue_instance *end[2];      /**< guest of each role; NULL: a driver
+					        (kept once it left: see flue_ring_connect) */
+	uint16_t end_gen[2];               /**< its instance's creation (`gen`) then */
 	struct flue_channel companion[2];  /**< unit stream to each guest role */
 	struct flue_ring *next;            /**< the store's list of rings */
 };
@@ -204,8 +206,8 @@ void flue_abi_ring_finish(struct flue_instance *inst, struct flue_ring *r, uint3
  *        end of its role's unit stream, flue_ring_connect()), where it is
  *        now in the caller's table.
  * Traps (FLUE_TRAP_RING): not one of the ring's guests (a guest that
- * dropped its companion end left the ring), or the caller passed its
- * companion on to another instance.
+ * dropped its companion end, or whose instance was destroyed, left the
+ * ring), or the caller passed its companion on to another instance.
  */
 uint32_t flue_abi_ring_ready(struct flue_instance *inst, struct flue_ring *r);
 

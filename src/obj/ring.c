@@ -88,6 +88,7 @@ int flue_ring_connect(struct flue_ring *r, enum flue_ring_role role, struct flue
 	if (again)
 		ring_restart(r, role);
 	r->end[role] = inst;
+	r->end_gen[role] = inst->gen;
 	/* Between two guests the runtime feeds both companions: they must not
 	 * keep the executor waiting as a driver's channel does. */
 	bool two_guests = r->end[!role] != 0;
@@ -101,9 +102,15 @@ int flue_ring_connect(struct flue_ring *r, enum flue_ring_role role, struct flue
 	return FLUE_OK;
 }
 
+/* Its companion end dropped, or its instance destroyed: the slot may hold
+ * a new instance by now, another creation of it (`gen`). A driver reads
+ * `live` and `gen` here without the executor's writes being ordered
+ * against it: it may see a destroy one call late, never a torn value. */
 bool flue_ring_guest_gone(const struct flue_ring *r, enum flue_ring_role role)
 {
-	return r->companion[role].guest_closed;
+	const struct flue_instance *g = r->end[role];
+	return r->companion[role].guest_closed ||
+	       (g != 0 && (!g->live || g->gen != r->end_gen[role]));
 }
 
 /* Lock held. The other side of `role` is gone. A guest is told through
@@ -119,11 +126,27 @@ bool flue_ring_peer_gone(const struct flue_ring *r, enum flue_ring_role role)
 	return r->host_closed;
 }
 
+/* Is the instance that attached the window still there? Once destroyed
+ * its slot may hold a new instance, with no memory yet or data of its own
+ * at the window's old offset: the window is no storage any more. (A guest
+ * that only dropped its companion left the ring, but what it committed is
+ * still in its memory: a driver drains it.) */
+static bool window_current(const struct flue_ring *r)
+{
+	const struct flue_instance *w = r->window_inst;
+	for (int role = FLUE_RING_WRITER; role <= FLUE_RING_READER; role++)
+		if (r->end[role] == w)
+			return w->live && w->gen == r->end_gen[role];
+	return false;
+}
+
 uint8_t *flue_ring_base(const struct flue_ring *r)
 {
 	if (r->window_inst != 0) {
-		uint8_t *mem = *r->window_inst->mem_data;
-		return mem != 0 ? mem + r->window : 0;
+		uint8_t *const *data = r->window_inst->mem_data;
+		if (!window_current(r) || data == 0 || *data == 0)
+			return 0;
+		return *data + r->window;
 	}
 	return r->buf;
 }
@@ -192,11 +215,13 @@ int32_t flue_ring_put_claim(struct flue_ring *r, uint32_t max, void **slot)
 	flue_port_key_t key = flue_port_lock();
 	int32_t rc;
 	uint32_t off = 0;
-	uint8_t *base = flue_ring_base(r);
-	if (!driver_may(r, FLUE_RING_WRITER) || base == 0) {
+	uint8_t *base = 0;
+	if (!driver_may(r, FLUE_RING_WRITER)) {
 		rc = FLUE_EINVAL;
 	} else if (r->host_closed || flue_ring_peer_gone(r, FLUE_RING_WRITER)) {
 		rc = FLUE_EPIPE;
+	} else if ((base = flue_ring_base(r)) == 0) {
+		rc = FLUE_EINVAL;
 	} else {
 		uint32_t n = flue_ring_claim(r, FLUE_RING_WRITER, max, &off);
 		rc = n > 0u ? (int32_t)n : FLUE_EAGAIN;
@@ -237,8 +262,11 @@ int32_t flue_ring_get_copy(struct flue_ring *r, void *dst, uint32_t max)
 	flue_port_key_t key = flue_port_lock();
 	uint8_t *base = flue_ring_base(r);
 	if (!driver_may(r, FLUE_RING_READER) || base == 0) {
+		/* A window whose writer is gone holds nothing to read any more. */
+		bool gone = driver_may(r, FLUE_RING_READER) &&
+			    (r->host_closed || flue_ring_peer_gone(r, FLUE_RING_READER));
 		flue_port_unlock(key);
-		return FLUE_EINVAL;
+		return gone ? FLUE_EPIPE : FLUE_EINVAL;
 	}
 	uint32_t total = claim_both(r, max, off, n);
 	bool gone = total == 0u && (r->host_closed || flue_ring_peer_gone(r, FLUE_RING_READER));

@@ -59,8 +59,9 @@ struct flue_w2c_instance {
 				         instantiated with for this instance */
 	const char *running;        /**< what is being run (set by flue_w2c_enter) */
 	/* Isolated instances only (flue-build --isolate; all zero otherwise): */
-	struct flue_port_domain *domain;       /**< its domains (one per guest stack, all
-						    with its program): guest code runs gated */
+	struct flue_port_domain *domain;       /**< its domains, one per guest stack
+						    (programs alike but for their stack
+						    guard): guest code runs gated */
 	uint32_t ndomains;
 	const struct flue_w2c_import *imports; /**< by import index */
 	uint32_t nimports;
@@ -146,7 +147,10 @@ struct flue_w2c_layout {
  * @retval 0 @retval FLUE_EINVAL a region the builders reject (the error
  *         names no region: check alignment and sizes), more than
  *         FLUE_W2C_MAX_RINGS rings, or guest stacks that are not 8-aligned
- *         slots of at least 256 bytes (and their guard)
+ *         slots of at least 256 bytes (and their guard, aligned to its size)
+ * @retval FLUE_EBUSY `d` has an entry in progress (isolating it again, as a
+ *         restart does, while its guest code runs on a fiber)
+ * Nothing changes unless it returns 0.
  * @retval FLUE_ENOTSUP a host build (no MPU)
  */
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,

@@ -82,16 +82,42 @@ static uint32_t svc_grow(uint32_t memory, uint32_t pages, uint32_t u2)
 	return result;
 }
 
+/* Bytes of each of l's guest stacks (0: they cannot be split). */
+static uintptr_t slot_bytes(const struct flue_w2c_layout *l)
+{
+	uint32_t n = l->nstacks > 0u ? l->nstacks : 1u;
+	return l->stack_hi > l->stack_lo ? (l->stack_hi - l->stack_lo) / n : 0u;
+}
+
+/* The guard at the base of each guest stack: PMSAv7 with more than one
+ * guest stack (they lie next to each other in the block, and ARMv7-M has no
+ * stack limit register; one stack alone has the block's edge below it,
+ * and ARMv8-M has PSPLIM). 0: none. */
+static uint32_t guard_bytes(const struct flue_w2c_layout *l)
+{
+#if defined(__arm__) && !defined(__ARM_ARCH_8M_MAIN__) && !defined(__ARM_ARCH_8M_BASE__)
+	return l->nstacks > 1u ? FLUE_W2C_STACK_GUARD : 0u;
+#else
+	(void)l;
+	return 0u;
+#endif
+}
+
 static uint32_t svc_import(uint32_t k, uint32_t words, uint32_t env)
 {
 	struct flue_w2c_instance *gi = caller();
 	if (k >= gi->nimports || env != (uint32_t)(uintptr_t)gi->env)
 		gate_misused(gi);
 	const struct flue_w2c_import *im = &gi->imports[k];
-	/* Any of its guest stacks: all are its own memory, none the runtime's. */
-	uintptr_t p = words, lo = gi->layout->stack_lo, hi = gi->layout->stack_hi;
-	if (im->nwords == 0u || im->nwords > FLUE_W2C_MAX_WORDS || p % 8u != 0u || p < lo ||
-	    p > hi || hi - p < 8u * im->nwords)
+	/* On one of its guest stacks, above that stack's guard and not past its
+	 * end: its own memory, never the runtime's nor a guard's. */
+	const struct flue_w2c_layout *l = gi->layout;
+	uintptr_t p = words, slot = slot_bytes(l);
+	if (im->nwords == 0u || im->nwords > FLUE_W2C_MAX_WORDS || p % 8u != 0u ||
+	    p < l->stack_lo || p >= l->stack_hi || slot == 0u)
+		gate_misused(gi);
+	uintptr_t off = (p - l->stack_lo) % slot;
+	if (off < guard_bytes(l) || slot - off < 8u * im->nwords)
 		gate_misused(gi);
 	/* Copied in, then out: the import sees no guest-writable words. */
 	uint64_t w[FLUE_W2C_MAX_WORDS];
@@ -129,8 +155,9 @@ static enum flue_trap_reason fault_reason(const struct flue_port_fault *f)
 
 /* Enter on the guest stack this runtime stack already has entries on (the
  * port refuses the others' with FLUE_EBUSY: one guest stack cannot
- * interleave two runtime stacks), else on a free one; one that is full
- * (FLUE_ENOSPC) passes the entry on to the next. */
+ * interleave two runtime stacks), else on a free one. One runtime stack,
+ * one guest stack: a full one (FLUE_ENOSPC) is the entry's end, not a
+ * reason to take another's, which a fiber may need. */
 static int guest_call(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, const uint32_t a[4])
 {
 	if (gi->ndomains == 1u) /* no fibers: nothing to choose (the common case) */
@@ -142,7 +169,7 @@ static int guest_call(struct flue_w2c_instance *gi, flue_port_guest_fn thunk, co
 			if ((d->depth != 0u) != (pass == 0u))
 				continue;
 			rc = flue_port_guest_call(d, thunk, a, 0);
-			if (rc != FLUE_EBUSY && rc != FLUE_ENOSPC)
+			if (rc != FLUE_EBUSY)
 				return rc;
 		}
 	return rc;
@@ -198,33 +225,12 @@ typedef struct flue_mpu_v7_region iso_region_t;
 #endif
 #endif /* __arm__ */
 
-/* Bytes of each of l's guest stacks (0: they cannot be split). */
-static uintptr_t slot_bytes(const struct flue_w2c_layout *l)
-{
-	uint32_t n = l->nstacks > 0u ? l->nstacks : 1u;
-	return l->stack_hi > l->stack_lo ? (l->stack_hi - l->stack_lo) / n : 0u;
-}
-
-/* The guard at the base of each guest stack: PMSAv7 with more than one
- * guest stack (they lie next to each other in the block, and ARMv7-M has no
- * stack limit register; one stack alone has the block's edge below it,
- * and ARMv8-M has PSPLIM). 0: none. */
-static uint32_t guard_bytes(const struct flue_w2c_layout *l)
-{
-#if defined(__arm__) && !defined(__ARM_ARCH_8M_MAIN__) && !defined(__ARM_ARCH_8M_BASE__)
-	return l->nstacks > 1u ? FLUE_W2C_STACK_GUARD : 0u;
-#else
-	(void)l;
-	return 0u;
-#endif
-}
-
-/* (Re)build the program of gi's guest stack k from its layout and window
- * into gi->prog[k]. */
-static int32_t build_domain(const struct flue_w2c_instance *gi, uint32_t k)
+/* Build the program of guest stack k of layout l (with the read window
+ * [window, window + window_size) if any: PMSAv7) into `out`. */
+static int32_t build_program(const struct flue_w2c_layout *l, uintptr_t window,
+			     uint32_t window_size, uint32_t k, struct flue_mpu_write *out)
 {
 #if defined(__arm__)
-	const struct flue_w2c_layout *l = gi->layout;
 	iso_region_t set[7u + FLUE_W2C_MAX_RINGS];
 	uint32_t n = 0;
 	if (l->nrings > FLUE_W2C_MAX_RINGS)
@@ -241,45 +247,67 @@ static int32_t build_domain(const struct flue_w2c_instance *gi, uint32_t k)
 		set[n++] = region(l->rings[r].base, l->rings[r].size,
 				  l->rings[r].read_only ? AP_RO : AP_RW, 1u);
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
-	return flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, gi->prog[k], FLUE_MPU_SEQ_MAX);
+	(void)window;
+	(void)window_size;
+	(void)k;
+	return flue_mpu_v8_build_program(set, n, FLUE_MPU_V8_SLOTS, out, FLUE_MPU_SEQ_MAX);
 #else
 	/* A window it reads: inside its memory's region (a windowed set):
 	 * read-only to it, read-write to the driver (AP 2). The stack's
 	 * guard: inside the block's region, out of the guest's reach. Both
 	 * after the regions they lie in: PMSAv7 gives the later one the
 	 * overlap. */
-	if (gi->window_size > 0u)
-		set[n++] = region(gi->window, gi->window_size, AP_RO, 1u);
+	if (window_size > 0u)
+		set[n++] = region(window, window_size, AP_RO, 1u);
 	if (guard_bytes(l) > 0u)
 		set[n++] = region(l->stack_lo + k * slot_bytes(l), guard_bytes(l), AP_PRIV, 1u);
-	return flue_mpu_v7_build_program(set, n, gi->prog[k], FLUE_MPU_SEQ_MAX);
+	return flue_mpu_v7_build_program(set, n, out, FLUE_MPU_SEQ_MAX);
 #endif
 #else
-	(void)gi;
+	(void)l;
+	(void)window;
+	(void)window_size;
 	(void)k;
+	(void)out;
 	return FLUE_ENOTSUP;
 #endif
+}
+
+/* Can l's guest stacks be split: n equal slots, each 8-aligned and big
+ * enough for its guard (a region: aligned to its size), an exception frame
+ * and a few wasm2c frames? */
+static bool stacks_fit(const struct flue_w2c_layout *l)
+{
+	uintptr_t slot = slot_bytes(l), guard = guard_bytes(l);
+	if (l->stack_lo % 8u != 0u || slot < guard + 256u || slot % 8u != 0u)
+		return false;
+	return guard == 0u || (l->stack_lo % guard == 0u && slot % guard == 0u);
 }
 
 int flue_w2c_isolate(struct flue_w2c_instance *gi, struct flue_port_domain *d,
 		     struct flue_mpu_write (*prog)[FLUE_MPU_SEQ_MAX],
 		     const struct flue_w2c_layout *l)
 {
-	/* Its guest stacks: n equal slots, each 8-aligned and big enough for
-	 * its guard, an exception frame and a few wasm2c frames. */
 	uint32_t n = l->nstacks > 0u ? l->nstacks : 1u;
-	uintptr_t slot = slot_bytes(l), guard = guard_bytes(l);
-	if (l->stack_lo % 8u != 0u || slot < guard + 256u || slot % 8u != 0u)
+	if (!stacks_fit(l))
 		return FLUE_EINVAL;
+	for (uint32_t k = 0; k < n; k++)
+		if (d[k].depth != 0u)
+			return FLUE_EBUSY; /* again while its guest code runs: no */
+	/* The programs differ only in their guard (placed as stacks_fit()
+	 * checked): if the first builds, so do the others. */
+	struct flue_mpu_write probe[FLUE_MPU_SEQ_MAX];
+	int32_t len = build_program(l, 0, 0, 0, probe);
+	if (len < 0)
+		return (int)len;
 	gi->layout = l;
 	gi->prog = prog;
 	gi->window = 0;
 	gi->window_size = 0;
+	uintptr_t slot = slot_bytes(l), guard = guard_bytes(l);
 	for (uint32_t k = 0; k < n; k++) {
-		int32_t len = build_domain(gi, k);
-		if (len < 0)
-			return (int)len; /* not isolated: gi->domain is still unset */
 		uintptr_t base = l->stack_lo + k * slot;
+		len = build_program(l, 0, 0, k, prog[k]);
 		d[k] = (struct flue_port_domain){ .program = prog[k], .program_len = (uint32_t)len,
 						  .stack_lo = base + guard, .stack_hi = base + slot };
 	}
@@ -295,19 +323,17 @@ void flue_w2c_ring_window(struct flue_w2c_instance *gi, const struct flue_ring *
 	 * lies in its memory, a power of two aligned to its size. */
 	if (gi->domain == 0 || r->window_inst != gi->inst || r->end[FLUE_RING_READER] != gi->inst)
 		return; /* not isolated, or not a window it reads */
-	gi->window = (uintptr_t)gi->mem_data + r->window;
+	uintptr_t window = (uintptr_t)gi->mem_data + r->window;
+	/* The programs differ only in their guard: if the first has no room
+	 * for the window, none has; nothing changed yet. */
+	struct flue_mpu_write probe[FLUE_MPU_SEQ_MAX];
+	if (build_program(gi->layout, window, r->window_bytes, 0, probe) < 0)
+		flue_trap_raise(gi->inst, FLUE_TRAP_RING); /* cannot be protected */
+	gi->window = window;
 	gi->window_size = r->window_bytes;
-	/* Every guest stack's program has the same regions but its guard:
-	 * if one has no room for the window, the first has none (and the
-	 * builder left it as it was), so nothing changed. */
-	for (uint32_t k = 0; k < gi->ndomains; k++) {
-		int32_t len = build_domain(gi, k);
-		if (len < 0) {
-			gi->window_size = 0; /* drop the window only */
-			flue_trap_raise(gi->inst, FLUE_TRAP_RING); /* cannot be protected */
-		}
-		gi->domain[k].program_len = (uint32_t)len;
-	}
+	for (uint32_t k = 0; k < gi->ndomains; k++)
+		gi->domain[k].program_len = (uint32_t)build_program(gi->layout, window,
+								    r->window_bytes, k, gi->prog[k]);
 	/* Apply one now: the gate's cached program is gone (a new write
 	 * count), so it applies the running entry's again on the way back into
 	 * the guest. */

@@ -332,8 +332,9 @@ FT_TEST(state_survives_other_fibers)
 }
 
 /* flue_w2c_isolate(): guest stacks it cannot split into 8-aligned slots of
- * at least 256 bytes are refused before anything changes; a layout it can
- * split gets as far as the MPU (none on the host: FLUE_ENOTSUP). */
+ * at least 256 bytes, and domains with an entry in progress, are refused
+ * before anything changes; a layout it can split gets as far as the MPU
+ * (none on the host: FLUE_ENOTSUP). */
 FT_TEST(isolate_refuses_guest_stacks_it_cannot_split)
 {
 	static uint64_t stacks[128]; /* 1 KiB */
@@ -353,6 +354,11 @@ FT_TEST(isolate_refuses_guest_stacks_it_cannot_split)
 	FT_TRUE(g.layout == NULL && g.domain == NULL && g.ndomains == 0);
 	l.stack_lo = lo;
 	l.nstacks = 4;
+	d[2].depth = 1; /* an entry in progress (a restart while it runs) */
+	FT_EQ(flue_w2c_isolate(&g, d, prog, &l), FLUE_EBUSY);
+	FT_EQ(d[2].depth, 1);
+	d[2].depth = 0;
+	FT_TRUE(g.layout == NULL && g.domain == NULL && g.ndomains == 0);
 	FT_EQ(flue_w2c_isolate(&g, d, prog, &l), FLUE_ENOTSUP);
 	FT_TRUE(g.domain == NULL);
 }

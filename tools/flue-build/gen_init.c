@@ -232,11 +232,13 @@ static void restart_fn(const struct gen *g)
 	for (uint32_t n = 0; n < g->p->ninsts; n++) {
 		const struct fb_inst *in = &g->p->insts[n];
 		char *id = gen_mod(g, in->mod);
-		/* Only a stackful task can still sit on a fiber of its own: then
-		 * the store runs once so that it unwinds before the slot is
-		 * reused. Otherwise nothing runs: callers of the instance must not
-		 * meet it half gone. */
-		bool stackful = fb_module_stackful_lift(in->mod) != NULL;
+		/* Only on a fiber can code of the instance still sit (a stackful
+		 * task of its own, or a call into it from another's stackful task
+		 * or a host function on a fiber): then the store runs once so that
+		 * it unwinds before the slot and its guest stacks are reused.
+		 * Otherwise nothing runs: callers of the instance must not meet it
+		 * half gone. */
+		bool stackful = fb_module_stackful_lift(in->mod) != NULL || gen_fiber_stacks(g) > 0;
 		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
 			      "%s", id, (unsigned)gen_inst_slot(g->p, n),
 			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "");

@@ -20,8 +20,9 @@
 /* On the target the store fills a block of its own, FX_STORE_BLOCK bytes
  * aligned to its size (a power of two, as PMSAv7 regions are), so that the
  * gated image (tests/gated/) can make it privileged-only while the case
- * bodies run unprivileged: a body that reached runtime state other than
- * through the built-ins or FX_READ() faults there. */
+ * bodies run unprivileged: a body that reached into the store other than
+ * through the built-ins or FX_READ() faults there. (Channels and rings a
+ * case owns are its own statics: it may look at them directly.) */
 #ifdef FLUE_TEST_TARGET
 #define FX_STORE_BLOCK 16384u
 #define FX_AFTER_STORE __attribute__((aligned(FX_STORE_BLOCK)))

@@ -41,7 +41,7 @@
 #include "gated.h"
 #include "iso.h"
 
-#define GA_STACK 16384u
+#define GX_CASE_STACK 16384u
 
 /* This image's own entries, after GX_BUILTINS in its service table. */
 #define GX_ABI_ENTRIES(X)                                                                 \
@@ -81,13 +81,13 @@ _Static_assert(sizeof services / sizeof services[0] == GX_ABI_END, "one service 
 
 /* ---------------------------------------------------------- the domain */
 
-static uint64_t stack[GA_STACK / 8u];
+static uint64_t stack[GX_CASE_STACK / 8u];
 static struct flue_mpu_write program[FLUE_MPU_SEQ_MAX];
 static struct flue_port_domain domain;
 
 bool gx_on_domain_stack(uintptr_t addr)
 {
-	return addr >= (uintptr_t)stack && addr < (uintptr_t)stack + GA_STACK;
+	return addr >= (uintptr_t)stack && addr < (uintptr_t)stack + GX_CASE_STACK;
 }
 
 /* ------------------------------------------------------------ the traps */
@@ -119,7 +119,7 @@ static uint32_t case_entry(uint32_t fn, uint32_t u1, uint32_t u2, uint32_t u3)
 
 static struct flue_port_fault last_fault;
 
-const struct flue_port_fault *ga_last_fault(void)
+const struct flue_port_fault *gx_last_case_fault(void)
 {
 	return &last_fault;
 }
@@ -150,11 +150,11 @@ void ft_enter_case(void (*fn)(void))
 	FT_FAIL("the case body could not be entered");
 }
 
-__attribute__((constructor)) static void ga_install(void)
+__attribute__((constructor)) static void gx_start(void)
 {
 	uint32_t n = gx_install(program, &fx.store, FX_STORE_BLOCK, services, GX_ABI_END);
 	domain = (struct flue_port_domain){ program, n, (uintptr_t)stack,
-					    (uintptr_t)stack + GA_STACK, 0, 0, 0 };
+					    (uintptr_t)stack + GX_CASE_STACK, 0, 0, 0 };
 	gx_catch_traps = true;
 	gx_on_trap = abi_resume_trap;
 }

@@ -42,7 +42,7 @@ uint32_t gx_install(struct flue_mpu_write *program, const void *store, uint32_t 
  * reported as unexpected on the image's output. */
 extern bool gx_fault_expected;
 
-/* Gate calls the services above have run (all of them, any domain). */
+/* Gate calls the images' services have run (all of them, any domain). */
 extern volatile uint32_t gx_gate_calls;
 
 /* Is `addr` inside one of the domains' guest stacks? (gate_exec.c,
@@ -50,6 +50,6 @@ extern volatile uint32_t gx_gate_calls;
 bool gx_on_domain_stack(uintptr_t addr);
 
 /* The built-in image's last guest fault of a case body (gate_abi.c). */
-const struct flue_port_fault *ga_last_fault(void);
+const struct flue_port_fault *gx_last_case_fault(void);
 
 #endif /* FLUE_GATED_H */

@@ -52,7 +52,7 @@ FT_TEST(case_body_touching_the_store_faults)
 /* Runs after the previous case (the runner keeps their order). */
 FT_TEST(the_fault_was_memmanage_at_the_store)
 {
-	const struct flue_port_fault *f = ga_last_fault();
+	const struct flue_port_fault *f = gx_last_case_fault();
 	FT_FALSE(gx_fault_expected); /* taken by the runner, not left over */
 	FT_EQ(f->kind, FLUE_PORT_FAULT_MEMMANAGE);
 	FT_TRUE(f->has_addr);

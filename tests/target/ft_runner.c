@@ -80,7 +80,7 @@ _Noreturn void ft_fail(const char *file, int line, const char *expr,
 		 * unprivileged, or a service it called: a longjmp to the runner
 		 * would stay there or leave the gate's entry half done. Stop
 		 * (semihosting is open to unprivileged code in those images). */
-		printf("  (in gated guest code: the image stops here)\n");
+		printf("  (in gated guest code or a service it called: the image stops here)\n");
 		exit(EXIT_FAILURE);
 	}
 	longjmp(ft_env, 1);

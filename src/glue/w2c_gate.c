@@ -112,12 +112,16 @@ static uint32_t svc_import(uint32_t k, uint32_t words, uint32_t env)
 	/* On one of its guest stacks, above that stack's guard and not past its
 	 * end: its own memory, never the runtime's nor a guard's. */
 	const struct flue_w2c_layout *l = gi->layout;
-	uintptr_t p = words, slot = slot_bytes(l);
+	uintptr_t p = words, off = p - l->stack_lo, slot = l->stack_hi - l->stack_lo, guard = 0;
 	if (im->nwords == 0u || im->nwords > FLUE_W2C_MAX_WORDS || p % 8u != 0u ||
-	    p < l->stack_lo || p >= l->stack_hi || slot == 0u)
+	    p < l->stack_lo || p >= l->stack_hi)
 		gate_misused(gi);
-	uintptr_t off = (p - l->stack_lo) % slot;
-	if (off < guard_bytes(l) || slot - off < 8u * im->nwords)
+	if (gi->ndomains > 1u) { /* the division only where there are several */
+		slot = slot_bytes(l);
+		guard = guard_bytes(l);
+		off %= slot;
+	}
+	if (off < guard || slot - off < 8u * im->nwords)
 		gate_misused(gi);
 	/* Copied in, then out: the import sees no guest-writable words. */
 	uint64_t w[FLUE_W2C_MAX_WORDS];

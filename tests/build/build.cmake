@@ -182,6 +182,26 @@ add_test(NAME build.options.isolate_host
                  ${EX}/pipeline/pipeline.flue)
 set_tests_properties(build.options.isolate_host PROPERTIES PASS_REGULAR_EXPRESSION
                      "--isolate needs a Cortex-M program")
+# The region budget with stack guards (PMSAv7 with fiber stacks: one region
+# each): an instance sharing three ring memories is refused on the
+# Cortex-M3 with fibers, accepted without them and on the Cortex-M33.
+if(TARGET tool_plan_fixtures)
+  set(pfx ${PROJECT_BINARY_DIR}/tools/plan-fixtures)
+  foreach(e "m3_fibers|cortex-m3|--stacks,1" "m3|cortex-m3|" "m33_fibers|cortex-m33|--stacks,1")
+    string(REPLACE "|" ";" parts "${e}")
+    list(GET parts 0 name)
+    list(GET parts 1 core)
+    list(GET parts 2 stacks)
+    string(REPLACE "," ";" stacks "${stacks}")
+    add_test(NAME build.options.isolate_ring_budget_${name}
+             COMMAND $<TARGET_FILE:flue-build> --isolate --target ${core} ${stacks} --generate-only
+                     --out ${TBB}/budget_${name} --modules ${pfx}
+                     ${PROJECT_SOURCE_DIR}/tests/tool/plan/ring_three.flue)
+  endforeach()
+  # (the pattern's "." stands for the message's ";", a CMake list separator)
+  set_tests_properties(build.options.isolate_ring_budget_m3_fibers PROPERTIES
+                       PASS_REGULAR_EXPRESSION "shares 3 ring memories. its MPU domain has room for 2 .6 of its 8 regions are its own: a stack guard with fiber stacks.")
+endif()
 
 # ------------------------------------------------------------------- ring
 # build.ring.<target>: a shared ring between two instances whose guests

@@ -215,9 +215,10 @@ static bool wants_fiber(struct flue_store *s, const struct flue_task *t)
 }
 
 /* Run one step of `t`: `own` on its fiber where it wants one (and got
- * one), else `body` on this stack. */
-static void run_step(struct flue_store *s, struct flue_task *t, flue_port_body_t own,
-		     flue_port_body_t body)
+ * one), else `body` on this stack. Inlined into both callers: as a call of
+ * its own it cost every step of every hand-off 11 instructions (M3). */
+static inline __attribute__((always_inline)) void
+run_step(struct flue_store *s, struct flue_task *t, flue_port_body_t own, flue_port_body_t body)
 {
 	if (wants_fiber(s, t) && on_fiber(s, t, own))
 		return; /* ran (or failed) on its fiber */

@@ -26,10 +26,14 @@
 static enum flue_ring_role role_of(struct flue_instance *inst, const struct flue_ring *r)
 {
 	abi_enter(inst);
-	if (r != 0 && r->elem_size != 0u && inst != 0) {
-		for (int role = FLUE_RING_WRITER; role <= FLUE_RING_READER; role++)
-			if (r->end[role] == inst && !flue_ring_guest_gone(r, (enum flue_ring_role)role))
-				return (enum flue_ring_role)role;
+	/* abi_enter() let only a live instance through: of "gone" (ring.h)
+	 * the companion and the creation are left to ask. */
+	if (r != 0 && r->elem_size != 0u) {
+		enum flue_ring_role role = r->end[FLUE_RING_WRITER] == inst ? FLUE_RING_WRITER
+									    : FLUE_RING_READER;
+		if (r->end[role] == inst && inst->gen == r->end_gen[role] &&
+		    !r->companion[role].guest_closed)
+			return role;
 	}
 	flue_trap(inst, FLUE_TRAP_RING, 0);
 }

@@ -102,30 +102,6 @@ int flue_ring_connect(struct flue_ring *r, enum flue_ring_role role, struct flue
 	return FLUE_OK;
 }
 
-/* Its companion end dropped, or its instance destroyed: the slot may hold
- * a new instance by now, another creation of it (`gen`). A driver reads
- * `live` and `gen` here without the executor's writes being ordered
- * against it: it may see a destroy one call late, never a torn value. */
-bool flue_ring_guest_gone(const struct flue_ring *r, enum flue_ring_role role)
-{
-	const struct flue_instance *g = r->end[role];
-	return r->companion[role].guest_closed ||
-	       (g != 0 && (!g->live || g->gen != r->end_gen[role]));
-}
-
-/* Lock held. The other side of `role` is gone. A guest is told through
- * its companion, which is closed when the driver closes or the guest peer
- * leaves; a driver sees its guest peer's companion end dropped. */
-bool flue_ring_peer_gone(const struct flue_ring *r, enum flue_ring_role role)
-{
-	enum flue_ring_role peer = role == FLUE_RING_WRITER ? FLUE_RING_READER : FLUE_RING_WRITER;
-	if (r->end[role] != 0)
-		return r->companion[role].host_closed;
-	if (r->end[peer] != 0)
-		return flue_ring_guest_gone(r, peer);
-	return r->host_closed;
-}
-
 /* Is the instance that attached the window still there? Once destroyed
  * its slot may hold a new instance, with no memory yet or data of its own
  * at the window's old offset: the window is no storage any more. (A guest

@@ -16,10 +16,33 @@ static inline bool flue_ring_has_storage(const struct flue_ring *r)
 	return r->buf != 0 || r->window_inst != 0;
 }
 
-/* The guest of `role` dropped its companion end (left the ring). */
-bool flue_ring_guest_gone(const struct flue_ring *r, enum flue_ring_role role);
-/* Lock held: the other side of `role` is gone. */
-bool flue_ring_peer_gone(const struct flue_ring *r, enum flue_ring_role role);
+/* The guest of `role` left the ring: its companion end dropped, or its
+ * instance destroyed (the slot may hold
+ * a new instance by now, another creation of it: `gen`). Inline, as is
+ * the next: every built-in asks (role_of), and a call into ring.c cost a
+ * guest's claim and finish more than their own work. A driver reads
+ * `live` and `gen` here without the executor's writes being ordered
+ * against it: it may see a destroy one call late, never a torn value. */
+static inline bool flue_ring_guest_gone(const struct flue_ring *r, enum flue_ring_role role)
+{
+	const struct flue_instance *g = r->end[role];
+	return r->companion[role].guest_closed ||
+	       (g != 0 && (!g->live || g->gen != r->end_gen[role]));
+}
+
+/* Lock held. The other side of `role` is gone. A guest is told through
+ * its companion, which is closed when the driver closes or the guest peer
+ * leaves; a driver sees its guest peer's companion end dropped. */
+static inline bool flue_ring_peer_gone(const struct flue_ring *r, enum flue_ring_role role)
+{
+	enum flue_ring_role peer = role == FLUE_RING_WRITER ? FLUE_RING_READER : FLUE_RING_WRITER;
+	if (r->end[role] != 0)
+		return r->companion[role].host_closed;
+	if (r->end[peer] != 0)
+		return flue_ring_guest_gone(r, peer);
+	return r->host_closed;
+}
+
 /* Where element 0 is now (the attaching guest's memory base + window), or
  * NULL when that guest has no memory. */
 uint8_t *flue_ring_base(const struct flue_ring *r);

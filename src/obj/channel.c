@@ -170,7 +170,7 @@ int32_t flue_channel_recv(struct flue_channel *c, void *elems, uint32_t n)
 	return rc;
 }
 
-static void mark_closed(struct flue_channel *c)
+void flue_channel_mark_closed(struct flue_channel *c)
 {
 	flue_port_key_t key = flue_port_lock();
 	c->host_closed = true;
@@ -181,7 +181,7 @@ void flue_channel_close(struct flue_channel *c)
 {
 	if (c == 0)
 		return; /* documented no-op */
-	mark_closed(c);
+	flue_channel_mark_closed(c);
 	flue_port_wake();
 }
 
@@ -283,7 +283,7 @@ void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c)
 	 * companions before it idles (a wake would cost the embedder's loop
 	 * a turn). A driver's side has no companion attached. */
 	if (c->linked != 0 && c->linked->store != 0)
-		mark_closed(c->linked);
+		flue_channel_mark_closed(c->linked);
 	for (struct flue_channel **pp = &s->channels; *pp != 0; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;

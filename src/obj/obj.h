@@ -185,6 +185,9 @@ int flue_channel_copy(struct flue_instance *inst, uint32_t idx);
  * for it; the rendezvous path tests the bit alone. */
 struct flue_channel *flue_channel_of(const struct flue_store *s, uint16_t si);
 void flue_channel_guest_drop(struct flue_store *s, struct flue_channel *c);
+/* Close `c`'s host side without a wake (the executor's own thread: its loop
+ * pumps the channel this round; flue_channel_close() is the driver's). */
+void flue_channel_mark_closed(struct flue_channel *c);
 
 /* copy results, idle-drop (#719, #720) */
 

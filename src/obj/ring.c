@@ -67,8 +67,8 @@ static void ring_restart(struct flue_ring *r, enum flue_ring_role role)
 		r->window = r->window_bytes = 0;
 	}
 	flue_port_unlock(key);
-	if (r->end[!role] != 0)
-		flue_channel_close(&r->companion[role]);
+	if (r->end[!role] != 0) /* executor thread: no wake (4eb0386) */
+		flue_channel_mark_closed(&r->companion[role]);
 }
 
 int flue_ring_connect(struct flue_ring *r, enum flue_ring_role role, struct flue_instance *inst,

@@ -3,9 +3,10 @@
  * (flue/ring.h). As every built-in: the calling instance is bound by the
  * glue, everything is validated before anything changes, a trap carries
  * its reason. Trap order: the entry check (destroyed, poisoned,
- * may_leave), the caller's role, then attach's window: its size (against
- * the ring and the MPU's rules), its alignment, its bounds, then the
- * caller's other windows.
+ * may_leave), the caller's role, then attach's window: the ring's
+ * placement (both ends guests, or storage already there), its size
+ * (against the ring and the MPU's rules), its alignment, its bounds, then
+ * the caller's other windows.
  *
  * Costs: O(1) each; attach also scans the caller's other windows (at most
  * 16, Gale's mem_domain bound).

@@ -168,14 +168,14 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 			 struct fb_buf *b)
 {
 	const struct fb_import *c = &m->imports[i];
-	const char *opt = c->async ? "FLUE_OPT_ASYNC" : "0";
-	char ty[128];
-	gen_elem_macro(g, m->import_elem[i], ty, sizeof ty);
-	const char *what = fb_builtin_name(c->builtin);
 	if (fb_builtin_is_ring(c->builtin)) {
 		gen_ring_call(g, m, c, b);
 		return;
 	}
+	const char *opt = c->async ? "FLUE_OPT_ASYNC" : "0";
+	char ty[128];
+	gen_elem_macro(g, m->import_elem[i], ty, sizeof ty);
+	const char *what = fb_builtin_name(c->builtin);
 	switch (c->builtin) {
 	case FB_B_CONTEXT_GET: fb_buf_printf(b, "flue_canon_context_get(inst, %u)", (unsigned)c->slot); return;
 	case FB_B_CONTEXT_SET: fb_buf_printf(b, "flue_canon_context_set(inst, %u, p0)", (unsigned)c->slot); return;

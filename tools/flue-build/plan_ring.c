@@ -30,8 +30,9 @@ static const struct fb_named_builtin ring_builtins[] = {
 	{ "ready", FB_B_RING_READY, ">i" },
 };
 
-/* The ring memory's declared limits must let it hold the ring: the glue
- * gives it the module's minimum pages (docs/FLUE-BUILD.md). */
+/* The ring memory's declared limits must let it hold the ring (its static
+ * storage is the ring's bytes; the boards' glue reports the module's
+ * minimum pages, the host's 0: docs/FLUE-BUILD.md). */
 static int ring_memory(const struct fb_module *m, const struct wasm_import *im,
 		       const struct fb_ring_decl *r, struct fb_error *err)
 {

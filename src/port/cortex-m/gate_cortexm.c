@@ -253,8 +253,6 @@ static bool frame_in_stack(const struct gate_rec *r, const uint32_t *frame)
 	return f >= r->d->stack_lo && f + FRAME_WORDS * 4u <= r->d->stack_hi && f % 4u == 0u;
 }
 
-/* End the entry of `r` (its guest is not running on) as a fault of
- * `kind`: the exception returns into the runtime, which longjmps back. */
 /* The entry ends (returned or faulted): no guest runs, the runtime takes
  * `r` back through gate_exit_entry. */
 static void leave_entry(uint32_t *io, struct gate_rec *r, int status)
@@ -266,6 +264,8 @@ static void leave_entry(uint32_t *io, struct gate_rec *r, int status)
 	to_runtime(io, r, gate_exit_entry, NULL);
 }
 
+/* End the entry of `r` (its guest is not running on) as a fault of
+ * `kind`: the exception returns into the runtime, which longjmps back. */
 static void end_entry(uint32_t *io, struct gate_rec *r, uint32_t kind, uint32_t pc)
 {
 	struct flue_port_fault *f = &flue_cm_record;

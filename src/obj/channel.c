@@ -211,7 +211,10 @@ struct flue_channel *flue_channel_of(const struct flue_store *s, uint16_t si)
 static bool op_buffer(struct flue_instance *inst, const struct flue_shared *sh,
 		      const struct flue_end *e, uint32_t remain, uint32_t size, uint8_t **buf)
 {
-	return flue_mem_elems_ok(inst, sh->ptr, e->progress, remain, size, buf);
+	*buf = size == 0u || remain == 0u
+		       ? 0
+		       : flue_mem_elems(inst, sh->ptr, e->progress, remain, size);
+	return *buf != 0 || size == 0u || remain == 0u;
 }
 
 /* Serve the guest op of end (inst, idx) from the ring as far as possible;

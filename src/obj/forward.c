@@ -46,8 +46,9 @@ static bool rest_in_memory(struct flue_store *s, const struct flue_shared *sh,
 		return true; /* no guest buffer */
 	const struct flue_instance *in = &s->instances[r.inst];
 	const struct flue_end *e = &in->handles[r.handle].u.end;
-	uint8_t *rest;
-	return flue_mem_elems_ok(in, sh->ptr, e->progress, sh->len - e->progress, t->size, &rest);
+	uint32_t rest = sh->len - e->progress;
+	return t->size == 0 || rest == 0 ||
+	       flue_mem_elems(in, sh->ptr, e->progress, rest, t->size) != 0;
 }
 
 int flue_forward_check(struct flue_instance *inst, uint32_t ri, uint32_t wi)

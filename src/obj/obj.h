@@ -49,19 +49,6 @@ uint8_t *flue_mem_range(const struct flue_instance *inst, uint32_t ptr, uint64_t
  * now, or NULL if they are not inside memory now (offsets in 64 bits). */
 uint8_t *flue_mem_elems(const struct flue_instance *inst, uint32_t ptr, uint32_t from,
 			uint32_t n, uint32_t size);
-/* The same for a copy that may move nothing: true with `*out` set
- * (NULL when nothing moves, `size` or `n` 0: a unit stream's pointer is
- * never looked at, the reference checks none), false if the elements are
- * not inside memory now. Every copy path asks this one rule. */
-static inline bool flue_mem_elems_ok(const struct flue_instance *inst, uint32_t ptr,
-				     uint32_t from, uint32_t n, uint32_t size, uint8_t **out)
-{
-	*out = 0;
-	if (size == 0u || n == 0u)
-		return true;
-	*out = flue_mem_elems(inst, ptr, from, n, size);
-	return *out != 0;
-}
 /* Copy n elements of type t; overlapping ranges behave like memmove;
  * f32/f64 fields are canonicalised (deterministic profile). Callers
  * resolve both ranges first; a NULL dst or src copies nothing. */

@@ -91,9 +91,10 @@ static void settle(struct arrival *a, uint8_t result)
  * then commit). The parked range is resolved here once and kept. */
 static bool buffers_in_memory(struct arrival *a, uint32_t n)
 {
-	if (!flue_mem_elems_ok(a->pinst, a->sh->ptr, a->pe->progress, n, a->t->size, &a->pbuf))
-		return false;
-	return a->pbuf == 0 || a->buf != 0; /* moving bytes: the arriving buffer too */
+	if (a->t->size == 0 || n == 0)
+		return true;
+	a->pbuf = flue_mem_elems(a->pinst, a->sh->ptr, a->pe->progress, n, a->t->size);
+	return a->buf != 0 && a->pbuf != 0;
 }
 
 /* The rendezvous decision for the arriving op (extract, then decide).

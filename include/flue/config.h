@@ -62,6 +62,15 @@
 #define FLUE_CONFIG_MAX_TYPE_FIELDS 8
 #endif
 
+/** Nesting depth of a component value type (flue/valtype.h): a type
+ *  without children has depth 1, a `list<list<u8>>` depth 3. The value
+ *  walker recurses once per level, so this bounds its stack: 160 bytes
+ *  per level on Cortex-M3 (-Os, measured with -fstack-usage), 2.5 KiB at
+ *  the default. Range 1..64. */
+#ifndef FLUE_CONFIG_MAX_TYPE_DEPTH
+#define FLUE_CONFIG_MAX_TYPE_DEPTH 16
+#endif
+
 /** Leaves (numbers, bools, stream/future ends, record fields) per call's
  *  params or result (struct flue_values). Range 1..255. */
 #ifndef FLUE_CONFIG_MAX_VALUES
@@ -122,6 +131,8 @@ _Static_assert(FLUE_CONFIG_MAX_TYPES >= 1 && FLUE_CONFIG_MAX_TYPES <= 255,
 _Static_assert(FLUE_CONFIG_MAX_TYPE_FIELDS >= 1 && FLUE_CONFIG_MAX_TYPE_FIELDS <= 32,
 	       "FLUE_CONFIG_MAX_TYPE_FIELDS must be 1..32");
 
+_Static_assert(FLUE_CONFIG_MAX_TYPE_DEPTH >= 1 && FLUE_CONFIG_MAX_TYPE_DEPTH <= 64,
+	       "FLUE_CONFIG_MAX_TYPE_DEPTH must be 1..64");
 _Static_assert(FLUE_CONFIG_MAX_VALUES >= 1 && FLUE_CONFIG_MAX_VALUES <= 255,
 	       "FLUE_CONFIG_MAX_VALUES must be 1..255");
 _Static_assert(FLUE_CONFIG_MAX_TASKS >= 1 && FLUE_CONFIG_MAX_TASKS <= 65534,

@@ -91,6 +91,15 @@ enum flue_trap_reason {
 	FLUE_TRAP_GATE,               /**< guest code broke the privilege gate's rules */
 	FLUE_TRAP_BUDGET,             /**< guest code ran past its step budget */
 	FLUE_TRAP_RING,               /**< a shared-ring built-in misused (flue/ring.h) */
+	FLUE_TRAP_BAD_CHAR,           /**< a `char` is a surrogate or above 0x10FFFF */
+	FLUE_TRAP_BAD_DISCRIMINANT,   /**< a variant's case index is not one of its cases */
+	FLUE_TRAP_BAD_ENCODING,       /**< a string's bytes are not valid in its encoding */
+	FLUE_TRAP_STRING_TOO_LONG,    /**< a string of 2^28 bytes or more */
+	FLUE_TRAP_LIST_TOO_LONG,      /**< a list of 2^28 bytes or more */
+	FLUE_TRAP_REALLOC_MISALIGNED, /**< realloc returned a pointer not aligned as asked */
+	FLUE_TRAP_REALLOC_OUT_OF_BOUNDS, /**< realloc returned a range beyond linear memory */
+	FLUE_TRAP_NO_REALLOC,         /**< a value needs memory allocated and the instance's
+					   function has no realloc */
 	FLUE_TRAP_REASON_COUNT
 };
 

@@ -396,6 +396,14 @@ static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
 	[FLUE_TRAP_DESTROYED] = "built-in called on a destroyed instance",
 	[FLUE_TRAP_END_IN_SET] = "stream/future end passed in a value is in a waitable set",
 	[FLUE_TRAP_BAD_DECISION] = "a decision returned an action its caller does not apply",
+	[FLUE_TRAP_BAD_CHAR] = "char is a surrogate or above 0x10FFFF",
+	[FLUE_TRAP_BAD_DISCRIMINANT] = "variant case index out of range",
+	[FLUE_TRAP_BAD_ENCODING] = "string is not valid in its encoding",
+	[FLUE_TRAP_STRING_TOO_LONG] = "string of 2^28 bytes or more",
+	[FLUE_TRAP_LIST_TOO_LONG] = "list of 2^28 bytes or more",
+	[FLUE_TRAP_REALLOC_MISALIGNED] = "realloc returned a misaligned pointer",
+	[FLUE_TRAP_REALLOC_OUT_OF_BOUNDS] = "realloc returned a range beyond linear memory",
+	[FLUE_TRAP_NO_REALLOC] = "a value needs realloc and the function has none",
 };
 
 _Noreturn void flue_trap_raise(struct flue_instance *inst, enum flue_trap_reason reason)

@@ -16,6 +16,7 @@
 #include <flue/port_mpu.h>
 #include <flue/store.h>
 
+#include "../../src/abi/val.h"
 #include "../../src/abi/values.h"
 #include "gate_wrap.h"
 #include "gated.h"
@@ -126,6 +127,8 @@ typedef uint32_t (*gx_alloc_fn)(void *, uint32_t, uint32_t);
 GXV10(flue_values_lower, INST, const struct flue_valtype *, U32, U32, const struct flue_values *,
       flue_flat_t *, U32 *, const U32 *, gx_alloc_fn, void *)
 GX3(U32, flue_values_put_end, INST, uint8_t, uint16_t)
+GXV1(flue_vals_move, const struct flue_vmove *)
+GXV1(flue_vals_check, const struct flue_vmove *)
 GX5(int, flue_values_take_end, INST, uint8_t, TY, U32, uint16_t *)
 GX6(int, flue_invoke, struct flue_func *, INST, flue_on_start_fn, flue_on_resolve_fn, void *,
     flue_call_t *)

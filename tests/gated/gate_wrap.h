@@ -61,7 +61,7 @@
 	X(flue_instance_create) X(flue_instance_destroy) X(flue_instance_has_memory)      \
 	X(flue_instance_set_memory) X(flue_instance_set_memory32) X(flue_end_transfer)    \
 	X(flue_type_register) X(flue_type_get) X(flue_values_lift) X(flue_values_lower)   \
-	X(flue_values_put_end) X(flue_values_take_end)                                    \
+	X(flue_values_put_end) X(flue_values_take_end) X(flue_vals_move) X(flue_vals_check) \
 	X(flue_invoke) X(flue_run) X(flue_exec_on_trap) X(flue_store_pump)                \
 	X(flue_channel_init) X(flue_channel_attach) X(flue_channel_send)                  \
 	X(flue_channel_recv) X(flue_channel_close)                                        \

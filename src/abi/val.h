@@ -1,0 +1,108 @@
+/*
+ * Component values of any type (flue/valtype.h) moving between two
+ * instances (internal): the reference's lift_flat_values, then
+ * lower_flat_values, with load/store, strings (transcoded), lists,
+ * records, variants and flags (definitions.py @ 6d28164, Loading to
+ * Lifting and Lowering Values), without a value in between.
+ *
+ * A move runs in two passes. The first walks the source value and makes
+ * every check lifting makes (pointers, lengths, chars, discriminants,
+ * encodings, handles), trapping the source instance as the reference
+ * would, and changes nothing. The second moves the value and lowers it
+ * into the destination, calling the destination's realloc with the
+ * reference's arguments in the reference's order and trapping the
+ * destination where lowering traps. So every source trap comes before the
+ * first realloc, as in the reference, where the whole value is lifted
+ * before any of it is lowered.
+ *
+ * Guest memory is resolved at every access (realloc may grow or move a
+ * memory); every range is checked before a byte moves.
+ */
+#ifndef FLUE_ABI_VAL_H
+#define FLUE_ABI_VAL_H
+
+#include <stdint.h>
+
+#include <flue/functype.h>
+#include <flue/store.h>
+#include <flue/valtype.h>
+
+/* The destination's realloc (cabi_realloc(old_ptr, old_size, align,
+ * new_size)); it runs guest code and may trap that instance (then it does
+ * not return). The caller clears may_leave around it. */
+typedef uint32_t (*flue_cx_realloc_t)(void *ctx, uint32_t old_ptr, uint32_t old_size,
+				      uint32_t align, uint32_t new_size);
+
+/* A lift/lower context (the reference's LiftLowerContext): the instance,
+ * its string encoding and, for lowering into memory, its realloc. */
+struct flue_cx {
+	struct flue_instance *inst;
+	flue_cx_realloc_t realloc; /* NULL: lowering that allocates traps NO_REALLOC */
+	void *realloc_ctx;
+	uint8_t encoding;          /* enum flue_string_encoding */
+};
+
+/* One move of a tuple of values. */
+struct flue_vmove {
+	const struct flue_tgraph *g;
+	const uint16_t *ts;        /* the tuple's types: node indices of g */
+	uint32_t nts;
+	/* source: more than src_max_flat flat values means flat[0] points to
+	 * the tuple in src's memory (lift_flat_values) */
+	struct flue_cx src;
+	uint32_t src_max_flat;
+	const flue_flat_t *flat;
+	uint32_t nflat;            /* must be the count the types need */
+	/* destination (lower_flat_values): up to dst_max_flat flat values go
+	 * to flat_out; more go to dst's memory at *out_ptr if out_ptr is set
+	 * (no flat values), else at realloc(0, 0, align, size) (the pointer is
+	 * the one flat value) */
+	struct flue_cx dst;
+	uint32_t dst_max_flat;
+	const uint32_t *out_ptr;
+	flue_flat_t *flat_out;     /* room for min(flat count, dst_max_flat) or 1 */
+	uint32_t *nflat_out;
+};
+
+/* Move m's values from src into dst: check (traps src), then move and
+ * lower (traps dst). Returns only if both succeed. m->nflat must equal
+ * the flat count the types need (or 1 when they spill): the caller checks
+ * the core signature (a mismatch is the caller's SIGNATURE trap). */
+void flue_vals_move(const struct flue_vmove *m);
+
+/* The first pass alone: every check of lifting m's values from src, with
+ * src's traps, nothing changed. */
+void flue_vals_check(const struct flue_vmove *m);
+
+/* ------------------------------------------- parts shared by val_*.c */
+
+/* Host address of [ptr, ptr + bytes) in inst's memory, or a trap of inst
+ * (OUT_OF_BOUNDS, NO_MEMORY without a memory). */
+uint8_t *flue_cx_range(struct flue_instance *inst, uint32_t ptr, uint64_t bytes);
+/* cx's realloc (traps NO_REALLOC without one). */
+uint32_t flue_cx_realloc(const struct flue_cx *cx, uint32_t old_ptr, uint32_t old_size,
+			 uint32_t align, uint32_t new_size);
+/* A pointer realloc returned: aligned to `align` and [ptr, ptr + bytes)
+ * inside memory, else a trap of cx's instance (REALLOC_MISALIGNED,
+ * REALLOC_OUT_OF_BOUNDS). Pass align 1 where the reference checks bounds only. */
+void flue_cx_need(const struct flue_cx *cx, uint32_t ptr, uint32_t align, uint64_t bytes);
+
+/* load_string_from_range's checks of (ptr, tagged_code_units) in src:
+ * length, alignment, bounds, encoding, each its own trap of src. */
+void flue_str_check(const struct flue_cx *src, uint32_t ptr, uint32_t tagged);
+/* store_string_into_range: the (checked) string at (ptr, tagged) of src
+ * into dst, transcoded, with the reference's realloc calls; the result's
+ * (pointer, tagged code units) in *dptr, *dtagged. src and dst are
+ * different instances (a realloc could otherwise overwrite the source). */
+void flue_str_store(const struct flue_cx *src, uint32_t ptr, uint32_t tagged,
+		    const struct flue_cx *dst, uint32_t *dptr, uint32_t *dtagged);
+
+/* Whether *a of ga and *b of gb are the same type (a, b NULL: no type;
+ * equal only to each other). Both graphs checked already. */
+bool flue_types_equal(const struct flue_tgraph *ga, const uint16_t *a, const struct flue_tgraph *gb,
+		      const uint16_t *b);
+
+/* The flat count of the tuple m->ts (saturated at FLUE_FLAT_MANY). */
+uint32_t flue_vals_flat_count(const struct flue_tgraph *g, const uint16_t *ts, uint32_t nts);
+
+#endif /* FLUE_ABI_VAL_H */

@@ -1,0 +1,34 @@
+/*
+ * The lift/lower context's memory and realloc (val.h), shared by the value
+ * walker (val_move.c) and the strings (val_string.c): a guest range
+ * resolved now or a trap, and realloc's call and the checks of what it
+ * returned, with the reference's trap reasons.
+ */
+#include "abi.h"
+#include "val.h"
+
+uint8_t *flue_cx_range(struct flue_instance *inst, uint32_t ptr, uint64_t bytes)
+{
+	uint8_t *p = flue_mem_range(inst, ptr, bytes);
+	if (p == 0)
+		flue_trap(inst, flue_instance_has_memory(inst) ? FLUE_TRAP_OUT_OF_BOUNDS
+								: FLUE_TRAP_NO_MEMORY, ptr);
+	return p;
+}
+
+uint32_t flue_cx_realloc(const struct flue_cx *cx, uint32_t old_ptr, uint32_t old_size,
+			 uint32_t align, uint32_t new_size)
+{
+	if (cx->realloc == 0)
+		flue_trap(cx->inst, FLUE_TRAP_NO_REALLOC, 0);
+	return cx->realloc(cx->realloc_ctx, old_ptr, old_size, align, new_size);
+}
+
+void flue_cx_need(const struct flue_cx *cx, uint32_t ptr, uint32_t align, uint64_t bytes)
+{
+	if (ptr % align != 0)
+		flue_trap(cx->inst, FLUE_TRAP_REALLOC_MISALIGNED, ptr);
+	if (flue_mem_range(cx->inst, ptr, bytes) == 0)
+		flue_trap(cx->inst, flue_instance_has_memory(cx->inst) ? FLUE_TRAP_REALLOC_OUT_OF_BOUNDS
+								      : FLUE_TRAP_NO_MEMORY, ptr);
+}

@@ -1,0 +1,404 @@
+/*
+ * Moving component values between two instances (val.h): the walk over a
+ * type graph that lifts each part out of the source (flat values or
+ * memory) and lowers it into the destination (flat values or memory),
+ * after definitions.py @ 6d28164 (load, store, lift_flat, lower_flat and
+ * their helpers). Strings are val_string.c's.
+ *
+ * One walker serves both passes: with `dst` NULL it only reads and checks
+ * (the check pass), so the two passes cannot disagree about what the
+ * source holds. Recursion goes one level per type level: bounded by
+ * FLUE_CONFIG_MAX_TYPE_DEPTH (flue_types_layout refuses deeper types).
+ *
+ * Trap order within a value is the reference's: depth first, left to
+ * right, each part's checks in the order load_* / lift_flat_* make them.
+ */
+#include "abi.h"
+#include "val.h"
+
+#define MAX_LIST_BYTES ((1u << 28) - 1u) /* MAX_LIST_BYTE_LENGTH */
+
+/* Where a part of a value is: the flat values in order, or memory. */
+struct at {
+	bool mem;
+	uint32_t ptr;
+};
+
+struct mv {
+	const struct flue_tgraph *g;
+	const struct flue_cx *src;
+	const struct flue_cx *dst; /* NULL: the check pass */
+	const flue_flat_t *in;
+	uint32_t nin, iin;
+	flue_flat_t *out;
+	uint32_t nout;
+};
+
+static const struct at FLAT = { false, 0 };
+
+static struct at mem_at(uint32_t ptr)
+{
+	return (struct at){ true, ptr };
+}
+
+/* ------------------------------------------------------------- memory */
+
+static uint64_t load_le(struct flue_instance *inst, uint32_t ptr, uint32_t size)
+{
+	const uint8_t *p = flue_cx_range(inst, ptr, size);
+	uint64_t v = 0;
+	for (uint32_t i = size; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void store_le(struct flue_instance *inst, uint32_t ptr, uint32_t size, uint64_t v)
+{
+	uint8_t *p = flue_cx_range(inst, ptr, size);
+	for (uint32_t i = 0; i < size; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* --------------------------------------------------------------- leaves */
+
+static uint64_t next_in(struct mv *m)
+{
+	/* flue_vals_move checked nflat against the types: never past the end */
+	return m->iin < m->nin ? m->in[m->iin++] : 0u;
+}
+
+static void put_out(struct mv *m, uint64_t v)
+{
+	m->out[m->nout++] = v;
+}
+
+static uint64_t sign_extend(uint64_t x, uint32_t bits)
+{
+	uint64_t top = (uint64_t)1 << (bits - 1u);
+	x &= (top << 1) - 1u;
+	return (x ^ top) - top;
+}
+
+static uint64_t canon32(uint64_t x)
+{
+	uint32_t b = (uint32_t)x;
+	return (b & 0x7F800000u) == 0x7F800000u && (b & 0x7FFFFFu) != 0 ? 0x7FC00000u : b;
+}
+
+static uint64_t canon64(uint64_t x)
+{
+	bool nan = (x & 0x7FF0000000000000u) == 0x7FF0000000000000u && (x & 0xFFFFFFFFFFFFFu) != 0;
+	return nan ? 0x7FF8000000000000u : x;
+}
+
+/* The value of a leaf from its raw bits (a flat value or the bytes
+ * loaded): wrapped to its width, sign-extended, NaN canonicalised, a bool
+ * 0/1, flags masked to their labels; a bad char traps the source. */
+static uint64_t leaf_value(const struct mv *m, const struct flue_tnode *n, uint64_t x)
+{
+	switch (n->kind) {
+	case FLUE_VT_BOOL: return (uint32_t)x != 0;
+	case FLUE_VT_S8: return sign_extend(x, 8);
+	case FLUE_VT_U8: return x & 0xFFu;
+	case FLUE_VT_S16: return sign_extend(x, 16);
+	case FLUE_VT_U16: return x & 0xFFFFu;
+	case FLUE_VT_S32: return sign_extend(x, 32);
+	case FLUE_VT_S64: case FLUE_VT_U64: return x;
+	case FLUE_VT_F32: return canon32(x);
+	case FLUE_VT_F64: return canon64(x);
+	case FLUE_VT_FLAGS: return x & (n->arg == 32u ? 0xFFFFFFFFu : (1u << n->arg) - 1u);
+	case FLUE_VT_CHAR:
+		x = (uint32_t)x;
+		if (x >= 0x110000u || (x >= 0xD800u && x <= 0xDFFFu))
+			flue_trap(m->src->inst, FLUE_TRAP_BAD_CHAR, (uint32_t)x);
+		return x;
+	default: return (uint32_t)x; /* u32 */
+	}
+}
+
+static bool core64(uint8_t kind)
+{
+	return kind == FLUE_VT_S64 || kind == FLUE_VT_U64 || kind == FLUE_VT_F64;
+}
+
+static uint64_t read_leaf(struct mv *m, const struct flue_tnode *n, struct at a)
+{
+	uint64_t x = a.mem ? load_le(m->src->inst, a.ptr, n->size) : next_in(m);
+	return leaf_value(m, n, x);
+}
+
+static void write_leaf(struct mv *m, const struct flue_tnode *n, uint64_t v, struct at a)
+{
+	if (a.mem)
+		store_le(m->dst->inst, a.ptr, n->size, v);
+	else
+		put_out(m, core64(n->kind) ? v : (uint32_t)v);
+}
+
+/* ------------------------------------------------------------ compounds */
+
+static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d);
+
+static uint32_t align_up(uint32_t v, uint32_t a)
+{
+	return (v + a - 1u) / a * a;
+}
+
+static void mv_fields(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
+{
+	uint32_t off = 0;
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		uint16_t c = flue_tnode_kid(m->g, n, i);
+		off = align_up(off, m->g->nodes[c].align);
+		mv_value(m, c, s.mem ? mem_at(s.ptr + off) : FLAT, d.mem ? mem_at(d.ptr + off) : FLAT);
+		off += m->g->nodes[c].size;
+	}
+}
+
+static void mv_fixed_list(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
+{
+	uint16_t e = flue_tnode_kid(m->g, n, 0);
+	uint32_t es = m->g->nodes[e].size;
+	for (uint32_t i = 0; i < n->arg; i++)
+		mv_value(m, e, s.mem ? mem_at(s.ptr + i * es) : FLAT, d.mem ? mem_at(d.ptr + i * es) : FLAT);
+}
+
+static uint32_t ncases(const struct flue_tnode *n)
+{
+	switch (n->kind) {
+	case FLUE_VT_ENUM: return n->arg;
+	case FLUE_VT_OPTION: case FLUE_VT_RESULT: return 2;
+	default: return n->nkids;
+	}
+}
+
+static uint16_t case_payload(const struct mv *m, const struct flue_tnode *n, uint32_t c)
+{
+	if (n->kind == FLUE_VT_ENUM || (n->kind == FLUE_VT_OPTION && c == 0))
+		return FLUE_TYPE_NONE;
+	return flue_tnode_kid(m->g, n, n->kind == FLUE_VT_OPTION ? 0u : c);
+}
+
+static uint32_t disc_bytes(uint32_t cases)
+{
+	return cases <= 0x100u ? 1u : cases <= 0x10000u ? 2u : 4u;
+}
+
+/* load_variant / lift_flat_variant, then store_variant / lower_flat_variant.
+ * The payload starts at the variant's alignment (align_to(disc size, max
+ * case alignment) of two powers of two). Flat payloads are read and
+ * written as the joined flat types say: a leaf takes the low 32 bits of a
+ * 64-bit slot and 32-bit values are zero-extended, which is every
+ * coercion of the reference; unused slots are skipped / written as 0. */
+static void mv_variant(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
+{
+	uint32_t db = disc_bytes(ncases(n));
+	uint32_t first = m->iin, firstout = m->nout;
+	uint64_t c = s.mem ? load_le(m->src->inst, s.ptr, db) : (uint32_t)next_in(m);
+	if (c >= ncases(n))
+		flue_trap(m->src->inst, FLUE_TRAP_BAD_DISCRIMINANT, (uint32_t)c);
+	if (m->dst != 0) {
+		if (d.mem)
+			store_le(m->dst->inst, d.ptr, db, c);
+		else
+			put_out(m, c);
+	}
+	uint16_t p = case_payload(m, n, (uint32_t)c);
+	if (p != FLUE_TYPE_NONE)
+		mv_value(m, p, s.mem ? mem_at(s.ptr + n->align) : FLAT,
+			 d.mem ? mem_at(d.ptr + n->align) : FLAT);
+	if (!s.mem)
+		m->iin = first + n->flat;
+	if (m->dst != 0 && !d.mem)
+		while (m->nout < firstout + n->flat)
+			put_out(m, 0);
+}
+
+/* A list's element layout: a node's, or a map's tuple<K, V>. */
+struct elem {
+	uint32_t size, align, voff;
+};
+
+static struct elem list_elem(const struct mv *m, const struct flue_tnode *n)
+{
+	const struct flue_tnode *k = &m->g->nodes[flue_tnode_kid(m->g, n, 0)];
+	if (n->kind == FLUE_VT_LIST)
+		return (struct elem){ k->size, k->align, 0 };
+	const struct flue_tnode *v = &m->g->nodes[flue_tnode_kid(m->g, n, 1)];
+	uint32_t a = k->align > v->align ? k->align : v->align;
+	uint32_t voff = align_up(k->size, v->align);
+	return (struct elem){ align_up(voff + v->size, a), a, voff };
+}
+
+static void mv_elem(struct mv *m, const struct flue_tnode *n, struct elem e, uint32_t sp,
+		    uint32_t dp)
+{
+	mv_value(m, flue_tnode_kid(m->g, n, 0), mem_at(sp), mem_at(dp));
+	if (n->kind == FLUE_VT_MAP)
+		mv_value(m, flue_tnode_kid(m->g, n, 1), mem_at(sp + e.voff), mem_at(dp + e.voff));
+}
+
+/* Read a (ptr, length) pair of a string or list. */
+static void read_pair(struct mv *m, struct at s, uint32_t *ptr, uint32_t *len)
+{
+	*ptr = (uint32_t)(s.mem ? load_le(m->src->inst, s.ptr, 4) : next_in(m));
+	*len = (uint32_t)(s.mem ? load_le(m->src->inst, s.ptr + 4u, 4) : next_in(m));
+}
+
+static void write_pair(struct mv *m, struct at d, uint32_t ptr, uint32_t len)
+{
+	if (d.mem) {
+		store_le(m->dst->inst, d.ptr, 4, ptr);
+		store_le(m->dst->inst, d.ptr + 4u, 4, len);
+	} else {
+		put_out(m, ptr);
+		put_out(m, len);
+	}
+}
+
+/* load_list_from_range's checks, then store_list_into_range. */
+static void mv_list(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
+{
+	uint32_t ptr, len;
+	read_pair(m, s, &ptr, &len);
+	struct elem e = list_elem(m, n);
+	uint64_t bytes = (uint64_t)len * e.size;
+	struct flue_instance *si = m->src->inst;
+	if (bytes > MAX_LIST_BYTES)
+		flue_trap(si, FLUE_TRAP_LIST_TOO_LONG, len);
+	if (ptr % e.align != 0)
+		flue_trap(si, FLUE_TRAP_MISALIGNED, ptr);
+	(void)flue_cx_range(si, ptr, bytes);
+	uint32_t dp = 0;
+	if (m->dst != 0) {
+		dp = flue_cx_realloc(m->dst, 0, 0, e.align, (uint32_t)bytes);
+		flue_cx_need(m->dst, dp, e.align, bytes);
+	}
+	for (uint32_t i = 0; i < len; i++)
+		mv_elem(m, n, e, ptr + i * e.size, dp + i * e.size);
+	if (m->dst != 0)
+		write_pair(m, d, dp, len);
+}
+
+static void mv_string(struct mv *m, struct at s, struct at d)
+{
+	uint32_t ptr, tagged;
+	read_pair(m, s, &ptr, &tagged);
+	flue_str_check(m->src, ptr, tagged);
+	if (m->dst == 0)
+		return;
+	uint32_t dp, dt;
+	flue_str_store(m->src, ptr, tagged, m->dst, &dp, &dt);
+	write_pair(m, d, dp, dt);
+}
+
+static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d)
+{
+	const struct flue_tnode *n = &m->g->nodes[t];
+	switch (n->kind) {
+	case FLUE_VT_RECORD: case FLUE_VT_TUPLE: mv_fields(m, n, s, d); return;
+	case FLUE_VT_VARIANT: case FLUE_VT_ENUM: case FLUE_VT_OPTION: case FLUE_VT_RESULT:
+		mv_variant(m, n, s, d);
+		return;
+	case FLUE_VT_LIST:
+		if (n->arg != 0) {
+			mv_fixed_list(m, n, s, d);
+			return;
+		}
+		/* fall through */
+	case FLUE_VT_MAP: mv_list(m, n, s, d); return;
+	case FLUE_VT_STRING: mv_string(m, s, d); return;
+	case FLUE_VT_ERROR_CONTEXT: case FLUE_VT_OWN: case FLUE_VT_BORROW:
+	case FLUE_VT_STREAM: case FLUE_VT_FUTURE:
+		/* handles in values: refused before a move starts (val.h) */
+		flue_trap(m->src->inst, FLUE_TRAP_BAD_VALUE, t);
+	default: {
+		uint64_t v = read_leaf(m, n, s);
+		if (m->dst != 0)
+			write_leaf(m, n, v, d);
+	}
+	}
+}
+
+/* ---------------------------------------------------------------- tuple */
+
+/* The tuple of ts as a record: its alignment and size. */
+static void tuple_layout(const struct flue_tgraph *g, const uint16_t *ts, uint32_t nts,
+			 uint32_t *align, uint32_t *size)
+{
+	uint32_t off = 0, a = 1;
+	for (uint32_t i = 0; i < nts; i++) {
+		const struct flue_tnode *n = &g->nodes[ts[i]];
+		off = align_up(off, n->align) + n->size;
+		a = n->align > a ? n->align : a;
+	}
+	*align = a;
+	*size = align_up(off, a);
+}
+
+static void mv_tuple(struct mv *m, const uint16_t *ts, uint32_t nts, struct at s, struct at d)
+{
+	uint32_t off = 0;
+	for (uint32_t i = 0; i < nts; i++) {
+		const struct flue_tnode *n = &m->g->nodes[ts[i]];
+		off = align_up(off, n->align);
+		mv_value(m, ts[i], s.mem ? mem_at(s.ptr + off) : FLAT, d.mem ? mem_at(d.ptr + off) : FLAT);
+		off += n->size;
+	}
+}
+
+/* lift_flat_values' source: the flat values, or the tuple in memory at
+ * flat[0] (checked for alignment and bounds, trapping the source). */
+static struct at src_place(struct mv *m, const struct flue_vmove *v)
+{
+	if (flue_vals_flat_count(v->g, v->ts, v->nts) <= v->src_max_flat)
+		return FLAT;
+	uint32_t align, size, ptr = (uint32_t)next_in(m);
+	tuple_layout(v->g, v->ts, v->nts, &align, &size);
+	if (ptr % align != 0)
+		flue_trap(v->src.inst, FLUE_TRAP_MISALIGNED, ptr);
+	(void)flue_cx_range(v->src.inst, ptr, size);
+	return mem_at(ptr);
+}
+
+/* lower_flat_values' destination: flat values, or memory at *out_ptr,
+ * or memory from realloc (its pointer the one flat value). */
+static struct at dst_place(struct mv *m, const struct flue_vmove *v)
+{
+	if (flue_vals_flat_count(v->g, v->ts, v->nts) <= v->dst_max_flat)
+		return FLAT;
+	uint32_t align, size, ptr;
+	tuple_layout(v->g, v->ts, v->nts, &align, &size);
+	if (v->out_ptr != 0) {
+		ptr = *v->out_ptr;
+		if (ptr % align != 0)
+			flue_trap(v->dst.inst, FLUE_TRAP_MISALIGNED, ptr);
+		(void)flue_cx_range(v->dst.inst, ptr, size);
+	} else {
+		ptr = flue_cx_realloc(&v->dst, 0, 0, align, size);
+		flue_cx_need(&v->dst, ptr, align, size);
+		put_out(m, ptr);
+	}
+	return mem_at(ptr);
+}
+
+static void run(const struct flue_vmove *v, bool lower)
+{
+	struct mv m = { v->g, &v->src, lower ? &v->dst : 0, v->flat, v->nflat, 0, v->flat_out, 0 };
+	struct at s = src_place(&m, v);
+	struct at d = lower ? dst_place(&m, v) : FLAT;
+	mv_tuple(&m, v->ts, v->nts, s, d);
+	if (lower && v->nflat_out != 0)
+		*v->nflat_out = m.nout;
+}
+
+void flue_vals_check(const struct flue_vmove *m)
+{
+	run(m, false);
+}
+
+void flue_vals_move(const struct flue_vmove *m)
+{
+	run(m, false);
+	run(m, true);
+}

@@ -191,6 +191,27 @@ struct flue_valtype;
  */
 void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtype *result,
 			    const uint64_t *args, uint32_t nargs);
+
+/**
+ * `task.return` of a graph-typed function (flue/functype.h): `result` is
+ * the statically bound result type, a node of `g` (NULL: none); `args` its
+ * flat values (> 16 flat: one pointer into memory), strings in the task's
+ * lift `string_encoding`. The values are checked in `inst`, then moved
+ * into the caller at once (its memory; its realloc for strings and lists,
+ * flue_lowered's options). Traps, in the reference's order: as
+ * flue_canon_task_return() — no task (NO_TASK), may_leave clear, sync
+ * lift (NOT_ASYNC), a type other than the task's result type or a
+ * function type without a graph, or the wrong arity (RESULT_TYPE) — then
+ * a bad value (MISALIGNED, OUT_OF_BOUNDS, BAD_CHAR, BAD_DISCRIMINANT,
+ * BAD_ENCODING, STRING_TOO_LONG, LIST_TOO_LONG), then ALREADY_RESOLVED;
+ * lowering into the caller traps the caller (its realloc's results:
+ * REALLOC_MISALIGNED, REALLOC_OUT_OF_BOUNDS; NO_REALLOC; a bad out
+ * pointer). Context: guest code of the task. Blocking: no (the caller's
+ * realloc runs inside it).
+ */
+struct flue_tgraph;
+void flue_canon_task_return_typed(struct flue_instance *inst, const struct flue_tgraph *g,
+				  const uint16_t *result, const uint64_t *args, uint32_t nargs);
 /** `task.cancel`: `[] -> []`. Traps: no task (NO_TASK), may_leave clear,
  *  sync-lifted task (NOT_ASYNC), then CANCEL_NOT_DELIVERED unless a
  *  cancellation was delivered to the task and it has not resolved since

@@ -45,8 +45,9 @@ void flue_exec_init(struct flue_store *s);
  * @retval FLUE_EINVAL bad type (flue_functype_check()), missing core or
  *         callback, callback given to a non-CALLBACK lift, CALLBACK with a
  *         function type that is not `async` (its loop needs the exclusive
- *         lock), post-return on an async lift, params through memory
- *         without realloc
+ *         lock), post-return on an async lift, params through memory or
+ *         params with strings or lists (graph types) without realloc, a
+ *         string encoding other than enum flue_string_encoding's
  * @retval FLUE_ENOTSUP STACKFUL on a port without stack switching
  * `ft` and `f` must outlive every call. Context: executor thread.
  */
@@ -65,6 +66,8 @@ int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue
  *        flue_call_t); posts for it are accepted from before `start` runs
  *        until the call resolves.
  * @retval 0, FLUE_EINVAL
+ * @retval FLUE_ENOTSUP a graph function type (flue/functype.h): host
+ *         values of those are not supported yet
  */
 int flue_host_func(struct flue_func *f, struct flue_instance *host,
 		   const struct flue_functype *ft, flue_host_start_fn start,
@@ -145,6 +148,8 @@ typedef void (*flue_on_resolve_fn)(void *user, const struct flue_values *results
  * @retval FLUE_EINVAL f not lifted, on_resolve or call NULL, params but no
  *         `on_start`, stream/future ends in the params but no `host`,
  *         `host` of another store; nothing started, no callback
+ * @retval FLUE_ENOTSUP `f` has a graph function type (flue/functype.h):
+ *         host values of those are not supported yet
  * Context: executor thread, not from inside guest code.
  */
 int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
@@ -157,7 +162,8 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
  *        woken.
  * @retval 0 and `*ticket` (if not NULL), never 0, for flue_invoke_cancel_post()
  * @retval FLUE_EINVAL what flue_invoke() refuses with FLUE_EINVAL (f not
- *         lifted, on_resolve NULL, params without on_start, ends without host)
+ *         lifted, on_resolve NULL, params without on_start, ends without host,
+ *         and a graph function type)
  * @retval FLUE_EBUSY FLUE_CONFIG_MAX_TASKS invocations already queued
  * A queued invocation that cannot start (no free task) is
  * resolved with NULL. Context: any thread or ISR; never blocks.
@@ -201,11 +207,19 @@ int flue_invoke_blocking(struct flue_func *f, struct flue_instance *host,
  */
 int flue_invoke_cancel(struct flue_store *s, flue_call_t call);
 
-/** A lowered import: what `canon lower` binds statically. */
+/** A lowered import: what `canon lower` binds statically. It must stay
+ *  valid while calls made through it are in progress. */
 struct flue_lowered {
 	struct flue_func *callee;
 	struct flue_instance *caller;
 	bool async;
+	/* The caller's canonical options, for graph-typed values
+	 * (flue/valtype.h): flue_lower() clears them; set them after it. */
+	uint8_t string_encoding;  /**< enum flue_string_encoding of the caller's strings */
+	flue_realloc_fn realloc;  /**< the caller's realloc: results with strings or
+				       lists are allocated with it (NULL: such a
+				       result traps the caller, FLUE_TRAP_NO_REALLOC) */
+	void *user;               /**< passed to realloc */
 };
 
 /**

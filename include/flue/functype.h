@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include <flue/store.h>
+#include <flue/valtype.h>
 
 /** Value-type kinds. Leaves are BOOL..FUTURE. */
 enum flue_val_kind {
@@ -51,12 +52,28 @@ struct flue_valtype {
 	struct flue_leaf fields[FLUE_CONFIG_MAX_TYPE_FIELDS]; /**< RECORD fields */
 };
 
-/** A function type: params, an optional result, and the `async` flag. */
+/**
+ * A function type: params, an optional result, and the `async` flag.
+ *
+ * Its value types are given one of two ways. Without `graph`: `params`
+ * and `result` (struct flue_valtype: numbers, bool, stream/future ends and
+ * one flat level of record). With `graph` (the value system,
+ * flue/valtype.h): param i is node `param_types[i]` of `graph` and the
+ * result node `*result_type` (NULL: none); `params` and `result` are not
+ * used. Graph types cross calls between guest instances (sync and async
+ * lifts and lowers, task.return); host functions and flue_invoke() take
+ * only the first form so far (flue_host_func()/flue_invoke() answer
+ * FLUE_ENOTSUP), and handle kinds in a graph are refused
+ * (flue_functype_check()).
+ */
 struct flue_functype {
 	bool async;                        /**< the function type is `async` */
-	uint8_t nparams;                   /**< 0..FLUE_CONFIG_MAX_VALUES */
+	uint8_t nparams;                   /**< without graph: 0..FLUE_CONFIG_MAX_VALUES */
 	const struct flue_valtype *params; /**< nparams entries (may be NULL if 0) */
 	const struct flue_valtype *result; /**< NULL: no result */
+	const struct flue_tgraph *graph;   /**< NULL: the types are params/result */
+	const uint16_t *param_types;       /**< with graph: nparams node indices */
+	const uint16_t *result_type;       /**< with graph: the result's node, NULL: none */
 };
 
 /** Limits of a call boundary (canonical ABI). */
@@ -82,14 +99,19 @@ typedef uint64_t flue_flat_t;
 /**
  * @brief Validate a function type against the store's element types.
  * @retval 0 supported
- * @retval FLUE_EINVAL unknown kind, string/list (not yet supported), nested
- *         or empty record, unregistered stream/future element type, more
- *         than FLUE_CONFIG_MAX_VALUES leaves
+ * @retval FLUE_EINVAL without graph: unknown kind, string/list (use a
+ *         graph), nested or empty record, unregistered stream/future
+ *         element type, more than FLUE_CONFIG_MAX_VALUES leaves; with
+ *         graph: flue_types_check() fails, a param or result node outside
+ *         the graph, `param_types` NULL with params, or a handle kind
+ *         (error-context, own, borrow, stream, future) anywhere in the
+ *         graph (not supported in graph types yet)
  * Context: any thread; pure.
  */
 int flue_functype_check(const struct flue_store *s, const struct flue_functype *ft);
 
-/** @brief Number of leaves of the params (`result` false) or the result. */
+/** @brief Number of leaves of the params (`result` false) or the result
+ *         (0 for a graph function type: its values are not leaves). */
 uint32_t flue_functype_leaves(const struct flue_functype *ft, bool result);
 
 /* ------------------------------------------------- function values (flue/exec.h) */
@@ -128,6 +150,8 @@ struct flue_lift_opts {
 	flue_realloc_fn realloc;    /**< needed when params go through memory (> 16 flat) */
 	flue_post_return_fn post_return; /**< SYNC only, optional */
 	void *user;                 /**< passed to all of the above */
+	uint8_t string_encoding;    /**< enum flue_string_encoding (`string-encoding=`;
+					 0: utf8): how the core function's strings are encoded */
 };
 
 /**

@@ -127,6 +127,10 @@ struct flue_task {
 		};
 		bool (*done)(struct flue_instance *inst, uint32_t arg); /**< COND_PRED */
 	};
+	/** ORIGIN_GUEST: the lowered import called (the caller's options for
+	 *  graph-typed values); it outlives the call (flue/exec.h). On a
+	 *  32-bit target this fills the padding before the 8-aligned union. */
+	const struct flue_lowered *lowered;
 	/** The call's values, by origin and phase. */
 	union {
 		/** ORIGIN_GUEST, lowered async: its flat params (at most

@@ -109,6 +109,7 @@ struct flue_ring;
 struct flue_func;
 struct flue_store;
 struct flue_values;
+struct flue_vmove;
 
 /**
  * Trap hook: called once per trap after the instance is poisoned and the
@@ -140,6 +141,9 @@ typedef uint8_t (*flue_block_hook_t)(void *ctx, struct flue_instance *inst,
 struct flue_exec_hooks {
 	/** Resolve task `task` with `values` (NULL: cancelled). */
 	void (*resolve)(struct flue_store *s, uint16_t task, const struct flue_values *values);
+	/** Resolve task `task` with graph-typed values (flue/valtype.h) that
+	 *  `m` names in its instance: moved into the caller (src/abi/val.h). */
+	void (*resolve_moved)(struct flue_store *s, uint16_t task, struct flue_vmove *m);
 	/** subtask.cancel requests cancellation of `task`; `resume_one`
 	 *  (async form, #723): if that left it unresolved, resume one ready
 	 *  thread of its instance (flue_cancel_resume_decide). */

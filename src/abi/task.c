@@ -7,6 +7,7 @@
  */
 #include <flue/task_decide.h>
 #include "abi.h"
+#include "val.h"
 #include "values.h"
 
 struct flue_task *abi_current_task(struct flue_instance *inst)
@@ -58,7 +59,7 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
 			    const flue_flat_t *args, uint32_t nargs)
 {
 	struct flue_task *t = resolving_task(inst);
-	if (!same_valtype(result, t->func->ft->result))
+	if (t->func->ft->graph != 0 || !same_valtype(result, t->func->ft->result))
 		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
 	uint32_t nt = result != 0 ? 1u : 0u;
 	uint32_t flat = flue_flat_count(result, nt);
@@ -79,6 +80,34 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
 	struct flue_values v;
 	flue_values_lift(inst, result, nt, FLUE_MAX_FLAT_PARAMS, args, nargs, &v);
 	inst->store->exec_hooks->resolve(inst->store, (uint16_t)(t - inst->store->tasks), &v);
+}
+
+void flue_canon_task_return_typed(struct flue_instance *inst, const struct flue_tgraph *g,
+				  const uint16_t *result, const flue_flat_t *args, uint32_t nargs)
+{
+	struct flue_task *t = resolving_task(inst);
+	const struct flue_functype *ft = t->func->ft;
+	if (ft->graph == 0 || g == 0 || !flue_types_equal(g, result, ft->graph, ft->result_type))
+		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
+	uint32_t flat = result != 0 ? g->nodes[*result].flat : 0u;
+	if (nargs != (flat > FLUE_MAX_FLAT_PARAMS ? 1u : flat) || (nargs != 0 && args == 0))
+		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
+	/* Lifted (checked) before Task.return_'s state check, as above. */
+	struct flue_vmove m = {
+		.g = g, .ts = result, .nts = result != 0 ? 1u : 0u,
+		.src = { inst, 0, 0, t->func->opts.string_encoding },
+		.src_max_flat = FLUE_MAX_FLAT_PARAMS, .flat = args, .nflat = nargs,
+	};
+	flue_vals_check(&m);
+	switch (flue_task_return_decide(t->state, 0)) {
+	case FLUE_RESOLVE_OK:
+		break;
+	case FLUE_RESOLVE_TRAP_RESOLVED:
+		flue_trap(inst, FLUE_TRAP_ALREADY_RESOLVED, 0);
+	default: /* TRAP_BORROWS: flue has no borrows (num_borrows 0) */
+		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
+	}
+	inst->store->exec_hooks->resolve_moved(inst->store, (uint16_t)(t - inst->store->tasks), &m);
 }
 
 void flue_canon_task_cancel(struct flue_instance *inst)

@@ -6,6 +6,7 @@
  * pass over the leaves.
  */
 #include "abi.h"
+#include "val.h"
 #include "values.h"
 
 /* ------------------------------------------------------------- types */
@@ -57,9 +58,30 @@ static int check_type(const struct flue_store *s, const struct flue_valtype *t)
 	return 0;
 }
 
+/* A graph function type: the graph valid, its nodes named, no handles. */
+static int check_graph_type(const struct flue_functype *ft)
+{
+	const struct flue_tgraph *g = ft->graph;
+	if (flue_types_check(g) != 0 || (ft->nparams != 0 && ft->param_types == 0))
+		return FLUE_EINVAL;
+	for (uint32_t i = 0; i < ft->nparams; i++)
+		if (ft->param_types[i] >= g->nnodes)
+			return FLUE_EINVAL;
+	if (ft->result_type != 0 && *ft->result_type >= g->nnodes)
+		return FLUE_EINVAL;
+	for (uint32_t i = 0; i < g->nnodes; i++)
+		if ((g->nodes[i].contains & FLUE_TC_HANDLE) != 0)
+			return FLUE_EINVAL; /* not in graph types yet (flue/functype.h) */
+	return 0;
+}
+
 int flue_functype_check(const struct flue_store *s, const struct flue_functype *ft)
 {
-	if (s == 0 || ft == 0 || (ft->nparams != 0 && ft->params == 0))
+	if (s == 0 || ft == 0)
+		return FLUE_EINVAL;
+	if (ft->graph != 0)
+		return check_graph_type(ft);
+	if (ft->nparams != 0 && ft->params == 0)
 		return FLUE_EINVAL;
 	for (uint32_t i = 0; i < ft->nparams; i++)
 		if (check_type(s, &ft->params[i]) != 0)
@@ -94,12 +116,39 @@ bool flue_values_is_end(uint8_t val_kind)
 
 uint32_t flue_functype_leaves(const struct flue_functype *ft, bool result)
 {
+	if (ft->graph != 0)
+		return 0; /* graph values are not struct flue_values leaves */
 	if (result)
 		return ft->result != 0 ? leaf_count(ft->result) : 0u;
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < ft->nparams; i++)
 		n += leaf_count(&ft->params[i]);
 	return n;
+}
+
+uint32_t flue_functype_flat(const struct flue_functype *ft, bool result)
+{
+	if (ft->graph != 0) {
+		if (result)
+			return ft->result_type != 0 ? ft->graph->nodes[*ft->result_type].flat : 0u;
+		return flue_vals_flat_count(ft->graph, ft->param_types, ft->nparams);
+	}
+	if (result)
+		return flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
+	return flue_flat_count(ft->params, ft->nparams);
+}
+
+bool flue_functype_contains(const struct flue_functype *ft, bool result, uint8_t bits)
+{
+	if (ft->graph == 0)
+		return false; /* the first form has no strings or lists */
+	const struct flue_tnode *n = ft->graph->nodes;
+	if (result)
+		return ft->result_type != 0 && (n[*ft->result_type].contains & bits) != 0;
+	for (uint32_t i = 0; i < ft->nparams; i++)
+		if ((n[ft->param_types[i]].contains & bits) != 0)
+			return true;
+	return false;
 }
 
 uint32_t flue_flat_count(const struct flue_valtype *ts, uint32_t nts)

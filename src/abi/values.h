@@ -12,6 +12,13 @@
 #include <flue/functype.h>
 #include <flue/store.h>
 
+/* Flat core values of a function type's params (`result` false) or
+ * result, before the spill to memory; either form of type. */
+uint32_t flue_functype_flat(const struct flue_functype *ft, bool result);
+/* Whether a graph function type's params or result contain one of the
+ * FLUE_TC_* `bits` (false for the first form). */
+bool flue_functype_contains(const struct flue_functype *ft, bool result, uint8_t bits);
+
 /* Number of flat core values of the tuple `ts` (before the max_flat
  * spill to memory). */
 uint32_t flue_flat_count(const struct flue_valtype *ts, uint32_t nts);

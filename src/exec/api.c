@@ -30,6 +30,8 @@ bool exec_invoke_ok(const struct flue_func *f, const struct flue_instance *host,
 		return false;
 	if (host != 0 && host->store != f->inst->store)
 		return false;
+	if (ft->graph != 0)
+		return false; /* host values of graph types: not yet */
 	return host != 0 || !has_ends(ft->params, ft->nparams);
 }
 
@@ -65,6 +67,8 @@ static void arrive(struct flue_store *s, uint16_t id)
 int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
 		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call)
 {
+	if (f != 0 && f->ft != 0 && f->ft->graph != 0)
+		return FLUE_ENOTSUP; /* host values of graph types: not yet */
 	if (call == 0 || !exec_invoke_ok(f, host, on_start, on_resolve))
 		return FLUE_EINVAL;
 	struct flue_store *s = f->inst->store;
@@ -106,9 +110,7 @@ int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_ins
 	if (l == 0 || callee == 0 || callee->ft == 0 || callee->inst == 0 || caller == 0 ||
 	    callee->inst->store != caller->store)
 		return FLUE_EINVAL;
-	l->callee = callee;
-	l->caller = caller;
-	l->async = async;
+	*l = (struct flue_lowered){ .callee = callee, .caller = caller, .async = async };
 	return FLUE_OK;
 }
 
@@ -124,8 +126,8 @@ static struct flue_task *lowered_checks(const struct flue_lowered *l, const flue
 		flue_trap(c, FLUE_TRAP_POISONED, 0);
 	if (!c->may_leave)
 		flue_trap(c, FLUE_TRAP_MAY_NOT_LEAVE, 0);
-	uint32_t np = flue_flat_count(ft->params, ft->nparams);
-	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
+	uint32_t np = flue_functype_flat(ft, false);
+	uint32_t nr = flue_functype_flat(ft, true);
 	uint32_t maxp = l->async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;
 	uint32_t want = (np > maxp ? 1u : np) + (l->async ? (nr > 0u) : (nr > FLUE_MAX_FLAT_RESULTS));
 	if (nargs != want || (nargs > 0u && args == 0))
@@ -149,6 +151,7 @@ static uint16_t lowered_task(const struct flue_lowered *l, uint16_t me, const fl
 	t->func = l->callee;
 	t->caller_inst = l->caller->id;
 	t->caller_task = me;
+	t->lowered = l;
 	t->sub_async = l->async;
 	t->sub_state = FLUE_SUBTASK_STARTING;
 	t->out = nargs != 0u ? (uint32_t)args[nargs - 1u] : 0u;
@@ -194,7 +197,7 @@ static flue_flat_t lowered_sync_result(const struct flue_lowered *l, struct flue
 	if (t->sub_state != FLUE_SUBTASK_RETURNED)
 		flue_trap(c, FLUE_TRAP_CALLEE_TRAPPED, 0);
 	const struct flue_functype *ft = l->callee->ft;
-	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
+	uint32_t nr = flue_functype_flat(ft, true);
 	flue_flat_t r = nr > 0u && nr <= FLUE_MAX_FLAT_RESULTS ? t->result : 0u;
 	lowered_done(s, id);
 	return r;

@@ -8,6 +8,7 @@
  */
 #include "thread.h"
 #include "../abi/abi.h"
+#include "../abi/val.h"
 
 static uint32_t realloc_alloc(void *ctx, uint32_t align, uint32_t size)
 {
@@ -19,6 +20,41 @@ static uint32_t realloc_alloc(void *ctx, uint32_t align, uint32_t size)
 	uint32_t p = t->func->opts.realloc(t->func->opts.user, x, 0, 0, align, size);
 	x->may_leave = true;
 	return p;
+}
+
+/* The callee's realloc for graph-typed params (val.h's form): guest code
+ * of the callee, may_leave cleared around it. */
+static uint32_t callee_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+			       uint32_t new_size)
+{
+	struct flue_task *t = ctx;
+	struct flue_instance *x = t->func->inst;
+	x->may_leave = false;
+	uint32_t p = t->func->opts.realloc(t->func->opts.user, x, old_ptr, old_size, align, new_size);
+	x->may_leave = true;
+	return p;
+}
+
+/* Graph-typed params: moved from the caller (its flat args, or the tuple
+ * its pointer names) straight into the callee's flat params (or its
+ * memory: realloc), the caller's checks first (val.h). */
+static void move_args(struct flue_store *s, struct flue_task *t, flue_flat_t *flat, uint32_t *n)
+{
+	const struct flue_functype *ft = t->func->ft;
+	struct flue_func *f = t->func;
+	struct flue_instance *c = &s->instances[t->caller_inst];
+	struct flue_vmove m = {
+		.g = ft->graph, .ts = ft->param_types, .nts = ft->nparams,
+		.src = { c, 0, 0, t->lowered->string_encoding },
+		.src_max_flat = t->sub_async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS,
+		.flat = t->sub_async ? t->args : t->args_ref, .nflat = t->nflat,
+		.dst = { f->inst, f->opts.realloc != 0 ? callee_realloc : 0, t,
+			 f->opts.string_encoding },
+		.dst_max_flat = FLUE_MAX_FLAT_PARAMS, .flat_out = flat, .nflat_out = n,
+	};
+	flue_vals_move(&m);
+	t->sub_state = FLUE_SUBTASK_STARTED;
+	flue_subtask_progress(s, exec_id(s, t));
 }
 
 static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t packed);
@@ -100,15 +136,40 @@ static void sync_results(struct flue_store *s, struct flue_task *t, flue_flat_t 
 {
 	struct flue_func *f = t->func;
 	struct flue_instance *x = f->inst;
-	struct flue_values r;
-	flue_values_lift(x, f->ft->result, exec_nresults(f->ft), FLUE_MAX_FLAT_RESULTS, res,
-			 f->nflat_results, &r);
-	exec_resolve(s, exec_id(s, t), &r);
+	if (f->ft->graph != 0) {
+		struct flue_vmove m = exec_result_move(t, FLUE_MAX_FLAT_RESULTS, res,
+						       f->nflat_results);
+		exec_resolve_moved(s, exec_id(s, t), &m);
+	} else {
+		struct flue_values r;
+		flue_values_lift(x, f->ft->result, exec_nresults(f->ft), FLUE_MAX_FLAT_RESULTS,
+				 res, f->nflat_results, &r);
+		exec_resolve(s, exec_id(s, t), &r);
+	}
 	if (f->opts.post_return != 0) {
 		x->may_leave = false;
 		f->opts.post_return(f->opts.user, x, res, f->nflat_results);
 		x->may_leave = true;
 	}
+}
+
+/* The core function with its flat params, then the callback loop, the
+ * sync results, or the check that a stackful thread resolved its task. */
+static void run_core(struct flue_store *s, struct flue_task *t, flue_flat_t *flat, uint32_t n,
+		     flue_flat_t *res)
+{
+	struct flue_func *f = t->func;
+	struct flue_instance *x = f->inst;
+	f->opts.core(f->opts.user, x, flat, n, res);
+	if (f->opts.kind == FLUE_LIFT_CALLBACK) {
+		callback_code(s, t, (uint32_t)res[0]);
+		return;
+	}
+	if (f->opts.kind == FLUE_LIFT_SYNC)
+		sync_results(s, t, res);
+	if (t->state != FLUE_TASK_RESOLVED)
+		flue_trap(x, FLUE_TRAP_EXIT_UNRESOLVED, 0);
+	exec_exit_thread(s, t);
 }
 
 static void thread_body(void *arg)
@@ -127,6 +188,13 @@ static void thread_body(void *arg)
 		t->exclusive = true;
 	}
 	t->state = FLUE_TASK_STARTED; /* Task.start → on_start */
+	flue_flat_t flat[FLUE_MAX_FLAT_PARAMS], res[1] = { 0 };
+	uint32_t n = 0;
+	if (ft->graph != 0) { /* never a host function or an invocation (lift.c, api.c) */
+		move_args(s, t, flat, &n);
+		run_core(s, t, flat, n, res);
+		return;
+	}
 	if (!take_args(s, t, &v)) {
 		/* The host gave bad arguments: its mistake, not the callee's.
 		 * The invocation resolves without a value (on_resolve(NULL))
@@ -142,21 +210,10 @@ static void thread_body(void *arg)
 		exec_exit_thread(s, t);
 		return;
 	}
-	flue_flat_t flat[FLUE_MAX_FLAT_PARAMS], res[1] = { 0 };
-	uint32_t n = 0;
 	struct exec_lower_args la = { x, ft->params, ft->nparams, FLUE_MAX_FLAT_PARAMS, &v,
 				      flat, &n, 0, realloc_alloc, t };
 	exec_lower_values(&la);
-	f->opts.core(f->opts.user, x, flat, n, res);
-	if (f->opts.kind == FLUE_LIFT_CALLBACK) {
-		callback_code(s, t, (uint32_t)res[0]);
-		return;
-	}
-	if (f->opts.kind == FLUE_LIFT_SYNC)
-		sync_results(s, t, res);
-	if (t->state != FLUE_TASK_RESOLVED)
-		flue_trap(x, FLUE_TRAP_EXIT_UNRESOLVED, 0);
-	exec_exit_thread(s, t);
+	run_core(s, t, flat, n, res);
 }
 
 static void fiber_entry(void *arg)

@@ -3,6 +3,8 @@
 #define FLUE_EXEC_INTERNAL_H
 
 #include <flue/exec.h>
+
+#include "../abi/val.h"
 #include <flue/port.h>
 #include <flue/task_decide.h>
 #include "../obj/obj.h"
@@ -157,6 +159,15 @@ void exec_lower_values(struct exec_lower_args *a);
 void exec_post_open(struct flue_task *t);
 /* Resolve task `id` (flue_exec_hooks resolve hook). */
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
+/* Graph-typed results (flue/functype.h): task `id` resolves with the
+ * values `m` names in its callee (m->src; dst is filled in here): checked
+ * there, then moved straight into a waiting caller (its memory, its
+ * realloc), or only checked when the caller is gone. */
+void exec_resolve_moved(struct flue_store *s, uint16_t id, struct flue_vmove *m);
+/* The move of task t's results from its callee's flat values `flat`
+ * (nflat of them; more than max_flat: a pointer to them). */
+struct flue_vmove exec_result_move(struct flue_task *t, uint32_t max_flat, const flue_flat_t *flat,
+				   uint32_t nflat);
 /* Task `t` gives its instance's exclusive lock back, if it holds it. */
 void exec_release_exclusive(struct flue_instance *x, struct flue_task *t);
 /* Task `t`'s code returned: its thread exits (a host function's with the

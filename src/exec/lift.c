@@ -9,8 +9,8 @@
 static void count_flat(struct flue_func *f)
 {
 	const struct flue_functype *ft = f->ft;
-	uint32_t np = flue_flat_count(ft->params, ft->nparams);
-	uint32_t nr = flue_flat_count(ft->result, ft->result != 0 ? 1u : 0u);
+	uint32_t np = flue_functype_flat(ft, false);
+	uint32_t nr = flue_functype_flat(ft, true);
 	f->params_in_memory = np > FLUE_MAX_FLAT_PARAMS;
 	f->results_in_memory = nr > FLUE_MAX_FLAT_RESULTS;
 	f->nflat_params = (uint8_t)(f->params_in_memory ? 1u : np);
@@ -36,10 +36,15 @@ int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue
 		return FLUE_EINVAL;
 	if (o->kind == FLUE_LIFT_STACKFUL && !flue_port_fiber_supported())
 		return FLUE_ENOTSUP;
+	if (o->string_encoding > FLUE_STRING_LATIN1_UTF16)
+		return FLUE_EINVAL;
 	struct flue_func nf = { .ft = ft, .inst = inst, .inst_gen = inst->gen, .opts = *o };
 	*f = nf;
 	count_flat(f);
-	if (f->params_in_memory && o->realloc == 0) {
+	/* Lowering the params into the callee allocates: a spilled tuple,
+	 * or strings and lists (the reference's validation requires realloc). */
+	bool allocates = f->params_in_memory || flue_functype_contains(ft, false, FLUE_TC_ALLOC);
+	if (allocates && o->realloc == 0) {
 		f->ft = 0;
 		return FLUE_EINVAL;
 	}
@@ -56,6 +61,8 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 	if (f == 0 || !flue_instance_ok(host) || host->host_data == 0 || start == 0 ||
 	    flue_functype_check(host->store, ft) != FLUE_OK)
 		return FLUE_EINVAL;
+	if (ft->graph != 0)
+		return FLUE_ENOTSUP; /* host values of graph types: not yet */
 	struct flue_func nf = { .ft = ft, .inst = host, .inst_gen = host->gen,
 				.host_start = start, .host_cancel = cancel, .host_user = user };
 	*f = nf;
@@ -78,8 +85,9 @@ static uint8_t block_hook(void *ctx, struct flue_instance *inst,
 	return FLUE_BLOCK_DONE;
 }
 
-static const struct flue_exec_hooks hooks = { exec_resolve, exec_request_cancel,
-						 exec_abort_instance, exec_wake_set };
+static const struct flue_exec_hooks hooks = { exec_resolve, exec_resolve_moved,
+						 exec_request_cancel, exec_abort_instance,
+						 exec_wake_set };
 
 void exec_install(struct flue_store *s)
 {

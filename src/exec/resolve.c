@@ -121,6 +121,24 @@ static void post_close(struct flue_store *s, struct flue_task *t)
 	flue_port_unlock(key);
 }
 
+/* The caller's side of a resolution, its values (if any) lowered. */
+static void settle_caller(struct flue_store *s, struct flue_task *t, uint16_t id, bool value)
+{
+	t->sub_state = flue_subtask_resolve_decide(t->sub_state, value);
+	if (t->caller_task != FLUE_TASK_NONE) /* blocked in a sync lower of it? */
+		exec_wake(s, &s->tasks[t->caller_task]);
+	flue_subtask_progress(s, id);
+}
+
+/* The callee's side: resolved, and a host function's thread done. */
+static void settle_callee(struct flue_store *s, struct flue_task *t)
+{
+	t->state = FLUE_TASK_RESOLVED;
+	exec_wake(s, t);
+	if (t->thread == FLUE_THREAD_HOST) /* its start returned: now it is done */
+		exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
+}
+
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v)
 {
 	struct flue_task *t = &s->tasks[id];
@@ -154,15 +172,59 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 			if (!t->sub_async)
 				t->result = res; /* the caller takes it when it resumes */
 		}
-		t->sub_state = flue_subtask_resolve_decide(t->sub_state, v != 0);
-		if (t->caller_task != FLUE_TASK_NONE) /* blocked in a sync lower of it? */
-			exec_wake(s, &s->tasks[t->caller_task]);
-		flue_subtask_progress(s, id);
+		settle_caller(s, t, id, v != 0);
 	}
-	t->state = FLUE_TASK_RESOLVED;
-	exec_wake(s, t);
-	if (t->thread == FLUE_THREAD_HOST) /* its start returned: now it is done */
-		exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
+	settle_callee(s, t);
+}
+
+/* The caller's realloc (its lowered import's options), may_leave cleared
+ * around it: results with strings or lists allocate in the caller. */
+static uint32_t caller_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+			       uint32_t new_size)
+{
+	struct flue_task *t = ctx;
+	const struct flue_lowered *l = t->lowered;
+	struct flue_instance *c = l->caller;
+	c->may_leave = false;
+	uint32_t p = l->realloc(l->user, c, old_ptr, old_size, align, new_size);
+	c->may_leave = true;
+	return p;
+}
+
+struct flue_vmove exec_result_move(struct flue_task *t, uint32_t max_flat, const flue_flat_t *flat,
+				   uint32_t nflat)
+{
+	const struct flue_functype *ft = t->func->ft;
+	return (struct flue_vmove){
+		.g = ft->graph, .ts = ft->result_type, .nts = ft->result_type != 0 ? 1u : 0u,
+		.src = { t->func->inst, 0, 0, t->func->opts.string_encoding },
+		.src_max_flat = max_flat, .flat = flat, .nflat = nflat,
+	};
+}
+
+void exec_resolve_moved(struct flue_store *s, uint16_t id, struct flue_vmove *m)
+{
+	struct flue_task *t = &s->tasks[id];
+	const struct flue_lowered *l = t->lowered;
+	if (t->caller_done || l->caller->poisoned) {
+		flue_vals_check(m); /* lifted all the same: the callee's traps */
+	} else {
+		/* As exec_resolve: sync results flat or at the out pointer,
+		 * async ones at the out pointer. */
+		uint32_t nf = 0, out = t->out;
+		flue_flat_t res = 0;
+		m->dst = (struct flue_cx){ l->caller, l->realloc != 0 ? caller_realloc : 0, t,
+					   l->string_encoding };
+		m->dst_max_flat = t->sub_async ? 0u : FLUE_MAX_FLAT_RESULTS;
+		m->out_ptr = &out;
+		m->flat_out = &res;
+		m->nflat_out = &nf;
+		flue_vals_move(m);
+		if (!t->sub_async)
+			t->result = res;
+		settle_caller(s, t, id, true);
+	}
+	settle_callee(s, t);
 }
 
 void exec_release_exclusive(struct flue_instance *x, struct flue_task *t)

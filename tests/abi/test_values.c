@@ -532,18 +532,18 @@ FT_TEST(functype_check_and_leaves)
 		VEND(FLUE_VAL_FUTURE, fx.unit),
 	};
 	struct flue_valtype res = REC3;
-	struct flue_functype ft = { false, 3, params, &res };
+	struct flue_functype ft = { .async = false, .nparams = 3, .params = params, .result = &res };
 	FT_EQ(flue_functype_check(&fx.store, &ft), 0);
 	FT_EQ(flue_functype_leaves(&ft, false), 4);
 	FT_EQ(flue_functype_leaves(&ft, true), 3);
-	struct flue_functype none = { true, 0, NULL, NULL };
+	struct flue_functype none = { .async = true, .nparams = 0, .params = NULL, .result = NULL };
 	FT_EQ(flue_functype_check(&fx.store, &none), 0);
 	FT_EQ(flue_functype_leaves(&none, false), 0);
 	FT_EQ(flue_functype_leaves(&none, true), 0);
 
 	struct flue_valtype bad;
-	struct flue_functype one = { false, 1, &bad, NULL };
-	struct flue_functype ret = { false, 0, NULL, &bad };
+	struct flue_functype one = { .async = false, .nparams = 1, .params = &bad, .result = NULL };
+	struct flue_functype ret = { .async = false, .nparams = 0, .params = NULL, .result = &bad };
 	const struct flue_valtype rejected[] = {
 		VT(FLUE_VAL_STRING),
 		VT(FLUE_VAL_LIST),
@@ -568,11 +568,12 @@ FT_TEST(functype_check_and_leaves)
 	struct flue_valtype many[FLUE_CONFIG_MAX_VALUES + 1];
 	for (uint32_t i = 0; i <= FLUE_CONFIG_MAX_VALUES; i++)
 		many[i] = VT(FLUE_VAL_U8);
-	struct flue_functype big = { false, FLUE_CONFIG_MAX_VALUES, many, NULL };
+	struct flue_functype big = { .async = false, .nparams = FLUE_CONFIG_MAX_VALUES,
+				     .params = many, .result = NULL };
 	FT_EQ(flue_functype_check(&fx.store, &big), 0);
 	big.nparams = FLUE_CONFIG_MAX_VALUES + 1;
 	FT_EQ(flue_functype_check(&fx.store, &big), FLUE_EINVAL);
-	struct flue_functype nullp = { false, 1, NULL, NULL };
+	struct flue_functype nullp = { .async = false, .nparams = 1, .params = NULL, .result = NULL };
 	FT_EQ(flue_functype_check(&fx.store, &nullp), FLUE_EINVAL);
 }
 

@@ -113,10 +113,14 @@ struct flue_valtype vt_u32 = { .kind = FLUE_VAL_U32 };
 struct flue_valtype vt_str = { .kind = FLUE_VAL_STREAM, .elem = U8 };
 static const struct flue_valtype p_as[2] = { { .kind = FLUE_VAL_U32 },
 					     { .kind = FLUE_VAL_STREAM, .elem = U8 } };
-const struct flue_functype ft_a = { true, 1, &vt_u32, &vt_u32 };
-const struct flue_functype ft_b = { false, 1, &vt_u32, &vt_u32 };
-const struct flue_functype ft_as = { true, 2, p_as, &vt_u32 };
-const struct flue_functype ft_ar = { true, 1, &vt_u32, &vt_str };
+const struct flue_functype ft_a = { .async = true, .nparams = 1,
+	.params = &vt_u32, .result = &vt_u32 };
+const struct flue_functype ft_b = { .async = false, .nparams = 1,
+	.params = &vt_u32, .result = &vt_u32 };
+const struct flue_functype ft_as = { .async = true, .nparams = 2,
+	.params = p_as, .result = &vt_u32 };
+const struct flue_functype ft_ar = { .async = true, .nparams = 1,
+	.params = &vt_u32, .result = &vt_str };
 #define U32V { .kind = FLUE_VAL_U32 }
 static const struct flue_valtype p_big[NBIG] = {
 	U32V, U32V, U32V, U32V, U32V, U32V, U32V, U32V, U32V,
@@ -124,7 +128,8 @@ static const struct flue_valtype p_big[NBIG] = {
 };
 #undef U32V
 /* 17 flat params: they go through memory, allocated by the callee's realloc. */
-const struct flue_functype ft_big = { false, NBIG, p_big, &vt_u32 };
+const struct flue_functype ft_big = { .async = false, .nparams = NBIG,
+	.params = p_big, .result = &vt_u32 };
 
 static const struct flue_functype *const ex_type[NG][NEX] = {
 	{ &ft_a, &ft_a, &ft_b },

@@ -87,6 +87,8 @@ GX3(U32, flue_canon_error_context_new, INST, U32, U32)
 GXV3(flue_canon_error_context_debug_message, INST, U32, U32)
 GXV2(flue_canon_error_context_drop, INST, U32)
 GXV4(flue_canon_task_return, INST, const struct flue_valtype *, const uint64_t *, U32)
+GXV5(flue_canon_task_return_typed, INST, const struct flue_tgraph *, const uint16_t *,
+     const uint64_t *, U32)
 GXV1(flue_canon_task_cancel, INST)
 GXV2(flue_canon_subtask_drop, INST, U32)
 GX3(U32, flue_canon_subtask_cancel, INST, U32, U32)

@@ -49,7 +49,8 @@
 	X(flue_canon_waitable_join) X(flue_canon_backpressure_inc)                        \
 	X(flue_canon_backpressure_dec) X(flue_canon_error_context_new)                    \
 	X(flue_canon_error_context_debug_message) X(flue_canon_error_context_drop)        \
-	X(flue_canon_task_return) X(flue_canon_task_cancel) X(flue_canon_subtask_drop)    \
+	X(flue_canon_task_return) X(flue_canon_task_return_typed) X(flue_canon_task_cancel) \
+	X(flue_canon_subtask_drop)                                                        \
 	X(flue_canon_subtask_cancel) X(flue_canon_context_get) X(flue_canon_context_set)  \
 	X(flue_canon_thread_yield) X(flue_call_lowered) X(flue_wait_until)                \
 	X(flue_abi_ring_attach) X(flue_abi_ring_claim) X(flue_abi_ring_finish)            \
@@ -182,6 +183,13 @@ extern void (*gx_on_trap)(void);
 	struct name##_f { T0 a0; T1 a1; T2 a2; T3 a3; };                              \
 	GX_SVC(name, __real_##name(f->a0, f->a1, f->a2, f->a3))                       \
 	void __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3) { GX_GUEST_V(name, a0, a1, a2, a3) }
+
+#define GXV5(name, T0, T1, T2, T3, T4)                                                 \
+	GX_PROTO(void, name, T0, T1, T2, T3, T4)                                      \
+	struct name##_f { T0 a0; T1 a1; T2 a2; T3 a3; T4 a4; };                       \
+	GX_SVC(name, __real_##name(f->a0, f->a1, f->a2, f->a3, f->a4))                \
+	void __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3, T4 a4)                         \
+	{ GX_GUEST_V(name, a0, a1, a2, a3, a4) }
 
 #define GXV7(name, T0, T1, T2, T3, T4, T5, T6)                                         \
 	GX_PROTO(void, name, T0, T1, T2, T3, T4, T5, T6)                              \

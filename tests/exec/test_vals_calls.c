@@ -1,0 +1,325 @@
+/*
+ * Graph-typed values (flue/valtype.h) crossing calls between two guest
+ * instances: a string param and a string result through a sync lower of a
+ * sync lift with different string encodings, a list through an async
+ * lower of a callback lift and task.return, and the traps and refusals.
+ *
+ * Expected bytes and realloc calls are worked out from definitions.py @
+ * 6d28164 (store_utf8_to_utf16, store_string_to_utf8 and
+ * store_list_into_range with run_tests.py's Heap: a bump allocator whose
+ * growing realloc copies the old bytes and whose shrinking realloc keeps
+ * the pointer), never from flue.
+ */
+#include "wast_common.h"
+
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+#define HEAP0 0x800u
+
+/* ------------------------------------------------------------ types */
+
+/* 0 string, 1 u32, 2 list<u32>, 3 own<R> (refused in graph types) */
+static struct flue_tnode vc_nodes[4] = {
+	{ .kind = FLUE_VT_STRING }, { .kind = FLUE_VT_U32 },
+	{ .kind = FLUE_VT_LIST, .nkids = 1, .kids = 0 }, { .kind = FLUE_VT_OWN, .arg = 1 },
+};
+static const uint16_t vc_kids[1] = { 1 };
+static struct flue_tgraph vc_g = { vc_nodes, vc_kids, 3, 1 }; /* without own */
+static struct flue_tgraph vc_g_own = { vc_nodes, vc_kids, 4, 1 };
+static const uint16_t T_STRING = 0, T_LIST = 2;
+
+static const struct flue_functype ft_greet = {
+	.graph = &vc_g, .nparams = 1, .param_types = &T_STRING, .result_type = &T_STRING,
+};
+static const struct flue_functype ft_rev = {
+	.async = true, .graph = &vc_g, .nparams = 1, .param_types = &T_LIST,
+	.result_type = &T_LIST,
+};
+
+/* ------------------------------------------------------------- heaps */
+
+struct vc_heap {
+	uint32_t last, n;
+	uint32_t log[8][4];
+};
+static struct vc_heap vc_ha, vc_hb;
+
+/* run_tests.py's Heap.realloc over the instance's memory, logged. */
+static uint32_t vc_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
+			   uint32_t old_size, uint32_t align, uint32_t new_size)
+{
+	struct vc_heap *h = user;
+	uint32_t ret;
+	if (h->n < 8u) {
+		uint32_t *e = h->log[h->n];
+		e[0] = old_ptr, e[1] = old_size, e[2] = align, e[3] = new_size;
+	}
+	h->n++;
+	if (old_ptr != 0 && new_size < old_size)
+		return (old_ptr + align - 1u) / align * align;
+	ret = (h->last + align - 1u) / align * align;
+	h->last = ret + new_size;
+	EX_TRUE(h->last <= EX_MEM);
+	memmove(ex_mem(inst) + ret, ex_mem(inst) + old_ptr, old_size);
+	return ret;
+}
+
+static void vc_call_is(const struct vc_heap *h, uint32_t k, uint32_t o, uint32_t os,
+		       uint32_t al, uint32_t ns)
+{
+	EX_TRUE(k < h->n);
+	EX_EQ(h->log[k][0], o);
+	EX_EQ(h->log[k][1], os);
+	EX_EQ(h->log[k][2], al);
+	EX_EQ(h->log[k][3], ns);
+}
+
+static void vc_setup(void)
+{
+	ex_setup();
+	FT_EQ(flue_types_layout(vc_nodes, 4, vc_kids, 1), 0);
+	vc_ha = (struct vc_heap){ .last = HEAP0 };
+	vc_hb = (struct vc_heap){ .last = HEAP0 };
+}
+
+static void vc_lift(struct flue_func *f, struct flue_instance *inst, const struct flue_functype *ft,
+		    uint8_t kind, flue_core_fn core, flue_callback_fn cb, uint8_t enc)
+{
+	struct flue_lift_opts o = { .kind = kind, .core = core, .callback = cb,
+				    .realloc = vc_realloc, .user = &vc_hb, .string_encoding = enc };
+	FT_EQ(flue_lift(f, inst, ft, &o), 0);
+}
+
+static void vc_lower(struct flue_lowered *l, struct flue_func *f, struct flue_instance *c,
+		     bool async, bool with_realloc)
+{
+	FT_EQ(flue_lower(l, f, c, async), 0);
+	l->string_encoding = FLUE_STRING_UTF8;
+	l->realloc = with_realloc ? vc_realloc : 0;
+	l->user = &vc_ha;
+}
+
+static void put(struct flue_instance *i, uint32_t at, const char *bytes, uint32_t n)
+{
+	memcpy(ex_mem(i) + at, bytes, n);
+}
+
+static void st32(struct flue_instance *i, uint32_t at, uint32_t v)
+{
+	for (uint32_t k = 0; k < 4u; k++)
+		ex_mem(i)[at + k] = (uint8_t)(v >> (8u * k));
+}
+
+/* ---------------------------------------- sync: string -> string */
+
+static struct flue_func vc_top, vc_greet;
+static struct flue_lowered vc_l;
+static bool vc_greeted;
+
+/* B (utf16) gets "hé" as UTF-16 and answers "hé!" through memory. */
+CORE(greet_core)
+{
+	vc_greeted = true;
+	EX_EQ(nargs, 2);
+	EX_EQ(args[0], HEAP0);
+	EX_EQ(args[1], 2);
+	EX_EQ(memcmp(ex_mem(inst) + HEAP0, "h\0\xE9\0", 4), 0);
+	put(inst, 0x300, "h\0\xE9\0!\0", 6);
+	st32(inst, 0x400, 0x300);
+	st32(inst, 0x404, 3);
+	res[0] = 0x400;
+}
+
+/* A (utf8) passes "hé" (or bad UTF-8) with an out pointer at 0x200. */
+CORE(run_greet)
+{
+	bool bad = *(const bool *)u_;
+	put(inst, 0x100, bad ? "\xC3\x28" : "h\xC3\xA9", bad ? 2u : 3u);
+	flue_flat_t a[3] = { 0x100, bad ? 2u : 3u, 0x200 };
+	EX_EQ(flue_call_lowered(&vc_l, a, 3), 0);
+}
+
+static void greet_setup(bool bad, bool caller_realloc)
+{
+	static bool vc_bad;
+	vc_bad = bad;
+	vc_setup();
+	struct flue_instance *a = ex_new(), *b = ex_new();
+	vc_greeted = false;
+	vc_lift(&vc_greet, b, &ft_greet, FLUE_LIFT_SYNC, greet_core, 0, FLUE_STRING_UTF16);
+	vc_lower(&vc_l, &vc_greet, a, false, caller_realloc);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = run_greet, .user = &vc_bad };
+	FT_EQ(flue_lift(&vc_top, a, &ft_sync, &o), 0);
+}
+
+/* store_utf8_to_utf16 into B: realloc(0, 0, 2, 6), shrink to 4 at the
+ * same pointer; store_utf16_to_utf8 into A: realloc(0, 0, 1, 3), 'h'
+ * written, then realloc(p, 3, 1, 9) (grown: the prefix copied), the rest,
+ * then realloc(q, 9, 1, 4); (q, 4) at A's out pointer. */
+FT_TEST(sync_string_param_and_result_transcoded)
+{
+	greet_setup(false, true);
+	struct res r;
+	invoke(&vc_top, &r);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_TRUE(r.done && r.has);
+	FT_TRUE(vc_greeted);
+	EX_EQ(vc_hb.n, 2);
+	vc_call_is(&vc_hb, 0, 0, 0, 2, 6);
+	vc_call_is(&vc_hb, 1, HEAP0, 6, 2, 4);
+	EX_EQ(vc_ha.n, 3);
+	vc_call_is(&vc_ha, 0, 0, 0, 1, 3);
+	vc_call_is(&vc_ha, 1, HEAP0, 3, 1, 9);
+	vc_call_is(&vc_ha, 2, HEAP0 + 3u, 9, 1, 4);
+	struct flue_instance *a = vc_top.inst;
+	EX_EQ(ld32(a, 0x200), HEAP0 + 3u);
+	EX_EQ(ld32(a, 0x204), 4);
+	EX_EQ(memcmp(ex_mem(a) + HEAP0 + 3u, "h\xC3\xA9!", 4), 0);
+}
+
+/* load_string_from_range traps the caller on bad UTF-8 before any
+ * realloc of the callee, which is never entered. */
+FT_TEST(sync_bad_string_traps_the_caller_before_the_callee)
+{
+	greet_setup(true, true);
+	struct res r;
+	invoke(&vc_top, &r);
+	(void)ex_run();
+	FT_TRUE(r.done && !r.has);
+	trapped(vc_top.inst, FLUE_TRAP_BAD_ENCODING);
+	FT_FALSE(vc_greet.inst->poisoned);
+	EX_EQ(vc_hb.n, 0);
+	FT_FALSE(vc_greeted);
+}
+
+/* A result with a string needs the caller's realloc: without one in the
+ * lowered import's options the caller traps, the callee does not. */
+FT_TEST(sync_string_result_without_caller_realloc_traps_the_caller)
+{
+	greet_setup(false, false);
+	struct res r;
+	invoke(&vc_top, &r);
+	(void)ex_run();
+	FT_TRUE(r.done && !r.has);
+	trapped(vc_top.inst, FLUE_TRAP_NO_REALLOC);
+	FT_FALSE(vc_greet.inst->poisoned);
+	FT_TRUE(vc_greeted);
+}
+
+/* ------------------------------ async lower, callback lift: list<u32> */
+
+CB(unreachable_cb) { EX_TRUE(false); return EXIT; }
+
+static struct flue_func vc_rev;
+
+/* B reverses the list into its memory and returns it with task.return. */
+CORE(rev_core)
+{
+	EX_EQ(nargs, 2);
+	EX_EQ(args[1], 3);
+	for (uint32_t i = 0; i < 3u; i++)
+		st32(inst, 0x300 + 4u * i, ld32(inst, (uint32_t)args[0] + 4u * (2u - i)));
+	flue_flat_t r[2] = { 0x300, 3 };
+	flue_canon_task_return_typed(inst, &vc_g, &T_LIST, r, 2);
+	res[0] = EXIT;
+}
+
+CORE(run_rev)
+{
+	for (uint32_t i = 0; i < 3u; i++)
+		st32(inst, 0x100 + 4u * i, 10u + i);
+	flue_flat_t a[3] = { 0x100, 3, 0x200 };
+	EX_EQ(flue_call_lowered(&vc_l, a, 3), 2); /* RETURNED before the call returned */
+}
+
+/* store_list_into_range: realloc(0, 0, 4, 12) in B for the param, in A
+ * for the result; the reversed list at A's out pointer. */
+FT_TEST(async_list_param_and_task_return)
+{
+	vc_setup();
+	struct flue_instance *a = ex_new(), *b = ex_new();
+	vc_lift(&vc_rev, b, &ft_rev, FLUE_LIFT_CALLBACK, rev_core, unreachable_cb, 0);
+	vc_lower(&vc_l, &vc_rev, a, true, true);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = run_rev };
+	FT_EQ(flue_lift(&vc_top, a, &ft_sync, &o), 0);
+	struct res r;
+	invoke(&vc_top, &r);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_TRUE(r.done && r.has);
+	EX_EQ(vc_hb.n, 1);
+	vc_call_is(&vc_hb, 0, 0, 0, 4, 12);
+	EX_EQ(vc_ha.n, 1);
+	vc_call_is(&vc_ha, 0, 0, 0, 4, 12);
+	EX_EQ(ld32(a, 0x200), HEAP0);
+	EX_EQ(ld32(a, 0x204), 3);
+	for (uint32_t i = 0; i < 3u; i++)
+		EX_EQ(ld32(a, HEAP0 + 4u * i), 12u - i);
+}
+
+/* task.return of the first form, or of another type, in a graph-typed
+ * task traps RESULT_TYPE (canon_task_return: result_type != the task's). */
+CORE(rev_wrong_return)
+{
+	flue_canon_task_return(inst, 0, 0, 0);
+	res[0] = EXIT;
+}
+
+FT_TEST(task_return_of_another_type_traps)
+{
+	vc_setup();
+	struct flue_instance *a = ex_new(), *b = ex_new();
+	vc_lift(&vc_rev, b, &ft_rev, FLUE_LIFT_CALLBACK, rev_wrong_return, unreachable_cb, 0);
+	vc_lower(&vc_l, &vc_rev, a, true, true);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = run_rev };
+	FT_EQ(flue_lift(&vc_top, a, &ft_sync, &o), 0);
+	struct res r;
+	invoke(&vc_top, &r);
+	(void)ex_run();
+	trapped(b, FLUE_TRAP_RESULT_TYPE);
+}
+
+/* --------------------------------------------------------- refusals */
+
+static void noop_host(void *user, flue_call_t call, const struct flue_values *args)
+{
+	(void)user, (void)call, (void)args;
+}
+
+FT_TEST(graph_types_refused_where_not_supported)
+{
+	vc_setup();
+	struct flue_instance *b = ex_new();
+	struct flue_func f;
+	/* string params without realloc: the callee could not receive them */
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = greet_core };
+	EX_EQ(flue_lift(&f, b, &ft_greet, &o), FLUE_EINVAL);
+	o.realloc = vc_realloc;
+	o.string_encoding = 3;
+	EX_EQ(flue_lift(&f, b, &ft_greet, &o), FLUE_EINVAL);
+	/* handles in a graph: not yet */
+	struct flue_functype own = ft_greet;
+	own.graph = &vc_g_own;
+	EX_EQ(flue_functype_check(&ex.store, &own), FLUE_EINVAL);
+	/* a node outside the graph */
+	static const uint16_t far = 9;
+	struct flue_functype bad = ft_greet;
+	bad.result_type = &far;
+	EX_EQ(flue_functype_check(&ex.store, &bad), FLUE_EINVAL);
+	/* host values of graph types: not yet */
+	EX_EQ(flue_host_func(&f, ex.host, &ft_greet, noop_host, 0, 0), FLUE_ENOTSUP);
+	o.string_encoding = FLUE_STRING_UTF8;
+	FT_EQ(flue_lift(&f, b, &ft_greet, &o), 0);
+	flue_call_t c;
+	EX_EQ(flue_invoke(&f, ex.host, 0, on_res, 0, &c), FLUE_ENOTSUP);
+	EX_EQ(flue_functype_check(&ex.store, &ft_greet), 0);
+}
+
+FT_SUITE(vals_calls,
+	 FT_CASE(sync_string_param_and_result_transcoded),
+	 FT_CASE(sync_bad_string_traps_the_caller_before_the_callee),
+	 FT_CASE(sync_string_result_without_caller_realloc_traps_the_caller),
+	 FT_CASE(async_list_param_and_task_return),
+	 FT_CASE(task_return_of_another_type_traps),
+	 FT_CASE(graph_types_refused_where_not_supported))

@@ -21,9 +21,10 @@ struct lay {
 	uint32_t align;
 };
 
+/* a is 1, 2, 4 or 8: a mask, no 64-bit division (freestanding cores) */
 static uint64_t align_up(uint64_t v, uint32_t a)
 {
-	return (v + a - 1u) / a * a;
+	return (v + a - 1u) & ~(uint64_t)(a - 1u);
 }
 
 /* discriminant_type(cases) of n cases, as its size (= its alignment). */

@@ -138,8 +138,9 @@ static const struct pair_case pairs[] = {
 /* Every pairs row of `type`: into B's memory, then back to a flat value. */
 static void run_pairs(const char *type)
 {
-	uint32_t rows = 0;
-	for (uint32_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+	/* volatile: FT_TRAPS' setjmp is inside the loop */
+	volatile uint32_t rows = 0;
+	for (volatile uint32_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		const struct pair_case *p = &pairs[i];
 		if (strcmp(p->type, type) != 0)
 			continue;
@@ -305,7 +306,7 @@ FT_TEST(lift_flat_values_17_params_traps)
 		{ MEM_SIZE - 16u, FLUE_TRAP_OUT_OF_BOUNDS },
 		{ 0xFFFFFFFCu, FLUE_TRAP_OUT_OF_BOUNDS },
 	};
-	for (uint32_t k = 0; k < 3u; k++) {
+	for (volatile uint32_t k = 0; k < 3u; k++) { /* volatile: setjmp inside */
 		fx_setup();
 		struct tb b;
 		uint16_t ts[17];
@@ -333,7 +334,7 @@ FT_TEST(lower_flat_values_results_out_ptr)
 		{ MEM_SIZE - 4u, FLUE_TRAP_OUT_OF_BOUNDS },
 	};
 	static const flue_flat_t in[] = { 1, 2, 3 };
-	for (uint32_t k = 0; k < 4u; k++) {
+	for (volatile uint32_t k = 0; k < 4u; k++) { /* volatile: setjmp inside */
 		fx_setup();
 		struct tb b;
 		tb_init(&b);

@@ -1,7 +1,9 @@
 /*
  * request, the host side: hands the client a deadline future, runs until
  * only the deadline can make progress, completes it, and checks what
- * happened: the fast request's value came back, the server received
+ * happened: the fast request's string ("value-7", result<string,
+ * error-code> from the server's memory into the client's) came back, a
+ * request for an unknown key got err(not-found), the server received
  * TASK_CANCELLED for the slow one, and the client's subtask event reports
  * CANCELLED_BEFORE_RETURNED. Runs unchanged on the host and under QEMU.
  */
@@ -13,7 +15,7 @@
 #include "request.h"
 
 enum { NOTE_FAST_RETURNED = 1, NOTE_SLOW_STARTED, NOTE_DEADLINE, NOTE_CANCEL_RESULT,
-       NOTE_SLOW_EVENT, NOTE_SERVER_CANCELLED, NOTE_SERVER_CANCEL_DONE };
+       NOTE_SLOW_EVENT, NOTE_SERVER_CANCELLED, NOTE_SERVER_CANCEL_DONE, NOTE_NOT_FOUND };
 
 struct note {
 	uint32_t what, a, b;
@@ -76,8 +78,13 @@ int main(void)
 	const uint32_t *fast = find(NOTE_FAST_RETURNED), *slow = find(NOTE_SLOW_STARTED);
 	const uint32_t *cancel = find(NOTE_CANCEL_RESULT), *ev = find(NOTE_SLOW_EVENT);
 	const uint32_t *srv = find(NOTE_SERVER_CANCELLED), *srv_done = find(NOTE_SERVER_CANCEL_DONE);
+	const uint32_t *missing = find(NOTE_NOT_FOUND);
 	if (fast != 0)
-		flue_board_printf("  fast request: returned before the call did, value %u\n", fast[0]);
+		flue_board_printf("  fast request: returned before the call did, ok(string of %u "
+				  "bytes)%s\n", fast[0], fast[1] ? ", \"value-7\"" : ", WRONG BYTES");
+	if (missing != 0)
+		flue_board_printf("  unknown key: %s(%u)%s\n", missing[0] ? "err" : "ok", missing[1],
+				  missing[0] == 1u && missing[1] == 0u ? " (not-found)" : "");
 	if (slow != 0)
 		flue_board_printf("  slow request: subtask %u, state %u (STARTED) when the call returned\n",
 				  slow[0], slow[1]);
@@ -95,8 +102,11 @@ int main(void)
 	int bad = check(rc1 == FLUE_EAGAIN, "the first run did not stop for the deadline");
 	bad |= check(wr == 0 && o.done, "the deadline write did not complete");
 	bad |= check(rc2 == 0 && dr == 0, "the second run did not finish");
-	bad |= check(resolved && value == 70u, "the client did not return the fast value 70");
-	bad |= check(fast != 0 && fast[0] == 70u, "no fast value");
+	bad |= check(resolved && value == 70u,
+		     "the client did not return 70 (7 from \"value-7\", times 10)");
+	bad |= check(fast != 0 && fast[0] == 7u && fast[1] == 1u, "no fast value \"value-7\"");
+	bad |= check(missing != 0 && missing[0] == 1u && missing[1] == 0u,
+		     "the unknown key did not get err(not-found)");
 	bad |= check(slow != 0 && slow[1] == 1u, "the slow call did not start a subtask");
 	bad |= check(srv != 0 && srv[0] == 9u && srv_done != 0, "the server saw no TASK_CANCELLED");
 	bad |= check(cancel != 0 && cancel[0] == 0xFFFFFFFFu, "subtask.cancel did not return BLOCKED");

@@ -14,6 +14,9 @@
 #                              QEMU boards)
 #   build.twins.<target>       two stackful calls of one instance at once (host,
 #                              and isolated on both QEMU boards)
+#   build.values.<target>      a string and a list<u32> each way between two
+#                              guests (type graphs, each side's cabi_realloc;
+#                              host, and isolated on both QEMU boards)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -134,6 +137,26 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
                      DEPENDS ${twins_deps} CFLAGS -DTWINS_ISOLATED=1)
     flue_qemu_test(build.twins.${core}.isolated ${core}
                    ${TBB}/twins/${core}-isolated/twins.elf "twins: ok")
+  endforeach()
+endif()
+
+# build.values.<target>: graph-typed values between two C guests: a string
+# through a sync lower of a sync lift, a list<u32> through an async lower of
+# a callback lift and its task.return; each lands where the receiver's
+# cabi_realloc put it (isolated: that realloc is guest code behind the gate).
+flue_test_guests(values values_deps callee caller)
+flue_add_program(tb_values_host COMPOSITION ${TB}/values/values.flue SOURCES ${TB}/values/main.c
+                 MODULES ${TBB}/values OUTPUT_DIR ${TBB}/values/host DEPENDS ${values_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.values.host COMMAND ${TBB}/values/host/values)
+set_tests_properties(build.values.host PROPERTIES TIMEOUT 60 PASS_REGULAR_EXPRESSION "values: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    flue_add_program(tb_values_${core}_isolated COMPOSITION ${TB}/values/values.flue
+                     TARGET ${core} ISOLATE SOURCES ${TB}/values/main.c MODULES ${TBB}/values
+                     OUTPUT_DIR ${TBB}/values/${core}-isolated DEPENDS ${values_deps})
+    flue_qemu_test(build.values.${core}.isolated ${core}
+                   ${TBB}/values/${core}-isolated/values.elf "values: ok")
   endforeach()
 endif()
 

@@ -333,19 +333,33 @@ static const struct err_case errors[] = {
 #endif
 	MOD("badexport", HOST, "badexport", "export 'cabi_realloc': core type (i32, i32, i32) -> "
 	    "(i32) does not match (i32, i32, i32, i32) -> (i32)"),
-	/* types flue does not carry yet, in exported and imported functions */
-	MOD("types_ex_string", HOST, "t_ex_string",
-	    "export 'greet': type 'string' at a call boundary is not supported by flue yet"),
-	MOD("types_ex_list", HOST, "t_ex_list",
-	    "export 'sum': type 'list<u32>' at a call boundary is not supported"),
-	MOD("types_ex_nested", HOST, "t_ex_nested",
-	    "export 'nest': record 'outer' nests a record or tuple"),
-	MOD("types_im_string", HOST, "t_im_string",
-	    "import '$root' 'show': type 'string' at a call boundary is not supported"),
-	MOD("types_im_list", HOST, "t_im_list",
-	    "import '$root' 'take': type 'list<u8>' at a call boundary is not supported"),
-	MOD("types_im_nested", HOST, "t_im_nested",
-	    "import '$root' 'put': record 'outer' nests a record or tuple"),
+	/* strings, lists and nested records: between guests only (refused at
+	 * the host edge, naming the function, the value and its type), with
+	 * cabi_realloc where they land; handles inside them are refused */
+	MOD("types_ex_string", HOST, "t_ex_string", "export 'greet' takes strings or lists, which "
+	    "are stored into its memory with 'cabi_realloc', which the module does not export"),
+	MOD("types_ex_list", HOST, "t_ex_list", "export 'sum' takes strings or lists"),
+	MOD("types_im_name", HOST, "t_im_name", "import '$root' 'name' returns strings or lists, "
+	    "which are stored into the module's memory with 'cabi_realloc', which the module does "
+	    "not export"),
+	LOC("types_ex_nested", 2, 1, "'t.nest' is exported to the host, but its parameter 'o' has "
+	    "type 'outer': host values of strings, lists, chars, options, results, variants, "
+	    "enums, flags, maps and nested records are not supported by flue yet", "connect it"),
+	LOC("types_im_string", 2, 1, "'t.show' is served by the host, but its parameter 's' has "
+	    "type 'string': host values of strings", "between guest instances"),
+	LOC("types_im_list", 2, 1, "'t.take' is served by the host, but its parameter 'xs' has "
+	    "type 'list<u8>'", NULL),
+	LOC("types_im_nested", 2, 1, "'t.put' is served by the host, but its parameter 'o' has "
+	    "type 'outer'", NULL),
+	LOC("types_im_wide", 2, 1, "'t.wide' is served by the host, but 'wide' has 33 parameter "
+	    "values; flue passes at most 32", NULL),
+	MOD("types_im_opt", HOST, "t_im_opt", "import '$root' 'opt': type 'option<stream<u8>>' "
+	    "holds the handle 'stream<u8>': stream/future ends inside strings, lists, options, "
+	    "results, variants, maps, tuples or nested records are not supported by flue yet"),
+	MOD("types_im_mixed", HOST, "t_im_mixed", "import '$root' 'mixed': 'mixed' passes the "
+	    "stream/future end 'stream<u8>' and parameter 'name' of type 'string': flue passes "
+	    "stream/future ends only in functions whose other values are bools, numbers or flat "
+	    "records"),
 	MOD("types_stream_bool", HOST, "t_stream_bool",
 	    "import '[export]$root' '[stream-new-0]bools': type 'bool' as a stream/future element "
 	    "is not supported"),

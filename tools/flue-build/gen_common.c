@@ -180,6 +180,10 @@ void gen_result_valtype(const struct gen *g, const struct wit_func *f, const cha
 
 void gen_functype(const struct gen *g, const struct wit_func *f, const char *name)
 {
+	if (fb_func_is_graph(f)) {
+		gen_graph_functype(g, f, name);
+		return;
+	}
 	if (f->nparams > 0) {
 		fb_buf_printf(g->c, "static const struct flue_valtype %s_params[%u] = {\n", name,
 			      (unsigned)f->nparams);

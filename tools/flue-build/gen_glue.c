@@ -250,12 +250,36 @@ static bool builtin_may_switch(const struct fb_import *c)
 	}
 }
 
+/* task.return of a graph-typed export: its result's node in glue_types. */
+static void typed_task_return(const struct gen *g, const struct fb_module *m, uint32_t i,
+			      const char *id)
+{
+	const struct fb_import *c = &m->imports[i];
+	const struct wasm_functype *ft = &m->wasm.types[m->wasm.imports[i].type];
+	struct fb_buf vt = { 0 };
+	fb_buf_printf(&vt, "%s_i%u_result", id, (unsigned)i);
+	gen_graph_result(g, c->func, vt.data);
+	char what[256];
+	snprintf(what, sizeof what, "task.return of '%s' (graph-typed)", c->key);
+	import_head(g, m, i, id, what);
+	fb_buf_puts(g->c, "\tstruct flue_instance *inst = flue_w2c_caller(env);\n");
+	uint32_t n = flat_args(ft, g->c);
+	fb_buf_printf(g->c, "\tflue_canon_task_return_typed(inst, &glue_types, %s%s, %s, %u);\n}\n\n",
+		      c->func->result != NULL ? "&" : "0", c->func->result != NULL ? vt.data : "",
+		      n > 0 ? "a" : "0", (unsigned)n);
+	fb_buf_free(&vt);
+}
+
 static void builtin_import(const struct gen *g, const struct fb_module *m, uint32_t i,
 			   const char *id)
 {
 	const struct fb_import *c = &m->imports[i];
 	const struct wasm_functype *ft = &m->wasm.types[m->wasm.imports[i].type];
 	struct fb_buf *b = g->c;
+	if (c->builtin == FB_B_TASK_RETURN && fb_func_is_graph(c->func)) {
+		typed_task_return(g, m, i, id);
+		return;
+	}
 	if (c->builtin == FB_B_TASK_RETURN) {
 		struct fb_buf vt = { 0 };
 		fb_buf_printf(&vt, "%s_i%u_result", id, (unsigned)i);
@@ -458,6 +482,7 @@ void gen_glue(const struct gen *g)
 {
 	prologue(g);
 	elem_table(g);
+	gen_graph_table(g);
 	gen_ring_statics(g);
 	for (uint32_t i = 0; i < g->p->nmodules; i++)
 		module_section(g, &g->p->modules[i]);
@@ -466,7 +491,10 @@ void gen_glue(const struct gen *g)
 void fb_gen_program(const struct fb_plan *p, const struct fb_gen_opts *o, struct fb_buf *c,
 		    struct fb_buf *h)
 {
-	struct gen g = { p, o, c, h };
+	struct fb_tgraph tg = { 0 };
+	gen_graph_collect(p, &tg);
+	struct gen g = { p, o, c, h, &tg };
 	gen_glue(&g);
 	gen_api(&g);
+	fb_tgraph_free(&tg);
 }

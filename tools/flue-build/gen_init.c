@@ -74,6 +74,8 @@ static void lift_call(const struct gen *g, const struct fb_module *m, uint32_t k
 		fb_buf_printf(g->c, "\t\t\t.realloc = %s_realloc,\n", id);
 	if (l->post_return >= 0)
 		fb_buf_printf(g->c, "\t\t\t.post_return = %s_lift%u_post,\n", id, (unsigned)k);
+	if (fb_func_is_graph(l->func)) /* gen_graph.c: UTF-8 at both ends */
+		fb_buf_puts(g->c, "\t\t\t.string_encoding = FLUE_STRING_UTF8,\n");
 	fb_buf_printf(g->c, "\t\t\t.user = self,\n\t\t};\n\t\trc = flue_lift(&self->lift[%u], "
 		      "self->g.inst, &%s_lift%u_type, &o);\n\t\tif (rc != 0)\n\t\t\treturn "
 		      "glue_fail(rc, \"lifting '%s' of\", self->g.name);\n\t}\n", (unsigned)k, id,
@@ -156,6 +158,7 @@ static void wire_fn(const struct gen *g, uint32_t n)
 				      (unsigned)w->lift, m->imports[i].async ? "true" : "false",
 				      g->p->insts[w->inst].name);
 			free(tid);
+			gen_graph_lowered(g, m, i, id);
 		}
 	}
 	fb_buf_printf(c, "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"wiring\", \"%s\");\n", in->name);

@@ -3,12 +3,14 @@
 #define FLUE_BUILD_GEN_INTERNAL_H
 
 #include "gen.h"
+#include "tgraph.h"
 
 struct gen {
 	const struct fb_plan *p;
 	const struct fb_gen_opts *o;
 	struct fb_buf *c; /* <prog>_glue.c */
 	struct fb_buf *h; /* <prog>.h */
+	struct fb_tgraph *tg; /* the graph-typed functions' types (gen_graph.c) */
 };
 
 /* wasm2c's C spelling of a core value type (u32, u64, f32, f64). */
@@ -47,6 +49,18 @@ void gen_to_values(const struct gen *g, const struct wit_type *t, const char *ex
 /* Statements filling C lvalue `lv` of type t from v->v[*k...]. */
 void gen_from_values(const struct gen *g, const struct wit_type *t, const char *lv,
 		     const char *v, uint32_t *k, struct fb_buf *b);
+
+/* Graph-typed functions (gen_graph.c): every type into tg (before any
+ * emission), the graph's tables, a type's node, a function type, f's
+ * result node as `static const uint16_t <name>`, and the caller's
+ * options of lowered import i (in wire_<inst>). */
+void gen_graph_collect(const struct fb_plan *p, struct fb_tgraph *tg);
+void gen_graph_table(const struct gen *g);
+uint16_t gen_graph_node(const struct gen *g, const struct wit_type *t);
+void gen_graph_functype(const struct gen *g, const struct wit_func *f, const char *name);
+void gen_graph_result(const struct gen *g, const struct wit_func *f, const char *name);
+void gen_graph_lowered(const struct gen *g, const struct fb_module *m, uint32_t i,
+		       const char *id);
 
 /* Typedefs of the host interface's types (records, tuples, ends). */
 void gen_api_types(const struct gen *g);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "plan_internal.h"
+#include "tgraph.h"
 #include "util.h"
 
 static const char *extern_kind_text(uint8_t k)
@@ -52,7 +53,7 @@ static int classify_imports(struct fb_module *m, const struct fb_composition *co
 					    im->module, im->field, why);
 		const struct fb_import *c = &m->imports[i];
 		if (c->kind == FB_IMP_FUNC || c->builtin == FB_B_TASK_RETURN) {
-			if (fb_func_supported(c->func, why, sizeof why) != 0)
+			if (fb_func_form(c->func, why, sizeof why) < 0)
 				return fb_plan_fail(err, "%s: import '%s' '%s': %s", m->wasm_path,
 						    im->module, im->field, why);
 		}
@@ -129,7 +130,7 @@ static int check_lift(struct fb_module *m, const struct fb_lift *l,
 		return fb_plan_fail(err, "%s: '%s': post-return is only allowed for "
 				    "synchronously lifted exports", m->wasm_path,
 				    m->wasm.exports[l->post_return].name);
-	if (fb_func_supported(l->func, why, sizeof why) != 0)
+	if (fb_func_form(l->func, why, sizeof why) < 0)
 		return fb_plan_fail(err, "%s: export '%s': %s", m->wasm_path, l->key, why);
 	return 0;
 }
@@ -162,6 +163,16 @@ static int classify_exports(struct fb_module *m, struct fb_error *err)
 	return 0;
 }
 
+/* Does a param (or, with `result`, the result) of f hold strings or
+ * lists? (Only graph-typed functions can.) */
+static bool func_allocates(const struct wit_func *f, bool result)
+{
+	for (uint32_t i = 0; i < f->nparams; i++)
+		if (fb_type_allocates(f->params[i].type))
+			return true;
+	return result && fb_type_allocates(f->result);
+}
+
 /* Does anything the module does need its linear memory, or its realloc? */
 /* An import that reads or writes guest memory: a built-in with a pointer
  * (the canonical options' `memory`), or a call whose values go through
@@ -178,11 +189,12 @@ static bool import_needs_memory(const struct fb_import *c)
 	case FB_B_FUTURE_READ: case FB_B_FUTURE_WRITE:
 		return c->stream != NULL && c->stream->elem != NULL;
 	case FB_B_TASK_RETURN:
-		return c->sig.indirect_params;
+		return c->sig.indirect_params || fb_type_allocates(c->func->result);
 	case FB_B_RING_ATTACH: /* a window of the caller's own memory */
 		return true;
 	default:
-		return c->kind == FB_IMP_FUNC && (c->sig.indirect_params || c->sig.retptr);
+		return c->kind == FB_IMP_FUNC &&
+		       (c->sig.indirect_params || c->sig.retptr || func_allocates(c->func, true));
 	}
 }
 
@@ -198,6 +210,8 @@ static bool needs_memory(const struct fb_module *m)
 				   WIT_ABI_EXPORT_STACKFUL;
 		struct wit_core_sig s;
 		if (wit_core_signature(l->func, abi, &s) == 0 && (s.indirect_params || s.retptr))
+			return true;
+		if (func_allocates(l->func, true))
 			return true;
 	}
 	return false;
@@ -225,6 +239,22 @@ static int check_storage(const struct fb_module *m, enum fb_target target, struc
 	return 0;
 }
 
+/* A lowered call whose result holds strings or lists allocates them in the
+ * caller with its realloc (flue_lowered.realloc). */
+static int check_import_realloc(const struct fb_module *m, struct fb_error *err)
+{
+	for (uint32_t i = 0; i < m->wasm.nimports && m->realloc < 0; i++) {
+		const struct fb_import *c = &m->imports[i];
+		if (c->kind == FB_IMP_FUNC && fb_type_allocates(c->func->result))
+			return fb_plan_fail(err, "%s: import '%s' '%s' returns strings or lists, "
+					    "which are stored into the module's memory with "
+					    "'cabi_realloc', which the module does not export",
+					    m->wasm_path, m->wasm.imports[i].module,
+					    m->wasm.imports[i].field);
+	}
+	return 0;
+}
+
 static int check_module(struct fb_module *m, enum fb_target target, struct fb_error *err)
 {
 	if (check_storage(m, target, err) != 0 || fb_plan_ring_module(m, err) != 0)
@@ -243,8 +273,12 @@ static int check_module(struct fb_module *m, enum fb_target target, struct fb_er
 			return fb_plan_fail(err, "%s: export '%s' takes its parameters through memory "
 					    "and needs 'cabi_realloc', which the module does not "
 					    "export", m->wasm_path, l->key);
+		if (func_allocates(l->func, false) && m->realloc < 0)
+			return fb_plan_fail(err, "%s: export '%s' takes strings or lists, which are "
+					    "stored into its memory with 'cabi_realloc', which the "
+					    "module does not export", m->wasm_path, l->key);
 	}
-	return 0;
+	return check_import_realloc(m, err);
 }
 
 static int load_module(struct fb_module *m, const struct fb_instance_decl *d,

@@ -5,12 +5,13 @@
  *        structural equality across separately loaded worlds, and the C
  *        spelling of each for generated code.
  *
- * What flue supports today (flue/functype.h, flue/store.h) and so what
- * crosses calls: bool, s8..u64, f32, f64, stream<T>/future<T> (readable
- * ends), and records/tuples of those (one level). Stream/future elements:
- * none (unit), a number, or a record/tuple of numbers. Anything else is a
- * build error naming the type; strings, lists, variants, options, results,
- * enums, flags, chars, maps and resources come with a later issue.
+ * The flat form of flue's function types (flue/functype.h, flue/store.h),
+ * the only one the host interface takes: bool, s8..u64, f32, f64,
+ * stream<T>/future<T> (readable ends), and records/tuples of those (one
+ * level). Stream/future elements: none (unit), a number, or a record/tuple
+ * of numbers. Strings, lists, variants, options, results, enums, flags,
+ * chars, maps and nested records take the graph form between guests
+ * (tgraph.h); resources are a build error naming the type.
  *
  * Host tool code.
  */

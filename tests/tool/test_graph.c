@@ -1,0 +1,419 @@
+/*
+ * Graph-typed values in flue-build (tools/flue-build/tgraph.h, gen_graph.c)
+ * on tests/tool/graph/graph.wit: the node of every kind, layouts worked out
+ * by hand from CanonicalABI.md (and equal to both the flue library's
+ * flue_types_layout() and flue-build's own wit_size/wit_align/wit_flatten),
+ * shapes sharing nodes, which form each function takes and every refusal,
+ * the resolver's core-signature checks for strings, lists and variants
+ * (right and wrong), and the glue generated for two guests passing such
+ * values (plan/gpair.flue).
+ */
+#include "ftest.h"
+#include "gen.h"
+#include "names.h"
+#include "plan.h"
+#include "tgraph.h"
+
+#include <flue/valtype.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef FLUE_PLAN_FIXTURES
+#error "FLUE_PLAN_FIXTURES (the built tests/tool/plan modules) must be defined"
+#endif
+
+static struct wit_resolve res;
+static const struct wit_world *world;
+
+static void load(void)
+{
+	struct wit_error err;
+	if (wit_load(&res, "graph/graph.wit", &err) != 0) {
+		fprintf(stderr, "  %s\n", err.msg);
+		FT_FAIL("graph/graph.wit does not load");
+	}
+	world = wit_find_world(&res, "graph", &err);
+	FT_TRUE(world != NULL);
+}
+
+static const struct wit_func *func(const char *name)
+{
+	for (int e = 0; e < 2; e++) {
+		const struct wit_item *it = e ? world->exports : world->imports;
+		uint32_t n = e ? world->nexports : world->nimports;
+		for (uint32_t i = 0; i < n; i++)
+			if (it[i].kind == WIT_ITEM_FUNC && strcmp(it[i].func->name, name) == 0)
+				return it[i].func;
+	}
+	fprintf(stderr, "  no function '%s'\n", name);
+	FT_FAIL("function missing from graph.wit");
+	return NULL;
+}
+
+static uint16_t add(struct fb_tgraph *g, const struct wit_type *t)
+{
+	char err[512];
+	uint16_t n = 0xFFFF;
+	int rc = fb_tgraph_add(g, t, &n, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "  %s\n", err);
+	FT_EQ(rc, 0);
+	return n;
+}
+
+/* ------------------------------------------------------------ kinds */
+
+struct kind_row {
+	uint8_t kind;
+	uint32_t arg, nkids;
+};
+
+/* kinds(a..w) -> result: one row per parameter, then the result. */
+static const struct kind_row kind_rows[] = {
+	{ FLUE_VT_BOOL, 0, 0 }, { FLUE_VT_S8, 0, 0 }, { FLUE_VT_U8, 0, 0 },
+	{ FLUE_VT_S16, 0, 0 }, { FLUE_VT_U16, 0, 0 }, { FLUE_VT_S32, 0, 0 },
+	{ FLUE_VT_U32, 0, 0 }, { FLUE_VT_S64, 0, 0 }, { FLUE_VT_U64, 0, 0 },
+	{ FLUE_VT_F32, 0, 0 }, { FLUE_VT_F64, 0, 0 }, { FLUE_VT_CHAR, 0, 0 },
+	{ FLUE_VT_STRING, 0, 0 },  /* m: text, an alias of string */
+	{ FLUE_VT_LIST, 0, 1 },    /* n: list<u8> */
+	{ FLUE_VT_LIST, 4, 1 },    /* o: list<u32, 4> */
+	{ FLUE_VT_OPTION, 0, 1 }, { FLUE_VT_RESULT, 0, 2 },
+	{ FLUE_VT_VARIANT, 0, 3 }, /* r: shape */
+	{ FLUE_VT_ENUM, 3, 0 }, { FLUE_VT_FLAGS, 3, 0 }, { FLUE_VT_TUPLE, 0, 2 },
+	{ FLUE_VT_RECORD, 0, 3 },  /* v: outer */
+	{ FLUE_VT_MAP, 0, 2 },
+	{ FLUE_VT_RESULT, 0, 2 },  /* the bare `result` */
+};
+
+FT_TEST(test_every_kind)
+{
+	load();
+	const struct wit_func *f = func("kinds");
+	FT_EQ(f->nparams + 1u, sizeof kind_rows / sizeof kind_rows[0]);
+	struct fb_tgraph g = { 0 };
+	for (uint32_t i = 0; i <= f->nparams; i++) {
+		uint16_t n = add(&g, i < f->nparams ? f->params[i].type : f->result);
+		const struct flue_tnode *x = &g.nodes[n];
+		if (x->kind != kind_rows[i].kind || x->arg != kind_rows[i].arg ||
+		    x->nkids != kind_rows[i].nkids)
+			fprintf(stderr, "  value %u: kind %u arg %u nkids %u\n", (unsigned)i,
+				(unsigned)x->kind, (unsigned)x->arg, (unsigned)x->nkids);
+		FT_EQ(x->kind, kind_rows[i].kind);
+		FT_EQ(x->arg, kind_rows[i].arg);
+		FT_EQ(x->nkids, kind_rows[i].nkids);
+	}
+	/* shape: none (no payload), circle(f32), poly(list<point>) */
+	const struct flue_tnode *shape = &g.nodes[add(&g, f->params[17].type)];
+	FT_EQ(g.kids[shape->kids], FLUE_TYPE_NONE);
+	FT_EQ(g.nodes[g.kids[shape->kids + 1]].kind, FLUE_VT_F32);
+	FT_EQ(g.nodes[g.kids[shape->kids + 2]].kind, FLUE_VT_LIST);
+	/* the bare result: neither side has a payload */
+	const struct flue_tnode *r = &g.nodes[add(&g, f->result)];
+	FT_EQ(g.kids[r->kids], FLUE_TYPE_NONE);
+	FT_EQ(g.kids[r->kids + 1], FLUE_TYPE_NONE);
+	FT_TRUE(strcmp(g.text[add(&g, f->params[12].type)], "string") == 0);
+	fb_tgraph_free(&g);
+	wit_free(&res);
+}
+
+/* ----------------------------------------------------------- layout */
+
+/* Every node's layout is what the library computes from scratch. */
+static void layout_is_the_runtimes(const struct fb_tgraph *g)
+{
+	struct flue_tnode *fresh = calloc(g->nnodes, sizeof *fresh);
+	FT_TRUE(fresh != NULL);
+	for (uint32_t i = 0; i < g->nnodes; i++)
+		fresh[i] = (struct flue_tnode){ .kind = g->nodes[i].kind, .arg = g->nodes[i].arg,
+						.nkids = g->nodes[i].nkids,
+						.kids = g->nodes[i].kids };
+	FT_EQ(flue_types_layout(fresh, (uint16_t)g->nnodes, g->kids, (uint16_t)g->nkids), 0);
+	FT_EQ(memcmp(fresh, g->nodes, g->nnodes * sizeof *fresh), 0);
+	free(fresh);
+	struct flue_tgraph v = fb_tgraph_view(g);
+	FT_EQ(flue_types_check(&v), 0);
+}
+
+/* ... and what flue-build's own canonical ABI (wit_abi.c) says. */
+static void layout_is_wit_abis(const struct fb_tgraph *g, uint16_t n, const struct wit_type *t)
+{
+	enum wit_core flat[20];
+	int nf = wit_flatten(t, flat, 20);
+	FT_EQ(g->nodes[n].size, wit_size(t));
+	FT_EQ(g->nodes[n].align, wit_align(t));
+	FT_EQ(g->nodes[n].flat, (uint32_t)nf);
+	uint8_t got[20];
+	struct flue_tgraph v = fb_tgraph_view(g);
+	FT_EQ(flue_types_flatten(&v, n, got, 20), (uint32_t)nf);
+	for (int i = 0; i < nf && i < 20; i++)
+		FT_EQ(got[i], flat[i]); /* enum flue_core_type and enum wit_core agree */
+}
+
+static void layout_is(const struct flue_tnode *x, uint32_t size, uint32_t align,
+		      uint32_t size64, uint32_t align64, uint32_t flat, uint32_t depth,
+		      uint32_t contains)
+{
+	FT_EQ(x->size, size);
+	FT_EQ(x->align, align);
+	FT_EQ(x->size64, size64);
+	FT_EQ(x->align64, align64);
+	FT_EQ(x->flat, flat);
+	FT_EQ(x->depth, depth);
+	FT_EQ(x->contains, contains);
+}
+
+FT_TEST(test_nested_layout)
+{
+	load();
+	struct fb_tgraph g = { 0 };
+	const char *fns[] = { "kinds", "shapes", "greet", "sum", "pick", "num-of", "fetch" };
+	for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++) {
+		const struct wit_func *f = func(fns[k]);
+		for (uint32_t i = 0; i <= f->nparams; i++) {
+			const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
+			if (t != NULL)
+				layout_is_wit_abis(&g, add(&g, t), t);
+		}
+	}
+	layout_is_the_runtimes(&g);
+	const struct wit_func *kinds = func("kinds");
+	/* outer { i: inner { a: u32, tag: option<string> }, b: u8, pts: list<point> }:
+	 * option<string> 12 (case, string at 4), inner 16, b at 16, pts at 20: 28;
+	 * 64-bit pointers: string 16/8, option 24, inner 32, b at 32, pts at 40: 56;
+	 * flat: inner 1 + (1 + 2), b 1, pts 2: 7; depth outer > inner > option >
+	 * string: 4; holds strings and lists. */
+	layout_is(&g.nodes[add(&g, kinds->params[21].type)], 28, 4, 56, 8, 7, 4, FLUE_TC_ALLOC);
+	/* shape: u8 case, payload at 4 (f32 | list 8): 12; flat (i32, join(f32, i32),
+	 * i32); 64-bit: list 16/8: 24; depth shape > list > point > f64: 4 */
+	layout_is(&g.nodes[add(&g, kinds->params[17].type)], 12, 4, 24, 8, 3, 4, FLUE_TC_ALLOC);
+	/* result<string, color> (fetch): 12, flat 3 (case, then string | color joined) */
+	layout_is(&g.nodes[add(&g, func("fetch")->result)], 12, 4, 24, 8, 3, 2, FLUE_TC_ALLOC);
+	/* list<u32, 4>: 16 bytes, 4 flat, no allocation; perms: 1 byte */
+	layout_is(&g.nodes[add(&g, kinds->params[14].type)], 16, 4, 16, 4, 4, 2, 0);
+	layout_is(&g.nodes[add(&g, kinds->params[19].type)], 1, 1, 1, 1, 1, 1, 0);
+	/* num { i(u32), f(f64) }: case, f64 at 8: 16; flat (i32, join(i32, f64) = i64) */
+	layout_is(&g.nodes[add(&g, func("num-of")->params[0].type)], 16, 8, 16, 8, 2, 2, 0);
+	fb_tgraph_free(&g);
+	wit_free(&res);
+}
+
+/* Children come first; one node per shape, whatever the names. */
+FT_TEST(test_shared_shapes)
+{
+	load();
+	struct fb_tgraph g = { 0 };
+	const struct wit_func *f = func("shapes");
+	uint16_t a = add(&g, f->params[0].type), b = add(&g, f->params[1].type);
+	uint16_t l = add(&g, f->params[2].type), r = add(&g, f->result);
+	FT_EQ(a, b); /* point and spot */
+	FT_EQ(r, a);
+	FT_EQ(g.kids[g.nodes[l].kids], a);
+	uint32_t n = g.nnodes;
+	FT_EQ(add(&g, func("kinds")->params[21].type), add(&g, func("kinds")->params[21].type));
+	FT_TRUE(g.nnodes > n);
+	n = g.nnodes;
+	(void)add(&g, func("kinds")->params[21].type);
+	FT_EQ(g.nnodes, n); /* again: nothing new */
+	for (uint32_t i = 0; i < g.nnodes; i++)
+		for (uint32_t k = 0; k < g.nodes[i].nkids; k++) {
+			uint16_t c = g.kids[g.nodes[i].kids + k];
+			FT_TRUE(c == FLUE_TYPE_NONE || c < i);
+		}
+	fb_tgraph_free(&g);
+	wit_free(&res);
+}
+
+/* ------------------------------------------------------------ forms */
+
+static void form_fails(const char *name, const char *phrase)
+{
+	char err[512] = "";
+	int rc = fb_func_form(func(name), err, sizeof err);
+	bool ok = rc == -1 && strstr(err, phrase) != NULL;
+	if (!ok)
+		fprintf(stderr, "  %s: rc %d \"%s\"\n  wanted \"%s\"\n", name, rc, err, phrase);
+	FT_TRUE(ok);
+}
+
+FT_TEST(test_forms)
+{
+	load();
+	char err[512];
+	/* the flat form wherever it suffices: ends, a flat record, numbers */
+	FT_EQ(fb_func_form(func("flat"), err, sizeof err), FB_FORM_FLAT);
+	const char *graph[] = { "kinds", "shapes", "greet", "sum", "pick", "num-of", "fetch",
+				"serve" };
+	for (size_t i = 0; i < sizeof graph / sizeof graph[0]; i++) {
+		int rc = fb_func_form(func(graph[i]), err, sizeof err);
+		if (rc != FB_FORM_GRAPH)
+			fprintf(stderr, "  %s: %d %s\n", graph[i], rc, err);
+		FT_EQ(rc, FB_FORM_GRAPH);
+		FT_TRUE(fb_func_is_graph(func(graph[i])));
+	}
+	FT_FALSE(fb_func_is_graph(func("flat")));
+	form_fails("opt", "type 'option<stream<u8>>' holds the handle 'stream<u8>': stream/future "
+		   "ends inside strings, lists, options, results, variants, maps, tuples or nested "
+		   "records are not supported by flue yet");
+	form_fails("mixed", "'mixed' passes the stream/future end 'stream<u8>' and parameter "
+		   "'name' of type 'string': flue passes stream/future ends only in functions "
+		   "whose other values are bools, numbers or flat records");
+	form_fails("owned", "type 'option<own<thing>>' holds the handle 'own<thing>': resource "
+		   "handles inside strings, lists");
+	form_fails("deep", "is nested deeper than 16 levels or takes 2^28 bytes or more");
+	form_fails("wide", "type 'many' has 33 flags: flue needs 1..32 flags");
+	form_fails("wides", "type 'many' (in 'list<many>') has 33 flags");
+	wit_free(&res);
+}
+
+/* ---------------------------------------------------- core signatures */
+
+struct fty {
+	struct wasm_functype ft;
+	uint8_t p[24], r[8];
+};
+
+/* params '>' results: i i32, I i64, f f32, F f64 */
+static const struct wasm_functype *fty(struct fty *s, const char *spec)
+{
+	memset(s, 0, sizeof *s);
+	s->ft.params = s->p;
+	s->ft.results = s->r;
+	bool results = false;
+	for (const char *c = spec; *c != '\0'; c++) {
+		uint8_t v = *c == 'i' ? WASM_I32 : *c == 'I' ? WASM_I64 : *c == 'f' ? WASM_F32
+										  : WASM_F64;
+		if (*c == '>')
+			results = true;
+		else if (results)
+			s->r[s->ft.nresults++] = v;
+		else
+			s->p[s->ft.nparams++] = v;
+	}
+	return &s->ft;
+}
+
+struct sig_row {
+	const char *module, *field, *right, *wrong;
+};
+
+static const struct sig_row sig_rows[] = {
+	{ "$root", "greet", "iii>", "ii>i" },           /* string in, string out */
+	{ "$root", "sum", "ii>i", "i>i" },              /* list<u32> */
+	{ "$root", "pick", "iiii>", "iii>i" },          /* variant in, option<enum> out */
+	{ "$root", "num-of", "iI>", "ii>" },            /* join(i32, f64) = i64 */
+	{ "$root", "[async-lower]fetch", "ii>i", "i>i" },
+	{ "[export]$root", "[task-return]serve", "iii>", "ii>" },
+};
+
+FT_TEST(test_core_signatures)
+{
+	load();
+	for (size_t i = 0; i < sizeof sig_rows / sizeof sig_rows[0]; i++) {
+		const struct sig_row *r = &sig_rows[i];
+		struct fty t;
+		struct fb_import imp;
+		char err[512] = "";
+		int rc = fb_classify_import(world, r->module, r->field, fty(&t, r->right), &imp, err,
+					    sizeof err);
+		if (rc != 0)
+			fprintf(stderr, "  '%s' '%s' %s: %s\n", r->module, r->field, r->right, err);
+		FT_EQ(rc, 0);
+		fb_import_free(&imp);
+		rc = fb_classify_import(world, r->module, r->field, fty(&t, r->wrong), &imp, err,
+					sizeof err);
+		if (rc == 0 || strstr(err, "does not match") == NULL)
+			fprintf(stderr, "  '%s' '%s' %s: rc %d \"%s\"\n", r->module, r->field,
+				r->wrong, rc, err);
+		FT_TRUE(rc != 0 && strstr(err, "does not match") != NULL);
+	}
+	/* kinds: 23 params, more than 16 flat: one pointer; `result` flat: i32 */
+	struct fty t;
+	struct fb_export ex;
+	char err[512] = "";
+	FT_EQ(fb_classify_export(world, "kinds", WASM_EXTERN_FUNC, fty(&t, "i>i"), &ex, err,
+				 sizeof err), 0);
+	fb_export_free(&ex);
+	FT_TRUE(fb_classify_export(world, "kinds", WASM_EXTERN_FUNC, fty(&t, "ii>i"), &ex, err,
+				   sizeof err) != 0);
+	FT_TRUE(strstr(err, "does not match") != NULL);
+	wit_free(&res);
+}
+
+/* ------------------------------------------------------ generated glue */
+
+static bool has(const char *text, const char *what)
+{
+	bool ok = strstr(text, what) != NULL;
+	if (!ok)
+		fprintf(stderr, "  glue lacks: %s\n", what);
+	return ok;
+}
+
+static char *gpair_glue(enum fb_target target, bool isolate)
+{
+	struct fb_plan p;
+	struct fb_error err;
+	int rc = fb_plan_build(&p, "plan/gpair.flue", FLUE_PLAN_FIXTURES, NULL, target, &err);
+	if (rc != 0)
+		fprintf(stderr, "  %s\n", err.msg);
+	FT_EQ(rc, 0);
+	struct fb_gen_opts o = { 4096, 500, 0, FB_DEFAULT_STACK_BYTES, isolate };
+	struct fb_buf c = { 0 }, h = { 0 };
+	fb_gen_program(&p, &o, &c, &h);
+	fb_buf_free(&h);
+	fb_plan_free(&p);
+	return c.data;
+}
+
+FT_TEST(test_glue)
+{
+	char *c = gpair_glue(FB_TARGET_HOST, false);
+	/* the graph: children first, layout precomputed */
+	FT_TRUE(has(c, "static const struct flue_tnode glue_tnodes[4] = {\n"
+		       "\t/* 0: string */ { .kind = FLUE_VT_STRING,\n"
+		       "\t\t.size = 8u, .size64 = 16u, .flat = 2u, .align = 4u, .align64 = 8u, "
+		       ".depth = 1u, .contains = 0x1u },\n"));
+	FT_TRUE(has(c, "\t/* 3: result<string, color> */ { .kind = FLUE_VT_RESULT, .nkids = 2u, "
+		       ".kids = 0u,\n\t\t.size = 12u, .size64 = 24u, .flat = 3u"));
+	FT_TRUE(has(c, "static const struct flue_tgraph glue_types = { glue_tnodes, glue_tkids, "
+		       "4u, 2u };\n"));
+	/* graph function types for the lifts, the flat form for `run` */
+	FT_TRUE(has(c, "static const uint16_t m0_callee_lift0_type_params[1] = { 0u /* name */ };\n"
+		       "static const uint16_t m0_callee_lift0_type_result = 0u; /* string */\n"
+		       "static const struct flue_functype m0_callee_lift0_type = {\n\t.async = false,\n"
+		       "\t.nparams = 1,\n\t.graph = &glue_types,\n"
+		       "\t.param_types = m0_callee_lift0_type_params,\n"
+		       "\t.result_type = &m0_callee_lift0_type_result,\n};\n"));
+	FT_TRUE(has(c, "static const struct flue_functype m1_caller_lift0_type = {\n"
+		       "\t.async = false,\n\t.nparams = 0,\n\t.params = 0,\n"));
+	FT_TRUE(has(c, "\tflue_canon_task_return_typed(inst, &glue_types, &m0_callee_i0_result, "
+		       "a, 3);\n"));
+	FT_TRUE(has(c, "\t\t\t.realloc = m0_callee_realloc,\n"
+		       "\t\t\t.string_encoding = FLUE_STRING_UTF8,\n"));
+	/* the caller's options after each flue_lower(): its realloc, UTF-8 */
+	for (int i = 0; i < 2; i++) {
+		char want[256];
+		snprintf(want, sizeof want, "\tself->low[%d].string_encoding = FLUE_STRING_UTF8;\n"
+			 "\tself->low[%d].realloc = m1_caller_realloc;\n"
+			 "\tself->low[%d].user = self;\n", i, i, i);
+		FT_TRUE(has(c, want));
+	}
+	free(c);
+	/* isolated: the caller's realloc is entered through the gate, as a
+	 * lift's realloc is (its export wrapper m1_caller_x1) */
+	c = gpair_glue(FB_TARGET_CORTEX_M3, true);
+	FT_TRUE(has(c, "static void m1_caller_realloc_body(void *arg)\n{\n"
+		       "\tstruct m1_caller_call *c = arg;\n\tc->e = (uint32_t)m1_caller_x1(c->self"));
+	FT_TRUE(has(c, "\tself->low[1].realloc = m1_caller_realloc;\n"));
+	free(c);
+}
+
+FT_SUITE(graph,
+	 FT_CASE(test_every_kind),
+	 FT_CASE(test_nested_layout),
+	 FT_CASE(test_shared_shapes),
+	 FT_CASE(test_forms),
+	 FT_CASE(test_core_signatures),
+	 FT_CASE(test_glue))

@@ -1,0 +1,137 @@
+/*
+ * Graph-typed functions in the glue (tgraph.h): the program's one type
+ * graph (`glue_types`, every graph-typed function's param and result
+ * types, shared by shape, layout precomputed), their function types
+ * (`.graph`, `.param_types`, `.result_type`), their typed task.return,
+ * and the canonical options of the lowered imports that call them.
+ *
+ * Encodings: a core module does not say which string encoding it was
+ * built for (wit-component reads that from the component-type custom
+ * section, which flue-build does not read), so both ends are UTF-8,
+ * wit-bindgen's default for C and Rust guests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_internal.h"
+
+static void add_func(struct fb_tgraph *tg, const struct wit_func *f)
+{
+	char why[512];
+	uint16_t n;
+	if (!fb_func_is_graph(f))
+		return;
+	for (uint32_t i = 0; i < f->nparams; i++)
+		(void)fb_tgraph_add(tg, f->params[i].type, &n, why, sizeof why); /* checked */
+	if (f->result != NULL)
+		(void)fb_tgraph_add(tg, f->result, &n, why, sizeof why);
+}
+
+void gen_graph_collect(const struct fb_plan *p, struct fb_tgraph *tg)
+{
+	for (uint32_t k = 0; k < p->nmodules; k++) {
+		const struct fb_module *m = &p->modules[k];
+		for (uint32_t i = 0; i < m->nlifts; i++)
+			add_func(tg, m->lifts[i].func);
+		for (uint32_t i = 0; i < m->wasm.nimports; i++)
+			if (m->imports[i].builtin == FB_B_TASK_RETURN)
+				add_func(tg, m->imports[i].func);
+	}
+}
+
+uint16_t gen_graph_node(const struct gen *g, const struct wit_type *t)
+{
+	char why[512];
+	uint16_t n = 0;
+	uint32_t before = g->tg->nnodes;
+	(void)fb_tgraph_add(g->tg, t, &n, why, sizeof why);
+	if (g->tg->nnodes != before) { /* every type was collected first */
+		fprintf(stderr, "flue-build: internal error: type graph changed while emitting\n");
+		exit(1);
+	}
+	return n;
+}
+
+static void node_line(const struct gen *g, uint32_t i)
+{
+	const struct flue_tnode *n = &g->tg->nodes[i];
+	fb_buf_printf(g->c, "\t/* %u: %s */ { .kind = %s", (unsigned)i, g->tg->text[i],
+		      fb_tgraph_kind_name(n->kind));
+	if (n->arg != 0)
+		fb_buf_printf(g->c, ", .arg = %uu", (unsigned)n->arg);
+	if (n->nkids != 0)
+		fb_buf_printf(g->c, ", .nkids = %uu, .kids = %uu", (unsigned)n->nkids,
+			      (unsigned)n->kids);
+	fb_buf_printf(g->c, ",\n\t\t.size = %uu, .size64 = %uu, .flat = %uu, .align = %uu, "
+		      ".align64 = %uu, .depth = %uu, .contains = 0x%xu },\n", (unsigned)n->size,
+		      (unsigned)n->size64, (unsigned)n->flat, (unsigned)n->align,
+		      (unsigned)n->align64, (unsigned)n->depth, (unsigned)n->contains);
+}
+
+void gen_graph_table(const struct gen *g)
+{
+	const struct fb_tgraph *tg = g->tg;
+	struct fb_buf *c = g->c;
+	if (tg->nnodes == 0)
+		return;
+	fb_buf_printf(c, "/* Value types of the graph-typed functions (flue/valtype.h): children\n"
+		      " * before parents, one node per shape; the layout is precomputed and\n"
+		      " * flue_types_check() verifies it when a function is lifted. */\n"
+		      "static const struct flue_tnode glue_tnodes[%u] = {\n", (unsigned)tg->nnodes);
+	for (uint32_t i = 0; i < tg->nnodes; i++)
+		node_line(g, i);
+	fb_buf_printf(c, "};\nstatic const uint16_t glue_tkids[%u] = {",
+		      (unsigned)(tg->nkids > 0 ? tg->nkids : 1u));
+	for (uint32_t i = 0; i < tg->nkids; i++)
+		fb_buf_printf(c, "%s%s%u", i ? "," : "", i % 12u == 0 ? "\n\t" : " ",
+			      (unsigned)tg->kids[i]);
+	fb_buf_printf(c, "%s\n};\nstatic const struct flue_tgraph glue_types = { glue_tnodes, "
+		      "glue_tkids, %uu, %uu };\n\n", tg->nkids > 0 ? "," : "\n\t0",
+		      (unsigned)tg->nnodes, (unsigned)tg->nkids);
+}
+
+/* `static const uint16_t <name> = <node>;` of f's result (none: nothing). */
+void gen_graph_result(const struct gen *g, const struct wit_func *f, const char *name)
+{
+	if (f->result == NULL)
+		return;
+	uint16_t n = gen_graph_node(g, f->result);
+	fb_buf_printf(g->c, "static const uint16_t %s = %uu; /* %s */\n", name, (unsigned)n,
+		      g->tg->text[n]);
+}
+
+void gen_graph_functype(const struct gen *g, const struct wit_func *f, const char *name)
+{
+	struct fb_buf *c = g->c;
+	if (f->nparams > 0) {
+		fb_buf_printf(c, "static const uint16_t %s_params[%u] = {", name, (unsigned)f->nparams);
+		for (uint32_t i = 0; i < f->nparams; i++)
+			fb_buf_printf(c, "%s%uu /* %s */", i ? ", " : " ",
+				      (unsigned)gen_graph_node(g, f->params[i].type), f->params[i].name);
+		fb_buf_puts(c, " };\n");
+	}
+	struct fb_buf rn = { 0 };
+	fb_buf_printf(&rn, "%s_result", name);
+	gen_graph_result(g, f, rn.data);
+	fb_buf_printf(c, "static const struct flue_functype %s = {\n\t.async = %s,\n"
+		      "\t.nparams = %u,\n\t.graph = &glue_types,\n\t.param_types = %s%s,\n"
+		      "\t.result_type = %s%s,\n};\n", name, f->async ? "true" : "false",
+		      (unsigned)f->nparams, f->nparams > 0 ? name : "0",
+		      f->nparams > 0 ? "_params" : "", f->result != NULL ? "&" : "0",
+		      f->result != NULL ? rn.data : "");
+	fb_buf_free(&rn);
+}
+
+/* In wire_<inst>(), after flue_lower() of import i (which clears them):
+ * the caller's canonical options, for strings and lists of the result. */
+void gen_graph_lowered(const struct gen *g, const struct fb_module *m, uint32_t i,
+		       const char *id)
+{
+	if (!fb_func_is_graph(m->imports[i].func))
+		return;
+	fb_buf_printf(g->c, "\tself->low[%u].string_encoding = FLUE_STRING_UTF8;\n", (unsigned)i);
+	if (m->realloc >= 0) /* the caller's cabi_realloc, entered as guest code */
+		fb_buf_printf(g->c, "\tself->low[%u].realloc = %s_realloc;\n"
+			      "\tself->low[%u].user = self;\n", (unsigned)i, id, (unsigned)i);
+}

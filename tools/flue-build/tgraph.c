@@ -1,0 +1,339 @@
+/*
+ * Function forms and type graphs (tgraph.h).
+ */
+#include "tgraph.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "types.h"
+#include "util.h"
+
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static char *text_of(const struct wit_type *t)
+{
+	struct fb_buf b = { 0 };
+	fb_type_text(t, &b);
+	return b.data;
+}
+
+/* ---------------------------------------------------------------- nodes */
+
+const char *fb_tgraph_kind_name(uint8_t kind)
+{
+	static const char *const names[] = {
+		[FLUE_VT_BOOL] = "FLUE_VT_BOOL", [FLUE_VT_S8] = "FLUE_VT_S8",
+		[FLUE_VT_U8] = "FLUE_VT_U8", [FLUE_VT_S16] = "FLUE_VT_S16",
+		[FLUE_VT_U16] = "FLUE_VT_U16", [FLUE_VT_S32] = "FLUE_VT_S32",
+		[FLUE_VT_U32] = "FLUE_VT_U32", [FLUE_VT_S64] = "FLUE_VT_S64",
+		[FLUE_VT_U64] = "FLUE_VT_U64", [FLUE_VT_F32] = "FLUE_VT_F32",
+		[FLUE_VT_F64] = "FLUE_VT_F64", [FLUE_VT_CHAR] = "FLUE_VT_CHAR",
+		[FLUE_VT_STRING] = "FLUE_VT_STRING", [FLUE_VT_LIST] = "FLUE_VT_LIST",
+		[FLUE_VT_RECORD] = "FLUE_VT_RECORD", [FLUE_VT_TUPLE] = "FLUE_VT_TUPLE",
+		[FLUE_VT_VARIANT] = "FLUE_VT_VARIANT", [FLUE_VT_ENUM] = "FLUE_VT_ENUM",
+		[FLUE_VT_OPTION] = "FLUE_VT_OPTION", [FLUE_VT_RESULT] = "FLUE_VT_RESULT",
+		[FLUE_VT_FLAGS] = "FLUE_VT_FLAGS", [FLUE_VT_MAP] = "FLUE_VT_MAP",
+	};
+	return kind < sizeof names / sizeof names[0] && names[kind] != NULL ? names[kind] : "0";
+}
+
+/* The node kind of a WIT type without children (0: it has children). */
+static uint8_t leaf_kind(enum wit_type_kind k)
+{
+	switch (k) {
+	case WIT_T_BOOL: return FLUE_VT_BOOL;
+	case WIT_T_S8: return FLUE_VT_S8;
+	case WIT_T_U8: return FLUE_VT_U8;
+	case WIT_T_S16: return FLUE_VT_S16;
+	case WIT_T_U16: return FLUE_VT_U16;
+	case WIT_T_S32: return FLUE_VT_S32;
+	case WIT_T_U32: return FLUE_VT_U32;
+	case WIT_T_S64: return FLUE_VT_S64;
+	case WIT_T_U64: return FLUE_VT_U64;
+	case WIT_T_F32: return FLUE_VT_F32;
+	case WIT_T_F64: return FLUE_VT_F64;
+	case WIT_T_CHAR: return FLUE_VT_CHAR;
+	case WIT_T_STRING: return FLUE_VT_STRING;
+	default: return 0;
+	}
+}
+
+static bool same_node(const struct fb_tgraph *g, uint32_t i, uint8_t kind, uint32_t arg,
+		      const uint16_t *kids, uint32_t n)
+{
+	const struct flue_tnode *x = &g->nodes[i];
+	if (x->kind != kind || x->arg != arg || x->nkids != n)
+		return false;
+	return n == 0 || memcmp(&g->kids[x->kids], kids, n * sizeof kids[0]) == 0;
+}
+
+/* The node (kind, arg, kids): an existing one of that shape, or a new one. */
+static int intern(struct fb_tgraph *g, const struct wit_type *t, uint8_t kind, uint32_t arg,
+		  const uint16_t *kids, uint32_t n, uint16_t *out, char *err, size_t len)
+{
+	for (uint32_t i = 0; i < g->nnodes; i++)
+		if (same_node(g, i, kind, arg, kids, n)) {
+			*out = (uint16_t)i;
+			return 0;
+		}
+	if (g->nnodes >= FLUE_TYPE_NONE || g->nkids + n > 0xFFFFu) {
+		char *s = text_of(t);
+		fail(err, len, "type '%s': the program's value types need more than 65535 type "
+		     "nodes", s);
+		free(s);
+		return -1;
+	}
+	if (g->nnodes == g->cap_nodes) {
+		g->cap_nodes = g->cap_nodes ? g->cap_nodes * 2u : 16u;
+		g->nodes = fb_realloc(g->nodes, g->cap_nodes * sizeof *g->nodes);
+		g->text = fb_realloc(g->text, g->cap_nodes * sizeof *g->text);
+	}
+	while (g->nkids + n > g->cap_kids) {
+		g->cap_kids = g->cap_kids ? g->cap_kids * 2u : 16u;
+		g->kids = fb_realloc(g->kids, g->cap_kids * sizeof *g->kids);
+	}
+	if (n > 0)
+		memcpy(&g->kids[g->nkids], kids, n * sizeof kids[0]);
+	g->nodes[g->nnodes] = (struct flue_tnode){ .kind = kind, .arg = arg, .nkids = (uint16_t)n,
+						   .kids = (uint16_t)(n > 0 ? g->nkids : 0u) };
+	g->text[g->nnodes] = text_of(t);
+	g->nkids += n;
+	*out = (uint16_t)g->nnodes++;
+	return 0;
+}
+
+/* ------------------------------------------------------------- building */
+
+struct add_cx {
+	struct fb_tgraph *g;
+	const struct wit_type *top; /* the type being added (messages) */
+	char *err;
+	size_t len;
+};
+
+static int add_type(struct add_cx *cx, const struct wit_type *t, uint16_t *out);
+
+static int refuse_handle(struct add_cx *cx, const struct wit_type *h)
+{
+	char *top = text_of(cx->top), *s = text_of(h);
+	bool res = h->kind != WIT_T_STREAM && h->kind != WIT_T_FUTURE;
+	if (h == wit_unalias(cx->top))
+		fail(cx->err, cx->len, "type '%s' is a %s: %s", s,
+		     res ? "resource handle" : "stream/future end",
+		     res ? "resources are not supported by flue yet" :
+		     "flue passes stream/future ends only in functions whose other values are "
+		     "bools, numbers or flat records (graph-typed values carry no handles yet)");
+	else
+		fail(cx->err, cx->len, "type '%s' holds the handle '%s': %s inside strings, lists, "
+		     "options, results, variants, maps, tuples or nested records are not supported "
+		     "by flue yet", top, s, res ? "resource handles" : "stream/future ends");
+	free(top);
+	free(s);
+	return -1;
+}
+
+static int refuse_count(struct add_cx *cx, const struct wit_type *t, const char *what)
+{
+	char *s = text_of(t), *top = text_of(cx->top);
+	fail(cx->err, cx->len, "type '%s'%s%s%s has %u %s: flue needs %s", s,
+	     t == wit_unalias(cx->top) ? "" : " (in '", t == wit_unalias(cx->top) ? "" : top,
+	     t == wit_unalias(cx->top) ? "" : "')", (unsigned)t->nfields, what,
+	     strcmp(what, "flags") == 0 ? "1..32 flags" : "at least one");
+	free(s);
+	free(top);
+	return -1;
+}
+
+/* Children of a record, tuple or variant (a case without payload: NONE). */
+static int add_fields(struct add_cx *cx, const struct wit_type *t, uint8_t kind, uint16_t *out)
+{
+	uint16_t *kids = fb_calloc(t->nfields, sizeof *kids);
+	int rc = 0;
+	for (uint32_t i = 0; i < t->nfields && rc == 0; i++) {
+		kids[i] = FLUE_TYPE_NONE;
+		if (t->fields[i].type != NULL)
+			rc = add_type(cx, t->fields[i].type, &kids[i]);
+	}
+	if (rc == 0)
+		rc = intern(cx->g, t, kind, 0, kids, t->nfields, out, cx->err, cx->len);
+	free(kids);
+	return rc;
+}
+
+/* option, result, map, list: one or two children (an absent one: NONE). */
+static int add_pair(struct add_cx *cx, const struct wit_type *t, uint8_t kind,
+		    const struct wit_type *a, const struct wit_type *b, uint32_t n, uint16_t *out)
+{
+	uint16_t kids[2] = { FLUE_TYPE_NONE, FLUE_TYPE_NONE };
+	if (a != NULL && add_type(cx, a, &kids[0]) != 0)
+		return -1;
+	if (n > 1 && b != NULL && add_type(cx, b, &kids[1]) != 0)
+		return -1;
+	return intern(cx->g, t, kind, kind == FLUE_VT_LIST ? t->length : 0u, kids, n, out,
+		      cx->err, cx->len);
+}
+
+static int add_type(struct add_cx *cx, const struct wit_type *t, uint16_t *out)
+{
+	const struct wit_type *u = wit_unalias(t);
+	uint8_t leaf = leaf_kind(u->kind);
+	if (leaf != 0)
+		return intern(cx->g, u, leaf, 0, NULL, 0, out, cx->err, cx->len);
+	switch (u->kind) {
+	case WIT_T_LIST: return add_pair(cx, u, FLUE_VT_LIST, u->elem, NULL, 1, out);
+	case WIT_T_OPTION: return add_pair(cx, u, FLUE_VT_OPTION, u->elem, NULL, 1, out);
+	case WIT_T_RESULT: return add_pair(cx, u, FLUE_VT_RESULT, u->ok, u->err, 2, out);
+	case WIT_T_MAP: return add_pair(cx, u, FLUE_VT_MAP, u->key, u->elem, 2, out);
+	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
+		if (u->nfields == 0)
+			return refuse_count(cx, u, u->kind == WIT_T_VARIANT ? "cases" : "fields");
+		return add_fields(cx, u, u->kind == WIT_T_RECORD ? FLUE_VT_RECORD :
+				  u->kind == WIT_T_TUPLE ? FLUE_VT_TUPLE : FLUE_VT_VARIANT, out);
+	case WIT_T_ENUM:
+		if (u->nfields == 0)
+			return refuse_count(cx, u, "cases");
+		return intern(cx->g, u, FLUE_VT_ENUM, u->nfields, NULL, 0, out, cx->err, cx->len);
+	case WIT_T_FLAGS:
+		if (u->nfields == 0 || u->nfields > 32u)
+			return refuse_count(cx, u, "flags");
+		return intern(cx->g, u, FLUE_VT_FLAGS, u->nfields, NULL, 0, out, cx->err, cx->len);
+	default: /* stream, future, own, borrow, a resource itself */
+		return refuse_handle(cx, u);
+	}
+}
+
+int fb_tgraph_add(struct fb_tgraph *g, const struct wit_type *t, uint16_t *out, char *err,
+		  size_t len)
+{
+	uint32_t nn = g->nnodes, nk = g->nkids;
+	struct add_cx cx = { g, t, err, len };
+	int rc = add_type(&cx, t, out);
+	if (rc == 0 && g->nnodes > nn &&
+	    flue_types_layout(g->nodes, (uint16_t)g->nnodes, g->kids, (uint16_t)g->nkids) != 0) {
+		char *s = text_of(t);
+		rc = fail(err, len, "type '%s' is nested deeper than %u levels or takes 2^28 bytes "
+			  "or more: flue cannot carry it", s, (unsigned)FLUE_CONFIG_MAX_TYPE_DEPTH);
+		free(s);
+	}
+	if (rc != 0) { /* roll back */
+		for (uint32_t i = nn; i < g->nnodes; i++)
+			free(g->text[i]);
+		g->nnodes = nn;
+		g->nkids = nk;
+	}
+	return rc;
+}
+
+struct flue_tgraph fb_tgraph_view(const struct fb_tgraph *g)
+{
+	return (struct flue_tgraph){ g->nodes, g->kids, (uint16_t)g->nnodes, (uint16_t)g->nkids };
+}
+
+void fb_tgraph_free(struct fb_tgraph *g)
+{
+	for (uint32_t i = 0; i < g->nnodes; i++)
+		free(g->text[i]);
+	free(g->nodes);
+	free(g->text);
+	free(g->kids);
+	memset(g, 0, sizeof *g);
+}
+
+/* ---------------------------------------------------------------- forms */
+
+bool fb_type_allocates(const struct wit_type *t)
+{
+	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL;
+	if (u == NULL)
+		return false;
+	switch (u->kind) {
+	case WIT_T_STRING: case WIT_T_MAP:
+		return true;
+	case WIT_T_LIST:
+		return u->length == 0 || fb_type_allocates(u->elem);
+	case WIT_T_OPTION:
+		return fb_type_allocates(u->elem);
+	case WIT_T_RESULT:
+		return fb_type_allocates(u->ok) || fb_type_allocates(u->err);
+	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
+		for (uint32_t i = 0; i < u->nfields; i++)
+			if (fb_type_allocates(u->fields[i].type))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* Which param or result (its name in `what`) keeps `f` from the flat form. */
+static const struct wit_type *first_graph_value(const struct wit_func *f, char *what, size_t len)
+{
+	struct fb_valtype v;
+	char why[256];
+	for (uint32_t i = 0; i < f->nparams; i++)
+		if (fb_valtype_of(f->params[i].type, &v, why, sizeof why) != 0) {
+			snprintf(what, len, "parameter '%s'", f->params[i].name);
+			return f->params[i].type;
+		}
+	snprintf(what, len, "the result");
+	return f->result;
+}
+
+/* A top-level stream/future end in a function that needs the graph form. */
+static int refuse_end(const struct wit_func *f, const struct wit_type *end, const char *flat_why,
+		      char *err, size_t len)
+{
+	char what[160];
+	const struct wit_type *other = first_graph_value(f, what, sizeof what);
+	enum wit_type_kind ok = other != NULL ? wit_unalias(other)->kind : WIT_T_STREAM;
+	if (ok == WIT_T_STREAM || ok == WIT_T_FUTURE) /* that end itself is what fails */
+		return fail(err, len, "%s", flat_why);
+	char *e = text_of(end), *o = text_of(other);
+	fail(err, len, "'%s' passes the stream/future end '%s' and %s of type '%s': flue passes "
+	     "stream/future ends only in functions whose other values are bools, numbers or flat "
+	     "records (graph-typed values carry no handles yet)", f->name, e, what, o);
+	free(e);
+	free(o);
+	return -1;
+}
+
+int fb_func_form(const struct wit_func *f, char *err, size_t len)
+{
+	char why[512];
+	if (f->kind != WIT_FUNC_FREESTANDING || fb_func_supported(f, why, sizeof why) == 0)
+		return fb_func_supported(f, err, len) == 0 ? FB_FORM_FLAT : -1;
+	if (f->nparams > 255)
+		return fail(err, len, "'%s' has too many parameters", f->name);
+	struct fb_tgraph g = { 0 };
+	int rc = FB_FORM_GRAPH;
+	for (uint32_t i = 0; i <= f->nparams && rc >= 0; i++) {
+		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
+		uint16_t n;
+		if (t == NULL)
+			continue;
+		enum wit_type_kind k = wit_unalias(t)->kind;
+		if (k == WIT_T_STREAM || k == WIT_T_FUTURE)
+			rc = refuse_end(f, t, why, err, len);
+		else if (fb_tgraph_add(&g, t, &n, err, len) != 0)
+			rc = -1;
+	}
+	fb_tgraph_free(&g);
+	return rc;
+}
+
+bool fb_func_is_graph(const struct wit_func *f)
+{
+	char why[512];
+	return fb_func_form(f, why, sizeof why) == FB_FORM_GRAPH;
+}

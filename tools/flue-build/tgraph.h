@@ -1,0 +1,78 @@
+/**
+ * @file tgraph.h
+ * @brief Which form a function's value types take in the generated glue,
+ *        and the const type graph (flue/valtype.h) of the functions that
+ *        need one.
+ *
+ * Two forms (flue/functype.h):
+ *   - FLAT: `struct flue_valtype` — bool, numbers, top-level stream/future
+ *     ends, one flat level of record/tuple of those. Every function that
+ *     fits keeps this form (host functions and host bindings take only it).
+ *   - GRAPH: a node of the program's type graph per param and result — any
+ *     mix of bool, integers, floats, char, string, list<T>, list<T, N>,
+ *     option, result, variant, enum, flags, tuple, record (nested) and map.
+ *     Such values cross only between guest instances; handles (stream,
+ *     future, own, borrow) are not allowed anywhere in such a function.
+ *
+ * The graph is built children first and de-duplicated structurally (two
+ * WIT types with the same shape share a node, whatever their names); its
+ * layout fields are computed with the flue library's own
+ * flue_types_layout(), so what the glue emits is what flue_types_check()
+ * verifies at run time.
+ *
+ * Host tool code.
+ */
+#ifndef FLUE_BUILD_TGRAPH_H
+#define FLUE_BUILD_TGRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <flue/valtype.h>
+
+#include "wit.h"
+
+/** The form of a function's types. */
+enum fb_form { FB_FORM_FLAT = 0, FB_FORM_GRAPH = 1 };
+
+/**
+ * @brief The form `f`'s types take.
+ * @return FB_FORM_FLAT or FB_FORM_GRAPH; -1 with `err` (a resource
+ *         function, a handle inside a compound type or next to graph
+ *         values, an empty record/variant/enum/flags, more than 32 flags,
+ *         too many params, a type too deep or too large for flue)
+ */
+int fb_func_form(const struct wit_func *f, char *err, size_t len);
+
+/** @brief fb_func_form(f) == FB_FORM_GRAPH (the form was checked before). */
+bool fb_func_is_graph(const struct wit_func *f);
+
+/** @brief Does `t` hold a string, a `list<T>` or a map (lowering it allocates)? */
+bool fb_type_allocates(const struct wit_type *t);
+
+/** A type graph under construction (flue_tnode layout filled in). */
+struct fb_tgraph {
+	struct flue_tnode *nodes;
+	char **text;       /**< per node: the WIT text of the first type it stands for */
+	uint16_t *kids;
+	uint32_t nnodes, nkids, cap_nodes, cap_kids;
+};
+
+/**
+ * @brief The node of `t` in `g` (added, with its children, if no node of
+ *        the same shape is there yet); layout computed.
+ * @retval 0 and `*out` @retval -1 with `err` (`g` unchanged)
+ */
+int fb_tgraph_add(struct fb_tgraph *g, const struct wit_type *t, uint16_t *out, char *err,
+		  size_t len);
+
+/** @brief A flue_tgraph view of `g` (valid until `g` changes). */
+struct flue_tgraph fb_tgraph_view(const struct fb_tgraph *g);
+
+/** @brief The C spelling of a node kind ("FLUE_VT_STRING"). */
+const char *fb_tgraph_kind_name(uint8_t kind);
+
+void fb_tgraph_free(struct fb_tgraph *g);
+
+#endif /* FLUE_BUILD_TGRAPH_H */

@@ -63,7 +63,7 @@ struct flue_valtype {
  * used. Graph types cross calls between guest instances (sync and async
  * lifts and lowers, task.return); host functions and flue_invoke() take
  * only the first form so far (flue_host_func()/flue_invoke() answer
- * FLUE_ENOTSUP), and handle kinds in a graph are refused
+ * FLUE_ENOTSUP), and streams and futures in a graph are refused
  * (flue_functype_check()).
  */
 struct flue_functype {
@@ -103,9 +103,10 @@ typedef uint64_t flue_flat_t;
  *         graph), nested or empty record, unregistered stream/future
  *         element type, more than FLUE_CONFIG_MAX_VALUES leaves; with
  *         graph: flue_types_check() fails, a param or result node outside
- *         the graph, `param_types` NULL with params, or a handle kind
- *         (error-context, own, borrow, stream, future) anywhere in the
- *         graph (not supported in graph types yet)
+ *         the graph, `param_types` NULL with params, a borrow in the
+ *         result, an own/borrow of a resource type not registered
+ *         (flue/resource.h), or a stream/future anywhere in the graph
+ *         (not supported in graph types yet: use the first form)
  * Context: any thread; pure.
  */
 int flue_functype_check(const struct flue_store *s, const struct flue_functype *ft);

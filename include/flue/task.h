@@ -115,6 +115,9 @@ struct flue_task {
 	bool armed : 1;       /**< parked YIELD or WAIT that only its instance's
 				   exclusive lock kept from being ready when it was
 				   last checked: the lock's release wakes it */
+	uint16_t num_borrows; /**< borrow handles of its instance whose scope it is
+				   (the reference's Task.num_borrows): it may not
+				   resolve while any is left */
 	uint32_t ctx[2];      /**< context.get/set slots */
 	struct flue_func *func;
 	uint32_t out;         /**< ORIGIN_GUEST: the caller's last flat arg, its out

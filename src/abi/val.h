@@ -62,17 +62,41 @@ struct flue_vmove {
 	const uint32_t *out_ptr;
 	flue_flat_t *flat_out;     /* room for min(flat count, dst_max_flat) or 1 */
 	uint32_t *nflat_out;
+	/* the call whose params these are (FLUE_TASK_NONE: none, e.g.
+	 * results): borrows lifted from src are lent to it, borrows lowered
+	 * into dst count in its num_borrows */
+	uint16_t task;
+	bool checked;              /* flue_vals_check() ran: move only */
 };
 
-/* Move m's values from src into dst: check (traps src), then move and
- * lower (traps dst). Returns only if both succeed. m->nflat must equal
- * the flat count the types need (or 1 when they spill): the caller checks
- * the core signature (a mismatch is the caller's SIGNATURE trap). */
+/* Move m's values from src into dst: lift (flue_vals_check(), unless
+ * m->checked), then lower (traps dst). Returns only if both succeed.
+ * m->nflat must equal the flat count the types need (or 1 when they
+ * spill): the caller checks the core signature (a mismatch is the
+ * caller's SIGNATURE trap). */
 void flue_vals_move(const struct flue_vmove *m);
 
 /* The first pass alone: every check of lifting m's values from src, with
- * src's traps, nothing changed. */
+ * src's traps, and what lifting takes: own handles leave src's table
+ * (freed in the reference's order once every check passed, each rep kept
+ * for the lowering), borrows are lent to m->task. Nothing else changes; a
+ * value lifted and never lowered is simply dropped (no destructor runs,
+ * as in the reference). */
 void flue_vals_check(const struct flue_vmove *m);
+
+/* Handles in values (val_handle.c), each at index i of src / for dst. */
+/* lift_own / lift_borrow / lift_error_context's checks, then: an own is
+ * marked lifted, a borrow lent to `task`. */
+void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i);
+/* A lifted own's slot freed (its rep kept in the free slot). */
+void flue_vh_release(struct flue_instance *src, uint32_t i);
+/* The rep (own: kept by flue_vh_release; borrow: the handle's) or, for an
+ * error context, i. */
+uint32_t flue_vh_rep(const struct flue_instance *src, const struct flue_tnode *n, uint32_t i);
+/* lower_own / lower_borrow / lower_error_context into dst: the index (or
+ * a borrow's rep in the resource's implementation). */
+uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct flue_tnode *n,
+		       uint32_t rep);
 
 /* ------------------------------------------- parts shared by val_*.c */
 

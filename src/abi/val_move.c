@@ -24,14 +24,27 @@ struct at {
 	uint32_t ptr;
 };
 
+/* What a walk does: the first pass's checks (and takes), freeing the own
+ * handles it took, reading their reps out (source and destination one
+ * instance), or the move itself (dst set only then). */
+enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE };
+
+/* Own handles a move between two parts of one instance can carry (their
+ * reps are read out before the lowering reuses their slots). */
+#define MV_SAME_INSTANCE_OWNS FLUE_CONFIG_MAX_VALUES
+
 struct mv {
 	const struct flue_tgraph *g;
 	const struct flue_cx *src;
-	const struct flue_cx *dst; /* NULL: the check pass */
+	const struct flue_cx *dst; /* MV_MOVE only */
 	const flue_flat_t *in;
 	uint32_t nin, iin;
 	flue_flat_t *out;
 	uint32_t nout;
+	uint8_t mode;              /* enum mv_mode */
+	uint16_t task;
+	uint32_t *reps;            /* MV_COLLECT fills, MV_MOVE reads; NULL: none */
+	uint32_t nreps, irep;
 };
 
 static const struct at FLAT = { false, 0 };
@@ -274,7 +287,9 @@ static void mv_list(struct mv *m, const struct flue_tnode *n, struct at s, struc
 		dp = flue_cx_realloc(m->dst, 0, 0, e.align, (uint32_t)bytes);
 		flue_cx_need(m->dst, dp, e.align, bytes);
 	}
-	for (uint32_t i = 0; i < len; i++)
+	/* Freeing or reading out handles: only elements that have some. */
+	bool walk = m->mode == MV_CHECK || m->mode == MV_MOVE || (n->contains & FLUE_TC_HANDLE) != 0;
+	for (uint32_t i = 0; walk && i < len; i++)
 		mv_elem(m, n, e, ptr + i * e.size, dp + i * e.size);
 	if (m->dst != 0)
 		write_pair(m, d, dp, len);
@@ -284,12 +299,44 @@ static void mv_string(struct mv *m, struct at s, struct at d)
 {
 	uint32_t ptr, tagged;
 	read_pair(m, s, &ptr, &tagged);
-	flue_str_check(m->src, ptr, tagged);
+	if (m->mode == MV_CHECK)
+		flue_str_check(m->src, ptr, tagged);
 	if (m->dst == 0)
 		return;
 	uint32_t dp, dt;
 	flue_str_store(m->src, ptr, tagged, m->dst, &dp, &dt);
 	write_pair(m, d, dp, dt);
+}
+
+/* An own, borrow or error-context handle, by mode (val_handle.c). */
+static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
+{
+	struct flue_instance *si = m->src->inst;
+	uint32_t i = (uint32_t)(s.mem ? load_le(si, s.ptr, 4) : next_in(m));
+	bool own = n->kind == FLUE_VT_OWN;
+	switch (m->mode) {
+	case MV_CHECK:
+		flue_vh_take(si, m->task, n, i);
+		return;
+	case MV_RELEASE:
+		if (own)
+			flue_vh_release(si, i);
+		return;
+	case MV_COLLECT:
+		if (own && m->nreps == MV_SAME_INSTANCE_OWNS)
+			flue_trap(si, FLUE_TRAP_POOL_FULL, i);
+		if (own)
+			m->reps[m->nreps++] = flue_vh_rep(si, n, i);
+		return;
+	default: {
+		uint32_t rep = own && m->reps != 0 ? m->reps[m->irep++] : flue_vh_rep(si, n, i);
+		uint32_t v = flue_vh_lower(m->dst->inst, m->task, n, rep);
+		if (d.mem)
+			store_le(m->dst->inst, d.ptr, 4, v);
+		else
+			put_out(m, v);
+	}
+	}
 }
 
 static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d)
@@ -309,8 +356,10 @@ static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d)
 	case FLUE_VT_MAP: mv_list(m, n, s, d); return;
 	case FLUE_VT_STRING: mv_string(m, s, d); return;
 	case FLUE_VT_ERROR_CONTEXT: case FLUE_VT_OWN: case FLUE_VT_BORROW:
+		mv_handle(m, n, s, d);
+		return;
 	case FLUE_VT_STREAM: case FLUE_VT_FUTURE:
-		/* handles in values: refused before a move starts (val.h) */
+		/* ends inside graph types: refused by flue_functype_check */
 		flue_trap(m->src->inst, FLUE_TRAP_BAD_VALUE, t);
 	default: {
 		uint64_t v = read_leaf(m, n, s);
@@ -382,23 +431,45 @@ static struct at dst_place(struct mv *m, const struct flue_vmove *v)
 	return mem_at(ptr);
 }
 
-static void run(const struct flue_vmove *v, bool lower)
+static bool has_handles(const struct flue_vmove *v)
 {
-	struct mv m = { v->g, &v->src, lower ? &v->dst : 0, v->flat, v->nflat, 0, v->flat_out, 0 };
+	for (uint32_t i = 0; i < v->nts; i++)
+		if ((v->g->nodes[v->ts[i]].contains & FLUE_TC_HANDLE) != 0)
+			return true;
+	return false;
+}
+
+static void run(const struct flue_vmove *v, uint8_t mode, uint32_t *reps, uint32_t *nreps)
+{
+	struct mv m = { v->g, &v->src, mode == MV_MOVE ? &v->dst : 0, v->flat, v->nflat, 0,
+			v->flat_out, 0, mode, v->task, reps, 0, 0 };
 	struct at s = src_place(&m, v);
-	struct at d = lower ? dst_place(&m, v) : FLAT;
+	struct at d = mode == MV_MOVE ? dst_place(&m, v) : FLAT;
 	mv_tuple(&m, v->ts, v->nts, s, d);
-	if (lower && v->nflat_out != 0)
+	if (mode == MV_MOVE && v->nflat_out != 0)
 		*v->nflat_out = m.nout;
+	if (nreps != 0)
+		*nreps = m.nreps;
 }
 
 void flue_vals_check(const struct flue_vmove *m)
 {
-	run(m, false);
+	run(m, MV_CHECK, 0, 0);
+	if (has_handles(m))
+		run(m, MV_RELEASE, 0, 0); /* every check passed: the owns leave now */
 }
 
 void flue_vals_move(const struct flue_vmove *m)
 {
-	run(m, false);
-	run(m, true);
+	if (!m->checked)
+		flue_vals_check(m);
+	if (m->src.inst != m->dst.inst || !has_handles(m)) {
+		run(m, MV_MOVE, 0, 0);
+		return;
+	}
+	/* One instance on both sides: lowering adds to the table the owns
+	 * left, reusing their slots, so their reps are read out first. */
+	uint32_t reps[MV_SAME_INSTANCE_OWNS], n = 0;
+	run(m, MV_COLLECT, reps, &n);
+	run(m, MV_MOVE, reps, 0);
 }

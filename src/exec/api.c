@@ -114,6 +114,16 @@ int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_ins
 	return FLUE_OK;
 }
 
+/* resource.drop's destructor: the reference lowers it into the dropping
+ * instance and calls it (sync), which is what this does. */
+void exec_call_dtor(struct flue_instance *inst, struct flue_func *dtor, uint32_t rep)
+{
+	struct flue_lowered l;
+	(void)flue_lower(&l, dtor, inst, false);
+	flue_flat_t a = rep;
+	(void)flue_call_lowered(&l, &a, 1);
+}
+
 /* The caller's checks of a lowered call, in the reference's order; the
  * caller's running task. */
 static struct flue_task *lowered_checks(const struct flue_lowered *l, const flue_flat_t *args,
@@ -176,6 +186,7 @@ static uint16_t lowered_task(const struct flue_lowered *l, uint16_t me, const fl
 static void lowered_done(struct flue_store *s, uint16_t id)
 {
 	s->tasks[id].sub_delivered = true;
+	flue_lends_release(s, id); /* Subtask.deliver_resolve */
 	s->tasks[id].caller_done = true;
 	exec_release(s, id);
 }

@@ -51,6 +51,7 @@ static void move_args(struct flue_store *s, struct flue_task *t, flue_flat_t *fl
 		.dst = { f->inst, f->opts.realloc != 0 ? callee_realloc : 0, t,
 			 f->opts.string_encoding },
 		.dst_max_flat = FLUE_MAX_FLAT_PARAMS, .flat_out = flat, .nflat_out = n,
+		.task = exec_id(s, t),
 	};
 	flue_vals_move(&m);
 	t->sub_state = FLUE_SUBTASK_STARTED;
@@ -137,8 +138,13 @@ static void sync_results(struct flue_store *s, struct flue_task *t, flue_flat_t 
 	struct flue_func *f = t->func;
 	struct flue_instance *x = f->inst;
 	if (f->ft->graph != 0) {
+		/* canon_lift: the results lifted, then Task.return_'s checks */
 		struct flue_vmove m = exec_result_move(t, FLUE_MAX_FLAT_RESULTS, res,
 						       f->nflat_results);
+		flue_vals_check(&m);
+		m.checked = true;
+		if (t->num_borrows != 0)
+			flue_trap(x, FLUE_TRAP_BORROWS_OUTSTANDING, 0);
 		exec_resolve_moved(s, exec_id(s, t), &m);
 	} else {
 		struct flue_values r;

@@ -159,6 +159,8 @@ void exec_lower_values(struct exec_lower_args *a);
 void exec_post_open(struct flue_task *t);
 /* Resolve task `id` (flue_exec_hooks resolve hook). */
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
+/* resource.drop's destructor call (flue_exec_hooks call_dtor). */
+void exec_call_dtor(struct flue_instance *inst, struct flue_func *dtor, uint32_t rep);
 /* Graph-typed results (flue/functype.h): task `id` resolves with the
  * values `m` names in its callee (m->src; dst is filled in here): checked
  * there, then moved straight into a waiting caller (its memory, its

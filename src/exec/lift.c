@@ -85,9 +85,11 @@ static uint8_t block_hook(void *ctx, struct flue_instance *inst,
 	return FLUE_BLOCK_DONE;
 }
 
-static const struct flue_exec_hooks hooks = { exec_resolve, exec_resolve_moved,
-						 exec_request_cancel, exec_abort_instance,
-						 exec_wake_set };
+static const struct flue_exec_hooks hooks = {
+	.resolve = exec_resolve, .resolve_moved = exec_resolve_moved,
+	.cancel = exec_request_cancel, .call_dtor = exec_call_dtor,
+	.abort = exec_abort_instance, .wake_set = exec_wake_set,
+};
 
 void exec_install(struct flue_store *s)
 {

@@ -198,7 +198,7 @@ struct flue_vmove exec_result_move(struct flue_task *t, uint32_t max_flat, const
 	return (struct flue_vmove){
 		.g = ft->graph, .ts = ft->result_type, .nts = ft->result_type != 0 ? 1u : 0u,
 		.src = { t->func->inst, 0, 0, t->func->opts.string_encoding },
-		.src_max_flat = max_flat, .flat = flat, .nflat = nflat,
+		.src_max_flat = max_flat, .flat = flat, .nflat = nflat, .task = FLUE_TASK_NONE,
 	};
 }
 
@@ -207,7 +207,8 @@ void exec_resolve_moved(struct flue_store *s, uint16_t id, struct flue_vmove *m)
 	struct flue_task *t = &s->tasks[id];
 	const struct flue_lowered *l = t->lowered;
 	if (t->caller_done || l->caller->poisoned) {
-		flue_vals_check(m); /* lifted all the same: the callee's traps */
+		if (!m->checked)
+			flue_vals_check(m); /* lifted all the same: the callee's traps */
 	} else {
 		/* As exec_resolve: sync results flat or at the out pointer,
 		 * async ones at the out pointer. */

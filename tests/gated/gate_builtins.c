@@ -90,6 +90,9 @@ GXV4(flue_canon_task_return, INST, const struct flue_valtype *, const uint64_t *
 GXV5(flue_canon_task_return_typed, INST, const struct flue_tgraph *, const uint16_t *,
      const uint64_t *, U32)
 GXV1(flue_canon_task_cancel, INST)
+GX3(U32, flue_canon_resource_new, INST, flue_rtype_t, U32)
+GXV3(flue_canon_resource_drop, INST, flue_rtype_t, U32)
+GX3(U32, flue_canon_resource_rep, INST, flue_rtype_t, U32)
 GXV2(flue_canon_subtask_drop, INST, U32)
 GX3(U32, flue_canon_subtask_cancel, INST, U32, U32)
 GX2(U32, flue_canon_context_get, INST, U32)

@@ -86,6 +86,8 @@ GXV1(flue_canon_backpressure_dec, INST)
 GX3(U32, flue_canon_error_context_new, INST, U32, U32)
 GXV3(flue_canon_error_context_debug_message, INST, U32, U32)
 GXV2(flue_canon_error_context_drop, INST, U32)
+GXV4(flue_canon_error_context_debug_message_opts, INST, const struct flue_string_opts *, U32,
+     U32)
 GXV4(flue_canon_task_return, INST, const struct flue_valtype *, const uint64_t *, U32)
 GXV5(flue_canon_task_return_typed, INST, const struct flue_tgraph *, const uint16_t *,
      const uint64_t *, U32)

@@ -50,6 +50,7 @@
 	X(flue_canon_waitable_join) X(flue_canon_backpressure_inc)                        \
 	X(flue_canon_backpressure_dec) X(flue_canon_error_context_new)                    \
 	X(flue_canon_error_context_debug_message) X(flue_canon_error_context_drop)        \
+	X(flue_canon_error_context_debug_message_opts)                                    \
 	X(flue_canon_task_return) X(flue_canon_task_return_typed) X(flue_canon_task_cancel) \
 	X(flue_canon_subtask_drop) X(flue_canon_resource_new) X(flue_canon_resource_drop) \
 	X(flue_canon_resource_rep)                                                        \

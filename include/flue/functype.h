@@ -185,7 +185,9 @@ static inline flue_call_t flue_call_make(uint16_t slot, uint16_t gen)
 	return (flue_call_t)slot | (flue_call_t)gen << 16;
 }
 
-/** Host function: called on the executor thread when a guest calls it. */
+/** Host function: called on the executor thread when a guest calls it
+ *  (`args` NULL for a graph-typed function: flue_host_params(), then
+ *  flue_host_return_vals()). */
 typedef void (*flue_host_start_fn)(void *user, flue_call_t call, const struct flue_values *args);
 /** Host function: the caller asked to cancel `call` (resolve it later with
  *  a value or with flue_host_cancelled()). */

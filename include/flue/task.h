@@ -17,6 +17,7 @@
 struct flue_instance;
 struct flue_func;
 struct flue_values;
+struct flue_hvals;
 
 /* ------------------------------------------------------------------ tasks */
 
@@ -156,6 +157,10 @@ struct flue_task {
 			void *user;
 			struct flue_instance *host; /**< host instance of ends */
 			uint32_t ticket;            /**< flue_invoke_post's ticket, 0 = none */
+			/** graph function types (flue_invoke_vals): the results' view
+			 *  callback, and the params' tuple in the host's arena */
+			void (*on_resolve_vals)(void *user, const struct flue_hvals *results);
+			uint32_t args_ptr;
 		};
 	};
 	/* Not cleared when the record is reused (flue_task_alloc clears the

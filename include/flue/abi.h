@@ -39,6 +39,7 @@
 #define FLUE_ABI_H
 
 #include <stdint.h>
+#include <flue/functype.h>
 #include <flue/store.h>
 
 /** The BLOCKED sentinel. */
@@ -163,13 +164,39 @@ void flue_canon_backpressure_dec(struct flue_instance *inst);
 uint32_t flue_canon_error_context_new(struct flue_instance *inst, uint32_t ptr,
 				      uint32_t units);
 /**
- * `error-context.debug-message opts`: `[i, ptr] -> []`. Stores the empty
- * string as (0, 0) at ptr (no realloc is needed for zero bytes; flue
- * passes the null offset). Traps: bad handle, not an error context, ptr
- * misaligned (4) or outside memory.
+ * `error-context.debug-message` without canonical options: stores the
+ * empty string as (0, 0) at ptr without calling realloc (the reference
+ * calls realloc(0, 0, align, 0): use
+ * flue_canon_error_context_debug_message_opts() for that). Traps: bad
+ * handle, not an error context, ptr misaligned (4) or outside memory.
  */
 void flue_canon_error_context_debug_message(struct flue_instance *inst, uint32_t i,
 					    uint32_t ptr);
+
+/** Canonical options of a built-in that stores a string: the instance's
+ *  realloc (guest code: called with may_leave cleared) and its encoding. */
+struct flue_string_opts {
+	flue_realloc_fn realloc;  /**< required: NULL traps FLUE_TRAP_NO_REALLOC */
+	void *user;               /**< passed to realloc */
+	uint8_t string_encoding;  /**< enum flue_string_encoding */
+};
+
+/**
+ * `error-context.debug-message opts`: `[i, ptr] -> []` as the reference
+ * does it: the message (the deterministic profile's empty string) is
+ * stored with store_string, so realloc(0, 0, 1, 0) (utf8) or
+ * realloc(0, 0, 2, 0) (utf16, latin1+utf16) is called, its result
+ * checked, and (pointer, 0) stored at ptr. Traps, in order: poisoned or
+ * destroyed, may_leave clear, bad handle, not an error context, ptr
+ * misaligned (4) or outside memory (flue checks the out pointer before
+ * realloc runs), `o` NULL or an unknown encoding (BAD_VALUE), no realloc
+ * (NO_REALLOC), realloc's result misaligned for UTF-16
+ * (REALLOC_MISALIGNED) or beyond memory (REALLOC_OUT_OF_BOUNDS).
+ * Context: guest code of `inst`. Not blocking (realloc runs inside it).
+ */
+void flue_canon_error_context_debug_message_opts(struct flue_instance *inst,
+						 const struct flue_string_opts *o, uint32_t i,
+						 uint32_t ptr);
 /** `error-context.drop`: `[i] -> []`. Traps: bad handle, not an error context. */
 void flue_canon_error_context_drop(struct flue_instance *inst, uint32_t i);
 

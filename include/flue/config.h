@@ -77,6 +77,21 @@
 #define FLUE_CONFIG_MAX_VALUES 32
 #endif
 
+/** Resource types per store (flue/resource.h). Range 1..255. Memory:
+ *  12 bytes each on a 32-bit target, 24 on a 64-bit host. */
+#ifndef FLUE_CONFIG_MAX_RESOURCE_TYPES
+#define FLUE_CONFIG_MAX_RESOURCE_TYPES 8
+#endif
+
+/** Borrowed handles lent to calls in progress, per store (the
+ *  reference's Subtask.lenders: one per `borrow<R>` param of a call that
+ *  has started and whose resolution its caller has not yet received).
+ *  One more traps the caller with FLUE_TRAP_POOL_FULL. Range 1..65535.
+ *  Memory: 6 bytes each. */
+#ifndef FLUE_CONFIG_MAX_LENDS
+#define FLUE_CONFIG_MAX_LENDS 16
+#endif
+
 /** Tasks alive at once per store: every running or parked export call,
  *  host-function call and host invocation (one implicit thread each).
  *  Range 1..65534. Memory: 128 bytes each on a 32-bit target, 152 on a
@@ -135,6 +150,10 @@ _Static_assert(FLUE_CONFIG_MAX_TYPE_DEPTH >= 1 && FLUE_CONFIG_MAX_TYPE_DEPTH <= 
 	       "FLUE_CONFIG_MAX_TYPE_DEPTH must be 1..64");
 _Static_assert(FLUE_CONFIG_MAX_VALUES >= 1 && FLUE_CONFIG_MAX_VALUES <= 255,
 	       "FLUE_CONFIG_MAX_VALUES must be 1..255");
+_Static_assert(FLUE_CONFIG_MAX_RESOURCE_TYPES >= 1 && FLUE_CONFIG_MAX_RESOURCE_TYPES <= 255,
+	       "FLUE_CONFIG_MAX_RESOURCE_TYPES must be 1..255");
+_Static_assert(FLUE_CONFIG_MAX_LENDS >= 1 && FLUE_CONFIG_MAX_LENDS <= 65535,
+	       "FLUE_CONFIG_MAX_LENDS must be 1..65535");
 _Static_assert(FLUE_CONFIG_MAX_TASKS >= 1 && FLUE_CONFIG_MAX_TASKS <= 65534,
 	       "FLUE_CONFIG_MAX_TASKS must be 1..65534");
 _Static_assert(FLUE_CONFIG_MAX_POSTS >= 1 && FLUE_CONFIG_MAX_POSTS <= FLUE_CONFIG_MAX_TASKS,

@@ -66,8 +66,10 @@ int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue
  *        flue_call_t); posts for it are accepted from before `start` runs
  *        until the call resolves.
  * @retval 0, FLUE_EINVAL
- * @retval FLUE_ENOTSUP a graph function type (flue/functype.h): host
- *         values of those are not supported yet
+ * @retval FLUE_ENOTSUP a graph function type (flue/functype.h) with
+ *         handles (own, borrow, error-context): not host values yet. A
+ *         graph-typed host function's `start` gets `args` NULL: its params
+ *         are flue_host_params(), its results flue_host_return_vals().
  */
 int flue_host_func(struct flue_func *f, struct flue_instance *host,
 		   const struct flue_functype *ft, flue_host_start_fn start,
@@ -122,6 +124,58 @@ int flue_host_cancelled(struct flue_store *s, flue_call_t call);
  */
 int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct flue_values *results);
 
+/* ------------------------------------------- graph types at the host edge */
+
+struct flue_hvals;
+
+/** Results of a graph-typed invocation (flue_invoke_vals): a view of the
+ *  callee's values (flue/hval.h), valid only inside this call; NULL:
+ *  cancelled before returning, or the callee trapped. */
+typedef void (*flue_on_resolve_vals_fn)(void *user, const struct flue_hvals *results);
+
+/**
+ * @brief flue_invoke() of a graph-typed export (flue/functype.h): its
+ *        params are a tuple in canonical layout at `args_ptr` in the arena
+ *        of host instance `host` (strings UTF-8), moved into the callee
+ *        when it starts (its realloc); its results reach `on_resolve` as a
+ *        view of the callee's values.
+ * @retval 0 and `*call`; the rest as flue_invoke()
+ * @retval FLUE_EINVAL f not lifted, not graph-typed, a host function,
+ *         `host`, `on_resolve` or `call` NULL, `host` of another store
+ * @retval FLUE_ENOTSUP handles (own, borrow, error-context) in the type
+ * @retval FLUE_ENOMEM no free task record
+ * Params that do not fit their type (a bad pointer, length, char,
+ * discriminant or encoding in the host's tuple) are the host's mistake:
+ * the call resolves with `on_resolve(user, NULL)` before guest code runs.
+ * Context: executor thread, not from inside guest code.
+ */
+int flue_invoke_vals(struct flue_func *f, struct flue_instance *host, uint32_t args_ptr,
+		     flue_on_resolve_vals_fn on_resolve, void *user, flue_call_t *call);
+
+/**
+ * @brief A graph-typed host function's params (flue_host_func: its `start`
+ *        gets `args` NULL): a view of the caller's values, checked.
+ * @retval 0 and `*out`
+ * @retval FLUE_EBADF `call` is not a host call whose `start` is running
+ *         now (the view is valid until `start` returns or blocks)
+ * @retval FLUE_EINVAL `out` NULL, or the call's type is not graph-typed
+ * Context: executor thread, inside `start`.
+ */
+int flue_host_params(struct flue_store *s, flue_call_t call, struct flue_hvals *out);
+
+/**
+ * @brief Resolve graph-typed host call `call` with results that are a
+ *        tuple in canonical layout at `ptr` in the host's arena (strings
+ *        UTF-8): moved into the caller now (its realloc).
+ * @retval 0
+ * @retval FLUE_EBADF not a live, unresolved host call
+ * @retval FLUE_EINVAL not graph-typed, or results that do not fit their
+ *         type (pointer, length, char, discriminant, encoding): nothing
+ *         changed, the call stays pending
+ * Context: executor thread (e.g. inside `start`); never blocks.
+ */
+int flue_host_return_vals(struct flue_store *s, flue_call_t call, uint32_t ptr);
+
 /** Invocation callbacks (Store.invoke). `args->v` ends: handles in `host`. */
 typedef void (*flue_on_start_fn)(void *user, struct flue_values *args);
 /** `results` NULL: cancelled before returning, or the callee trapped. */
@@ -149,7 +203,7 @@ typedef void (*flue_on_resolve_fn)(void *user, const struct flue_values *results
  *         `on_start`, stream/future ends in the params but no `host`,
  *         `host` of another store; nothing started, no callback
  * @retval FLUE_ENOTSUP `f` has a graph function type (flue/functype.h):
- *         host values of those are not supported yet
+ *         use flue_invoke_vals()
  * Context: executor thread, not from inside guest code.
  */
 int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,

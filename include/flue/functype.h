@@ -63,7 +63,7 @@ struct flue_valtype {
  * used. Graph types cross calls between guest instances (sync and async
  * lifts and lowers, task.return); host functions and flue_invoke() take
  * only the first form so far (flue_host_func()/flue_invoke() answer
- * FLUE_ENOTSUP), and handle kinds in a graph are refused
+ * FLUE_ENOTSUP), and streams and futures in a graph are refused
  * (flue_functype_check()).
  */
 struct flue_functype {
@@ -103,9 +103,10 @@ typedef uint64_t flue_flat_t;
  *         graph), nested or empty record, unregistered stream/future
  *         element type, more than FLUE_CONFIG_MAX_VALUES leaves; with
  *         graph: flue_types_check() fails, a param or result node outside
- *         the graph, `param_types` NULL with params, or a handle kind
- *         (error-context, own, borrow, stream, future) anywhere in the
- *         graph (not supported in graph types yet)
+ *         the graph, `param_types` NULL with params, a borrow in the
+ *         result, an own/borrow of a resource type not registered
+ *         (flue/resource.h), or a stream/future anywhere in the graph
+ *         (not supported in graph types yet: use the first form)
  * Context: any thread; pure.
  */
 int flue_functype_check(const struct flue_store *s, const struct flue_functype *ft);
@@ -184,7 +185,9 @@ static inline flue_call_t flue_call_make(uint16_t slot, uint16_t gen)
 	return (flue_call_t)slot | (flue_call_t)gen << 16;
 }
 
-/** Host function: called on the executor thread when a guest calls it. */
+/** Host function: called on the executor thread when a guest calls it
+ *  (`args` NULL for a graph-typed function: flue_host_params(), then
+ *  flue_host_return_vals()). */
 typedef void (*flue_host_start_fn)(void *user, flue_call_t call, const struct flue_values *args);
 /** Host function: the caller asked to cancel `call` (resolve it later with
  *  a value or with flue_host_cancelled()). */

@@ -55,6 +55,8 @@ struct flue_type_desc {
 
 /** A registered element type: 1..FLUE_CONFIG_MAX_TYPES (0 is invalid). */
 typedef uint8_t flue_type_t;
+/** A registered resource type (flue/resource.h): 1..FLUE_CONFIG_MAX_RESOURCE_TYPES. */
+typedef uint8_t flue_rtype_t;
 
 /** Layout of a registered type (canonical ABI). */
 struct flue_type_info {
@@ -78,6 +80,7 @@ enum flue_handle_kind {
 	FLUE_H_WAITABLE_SET,
 	FLUE_H_ERROR_CONTEXT,
 	FLUE_H_SUBTASK,
+	FLUE_H_RESOURCE, /**< an own or borrow handle of a resource (flue/resource.h) */
 };
 
 /** Copy state of a stream/future end (the reference's CopyState). */
@@ -140,6 +143,19 @@ struct flue_subtask {
 	uint16_t task; /**< index in the store's task pool */
 };
 
+/** A resource handle (the reference's ResourceHandle). */
+struct flue_res {
+	uint32_t rep;        /**< the resource's representation (an i32) */
+	uint16_t lends;      /**< num_lends: subtasks it is lent to now */
+	uint16_t scope;      /**< borrow: its borrow scope, the task whose
+				  num_borrows counts it */
+	uint8_t rt;          /**< flue_rtype_t */
+	bool own : 1;        /**< own (else borrow) */
+	bool lifted : 1;     /**< taken by a value being moved out (lift_own):
+				  gone as far as the guest can tell; the slot is
+				  freed when the value is lowered or discarded */
+};
+
 /** One handle-table slot. */
 struct flue_handle {
 	uint8_t kind; /**< enum flue_handle_kind */
@@ -147,7 +163,13 @@ struct flue_handle {
 		struct flue_end end;
 		struct flue_subtask sub;
 		struct flue_wset wset;
-		uint16_t next_free; /**< FREE: next slot of the LIFO free list */
+		struct flue_res res;
+		struct {
+			uint16_t next;     /**< next slot of the LIFO free list */
+			uint32_t rep_kept; /**< an own handle lifted by a value
+						being moved: its rep, read when the
+						value is lowered (src/abi/val_handle.c) */
+		} free;
 	} u;
 };
 
@@ -228,6 +250,28 @@ struct flue_shared {
 	uint32_t len;           /**< the parked op's length in elements */
 };
 
+/* ------------------------------------------------------------- resources */
+
+struct flue_func;
+
+/** A resource type (`rt` of `canon resource.new/drop/rep`): the instance
+ *  that implements it and its destructor (flue_resource_type_register). */
+struct flue_rtype {
+	struct flue_instance *impl; /**< NULL: a free slot */
+	struct flue_func *dtor;     /**< NULL: none; else a lifted export of
+					 `impl` of type (u32) -> () */
+	uint16_t impl_gen;          /**< impl->gen when registered */
+};
+
+/** A lend (the reference's Subtask.lenders): handle `handle` of instance
+ *  `inst` is lent to the call of task `task` until its resolution is
+ *  delivered to that caller. */
+struct flue_lend {
+	uint16_t task1;  /**< the task's index + 1; 0: a free record */
+	uint16_t handle;
+	uint8_t inst;
+};
+
 /* ----------------------------------------------------------------- store */
 
 /** Everything flue owns for a set of component instances. */
@@ -247,6 +291,9 @@ struct flue_store {
 	struct flue_channel *channels; /**< attached driver channels, for pumping */
 	struct flue_ring *rings;       /**< connected shared rings (flue/ring.h) */
 	struct flue_type_info types[FLUE_CONFIG_MAX_TYPES];
+	struct flue_rtype rtypes[FLUE_CONFIG_MAX_RESOURCE_TYPES]; /**< id i + 1 is rtypes[i] */
+	struct flue_lend lends[FLUE_CONFIG_MAX_LENDS];
+	uint16_t nlends;          /**< lends records in use (0: nothing to scan) */
 	struct flue_shared shared[FLUE_CONFIG_MAX_SHARED];
 	struct flue_instance instances[FLUE_CONFIG_MAX_INSTANCES];
 	struct flue_sched sched;

@@ -17,6 +17,7 @@
 struct flue_instance;
 struct flue_func;
 struct flue_values;
+struct flue_hvals;
 
 /* ------------------------------------------------------------------ tasks */
 
@@ -115,6 +116,9 @@ struct flue_task {
 	bool armed : 1;       /**< parked YIELD or WAIT that only its instance's
 				   exclusive lock kept from being ready when it was
 				   last checked: the lock's release wakes it */
+	uint16_t num_borrows; /**< borrow handles of its instance whose scope it is
+				   (the reference's Task.num_borrows): it may not
+				   resolve while any is left */
 	uint32_t ctx[2];      /**< context.get/set slots */
 	struct flue_func *func;
 	uint32_t out;         /**< ORIGIN_GUEST: the caller's last flat arg, its out
@@ -153,6 +157,10 @@ struct flue_task {
 			void *user;
 			struct flue_instance *host; /**< host instance of ends */
 			uint32_t ticket;            /**< flue_invoke_post's ticket, 0 = none */
+			/** graph function types (flue_invoke_vals): the results' view
+			 *  callback, and the params' tuple in the host's arena */
+			void (*on_resolve_vals)(void *user, const struct flue_hvals *results);
+			uint32_t args_ptr;
 		};
 	};
 	/* Not cleared when the record is reused (flue_task_alloc clears the

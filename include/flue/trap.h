@@ -100,6 +100,13 @@ enum flue_trap_reason {
 	FLUE_TRAP_REALLOC_OUT_OF_BOUNDS, /**< realloc returned a range beyond linear memory */
 	FLUE_TRAP_NO_REALLOC,         /**< a value needs memory allocated and the instance's
 					   function has no realloc */
+	FLUE_TRAP_RESOURCE_LENT,      /**< a resource handle dropped or passed as own while
+					   lent to a call in progress */
+	FLUE_TRAP_NOT_OWN,            /**< a borrow handle passed where an own is expected */
+	FLUE_TRAP_BORROWS_OUTSTANDING, /**< a task resolved with borrow handles it
+					    received still undropped */
+	FLUE_TRAP_NOT_IMPLEMENTER,    /**< resource.new / resource.rep outside the instance
+					   that implements the resource type */
 	FLUE_TRAP_REASON_COUNT
 };
 
@@ -148,6 +155,9 @@ struct flue_exec_hooks {
 	 *  (async form, #723): if that left it unresolved, resume one ready
 	 *  thread of its instance (flue_cancel_resume_decide). */
 	void (*cancel)(struct flue_store *s, uint16_t task, bool resume_one);
+	/** resource.drop of an own handle: call destructor `dtor` with `rep`
+	 *  synchronously from `inst` (a lowered call of it). */
+	void (*call_dtor)(struct flue_instance *inst, struct flue_func *dtor, uint32_t rep);
 	/** The instance is being destroyed: its tasks resolve without a value. */
 	void (*abort)(struct flue_store *s, struct flue_instance *inst);
 	/** Waitable set `set` of `inst`, on which callback tasks are parked in

@@ -55,6 +55,22 @@ static struct flue_task *resolving_task(struct flue_instance *inst)
 	return t;
 }
 
+/* Task.return_ / Task.cancel's checks: the state (its own reason), then
+ * borrows still outstanding (the reference's num_borrows > 0). */
+static void apply_resolve(struct flue_instance *inst, uint8_t action, enum flue_trap_reason state)
+{
+	switch (action) {
+	case FLUE_RESOLVE_OK:
+		return;
+	case FLUE_RESOLVE_TRAP_RESOLVED:
+		flue_trap(inst, state, 0);
+	case FLUE_RESOLVE_TRAP_BORROWS:
+		flue_trap(inst, FLUE_TRAP_BORROWS_OUTSTANDING, 0);
+	default:
+		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
+	}
+}
+
 void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtype *result,
 			    const flue_flat_t *args, uint32_t nargs)
 {
@@ -69,14 +85,8 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
 	 * Task.return_ checks the state: a bad value wins over "already
 	 * resolved". Checked first, taken only once nothing can trap. */
 	flue_values_lift_check(inst, result, nt, FLUE_MAX_FLAT_PARAMS, args, nargs);
-	switch (flue_task_return_decide(t->state, 0)) {
-	case FLUE_RESOLVE_OK:
-		break;
-	case FLUE_RESOLVE_TRAP_RESOLVED:
-		flue_trap(inst, FLUE_TRAP_ALREADY_RESOLVED, 0);
-	default: /* TRAP_BORROWS: flue has no borrows (num_borrows 0) */
-		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
-	}
+	apply_resolve(inst, flue_task_return_decide(t->state, t->num_borrows),
+		      FLUE_TRAP_ALREADY_RESOLVED);
 	struct flue_values v;
 	flue_values_lift(inst, result, nt, FLUE_MAX_FLAT_PARAMS, args, nargs, &v);
 	inst->store->exec_hooks->resolve(inst->store, (uint16_t)(t - inst->store->tasks), &v);
@@ -97,16 +107,11 @@ void flue_canon_task_return_typed(struct flue_instance *inst, const struct flue_
 		.g = g, .ts = result, .nts = result != 0 ? 1u : 0u,
 		.src = { inst, 0, 0, t->func->opts.string_encoding },
 		.src_max_flat = FLUE_MAX_FLAT_PARAMS, .flat = args, .nflat = nargs,
+		.task = FLUE_TASK_NONE, .checked = true,
 	};
 	flue_vals_check(&m);
-	switch (flue_task_return_decide(t->state, 0)) {
-	case FLUE_RESOLVE_OK:
-		break;
-	case FLUE_RESOLVE_TRAP_RESOLVED:
-		flue_trap(inst, FLUE_TRAP_ALREADY_RESOLVED, 0);
-	default: /* TRAP_BORROWS: flue has no borrows (num_borrows 0) */
-		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
-	}
+	apply_resolve(inst, flue_task_return_decide(t->state, t->num_borrows),
+		      FLUE_TRAP_ALREADY_RESOLVED);
 	inst->store->exec_hooks->resolve_moved(inst->store, (uint16_t)(t - inst->store->tasks), &m);
 }
 
@@ -116,14 +121,8 @@ void flue_canon_task_cancel(struct flue_instance *inst)
 	/* Task.cancel has one state check, `state != CANCEL_DELIVERED`: after
 	 * task.return (RESOLVED) it is that check that fails, not a
 	 * "resolved" one. */
-	switch (flue_task_cancel_decide(t->state, 0)) {
-	case FLUE_RESOLVE_OK:
-		break;
-	case FLUE_RESOLVE_TRAP_RESOLVED:
-		flue_trap(inst, FLUE_TRAP_CANCEL_NOT_DELIVERED, 0);
-	default: /* TRAP_BORROWS: flue has no borrows (num_borrows 0) */
-		flue_trap(inst, FLUE_TRAP_BAD_DECISION, 0);
-	}
+	apply_resolve(inst, flue_task_cancel_decide(t->state, t->num_borrows),
+		      FLUE_TRAP_CANCEL_NOT_DELIVERED);
 	inst->store->exec_hooks->resolve(inst->store, (uint16_t)(t - inst->store->tasks), 0);
 }
 

@@ -62,19 +62,142 @@ struct flue_vmove {
 	const uint32_t *out_ptr;
 	flue_flat_t *flat_out;     /* room for min(flat count, dst_max_flat) or 1 */
 	uint32_t *nflat_out;
+	/* the call whose params these are (FLUE_TASK_NONE: none, e.g.
+	 * results): borrows lifted from src are lent to it, borrows lowered
+	 * into dst count in its num_borrows */
+	uint16_t task;
+	bool checked;              /* flue_vals_check() ran: move only */
 };
 
-/* Move m's values from src into dst: check (traps src), then move and
- * lower (traps dst). Returns only if both succeed. m->nflat must equal
- * the flat count the types need (or 1 when they spill): the caller checks
- * the core signature (a mismatch is the caller's SIGNATURE trap). */
+/* Move m's values from src into dst: lift (flue_vals_check(), unless
+ * m->checked), then lower (traps dst). Returns only if both succeed.
+ * m->nflat must equal the flat count the types need (or 1 when they
+ * spill): the caller checks the core signature (a mismatch is the
+ * caller's SIGNATURE trap). */
 void flue_vals_move(const struct flue_vmove *m);
 
 /* The first pass alone: every check of lifting m's values from src, with
- * src's traps, nothing changed. */
+ * src's traps, and what lifting takes: own handles leave src's table
+ * (freed in the reference's order once every check passed, each rep kept
+ * for the lowering), borrows are lent to m->task. Nothing else changes; a
+ * value lifted and never lowered is simply dropped (no destructor runs,
+ * as in the reference). */
 void flue_vals_check(const struct flue_vmove *m);
 
+/* Handles in values (val_handle.c), each at index i of src / for dst. */
+/* lift_own / lift_borrow / lift_error_context's checks, then: an own is
+ * marked lifted, a borrow lent to `task`. */
+void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i);
+/* A lifted own's slot freed (its rep kept in the free slot). */
+void flue_vh_release(struct flue_instance *src, uint32_t i);
+/* The rep (own: kept by flue_vh_release; borrow: the handle's) or, for an
+ * error context, i. */
+uint32_t flue_vh_rep(const struct flue_instance *src, const struct flue_tnode *n, uint32_t i);
+/* lower_own / lower_borrow / lower_error_context into dst: the index (or
+ * a borrow's rep in the resource's implementation). */
+uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct flue_tnode *n,
+		       uint32_t rep);
+
 /* ------------------------------------------- parts shared by val_*.c */
+
+/* align_to for the powers of two alignments are. */
+static inline uint32_t flue_val_align(uint32_t v, uint32_t a)
+{
+	return (v + a - 1u) & ~(a - 1u);
+}
+
+/* Cases of a variant-like node (VARIANT, OPTION, RESULT, ENUM). */
+static inline uint32_t flue_val_ncases(const struct flue_tnode *n)
+{
+	switch (n->kind) {
+	case FLUE_VT_ENUM: return n->arg;
+	case FLUE_VT_OPTION: case FLUE_VT_RESULT: return 2;
+	default: return n->nkids;
+	}
+}
+
+/* Case c's payload node, FLUE_TYPE_NONE for none. */
+static inline uint16_t flue_val_case_payload(const struct flue_tgraph *g,
+					     const struct flue_tnode *n, uint32_t c)
+{
+	if (n->kind == FLUE_VT_ENUM || (n->kind == FLUE_VT_OPTION && c == 0))
+		return FLUE_TYPE_NONE;
+	return flue_tnode_kid(g, n, n->kind == FLUE_VT_OPTION ? 0u : c);
+}
+
+/* discriminant_type's size for `cases` cases. The payload starts at the
+ * node's alignment (align_to(disc size, max case alignment), two powers
+ * of two). */
+static inline uint32_t flue_val_disc_bytes(uint32_t cases)
+{
+	return cases <= 0x100u ? 1u : cases <= 0x10000u ? 2u : 4u;
+}
+
+/* The value of a leaf from its raw bits (a flat value or the bytes
+ * loaded): wrapped to its width, sign-extended, NaNs canonical, a bool
+ * 0/1, flags masked to their labels, chars as they are (checked by the
+ * caller). */
+static inline uint64_t flue_val_sext(uint64_t x, uint32_t bits)
+{
+	uint64_t top = (uint64_t)1 << (bits - 1u);
+	x &= (top << 1) - 1u;
+	return (x ^ top) - top;
+}
+
+static inline uint64_t flue_val_leaf(const struct flue_tnode *n, uint64_t x)
+{
+	uint32_t b = (uint32_t)x;
+	switch (n->kind) {
+	case FLUE_VT_BOOL: return b != 0;
+	case FLUE_VT_S8: return flue_val_sext(x, 8);
+	case FLUE_VT_U8: return x & 0xFFu;
+	case FLUE_VT_S16: return flue_val_sext(x, 16);
+	case FLUE_VT_U16: return x & 0xFFFFu;
+	case FLUE_VT_S32: return flue_val_sext(x, 32);
+	case FLUE_VT_S64: case FLUE_VT_U64: return x;
+	case FLUE_VT_F32:
+		return (b & 0x7F800000u) == 0x7F800000u && (b & 0x7FFFFFu) != 0 ? 0x7FC00000u : b;
+	case FLUE_VT_F64:
+		return (x & 0x7FF0000000000000u) == 0x7FF0000000000000u &&
+				       (x & 0xFFFFFFFFFFFFFu) != 0
+			       ? 0x7FF8000000000000u
+			       : x;
+	case FLUE_VT_FLAGS: return x & (n->arg == 32u ? 0xFFFFFFFFu : (1u << n->arg) - 1u);
+	default: return b; /* u32, char */
+	}
+}
+
+/* Little-endian bytes at p. */
+static inline uint64_t flue_val_le(const uint8_t *p, uint32_t size)
+{
+	uint64_t v = 0;
+	for (uint32_t i = size; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* A variable list's element layout: its node's, or a map's tuple<K, V>
+ * (the value at voff). */
+struct flue_val_elem {
+	uint32_t size, align, voff;
+};
+
+static inline struct flue_val_elem flue_val_list_elem(const struct flue_tgraph *g,
+						      const struct flue_tnode *n)
+{
+	const struct flue_tnode *k = &g->nodes[flue_tnode_kid(g, n, 0)];
+	if (n->kind == FLUE_VT_LIST)
+		return (struct flue_val_elem){ k->size, k->align, 0 };
+	const struct flue_tnode *v = &g->nodes[flue_tnode_kid(g, n, 1)];
+	uint32_t a = k->align > v->align ? k->align : v->align;
+	uint32_t voff = flue_val_align(k->size, v->align);
+	return (struct flue_val_elem){ flue_val_align(voff + v->size, a), a, voff };
+}
+
+/* A check of lifting failed in `inst`: it traps, unless `inst` is a host
+ * instance, whose values are checked inside a flue_port_try() of the
+ * host edge: then that is unwound to (the host gets an error). */
+_Noreturn void flue_val_fail(struct flue_instance *inst, enum flue_trap_reason r, uint32_t arg);
 
 /* Host address of [ptr, ptr + bytes) in inst's memory, or a trap of inst
  * (OUT_OF_BOUNDS, NO_MEMORY without a memory). */
@@ -96,6 +219,11 @@ void flue_str_check(const struct flue_cx *src, uint32_t ptr, uint32_t tagged);
  * different instances (a realloc could otherwise overwrite the source). */
 void flue_str_store(const struct flue_cx *src, uint32_t ptr, uint32_t tagged,
 		    const struct flue_cx *dst, uint32_t *dptr, uint32_t *dtagged);
+
+struct flue_hvals;
+/* A view (flue/hval.h) of m's source values, as lifting finds them: flat,
+ * or the tuple at flat[0]. Checked first (flue_vals_check). */
+void flue_vals_view(const struct flue_vmove *m, struct flue_hvals *out);
 
 /* Whether *a of ga and *b of gb are the same type (a, b NULL: no type;
  * equal only to each other). Both graphs checked already. */

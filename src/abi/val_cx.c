@@ -5,14 +5,24 @@
  * returned, with the reference's trap reasons.
  */
 #include "abi.h"
+#include <flue/port.h>
 #include "val.h"
+
+_Noreturn void flue_val_fail(struct flue_instance *inst, enum flue_trap_reason r, uint32_t arg)
+{
+	/* A host's values are the host's mistake, not a guest's trap: the
+	 * host edge (exec/) catches this and answers FLUE_EINVAL. */
+	if (inst->host_data != 0)
+		flue_port_unwind();
+	flue_trap(inst, r, arg);
+}
 
 uint8_t *flue_cx_range(struct flue_instance *inst, uint32_t ptr, uint64_t bytes)
 {
 	uint8_t *p = flue_mem_range(inst, ptr, bytes);
 	if (p == 0)
-		flue_trap(inst, flue_instance_has_memory(inst) ? FLUE_TRAP_OUT_OF_BOUNDS
-								: FLUE_TRAP_NO_MEMORY, ptr);
+		flue_val_fail(inst, flue_instance_has_memory(inst) ? FLUE_TRAP_OUT_OF_BOUNDS
+								    : FLUE_TRAP_NO_MEMORY, ptr);
 	return p;
 }
 

@@ -24,14 +24,27 @@ struct at {
 	uint32_t ptr;
 };
 
+/* What a walk does: the first pass's checks (and takes), freeing the own
+ * handles it took, reading their reps out (source and destination one
+ * instance), or the move itself (dst set only then). */
+enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE };
+
+/* Own handles a move between two parts of one instance can carry (their
+ * reps are read out before the lowering reuses their slots). */
+#define MV_SAME_INSTANCE_OWNS FLUE_CONFIG_MAX_VALUES
+
 struct mv {
 	const struct flue_tgraph *g;
 	const struct flue_cx *src;
-	const struct flue_cx *dst; /* NULL: the check pass */
+	const struct flue_cx *dst; /* MV_MOVE only */
 	const flue_flat_t *in;
 	uint32_t nin, iin;
 	flue_flat_t *out;
 	uint32_t nout;
+	uint8_t mode;              /* enum mv_mode */
+	uint16_t task;
+	uint32_t *reps;            /* MV_COLLECT fills, MV_MOVE reads; NULL: none */
+	uint32_t nreps, irep;
 };
 
 static const struct at FLAT = { false, 0 };
@@ -45,11 +58,7 @@ static struct at mem_at(uint32_t ptr)
 
 static uint64_t load_le(struct flue_instance *inst, uint32_t ptr, uint32_t size)
 {
-	const uint8_t *p = flue_cx_range(inst, ptr, size);
-	uint64_t v = 0;
-	for (uint32_t i = size; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
+	return flue_val_le(flue_cx_range(inst, ptr, size), size);
 }
 
 static void store_le(struct flue_instance *inst, uint32_t ptr, uint32_t size, uint64_t v)
@@ -72,48 +81,16 @@ static void put_out(struct mv *m, uint64_t v)
 	m->out[m->nout++] = v;
 }
 
-static uint64_t sign_extend(uint64_t x, uint32_t bits)
-{
-	uint64_t top = (uint64_t)1 << (bits - 1u);
-	x &= (top << 1) - 1u;
-	return (x ^ top) - top;
-}
-
-static uint64_t canon32(uint64_t x)
-{
-	uint32_t b = (uint32_t)x;
-	return (b & 0x7F800000u) == 0x7F800000u && (b & 0x7FFFFFu) != 0 ? 0x7FC00000u : b;
-}
-
-static uint64_t canon64(uint64_t x)
-{
-	bool nan = (x & 0x7FF0000000000000u) == 0x7FF0000000000000u && (x & 0xFFFFFFFFFFFFFu) != 0;
-	return nan ? 0x7FF8000000000000u : x;
-}
-
-/* The value of a leaf from its raw bits (a flat value or the bytes
- * loaded): wrapped to its width, sign-extended, NaN canonicalised, a bool
- * 0/1, flags masked to their labels; a bad char traps the source. */
+/* The value of a leaf from its raw bits (flue_val_leaf); a bad char traps
+ * the source (convert_i32_to_char). */
 static uint64_t leaf_value(const struct mv *m, const struct flue_tnode *n, uint64_t x)
 {
-	switch (n->kind) {
-	case FLUE_VT_BOOL: return (uint32_t)x != 0;
-	case FLUE_VT_S8: return sign_extend(x, 8);
-	case FLUE_VT_U8: return x & 0xFFu;
-	case FLUE_VT_S16: return sign_extend(x, 16);
-	case FLUE_VT_U16: return x & 0xFFFFu;
-	case FLUE_VT_S32: return sign_extend(x, 32);
-	case FLUE_VT_S64: case FLUE_VT_U64: return x;
-	case FLUE_VT_F32: return canon32(x);
-	case FLUE_VT_F64: return canon64(x);
-	case FLUE_VT_FLAGS: return x & (n->arg == 32u ? 0xFFFFFFFFu : (1u << n->arg) - 1u);
-	case FLUE_VT_CHAR:
-		x = (uint32_t)x;
-		if (x >= 0x110000u || (x >= 0xD800u && x <= 0xDFFFu))
-			flue_trap(m->src->inst, FLUE_TRAP_BAD_CHAR, (uint32_t)x);
-		return x;
-	default: return (uint32_t)x; /* u32 */
+	if (n->kind == FLUE_VT_CHAR) {
+		uint32_t c = (uint32_t)x;
+		if (c >= 0x110000u || (c >= 0xD800u && c <= 0xDFFFu))
+			flue_val_fail(m->src->inst, FLUE_TRAP_BAD_CHAR, c);
 	}
+	return flue_val_leaf(n, x);
 }
 
 static bool core64(uint8_t kind)
@@ -139,17 +116,12 @@ static void write_leaf(struct mv *m, const struct flue_tnode *n, uint64_t v, str
 
 static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d);
 
-static uint32_t align_up(uint32_t v, uint32_t a)
-{
-	return (v + a - 1u) / a * a;
-}
-
 static void mv_fields(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
 {
 	uint32_t off = 0;
 	for (uint32_t i = 0; i < n->nkids; i++) {
 		uint16_t c = flue_tnode_kid(m->g, n, i);
-		off = align_up(off, m->g->nodes[c].align);
+		off = flue_val_align(off, m->g->nodes[c].align);
 		mv_value(m, c, s.mem ? mem_at(s.ptr + off) : FLAT, d.mem ? mem_at(d.ptr + off) : FLAT);
 		off += m->g->nodes[c].size;
 	}
@@ -163,27 +135,6 @@ static void mv_fixed_list(struct mv *m, const struct flue_tnode *n, struct at s,
 		mv_value(m, e, s.mem ? mem_at(s.ptr + i * es) : FLAT, d.mem ? mem_at(d.ptr + i * es) : FLAT);
 }
 
-static uint32_t ncases(const struct flue_tnode *n)
-{
-	switch (n->kind) {
-	case FLUE_VT_ENUM: return n->arg;
-	case FLUE_VT_OPTION: case FLUE_VT_RESULT: return 2;
-	default: return n->nkids;
-	}
-}
-
-static uint16_t case_payload(const struct mv *m, const struct flue_tnode *n, uint32_t c)
-{
-	if (n->kind == FLUE_VT_ENUM || (n->kind == FLUE_VT_OPTION && c == 0))
-		return FLUE_TYPE_NONE;
-	return flue_tnode_kid(m->g, n, n->kind == FLUE_VT_OPTION ? 0u : c);
-}
-
-static uint32_t disc_bytes(uint32_t cases)
-{
-	return cases <= 0x100u ? 1u : cases <= 0x10000u ? 2u : 4u;
-}
-
 /* load_variant / lift_flat_variant, then store_variant / lower_flat_variant.
  * The payload starts at the variant's alignment (align_to(disc size, max
  * case alignment) of two powers of two). Flat payloads are read and
@@ -192,18 +143,18 @@ static uint32_t disc_bytes(uint32_t cases)
  * coercion of the reference; unused slots are skipped / written as 0. */
 static void mv_variant(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
 {
-	uint32_t db = disc_bytes(ncases(n));
+	uint32_t db = flue_val_disc_bytes(flue_val_ncases(n));
 	uint32_t first = m->iin, firstout = m->nout;
 	uint64_t c = s.mem ? load_le(m->src->inst, s.ptr, db) : (uint32_t)next_in(m);
-	if (c >= ncases(n))
-		flue_trap(m->src->inst, FLUE_TRAP_BAD_DISCRIMINANT, (uint32_t)c);
+	if (c >= flue_val_ncases(n))
+		flue_val_fail(m->src->inst, FLUE_TRAP_BAD_DISCRIMINANT, (uint32_t)c);
 	if (m->dst != 0) {
 		if (d.mem)
 			store_le(m->dst->inst, d.ptr, db, c);
 		else
 			put_out(m, c);
 	}
-	uint16_t p = case_payload(m, n, (uint32_t)c);
+	uint16_t p = flue_val_case_payload(m->g, n, (uint32_t)c);
 	if (p != FLUE_TYPE_NONE)
 		mv_value(m, p, s.mem ? mem_at(s.ptr + n->align) : FLAT,
 			 d.mem ? mem_at(d.ptr + n->align) : FLAT);
@@ -215,22 +166,7 @@ static void mv_variant(struct mv *m, const struct flue_tnode *n, struct at s, st
 }
 
 /* A list's element layout: a node's, or a map's tuple<K, V>. */
-struct elem {
-	uint32_t size, align, voff;
-};
-
-static struct elem list_elem(const struct mv *m, const struct flue_tnode *n)
-{
-	const struct flue_tnode *k = &m->g->nodes[flue_tnode_kid(m->g, n, 0)];
-	if (n->kind == FLUE_VT_LIST)
-		return (struct elem){ k->size, k->align, 0 };
-	const struct flue_tnode *v = &m->g->nodes[flue_tnode_kid(m->g, n, 1)];
-	uint32_t a = k->align > v->align ? k->align : v->align;
-	uint32_t voff = align_up(k->size, v->align);
-	return (struct elem){ align_up(voff + v->size, a), a, voff };
-}
-
-static void mv_elem(struct mv *m, const struct flue_tnode *n, struct elem e, uint32_t sp,
+static void mv_elem(struct mv *m, const struct flue_tnode *n, struct flue_val_elem e, uint32_t sp,
 		    uint32_t dp)
 {
 	mv_value(m, flue_tnode_kid(m->g, n, 0), mem_at(sp), mem_at(dp));
@@ -261,20 +197,22 @@ static void mv_list(struct mv *m, const struct flue_tnode *n, struct at s, struc
 {
 	uint32_t ptr, len;
 	read_pair(m, s, &ptr, &len);
-	struct elem e = list_elem(m, n);
+	struct flue_val_elem e = flue_val_list_elem(m->g, n);
 	uint64_t bytes = (uint64_t)len * e.size;
 	struct flue_instance *si = m->src->inst;
 	if (bytes > MAX_LIST_BYTES)
-		flue_trap(si, FLUE_TRAP_LIST_TOO_LONG, len);
+		flue_val_fail(si, FLUE_TRAP_LIST_TOO_LONG, len);
 	if (ptr % e.align != 0)
-		flue_trap(si, FLUE_TRAP_MISALIGNED, ptr);
+		flue_val_fail(si, FLUE_TRAP_MISALIGNED, ptr);
 	(void)flue_cx_range(si, ptr, bytes);
 	uint32_t dp = 0;
 	if (m->dst != 0) {
 		dp = flue_cx_realloc(m->dst, 0, 0, e.align, (uint32_t)bytes);
 		flue_cx_need(m->dst, dp, e.align, bytes);
 	}
-	for (uint32_t i = 0; i < len; i++)
+	/* Freeing or reading out handles: only elements that have some. */
+	bool walk = m->mode == MV_CHECK || m->mode == MV_MOVE || (n->contains & FLUE_TC_HANDLE) != 0;
+	for (uint32_t i = 0; walk && i < len; i++)
 		mv_elem(m, n, e, ptr + i * e.size, dp + i * e.size);
 	if (m->dst != 0)
 		write_pair(m, d, dp, len);
@@ -284,12 +222,44 @@ static void mv_string(struct mv *m, struct at s, struct at d)
 {
 	uint32_t ptr, tagged;
 	read_pair(m, s, &ptr, &tagged);
-	flue_str_check(m->src, ptr, tagged);
+	if (m->mode == MV_CHECK)
+		flue_str_check(m->src, ptr, tagged);
 	if (m->dst == 0)
 		return;
 	uint32_t dp, dt;
 	flue_str_store(m->src, ptr, tagged, m->dst, &dp, &dt);
 	write_pair(m, d, dp, dt);
+}
+
+/* An own, borrow or error-context handle, by mode (val_handle.c). */
+static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, struct at d)
+{
+	struct flue_instance *si = m->src->inst;
+	uint32_t i = (uint32_t)(s.mem ? load_le(si, s.ptr, 4) : next_in(m));
+	bool own = n->kind == FLUE_VT_OWN;
+	switch (m->mode) {
+	case MV_CHECK:
+		flue_vh_take(si, m->task, n, i);
+		return;
+	case MV_RELEASE:
+		if (own)
+			flue_vh_release(si, i);
+		return;
+	case MV_COLLECT:
+		if (own && m->nreps == MV_SAME_INSTANCE_OWNS)
+			flue_val_fail(si, FLUE_TRAP_POOL_FULL, i);
+		if (own)
+			m->reps[m->nreps++] = flue_vh_rep(si, n, i);
+		return;
+	default: {
+		uint32_t rep = own && m->reps != 0 ? m->reps[m->irep++] : flue_vh_rep(si, n, i);
+		uint32_t v = flue_vh_lower(m->dst->inst, m->task, n, rep);
+		if (d.mem)
+			store_le(m->dst->inst, d.ptr, 4, v);
+		else
+			put_out(m, v);
+	}
+	}
 }
 
 static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d)
@@ -309,9 +279,11 @@ static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d)
 	case FLUE_VT_MAP: mv_list(m, n, s, d); return;
 	case FLUE_VT_STRING: mv_string(m, s, d); return;
 	case FLUE_VT_ERROR_CONTEXT: case FLUE_VT_OWN: case FLUE_VT_BORROW:
+		mv_handle(m, n, s, d);
+		return;
 	case FLUE_VT_STREAM: case FLUE_VT_FUTURE:
-		/* handles in values: refused before a move starts (val.h) */
-		flue_trap(m->src->inst, FLUE_TRAP_BAD_VALUE, t);
+		/* ends inside graph types: refused by flue_functype_check */
+		flue_val_fail(m->src->inst, FLUE_TRAP_BAD_VALUE, t);
 	default: {
 		uint64_t v = read_leaf(m, n, s);
 		if (m->dst != 0)
@@ -329,11 +301,11 @@ static void tuple_layout(const struct flue_tgraph *g, const uint16_t *ts, uint32
 	uint32_t off = 0, a = 1;
 	for (uint32_t i = 0; i < nts; i++) {
 		const struct flue_tnode *n = &g->nodes[ts[i]];
-		off = align_up(off, n->align) + n->size;
+		off = flue_val_align(off, n->align) + n->size;
 		a = n->align > a ? n->align : a;
 	}
 	*align = a;
-	*size = align_up(off, a);
+	*size = flue_val_align(off, a);
 }
 
 static void mv_tuple(struct mv *m, const uint16_t *ts, uint32_t nts, struct at s, struct at d)
@@ -341,7 +313,7 @@ static void mv_tuple(struct mv *m, const uint16_t *ts, uint32_t nts, struct at s
 	uint32_t off = 0;
 	for (uint32_t i = 0; i < nts; i++) {
 		const struct flue_tnode *n = &m->g->nodes[ts[i]];
-		off = align_up(off, n->align);
+		off = flue_val_align(off, n->align);
 		mv_value(m, ts[i], s.mem ? mem_at(s.ptr + off) : FLAT, d.mem ? mem_at(d.ptr + off) : FLAT);
 		off += n->size;
 	}
@@ -356,7 +328,7 @@ static struct at src_place(struct mv *m, const struct flue_vmove *v)
 	uint32_t align, size, ptr = (uint32_t)next_in(m);
 	tuple_layout(v->g, v->ts, v->nts, &align, &size);
 	if (ptr % align != 0)
-		flue_trap(v->src.inst, FLUE_TRAP_MISALIGNED, ptr);
+		flue_val_fail(v->src.inst, FLUE_TRAP_MISALIGNED, ptr);
 	(void)flue_cx_range(v->src.inst, ptr, size);
 	return mem_at(ptr);
 }
@@ -382,23 +354,45 @@ static struct at dst_place(struct mv *m, const struct flue_vmove *v)
 	return mem_at(ptr);
 }
 
-static void run(const struct flue_vmove *v, bool lower)
+static bool has_handles(const struct flue_vmove *v)
 {
-	struct mv m = { v->g, &v->src, lower ? &v->dst : 0, v->flat, v->nflat, 0, v->flat_out, 0 };
+	for (uint32_t i = 0; i < v->nts; i++)
+		if ((v->g->nodes[v->ts[i]].contains & FLUE_TC_HANDLE) != 0)
+			return true;
+	return false;
+}
+
+static void run(const struct flue_vmove *v, uint8_t mode, uint32_t *reps, uint32_t *nreps)
+{
+	struct mv m = { v->g, &v->src, mode == MV_MOVE ? &v->dst : 0, v->flat, v->nflat, 0,
+			v->flat_out, 0, mode, v->task, reps, 0, 0 };
 	struct at s = src_place(&m, v);
-	struct at d = lower ? dst_place(&m, v) : FLAT;
+	struct at d = mode == MV_MOVE ? dst_place(&m, v) : FLAT;
 	mv_tuple(&m, v->ts, v->nts, s, d);
-	if (lower && v->nflat_out != 0)
+	if (mode == MV_MOVE && v->nflat_out != 0)
 		*v->nflat_out = m.nout;
+	if (nreps != 0)
+		*nreps = m.nreps;
 }
 
 void flue_vals_check(const struct flue_vmove *m)
 {
-	run(m, false);
+	run(m, MV_CHECK, 0, 0);
+	if (has_handles(m))
+		run(m, MV_RELEASE, 0, 0); /* every check passed: the owns leave now */
 }
 
 void flue_vals_move(const struct flue_vmove *m)
 {
-	run(m, false);
-	run(m, true);
+	if (!m->checked)
+		flue_vals_check(m);
+	if (m->src.inst != m->dst.inst || !has_handles(m)) {
+		run(m, MV_MOVE, 0, 0);
+		return;
+	}
+	/* One instance on both sides: lowering adds to the table the owns
+	 * left, reusing their slots, so their reps are read out first. */
+	uint32_t reps[MV_SAME_INSTANCE_OWNS], n = 0;
+	run(m, MV_COLLECT, reps, &n);
+	run(m, MV_MOVE, reps, 0);
 }

@@ -105,15 +105,15 @@ void flue_str_check(const struct flue_cx *src, uint32_t ptr, uint32_t tagged)
 {
 	struct sstr s = source(src, ptr, tagged);
 	if (s.bytes > MAX_STRING_BYTES)
-		flue_trap(s.inst, FLUE_TRAP_STRING_TOO_LONG, tagged);
+		flue_val_fail(s.inst, FLUE_TRAP_STRING_TOO_LONG, tagged);
 	if (src->encoding != FLUE_STRING_UTF8 && ptr % 2u != 0)
-		flue_trap(s.inst, FLUE_TRAP_MISALIGNED, ptr);
+		flue_val_fail(s.inst, FLUE_TRAP_MISALIGNED, ptr);
 	(void)flue_cx_range(s.inst, ptr, s.bytes);
 	if (s.enc == S_LATIN1)
 		return;
 	for (uint64_t i = 0; i < s.bytes;)
 		if (next_cp(&s, &i) == 0xFFFFFFFFu)
-			flue_trap(s.inst, FLUE_TRAP_BAD_ENCODING, (uint32_t)i);
+			flue_val_fail(s.inst, FLUE_TRAP_BAD_ENCODING, (uint32_t)i);
 }
 
 /* ------------------------------------------------------------ encoding */

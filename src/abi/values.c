@@ -58,8 +58,10 @@ static int check_type(const struct flue_store *s, const struct flue_valtype *t)
 	return 0;
 }
 
-/* A graph function type: the graph valid, its nodes named, no handles. */
-static int check_graph_type(const struct flue_functype *ft)
+/* A graph function type: the graph valid, its nodes named, resource
+ * types registered, no stream/future (not in graph types yet), and no
+ * borrow in the result (the reference's validation). */
+static int check_graph_type(const struct flue_store *s, const struct flue_functype *ft)
 {
 	const struct flue_tgraph *g = ft->graph;
 	if (flue_types_check(g) != 0 || (ft->nparams != 0 && ft->param_types == 0))
@@ -67,11 +69,17 @@ static int check_graph_type(const struct flue_functype *ft)
 	for (uint32_t i = 0; i < ft->nparams; i++)
 		if (ft->param_types[i] >= g->nnodes)
 			return FLUE_EINVAL;
-	if (ft->result_type != 0 && *ft->result_type >= g->nnodes)
+	if (ft->result_type != 0 && (*ft->result_type >= g->nnodes ||
+				     (g->nodes[*ft->result_type].contains & FLUE_TC_BORROW) != 0))
 		return FLUE_EINVAL;
-	for (uint32_t i = 0; i < g->nnodes; i++)
-		if ((g->nodes[i].contains & FLUE_TC_HANDLE) != 0)
-			return FLUE_EINVAL; /* not in graph types yet (flue/functype.h) */
+	for (uint32_t i = 0; i < g->nnodes; i++) {
+		const struct flue_tnode *n = &g->nodes[i];
+		if ((n->contains & FLUE_TC_ASYNC) != 0)
+			return FLUE_EINVAL;
+		if ((n->kind == FLUE_VT_OWN || n->kind == FLUE_VT_BORROW) &&
+		    (n->arg > 0xFFu || flue_rtype_get(s, (flue_rtype_t)n->arg) == 0))
+			return FLUE_EINVAL;
+	}
 	return 0;
 }
 
@@ -80,7 +88,7 @@ int flue_functype_check(const struct flue_store *s, const struct flue_functype *
 	if (s == 0 || ft == 0)
 		return FLUE_EINVAL;
 	if (ft->graph != 0)
-		return check_graph_type(ft);
+		return check_graph_type(s, ft);
 	if (ft->nparams != 0 && ft->params == 0)
 		return FLUE_EINVAL;
 	for (uint32_t i = 0; i < ft->nparams; i++)

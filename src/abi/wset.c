@@ -3,6 +3,7 @@
  */
 #include <flue/task_decide.h>
 #include "abi.h"
+#include "val.h"
 
 void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
 	       uint32_t arg, uint32_t handle)
@@ -178,6 +179,43 @@ void flue_canon_error_context_debug_message(struct flue_instance *inst, uint32_t
 	uint8_t *p = payload_at(inst, ptr, i);
 	store_u32le(p, 0); /* the empty string: offset 0, length 0 */
 	store_u32le(p + 4, 0);
+}
+
+struct dm_realloc {
+	const struct flue_string_opts *o;
+	struct flue_instance *inst;
+};
+
+/* The instance's realloc, may_leave cleared around it (#705). */
+static uint32_t dm_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+			   uint32_t new_size)
+{
+	struct dm_realloc *r = ctx;
+	r->inst->may_leave = false;
+	uint32_t p = r->o->realloc(r->o->user, r->inst, old_ptr, old_size, align, new_size);
+	r->inst->may_leave = true;
+	return p;
+}
+
+void flue_canon_error_context_debug_message_opts(struct flue_instance *inst,
+						 const struct flue_string_opts *o, uint32_t i,
+						 uint32_t ptr)
+{
+	abi_enter(inst);
+	(void)abi_get(inst, i, FLUE_H_ERROR_CONTEXT);
+	(void)payload_at(inst, ptr, i); /* flue's rule for out pointers: before realloc */
+	if (o == 0 || o->string_encoding > FLUE_STRING_LATIN1_UTF16)
+		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);
+	/* store_string of the message, which the deterministic profile makes
+	 * ('', 'utf8', 0): realloc(0, 0, 1 or 2, 0) and its checks. */
+	struct dm_realloc r = { o, inst };
+	struct flue_cx src = { inst, 0, 0, FLUE_STRING_UTF8 };
+	struct flue_cx dst = { inst, o->realloc != 0 ? dm_realloc : 0, &r, o->string_encoding };
+	uint32_t dp, dt;
+	flue_str_store(&src, 0, 0, &dst, &dp, &dt);
+	uint8_t *p = payload_at(inst, ptr, i); /* realloc may have moved memory */
+	store_u32le(p, dp);
+	store_u32le(p + 4, dt);
 }
 
 void flue_canon_error_context_drop(struct flue_instance *inst, uint32_t i)

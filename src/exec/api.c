@@ -68,7 +68,7 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call)
 {
 	if (f != 0 && f->ft != 0 && f->ft->graph != 0)
-		return FLUE_ENOTSUP; /* host values of graph types: not yet */
+		return FLUE_ENOTSUP; /* graph types: flue_invoke_vals */
 	if (call == 0 || !exec_invoke_ok(f, host, on_start, on_resolve))
 		return FLUE_EINVAL;
 	struct flue_store *s = f->inst->store;
@@ -87,6 +87,37 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 	t->host = host;
 	t->on_start = on_start;
 	t->on_resolve = on_resolve;
+	t->user = user;
+	*call = exec_call_id(s, id);
+	exec_arrive_sync(s, id, arrive);
+	return FLUE_OK;
+}
+
+int flue_invoke_vals(struct flue_func *f, struct flue_instance *host, uint32_t args_ptr,
+		     flue_on_resolve_vals_fn on_resolve, void *user, flue_call_t *call)
+{
+	if (f == 0 || f->ft == 0 || f->ft->graph == 0 || f->inst == 0 || f->host_start != 0 ||
+	    host == 0 || host->host_data == 0 || host->store != f->inst->store ||
+	    on_resolve == 0 || call == 0)
+		return FLUE_EINVAL;
+	if (flue_functype_contains(f->ft, false, FLUE_TC_HANDLE) ||
+	    flue_functype_contains(f->ft, true, FLUE_TC_HANDLE))
+		return FLUE_ENOTSUP;
+	struct flue_store *s = f->inst->store;
+	if (!exec_callee_live(f)) {
+		*call = FLUE_CALL_NONE;
+		on_resolve(user, 0);
+		return FLUE_OK;
+	}
+	uint16_t id = flue_task_alloc(s);
+	if (id == FLUE_TASK_NONE)
+		return FLUE_ENOMEM;
+	struct flue_task *t = &s->tasks[id];
+	t->origin = FLUE_ORIGIN_INVOKE;
+	t->func = f;
+	t->host = host;
+	t->on_resolve_vals = on_resolve;
+	t->args_ptr = args_ptr;
 	t->user = user;
 	*call = exec_call_id(s, id);
 	exec_arrive_sync(s, id, arrive);
@@ -112,6 +143,16 @@ int flue_lower(struct flue_lowered *l, struct flue_func *callee, struct flue_ins
 		return FLUE_EINVAL;
 	*l = (struct flue_lowered){ .callee = callee, .caller = caller, .async = async };
 	return FLUE_OK;
+}
+
+/* resource.drop's destructor: the reference lowers it into the dropping
+ * instance and calls it (sync), which is what this does. */
+void exec_call_dtor(struct flue_instance *inst, struct flue_func *dtor, uint32_t rep)
+{
+	struct flue_lowered l;
+	(void)flue_lower(&l, dtor, inst, false);
+	flue_flat_t a = rep;
+	(void)flue_call_lowered(&l, &a, 1);
 }
 
 /* The caller's checks of a lowered call, in the reference's order; the
@@ -176,6 +217,7 @@ static uint16_t lowered_task(const struct flue_lowered *l, uint16_t me, const fl
 static void lowered_done(struct flue_store *s, uint16_t id)
 {
 	s->tasks[id].sub_delivered = true;
+	flue_lends_release(s, id); /* Subtask.deliver_resolve */
 	s->tasks[id].caller_done = true;
 	exec_release(s, id);
 }

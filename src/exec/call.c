@@ -22,41 +22,6 @@ static uint32_t realloc_alloc(void *ctx, uint32_t align, uint32_t size)
 	return p;
 }
 
-/* The callee's realloc for graph-typed params (val.h's form): guest code
- * of the callee, may_leave cleared around it. */
-static uint32_t callee_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
-			       uint32_t new_size)
-{
-	struct flue_task *t = ctx;
-	struct flue_instance *x = t->func->inst;
-	x->may_leave = false;
-	uint32_t p = t->func->opts.realloc(t->func->opts.user, x, old_ptr, old_size, align, new_size);
-	x->may_leave = true;
-	return p;
-}
-
-/* Graph-typed params: moved from the caller (its flat args, or the tuple
- * its pointer names) straight into the callee's flat params (or its
- * memory: realloc), the caller's checks first (val.h). */
-static void move_args(struct flue_store *s, struct flue_task *t, flue_flat_t *flat, uint32_t *n)
-{
-	const struct flue_functype *ft = t->func->ft;
-	struct flue_func *f = t->func;
-	struct flue_instance *c = &s->instances[t->caller_inst];
-	struct flue_vmove m = {
-		.g = ft->graph, .ts = ft->param_types, .nts = ft->nparams,
-		.src = { c, 0, 0, t->lowered->string_encoding },
-		.src_max_flat = t->sub_async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS,
-		.flat = t->sub_async ? t->args : t->args_ref, .nflat = t->nflat,
-		.dst = { f->inst, f->opts.realloc != 0 ? callee_realloc : 0, t,
-			 f->opts.string_encoding },
-		.dst_max_flat = FLUE_MAX_FLAT_PARAMS, .flat_out = flat, .nflat_out = n,
-	};
-	flue_vals_move(&m);
-	t->sub_state = FLUE_SUBTASK_STARTED;
-	flue_subtask_progress(s, exec_id(s, t));
-}
-
 static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t packed);
 
 static void callback_call(struct flue_store *s, struct flue_task *t, uint32_t code,
@@ -137,8 +102,13 @@ static void sync_results(struct flue_store *s, struct flue_task *t, flue_flat_t 
 	struct flue_func *f = t->func;
 	struct flue_instance *x = f->inst;
 	if (f->ft->graph != 0) {
+		/* canon_lift: the results lifted, then Task.return_'s checks */
 		struct flue_vmove m = exec_result_move(t, FLUE_MAX_FLAT_RESULTS, res,
 						       f->nflat_results);
+		flue_vals_check(&m);
+		m.checked = true;
+		if (t->num_borrows != 0)
+			flue_trap(x, FLUE_TRAP_BORROWS_OUTSTANDING, 0);
 		exec_resolve_moved(s, exec_id(s, t), &m);
 	} else {
 		struct flue_values r;
@@ -190,9 +160,20 @@ static void thread_body(void *arg)
 	t->state = FLUE_TASK_STARTED; /* Task.start → on_start */
 	flue_flat_t flat[FLUE_MAX_FLAT_PARAMS], res[1] = { 0 };
 	uint32_t n = 0;
-	if (ft->graph != 0) { /* never a host function or an invocation (lift.c, api.c) */
-		move_args(s, t, flat, &n);
-		run_core(s, t, flat, n, res);
+	if (ft->graph != 0) {
+		switch (exec_graph_start(s, t, flat, &n)) {
+		case EXEC_GS_RUN:
+			run_core(s, t, flat, n, res);
+			return;
+		case EXEC_GS_HOST: /* params: flue_host_params() inside start */
+			exec_post_open(t);
+			f->host_start(f->host_user, flue_call_make(id, t->gen), 0);
+			break;
+		default: /* the host's params do not fit their type */
+			exec_resolve(s, id, 0);
+			break;
+		}
+		exec_exit_thread(s, t);
 		return;
 	}
 	if (!take_args(s, t, &v)) {

@@ -159,6 +159,19 @@ void exec_lower_values(struct exec_lower_args *a);
 void exec_post_open(struct flue_task *t);
 /* Resolve task `id` (flue_exec_hooks resolve hook). */
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
+/* What a graph-typed call does once its params are taken (graph.c). */
+enum exec_graph_start {
+	EXEC_GS_RUN,  /* a guest callee: its core runs with `flat` */
+	EXEC_GS_HOST, /* a host function: its start runs (params: a view) */
+	EXEC_GS_BAD,  /* an invocation whose host params do not fit: resolve, no value */
+};
+/* Task t starts: its graph-typed params from its caller (guest or host)
+ * into the callee's flat params (or memory), or checked for a host
+ * function; traps the guest that gave a bad value. */
+uint8_t exec_graph_start(struct flue_store *s, struct flue_task *t, flue_flat_t *flat, uint32_t *n);
+
+/* resource.drop's destructor call (flue_exec_hooks call_dtor). */
+void exec_call_dtor(struct flue_instance *inst, struct flue_func *dtor, uint32_t rep);
 /* Graph-typed results (flue/functype.h): task `id` resolves with the
  * values `m` names in its callee (m->src; dst is filled in here): checked
  * there, then moved straight into a waiting caller (its memory, its

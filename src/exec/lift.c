@@ -61,8 +61,9 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 	if (f == 0 || !flue_instance_ok(host) || host->host_data == 0 || start == 0 ||
 	    flue_functype_check(host->store, ft) != FLUE_OK)
 		return FLUE_EINVAL;
-	if (ft->graph != 0)
-		return FLUE_ENOTSUP; /* host values of graph types: not yet */
+	if (flue_functype_contains(ft, false, FLUE_TC_HANDLE) ||
+	    flue_functype_contains(ft, true, FLUE_TC_HANDLE))
+		return FLUE_ENOTSUP; /* handles are not host values yet */
 	struct flue_func nf = { .ft = ft, .inst = host, .inst_gen = host->gen,
 				.host_start = start, .host_cancel = cancel, .host_user = user };
 	*f = nf;
@@ -85,9 +86,11 @@ static uint8_t block_hook(void *ctx, struct flue_instance *inst,
 	return FLUE_BLOCK_DONE;
 }
 
-static const struct flue_exec_hooks hooks = { exec_resolve, exec_resolve_moved,
-						 exec_request_cancel, exec_abort_instance,
-						 exec_wake_set };
+static const struct flue_exec_hooks hooks = {
+	.resolve = exec_resolve, .resolve_moved = exec_resolve_moved,
+	.cancel = exec_request_cancel, .call_dtor = exec_call_dtor,
+	.abort = exec_abort_instance, .wake_set = exec_wake_set,
+};
 
 void exec_install(struct flue_store *s)
 {

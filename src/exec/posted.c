@@ -21,19 +21,24 @@ struct resolve_args {
 	struct flue_store *s;
 	uint16_t id;
 	const struct flue_values *v;
+	struct flue_vmove *m; /* graph-typed results (v unused) */
 };
 
 static void resolve_body(void *arg)
 {
 	struct resolve_args *a = arg;
-	exec_resolve(a->s, a->id, a->v);
+	if (a->m != 0)
+		exec_resolve_moved(a->s, a->id, a->m);
+	else
+		exec_resolve(a->s, a->id, a->v);
 }
 
 /* Resolve from outside guest code: a trap of the caller while its results
  * are lowered unwinds to here. */
-static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue_values *v)
+static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue_values *v,
+			    struct flue_vmove *m)
 {
-	struct resolve_args a = { s, id, v };
+	struct resolve_args a = { s, id, v, m };
 	if (s->tasks[id].fiber && s->sched.current == id) {
 		resolve_body(&a); /* on the host's own fiber, inside its guest frame */
 		return;
@@ -56,7 +61,7 @@ int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_v
 	if (t == 0)
 		return FLUE_EBADF;
 	const struct flue_functype *ft = t->func->ft;
-	if (results == 0 || results->n > FLUE_CONFIG_MAX_VALUES)
+	if (results == 0 || results->n > FLUE_CONFIG_MAX_VALUES || ft->graph != 0)
 		return FLUE_EINVAL;
 	/* Host ends leave the host table only if every one of them (kind,
 	 * element type, idle, not in a set, not named twice) and the count
@@ -64,7 +69,31 @@ int flue_host_return(struct flue_store *s, flue_call_t call, const struct flue_v
 	struct flue_values v = *results;
 	if (!exec_host_take(t->func->inst, ft->result, ft->result != 0 ? 1u : 0u, &v))
 		return FLUE_EINVAL;
-	resolve_guarded(s, flue_call_slot(call), &v);
+	resolve_guarded(s, flue_call_slot(call), &v, 0);
+	return FLUE_OK;
+}
+
+static void check_body(void *arg)
+{
+	flue_vals_check(arg);
+}
+
+int flue_host_return_vals(struct flue_store *s, flue_call_t call, uint32_t ptr)
+{
+	struct flue_task *t = s != 0 ? host_call(s, call) : 0;
+	if (t == 0)
+		return FLUE_EBADF;
+	if (t->func->ft->graph == 0)
+		return FLUE_EINVAL;
+	flue_flat_t p = ptr;
+	struct flue_vmove m = exec_result_move(t, 0, &p, 1);
+	m.src.encoding = FLUE_STRING_UTF8; /* the host's strings */
+	/* Results that do not fit are the host's mistake: flue_val_fail
+	 * unwinds to here, and nothing has changed. */
+	if (flue_port_try(check_body, &m) != 0)
+		return FLUE_EINVAL;
+	m.checked = true;
+	resolve_guarded(s, flue_call_slot(call), 0, &m);
 	return FLUE_OK;
 }
 
@@ -75,7 +104,7 @@ int flue_host_cancelled(struct flue_store *s, flue_call_t call)
 		return FLUE_EBADF;
 	if (!t->sub_cancel_requested)
 		return FLUE_EPERM;
-	resolve_guarded(s, flue_call_slot(call), 0);
+	resolve_guarded(s, flue_call_slot(call), 0, 0);
 	return FLUE_OK;
 }
 

@@ -5,6 +5,8 @@
  * 14087d73: Task.return_, Task.cancel, Subtask, mk_host_func). Calls only
  * queue.c in exec/.
  */
+#include <flue/hval.h>
+
 #include "thread.h"
 
 /* Component values <-> host values: ends are handles of the host instance.
@@ -94,7 +96,7 @@ void exec_post_open(struct flue_task *t)
 	const struct flue_functype *ft = t->func->ft;
 	struct flue_leaf l[FLUE_CONFIG_MAX_VALUES];
 	uint32_t n = flue_values_leaves(ft->result, exec_nresults(ft), l);
-	bool ends = false;
+	bool ends = ft->graph != 0; /* graph results: flue_host_return_vals only */
 	for (uint32_t k = 0; k < n; k++)
 		ends = ends || flue_values_is_end(l[k].kind);
 	flue_port_key_t key = flue_port_lock();
@@ -145,7 +147,10 @@ void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v
 	const struct flue_functype *ft = t->func->ft;
 	if (exec_is_host(t))
 		post_close(s, t);
-	if (t->origin == FLUE_ORIGIN_INVOKE) {
+	if (t->origin == FLUE_ORIGIN_INVOKE && ft->graph != 0) {
+		t->on_resolve_vals(t->user, 0); /* a value goes through exec_resolve_moved */
+		t->caller_done = true;
+	} else if (t->origin == FLUE_ORIGIN_INVOKE) {
 		if (v != 0) {
 			struct flue_values hv = *v;
 			exec_host_put(s, t->host, ft->result, exec_nresults(ft), &hv);
@@ -198,16 +203,28 @@ struct flue_vmove exec_result_move(struct flue_task *t, uint32_t max_flat, const
 	return (struct flue_vmove){
 		.g = ft->graph, .ts = ft->result_type, .nts = ft->result_type != 0 ? 1u : 0u,
 		.src = { t->func->inst, 0, 0, t->func->opts.string_encoding },
-		.src_max_flat = max_flat, .flat = flat, .nflat = nflat,
+		.src_max_flat = max_flat, .flat = flat, .nflat = nflat, .task = FLUE_TASK_NONE,
 	};
 }
 
 void exec_resolve_moved(struct flue_store *s, uint16_t id, struct flue_vmove *m)
 {
 	struct flue_task *t = &s->tasks[id];
+	if (t->origin == FLUE_ORIGIN_INVOKE) {
+		/* The host sees the callee's values where they are. */
+		if (!m->checked)
+			flue_vals_check(m);
+		struct flue_hvals view;
+		flue_vals_view(m, &view);
+		t->on_resolve_vals(t->user, &view);
+		t->caller_done = true;
+		settle_callee(s, t);
+		return;
+	}
 	const struct flue_lowered *l = t->lowered;
 	if (t->caller_done || l->caller->poisoned) {
-		flue_vals_check(m); /* lifted all the same: the callee's traps */
+		if (!m->checked)
+			flue_vals_check(m); /* lifted all the same: the callee's traps */
 	} else {
 		/* As exec_resolve: sync results flat or at the out pointer,
 		 * async ones at the out pointer. */

@@ -201,7 +201,7 @@ uint32_t flue_table_add(struct flue_instance *inst, uint8_t kind)
 	uint32_t i;
 	if (inst->free_head != 0) {
 		i = inst->free_head;
-		inst->free_head = inst->handles[i].u.next_free;
+		inst->free_head = inst->handles[i].u.free.next;
 		inst->nfree--;
 	} else {
 		if (inst->len > FLUE_TABLE_MAX_INDEX)
@@ -223,7 +223,7 @@ struct flue_handle *flue_table_get(struct flue_instance *inst, uint32_t idx)
 void flue_table_remove(struct flue_instance *inst, uint32_t idx)
 {
 	inst->handles[idx].kind = FLUE_H_FREE;
-	inst->handles[idx].u.next_free = (uint16_t)inst->free_head; /* < 2^16 (config.h) */
+	inst->handles[idx].u.free.next = (uint16_t)inst->free_head; /* < 2^16 (config.h) */
 	inst->free_head = idx;
 	inst->nfree++;
 }
@@ -404,6 +404,10 @@ static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
 	[FLUE_TRAP_REALLOC_MISALIGNED] = "realloc returned a misaligned pointer",
 	[FLUE_TRAP_REALLOC_OUT_OF_BOUNDS] = "realloc returned a range beyond linear memory",
 	[FLUE_TRAP_NO_REALLOC] = "a value needs realloc and the function has none",
+	[FLUE_TRAP_RESOURCE_LENT] = "resource handle dropped or moved while lent",
+	[FLUE_TRAP_NOT_OWN] = "borrow handle passed where an own handle is expected",
+	[FLUE_TRAP_BORROWS_OUTSTANDING] = "task resolved with borrowed handles not dropped",
+	[FLUE_TRAP_NOT_IMPLEMENTER] = "resource built-in outside the resource type's instance",
 };
 
 _Noreturn void flue_trap_raise(struct flue_instance *inst, enum flue_trap_reason reason)

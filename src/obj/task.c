@@ -40,6 +40,7 @@ struct flue_task *flue_task_get(struct flue_store *s, uint16_t id)
 
 void flue_task_free(struct flue_store *s, uint16_t id)
 {
+	flue_lends_release(s, id); /* none left if its resolution was delivered */
 	s->tasks[id].used = false;
 }
 
@@ -65,7 +66,9 @@ struct flue_event flue_subtask_deliver(struct flue_instance *inst, uint32_t idx)
 	struct flue_task *t = &inst->store->tasks[sub->task];
 	struct flue_event ev = { FLUE_EVENT_SUBTASK, t->sub_state, idx, 0 };
 	flue_waitable_clear_event(inst, idx);
-	if (flue_subtask_resolved(t->sub_state))
+	if (flue_subtask_resolved(t->sub_state)) {
 		t->sub_delivered = true;
+		flue_lends_release(inst->store, sub->task); /* Subtask.deliver_resolve */
+	}
 	return ev;
 }

@@ -44,5 +44,6 @@ void flue_instance_destroy(struct flue_instance *inst)
 	if (inst->store->exec_hooks != 0)
 		inst->store->exec_hooks->abort(inst->store, inst);
 	flue_instance_drop_ends(inst);
+	flue_lends_forget(inst->store, inst->id);
 	inst->live = false;
 }

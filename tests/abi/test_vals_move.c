@@ -427,7 +427,7 @@ static void check_case(const char *src, enum flue_trap_reason why)
 	flue_flat_t in[2] = { 0, 1 }, out[2];
 	uint32_t nout = 99;
 	struct flue_vmove m = { g, &t, 1, plain_cx(fx.a), MAXF, in, 2, heap_cx(&hb, 0), 0,
-				NULL, out, &nout };
+				NULL, out, &nout, FLUE_TASK_NONE, false };
 	if (why != FLUE_TRAP_NONE) {
 		FT_TRAPS(why, flue_vals_check(&m));
 		FT_TRUE(FX_READ(fx.a->poisoned));

@@ -68,7 +68,8 @@ static inline void move(const struct flue_tgraph *g, const uint16_t *t, uint32_t
 		 struct flue_cx dst, uint32_t dmax, const uint32_t *out_ptr, flue_flat_t *out,
 		 uint32_t *nout)
 {
-	struct flue_vmove m = { g, t, nt, src, smax, in, nin, dst, dmax, out_ptr, out, nout };
+	struct flue_vmove m = { g, t, nt, src, smax, in, nin, dst, dmax, out_ptr, out, nout,
+				FLUE_TASK_NONE, false };
 	flue_vals_move(&m);
 }
 

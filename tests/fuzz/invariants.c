@@ -88,7 +88,7 @@ static bool check_table(struct flue_inv_ctx *c, const struct flue_instance *in)
 		return flue_inv_fail(c, "inst %u: nfree %u, free list holds %u", id, in->nfree, nfree);
 	for (uint32_t i = 1; i < in->len; i++) {
 		uint8_t k = in->handles[i].kind;
-		if (k > FLUE_H_SUBTASK)
+		if (k > FLUE_H_RESOURCE)
 			return flue_inv_fail(c, "inst %u: slot %u has unknown kind %u", id, i, k);
 		if (k == FLUE_H_FREE && !on_free[i])
 			return flue_inv_fail(c, "inst %u: free slot %u is not on the free list (leak)", id, i);

@@ -28,6 +28,7 @@
 #include <flue/exec.h>
 #include <flue/host.h>
 #include <flue/port.h>
+#include <flue/resource.h>
 #include <flue/ring.h>
 #include <flue/store.h>
 
@@ -49,8 +50,10 @@
 	X(flue_canon_waitable_join) X(flue_canon_backpressure_inc)                        \
 	X(flue_canon_backpressure_dec) X(flue_canon_error_context_new)                    \
 	X(flue_canon_error_context_debug_message) X(flue_canon_error_context_drop)        \
+	X(flue_canon_error_context_debug_message_opts)                                    \
 	X(flue_canon_task_return) X(flue_canon_task_return_typed) X(flue_canon_task_cancel) \
-	X(flue_canon_subtask_drop)                                                        \
+	X(flue_canon_subtask_drop) X(flue_canon_resource_new) X(flue_canon_resource_drop) \
+	X(flue_canon_resource_rep)                                                        \
 	X(flue_canon_subtask_cancel) X(flue_canon_context_get) X(flue_canon_context_set)  \
 	X(flue_canon_thread_yield) X(flue_call_lowered) X(flue_wait_until)                \
 	X(flue_abi_ring_attach) X(flue_abi_ring_claim) X(flue_abi_ring_finish)            \

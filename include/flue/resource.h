@@ -1,0 +1,73 @@
+/**
+ * @file flue/resource.h
+ * @brief Resources: resource types, and the canonical built-ins
+ *        `resource.new`, `resource.drop` and `resource.rep`
+ *        (definitions.py @ 6d28164, with #705's re-entrant destructors).
+ *
+ * A resource type is implemented by one instance, which creates its
+ * resources (`resource.new`, a handle to a representation `rep`) and reads
+ * them (`resource.rep`). Own handles move between instances inside values
+ * (`own<R>`: the sender's handle is gone, the receiver gets a new one);
+ * borrow handles are lent for the duration of a call (`borrow<R>` params:
+ * the lender cannot drop or pass the handle on as own until the call's
+ * resolution reaches it, and the callee must drop every borrow before it
+ * returns). Dropping an own handle runs the type's destructor, if any, in
+ * the implementing instance. Handles share the instance's one table with
+ * streams, futures, waitable sets and subtasks (flue/store.h).
+ */
+#ifndef FLUE_RESOURCE_H
+#define FLUE_RESOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <flue/store.h>
+
+/**
+ * @brief Register a resource type implemented by `impl`.
+ * @param dtor NULL (no destructor), or a lifted export of `impl`
+ *        (flue_lift) of a synchronous type (u32) -> () (the first form of
+ *        flue/functype.h, or a graph with one u32 param and no result):
+ *        called with the rep when an own handle is dropped.
+ * @retval 0 and `*out` (1..FLUE_CONFIG_MAX_RESOURCE_TYPES)
+ * @retval FLUE_EINVAL `s`, `impl` or `out` NULL, `impl` not a live instance
+ *         of `s`, or `dtor` not such a function of `impl`
+ * @retval FLUE_ENOMEM FLUE_CONFIG_MAX_RESOURCE_TYPES types registered
+ * Context: thread, before guest code uses the type. Not blocking.
+ */
+int flue_resource_type_register(struct flue_store *s, struct flue_instance *impl,
+				struct flue_func *dtor, flue_rtype_t *out);
+
+/**
+ * `resource.new rt`: `[rep:i32] -> [i:i32]`, an own handle to `rep` in
+ * `inst`'s table (the reference's index: last freed slot first).
+ * Traps: `inst` poisoned or destroyed, may_leave clear (MAY_NOT_LEAVE),
+ * `inst` not the implementation of `rt` (NOT_IMPLEMENTER: a validation
+ * rule the reference checks statically), table full (TABLE_FULL).
+ * Context: guest code of `inst`. Not blocking.
+ */
+uint32_t flue_canon_resource_new(struct flue_instance *inst, flue_rtype_t rt, uint32_t rep);
+
+/**
+ * `resource.drop rt`: `[i:i32] -> []`. An own handle: removed, then the
+ * destructor (if any) runs synchronously in the implementing instance
+ * with its rep (a call from `inst`: it blocks, and needs the executor,
+ * flue/exec.h). A borrow handle: removed, its borrow scope's count goes
+ * down. Traps, in the reference's order: poisoned, may_leave clear, no
+ * handle at `i` (BAD_HANDLE), not a resource (WRONG_KIND), another
+ * resource type (TYPE_MISMATCH), lent to a call in progress
+ * (RESOURCE_LENT); a destructor without an executor (WOULD_BLOCK); the
+ * destructor's call traps as a sync call does (CALLEE_TRAPPED).
+ * Context: guest code of `inst`, inside a task. Blocking: the destructor.
+ */
+void flue_canon_resource_drop(struct flue_instance *inst, flue_rtype_t rt, uint32_t i);
+
+/**
+ * `resource.rep rt`: `[i:i32] -> [rep:i32]`. Traps: poisoned, `inst` not
+ * the implementation of `rt` (NOT_IMPLEMENTER), no handle at `i`
+ * (BAD_HANDLE), not a resource (WRONG_KIND), another type (TYPE_MISMATCH).
+ * Context: guest code of `inst`. Not blocking.
+ */
+uint32_t flue_canon_resource_rep(struct flue_instance *inst, flue_rtype_t rt, uint32_t i);
+
+#endif /* FLUE_RESOURCE_H */

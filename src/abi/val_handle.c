@@ -1,0 +1,101 @@
+/*
+ * Handles inside values (val.h): own and borrow resource handles and
+ * error contexts, lifted out of one instance and lowered into another
+ * (definitions.py @ 6d28164: lift_own, lift_borrow, lift_error_context,
+ * lower_own, lower_borrow, lower_error_context).
+ *
+ * Lifting an own handle removes it from the source's table. The move's
+ * first pass marks it `lifted` as it checks (so a second use of it in the
+ * same value fails as the reference's second remove does) and, once the
+ * whole value has passed, frees the marked slots in the order the
+ * reference removes them, keeping each rep in its free slot until the
+ * lowering reads it (nothing is added to that table in between, except
+ * when source and destination are one instance: val_move.c reads the
+ * reps out first then). Lifting a borrow lends the handle to the call
+ * (a lend record, obj/resource.c) until its resolution is delivered.
+ */
+#include <flue/resource.h>
+#include "abi.h"
+#include "val.h"
+
+/* The resource handle at i of inst, as lift_own/lift_borrow find it. */
+static struct flue_res *res_at(struct flue_instance *inst, const struct flue_tnode *n, uint32_t i)
+{
+	struct flue_handle *h = flue_table_get(inst, i);
+	if (h == 0 || (h->kind == FLUE_H_RESOURCE && h->u.res.lifted))
+		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
+	if (h->kind != FLUE_H_RESOURCE)
+		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
+	if (h->u.res.rt != n->arg)
+		flue_trap(inst, FLUE_TRAP_TYPE_MISMATCH, i);
+	return &h->u.res;
+}
+
+void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i)
+{
+	if (n->kind == FLUE_VT_ERROR_CONTEXT) {
+		(void)abi_get(src, i, FLUE_H_ERROR_CONTEXT);
+		return;
+	}
+	struct flue_res *r = res_at(src, n, i);
+	if (n->kind == FLUE_VT_OWN) {
+		if (r->lends != 0)
+			flue_trap(src, FLUE_TRAP_RESOURCE_LENT, i);
+		if (!r->own)
+			flue_trap(src, FLUE_TRAP_NOT_OWN, i);
+		r->lifted = true;
+		return;
+	}
+	/* borrow: Subtask.add_lender */
+	if (task == FLUE_TASK_NONE)
+		flue_trap(src, FLUE_TRAP_BAD_VALUE, i); /* a borrow outside a call's params */
+	if (flue_lend_add(src->store, task, src->id, i) != 0)
+		flue_trap(src, FLUE_TRAP_POOL_FULL, i);
+}
+
+void flue_vh_release(struct flue_instance *src, uint32_t i)
+{
+	struct flue_handle *h = flue_table_get(src, i);
+	if (h == 0 || h->kind != FLUE_H_RESOURCE || !h->u.res.lifted)
+		return;
+	uint32_t rep = h->u.res.rep;
+	flue_table_remove(src, i); /* the remove lift_own made, in its order */
+	h->u.free.rep_kept = rep;
+}
+
+uint32_t flue_vh_rep(const struct flue_instance *src, const struct flue_tnode *n, uint32_t i)
+{
+	if (n->kind == FLUE_VT_OWN)
+		return src->handles[i].u.free.rep_kept;
+	return n->kind == FLUE_VT_BORROW ? src->handles[i].u.res.rep : i;
+}
+
+static uint32_t add_or_trap(struct flue_instance *dst, uint8_t kind)
+{
+	uint32_t i = flue_table_add(dst, kind);
+	if (i == 0)
+		flue_trap(dst, FLUE_TRAP_TABLE_FULL, 0);
+	return i;
+}
+
+uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct flue_tnode *n,
+		       uint32_t rep)
+{
+	if (n->kind == FLUE_VT_ERROR_CONTEXT)
+		return add_or_trap(dst, FLUE_H_ERROR_CONTEXT);
+	struct flue_store *s = dst->store;
+	bool own = n->kind == FLUE_VT_OWN;
+	if (!own) {
+		const struct flue_rtype *t = flue_rtype_get(s, (flue_rtype_t)n->arg);
+		if (t != 0 && flue_rtype_impl_is(t, dst))
+			return rep; /* lower_borrow into the implementation: the rep */
+		if (task == FLUE_TASK_NONE) /* not reached: flue_vh_take trapped first */
+			flue_trap(dst, FLUE_TRAP_BAD_VALUE, rep);
+	}
+	uint32_t i = add_or_trap(dst, FLUE_H_RESOURCE);
+	dst->handles[i].u.res = (struct flue_res){ .rep = rep, .rt = (uint8_t)n->arg, .own = own,
+						   .scope = own ? 0u : task };
+	if (!own)
+		s->tasks[task].num_borrows++;
+	return i;
+}

@@ -61,10 +61,10 @@ struct flue_valtype {
  * flue/valtype.h): param i is node `param_types[i]` of `graph` and the
  * result node `*result_type` (NULL: none); `params` and `result` are not
  * used. Graph types cross calls between guest instances (sync and async
- * lifts and lowers, task.return); host functions and flue_invoke() take
- * only the first form so far (flue_host_func()/flue_invoke() answer
- * FLUE_ENOTSUP), and streams and futures in a graph are refused
- * (flue_functype_check()).
+ * lifts and lowers, task.return) and to and from the host as views
+ * (flue/hval.h: graph-typed host functions, flue_invoke_vals(); handles
+ * are not host values yet: FLUE_ENOTSUP). Streams and futures in a graph
+ * are refused (flue_functype_check()).
  */
 struct flue_functype {
 	bool async;                        /**< the function type is `async` */

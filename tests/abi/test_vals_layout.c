@@ -391,7 +391,36 @@ FT_TEST(check_verifies_stored_layout)
 	FT_EQ(flue_types_check(g), FLUE_EINVAL);
 }
 
+/* task.return's `result_type != task.ft.result_type()`: the same type in
+ * two graphs is equal, a different kind, arg, child or case payload is
+ * not; no type equals only no type. */
+FT_TEST(types_equal_compares_structure)
+{
+	struct tb a, b;
+	tb_init(&a), tb_init(&b);
+	uint16_t x = tb_parse(&a, "result(list(string),_)");
+	uint16_t y = tb_parse(&b, "result(list(string),_)");
+	uint16_t z1 = tb_parse(&b, "result(list(string),u8)");
+	uint16_t z2 = tb_parse(&b, "result(list(u8),_)");
+	uint16_t z3 = tb_parse(&b, "option(list(string))");
+	uint16_t z4 = tb_parse(&b, "list(string,2)");
+	uint16_t z5 = tb_parse(&b, "list(string,3)");
+	const struct flue_tgraph *ga = tb_done(&a), *gb = tb_done(&b);
+	FT_TRUE(flue_types_equal(ga, &x, gb, &y));
+	FT_TRUE(flue_types_equal(gb, &y, ga, &x));
+	FT_TRUE(flue_types_equal(ga, &x, ga, &x));
+	FT_FALSE(flue_types_equal(ga, &x, gb, &z1));
+	FT_FALSE(flue_types_equal(ga, &x, gb, &z2));
+	FT_FALSE(flue_types_equal(ga, &x, gb, &z3));
+	FT_FALSE(flue_types_equal(gb, &z4, gb, &z5));
+	FT_TRUE(flue_types_equal(ga, 0, gb, 0));
+	FT_FALSE(flue_types_equal(ga, &x, gb, 0));
+	uint16_t far = 200;
+	FT_FALSE(flue_types_equal(ga, &far, gb, &y));
+}
+
 FT_SUITE(vals_layout,
+	 FT_CASE(types_equal_compares_structure),
 	 FT_CASE(alignment_elem_size_flatten_every_kind),
 	 FT_CASE(variant_256_257_cases_discriminant),
 	 FT_CASE(test_flatten_tuples),

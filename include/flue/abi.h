@@ -227,10 +227,14 @@ void flue_canon_task_return(struct flue_instance *inst, const struct flue_valtyp
  * into the caller at once (its memory; its realloc for strings and lists,
  * flue_lowered's options). Traps, in the reference's order: as
  * flue_canon_task_return() — no task (NO_TASK), may_leave clear, sync
- * lift (NOT_ASYNC), a type other than the task's result type or a
- * function type without a graph, or the wrong arity (RESULT_TYPE) — then
- * a bad value (MISALIGNED, OUT_OF_BOUNDS, BAD_CHAR, BAD_DISCRIMINANT,
- * BAD_ENCODING, STRING_TOO_LONG, LIST_TOO_LONG), then ALREADY_RESOLVED;
+ * lift (NOT_ASYNC), a type other than the task's result type (a graph
+ * other than the task's is checked first: flue_types_check) or a function
+ * type without a graph, or the wrong arity (RESULT_TYPE) — then a bad
+ * value (MISALIGNED, OUT_OF_BOUNDS, NO_MEMORY, BAD_CHAR, BAD_DISCRIMINANT,
+ * BAD_ENCODING, STRING_TOO_LONG, LIST_TOO_LONG; an own handle: BAD_HANDLE,
+ * WRONG_KIND, TYPE_MISMATCH, RESOURCE_LENT, NOT_OWN), then
+ * ALREADY_RESOLVED, then borrows the task received still undropped
+ * (BORROWS_OUTSTANDING);
  * lowering into the caller traps the caller (its realloc's results:
  * REALLOC_MISALIGNED, REALLOC_OUT_OF_BOUNDS; NO_REALLOC; a bad out
  * pointer). Context: guest code of the task. Blocking: no (the caller's
@@ -242,7 +246,8 @@ void flue_canon_task_return_typed(struct flue_instance *inst, const struct flue_
 /** `task.cancel`: `[] -> []`. Traps: no task (NO_TASK), may_leave clear,
  *  sync-lifted task (NOT_ASYNC), then CANCEL_NOT_DELIVERED unless a
  *  cancellation was delivered to the task and it has not resolved since
- *  (after task.return too: the reference's one state check). */
+ *  (after task.return too: the reference's one state check), then
+ *  BORROWS_OUTSTANDING while borrows it received are not dropped. */
 void flue_canon_task_cancel(struct flue_instance *inst);
 /** `subtask.drop`: `[i] -> []`. Traps: bad handle, not a subtask, its
  *  resolution not yet delivered. */

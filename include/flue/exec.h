@@ -269,7 +269,9 @@ struct flue_lowered {
 	bool async;
 	/* The caller's canonical options, for graph-typed values
 	 * (flue/valtype.h): flue_lower() clears them; set them after it. */
-	uint8_t string_encoding;  /**< enum flue_string_encoding of the caller's strings */
+	uint8_t string_encoding;  /**< enum flue_string_encoding of the caller's strings
+				       (another value traps the caller, BAD_VALUE,
+				       at each call) */
 	flue_realloc_fn realloc;  /**< the caller's realloc: results with strings or
 				       lists are allocated with it (NULL: such a
 				       result traps the caller, FLUE_TRAP_NO_REALLOC) */

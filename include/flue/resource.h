@@ -26,8 +26,9 @@
 /**
  * @brief Register a resource type implemented by `impl`.
  * @param dtor NULL (no destructor), or a lifted export of `impl`
- *        (flue_lift) of a synchronous type (u32) -> () (the first form of
- *        flue/functype.h, or a graph with one u32 param and no result):
+ *        (flue_lift, FLUE_LIFT_SYNC) of the non-async type (u32) -> ()
+ *        (the first form of flue/functype.h, or a graph with one u32 param
+ *        and no result), as the reference lifts a destructor:
  *        called with the rep when an own handle is dropped.
  * @retval 0 and `*out` (1..FLUE_CONFIG_MAX_RESOURCE_TYPES)
  * @retval FLUE_EINVAL `s`, `impl` or `out` NULL, `impl` not a live instance

@@ -97,8 +97,14 @@ void flue_canon_task_return_typed(struct flue_instance *inst, const struct flue_
 {
 	struct flue_task *t = resolving_task(inst);
 	const struct flue_functype *ft = t->func->ft;
-	if (ft->graph == 0 || g == 0 || !flue_types_equal(g, result, ft->graph, ft->result_type))
+	/* The glue's graph is usually the task's own (no check then); another
+	 * one is checked before it is compared. */
+	if (ft->graph == 0 || g == 0 || (g != ft->graph && flue_types_check(g) != 0) ||
+	    !flue_types_equal(g, result, ft->graph, ft->result_type))
 		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);
+	/* Equal: moved with the task's own (checked) graph from here on. */
+	g = ft->graph;
+	result = ft->result_type;
 	uint32_t flat = result != 0 ? g->nodes[*result].flat : 0u;
 	if (nargs != (flat > FLUE_MAX_FLAT_PARAMS ? 1u : flat) || (nargs != 0 && args == 0))
 		flue_trap(inst, FLUE_TRAP_RESULT_TYPE, 0);

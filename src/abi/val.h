@@ -91,8 +91,10 @@ void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tn
 /* A lifted own's slot freed (its rep kept in the free slot). */
 void flue_vh_release(struct flue_instance *src, uint32_t i);
 /* The rep (own: kept by flue_vh_release; borrow: the handle's) or, for an
- * error context, i. */
-uint32_t flue_vh_rep(const struct flue_instance *src, const struct flue_tnode *n, uint32_t i);
+ * error context, i; checked again (BAD_HANDLE, WRONG_KIND, TYPE_MISMATCH
+ * of src) since the value is read again. */
+uint32_t flue_vh_rep(struct flue_instance *src, uint16_t task, const struct flue_tnode *n,
+		     uint32_t i);
 /* lower_own / lower_borrow / lower_error_context into dst: the index (or
  * a borrow's rep in the resource's implementation). */
 uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct flue_tnode *n,
@@ -229,6 +231,10 @@ void flue_vals_view(const struct flue_vmove *m, struct flue_hvals *out);
  * equal only to each other). Both graphs checked already. */
 bool flue_types_equal(const struct flue_tgraph *ga, const uint16_t *a, const struct flue_tgraph *gb,
 		      const uint16_t *b);
+
+/* The element size of the tuple ts (64-bit: many large params may pass
+ * 2^32, which function types refuse). */
+uint64_t flue_types_tuple_size(const struct flue_tgraph *g, const uint16_t *ts, uint32_t nts);
 
 /* The flat count of the tuple m->ts (saturated at FLUE_FLAT_MANY). */
 uint32_t flue_vals_flat_count(const struct flue_tgraph *g, const uint16_t *ts, uint32_t nts);

@@ -63,11 +63,23 @@ void flue_vh_release(struct flue_instance *src, uint32_t i)
 	h->u.free.rep_kept = rep;
 }
 
-uint32_t flue_vh_rep(const struct flue_instance *src, const struct flue_tnode *n, uint32_t i)
+uint32_t flue_vh_rep(struct flue_instance *src, uint16_t task, const struct flue_tnode *n,
+		     uint32_t i)
 {
-	if (n->kind == FLUE_VT_OWN)
+	(void)task;
+	/* Read again, after the first pass: checked again, so that a value
+	 * rewritten since (by its own instance's realloc) cannot reach
+	 * outside the table. An own's slot is the free one its lift left. */
+	if (n->kind == FLUE_VT_OWN) {
+		if (i == 0 || i >= src->len || src->handles[i].kind != FLUE_H_FREE)
+			flue_val_fail(src, FLUE_TRAP_BAD_HANDLE, i);
 		return src->handles[i].u.free.rep_kept;
-	return n->kind == FLUE_VT_BORROW ? src->handles[i].u.res.rep : i;
+	}
+	if (n->kind == FLUE_VT_ERROR_CONTEXT) {
+		(void)abi_get(src, i, FLUE_H_ERROR_CONTEXT);
+		return i;
+	}
+	return res_at(src, n, i)->rep;
 }
 
 static uint32_t add_or_trap(struct flue_instance *dst, uint8_t kind)

@@ -222,7 +222,9 @@ static void mv_string(struct mv *m, struct at s, struct at d)
 {
 	uint32_t ptr, tagged;
 	read_pair(m, s, &ptr, &tagged);
-	if (m->mode == MV_CHECK)
+	/* The move checks again: the source's own realloc (one instance on
+	 * both sides) may have rewritten it since the first pass. */
+	if (m->mode == MV_CHECK || m->mode == MV_MOVE)
 		flue_str_check(m->src, ptr, tagged);
 	if (m->dst == 0)
 		return;
@@ -249,10 +251,16 @@ static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, str
 		if (own && m->nreps == MV_SAME_INSTANCE_OWNS)
 			flue_val_fail(si, FLUE_TRAP_POOL_FULL, i);
 		if (own)
-			m->reps[m->nreps++] = flue_vh_rep(si, n, i);
+			m->reps[m->nreps++] = flue_vh_rep(si, m->task, n, i);
 		return;
 	default: {
-		uint32_t rep = own && m->reps != 0 ? m->reps[m->irep++] : flue_vh_rep(si, n, i);
+		/* One instance on both sides: the reps read out before any
+		 * realloc ran, in order; a value its realloc rewrote to hold
+		 * more owns than were taken traps. */
+		if (own && m->reps != 0 && m->irep == m->nreps)
+			flue_val_fail(si, FLUE_TRAP_BAD_HANDLE, i);
+		uint32_t rep = own && m->reps != 0 ? m->reps[m->irep++]
+						   : flue_vh_rep(si, m->task, n, i);
 		uint32_t v = flue_vh_lower(m->dst->inst, m->task, n, rep);
 		if (d.mem)
 			store_le(m->dst->inst, d.ptr, 4, v);
@@ -364,14 +372,16 @@ static bool has_handles(const struct flue_vmove *v)
 
 static void run(const struct flue_vmove *v, uint8_t mode, uint32_t *reps, uint32_t *nreps)
 {
+	/* MV_MOVE with reps: *nreps is how many MV_COLLECT read out */
+	uint32_t have = mode == MV_MOVE && nreps != 0 ? *nreps : 0u;
 	struct mv m = { v->g, &v->src, mode == MV_MOVE ? &v->dst : 0, v->flat, v->nflat, 0,
-			v->flat_out, 0, mode, v->task, reps, 0, 0 };
+			v->flat_out, 0, mode, v->task, reps, have, 0 };
 	struct at s = src_place(&m, v);
 	struct at d = mode == MV_MOVE ? dst_place(&m, v) : FLAT;
 	mv_tuple(&m, v->ts, v->nts, s, d);
 	if (mode == MV_MOVE && v->nflat_out != 0)
 		*v->nflat_out = m.nout;
-	if (nreps != 0)
+	if (mode == MV_COLLECT && nreps != 0)
 		*nreps = m.nreps;
 }
 
@@ -394,5 +404,5 @@ void flue_vals_move(const struct flue_vmove *m)
 	 * left, reusing their slots, so their reps are read out first. */
 	uint32_t reps[MV_SAME_INSTANCE_OWNS], n = 0;
 	run(m, MV_COLLECT, reps, &n);
-	run(m, MV_MOVE, reps, 0);
+	run(m, MV_MOVE, reps, &n);
 }

@@ -162,7 +162,13 @@ static uint32_t put_rest(const struct sstr *s, uint64_t *i, struct flue_instance
 	uint32_t w = 0;
 	while (*i < s->bytes) {
 		uint32_t cp = next_cp(s, i);
-		uint8_t *p = flue_cx_range(dst, at + w, room - w);
+		uint32_t need = f == D_LATIN1 ? 1u : f == D_UTF16 ? (cp < 0x10000u ? 2u : 4u) : utf8_len(cp);
+		/* Checked before the first realloc; still, a realloc of the
+		 * source's own instance (one instance on both sides) may have
+		 * rewritten it since: never write past the room allocated. */
+		if (cp == 0xFFFFFFFFu || need > room - w)
+			flue_val_fail(s->inst, FLUE_TRAP_BAD_ENCODING, (uint32_t)*i);
+		uint8_t *p = flue_cx_range(dst, at + w, need);
 		if (f == D_LATIN1)
 			p[0] = (uint8_t)cp, w++; /* a latin-1 source: cp < 256 */
 		else

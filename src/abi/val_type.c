@@ -367,3 +367,15 @@ bool flue_types_equal(const struct flue_tgraph *ga, const uint16_t *a, const str
 		return false;
 	return equal_at(ga, *a, gb, *b);
 }
+
+uint64_t flue_types_tuple_size(const struct flue_tgraph *g, const uint16_t *ts, uint32_t nts)
+{
+	uint64_t off = 0;
+	uint32_t a = 1;
+	for (uint32_t i = 0; i < nts; i++) {
+		const struct flue_tnode *n = &g->nodes[ts[i]];
+		off = align_up(off, n->align) + n->size;
+		a = n->align > a ? n->align : a;
+	}
+	return align_up(off, a);
+}

@@ -72,6 +72,9 @@ static int check_graph_type(const struct flue_store *s, const struct flue_functy
 	if (ft->result_type != 0 && (*ft->result_type >= g->nnodes ||
 				     (g->nodes[*ft->result_type].contains & FLUE_TC_BORROW) != 0))
 		return FLUE_EINVAL;
+	/* The params' tuple in memory: its size fits an i32 (32-bit layout). */
+	if (flue_types_tuple_size(g, ft->param_types, ft->nparams) > UINT32_MAX)
+		return FLUE_EINVAL;
 	for (uint32_t i = 0; i < g->nnodes; i++) {
 		const struct flue_tnode *n = &g->nodes[i];
 		if ((n->contains & FLUE_TC_ASYNC) != 0)

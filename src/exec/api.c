@@ -167,6 +167,8 @@ static struct flue_task *lowered_checks(const struct flue_lowered *l, const flue
 		flue_trap(c, FLUE_TRAP_POISONED, 0);
 	if (!c->may_leave)
 		flue_trap(c, FLUE_TRAP_MAY_NOT_LEAVE, 0);
+	if (l->string_encoding > FLUE_STRING_LATIN1_UTF16) /* the embedder's options */
+		flue_trap(c, FLUE_TRAP_BAD_VALUE, l->string_encoding);
 	uint32_t np = flue_functype_flat(ft, false);
 	uint32_t nr = flue_functype_flat(ft, true);
 	uint32_t maxp = l->async ? FLUE_MAX_FLAT_ASYNC_PARAMS : FLUE_MAX_FLAT_PARAMS;

@@ -81,14 +81,19 @@ uint8_t exec_graph_start(struct flue_store *s, struct flue_task *t, flue_flat_t 
 {
 	if (t->origin == FLUE_ORIGIN_INVOKE)
 		return invoke_args(s, t, flat, n) ? EXEC_GS_RUN : EXEC_GS_BAD;
+	/* on_start: the subtask is STARTED once the caller's values are
+	 * lifted (taken), before they are lowered into the callee: a callee
+	 * that traps while they are lowered (its realloc) is cancelled
+	 * before returning, not before starting. */
 	struct flue_vmove m = caller_move(s, t, flat, n);
-	if (exec_is_host(t))
-		flue_vals_check(&m); /* the caller's traps; the host gets a view */
-	else
-		flue_vals_move(&m);
+	flue_vals_check(&m); /* the caller's traps */
 	t->sub_state = FLUE_SUBTASK_STARTED;
 	flue_subtask_progress(s, exec_id(s, t));
-	return exec_is_host(t) ? EXEC_GS_HOST : EXEC_GS_RUN;
+	if (exec_is_host(t))
+		return EXEC_GS_HOST; /* the host gets a view */
+	m.checked = true;
+	flue_vals_move(&m);
+	return EXEC_GS_RUN;
 }
 
 int flue_host_params(struct flue_store *s, flue_call_t call, struct flue_hvals *out)

@@ -16,7 +16,10 @@
 /* A destructor: a function lifted for `impl` of type (u32) -> (). */
 static bool dtor_ok(const struct flue_func *f, const struct flue_instance *impl)
 {
-	if (f->inst != impl || f->ft == 0 || f->ft->nparams != 1)
+	/* The reference lifts a destructor synchronously (no callback, no
+	 * stack of its own): resource.drop waits for it in place. */
+	if (f->inst != impl || f->ft == 0 || f->ft->nparams != 1 || f->ft->async ||
+	    f->opts.kind != FLUE_LIFT_SYNC)
 		return false;
 	const struct flue_functype *ft = f->ft;
 	if (ft->graph != 0)

@@ -280,6 +280,46 @@ FT_TEST(task_return_of_another_type_traps)
 	trapped(b, FLUE_TRAP_RESULT_TYPE);
 }
 
+/* on_start sets STARTED once the caller's values are lifted, before they
+ * are lowered: a callee whose realloc traps while they are lowered shows
+ * STARTED (its event will say CANCELLED_BEFORE_RETURNED), not STARTING
+ * (review finding: the caller was told "before started" although its
+ * values, own handles included, were already taken). */
+static uint32_t trapping_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
+				 uint32_t old_size, uint32_t align, uint32_t new_size)
+{
+	flue_trap_raise(inst, FLUE_TRAP_WASM_UNREACHABLE);
+}
+
+static const struct flue_functype ft_take_list = {
+	.async = true, .graph = &vc_g, .nparams = 1, .param_types = &T_LIST,
+};
+static uint32_t vc_status;
+
+CORE(run_take_list)
+{
+	flue_flat_t a[2] = { 0x100, 3 };
+	vc_status = (uint32_t)flue_call_lowered(&vc_l, a, 2);
+}
+
+FT_TEST(callee_trap_while_params_are_lowered_shows_started)
+{
+	vc_setup();
+	struct flue_instance *a = ex_new(), *b = ex_new();
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_CALLBACK, .core = rev_core,
+				    .callback = unreachable_cb, .realloc = trapping_realloc };
+	FT_EQ(flue_lift(&vc_rev, b, &ft_take_list, &o), 0);
+	vc_lower(&vc_l, &vc_rev, a, true, true);
+	struct flue_lift_opts ot = { .kind = FLUE_LIFT_SYNC, .core = run_take_list };
+	FT_EQ(flue_lift(&vc_top, a, &ft_sync, &ot), 0);
+	struct res r;
+	invoke(&vc_top, &r);
+	(void)ex_run();
+	trapped(b, FLUE_TRAP_WASM_UNREACHABLE);
+	FT_FALSE(a->poisoned);
+	FT_EQ(st_state(vc_status), FLUE_SUBTASK_STARTED);
+}
+
 /* --------------------------------------------------------- refusals */
 
 static void noop_host(void *user, flue_call_t call, const struct flue_values *args)
@@ -322,4 +362,5 @@ FT_SUITE(vals_calls,
 	 FT_CASE(sync_string_result_without_caller_realloc_traps_the_caller),
 	 FT_CASE(async_list_param_and_task_return),
 	 FT_CASE(task_return_of_another_type_traps),
+	 FT_CASE(callee_trap_while_params_are_lowered_shows_started),
 	 FT_CASE(graph_types_refused_where_not_supported))

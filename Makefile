@@ -90,19 +90,21 @@ prove: deps
 	@echo "== proofs (Frama-C WP)"
 	@scripts/prove.sh
 
-# Fuzzing (libFuzzer, ASan, UBSan; scripts/fuzz.sh): the built-ins fuzzer
-# and the executor's task fuzzer (--tasks). `make fuzz` is a campaign of
-# 10^7 executions of each; `make test` runs a short bounded one of each.
+# Fuzzing (libFuzzer, ASan, UBSan; scripts/fuzz.sh): the built-ins fuzzer,
+# the executor's task fuzzer (--tasks) and the value fuzzer (--vals: type
+# graphs and values moved host -> guest -> guest -> host). `make fuzz` is a
+# campaign of 10^7 executions of each; `make test` runs a short bounded one
+# of each.
 .PHONY: fuzz test-fuzz
-# Issue 10: 10^7 executions of each fuzzer under ASan+UBSan, both at once
-# (hours on 2 cores), each writing tests/fuzz/reports/<target>.txt (commit
+# Issue 10: 10^7 executions of each fuzzer under ASan+UBSan, all three at
+# once (hours on 2 cores), each writing tests/fuzz/reports/<target>.txt (commit
 # them), then the reach check: a replay of the corpora under llvm-cov must
 # call every function of include/flue/exec.h, host.h and channel.h.
 # FUZZ_RUNS=100000 for a short campaign.
 FUZZ_RUNS ?= 10000000
 .PHONY: fuzz-reach
 fuzz: deps
-	@echo "== fuzzing the built-ins and the executor's tasks ($(FUZZ_RUNS) executions each, in parallel)"
+	@echo "== fuzzing the built-ins, the executor's tasks and the value mover ($(FUZZ_RUNS) executions each, in parallel)"
 	@scripts/fuzz.sh --campaign $(FUZZ_RUNS)
 	@echo "== the fuzz corpora reach every public function of exec.h, host.h, channel.h"
 	@scripts/fuzz_reach.sh
@@ -121,6 +123,10 @@ test-fuzz: deps
 	@scripts/fuzz.sh --tasks -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-tasks.log 2>&1 || \
 	  { tail -n 40 $(B)/fuzz/test-fuzz-tasks.log; exit 1; }
 	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz-tasks.log
+	@echo "== fuzzing the value mover (bounded: 20000 executions)"
+	@scripts/fuzz.sh --vals -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-vals.log 2>&1 || \
+	  { tail -n 40 $(B)/fuzz/test-fuzz-vals.log; exit 1; }
+	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz-vals.log
 
 # Gale itself in the loop, not part of `make test` (needs a Gale checkout
 # and cargo): the suites that use Gale's decisions, linked against Gale's

@@ -3,29 +3,35 @@
 #
 #   scripts/fuzz.sh [libFuzzer options...]     the built-ins fuzzer, e.g. -runs=200000
 #   scripts/fuzz.sh --tasks [libFuzzer options...]   the executor (task) fuzzer
-#   scripts/fuzz.sh --build-only               build both
-#   scripts/fuzz.sh --campaign RUNS            both at once (2 cores), RUNS
+#   scripts/fuzz.sh --vals [libFuzzer options...]    the value fuzzer
+#   scripts/fuzz.sh --build-only               build all three
+#   scripts/fuzz.sh --campaign RUNS            all three at once, RUNS
 #       executions each; logs build/fuzz/campaign-<target>.log, reports
 #       tests/fuzz/reports/<target>.txt (scripts/fuzz_report.sh)
-#   scripts/fuzz.sh --campaign-one TARGET RUNS  one of them (builtins|tasks);
-#       FLUE_FUZZ_NO_BUILD=1 uses the binaries already built (the other
-#       target's binary may be running: the linker could not rewrite it)
+#   scripts/fuzz.sh --campaign-one TARGET RUNS  one of them
+#       (builtins|tasks|vals); FLUE_FUZZ_NO_BUILD=1 uses the binaries
+#       already built (another target's binary may be running: the linker
+#       could not rewrite it)
 #   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_builtins crash-file   decode an input
 #   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_tasks crash-file      likewise
+#   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_vals crash-file       likewise
 #
 # Targets: build/fuzz/fuzz_builtins (tests/fuzz/fuzz_harness.c: built-ins
-# without tasks; seeds tests/fuzz/corpus) and build/fuzz/fuzz_tasks
+# without tasks; seeds tests/fuzz/corpus), build/fuzz/fuzz_tasks
 # (tests/fuzz/fuzz_tasks.c: the executor, built-ins and task steps across
-# three instances; seeds tests/fuzz/corpus_tasks). New corpus entries go to
-# build/fuzz/corpus resp. build/fuzz/corpus_tasks (the committed seeds are
-# only read); crashes go to build/fuzz/ resp. build/fuzz/tasks-.
+# three instances; seeds tests/fuzz/corpus_tasks) and build/fuzz/fuzz_vals
+# (tests/fuzz/fuzz_vals*.c: random type graphs and values moved host ->
+# guest -> guest -> host by src/abi/val.h; seeds tests/fuzz/corpus_vals).
+# New corpus entries go to build/fuzz/corpus, corpus_tasks resp.
+# corpus_vals (the committed seeds are only read); crashes go to
+# build/fuzz/, build/fuzz/tasks- resp. build/fuzz/vals-.
 set -eu
 cd "$(dirname "$0")/.."
 
 CC=${CC_FUZZ:-clang}
 OUT=build/fuzz
 WARN="-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror"
-mkdir -p "$OUT/corpus" "$OUT/corpus_tasks"
+mkdir -p "$OUT/corpus" "$OUT/corpus_tasks" "$OUT/corpus_vals"
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # FLUE_EXEC_CHECK_WAKES: the executor aborts on a missed wake (src/exec/queue.c).
@@ -53,6 +59,13 @@ $CC $COMMON -fsanitize=fuzzer $SAN $LIB \
 	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
 	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/fuzz_tasks_selftest.c "$OUT/invariants.o" "$OUT/invariants_sched.o" \
 	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
+# The value fuzzer: the harness's own reader (the oracle) is instrumented
+# too; its memories are ASan-poisoned outside the blocks realloc gave out.
+# shellcheck disable=SC2086
+$CC $COMMON -fsanitize=fuzzer $SAN $LIB \
+	tests/fuzz/fuzz_vals.c tests/fuzz/fuzz_vals_type.c tests/fuzz/fuzz_vals_mem.c \
+	tests/fuzz/fuzz_vals_gen.c tests/fuzz/fuzz_vals_read.c tests/fuzz/fuzz_vals_cmp.c \
+	-lpthread -o "$OUT/fuzz_vals"
 fi
 
 [ "${1:-}" = "--build-only" ] && exit 0
@@ -65,6 +78,9 @@ run() {
 	if [ "$t" = tasks ]; then
 		set -- "$OUT/fuzz_tasks" -artifact_prefix="$OUT/tasks-" -print_final_stats=1 -rss_limit_mb=6144 \
 			-runs="$2" "$OUT/corpus_tasks" tests/fuzz/corpus_tasks
+	elif [ "$t" = vals ]; then
+		set -- "$OUT/fuzz_vals" -artifact_prefix="$OUT/vals-" -print_final_stats=1 -rss_limit_mb=6144 \
+			-runs="$2" "$OUT/corpus_vals" tests/fuzz/corpus_vals
 	else
 		# -max_len=1024: a built-ins input is a sequence of operations
 		# (an opcode byte and a few argument bytes each), so an
@@ -92,7 +108,7 @@ run() {
 
 # One target's campaign alone (e.g. to re-run one): --campaign-one TARGET RUNS.
 if [ "${1:-}" = "--campaign-one" ]; then
-	run "${2:?--campaign-one builtins|tasks RUNS}" "${3:?RUNS}"
+	run "${2:?--campaign-one builtins|tasks|vals RUNS}" "${3:?RUNS}"
 	exit $?
 fi
 
@@ -102,9 +118,12 @@ if [ "${1:-}" = "--campaign" ]; then
 	b=$!
 	run tasks "$runs" &
 	t=$!
+	run vals "$runs" &
+	v=$!
 	rc=0
 	wait "$b" || rc=1
 	wait "$t" || rc=1
+	wait "$v" || rc=1
 	exit "$rc"
 fi
 
@@ -118,6 +137,12 @@ if [ "${1:-}" = "--tasks" ]; then
 	CORPUS=$OUT/corpus_tasks
 	SEEDS=tests/fuzz/corpus_tasks
 	PREFIX=$OUT/tasks-
+elif [ "${1:-}" = "--vals" ]; then
+	shift
+	BIN=$OUT/fuzz_vals
+	CORPUS=$OUT/corpus_vals
+	SEEDS=tests/fuzz/corpus_vals
+	PREFIX=$OUT/vals-
 fi
 
 # Runs leave the build/fuzz corpus holding what they found; without a -runs

@@ -54,7 +54,7 @@ dirty=$(git status --porcelain -- src include tests/fuzz scripts 2>/dev/null | g
 	echo "corpus hash:  $chash (sha256 of the sorted sha256 of every corpus file)"
 	echo "command:      $cmd"
 	echo "sanitizers:   ASan + UBSan (-fsanitize=address,undefined -fno-sanitize-recover=all)"
-	grep -E '^(fuzz_tasks|fuzz_builtins|fuzz):' "$log" | sed 's/^/stats:        /' || true
+	grep -E '^(fuzz_tasks|fuzz_builtins|fuzz_vals|fuzz):' "$log" | sed 's/^/stats:        /' || true
 	grep -E '^stat::' "$log" | sed 's/^/libfuzzer:    /' || true
 } >"$out"
 echo "fuzz_report: $out"

@@ -35,7 +35,7 @@ static void expect_caught(const char *what, void (*corrupt)(struct flue_store *s
  * 4 and 7 (parked readers with events, queued in that order); 6 is free. */
 #define H(s, i) ((s)->instances[0].handles[i])
 static void c_index0(struct flue_store *s) { H(s, 0).kind = FLUE_H_ERROR_CONTEXT; }
-static void c_free_cycle(struct flue_store *s) { H(s, 6).u.next_free = 6; }
+static void c_free_cycle(struct flue_store *s) { H(s, 6).u.free.next = 6; }
 static void c_free_leak(struct flue_store *s) { s->instances[0].free_head = 0; }
 static void c_free_live(struct flue_store *s) { s->instances[0].free_head = 5; }
 static void c_nfree(struct flue_store *s) { s->instances[0].nfree++; }

@@ -73,7 +73,7 @@ static bool check_table(struct flue_inv_ctx *c, const struct flue_instance *in)
 	if (in->handles[0].kind != FLUE_H_FREE)
 		return flue_inv_fail(c, "inst %u: index 0 is in use (kind %u)", id, in->handles[0].kind);
 	memset(on_free, 0, sizeof on_free);
-	for (uint32_t i = in->free_head; i != 0u; i = in->handles[i].u.next_free) {
+	for (uint32_t i = in->free_head; i != 0u; i = in->handles[i].u.free.next) {
 		if (i >= in->len)
 			return flue_inv_fail(c, "inst %u: free list names slot %u >= len %u", id, i, in->len);
 		if (on_free[i])

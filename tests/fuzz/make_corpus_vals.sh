@@ -1,0 +1,288 @@
+#!/bin/sh
+# Regenerate the seed corpus of the value fuzzer (tests/fuzz/corpus_vals).
+# Each seed: the 5 header bytes (mode, encodings, destination forms,
+# src/dst max_flat selectors; see fuzz_vals.c), the type bytes
+# (fuzz_vals_type.c: a parameter-count byte, then one kind byte per node,
+# children after their compound's argument bytes), the value bytes
+# (fuzz_vals_gen.c) and, in mutating seeds, the mutation bytes (count, then
+# per mutation: site, op, 4 value bytes; then the memory-size byte).
+# Encodings byte: H + 3 A + 9 B + 27 H2, each 0 utf8, 1 utf16, 2 latin1+utf16.
+# Decode any seed with
+#   FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_vals tests/fuzz/corpus_vals/<seed>
+set -eu
+cd "$(dirname "$0")"
+mkdir -p corpus_vals
+cd corpus_vals
+
+# seed NAME: bytes (decimal, whitespace separated) on stdin -> file NAME.
+seed() {
+	out=$1
+	: > "$out"
+	# shellcheck disable=SC2013 # words (bytes), not lines, are wanted
+	for b in $(sed 's/#.*//'); do
+		# shellcheck disable=SC2059
+		printf "\\$(printf %03o "$b")" >> "$out"
+	done
+}
+
+seed prims-flat <<'S'
+0 0 0 0 0             # valid, flat; all utf8; flat results
+3 2 3 9 8             # 4 params: u8 s16 f32 u64
+255                   # u8 255
+128 0                 # s16 -32768
+1 1 0 0 0             # f32: a NaN with a payload
+1 2 3 4 5 6 7 8       # u64
+S
+
+seed ints-memory <<'S'
+4 0 85 0 0            # valid, H in memory; results realloc'd memory
+1                     # 2 params
+17 3 0 1 2 3          # record(bool, s8, u8, s16)
+17 3 4 5 7 8          # record(u16, s32, s64, u64)
+1 128 255 127 255     # true, -128, 255, s16 0x7fff
+255 255 0 0 0 128 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
+S
+
+seed junk-flat <<'S'
+2 0 0 0 0             # valid, junk bits, flat
+1                     # 2 params
+0 19 2 1 2 1 9 1 10   # bool; variant(u8, f32, f64): joined i64 slot
+1                     # true (junk: any non-zero)
+1 4 0 0 128 63        # case 1: f32 1.0
+S
+
+seed floats <<'S'
+4 0 170 0 0           # H memory; out-pointer results
+3 9 10 9 10           # f32 f64 f32 f64
+0 0 0 0 0             # canonical NaN
+1 1 2 3 4 5 6 7 8     # f64 NaN with payload
+2 0 0 0 0             # -0
+3 0 0 0 0 0 0 0 0     # -inf
+S
+
+seed chars <<'S'
+0 21 0 0 0            # H utf8, A utf16, B latin1+utf16, H2 utf8
+3 11 11 11 11         # four chars
+6 12                  # U+10FFFF
+6 7                   # U+D7FF
+5 255 255 255 255     # a non-BMP char
+6 8                   # U+E000
+S
+
+seed strings-utf8-utf16-latin1 <<'S'
+0 21 0 0 0            # H utf8 > A utf16 > B latin1+utf16 > H2 utf8
+0 12                  # string
+6 0                   # 6 chars, any class
+0 1 10 2 0 1 3 0 216 5 1 2 3 0 6 7
+S
+
+seed strings-latin1-untagged <<'S'
+4 65 85 0 0           # H latin1+utf16 > A utf8 > B utf16 > H2 latin1+utf16
+1 12 12               # two strings
+8 6                   # 8 latin-1 chars, latin-1 form
+0 1 200 1 127 8 16 6 3 1 0 1 64
+4 1                   # 4 ASCII chars
+8 16 24 32
+S
+
+seed strings-latin1-tagged <<'S'
+0 80 0 0 0            # H latin1+utf16 > A latin1+utf16 > B latin1+utf16 > H2 latin1+utf16
+0 12
+5 2                   # 5 latin-1 chars, tagged utf-16 form (narrowed in A)
+1 100 1 5 0 1 255 6 3
+S
+
+seed strings-nonbmp <<'S'
+4 1 102 0 0           # H utf16 > A utf8 > B utf8 > H2 utf8; mixed forms
+0 12
+243 0                 # 80 chars
+5 0 0 1 0 5 1 2 3 4 6 14 3 10 200 2 20 30 5 255 255 0 0
+S
+
+seed empty-strings-lists <<'S'
+0 13 0 0 0
+3 12 14 2 25 12 6 14 12
+0 0 7                 # empty string, pointer byte 7
+0 0                   # empty list<u8>
+0 9                   # empty map<string,u32>
+0 1                   # empty list<string>
+S
+
+seed list-of-strings <<'S'
+4 5 85 5 10           # H utf16 > A utf16 > B utf8; memory
+0 14 12               # list<string>
+3                     # 3 strings
+2 0 5 255 255 1 0 1 2  # U+2FFFF U+82
+3 4 16 24 32          # ASCII, latin-1 form
+1 2 1 30              # U+9E
+S
+
+seed list-of-lists <<'S'
+0 0 0 0 0
+0 14 14 2             # list<list<u8>>
+2                     # 2 lists
+3 1 2 3
+4 4 5 6 7
+S
+
+seed map <<'S'
+0 46 0 0 0
+0 25 12 6             # map<string, u32>
+2
+2 0 8 16 1 0 0 0
+1 0 5 2 0 0 0 9 0 0 0
+S
+
+seed fixed-lists <<'S'
+0 0 0 0 0
+1 16 3 4 16 147 6     # list<u16, 4>; list<u32, 28> (spills)
+1 2 3 4 5 6 7 8
+1 0 0 0 2 0 0 0 3 0 0 0 4 0 0 0 5 0 0 0 6 0 0 0 7 0 0 0 8 0 0 0
+S
+
+seed variant-none-cases <<'S'
+0 0 0 0 0
+1 19 3 0 1 8 1 12 0 19 1 1 9 0   # variant(_, u64, string, _); variant(f32, _)
+2 5 0 8 16 24 32 40   # case 2: a string
+0 4 0 0 128 191       # case 0: f32 -1.0
+S
+
+seed enum-257 <<'S'
+4 0 0 0 0
+1 21 12 21 14         # enum(257 labels): 2-byte discriminant; enum(65537): 4-byte
+0 1 0 0               # case 256 (4 case bytes: more than 256 cases)
+0 0 1 0               # case 65536
+S
+
+seed option-chain-depth16 <<'S'
+0 0 0 0 0
+0 22 22 22 22 22 22 22 22 22 22 22 22 22 22 22 2   # option^15<u8>: depth 16
+1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 42
+S
+
+seed result <<'S'
+0 11 0 0 0
+1 23 0 1 12 23 1 6 0   # result<_, string>; result<u32, _>
+1 3 0 8 16 24         # err("!\"#")
+0 7 0 0 0             # ok(7)
+S
+
+seed flags <<'S'
+0 0 0 0 0
+2 24 31 24 8 24 0     # flags(32), flags(9), flags(1)
+255 255 255 255
+255 1 0 0
+1 0 0 0
+S
+
+seed record-of-everything <<'S'
+4 2 85 0 0
+0 17 3 11 12 14 2 22 13   # record(char, string, list<u8>, option<string>)
+6 13                  # U+FEFF
+3 0 8 16 24
+2 9 8
+1 2 4 8 16
+S
+
+seed graph-reuse <<'S'
+0 0 0 0 0
+1 17 1 2 3 30 26      # record(u8, s16); the record again (reused node)
+1 0 2 2 0 3
+S
+
+# ---- mutating seeds: each makes the source invalid one way.
+seed bad-char <<'S'
+5 0 0 0 0             # mutate, H memory
+0 11                  # char
+8
+0 1 9 0 0 0 0         # 1 mutation: site 1 (the char), op 9: 0x110000
+0                     # memory size kept
+S
+
+seed bad-char-surrogate-flat <<'S'
+1 0 0 0 0             # mutate, flat
+0 11
+8
+0 0 8 5 0 0 0         # site 0 (the char), op 8: 0xD805
+0
+S
+
+seed bad-discriminant <<'S'
+5 0 0 0 0
+0 19 1 1 2 1 6        # variant(u8, u32)
+0 1
+0 1 8 0 0 0 0         # site 1 (discriminant), op 8: 2 cases + 0
+0
+S
+
+seed string-too-long <<'S'
+5 0 0 0 0
+0 12
+3 1 8 16 24
+0 3 8 1 0 0 0         # site 3 (the length), op 8: 2^28
+0
+S
+
+seed list-too-long <<'S'
+5 0 0 0 0
+0 14 6                # list<u32>
+2 1 0 0 0 2 0 0 0
+0 2 8 1 0 0 0         # site 2 (the length), op 8: 2^28 / 4 + 1
+0
+S
+
+seed misaligned-utf16 <<'S'
+5 1 0 0 0             # H utf16
+0 12
+3 1 8 16 24
+0 2 1 0 0 0 0         # site 2 (the pointer), op 1: + 1
+0
+S
+
+seed misaligned-tuple <<'S'
+5 0 0 0 0
+0 6
+1 2 3 4
+0 0 1 0 0 0 0         # site 0 (the tuple pointer), op 1: + 1
+0
+S
+
+seed out-of-bounds <<'S'
+5 0 0 0 0
+0 12
+3 1 8 16 24
+0 2 5 1 0 0 0         # site 2 (the pointer), op 5: the memory's end - 1
+0
+S
+
+seed bad-utf8 <<'S'
+5 0 0 0 0
+0 12
+3 1 8 16 24
+0 1 5 1 0 0 0         # site 1 (the bytes), op 5: 0xED at byte 1
+0
+S
+
+seed bad-utf16 <<'S'
+5 1 0 0 0
+0 12
+3 1 8 16 24
+0 1 11 1 0 0 0        # site 1 (the bytes), op 11: 0xD8 at byte 1
+0
+S
+
+seed memory-shrunk <<'S'
+5 0 0 0 0
+0 14 2
+4 1 2 3 4
+0 250 0 0 0 0 0       # a byte mutation
+7 8 0 0 0             # memory size := 8
+S
+
+seed bad-utf8-above-10ffff <<'S'
+5 0 0 0 0
+0 12
+1 0 5 0 0 15 0        # U+100000: f4 80 80 80
+0 1 15 1 144 0 0      # site 1 (the bytes), op 15: byte 0x9001 % 4 = 1 := 0x90
+0
+S

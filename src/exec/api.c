@@ -64,18 +64,27 @@ static void arrive(struct flue_store *s, uint16_t id)
 	exec_start_thread(s, id);
 }
 
-int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
-		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call)
+/* An invocation's callbacks: the first form's, or a graph type's. */
+struct invocation {
+	flue_on_start_fn on_start;
+	flue_on_resolve_fn on_resolve;
+	flue_on_resolve_vals_fn on_resolve_vals; /* set: a graph type */
+	uint32_t args_ptr;
+	void *user;
+};
+
+/* Start invocation `v` of f (checked by the caller). */
+static int invoke(struct flue_func *f, struct flue_instance *host, const struct invocation *v,
+		  flue_call_t *call)
 {
-	if (f != 0 && f->ft != 0 && f->ft->graph != 0)
-		return FLUE_ENOTSUP; /* graph types: flue_invoke_vals */
-	if (call == 0 || !exec_invoke_ok(f, host, on_start, on_resolve))
-		return FLUE_EINVAL;
 	struct flue_store *s = f->inst->store;
 	if (!exec_callee_live(f)) {
 		/* Lockdown: resolved at once without a value, no guest code. */
 		*call = FLUE_CALL_NONE;
-		on_resolve(user, 0);
+		if (v->on_resolve_vals != 0)
+			v->on_resolve_vals(v->user, 0);
+		else
+			v->on_resolve(v->user, 0);
 		return FLUE_OK;
 	}
 	uint16_t id = flue_task_alloc(s);
@@ -85,12 +94,25 @@ int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_f
 	t->origin = FLUE_ORIGIN_INVOKE;
 	t->func = f;
 	t->host = host;
-	t->on_start = on_start;
-	t->on_resolve = on_resolve;
-	t->user = user;
+	t->on_start = v->on_start;
+	t->on_resolve = v->on_resolve;
+	t->on_resolve_vals = v->on_resolve_vals;
+	t->args_ptr = v->args_ptr;
+	t->user = v->user;
 	*call = exec_call_id(s, id);
 	exec_arrive_sync(s, id, arrive);
 	return FLUE_OK;
+}
+
+int flue_invoke(struct flue_func *f, struct flue_instance *host, flue_on_start_fn on_start,
+		flue_on_resolve_fn on_resolve, void *user, flue_call_t *call)
+{
+	if (f != 0 && f->ft != 0 && f->ft->graph != 0)
+		return FLUE_ENOTSUP; /* graph types: flue_invoke_vals */
+	if (call == 0 || !exec_invoke_ok(f, host, on_start, on_resolve))
+		return FLUE_EINVAL;
+	struct invocation v = { on_start, on_resolve, 0, 0, user };
+	return invoke(f, host, &v, call);
 }
 
 int flue_invoke_vals(struct flue_func *f, struct flue_instance *host, uint32_t args_ptr,
@@ -103,25 +125,8 @@ int flue_invoke_vals(struct flue_func *f, struct flue_instance *host, uint32_t a
 	if (flue_functype_contains(f->ft, false, FLUE_TC_HANDLE) ||
 	    flue_functype_contains(f->ft, true, FLUE_TC_HANDLE))
 		return FLUE_ENOTSUP;
-	struct flue_store *s = f->inst->store;
-	if (!exec_callee_live(f)) {
-		*call = FLUE_CALL_NONE;
-		on_resolve(user, 0);
-		return FLUE_OK;
-	}
-	uint16_t id = flue_task_alloc(s);
-	if (id == FLUE_TASK_NONE)
-		return FLUE_ENOMEM;
-	struct flue_task *t = &s->tasks[id];
-	t->origin = FLUE_ORIGIN_INVOKE;
-	t->func = f;
-	t->host = host;
-	t->on_resolve_vals = on_resolve;
-	t->args_ptr = args_ptr;
-	t->user = user;
-	*call = exec_call_id(s, id);
-	exec_arrive_sync(s, id, arrive);
-	return FLUE_OK;
+	struct invocation v = { 0, 0, on_resolve, args_ptr, user };
+	return invoke(f, host, &v, call);
 }
 
 int flue_invoke_cancel(struct flue_store *s, flue_call_t call)

@@ -11,15 +11,6 @@
 #include "types.h"
 #include "util.h"
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static char *text_of(const struct wit_type *t)
 {
@@ -89,7 +80,7 @@ static int intern(struct fb_tgraph *g, const struct wit_type *t, uint8_t kind, u
 		}
 	if (g->nnodes >= FLUE_TYPE_NONE || g->nkids + n > 0xFFFFu) {
 		char *s = text_of(t);
-		fail(err, len, "type '%s': the program's value types need more than 65535 type "
+		fb_failf(err, len, "type '%s': the program's value types need more than 65535 type "
 		     "nodes", s);
 		free(s);
 		return -1;
@@ -129,13 +120,13 @@ static int refuse_handle(struct add_cx *cx, const struct wit_type *h)
 	char *top = text_of(cx->top), *s = text_of(h);
 	bool res = h->kind != WIT_T_STREAM && h->kind != WIT_T_FUTURE;
 	if (h == wit_unalias(cx->top))
-		fail(cx->err, cx->len, "type '%s' is a %s: %s", s,
+		fb_failf(cx->err, cx->len, "type '%s' is a %s: %s", s,
 		     res ? "resource handle" : "stream/future end",
 		     res ? "resources are not supported by flue yet" :
 		     "flue passes stream/future ends only in functions whose other values are "
 		     "bools, numbers or flat records (graph-typed values carry no handles yet)");
 	else
-		fail(cx->err, cx->len, "type '%s' holds the handle '%s': %s inside strings, lists, "
+		fb_failf(cx->err, cx->len, "type '%s' holds the handle '%s': %s inside strings, lists, "
 		     "options, results, variants, maps, tuples or nested records are not supported "
 		     "by flue yet", top, s, res ? "resource handles" : "stream/future ends");
 	free(top);
@@ -146,7 +137,7 @@ static int refuse_handle(struct add_cx *cx, const struct wit_type *h)
 static int refuse_count(struct add_cx *cx, const struct wit_type *t, const char *what)
 {
 	char *s = text_of(t), *top = text_of(cx->top);
-	fail(cx->err, cx->len, "type '%s'%s%s%s has %u %s: flue needs %s", s,
+	fb_failf(cx->err, cx->len, "type '%s'%s%s%s has %u %s: flue needs %s", s,
 	     t == wit_unalias(cx->top) ? "" : " (in '", t == wit_unalias(cx->top) ? "" : top,
 	     t == wit_unalias(cx->top) ? "" : "')", (unsigned)t->nfields, what,
 	     strcmp(what, "flags") == 0 ? "1..32 flags" : "at least one");
@@ -222,7 +213,7 @@ int fb_tgraph_add(struct fb_tgraph *g, const struct wit_type *t, uint16_t *out, 
 	if (rc == 0 && g->nnodes > nn &&
 	    flue_types_layout(g->nodes, (uint16_t)g->nnodes, g->kids, (uint16_t)g->nkids) != 0) {
 		char *s = text_of(t);
-		rc = fail(err, len, "type '%s' is nested deeper than %u levels or takes 2^28 bytes "
+		rc = fb_failf(err, len, "type '%s' is nested deeper than %u levels or takes 2^28 bytes "
 			  "or more: flue cannot carry it", s, (unsigned)FLUE_CONFIG_MAX_TYPE_DEPTH);
 		free(s);
 	}
@@ -298,9 +289,9 @@ static int refuse_end(const struct wit_func *f, const struct wit_type *end, cons
 	const struct wit_type *other = first_graph_value(f, what, sizeof what);
 	enum wit_type_kind ok = other != NULL ? wit_unalias(other)->kind : WIT_T_STREAM;
 	if (ok == WIT_T_STREAM || ok == WIT_T_FUTURE) /* that end itself is what fails */
-		return fail(err, len, "%s", flat_why);
+		return fb_failf(err, len, "%s", flat_why);
 	char *e = text_of(end), *o = text_of(other);
-	fail(err, len, "'%s' passes the stream/future end '%s' and %s of type '%s': flue passes "
+	fb_failf(err, len, "'%s' passes the stream/future end '%s' and %s of type '%s': flue passes "
 	     "stream/future ends only in functions whose other values are bools, numbers or flat "
 	     "records (graph-typed values carry no handles yet)", f->name, e, what, o);
 	free(e);
@@ -314,7 +305,7 @@ int fb_func_form(const struct wit_func *f, char *err, size_t len)
 	if (f->kind != WIT_FUNC_FREESTANDING || fb_func_supported(f, why, sizeof why) == 0)
 		return fb_func_supported(f, err, len) == 0 ? FB_FORM_FLAT : -1;
 	if (f->nparams > 255)
-		return fail(err, len, "'%s' has too many parameters", f->name);
+		return fb_failf(err, len, "'%s' has too many parameters", f->name);
 	struct fb_tgraph g = { 0 };
 	int rc = FB_FORM_GRAPH;
 	for (uint32_t i = 0; i <= f->nparams && rc >= 0; i++) {

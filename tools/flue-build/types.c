@@ -2,21 +2,13 @@
  * WIT types as flue sees them (types.h).
  */
 #include "types.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static uint8_t num_of(enum wit_type_kind k)
 {
@@ -39,7 +31,7 @@ static int unsupported(const struct wit_type *t, const char *where, char *err, s
 {
 	struct fb_buf b = { 0 };
 	fb_type_text(t, &b);
-	fail(err, len, "type '%s' %s is not supported by flue yet (supported: bool, integers, "
+	fb_failf(err, len, "type '%s' %s is not supported by flue yet (supported: bool, integers, "
 	     "f32, f64, stream/future, and records or tuples of those)", b.data, where);
 	fb_buf_free(&b);
 	return -1;
@@ -62,7 +54,7 @@ int fb_elem_desc(const struct wit_type *payload, struct flue_type_desc *out, cha
 	if (t->kind != WIT_T_RECORD && t->kind != WIT_T_TUPLE)
 		return unsupported(payload, "as a stream/future element", err, len);
 	if (t->nfields == 0 || t->nfields > FLUE_CONFIG_MAX_TYPE_FIELDS)
-		return fail(err, len, "stream/future element '%s' has %u fields; flue carries "
+		return fb_failf(err, len, "stream/future element '%s' has %u fields; flue carries "
 			    "1..%u", t->name != NULL ? t->name : "tuple", (unsigned)t->nfields,
 			    (unsigned)FLUE_CONFIG_MAX_TYPE_FIELDS);
 	out->kind = FLUE_TYPE_RECORD;
@@ -128,7 +120,7 @@ int fb_valtype_of(const struct wit_type *t, struct fb_valtype *out, char *err, s
 		return 0;
 	}
 	if (u->nfields == 0 || u->nfields > FLUE_CONFIG_MAX_TYPE_FIELDS)
-		return fail(err, len, "'%s' has %u fields; flue passes records of 1..%u fields",
+		return fb_failf(err, len, "'%s' has %u fields; flue passes records of 1..%u fields",
 			    u->name != NULL ? u->name : "tuple", (unsigned)u->nfields,
 			    (unsigned)FLUE_CONFIG_MAX_TYPE_FIELDS);
 	out->vt.kind = FLUE_VAL_RECORD;
@@ -136,7 +128,7 @@ int fb_valtype_of(const struct wit_type *t, struct fb_valtype *out, char *err, s
 	for (uint32_t i = 0; i < u->nfields; i++) {
 		const struct wit_type *f = wit_unalias(u->fields[i].type);
 		if (f->kind == WIT_T_RECORD || f->kind == WIT_T_TUPLE)
-			return fail(err, len, "record '%s' nests a record or tuple: flue passes one "
+			return fb_failf(err, len, "record '%s' nests a record or tuple: flue passes one "
 				    "level of fields for now", u->name != NULL ? u->name : "tuple");
 		const struct wit_type *p;
 		if (leaf_of(u->fields[i].type, &out->vt.fields[i], &p, err, len) != 0)
@@ -153,7 +145,7 @@ int fb_func_supported(const struct wit_func *f, char *err, size_t len)
 	struct fb_valtype v;
 	uint32_t leaves = 0;
 	if (f->kind != WIT_FUNC_FREESTANDING)
-		return fail(err, len, "'%s' is a resource function: resources are not supported by "
+		return fb_failf(err, len, "'%s' is a resource function: resources are not supported by "
 			    "flue yet", f->name);
 	for (uint32_t i = 0; i < f->nparams; i++) {
 		if (fb_valtype_of(f->params[i].type, &v, err, len) != 0)
@@ -161,10 +153,10 @@ int fb_func_supported(const struct wit_func *f, char *err, size_t len)
 		leaves += v.vt.kind == FLUE_VAL_RECORD ? v.vt.nfields : 1u;
 	}
 	if (leaves > FLUE_CONFIG_MAX_VALUES)
-		return fail(err, len, "'%s' has %u parameter values; flue passes at most %u",
+		return fb_failf(err, len, "'%s' has %u parameter values; flue passes at most %u",
 			    f->name, (unsigned)leaves, (unsigned)FLUE_CONFIG_MAX_VALUES);
 	if (f->nparams > 255)
-		return fail(err, len, "'%s' has too many parameters", f->name);
+		return fb_failf(err, len, "'%s' has too many parameters", f->name);
 	if (f->result != NULL && fb_valtype_of(f->result, &v, err, len) != 0)
 		return -1;
 	return 0;

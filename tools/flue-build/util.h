@@ -26,6 +26,10 @@ char *fb_strndup(const char *s, size_t n);
  *        counted in `*len`).
  * @retval 0 @retval -1 (errno set; the caller reports)
  */
+/* Format an error into err (len bytes) and return -1: the one way the
+ * planning steps report a refusal. */
+int fb_failf(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 int fb_read_file(const char *path, uint8_t **data, size_t *len);
 
 /** A growable buffer of bytes (always NUL-terminated for text use). */

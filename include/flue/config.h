@@ -18,11 +18,12 @@
  *    (shared object 16 B / 16 B: neither holds a pointer);
  *  - instance: 56 B / 72 B plus its table, FLUE_CONFIG_MAX_HANDLES slots
  *    (defaults: 1,592 B / 1,608 B);
- *  - task record (struct flue_task): 128 B / 152 B (at most 128 B on a
+ *  - task record (struct flue_task): 128 B / 176 B (at most 128 B on a
  *    32-bit target, asserted in src/exec/queue.c);
  *  - post buffer (one per FLUE_CONFIG_MAX_POSTS): 8 * FLUE_CONFIG_MAX_VALUES
  *    = 256 B on both;
- *  - the default store (all defaults below): 14,272 B / 15,160 B.
+ *  - the default store (all defaults below): 14,472 B / 15,840 B;
+ *  - a type node (struct flue_tnode, flue/valtype.h): 24 B on both.
  */
 #ifndef FLUE_CONFIG_H
 #define FLUE_CONFIG_H
@@ -94,7 +95,7 @@
 
 /** Tasks alive at once per store: every running or parked export call,
  *  host-function call and host invocation (one implicit thread each).
- *  Range 1..65534. Memory: 128 bytes each on a 32-bit target, 152 on a
+ *  Range 1..65534. Memory: 128 bytes each on a 32-bit target, 176 on a
  *  64-bit host (a lowered call's flat params inline, a post's values in
  *  the post buffers, FLUE_CONFIG_MAX_POSTS; see the top of this file). */
 #ifndef FLUE_CONFIG_MAX_TASKS

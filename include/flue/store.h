@@ -291,14 +291,16 @@ struct flue_store {
 	struct flue_channel *channels; /**< attached driver channels, for pumping */
 	struct flue_ring *rings;       /**< connected shared rings (flue/ring.h) */
 	struct flue_type_info types[FLUE_CONFIG_MAX_TYPES];
-	struct flue_rtype rtypes[FLUE_CONFIG_MAX_RESOURCE_TYPES]; /**< id i + 1 is rtypes[i] */
-	struct flue_lend lends[FLUE_CONFIG_MAX_LENDS];
-	uint16_t nlends;          /**< lends records in use (0: nothing to scan) */
 	struct flue_shared shared[FLUE_CONFIG_MAX_SHARED];
 	struct flue_instance instances[FLUE_CONFIG_MAX_INSTANCES];
 	struct flue_sched sched;
 	struct flue_task tasks[FLUE_CONFIG_MAX_TASKS];
 	flue_port_fiber_t fibers[FLUE_CONFIG_MAX_TASKS]; /**< task i's stack, if it has one */
+	/* Resources (flue/resource.h), last: the hot fields above keep their
+	 * offsets (short load/store encodings on Cortex-M). */
+	uint16_t nlends;          /**< lends records in use (0: nothing to scan) */
+	struct flue_lend lends[FLUE_CONFIG_MAX_LENDS];
+	struct flue_rtype rtypes[FLUE_CONFIG_MAX_RESOURCE_TYPES]; /**< id i + 1 is rtypes[i] */
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */

@@ -125,7 +125,8 @@ static void sync_results(struct flue_store *s, struct flue_task *t, flue_flat_t 
 
 /* The core function with its flat params, then the callback loop, the
  * sync results, or the check that a stackful thread resolved its task. */
-static void run_core(struct flue_store *s, struct flue_task *t, flue_flat_t *flat, uint32_t n,
+static inline __attribute__((always_inline)) void
+run_core(struct flue_store *s, struct flue_task *t, flue_flat_t *flat, uint32_t n,
 		     flue_flat_t *res)
 {
 	struct flue_func *f = t->func;

@@ -124,7 +124,8 @@ static void post_close(struct flue_store *s, struct flue_task *t)
 }
 
 /* The caller's side of a resolution, its values (if any) lowered. */
-static void settle_caller(struct flue_store *s, struct flue_task *t, uint16_t id, bool value)
+static inline void settle_caller(struct flue_store *s, struct flue_task *t, uint16_t id,
+				 bool value)
 {
 	t->sub_state = flue_subtask_resolve_decide(t->sub_state, value);
 	if (t->caller_task != FLUE_TASK_NONE) /* blocked in a sync lower of it? */
@@ -133,7 +134,7 @@ static void settle_caller(struct flue_store *s, struct flue_task *t, uint16_t id
 }
 
 /* The callee's side: resolved, and a host function's thread done. */
-static void settle_callee(struct flue_store *s, struct flue_task *t)
+static inline void settle_callee(struct flue_store *s, struct flue_task *t)
 {
 	t->state = FLUE_TASK_RESOLVED;
 	exec_wake(s, t);

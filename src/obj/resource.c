@@ -99,7 +99,7 @@ static bool of_inst(const struct flue_lend *l, uint32_t inst)
 	return l->inst == inst;
 }
 
-void flue_lends_release(struct flue_store *s, uint16_t task)
+void flue_lends_release_all(struct flue_store *s, uint16_t task)
 {
 	lends_free(s, of_task, task, true);
 }

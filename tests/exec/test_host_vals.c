@@ -7,6 +7,7 @@
  */
 #include "wast_common.h"
 #include <flue/hval.h>
+#include <flue/resource.h>
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
@@ -348,7 +349,129 @@ FT_TEST(invoke_with_host_params_and_viewed_results)
 	EX_EQ(flue_host_params(&ex.store, none, &v), FLUE_EBADF);
 }
 
+/* flue_invoke_vals' refusals, and a callee whose realloc traps while
+ * the host's params are lowered: the callee traps, the host is told no
+ * value, the host instance is not touched. */
+static uint32_t trapping_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
+				 uint32_t old_size, uint32_t align, uint32_t new_size)
+{
+	flue_trap_raise(inst, FLUE_TRAP_WASM_UNREACHABLE);
+}
+
+static void log_nothing(void *user, flue_call_t call, const struct flue_values *args)
+{
+	struct flue_hvals v;
+	FT_EQ(flue_host_params(&ex.store, call, 0), FLUE_EINVAL);
+	FT_EQ(flue_host_params(0, call, &v), FLUE_EBADF);
+	FT_EQ(flue_host_return_vals(&ex.store, call, 0), 0);
+}
+
+FT_TEST(invoke_vals_refusals_and_a_callee_realloc_trap)
+{
+	hv_setup();
+	uint32_t got = 0;
+	flue_call_t c;
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = echo_core,
+				    .realloc = trapping_realloc };
+	FT_EQ(flue_lift(&f_echo, A, &ft_echo, &o), 0);
+	EX_EQ(flue_invoke_vals(0, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL);
+	EX_EQ(flue_invoke_vals(&f_echo, ex.host, 0, 0, &got, &c), FLUE_EINVAL);
+	EX_EQ(flue_invoke_vals(&f_echo, ex.host, 0, echo_resolved, &got, 0), FLUE_EINVAL);
+	EX_EQ(flue_invoke_vals(&f_echo, A, 0, echo_resolved, &got, &c), FLUE_EINVAL); /* no host */
+	EX_EQ(flue_invoke_vals(&f_run, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL); /* no graph */
+	FT_EQ(flue_host_func(&hf, ex.host, &ft_log, log_nothing, 0, 0), 0);
+	EX_EQ(flue_invoke_vals(&hf, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL); /* a host fn */
+	struct flue_func blank = { 0 };
+	EX_EQ(flue_invoke_vals(&blank, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL);
+	/* handles are not host values yet */
+	static struct flue_tnode on[1] = { { .kind = FLUE_VT_OWN } };
+	static const struct flue_tgraph og = { on, 0, 1, 0 };
+	static const uint16_t zero = 0;
+	static const struct flue_functype ft_own = { .graph = &og, .nparams = 1, .param_types = &zero };
+	flue_rtype_t rt;
+	FT_EQ(flue_resource_type_register(&ex.store, A, 0, &rt), 0);
+	on[0].arg = rt;
+	FT_EQ(flue_types_layout(on, 1, 0, 0), 0);
+	struct flue_func fo;
+	struct flue_lift_opts oo = { .kind = FLUE_LIFT_SYNC, .core = echo_core };
+	FT_EQ(flue_lift(&fo, A, &ft_own, &oo), 0);
+	EX_EQ(flue_invoke_vals(&fo, ex.host, 0, echo_resolved, &got, &c), FLUE_ENOTSUP);
+	EX_EQ(flue_host_func(&hf, ex.host, &ft_own, log_nothing, 0, 0), FLUE_ENOTSUP);
+	FT_EQ(flue_host_func(&hf, ex.host, &ft_log, log_nothing, 0, 0), 0);
+	memcpy(ex.host_arena + 0x40, "ok", 2);
+	host_st32(0x20, 0x40), host_st32(0x24, 2);
+	echo_ran = 0;
+	FT_EQ(flue_invoke_vals(&f_echo, ex.host, 0x20, echo_resolved, &got, &c), 0);
+	(void)ex_run();
+	FT_EQ(got, 0xDEAD);
+	FT_EQ(echo_ran, 0);
+	trapped(A, FLUE_TRAP_WASM_UNREACHABLE);
+	FT_FALSE(ex.host->poisoned);
+	/* a trapped callee: resolved at once without a value */
+	got = 0;
+	FT_EQ(flue_invoke_vals(&f_echo, ex.host, 0x20, echo_resolved, &got, &c), 0);
+	FT_EQ(got, 0xDEAD);
+	FT_EQ(c, FLUE_CALL_NONE);
+}
+
+/* A host function of the first form has no params view; a guest's call
+ * is no host call. */
+static void plain_start(void *user, flue_call_t call, const struct flue_values *args)
+{
+	struct flue_hvals v;
+	FT_EQ(flue_host_params(&ex.store, call, &v), FLUE_EINVAL);
+	FT_EQ(flue_host_params(&ex.store, flue_call_make(0, 1), &v), FLUE_EBADF);
+	FT_EQ(flue_host_return_vals(&ex.store, call, 0), FLUE_EINVAL);
+	static const struct flue_values none = { 0, { 0 } };
+	FT_EQ(flue_host_return(&ex.store, call, &none), 0);
+}
+
+CORE(run_plain)
+{
+	EX_EQ(flue_call_lowered(&hl, 0, 0), 0);
+}
+
+FT_TEST(host_params_of_a_first_form_function)
+{
+	hv_setup();
+	FT_EQ(flue_host_func(&hf, ex.host, &ft_sync, plain_start, 0, 0), 0);
+	FT_EQ(flue_lower(&hl, &hf, A, false), 0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = run_plain };
+	FT_EQ(flue_lift(&f_run, A, &ft_sync, &o), 0);
+	struct res r;
+	invoke(&f_run, &r);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_TRUE(r.done && r.has);
+}
+
+/* A host function's params view: its refusals. */
+CORE(run_log_plain)
+{
+	put(inst, 0x100, "ab", 2);
+	flue_flat_t a[3] = { 0x100, 2, 7 };
+	EX_EQ(flue_call_lowered(&hl, a, 3), 0);
+}
+
+FT_TEST(host_params_refusals)
+{
+	hv_enc = FLUE_STRING_UTF8;
+	hv_setup();
+	FT_EQ(flue_host_func(&hf, ex.host, &ft_log, log_nothing, 0, 0), 0);
+	hv_lower();
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = run_log_plain };
+	FT_EQ(flue_lift(&f_run, A, &ft_sync, &o), 0);
+	struct res r;
+	invoke(&f_run, &r);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_TRUE(r.done && r.has);
+}
+
 FT_SUITE(host_vals,
+	 FT_CASE(invoke_vals_refusals_and_a_callee_realloc_trap),
+	 FT_CASE(host_params_refusals),
+	 FT_CASE(host_params_of_a_first_form_function),
 	 FT_CASE(host_function_sees_string_params_in_the_callers_encoding),
 	 FT_CASE(bad_params_trap_the_caller_not_the_host),
 	 FT_CASE(host_function_returns_a_string_from_its_arena),

@@ -266,6 +266,53 @@ CORE(rev_wrong_return)
 	res[0] = EXIT;
 }
 
+/* task.return with the same type in another graph (checked, then equal:
+ * accepted), and with the wrong number of flat values (RESULT_TYPE). */
+static struct flue_tnode vc_nodes2[3] = {
+	{ .kind = FLUE_VT_STRING }, { .kind = FLUE_VT_U32 },
+	{ .kind = FLUE_VT_LIST, .nkids = 1, .kids = 0 },
+};
+static const struct flue_tgraph vc_g2 = { vc_nodes2, vc_kids, 3, 1 };
+
+CORE(rev_other_graph)
+{
+	for (uint32_t i = 0; i < 3u; i++)
+		st32(inst, 0x300 + 4u * i, 7u);
+	flue_flat_t r[2] = { 0x300, 3 };
+	flue_canon_task_return_typed(inst, &vc_g2, &T_LIST, r, 2);
+	res[0] = EXIT;
+}
+
+CORE(rev_wrong_arity)
+{
+	flue_flat_t r[1] = { 0x300 };
+	flue_canon_task_return_typed(inst, &vc_g, &T_LIST, r, 1);
+	res[0] = EXIT;
+}
+
+static void rev_with(flue_core_fn core)
+{
+	vc_setup();
+	FT_EQ(flue_types_layout(vc_nodes2, 3, vc_kids, 1), 0);
+	struct flue_instance *a = ex_new(), *b = ex_new();
+	vc_lift(&vc_rev, b, &ft_rev, FLUE_LIFT_CALLBACK, core, unreachable_cb, 0);
+	vc_lower(&vc_l, &vc_rev, a, true, true);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = run_rev };
+	FT_EQ(flue_lift(&vc_top, a, &ft_sync, &o), 0);
+	struct res r;
+	invoke(&vc_top, &r);
+	(void)ex_run();
+}
+
+FT_TEST(task_return_with_an_equal_graph_and_wrong_arity)
+{
+	rev_with(rev_other_graph);
+	FT_FALSE(vc_rev.inst->poisoned);
+	FT_EQ(ld32(vc_top.inst, 0x204), 3);
+	rev_with(rev_wrong_arity);
+	trapped(vc_rev.inst, FLUE_TRAP_RESULT_TYPE);
+}
+
 FT_TEST(task_return_of_another_type_traps)
 {
 	vc_setup();
@@ -362,5 +409,6 @@ FT_SUITE(vals_calls,
 	 FT_CASE(sync_string_result_without_caller_realloc_traps_the_caller),
 	 FT_CASE(async_list_param_and_task_return),
 	 FT_CASE(task_return_of_another_type_traps),
+	 FT_CASE(task_return_with_an_equal_graph_and_wrong_arity),
 	 FT_CASE(callee_trap_while_params_are_lowered_shows_started),
 	 FT_CASE(graph_types_refused_where_not_supported))

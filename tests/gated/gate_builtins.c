@@ -143,6 +143,17 @@ GX1(int, flue_run, struct flue_store *)
 typedef void (*gx_on_trap_fn)(void *, struct flue_instance *, enum flue_trap_reason);
 GXV3(flue_exec_on_trap, struct flue_store *, gx_on_trap_fn, void *)
 GXV1(flue_store_pump, struct flue_store *)
+GX4(int, flue_resource_type_register, struct flue_store *, INST, struct flue_func *,
+    flue_rtype_t *)
+typedef struct flue_hval HV;
+GX2(HV, flue_hvals_get, const struct flue_hvals *, U32)
+GX1(uint64_t, flue_hval_num, HV)
+GX2(HV, flue_hval_field, HV, U32)
+GX2(U32, flue_hval_case, HV, HV *)
+GX1(U32, flue_hval_count, HV)
+GX2(HV, flue_hval_elem, HV, U32)
+GX4(int, flue_hval_entry, HV, U32, HV *, HV *)
+GX3(const uint8_t *, flue_hval_bytes, HV, U32 *, uint8_t *)
 
 /* Drivers' API (a driver's side of channels and rings; it takes the port's
  * lock, which unprivileged code cannot). */

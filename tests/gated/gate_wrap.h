@@ -28,6 +28,7 @@
 #include <flue/exec.h>
 #include <flue/host.h>
 #include <flue/port.h>
+#include <flue/hval.h>
 #include <flue/resource.h>
 #include <flue/ring.h>
 #include <flue/store.h>
@@ -71,7 +72,9 @@
 	X(flue_channel_recv) X(flue_channel_close)                                        \
 	X(flue_ring_init) X(flue_ring_place) X(flue_ring_connect) X(flue_ring_put_claim)  \
 	X(flue_ring_put_commit) X(flue_ring_get_copy) X(flue_ring_used) X(flue_ring_close) \
-	X(flue_trap_raise)
+	X(flue_trap_raise) X(flue_resource_type_register) X(flue_hvals_get) X(flue_hval_num)  \
+	X(flue_hval_field) X(flue_hval_case) X(flue_hval_count) X(flue_hval_elem)        \
+	X(flue_hval_entry) X(flue_hval_bytes)
 
 #define GX_INDEX(name) GX_##name,
 enum { GX_BUILTINS(GX_INDEX) GX_COUNT };

@@ -367,6 +367,62 @@ FT_TEST(callee_trap_while_params_are_lowered_shows_started)
 	FT_EQ(st_state(vc_status), FLUE_SUBTASK_STARTED);
 }
 
+/* run_tests.py test_cross_component_realloc: a producer returns
+ * list<u8> [0a 0b 0c] through memory to a consumer that lowered it sync;
+ * the consumer's realloc runs exactly once, with may_leave cleared, and
+ * the bytes land in the consumer. (The reference also runs realloc as a
+ * task of its own, whose context.get slots are 0: flue calls it inside
+ * the resolving task; CONFORMANCE.md.) */
+static const struct flue_functype ft_produce = { .graph = &vc_g, .result_type = &T_LIST };
+static struct flue_func vc_prod;
+static uint32_t ccr_calls;
+static bool ccr_may_leave;
+
+static uint32_t ccr_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
+			    uint32_t old_size, uint32_t align, uint32_t new_size)
+{
+	ccr_calls++;
+	ccr_may_leave = ex_may_leave(inst);
+	return vc_realloc(user, inst, old_ptr, old_size, align, new_size);
+}
+
+CORE(produce_core)
+{
+	put(inst, 0x300, "\x0a\x0b\x0c", 3);
+	st32(inst, 0x310, 0x300);
+	st32(inst, 0x314, 3);
+	res[0] = 0x310;
+}
+
+CORE(consume_core)
+{
+	flue_flat_t a[1] = { 0x200 };
+	EX_EQ(ccr_calls, 0);
+	EX_EQ(flue_call_lowered(&vc_l, a, 1), 0);
+	EX_EQ(ccr_calls, 1);
+	EX_EQ(ld32(inst, 0x204), 3);
+	EX_EQ(memcmp(ex_mem(inst) + ld32(inst, 0x200), "\x0a\x0b\x0c", 3), 0);
+}
+
+FT_TEST(test_cross_component_realloc)
+{
+	vc_setup();
+	struct flue_instance *a = ex_new(), *b = ex_new();
+	vc_lift(&vc_prod, b, &ft_produce, FLUE_LIFT_SYNC, produce_core, 0, 0);
+	vc_lower(&vc_l, &vc_prod, a, false, true);
+	vc_l.realloc = ccr_realloc;
+	ccr_calls = 0, ccr_may_leave = true;
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = consume_core };
+	FT_EQ(flue_lift(&vc_top, a, &ft_sync, &o), 0);
+	struct res r;
+	invoke(&vc_top, &r);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_TRUE(r.done && r.has);
+	FT_EQ(ccr_calls, 1);
+	FT_FALSE(ccr_may_leave);
+}
+
 /* --------------------------------------------------------- refusals */
 
 static void noop_host(void *user, flue_call_t call, const struct flue_values *args)
@@ -411,4 +467,5 @@ FT_SUITE(vals_calls,
 	 FT_CASE(task_return_of_another_type_traps),
 	 FT_CASE(task_return_with_an_equal_graph_and_wrong_arity),
 	 FT_CASE(callee_trap_while_params_are_lowered_shows_started),
+	 FT_CASE(test_cross_component_realloc),
 	 FT_CASE(graph_types_refused_where_not_supported))

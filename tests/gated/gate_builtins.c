@@ -146,12 +146,26 @@ GXV1(flue_store_pump, struct flue_store *)
 GX4(int, flue_resource_type_register, struct flue_store *, INST, struct flue_func *,
     flue_rtype_t *)
 typedef struct flue_hval HV;
-GX2(HV, flue_hvals_get, const struct flue_hvals *, U32)
+/* GX2 for a struct result: the frame is initialised by member (GX_GUEST
+ * starts it with a scalar 0 for the result). */
+#define GXS2(R, name, T0, T1)                                                          \
+	GX_PROTO(R, name, T0, T1)                                                     \
+	struct name##_f { R r; T0 a0; T1 a1; };                                       \
+	GX_SVC(name, f->r = __real_##name(f->a0, f->a1))                              \
+	R __wrap_##name(T0 a0, T1 a1)                                                 \
+	{                                                                             \
+		if (!flue_port_unprivileged())                                        \
+			return __real_##name(a0, a1);                                 \
+		struct name##_f f = { .a0 = a0, .a1 = a1 };                           \
+		gx_gate(GX_##name, &f);                                               \
+		return f.r;                                                           \
+	}
+GXS2(HV, flue_hvals_get, const struct flue_hvals *, U32)
 GX1(uint64_t, flue_hval_num, HV)
-GX2(HV, flue_hval_field, HV, U32)
+GXS2(HV, flue_hval_field, HV, U32)
 GX2(U32, flue_hval_case, HV, HV *)
 GX1(U32, flue_hval_count, HV)
-GX2(HV, flue_hval_elem, HV, U32)
+GXS2(HV, flue_hval_elem, HV, U32)
 GX4(int, flue_hval_entry, HV, U32, HV *, HV *)
 GX3(const uint8_t *, flue_hval_bytes, HV, U32 *, uint8_t *)
 

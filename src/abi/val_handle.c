@@ -18,12 +18,27 @@
 #include "abi.h"
 #include "val.h"
 
-/* The resource handle at i of inst, as lift_own/lift_borrow find it. */
-static struct flue_res *res_at(struct flue_instance *inst, const struct flue_tnode *n, uint32_t i)
+/* The handle at i of inst as the table's get finds it: an own that this
+ * value has lifted already is gone (lift_own removed it). */
+static struct flue_handle *handle_at(struct flue_instance *inst, uint32_t i)
 {
 	struct flue_handle *h = flue_table_get(inst, i);
 	if (h == 0 || (h->kind == FLUE_H_RESOURCE && h->u.res.lifted))
 		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
+	return h;
+}
+
+/* lift_error_context: the table's get, then the kind. */
+static void error_context_at(struct flue_instance *inst, uint32_t i)
+{
+	if (handle_at(inst, i)->kind != FLUE_H_ERROR_CONTEXT)
+		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
+}
+
+/* The resource handle at i of inst, as lift_own/lift_borrow find it. */
+static struct flue_res *res_at(struct flue_instance *inst, const struct flue_tnode *n, uint32_t i)
+{
+	struct flue_handle *h = handle_at(inst, i);
 	if (h->kind != FLUE_H_RESOURCE)
 		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
 	if (h->u.res.rt != n->arg)
@@ -34,7 +49,7 @@ static struct flue_res *res_at(struct flue_instance *inst, const struct flue_tno
 void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i)
 {
 	if (n->kind == FLUE_VT_ERROR_CONTEXT) {
-		(void)abi_get(src, i, FLUE_H_ERROR_CONTEXT);
+		error_context_at(src, i);
 		return;
 	}
 	struct flue_res *r = res_at(src, n, i);
@@ -76,7 +91,7 @@ uint32_t flue_vh_rep(struct flue_instance *src, uint16_t task, const struct flue
 		return src->handles[i].u.free.rep_kept;
 	}
 	if (n->kind == FLUE_VT_ERROR_CONTEXT) {
-		(void)abi_get(src, i, FLUE_H_ERROR_CONTEXT);
+		error_context_at(src, i);
 		return i;
 	}
 	return res_at(src, n, i)->rep;

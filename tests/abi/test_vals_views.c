@@ -193,7 +193,24 @@ FT_TEST(own_lift_traps)
 	own_trap("borrow(1)", false, FLUE_TRAP_BAD_VALUE); /* a borrow outside a call's params */
 }
 
+/* (own<R>, error-context) naming one handle: lift_own removes it, so
+ * lift_error_context's table get finds nothing: BAD_HANDLE (fuzz finding:
+ * flue said WRONG_KIND). */
+FT_TEST(error_context_after_an_own_of_the_same_index)
+{
+	fx_setup();
+	FT_EQ(flue_resource_type_register(&fx.store, fx.b, 0, &vrt), 0);
+	struct tb b;
+	tb_init(&b);
+	uint16_t t = tb_parse(&b, "tuple(own(1),errctx)");
+	const struct flue_tgraph *g = tb_done(&b);
+	flue_flat_t h = own_in_a(4), in[2] = { h, h }, out[2];
+	uint32_t n = 0;
+	FT_TRAPS(FLUE_TRAP_BAD_HANDLE, move_a_b(g, t, in, 2, out, &n, FLUE_TASK_NONE));
+}
+
 FT_SUITE(vals_views,
+	 FT_CASE(error_context_after_an_own_of_the_same_index),
 	 FT_CASE(views_refuse_what_the_value_does_not_have),
 	 FT_CASE(views_of_strings_and_lists),
 	 FT_CASE(error_context_values_move),

@@ -19,9 +19,16 @@
  *           `checked` set
  *   byte 3  each hop's src_max_flat, byte 4 each hop's dst_max_flat, 2
  *           bits each: 16, 4, 1, 0, moved to the nearest value that gives
- *           the form wanted (the flat count, or one below it)
- *   then    the type graph (fuzz_vals_type.c), the value
- *           (fuzz_vals_gen.c) and, when mutating, the mutations.
+ *           the form wanted (the flat count, or one below it); byte 3 bit
+ *           6: a fourth hop A -> A after the first (two parts of one
+ *           instance; its src_max_flat 16 or, bit 7, 1; its form byte 4
+ *           bits 6-7, its dst_max_flat hop 2's; its check byte 2 bit 7)
+ *   then    the type graph (fuzz_vals_type.c); if the tuple holds handles,
+ *           the set-up byte (fuzz_vals_mem.c, vh_setup: which party
+ *           implements each of the two resource types, what H's table
+ *           holds) and the calls byte (bit 0: every move a call's params
+ *           with a task; always so when the tuple holds a borrow); the
+ *           value (fuzz_vals_gen.c) and, when mutating, the mutations.
  *
  * What is checked:
  *  - flue_types_layout / flue_types_check / flue_types_flatten agree
@@ -39,9 +46,27 @@
  *    mutated source that is still valid moves and round-trips;
  *  - ASan: every memory is poisoned except the blocks its allocator
  *    handed out (a mutated source: all of its memory), so flue reading or
- *    writing any other byte is an ASan report (fuzz_vals_mem.c).
+ *    writing any other byte is an ASan report (fuzz_vals_mem.c);
+ *  - handles (own<R>, borrow<R>, error-context): the harness models every
+ *    party's table as the reference's Table and lifts and lowers a
+ *    value's handles on it in the reference's order (all lifted, then
+ *    lowered: with one instance on both sides, the owns' slots are reused
+ *    last freed first). A source handle the reference refuses (a free or
+ *    out-of-range index, a second own of one handle, an own of a lent or
+ *    a borrow handle, another kind or resource type) must trap the source
+ *    with its reason, in its place among the other checks; after a move
+ *    that returned, the destination's value must hold exactly the indices
+ *    (or, for a borrow into its implementation, the reps) the reference's
+ *    lowering gives, and every table (slots, reps, types, own, lends,
+ *    borrow scopes, the free list's order), every call's num_borrows and
+ *    the lend records must be as the model has them; after a source's
+ *    trap, the destination's table and the calls' num_borrows unchanged.
+ *    A borrow lowered into its implementation (a rep) ends the round trip.
  * A destination running out of memory (a mutated value may be large)
- * ends the input, counted; so does a value too big to walk (VMAX_WORK).
+ * ends the input, counted; so does a value too big to walk (VMAX_WORK),
+ * and one of flue's limits the model predicts (a full table:
+ * TABLE_FULL; more than FLUE_CONFIG_MAX_LENDS lends or, within one
+ * instance, FLUE_CONFIG_MAX_VALUES owns: POOL_FULL).
  *
  * FLUE_FUZZ_TRACE=1 build/fuzz/fuzz_vals FILE prints the decoded input.
  */
@@ -78,6 +103,8 @@ static struct {
 	uint64_t inputs, round_trips, hops, dform[3], hsrc[2], mutated, still_valid, traps;
 	uint64_t by_reason[FLUE_TRAP_REASON_COUNT], oom, oom_mutated, skipped, strings, wide, latin1;
 	uint64_t pairs[3][3];
+	uint64_t hinputs, hkinds[3], rep_given, same, limits, impl_end;
+	bool cur_mutated, cur_params; /* this input's */
 } st;
 
 void vz_trace(const char *fmt, ...)
@@ -149,6 +176,7 @@ static void setup(const struct hdr *h)
 		if (flue_instance_create(&store, &P[k].inst) != 0)
 			VDIE("flue_instance_create failed");
 		vm_reset(&P[k], NAME[k], mems[k], (uint8_t)(e % 3u), (h->mode >> (3u + k) & 1u) != 0);
+		P[k].idx = (uint8_t)k;
 		flue_instance_set_memory(P[k].inst, &P[k].data, &P[k].size);
 	}
 }
@@ -195,11 +223,14 @@ static void take_result(struct party *d, uint8_t form, const flue_flat_t *out, u
 		     (unsigned long long)d->flat[0]);
 }
 
+static struct vhw MD;
+
 /* A move of a valid value returned: check what it wrote. */
 static void after_move(struct party *s, struct party *d)
 {
 	uint64_t work;
-	int rc = vr_check(&T, d, true, &work);
+	memset(&MD, 0, sizeof MD);
+	int rc = vr_check(&T, d, true, &work, &MD);
 	if (rc != 0)
 		VDIE("%s: the lowered value is not valid (%d: %s)", d->name, rc,
 		     rc > 0 ? flue_trap_message((enum flue_trap_reason)rc) : "too big");
@@ -208,78 +239,197 @@ static void after_move(struct party *s, struct party *d)
 	st.pairs[s->enc][d->enc] += W.nstrings != 0;
 }
 
-/* The move of an invalid source trapped: as the reference's first check. */
-static void after_trap(struct party *s, struct party *d, int expect, uint64_t hd)
+/* The move of an invalid source trapped: as the reference's first check,
+ * the destination untouched (hd, dc: its memory's hash and its realloc
+ * calls before; its table as the model has it). */
+static void after_trap(struct party *s, struct party *d, int expect, uint64_t hd, uint32_t dc)
 {
 	if (trap_inst != s->inst || trap_reason != expect)
 		VDIE("the invalid source trapped %s with %s; the reference traps %s with %s",
 		     trap_inst == s->inst ? s->name : trap_inst == d->inst ? d->name : "?",
 		     flue_trap_message((enum flue_trap_reason)trap_reason), s->name,
 		     flue_trap_message((enum flue_trap_reason)expect));
-	if (d->ncalls != 0)
+	if (d->ncalls != dc)
 		VDIE("%s's realloc was called %u times before the source trapped", d->name,
-		     d->ncalls);
-	if (vm_hash(d) != hd)
+		     d->ncalls - dc);
+	if (s != d && vm_hash(d) != hd)
 		VDIE("%s's memory changed before the source trapped", d->name);
-	if (d->inst->poisoned || !s->inst->poisoned)
+	if ((s != d && d->inst->poisoned) || !s->inst->poisoned)
 		VDIE("after the source's trap: %s poisoned %d, %s poisoned %d", s->name,
 		     s->inst->poisoned, d->name, d->inst->poisoned);
+	if (T.handles && s != d)
+		vh_check_table(d);
+	if (T.handles)
+		vh_check_calls();
 	st.traps++;
 	st.by_reason[expect]++;
 }
 
-/* Hop k (P[k] -> P[k+1]); expect: the reference's trap of the source (0:
- * none). Returns whether the round trip goes on. */
-static bool hop(uint32_t k, const struct hdr *h, int expect)
+/* ------------------------------------------------------- the handles' model */
+
+static struct vhw MS; /* the source's handles lifted (MD: the destination's, read) */
+static struct htab TS, TD; /* the tables after lifting, after lowering */
+static uint16_t NB[FLUE_CONFIG_MAX_TASKS];
+
+/* The reference's first failing check lifting s's value, its handles
+ * lifted on a copy of s's table (TS); -1: too big. */
+static int lift_model(const struct party *s, uint16_t task)
 {
-	struct party *s = &P[k], *d = &P[k + 1u];
+	TS = s->tab;
+	memset(&MS, 0, sizeof MS);
+	MS.tab = &TS;
+	MS.task = task;
+	MS.nlends = HW.nlends;
+	uint64_t work;
+	return vr_check(&T, s, false, &work, &MS);
+}
+
+/* The reference's outcome of moving s's value into d: the source's trap
+ * (0: none), and *dexp the destination's (a limit of flue's: TABLE_FULL). */
+static int predict(const struct party *s, const struct party *d, uint16_t task, int *dexp)
+{
+	*dexp = 0;
+	int rc = lift_model(s, task);
+	if (rc != 0)
+		return rc;
+	if (s == d && MS.nown > FLUE_CONFIG_MAX_VALUES) {
+		MS.limit = true; /* flue reads at most that many reps out first */
+		return FLUE_TRAP_POOL_FULL;
+	}
+	TD = s == d ? TS : d->tab;
+	memcpy(NB, HW.nb, sizeof NB);
+	*dexp = vh_lower(&MS, &TD, d->idx, NB);
+	return 0;
+}
+
+/* After a move that returned: the destination's handles are the ones the
+ * reference lowers (its indices in its table, or the reps), every table as
+ * the model has it. Returns whether a borrow reached its implementation
+ * (its rep is no handle to pass on: the round trip ends there). */
+static bool after_handles(struct party *s, struct party *d)
+{
+	if (MD.n != MS.n)
+		VDIE("%s's value holds %u handles, %s's %u", d->name, MD.n, s->name, MS.n);
+	bool given = false;
+	for (uint32_t i = 0; i < MS.n && i < VMAX_HSLOTS; i++) {
+		const struct vhslot *x = &MS.s[i];
+		if (MD.s[i].idx != x->out)
+			VDIE("%s's handle %u (kind %u, %s's %u, rep %#x): %u, the reference's %s %u",
+			     d->name, i, x->kind, s->name, x->idx, x->rep, MD.s[i].idx,
+			     x->rep_given ? "rep" : "index", x->out);
+		given = given || x->rep_given;
+		st.hkinds[x->kind == FLUE_VT_OWN ? 0 : x->kind == FLUE_VT_BORROW ? 1 : 2]++;
+		st.rep_given += x->rep_given;
+	}
+	if (s != d)
+		s->tab = TS;
+	d->tab = TD;
+	memcpy(HW.nb, NB, sizeof NB);
+	HW.nlends = MS.nlends;
+	vh_check_world();
+	return given;
+}
+
+/* ------------------------------------------------------------------- hops */
+
+struct hopd {
+	uint8_t s, d, form;  /* the parties, the destination's form (D_*) */
+	uint32_t ssel, dsel; /* max_flat selectors */
+	bool precheck;
+};
+
+/* The move of hop hd went wrong or as the model says; whether it goes on. */
+static bool outcome(struct party *s, struct party *d, bool ok, int expect, int dexp)
+{
+	if (!ok && d->oom && trap_inst == d->inst) {
+		vz_trace("  %s's realloc ran out of memory\n", d->name);
+		st.oom++;
+		st.oom_mutated += st.cur_mutated;
+		return false;
+	}
+	if (dexp != 0 && expect == 0) {
+		if (ok || trap_inst != d->inst || trap_reason != dexp)
+			VDIE("the model's %s's table is full; the move %s", d->name,
+			     ok ? "returned" : flue_trap_message((enum flue_trap_reason)trap_reason));
+		vz_trace("  %s's table full (flue's limit)\n", d->name);
+		st.limits++;
+		return false;
+	}
+	if (expect != 0 && ok)
+		VDIE("the move of an invalid source returned; the reference traps %s (%s)", s->name,
+		     flue_trap_message((enum flue_trap_reason)expect));
+	if (expect == 0 && !ok)
+		VDIE("the move of a valid value trapped %s: %s",
+		     trap_inst == s->inst ? s->name : trap_inst == d->inst ? d->name : "?",
+		     flue_trap_message((enum flue_trap_reason)trap_reason));
+	return true;
+}
+
+static void trace_model(int expect, int dexp)
+{
+	if (!vz_tracing || MS.n == 0)
+		return;
+	vz_trace("  handles:");
+	for (uint32_t i = 0; i < MS.n && i < VMAX_HSLOTS; i++)
+		vz_trace(" %s%u%s%u", MS.s[i].kind == FLUE_VT_OWN ? "own" : MS.s[i].kind ==
+			 FLUE_VT_BORROW ? "borrow" : "errctx", MS.s[i].idx,
+			 MS.s[i].rep_given ? "=>rep " : "=>", MS.s[i].out);
+	vz_trace("; the reference: %s%s\n", expect != 0 ? flue_trap_message(
+			 (enum flue_trap_reason)expect) : dexp != 0 ? "destination full" : "moves",
+		 MS.limit ? " (flue's limit)" : "");
+}
+
+/* One move s -> d; returns whether the round trip goes on. */
+static bool hop(const struct hopd *hd)
+{
+	struct party *s = &P[hd->s], *d = &P[hd->d];
 	uint32_t count = T.nflat;
-	uint8_t form = (uint8_t)(h->dform >> (2u * k) & 3u) % 3u;
-	form = form == D_FLAT && count > VMAX_FLAT ? D_REALLOC : form;
-	uint32_t smax = pick_max(count, !s->in_mem, h->ssel >> (2u * k));
-	uint32_t dmax = pick_max(count, form == D_FLAT, h->dsel >> (2u * k));
+	uint8_t form = hd->form == D_FLAT && count > VMAX_FLAT ? D_REALLOC : hd->form;
+	uint32_t smax = pick_max(count, !s->in_mem, hd->ssel);
+	uint32_t dmax = pick_max(count, form == D_FLAT, hd->dsel);
+	uint16_t task = T.borrows || st.cur_params ? vh_task() : FLUE_TASK_NONE;
+	int dexp, expect = predict(s, d, task, &dexp);
+	uint64_t sn = s->last, hs = vm_hash(s);
 	uint32_t outp = form == D_OUTPTR ? vm_alloc(d, T.talign, T.tsize) : 0u;
 	flue_flat_t out[VMAX_FLAT + 2u];
 	for (uint32_t i = 0; i < VMAX_FLAT + 2u; i++)
 		out[i] = 0xA5A5A5A5A5A5A5A5u;
-	uint32_t nout = 0xEEEEu, sc = s->ncalls;
+	uint32_t nout = 0xEEEEu, sc = s->ncalls, dc = d->ncalls;
 	struct flue_vmove m = {
 		.g = &T.g, .ts = T.ts, .nts = T.nts,
 		.src = { s->inst, vm_realloc, s, s->enc }, .src_max_flat = smax,
 		.flat = s->flat, .nflat = s->nflat,
 		.dst = { d->inst, vm_realloc, d, d->enc }, .dst_max_flat = dmax,
 		.out_ptr = form == D_OUTPTR ? &outp : NULL, .flat_out = out, .nflat_out = &nout,
-		.task = FLUE_TASK_NONE, /* no call: no borrows (the types have no handles) */
+		.task = task,
 	};
-	vz_trace("hop %s (%s) -> %s (%s): src_max_flat %u, dst_max_flat %u%s\n", s->name,
-		 ENC[s->enc], d->name, ENC[d->enc], smax, dmax, form == D_OUTPTR ? ", out_ptr" : "");
-	uint64_t hs = vm_hash(s), hd = vm_hash(d);
-	bool ok = guarded_move(&m, (h->dform >> (6u + (k == 0 ? 0u : 1u)) & 1u) != 0);
-	if (vm_hash(s) != hs || s->ncalls != sc)
+	vz_trace("hop %s (%s) -> %s (%s): src_max_flat %u, dst_max_flat %u%s, task %d\n", s->name,
+		 ENC[s->enc], d->name, ENC[d->enc], smax, dmax, form == D_OUTPTR ? ", out_ptr" : "",
+		 task == FLUE_TASK_NONE ? -1 : (int)task);
+	trace_model(expect, dexp);
+	uint64_t hd0 = vm_hash(d);
+	bool ok = guarded_move(&m, hd->precheck);
+	if ((s == d ? vm_hash_n(s, sn) : vm_hash(s)) != hs || (s != d && s->ncalls != sc))
 		VDIE("the move changed %s's memory or called its realloc", s->name);
 	st.hops++;
-	if (!ok && d->oom && trap_inst == d->inst) {
-		vz_trace("  %s's realloc ran out of memory\n", d->name);
-		st.oom++;
-		st.oom_mutated += (h->mode & 1u) != 0;
+	st.same += s == d;
+	if (!outcome(s, d, ok, expect, dexp))
 		return false;
-	}
 	if (expect != 0) {
-		if (ok)
-			VDIE("the move of an invalid source returned; the reference traps %s (%s)",
-			     s->name, flue_trap_message((enum flue_trap_reason)expect));
-		after_trap(s, d, expect, hd);
+		after_trap(s, d, expect, hd0, dc);
+		st.limits += MS.limit;
 		vz_trace("  trapped %s: %s, as the reference\n", s->name,
 			 flue_trap_message((enum flue_trap_reason)expect));
 		return false;
 	}
-	if (!ok)
-		VDIE("the move of a valid value trapped %s: %s",
-		     trap_inst == s->inst ? s->name : trap_inst == d->inst ? d->name : "?",
-		     flue_trap_message((enum flue_trap_reason)trap_reason));
 	st.dform[form]++;
 	take_result(d, form, out, nout, outp);
 	after_move(s, d);
+	if (T.handles && after_handles(s, d)) {
+		vz_trace("  a borrow reached its implementation: the round trip ends\n");
+		st.impl_end++;
+		return false;
+	}
 	return true;
 }
 
@@ -312,14 +462,15 @@ static int source(const struct hdr *h, struct vin *in, uint32_t rng)
 			   .rng = rng };
 	bool in_mem = (h->mode & 4u) != 0 || T.nflat > VMAX_FLAT;
 	vg_write(&W, in_mem);
+	if (T.handles)
+		vh_after_write();
 	st.hsrc[in_mem]++;
 	st.strings += W.nstrings, st.wide += W.nwide, st.latin1 += W.nlatin1;
 	uint64_t end = (h->mode & 0x80u) != 0 ? H->last : H->last + rng % (VMEM - H->last + 1u);
 	ASAN_POISON_MEMORY_REGION(H->mem + end, VMEM - end);
 	H->size = end;
 	trace_head(h);
-	uint64_t work;
-	int rc = vr_check(&T, H, false, &work);
+	int rc = lift_model(H, 0);
 	if (rc != 0)
 		VDIE("the writer's value is not valid (%d): a harness defect", rc);
 	vr_print(&T, H);
@@ -328,7 +479,7 @@ static int source(const struct hdr *h, struct vin *in, uint32_t rng)
 	st.mutated++;
 	vm_open(H);
 	vg_mutate(&W);
-	rc = vr_check(&T, H, false, &work);
+	rc = lift_model(H, 0);
 	if (rc == 0) {
 		st.still_valid++;
 		vr_print(&T, H);
@@ -345,15 +496,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st.inputs++;
 	setup(&h);
 	vt_generate(&T, &in);
-	int expect = source(&h, &in, seed(data, size));
-	if (expect < 0) {
+	st.cur_mutated = (h.mode & 1u) != 0;
+	st.cur_params = false;
+	if (T.handles) {
+		uint8_t cfg = vin_u8(&in);
+		st.cur_params = (vin_u8(&in) & 1u) != 0;
+		st.hinputs++;
+		vz_trace("handles: rt 1 in %s, rt 2 in %s, set-up %#x%s\n", NAME[cfg & 3u],
+			 NAME[cfg >> 2 & 3u], cfg, st.cur_params ? ", every move a call's params" : "");
+		vh_setup(&store, P, cfg);
+	}
+	if (source(&h, &in, seed(data, size)) < 0) {
 		st.skipped++;
 		return 0;
 	}
+	struct hopd hops[4];
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < 3u; k++) {
+		hops[n++] = (struct hopd){ (uint8_t)k, (uint8_t)(k + 1u),
+					   (uint8_t)((h.dform >> (2u * k) & 3u) % 3u), h.ssel >> (2u * k),
+					   h.dsel >> (2u * k),
+					   (h.dform >> (6u + (k == 0 ? 0u : 1u)) & 1u) != 0 };
+		if (k == 0 && (h.ssel & 0x40u) != 0) /* A -> A: two parts of one instance */
+			hops[n++] = (struct hopd){ PA, PA, (uint8_t)((h.dsel >> 6) % 3u),
+						   (h.ssel >> 7) * 2u, h.dsel >> 2,
+						   (h.dform & 0x80u) != 0 };
+	}
 	uint32_t k = 0;
-	while (k < 3u && hop(k, &h, k == 0 ? expect : 0))
+	while (k < n && hop(&hops[k]))
 		k++;
-	st.round_trips += k == 3u;
+	st.round_trips += k == n;
 	return 0;
 }
 
@@ -390,6 +562,14 @@ static void report(void)
 		for (int b = 0; b < 3; b++)
 			fprintf(stderr, " %s>%s=%llu", E[a], E[b], (unsigned long long)st.pairs[a][b]);
 	fputc('\n', stderr);
+	fprintf(stderr, "fuzz_vals: %llu inputs with handles; handles moved as the reference: "
+		"own=%llu borrow=%llu error-context=%llu (%llu borrows given as the rep to their "
+		"implementation, %llu round trips ending there); %llu moves within one instance; "
+		"%llu traps at flue's limits (table, lend records)\n",
+		(unsigned long long)st.hinputs, (unsigned long long)st.hkinds[0],
+		(unsigned long long)st.hkinds[1], (unsigned long long)st.hkinds[2],
+		(unsigned long long)st.rep_given, (unsigned long long)st.impl_end,
+		(unsigned long long)st.same, (unsigned long long)st.limits);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

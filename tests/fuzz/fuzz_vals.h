@@ -40,6 +40,10 @@
 #define VMAX_WORK 2000000u          /* reader steps per walk before an input is skipped */
 #define MAX_BYTES ((1u << 28) - 1u) /* MAX_STRING/LIST_BYTE_LENGTH */
 #define UTF16_TAG 0x80000000u
+#define VH_BUDGET 16u               /* a tuple's handle weight: own, error-context 1, */
+#define VH_BORROW_W 5u              /* borrow 5 (<= 3 lends per move) */
+#define VH_LIST_CAP 3u              /* elements of a list holding handles, at most */
+#define VMAX_HSLOTS 256u            /* handles of one value the model follows */
 
 void vz_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void vz_die(const char *file, int line, const char *fmt, ...)
@@ -64,6 +68,8 @@ uint64_t vin_u64(struct vin *in);
  * elem_size, flatten_type with join, and the nesting depth). */
 struct vlay {
 	uint32_t size, align, flat, depth;
+	uint32_t hmax; /* handle weight a value may hold (VH_BUDGET) */
+	bool borrow;   /* contains a borrow<R> */
 };
 
 struct vtypes {
@@ -77,6 +83,7 @@ struct vtypes {
 	uint8_t flat[VFLAT_CAP]; /* the tuple's core types (enum flue_core_type) */
 	uint32_t nflat;          /* their count, VFLAT_MANY if above VFLAT_CAP */
 	uint32_t tsize, talign;  /* the tuple's layout */
+	bool handles, borrows;   /* the tuple holds handles, borrows */
 };
 
 /* Decode a type graph and a tuple of 1..VMAX_PARAMS of its nodes. */
@@ -99,6 +106,25 @@ void vt_flatten(const struct vtypes *T, uint16_t t, uint8_t *out, uint32_t *n);
 void vt_print(const struct vtypes *T, uint16_t t);
 uint32_t vt_align_to(uint32_t v, uint32_t a);
 
+/* ---------------------------------------------------------- handle tables */
+
+/* The harness's model of an instance's handle table: the reference's
+ * Table (array, LIFO free list), with flue's limit of
+ * FLUE_CONFIG_MAX_HANDLES - 1 slots. */
+enum { HK_FREE, HK_RES, HK_ERR };
+struct hent {
+	uint8_t kind; /* HK_* */
+	bool own;
+	uint8_t rt;
+	uint16_t lends, scope; /* num_lends; a borrow's borrow_scope (task) */
+	uint32_t rep;
+};
+struct htab {
+	struct hent e[FLUE_CONFIG_MAX_HANDLES];
+	uint16_t free[FLUE_CONFIG_MAX_HANDLES]; /* the free list, last freed last */
+	uint32_t len, nfree;
+};
+
 /* -------------------------------------------------------------- parties */
 
 struct party {
@@ -118,6 +144,8 @@ struct party {
 	uint32_t tptr;
 	flue_flat_t flat[VFLAT_CAP];
 	uint32_t nflat;
+	uint8_t idx;     /* its index (PH, PA, PB, PH2) */
+	struct htab tab; /* its handle table as the reference has it */
 };
 
 void vm_reset(struct party *p, const char *name, uint8_t *mem, uint8_t enc, bool tight);
@@ -128,6 +156,7 @@ uint32_t vm_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t ali
 		    uint32_t new_size);
 void vm_open(struct party *p);     /* unpoison [0, size) */
 uint64_t vm_hash(const struct party *p); /* all of the buffer, poisoned or not */
+uint64_t vm_hash_n(const struct party *p, uint64_t n); /* its first n bytes */
 /* p's bytes [ptr, ptr + n): must lie inside the memory and, unless the
  * party is open, inside blocks its allocator handed out. */
 const uint8_t *vm_read(const struct party *p, uint32_t ptr, uint64_t n, const char *what);
@@ -136,7 +165,7 @@ void vm_store(struct party *p, uint32_t ptr, uint32_t n, uint64_t v);
 
 /* ------------------------------------------------------------- the writer */
 
-enum vsite_kind { VS_PTR, VS_LEN, VS_DISC, VS_CHAR, VS_BYTES, VS_TPTR, VS_KINDS };
+enum vsite_kind { VS_PTR, VS_LEN, VS_DISC, VS_CHAR, VS_BYTES, VS_TPTR, VS_HANDLE, VS_KINDS };
 
 /* A place of the source value a mutation may hit. */
 struct vsite {
@@ -145,7 +174,7 @@ struct vsite {
 	bool mem;      /* in memory at `at`, else flat value `at` */
 	uint32_t at;
 	uint32_t arg;  /* VS_LEN: element size (0: a string); VS_DISC: cases;
-			  VS_BYTES: the string's byte length */
+			  VS_BYTES: the string's byte length; VS_HANDLE: the kind */
 };
 
 struct vgen {
@@ -168,10 +197,71 @@ void vg_mutate(struct vgen *w);
 
 /* ------------------------------------------------------------- the reader */
 
+/* ----------------------------------------------------------- the handles */
+
+/* One handle of a value, in the order lifting (and lowering) meets them. */
+struct vhslot {
+	uint8_t kind, rt; /* FLUE_VT_OWN, _BORROW, _ERROR_CONTEXT; the resource type */
+	bool rep_given;   /* a borrow lowered into its implementation: out is the rep */
+	uint32_t idx;     /* the index in the value */
+	uint32_t rep;     /* the resource's rep (lifted) */
+	uint32_t out;     /* what lowering gives (index or rep) */
+};
+
+/* The reference's lifting of a value's handles (lift_own, lift_borrow,
+ * lift_error_context) on a copy of the source's table, and its lowering. */
+struct vhw {
+	struct htab *tab; /* the source's table, lifted from (NULL: only collect) */
+	uint16_t task;    /* the call (borrow scope) */
+	uint32_t nlends;  /* flue's lend records in use (FLUE_CONFIG_MAX_LENDS) */
+	bool limit;       /* the trap is one of flue's limits, not the reference's */
+	struct vhslot s[VMAX_HSLOTS];
+	uint32_t n, nown, nborrow;
+};
+
+/* The world of the resources: the types' implementations, the calls'
+ * num_borrows, the store's lend records (fuzz_vals_mem.c). */
+struct hworld {
+	uint8_t impl[3];                        /* party implementing rt 1, 2 */
+	uint16_t nb[FLUE_CONFIG_MAX_TASKS];     /* num_borrows */
+	bool task_used[FLUE_CONFIG_MAX_TASKS];
+	uint32_t nlends;
+	uint32_t btarget[3][4], nbt[3];         /* H's handles a borrow<R> may name */
+	uint32_t errs[3], nerr;                 /* H's error contexts */
+	uint32_t drop;                          /* an error context to free after the write */
+	uint32_t serial;
+	uint64_t created, moved_in, decoys;
+};
+extern struct hworld HW;
+
+uint32_t ht_add(struct htab *t, struct hent e); /* 0: full (flue's limit) */
+struct hent *ht_get(struct htab *t, uint32_t i);
+void ht_remove(struct htab *t, uint32_t i);
+/* One handle met by the reader: recorded and, with hw->tab, lifted;
+ * returns the reference's trap reason (0: none). */
+int vh_lift(struct vhw *hw, const struct flue_tnode *n, uint32_t idx);
+/* lower_own / lower_borrow / lower_error_context of every lifted handle
+ * into table dt of party `dparty`, num_borrows in nb; 0 or TABLE_FULL. */
+int vh_lower(struct vhw *hw, struct htab *dt, uint8_t dparty, uint16_t *nb);
+/* Registering the resource types and filling H's table (input: the
+ * handle byte) through flue's public built-ins; flue's tables must then
+ * agree with the model. */
+void vh_setup(struct flue_store *s, struct party *parties, uint8_t cfg);
+uint32_t vh_value(struct vgen *w, const struct flue_tnode *n); /* a handle for the writer */
+void vh_after_write(void);
+/* DIE unless flue's table of p, the calls' num_borrows and the lend
+ * records are as the model has them. */
+void vh_check_table(const struct party *p);
+void vh_check_world(void);
+void vh_check_calls(void); /* num_borrows of every call the model knows */
+uint16_t vh_task(void); /* a new call (flue_task_alloc) */
+
 /* The reference's first failing check lifting p's tuple (0: valid; then
  * the value is also checked for the canonical form a lowering writes if
- * `lowered`). *work: reader steps (VMAX_WORK exceeded: returns -1). */
-int vr_check(const struct vtypes *T, const struct party *p, bool lowered, uint64_t *work);
+ * `lowered`). *work: reader steps (VMAX_WORK exceeded: returns -1).
+ * Handles go through hw (NULL: read as plain i32). */
+int vr_check(const struct vtypes *T, const struct party *p, bool lowered, uint64_t *work,
+	     struct vhw *hw);
 /* DIE unless a's tuple (valid) equals b's (valid), structurally. */
 void vr_compare(const struct vtypes *T, const struct party *a, const struct party *b);
 void vr_print(const struct vtypes *T, const struct party *p);

@@ -18,8 +18,13 @@
  * 8 * (b - 0xDF), else b % 6); an empty list or string one pointer byte.
  * Lists and strings share VBUDGET bytes; past it they come out shorter.
  *
- * Every pointer, length, discriminant, char and string block is recorded
- * as a site for the mutator.
+ * A handle takes one byte (fuzz_vals_mem.c, vh_value): an own<R> is a new
+ * resource given to H, a borrow<R> names one of H's handles of R kept
+ * for borrowing, an error-context one of H's error contexts. A list whose
+ * element holds handles has at most VH_LIST_CAP elements.
+ *
+ * Every pointer, length, discriminant, char, handle and string block is
+ * recorded as a site for the mutator.
  */
 #include <string.h>
 
@@ -225,6 +230,8 @@ static void w_list(struct vgen *w, uint16_t t, struct at a)
 	const struct flue_tnode *n = &w->T->nodes[t];
 	uint8_t b = vin_u8(w->in);
 	uint32_t len = b >= 0xE0u ? 8u * (b - 0xDFu) : b % 6u;
+	if (w->T->lay[t].hmax != 0)
+		len = len > VH_LIST_CAP ? VH_LIST_CAP : len;
 	len = len * e.size > w->budget || w->nalloc >= 400u ? w->budget / e.size : len;
 	len = w->nalloc >= 400u ? 0u : len;
 	w->budget -= len * e.size;
@@ -283,6 +290,10 @@ static void w_value(struct vgen *w, uint16_t t, struct at a)
 	case FLUE_VT_RECORD: case FLUE_VT_TUPLE: w_fields(w, t, a); return;
 	case FLUE_VT_VARIANT: case FLUE_VT_ENUM: case FLUE_VT_OPTION: case FLUE_VT_RESULT:
 		w_variant(w, t, a);
+		return;
+	case FLUE_VT_OWN: case FLUE_VT_BORROW: case FLUE_VT_ERROR_CONTEXT:
+		site(w, VS_HANDLE, 4, a, n->kind);
+		put(w, a, 4, vh_value(w, n), false);
 		return;
 	default: {
 		uint32_t size = w->T->lay[t].size;
@@ -374,6 +385,27 @@ static uint32_t mutate_word(const struct vgen *w, const struct vsite *s, uint32_
 	}
 }
 
+/* A handle index the reference's lift checks: another handle of the
+ * value (an own twice, a borrow and an own of one handle, a kind or type
+ * another slot expects), any slot of H's table (free, a borrow handle,
+ * another resource type, an error context), or past the table. */
+static uint32_t handle_word(const struct vgen *w, uint8_t op, uint32_t v)
+{
+	static const uint32_t FAR[4] = { 0, FLUE_CONFIG_MAX_HANDLES - 1u, FLUE_CONFIG_MAX_HANDLES,
+					 0xFFFFFFFFu };
+	switch (op / 2u % 4u) {
+	case 0: case 1:
+		for (uint32_t k = 0; k < w->nsites; k++) {
+			const struct vsite *o = &w->sites[(v + k) % w->nsites];
+			if (o->kind == VS_HANDLE)
+				return (uint32_t)(o->mem ? vm_load(w->h, o->at, 4) : w->h->flat[o->at]);
+		}
+		return v;
+	case 2: return v % (w->h->tab.len + 2u);
+	default: return FAR[v % 4u];
+	}
+}
+
 static void mutate_bytes(struct vgen *w, const struct vsite *s, uint8_t op, uint32_t v)
 {
 	static const uint8_t SPECIAL[15] = { 0x80, 0xBF, 0xC0, 0xC1, 0xE0, 0xED, 0xF0, 0xF4,
@@ -387,7 +419,7 @@ static void mutate_bytes(struct vgen *w, const struct vsite *s, uint8_t op, uint
 static void mutate_one(struct vgen *w)
 {
 	static const char *const KIND[VS_KINDS] = { "pointer", "length", "discriminant", "char",
-						    "string bytes", "tuple pointer" };
+						    "string bytes", "tuple pointer", "handle" };
 	uint8_t sel = vin_u8(w->in), op = vin_u8(w->in);
 	uint32_t v = vin_u32(w->in);
 	if (w->nsites == 0 || sel >= 0xF0u) {
@@ -404,7 +436,8 @@ static void mutate_one(struct vgen *w)
 		return;
 	}
 	uint64_t x = site_get(w, s);
-	uint32_t y = mutate_word(w, s, (uint32_t)x, op, v);
+	uint32_t y = s->kind == VS_HANDLE && op % 2u == 0 ? handle_word(w, op, v)
+							  : mutate_word(w, s, (uint32_t)x, op, v);
 	vz_trace("  mutate: %s at %s %u: %#x := %#x\n", KIND[s->kind], s->mem ? "byte" : "flat value",
 		 s->at, (uint32_t)x, y);
 	site_set(w, s, (x >> 32 << 32) | y);

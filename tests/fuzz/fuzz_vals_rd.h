@@ -24,6 +24,7 @@ struct rd {
 	bool lowered; /* flue wrote it: check the canonical form too */
 	uint32_t fi;
 	uint64_t work;
+	struct vhw *hw; /* handles: recorded and lifted there (NULL: plain i32) */
 };
 
 enum { F_UTF8, F_UTF16, F_LATIN1 };

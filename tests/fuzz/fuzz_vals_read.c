@@ -19,6 +19,11 @@
  * out, and in latin1+utf16 the latin-1 form exactly when every character
  * fits latin-1 (store_string_to_latin1_or_utf16,
  * store_probably_utf16_to_latin1_or_utf16, store_string_copy all agree).
+ *
+ * Handles (own, borrow, error-context) are i32 leaves whose checks are
+ * the table's: the reader hands each to vh_lift (fuzz_vals_mem.c), in
+ * the order lifting meets them, so that their traps come in the
+ * reference's order among the other checks.
  */
 #include <string.h>
 
@@ -331,6 +336,10 @@ static int chk_value(struct rd *r, uint16_t t, struct at a)
 		uint64_t c = vr_read_leaf(r, n, a);
 		return c >= 0x110000u || (c >= 0xD800u && c <= 0xDFFFu) ? FLUE_TRAP_BAD_CHAR : 0;
 	}
+	case FLUE_VT_OWN: case FLUE_VT_BORROW: case FLUE_VT_ERROR_CONTEXT: {
+		uint32_t i = (uint32_t)vr_read_leaf(r, n, a);
+		return r->hw != 0 ? vh_lift(r->hw, n, i) : 0;
+	}
 	default: (void)vr_read_leaf(r, n, a); return 0;
 	}
 }
@@ -353,9 +362,10 @@ int vr_tuple_at(const struct vtypes *T, const struct party *p, struct at *a)
 	return 0;
 }
 
-int vr_check(const struct vtypes *T, const struct party *p, bool lowered, uint64_t *work)
+int vr_check(const struct vtypes *T, const struct party *p, bool lowered, uint64_t *work,
+	     struct vhw *hw)
 {
-	struct rd r = { T, p, lowered, p->in_mem ? 1u : 0u, 0 };
+	struct rd r = { T, p, lowered, p->in_mem ? 1u : 0u, 0, hw };
 	struct at a;
 	int rc = vr_tuple_at(T, p, &a);
 	for (uint32_t i = 0, off = 0; rc == 0 && i < T->nts; i++) {

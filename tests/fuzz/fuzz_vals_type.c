@@ -9,10 +9,16 @@
  * Type bytes (one per node, recursively, children first): kind = byte %
  * 32: 0..10 bool s8 u8 s16 u16 s32 u32 s64 u64 f32 f64, 11 char, 12-13
  * string, 14-15 list<T>, 16 list<T, N>, 17 record, 18 tuple, 19-20
- * variant, 21 enum, 22 option, 23 result, 24 flags, 25 map, 26-31 an
- * existing node again (a graph, not a tree). Compounds read their
+ * variant, 21 enum, 22 option, 23 result, 24 flags, 25 map, 26-28 an
+ * existing node again (a graph, not a tree), 29 error-context, 30
+ * borrow<R>, 31 own<R> (R: 1 + next byte % 2). Compounds read their
  * argument bytes next (see gen_compound); a compound too deep or too big
  * for the tables becomes a leaf of kind 1 + byte % 13.
+ *
+ * Handles are kept to a weight of VH_BUDGET per tuple (own and
+ * error-context 1, borrow VH_BORROW_W; a list's element counts
+ * VH_LIST_CAP times, the writer's cap; a variant its heaviest case): a
+ * handle past it becomes a u32, a node reused past it a string.
  */
 #include <stdio.h>
 #include <string.h>
@@ -135,12 +141,12 @@ static struct vlay variant_lay(const struct vtypes *T, uint16_t t)
 		cf = T->lay[p].flat > cf ? T->lay[p].flat : cf;
 	}
 	uint32_t a = d > mca ? d : mca;
-	return (struct vlay){ vt_align_to(vt_align_to(d, mca) + cs, a), a, 1u + cf, 0 };
+	return (struct vlay){ vt_align_to(vt_align_to(d, mca) + cs, a), a, 1u + cf, 0, 0, false };
 }
 
 static struct vlay record_lay(const struct vtypes *T, const struct flue_tnode *n)
 {
-	struct vlay l = { 0, 1, 0, 0 };
+	struct vlay l = { 0, 1, 0, 0, 0, false };
 	for (uint32_t i = 0; i < n->nkids; i++) {
 		const struct vlay *f = &T->lay[T->kids[n->kids + i]];
 		l.size = vt_align_to(l.size, f->align) + f->size;
@@ -151,22 +157,54 @@ static struct vlay record_lay(const struct vtypes *T, const struct flue_tnode *n
 	return l;
 }
 
+static bool is_handle(uint8_t k)
+{
+	return k == FLUE_VT_OWN || k == FLUE_VT_BORROW || k == FLUE_VT_ERROR_CONTEXT;
+}
+
+/* The handle weight a value of node t may hold, and whether it may hold
+ * a borrow. */
+static void node_handles(const struct vtypes *T, uint16_t t, struct vlay *l)
+{
+	const struct flue_tnode *n = &T->nodes[t];
+	uint32_t h = 0;
+	bool b = false;
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		uint16_t c = T->kids[n->kids + i];
+		if (c == FLUE_TYPE_NONE)
+			continue;
+		b = b || T->lay[c].borrow;
+		if (variant_like(n->kind))
+			h = T->lay[c].hmax > h ? T->lay[c].hmax : h;
+		else
+			h += T->lay[c].hmax;
+	}
+	if (n->kind == FLUE_VT_LIST && n->arg != 0)
+		h *= n->arg;
+	else if (vt_is_list(n))
+		h *= VH_LIST_CAP;
+	if (is_handle(n->kind))
+		h = n->kind == FLUE_VT_BORROW ? VH_BORROW_W : 1u;
+	l->hmax = h;
+	l->borrow = b || n->kind == FLUE_VT_BORROW;
+}
+
 static struct vlay node_lay(const struct vtypes *T, uint16_t t)
 {
 	const struct flue_tnode *n = &T->nodes[t];
 	struct vlay l;
 	if (vt_is_list(n) || n->kind == FLUE_VT_STRING) {
-		l = (struct vlay){ 8, 4, 2, 0 };
+		l = (struct vlay){ 8, 4, 2, 0, 0, false };
 	} else if (n->kind == FLUE_VT_LIST) {
 		const struct vlay *e = &T->lay[T->kids[n->kids]];
-		l = (struct vlay){ e->size * n->arg, e->align, e->flat * n->arg, 0 };
+		l = (struct vlay){ e->size * n->arg, e->align, e->flat * n->arg, 0, 0, false };
 	} else if (n->kind == FLUE_VT_RECORD || n->kind == FLUE_VT_TUPLE) {
 		l = record_lay(T, n);
 	} else if (variant_like(n->kind)) {
 		l = variant_lay(T, t);
 	} else {
 		uint32_t s = prim_size(n->kind, n->arg);
-		l = (struct vlay){ s, s, 1, 0 };
+		l = (struct vlay){ s, s, 1, 0, 0, false };
 	}
 	for (uint32_t i = 0; i < n->nkids; i++) {
 		uint16_t c = T->kids[n->kids + i];
@@ -174,6 +212,7 @@ static struct vlay node_lay(const struct vtypes *T, uint16_t t)
 			l.depth = T->lay[c].depth;
 	}
 	l.depth++;
+	node_handles(T, t, &l);
 	return l;
 }
 
@@ -244,6 +283,7 @@ struct tgen {
 	struct vtypes *T;
 	struct vin *in;
 	uint32_t rnodes, rkids; /* reserved for nodes being built */
+	uint32_t hleft;         /* handle weight left (VH_BUDGET) */
 };
 
 static uint16_t add_node(struct vtypes *T, uint8_t kind, uint32_t arg, const uint16_t *kids,
@@ -272,7 +312,8 @@ static uint32_t enum_labels(uint8_t b)
 
 /* Children of a compound of `kind`: how many, and each (NONE allowed for
  * variant cases and result sides). */
-static uint32_t gen_kids(struct tgen *g, uint8_t kind, uint32_t maxd, uint16_t *kids)
+static uint32_t gen_kids(struct tgen *g, uint8_t kind, uint32_t arg, uint32_t maxd,
+			 uint16_t *kids)
 {
 	uint32_t n = kind == FLUE_VT_RECORD || kind == FLUE_VT_TUPLE ? 1u + vin_u8(g->in) % 4u
 		     : kind == FLUE_VT_VARIANT ? 1u + vin_u8(g->in) % 5u
@@ -282,15 +323,24 @@ static uint32_t gen_kids(struct tgen *g, uint8_t kind, uint32_t maxd, uint16_t *
 		return 0;
 	g->rnodes += 1u + n;
 	g->rkids += n;
+	/* handle weight: cases are alternatives; a list's element repeats */
+	bool alt = variant_like(kind);
+	uint32_t save = g->hleft, mult = kind == FLUE_VT_LIST && arg != 0 ? arg
+					 : kind == FLUE_VT_LIST || kind == FLUE_VT_MAP ? VH_LIST_CAP : 1u;
+	uint32_t base = save / mult, least = base;
+	g->hleft = base;
 	for (uint32_t i = 0; i < n; i++) {
 		bool may_none = kind == FLUE_VT_VARIANT || kind == FLUE_VT_RESULT;
+		g->hleft = alt ? base : g->hleft;
 		if (may_none && vin_u8(g->in) % 3u == 0) {
 			g->rnodes--;
 			kids[i] = FLUE_TYPE_NONE;
 		} else {
 			kids[i] = gen_type(g, maxd - 1u);
 		}
+		least = g->hleft < least ? g->hleft : least;
 	}
+	g->hleft = save - (base - (alt ? least : g->hleft)) * mult;
 	g->rnodes--;
 	g->rkids -= n;
 	return n;
@@ -333,7 +383,7 @@ static uint16_t gen_compound(struct tgen *g, uint8_t kind, bool fixed, uint32_t 
 		arg = (b & 0x80u) != 0 ? 1u + b % 40u : 1u + b % 4u;
 	}
 	uint16_t kids[5];
-	uint32_t n = gen_kids(g, kind, maxd, kids);
+	uint32_t n = gen_kids(g, kind, arg, maxd, kids);
 	if (n == 0)
 		return add_node(g->T, FLUE_VT_U32, 0, 0, 0);
 	n = fit(g->T, kind, kids, n, &arg);
@@ -347,10 +397,24 @@ static uint16_t reuse(struct tgen *g, uint32_t maxd)
 	uint32_t start = vin_u8(g->in);
 	for (uint32_t k = 0; k < g->T->nnodes; k++) {
 		uint16_t j = (uint16_t)((start + k) % g->T->nnodes);
-		if (g->T->lay[j].depth <= maxd)
+		if (g->T->lay[j].depth <= maxd && g->T->lay[j].hmax <= g->hleft) {
+			g->hleft -= g->T->lay[j].hmax;
 			return j;
+		}
 	}
 	return add_node(g->T, FLUE_VT_STRING, 0, 0, 0);
+}
+
+/* own<R>, borrow<R> or error-context, within the handle weight left. */
+static uint16_t gen_handle(struct tgen *g, uint8_t b)
+{
+	uint8_t kind = b == 31u ? FLUE_VT_OWN : b == 30u ? FLUE_VT_BORROW : FLUE_VT_ERROR_CONTEXT;
+	uint32_t rt = kind == FLUE_VT_ERROR_CONTEXT ? 0u : 1u + vin_u8(g->in) % 2u;
+	uint32_t w = kind == FLUE_VT_BORROW ? VH_BORROW_W : 1u;
+	if (w > g->hleft)
+		return add_node(g->T, FLUE_VT_U32, 0, 0, 0);
+	g->hleft -= w;
+	return add_node(g->T, kind, rt, 0, 0);
 }
 
 /* A node of depth at most maxd (one node reserved for it by the caller). */
@@ -363,6 +427,8 @@ static uint16_t gen_type(struct tgen *g, uint32_t maxd)
 	};
 	uint8_t b = vin_u8(g->in) % 32u;
 	g->rnodes--;
+	if (b >= 29u)
+		return gen_handle(g, b);
 	if (b >= 26u)
 		return g->T->nnodes > 0 ? reuse(g, maxd) : add_node(g->T, FLUE_VT_CHAR, 0, 0, 0);
 	if (b <= 13u)
@@ -414,6 +480,14 @@ static void tuple_layout(struct vtypes *T)
 		a = l->align > a ? l->align : a;
 	}
 	T->nflat = n > VFLAT_CAP ? VFLAT_MANY : n;
+	uint32_t h = 0;
+	for (uint32_t p = 0; p < T->nts; p++) {
+		h += T->lay[T->ts[p]].hmax;
+		T->borrows = T->borrows || T->lay[T->ts[p]].borrow;
+	}
+	T->handles = h != 0;
+	if (h > VH_BUDGET)
+		VDIE("a tuple of handle weight %u, over %u", h, VH_BUDGET);
 	T->talign = a;
 	T->tsize = vt_align_to(off, a);
 }
@@ -421,7 +495,7 @@ static void tuple_layout(struct vtypes *T)
 void vt_generate(struct vtypes *T, struct vin *in)
 {
 	memset(T, 0, sizeof *T);
-	struct tgen g = { T, in, 0, 0 };
+	struct tgen g = { T, in, 0, 0, VH_BUDGET };
 	uint8_t b = vin_u8(in);
 	T->nts = 1u + b % VMAX_PARAMS;
 	/* depth: mostly shallow; one input in eight up to the limit */
@@ -443,7 +517,7 @@ void vt_generate(struct vtypes *T, struct vin *in)
 static const char *const KIND_NAME[] = {
 	"?", "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64",
 	"char", "string", "errctx", "list", "record", "tuple", "variant", "enum", "option",
-	"result", "flags", "map",
+	"result", "flags", "map", "own", "borrow",
 };
 
 void vt_print(const struct vtypes *T, uint16_t t)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerate the seed corpus of the value fuzzer (tests/fuzz/corpus_vals).
 # Each seed: the 5 header bytes (mode, encodings, destination forms,
-# src/dst max_flat selectors; see fuzz_vals.c), the type bytes
+# src/dst max_flat selectors; see fuzz_vals.c), the type bytes, for a
+# tuple holding handles the set-up and calls bytes (see the handle seeds),
 # (fuzz_vals_type.c: a parameter-count byte, then one kind byte per node,
 # children after their compound's argument bytes), the value bytes
 # (fuzz_vals_gen.c) and, in mutating seeds, the mutation bytes (count, then
@@ -186,7 +187,7 @@ S
 
 seed graph-reuse <<'S'
 0 0 0 0 0
-1 17 1 2 3 30 26      # record(u8, s16); the record again (reused node)
+1 17 1 2 3 26 26      # record(u8, s16); the record again (reused node)
 1 0 2 2 0 3
 S
 
@@ -284,5 +285,118 @@ seed bad-utf8-above-10ffff <<'S'
 0 12
 1 0 5 0 0 15 0        # U+100000: f4 80 80 80
 0 1 15 1 144 0 0      # site 1 (the bytes), op 15: byte 0x9001 % 4 = 1 := 0x90
+0
+S
+
+# Handles. After the type bytes of a tuple holding handles: the set-up
+# byte (bits 0-1, 2-3: the implementations of resource types 1 and 2, 0 H,
+# 1 A, 2 B, 3 H2; bit 4: two handles of each type for borrows in H; bit 5:
+# two error contexts in H; bit 6: a borrow handle in H; bit 7: an error
+# context freed after the write) and the calls byte (bit 0: every move a
+# call's params); a handle takes one byte of value. Type kind bytes: 29
+# error-context, 30 borrow<R>, 31 own<R>, R = 1 + next byte % 2.
+
+seed handles-list-of-owns <<'S'
+0 0 0 0 0             # valid, flat
+0 14 31 0             # list<own<1>>
+14 0                  # rt 1 implemented by B, rt 2 by H2
+3 0 0 0               # three owns
+S
+
+seed handles-option-borrow-errctx <<'S'
+4 0 85 0 0            # valid, H in memory; results realloc'd memory
+1 22 30 0 29          # option<borrow<1>>, error-context
+115 0                 # rt 1 by H2; two targets, two errctx, a borrow handle in H
+1 1 1                 # some(borrow of H's second target), errctx 2
+S
+
+seed handles-record-variant <<'S'
+0 0 0 0 0
+0 17 2 31 1 19 2 1 30 0 1 29 0 12   # record(own<2>, variant(borrow<1>, errctx, _), string)
+11 1                  # rt 1 by H2, rt 2 by B; every move a call's params
+0 0 0 3 0 72 80 88    # own, case 0: borrow, ")*+"
+S
+
+seed handles-borrow-into-impl <<'S'
+0 0 0 0 0
+1 30 0 31 0           # borrow<1>, own<1>
+1 0                   # rt 1 implemented by A: A gets the rep
+0 0
+S
+
+seed handles-same-instance <<'S'
+0 0 0 64 0            # A -> A added (two parts of one instance)
+1 14 31 0 29          # list<own<1>>, error-context
+1 0                   # rt 1 implemented by A
+3 0 0 0 0
+S
+
+seed handles-same-instance-memory <<'S'
+4 0 85 192 64         # H memory; A -> A into realloc'd memory
+0 17 3 31 0 31 1 30 0 29   # record(own<1>, own<2>, borrow<1>, errctx)
+6 0                   # rt 1 by B, rt 2 by A
+0 0 0 0
+S
+
+seed handles-dup-own <<'S'
+1 0 0 0 0             # mutate
+1 31 0 31 0           # own<1>, own<1>
+0 0                   # both types implemented by H
+0 0
+0 1 0 0 0 0 0         # the second own := the first's index: BAD_HANDLE
+0
+S
+
+seed handles-borrow-then-own <<'S'
+1 0 0 0 0
+1 30 0 31 0           # borrow<1>, own<1>
+0 0
+0 0
+0 1 0 0 0 0 0         # the own := the borrowed handle: RESOURCE_LENT
+0
+S
+
+seed handles-own-of-borrow <<'S'
+1 0 0 0 0
+0 31 0                # own<1>
+65 0                  # rt 1 by A; a borrow handle in H (index 4)
+0
+0 0 4 4 0 0 0         # the own := 4: NOT_OWN
+0
+S
+
+seed handles-wrong-type <<'S'
+1 0 0 0 0
+0 31 0                # own<1>
+1 0                   # H: 1 own<1>, 2 own<2>, 3 errctx, 4 the value's own
+0
+0 0 4 2 0 0 0         # the own := 2: TYPE_MISMATCH
+0
+S
+
+seed handles-wrong-kind <<'S'
+1 0 0 0 0
+0 31 0
+1 0
+0
+0 0 4 3 0 0 0         # the own := 3 (an error context): WRONG_KIND
+0
+S
+
+seed handles-free-index <<'S'
+1 0 0 0 0
+0 31 0
+129 0                 # H: 4 an error context freed after the write
+0
+0 0 4 4 0 0 0         # the own := 4 (free): BAD_HANDLE
+0
+S
+
+seed handles-out-of-range <<'S'
+1 0 0 0 0
+0 29                  # error-context
+0 0
+0
+0 0 6 2 0 0 0         # the error context := 64: BAD_HANDLE
 0
 S

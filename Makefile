@@ -120,11 +120,11 @@ test-fuzz: deps
 	  { tail -n 40 $(B)/fuzz/test-fuzz.log; exit 1; }
 	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz.log
 	@echo "== fuzzing the executor's tasks (bounded: 20000 executions)"
-	@scripts/fuzz.sh --tasks -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-tasks.log 2>&1 || \
+	@FLUE_FUZZ_NO_BUILD=1 scripts/fuzz.sh --tasks -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-tasks.log 2>&1 || \
 	  { tail -n 40 $(B)/fuzz/test-fuzz-tasks.log; exit 1; }
 	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz-tasks.log
-	@echo "== fuzzing the value mover (bounded: 20000 executions)"
-	@scripts/fuzz.sh --vals -runs=20000 -max_total_time=45 >$(B)/fuzz/test-fuzz-vals.log 2>&1 || \
+	@echo "== fuzzing the value mover (bounded: 10000 executions)"
+	@FLUE_FUZZ_NO_BUILD=1 scripts/fuzz.sh --vals -runs=10000 -max_total_time=30 >$(B)/fuzz/test-fuzz-vals.log 2>&1 || \
 	  { tail -n 40 $(B)/fuzz/test-fuzz-vals.log; exit 1; }
 	@grep -E '^#[0-9]+[[:space:]]+DONE' $(B)/fuzz/test-fuzz-vals.log
 

@@ -38,34 +38,45 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 COMMON="-std=c11 -g -O1 -fno-omit-frame-pointer $WARN -Iinclude -Isrc/decide -DFLUE_EXEC_CHECK_WAKES=1"
 LIB="src/decide/*.c src/obj/*.c src/abi/*.c src/exec/*.c src/port/posix/port_posix.c"
 
+# Each source is compiled once (two at a time) and the three fuzzers are
+# linked from the objects: the library was compiled three times over, one
+# file after the other, which cost make test's time budget a minute.
+OBJ=$OUT/obj
+obj() { printf '%s/%s.o' "$OBJ" "$(printf '%s' "$1" | tr / _)"; }
+objs() { for f in "$@"; do obj "$f"; printf ' '; done; }
+BUILTINS_SRC="tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_selftest.c"
+TASKS_SRC="tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c
+	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/fuzz_tasks_selftest.c"
+VALS_SRC="tests/fuzz/fuzz_vals.c tests/fuzz/fuzz_vals_type.c tests/fuzz/fuzz_vals_mem.c
+	tests/fuzz/fuzz_vals_gen.c tests/fuzz/fuzz_vals_read.c tests/fuzz/fuzz_vals_cmp.c"
+
 if [ -z "${FLUE_FUZZ_NO_BUILD:-}" ]; then
+mkdir -p "$OBJ"
 # The invariant checker gets no coverage instrumentation: its branches say
 # nothing about the library, and it runs after every step.
 # shellcheck disable=SC2086
 $CC $COMMON $SAN -c tests/fuzz/invariants.c -o "$OUT/invariants.o"
 # shellcheck disable=SC2086
 $CC $COMMON $SAN -c tests/fuzz/invariants_sched.c -o "$OUT/invariants_sched.o"
-# The library under test and each harness, with coverage feedback.
+# The library under test and each harness, with coverage feedback (the
+# value fuzzer's own reader, the oracle, is instrumented too; its memories
+# are ASan-poisoned outside the blocks realloc gave out).
 # shellcheck disable=SC2086
-$CC $COMMON -fsanitize=fuzzer $SAN $LIB \
-	tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_selftest.c \
-	"$OUT/invariants.o" "$OUT/invariants_sched.o" \
-	-lpthread -o "$OUT/fuzz_builtins"
+for f in $LIB $BUILTINS_SRC $TASKS_SRC $VALS_SRC; do printf '%s\n' "$f"; done |
+	xargs -P "${JOBS:-2}" -I{} sh -c '$0 $1 -fsanitize=fuzzer-no-link -c "$2" -o "$3"/"$(printf "%s" "$2" | tr / _)".o' \
+		"$CC" "$COMMON $SAN" {} "$OBJ"
+# shellcheck disable=SC2086
+LIBO=$(objs $LIB)
+INV="$OUT/invariants.o $OUT/invariants_sched.o"
+# shellcheck disable=SC2086
+$CC -fsanitize=fuzzer $SAN $LIBO $(objs $BUILTINS_SRC) $INV -lpthread -o "$OUT/fuzz_builtins"
 # The task fuzzer is the host thread: it wraps flue_port_idle (fuzz_tasks_host.c)
 # and the port semaphore flue_invoke_blocking waits on (fuzz_tasks_ext.c).
 TASK_WRAP="-Wl,--wrap=flue_port_idle -Wl,--wrap=flue_port_sem_take -Wl,--wrap=flue_port_sem_give"
 # shellcheck disable=SC2086
-$CC $COMMON -fsanitize=fuzzer $SAN $LIB \
-	tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c \
-	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/fuzz_tasks_selftest.c "$OUT/invariants.o" "$OUT/invariants_sched.o" \
-	$TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
-# The value fuzzer: the harness's own reader (the oracle) is instrumented
-# too; its memories are ASan-poisoned outside the blocks realloc gave out.
+$CC -fsanitize=fuzzer $SAN $LIBO $(objs $TASKS_SRC) $INV $TASK_WRAP -lpthread -o "$OUT/fuzz_tasks"
 # shellcheck disable=SC2086
-$CC $COMMON -fsanitize=fuzzer $SAN $LIB \
-	tests/fuzz/fuzz_vals.c tests/fuzz/fuzz_vals_type.c tests/fuzz/fuzz_vals_mem.c \
-	tests/fuzz/fuzz_vals_gen.c tests/fuzz/fuzz_vals_read.c tests/fuzz/fuzz_vals_cmp.c \
-	-lpthread -o "$OUT/fuzz_vals"
+$CC -fsanitize=fuzzer $SAN $LIBO $(objs $VALS_SRC) -lpthread -o "$OUT/fuzz_vals"
 fi
 
 [ "${1:-}" = "--build-only" ] && exit 0

@@ -7,6 +7,7 @@
  */
 #include <flue/resource.h>
 #include "abi.h"
+#include "val.h"
 
 /* rt as `inst` may use it for new/rep: the type's implementation only. */
 static void need_impl(struct flue_instance *inst, flue_rtype_t rt)
@@ -14,19 +15,6 @@ static void need_impl(struct flue_instance *inst, flue_rtype_t rt)
 	const struct flue_rtype *r = flue_rtype_get(inst->store, rt);
 	if (r == 0 || !flue_rtype_impl_is(r, inst))
 		flue_trap(inst, FLUE_TRAP_NOT_IMPLEMENTER, rt);
-}
-
-/* The resource handle at i (a lifted own is gone: BAD_HANDLE). */
-static struct flue_res *res_get(struct flue_instance *inst, flue_rtype_t rt, uint32_t i)
-{
-	struct flue_handle *h = flue_table_get(inst, i);
-	if (h == 0 || (h->kind == FLUE_H_RESOURCE && h->u.res.lifted))
-		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
-	if (h->kind != FLUE_H_RESOURCE)
-		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
-	if (h->u.res.rt != rt)
-		flue_trap(inst, FLUE_TRAP_TYPE_MISMATCH, i);
-	return &h->u.res;
 }
 
 uint32_t flue_canon_resource_new(struct flue_instance *inst, flue_rtype_t rt, uint32_t rep)
@@ -44,14 +32,14 @@ uint32_t flue_canon_resource_rep(struct flue_instance *inst, flue_rtype_t rt, ui
 {
 	abi_enter_alive(inst);
 	need_impl(inst, rt);
-	return res_get(inst, rt, i)->rep;
+	return flue_res_at(inst, rt, i)->rep;
 }
 
 void flue_canon_resource_drop(struct flue_instance *inst, flue_rtype_t rt, uint32_t i)
 {
 	abi_enter(inst);
 	struct flue_store *s = inst->store;
-	struct flue_res r = *res_get(inst, rt, i);
+	struct flue_res r = *flue_res_at(inst, rt, i);
 	if (r.lends != 0)
 		flue_trap(inst, FLUE_TRAP_RESOURCE_LENT, i);
 	const struct flue_rtype *t = flue_rtype_get(s, rt);

@@ -85,6 +85,11 @@ void flue_vals_move(const struct flue_vmove *m);
 void flue_vals_check(const struct flue_vmove *m);
 
 /* Handles in values (val_handle.c), each at index i of src / for dst. */
+/* The table's get as lifting and the resource built-ins see it: an own a
+ * value being moved has lifted is gone (BAD_HANDLE). */
+struct flue_handle *flue_handle_at(struct flue_instance *inst, uint32_t i);
+/* ... and a resource handle of type rt there (WRONG_KIND, TYPE_MISMATCH). */
+struct flue_res *flue_res_at(struct flue_instance *inst, flue_rtype_t rt, uint32_t i);
 /* lift_own / lift_borrow / lift_error_context's checks, then: an own is
  * marked lifted, a borrow lent to `task`. */
 void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i);
@@ -207,6 +212,18 @@ uint8_t *flue_cx_range(struct flue_instance *inst, uint32_t ptr, uint64_t bytes)
 /* cx's realloc (traps NO_REALLOC without one). */
 uint32_t flue_cx_realloc(const struct flue_cx *cx, uint32_t old_ptr, uint32_t old_size,
 			 uint32_t align, uint32_t new_size);
+/* Guest realloc `fn` of instance x, called as the reference calls it:
+ * may_leave cleared around it (#705: no built-in may run inside). */
+static inline uint32_t flue_realloc_guest(flue_realloc_fn fn, void *user, struct flue_instance *x,
+					  uint32_t old_ptr, uint32_t old_size, uint32_t align,
+					  uint32_t new_size)
+{
+	x->may_leave = false;
+	uint32_t p = fn(user, x, old_ptr, old_size, align, new_size);
+	x->may_leave = true;
+	return p;
+}
+
 /* A pointer realloc returned: aligned to `align` and [ptr, ptr + bytes)
  * inside memory, else a trap of cx's instance (REALLOC_MISALIGNED,
  * REALLOC_OUT_OF_BOUNDS). Pass align 1 where the reference checks bounds only. */

@@ -18,32 +18,16 @@
 #include "abi.h"
 #include "val.h"
 
-/* The handle at i of inst as the table's get finds it: an own that this
- * value has lifted already is gone (lift_own removed it). */
-static struct flue_handle *handle_at(struct flue_instance *inst, uint32_t i)
-{
-	struct flue_handle *h = flue_table_get(inst, i);
-	if (h == 0 || (h->kind == FLUE_H_RESOURCE && h->u.res.lifted))
-		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
-	return h;
-}
-
-/* lift_error_context: the table's get, then the kind. */
+/* lift_error_context: the table's get (a lifted own is gone), then the kind. */
 static void error_context_at(struct flue_instance *inst, uint32_t i)
 {
-	if (handle_at(inst, i)->kind != FLUE_H_ERROR_CONTEXT)
+	if (flue_handle_at(inst, i)->kind != FLUE_H_ERROR_CONTEXT)
 		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
 }
 
-/* The resource handle at i of inst, as lift_own/lift_borrow find it. */
 static struct flue_res *res_at(struct flue_instance *inst, const struct flue_tnode *n, uint32_t i)
 {
-	struct flue_handle *h = handle_at(inst, i);
-	if (h->kind != FLUE_H_RESOURCE)
-		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
-	if (h->u.res.rt != n->arg)
-		flue_trap(inst, FLUE_TRAP_TYPE_MISMATCH, i);
-	return &h->u.res;
+	return flue_res_at(inst, (flue_rtype_t)n->arg, i);
 }
 
 void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i)
@@ -125,4 +109,22 @@ uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct fl
 	if (!own)
 		s->tasks[task].num_borrows++;
 	return i;
+}
+
+struct flue_handle *flue_handle_at(struct flue_instance *inst, uint32_t i)
+{
+	struct flue_handle *h = flue_table_get(inst, i);
+	if (h == 0 || (h->kind == FLUE_H_RESOURCE && h->u.res.lifted))
+		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
+	return h;
+}
+
+struct flue_res *flue_res_at(struct flue_instance *inst, flue_rtype_t rt, uint32_t i)
+{
+	struct flue_handle *h = flue_handle_at(inst, i);
+	if (h->kind != FLUE_H_RESOURCE)
+		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
+	if (h->u.res.rt != rt)
+		flue_trap(inst, FLUE_TRAP_TYPE_MISMATCH, i);
+	return &h->u.res;
 }

@@ -191,10 +191,8 @@ static uint32_t dm_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint3
 			   uint32_t new_size)
 {
 	struct dm_realloc *r = ctx;
-	r->inst->may_leave = false;
-	uint32_t p = r->o->realloc(r->o->user, r->inst, old_ptr, old_size, align, new_size);
-	r->inst->may_leave = true;
-	return p;
+	return flue_realloc_guest(r->o->realloc, r->o->user, r->inst, old_ptr, old_size, align,
+				  new_size);
 }
 
 void flue_canon_error_context_debug_message_opts(struct flue_instance *inst,

@@ -16,10 +16,7 @@ static uint32_t realloc_alloc(void *ctx, uint32_t align, uint32_t size)
 	struct flue_instance *x = t->func->inst;
 	if (t->func->opts.realloc == 0)
 		flue_trap(x, FLUE_TRAP_BAD_VALUE, 0);
-	x->may_leave = false; /* realloc may not call built-ins */
-	uint32_t p = t->func->opts.realloc(t->func->opts.user, x, 0, 0, align, size);
-	x->may_leave = true;
-	return p;
+	return flue_realloc_guest(t->func->opts.realloc, t->func->opts.user, x, 0, 0, align, size);
 }
 
 static void callback_code(struct flue_store *s, struct flue_task *t, uint32_t packed);

@@ -16,11 +16,8 @@ static uint32_t callee_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, u
 			       uint32_t new_size)
 {
 	struct flue_task *t = ctx;
-	struct flue_instance *x = t->func->inst;
-	x->may_leave = false;
-	uint32_t p = t->func->opts.realloc(t->func->opts.user, x, old_ptr, old_size, align, new_size);
-	x->may_leave = true;
-	return p;
+	return flue_realloc_guest(t->func->opts.realloc, t->func->opts.user, t->func->inst,
+				  old_ptr, old_size, align, new_size);
 }
 
 /* The move of t's params into the callee's flat params (or memory): the

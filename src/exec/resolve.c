@@ -190,11 +190,8 @@ static uint32_t caller_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, u
 {
 	struct flue_task *t = ctx;
 	const struct flue_lowered *l = t->lowered;
-	struct flue_instance *c = l->caller;
-	c->may_leave = false;
-	uint32_t p = l->realloc(l->user, c, old_ptr, old_size, align, new_size);
-	c->may_leave = true;
-	return p;
+	return flue_realloc_guest(l->realloc, l->user, l->caller, old_ptr, old_size, align,
+				  new_size);
 }
 
 struct flue_vmove exec_result_move(struct flue_task *t, uint32_t max_flat, const flue_flat_t *flat,

@@ -57,6 +57,30 @@ enum flue_spec_event {
 	FLUE_EVENT_CODE_TASK_CANCELLED = 6,
 };
 
+/**
+ * @brief Register (or find) a stream/future element type of any value
+ *        type: node `node` of graph `g` (flue/valtype.h; `g` stays the
+ *        caller's, and must outlive the store).
+ *
+ * A number node is the number type of flue_type_register() and a record
+ * or tuple of at most FLUE_CONFIG_MAX_TYPE_FIELDS numbers that record
+ * type, so the same type has one id whichever way it was registered;
+ * structurally equal graph types share an id too (flue's types are
+ * structural: labels are not compared).
+ * @retval 0 and `*out` set
+ * @retval FLUE_EINVAL a NULL argument, `g` invalid (flue_types_check()),
+ *         `node` not in it, or the type contains a `borrow` (the
+ *         reference's validation refuses such element types)
+ * @retval FLUE_ENOTSUP the type contains a stream or future (not yet:
+ *         docs/CONFORMANCE.md)
+ * @retval FLUE_ENOMEM FLUE_CONFIG_MAX_TYPES reached
+ * Context: thread, at set-up. Cost: O(graph) per registered graph type.
+ */
+int flue_type_register_value(struct flue_store *s, const struct flue_tgraph *g, uint16_t node,
+			     flue_type_t *out);
+
+struct flue_string_opts;
+
 /** `stream.new T`: `[] -> [i64]`. Traps: element type not registered
  *  (TYPE_MISMATCH), table full, shared pool full. */
 uint64_t flue_canon_stream_new(struct flue_instance *inst, flue_type_t t);
@@ -77,6 +101,36 @@ uint32_t flue_canon_stream_read(struct flue_instance *inst, flue_type_t t, uint3
 /** `stream.write T opts`: as stream.read, on a writable stream end. */
 uint32_t flue_canon_stream_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				 uint32_t e, uint32_t ptr, uint32_t n);
+/**
+ * `stream.read T opts` / `stream.write T opts` with the built-in's value
+ * options `o` (realloc, string encoding; NULL: no realloc, UTF-8), as
+ * element types registered with flue_type_register_value() need them.
+ * Elements move one by one as the reference's load_list_from_valid_range
+ * and store_list_into_valid_range move them: the writer's n elements are
+ * all checked (its traps: BAD_CHAR, BAD_DISCRIMINANT, BAD_ENCODING, a bad
+ * string or list range, a bad own or error-context handle) before the
+ * reader's realloc runs; strings are transcoded; own handles and
+ * error contexts move from the writer's table to the reader's. A read
+ * whose type needs memory allocated and whose `o` has no realloc traps
+ * NO_REALLOC when it starts; an unknown encoding traps BAD_VALUE.
+ *
+ * The op that meets a parked op runs the other instance's checks or its
+ * realloc inside this built-in. Policy (deterministic; the reference
+ * traps the whole store): a trap there traps that instance only. The
+ * elements moved whole before it count as copied for both ends; the
+ * trapped instance's ends are dropped (design note 5); this op then goes
+ * on as its decision says against what is left (a dropped peer: DROPPED,
+ * or COMPLETED with what was copied). A trap of the caller itself ends
+ * the call, after the elements moved whole are counted for the peer.
+ * Context and blocking as stream.read.
+ */
+uint32_t flue_canon_stream_read_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				     const struct flue_string_opts *o, uint32_t e, uint32_t ptr,
+				     uint32_t n);
+/** `stream.write T opts` with value options: see flue_canon_stream_read_opts(). */
+uint32_t flue_canon_stream_write_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				      const struct flue_string_opts *o, uint32_t e, uint32_t ptr,
+				      uint32_t n);
 /**
  * `stream.cancel-read T async?`: `[e] -> [i32]`. Returns CANCELLED with the
  * progress so far, or DROPPED with it if the peer is gone (#719: CANCELLED
@@ -111,6 +165,12 @@ uint32_t flue_canon_future_read(struct flue_instance *inst, flue_type_t t, uint3
  *  CANCELLED or BLOCKED. */
 uint32_t flue_canon_future_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				 uint32_t e, uint32_t ptr);
+/** `future.read T opts` with value options: see flue_canon_stream_read_opts(). */
+uint32_t flue_canon_future_read_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				     const struct flue_string_opts *o, uint32_t e, uint32_t ptr);
+/** `future.write T opts` with value options: see flue_canon_stream_read_opts(). */
+uint32_t flue_canon_future_write_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
+				      const struct flue_string_opts *o, uint32_t e, uint32_t ptr);
 /** `future.cancel-read T async?`: as the stream form, except that a value
  *  that already moved stands: COMPLETED (a pending DROPPED stays DROPPED),
  *  never overridden by CANCELLED. */
@@ -173,10 +233,11 @@ uint32_t flue_canon_error_context_new(struct flue_instance *inst, uint32_t ptr,
 void flue_canon_error_context_debug_message(struct flue_instance *inst, uint32_t i,
 					    uint32_t ptr);
 
-/** Canonical options of a built-in that stores a string: the instance's
- *  realloc (guest code: called with may_leave cleared) and its encoding. */
+/** Canonical options of a built-in that lifts or lowers values: the
+ *  instance's realloc (guest code: called with may_leave cleared) and its
+ *  string encoding. */
 struct flue_string_opts {
-	flue_realloc_fn realloc;  /**< required: NULL traps FLUE_TRAP_NO_REALLOC */
+	flue_realloc_fn realloc;  /**< NULL: lowering that allocates traps FLUE_TRAP_NO_REALLOC */
 	void *user;               /**< passed to realloc */
 	uint8_t string_encoding;  /**< enum flue_string_encoding */
 };

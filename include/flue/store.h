@@ -43,6 +43,8 @@ enum flue_type_kind {
 	FLUE_TYPE_UNIT = 0,   /**< no payload: `stream`, `future` */
 	FLUE_TYPE_NUMBER = 1, /**< one number */
 	FLUE_TYPE_RECORD = 2, /**< record/tuple of numbers, canonical-ABI layout */
+	FLUE_TYPE_GRAPH = 3,  /**< any other value type: a node of a type graph
+				   (flue/valtype.h), flue_type_register_value() */
 };
 
 /** Describes an element type when it is registered. */
@@ -58,6 +60,8 @@ typedef uint8_t flue_type_t;
 /** A registered resource type (flue/resource.h): 1..FLUE_CONFIG_MAX_RESOURCE_TYPES. */
 typedef uint8_t flue_rtype_t;
 
+struct flue_tgraph;
+
 /** Layout of a registered type (canonical ABI). */
 struct flue_type_info {
 	struct flue_type_desc desc;
@@ -66,6 +70,8 @@ struct flue_type_info {
 	bool none_or_number; /**< may rendezvous within one instance */
 	bool has_float;      /**< copies canonicalise NaNs field by field */
 	uint8_t offsets[FLUE_CONFIG_MAX_TYPE_FIELDS];
+	const struct flue_tgraph *graph; /**< FLUE_TYPE_GRAPH: the caller's graph */
+	uint16_t node;                   /**< FLUE_TYPE_GRAPH: the type's node in it */
 };
 
 /* ---------------------------------------------------------- handle tables */
@@ -248,6 +254,8 @@ struct flue_shared {
 					 store's LIFO free list (index + 1) */
 	};
 	uint32_t len;           /**< the parked op's length in elements */
+	const void *opts;       /**< the parked op's value options (struct
+				     flue_string_opts of flue/abi.h), NULL: none */
 };
 
 /* ------------------------------------------------------------- resources */

@@ -363,7 +363,9 @@ uint32_t flue_canon_thread_yield(struct flue_instance *inst);
  * readable stream end (WRONG_KIND), element type not T (TYPE_MISMATCH),
  * done (FORWARD_DONE), a copy or cancel in progress (FORWARD_BUSY), in a
  * waitable set (FORWARD_IN_SET); wi == ri (BAD_HANDLE: ri is gone by
- * then); the same checks for wi as a writable stream end; S's writer and
+ * then); the same checks for wi as a writable stream end; T an element
+ * type of flue_type_register_value() other than numbers (NOT_SUPPORTED,
+ * flue only: not yet); S's writer and
  * D's reader are both driver channels (FORWARD_CHANNELS, flue only); D's
  * parked read would meet S's parked write inside one instance and T is not
  * a number type (SAME_INSTANCE, an arriving read's rule); the rest of a

@@ -92,8 +92,10 @@ int flue_channel_init(struct flue_channel *c, void *buf, uint32_t elem_size,
  * @retval 0 and `*end` the guest's handle index
  * @retval FLUE_EINVAL `c`, `inst` or `end` NULL; `inst` destroyed; the
  *         channel not initialised (flue_channel_init(), FLUE_CHANNEL_DEFINE)
- *         or still attached to a guest end; type not registered or its size
- *         differs from elem_size; or bad future setup
+ *         or still attached to a guest end; type not registered, its size
+ *         differs from elem_size, or it is a graph type other than numbers
+ *         (flue_type_register_value(): a channel moves raw bytes); or bad
+ *         future setup
  * @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full
  * Nothing changes on an error.
  * Context: executor thread.

@@ -44,6 +44,9 @@ int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
 
 /** @brief stream.new / future.new in the host's table. @retval 0
  *  @retval FLUE_EINVAL bad type, NULL out-pointer, `host` NULL or destroyed
+ *  @retval FLUE_ENOTSUP an element type of flue_type_register_value()
+ *          other than a number or record of numbers (host ends move raw
+ *          bytes; docs/CONFORMANCE.md)
  *  @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full */
 int flue_host_stream_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
 			 uint32_t *writable);

@@ -254,8 +254,6 @@ struct flue_shared {
 					 store's LIFO free list (index + 1) */
 	};
 	uint32_t len;           /**< the parked op's length in elements */
-	const void *opts;       /**< the parked op's value options (struct
-				     flue_string_opts of flue/abi.h), NULL: none */
 };
 
 /* ------------------------------------------------------------- resources */
@@ -309,6 +307,10 @@ struct flue_store {
 	uint16_t nlends;          /**< lends records in use (0: nothing to scan) */
 	struct flue_lend lends[FLUE_CONFIG_MAX_LENDS];
 	struct flue_rtype rtypes[FLUE_CONFIG_MAX_RESOURCE_TYPES]; /**< id i + 1 is rtypes[i] */
+	/** The value options (struct flue_string_opts of flue/abi.h; NULL:
+	 *  none) of the op parked on shared object i: beside the objects, which
+	 *  hold no pointer (flue/config.h), and read only for graph types. */
+	const void *parked_opts[FLUE_CONFIG_MAX_SHARED];
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */

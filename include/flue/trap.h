@@ -107,6 +107,8 @@ enum flue_trap_reason {
 					    received still undropped */
 	FLUE_TRAP_NOT_IMPLEMENTER,    /**< resource.new / resource.rep outside the instance
 					   that implements the resource type */
+	FLUE_TRAP_NOT_SUPPORTED,      /**< a built-in flue does not support for these
+					   arguments yet (docs/CONFORMANCE.md says which) */
 	FLUE_TRAP_REASON_COUNT
 };
 

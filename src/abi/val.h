@@ -84,6 +84,25 @@ void flue_vals_move(const struct flue_vmove *m);
  * as in the reference). */
 void flue_vals_check(const struct flue_vmove *m);
 
+/* n stream/future elements of node t (load_list_from_valid_range, then
+ * store_list_into_valid_range): at sptr in src's memory and dptr in
+ * dst's, both ranges checked by the caller; src and dst are different
+ * instances (the same-instance rule refuses the rest). */
+struct flue_elems {
+	const struct flue_tgraph *g;
+	uint16_t t;
+	const struct flue_cx *src, *dst;
+	uint32_t sptr, dptr, n;
+};
+/* Move them: every element checked first (src's traps, nothing changed
+ * but the owns marked lifted), then each element's owns freed and the
+ * element lowered (dst's traps), *done counting the elements moved whole.
+ * Returns only if all moved. */
+void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done);
+/* After a dst trap stopped flue_vals_move_elems: the owns of elements
+ * from..n-1 (checked, not freed) are src's again. */
+void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from);
+
 /* Handles in values (val_handle.c), each at index i of src / for dst. */
 /* The table's get as lifting and the resource built-ins see it: an own a
  * value being moved has lifted is gone (BAD_HANDLE). */
@@ -95,6 +114,8 @@ struct flue_res *flue_res_at(struct flue_instance *inst, flue_rtype_t rt, uint32
 void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i);
 /* A lifted own's slot freed (its rep kept in the free slot). */
 void flue_vh_release(struct flue_instance *src, uint32_t i);
+/* A lifted own that was not freed is src's again (not lifted). */
+void flue_vh_unmark(struct flue_instance *src, uint32_t i);
 /* The rep (own: kept by flue_vh_release; borrow: the handle's) or, for an
  * error context, i; checked again (BAD_HANDLE, WRONG_KIND, TYPE_MISMATCH
  * of src) since the value is read again. */
@@ -223,6 +244,17 @@ static inline uint32_t flue_realloc_guest(flue_realloc_fn fn, void *user, struct
 	x->may_leave = true;
 	return p;
 }
+
+struct flue_string_opts;
+/* A built-in's value options (flue/abi.h) as a context of inst: its
+ * realloc called through flue_realloc_guest(), its encoding (o NULL: no
+ * realloc, UTF-8). `r` is the storage the context points to. */
+struct flue_cx_opts {
+	const struct flue_string_opts *o;
+	struct flue_instance *inst;
+};
+struct flue_cx flue_cx_of(struct flue_instance *inst, const struct flue_string_opts *o,
+			  struct flue_cx_opts *r);
 
 /* A pointer realloc returned: aligned to `align` and [ptr, ptr + bytes)
  * inside memory, else a trap of cx's instance (REALLOC_MISALIGNED,

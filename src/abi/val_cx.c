@@ -42,3 +42,21 @@ void flue_cx_need(const struct flue_cx *cx, uint32_t ptr, uint32_t align, uint64
 		flue_trap(cx->inst, flue_instance_has_memory(cx->inst) ? FLUE_TRAP_REALLOC_OUT_OF_BOUNDS
 								      : FLUE_TRAP_NO_MEMORY, ptr);
 }
+
+/* The built-in's realloc, may_leave cleared around it (#705). */
+static uint32_t opts_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+			     uint32_t new_size)
+{
+	struct flue_cx_opts *r = ctx;
+	return flue_realloc_guest(r->o->realloc, r->o->user, r->inst, old_ptr, old_size, align,
+				  new_size);
+}
+
+struct flue_cx flue_cx_of(struct flue_instance *inst, const struct flue_string_opts *o,
+			  struct flue_cx_opts *r)
+{
+	*r = (struct flue_cx_opts){ o, inst };
+	bool has = o != 0 && o->realloc != 0;
+	return (struct flue_cx){ inst, has ? opts_realloc : 0, r,
+				 o != 0 ? o->string_encoding : (uint8_t)FLUE_STRING_UTF8 };
+}

@@ -62,6 +62,13 @@ void flue_vh_release(struct flue_instance *src, uint32_t i)
 	h->u.free.rep_kept = rep;
 }
 
+void flue_vh_unmark(struct flue_instance *src, uint32_t i)
+{
+	struct flue_handle *h = flue_table_get(src, i);
+	if (h != 0 && h->kind == FLUE_H_RESOURCE)
+		h->u.res.lifted = false;
+}
+
 uint32_t flue_vh_rep(struct flue_instance *src, uint16_t task, const struct flue_tnode *n,
 		     uint32_t i)
 {

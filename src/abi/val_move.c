@@ -26,8 +26,9 @@ struct at {
 
 /* What a walk does: the first pass's checks (and takes), freeing the own
  * handles it took, reading their reps out (source and destination one
- * instance), or the move itself (dst set only then). */
-enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE };
+ * instance), or the move itself (dst set only then); or giving back the
+ * owns the first pass took of stream elements that did not move. */
+enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE, MV_UNMARK };
 
 /* Own handles a move between two parts of one instance can carry (their
  * reps are read out before the lowering reuses their slots). */
@@ -247,6 +248,10 @@ static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, str
 		if (own)
 			flue_vh_release(si, i);
 		return;
+	case MV_UNMARK:
+		if (own)
+			flue_vh_unmark(si, i);
+		return;
 	case MV_COLLECT:
 		if (own && m->nreps == MV_SAME_INSTANCE_OWNS)
 			flue_val_fail(si, FLUE_TRAP_POOL_FULL, i);
@@ -405,4 +410,42 @@ void flue_vals_move(const struct flue_vmove *m)
 	uint32_t reps[MV_SAME_INSTANCE_OWNS], n = 0;
 	run(m, MV_COLLECT, reps, &n);
 	run(m, MV_MOVE, reps, &n);
+}
+
+/* ------------------------------------------------------ stream elements */
+
+static void run_elems(struct mv *m, const struct flue_elems *e, uint32_t from, uint32_t to)
+{
+	uint32_t es = e->g->nodes[e->t].size;
+	for (uint32_t i = from; i < to; i++)
+		mv_value(m, e->t, mem_at(e->sptr + i * es), mem_at(e->dptr + i * es));
+}
+
+void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done)
+{
+	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_CHECK, FLUE_TASK_NONE, 0, 0, 0 };
+	bool handles = (e->g->nodes[e->t].contains & FLUE_TC_HANDLE) != 0;
+	run_elems(&m, e, 0, e->n); /* every element lifted (checked) first */
+	for (uint32_t i = 0; i < e->n; i++) {
+		/* An element's owns leave the source only as it moves, so a
+		 * destination trap leaves the later elements' owns where they
+		 * were (flue_vals_unmark_elems). */
+		if (handles) {
+			m.mode = MV_RELEASE;
+			m.dst = 0;
+			run_elems(&m, e, i, i + 1u);
+		}
+		m.mode = MV_MOVE;
+		m.dst = e->dst;
+		run_elems(&m, e, i, i + 1u);
+		*done = i + 1u;
+	}
+}
+
+void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from)
+{
+	if ((e->g->nodes[e->t].contains & FLUE_TC_HANDLE) == 0)
+		return;
+	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_UNMARK, FLUE_TASK_NONE, 0, 0, 0 };
+	run_elems(&m, e, from, e->n);
 }

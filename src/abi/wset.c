@@ -181,20 +181,6 @@ void flue_canon_error_context_debug_message(struct flue_instance *inst, uint32_t
 	store_u32le(p + 4, 0);
 }
 
-struct dm_realloc {
-	const struct flue_string_opts *o;
-	struct flue_instance *inst;
-};
-
-/* The instance's realloc, may_leave cleared around it (#705). */
-static uint32_t dm_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
-			   uint32_t new_size)
-{
-	struct dm_realloc *r = ctx;
-	return flue_realloc_guest(r->o->realloc, r->o->user, r->inst, old_ptr, old_size, align,
-				  new_size);
-}
-
 void flue_canon_error_context_debug_message_opts(struct flue_instance *inst,
 						 const struct flue_string_opts *o, uint32_t i,
 						 uint32_t ptr)
@@ -206,9 +192,9 @@ void flue_canon_error_context_debug_message_opts(struct flue_instance *inst,
 		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);
 	/* store_string of the message, which the deterministic profile makes
 	 * ('', 'utf8', 0): realloc(0, 0, 1 or 2, 0) and its checks. */
-	struct dm_realloc r = { o, inst };
+	struct flue_cx_opts r;
 	struct flue_cx src = { inst, 0, 0, FLUE_STRING_UTF8 };
-	struct flue_cx dst = { inst, o->realloc != 0 ? dm_realloc : 0, &r, o->string_encoding };
+	struct flue_cx dst = flue_cx_of(inst, o, &r);
 	uint32_t dp, dt;
 	flue_str_store(&src, 0, 0, &dst, &dp, &dt);
 	uint8_t *p = payload_at(inst, ptr, i); /* realloc may have moved memory */

@@ -67,8 +67,8 @@ int flue_channel_attach(struct flue_channel *c, struct flue_instance *inst, flue
 	if (c == 0 || !ring_ok(c) || c->store != 0 || !flue_instance_ok(inst) || end == 0)
 		return FLUE_EINVAL;
 	const struct flue_type_info *ti = flue_type_get(inst->store, t);
-	if (ti == 0 || ti->size != c->elem_size)
-		return FLUE_EINVAL;
+	if (ti == 0 || ti->size != c->elem_size || ti->desc.kind == FLUE_TYPE_GRAPH)
+		return FLUE_EINVAL; /* a channel moves raw bytes */
 	if (as_future && (!to_guest || c->capacity != 1u))
 		return FLUE_EINVAL;
 	int rc = flue_shared_new(inst, t, as_future, &r, &w);

@@ -26,8 +26,13 @@ int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
 static int host_new(struct flue_instance *host, flue_type_t t, bool future, uint32_t *r,
 		    uint32_t *w)
 {
-	if (!flue_instance_ok(host) || flue_type_get(host->store, t) == 0 || r == 0 || w == 0)
+	const struct flue_type_info *ti = flue_instance_ok(host) ? flue_type_get(host->store, t) : 0;
+	if (ti == 0 || r == 0 || w == 0)
 		return FLUE_EINVAL;
+	/* The host's buffers are raw bytes: graph-typed values need host
+	 * views (flue/hval.h), not built for stream ends yet. */
+	if (ti->desc.kind == FLUE_TYPE_GRAPH)
+		return FLUE_ENOTSUP;
 	return flue_shared_new(host, t, future, r, w);
 }
 
@@ -85,7 +90,7 @@ static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, ui
 	if (n > MAX_LENGTH)
 		return FLUE_EINVAL;
 	struct flue_copy_args args = {
-		flue_type_get(host->store, host->store->shared[end->shared].type), 0, true,
+		flue_type_get(host->store, host->store->shared[end->shared].type), 0, true, 0,
 	};
 	uint32_t off = 0;
 	if (args.t->size != 0 && n > 0u) {

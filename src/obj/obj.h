@@ -9,6 +9,7 @@
 
 #include <flue/store.h>
 #include <flue/errno.h>
+#include <flue/copy_decide.h>
 
 /* ---------------------------------------------------------------- instances */
 
@@ -152,6 +153,12 @@ static inline void flue_shared_set_ref(struct flue_shared *sh, enum flue_side si
 	}
 }
 
+/* A new element type of kind FLUE_TYPE_GRAPH: node `node` of g (checked
+ * and compared with the others by the caller), with its layout. Returns
+ * FLUE_OK with *out, or FLUE_ENOMEM (FLUE_CONFIG_MAX_TYPES reached). */
+int flue_type_add_graph(struct flue_store *s, const struct flue_tgraph *g, uint16_t node,
+			uint32_t size, uint32_t align, flue_type_t *out);
+
 /* src/obj/shared.c, below the files that operate on shared objects. */
 
 /* Create a stream (is_future false) or future of type t: readable end
@@ -169,6 +176,27 @@ struct flue_copy_args {
 			  when size or n is 0) */
 	bool at_once;  /* the caller delivers an event of this end in the same
 			  call: one that arises now is returned, never queued */
+	const void *opts; /* the op's value options, kept if it parks */
+};
+
+/* One op planned on an end (flue_end_copy_plan): everything it needs,
+ * looked up once, and the rendezvous decision. */
+struct flue_copy_plan {
+	struct flue_instance *inst;
+	uint32_t idx;
+	struct flue_handle *h;
+	struct flue_shared *sh;
+	const struct flue_type_info *t;
+	uint8_t *buf;                /* the arriving buffer, resolved by the caller */
+	struct flue_instance *pinst; /* the parked op of the other side, if any */
+	uint32_t pidx;
+	struct flue_end *pe;
+	uint8_t *pbuf;               /* the rest of its buffer, once resolved */
+	bool at_once;                /* the caller delivers this end's event now */
+	bool settled;                /* ... and it has one (not queued) */
+	uint32_t ptr, n;             /* the arriving op's buffer */
+	const void *opts;            /* ... and its value options */
+	struct flue_copy_decision d;
 };
 
 /* Start a copy on end `idx` (validated by the caller: idle, buffer in
@@ -182,6 +210,16 @@ struct flue_copy_args {
  * FLUE_EVENT_NONE and the end either has a pending event or is parked. */
 int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n,
 		     const struct flue_copy_args *args, struct flue_event *now);
+
+/* flue_end_copy_op() in two steps, for element types whose elements a
+ * layer above moves (FLUE_TYPE_GRAPH, on a shared object without a
+ * channel): plan (the same results; nothing changes), then apply with
+ * the number of elements that moved whole (the plan's d.count, or fewer
+ * when the move ended early). Between the two only guest code that may
+ * not call built-ins runs (realloc), so the plan stays true. */
+int flue_end_copy_plan(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n,
+		       const struct flue_copy_args *args, struct flue_copy_plan *p);
+void flue_end_copy_apply(struct flue_copy_plan *p, uint32_t moved, struct flue_event *now);
 
 /* Cancel the op on end `idx` (validated: COPYING, no sync waiter). */
 void flue_end_cancel(struct flue_instance *inst, uint32_t idx);

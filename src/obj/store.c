@@ -52,8 +52,8 @@ static uint32_t num_size(uint8_t n)
 
 static bool same_desc(const struct flue_type_desc *a, const struct flue_type_desc *b)
 {
-	if (a->kind != b->kind)
-		return false;
+	if (a->kind != b->kind || a->kind == FLUE_TYPE_GRAPH)
+		return false; /* graph types: flue_type_register_value() compares */
 	if (a->kind == FLUE_TYPE_NUMBER)
 		return a->num == b->num;
 	if (a->kind == FLUE_TYPE_RECORD) {
@@ -124,6 +124,23 @@ int flue_type_register(struct flue_store *s, const struct flue_type_desc *d,
 	if (s->ntypes >= FLUE_CONFIG_MAX_TYPES)
 		return FLUE_ENOMEM;
 	s->types[s->ntypes] = ti;
+	s->ntypes++;
+	*out = s->ntypes;
+	return FLUE_OK;
+}
+
+int flue_type_add_graph(struct flue_store *s, const struct flue_tgraph *g, uint16_t node,
+			uint32_t size, uint32_t align, flue_type_t *out)
+{
+	if (s->ntypes >= FLUE_CONFIG_MAX_TYPES)
+		return FLUE_ENOMEM;
+	struct flue_type_info *ti = &s->types[s->ntypes];
+	memset(ti, 0, sizeof *ti);
+	ti->desc.kind = FLUE_TYPE_GRAPH;
+	ti->size = size;
+	ti->align = align;
+	ti->graph = g;
+	ti->node = node;
 	s->ntypes++;
 	*out = s->ntypes;
 	return FLUE_OK;
@@ -408,6 +425,7 @@ static const char *const trap_messages[FLUE_TRAP_REASON_COUNT] = {
 	[FLUE_TRAP_NOT_OWN] = "borrow handle passed where an own handle is expected",
 	[FLUE_TRAP_BORROWS_OUTSTANDING] = "task resolved with borrowed handles not dropped",
 	[FLUE_TRAP_NOT_IMPLEMENTER] = "resource built-in outside the resource type's instance",
+	[FLUE_TRAP_NOT_SUPPORTED] = "not supported by flue yet for these arguments (docs/CONFORMANCE.md)",
 };
 
 _Noreturn void flue_trap_raise(struct flue_instance *inst, enum flue_trap_reason reason)

@@ -1,0 +1,183 @@
+/*
+ * Stream and future elements of any value type (flue/abi.h:
+ * flue_type_register_value, the _opts forms of read and write): the
+ * reference's ReadableBufferGuestImpl.read / WritableBufferGuestImpl.write
+ * with load_list_from_valid_range and store_list_into_valid_range, run
+ * between the rendezvous plan and its apply (obj/stream.c), because only
+ * this layer can lift and lower values.
+ *
+ * The op that meets a parked op runs the other instance's code inside
+ * this built-in: the writer's checks (its data may be bad) and the
+ * reader's realloc (guest code). The reference traps the whole store
+ * there; flue traps the instance whose code or data failed, and only it
+ * (design note 5): the move runs inside a flue_port_try() of its own, the
+ * elements moved whole count as copied for both ends, the owns of the
+ * elements that did not move are the writer's again, and a trapped peer's
+ * ends are dropped before the op is planned again (it then sees DROPPED).
+ * A trap of the caller itself goes on unwinding once the count is in.
+ */
+#include <flue/port.h>
+#include "abi.h"
+#include "val.h"
+
+/* ------------------------------------------------------------ registration */
+
+/* enum flue_vt_kind's numbers (S8 .. F64) as enum flue_num, 0 for others. */
+static uint8_t num_of(uint8_t vt)
+{
+	static const uint8_t map[] = {
+		[FLUE_VT_S8] = FLUE_NUM_S8, [FLUE_VT_U8] = FLUE_NUM_U8,
+		[FLUE_VT_S16] = FLUE_NUM_S16, [FLUE_VT_U16] = FLUE_NUM_U16,
+		[FLUE_VT_S32] = FLUE_NUM_S32, [FLUE_VT_U32] = FLUE_NUM_U32,
+		[FLUE_VT_S64] = FLUE_NUM_S64, [FLUE_VT_U64] = FLUE_NUM_U64,
+		[FLUE_VT_F32] = FLUE_NUM_F32, [FLUE_VT_F64] = FLUE_NUM_F64,
+	};
+	return vt < sizeof map ? map[vt] : 0u;
+}
+
+/* The number or record-of-numbers descriptor the node is, if it is one:
+ * the same type must have the same id whichever way it was registered. */
+static bool as_desc(const struct flue_tgraph *g, const struct flue_tnode *n,
+		    struct flue_type_desc *d)
+{
+	*d = (struct flue_type_desc){ 0 };
+	if (num_of(n->kind) != 0) {
+		d->kind = FLUE_TYPE_NUMBER;
+		d->num = num_of(n->kind);
+		return true;
+	}
+	if ((n->kind != FLUE_VT_RECORD && n->kind != FLUE_VT_TUPLE) ||
+	    n->nkids > FLUE_CONFIG_MAX_TYPE_FIELDS)
+		return false;
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		uint8_t f = num_of(g->nodes[flue_tnode_kid(g, n, i)].kind);
+		if (f == 0)
+			return false;
+		d->fields[i] = f;
+	}
+	d->kind = FLUE_TYPE_RECORD;
+	d->nfields = (uint8_t)n->nkids;
+	return true;
+}
+
+int flue_type_register_value(struct flue_store *s, const struct flue_tgraph *g, uint16_t node,
+			     flue_type_t *out)
+{
+	if (s == 0 || out == 0 || flue_types_check(g) != 0 || node >= g->nnodes)
+		return FLUE_EINVAL;
+	const struct flue_tnode *n = &g->nodes[node];
+	if ((n->contains & FLUE_TC_BORROW) != 0)
+		return FLUE_EINVAL; /* the reference's validation: no borrow in elements */
+	if ((n->contains & FLUE_TC_ASYNC) != 0)
+		return FLUE_ENOTSUP;
+	struct flue_type_desc d;
+	if (as_desc(g, n, &d))
+		return flue_type_register(s, &d, out);
+	for (uint32_t i = 0; i < s->ntypes; i++) {
+		const struct flue_type_info *t = &s->types[i];
+		if (t->desc.kind == FLUE_TYPE_GRAPH &&
+		    flue_types_equal(t->graph, &t->node, g, &node)) {
+			*out = (flue_type_t)(i + 1u);
+			return FLUE_OK;
+		}
+	}
+	return flue_type_add_graph(s, g, node, n->size, n->align, out);
+}
+
+/* -------------------------------------------------------------- the move */
+
+/* One move of the planned elements and what became of it. */
+struct emove {
+	struct flue_elems e;
+	struct flue_cx src, dst;
+	struct flue_cx_opts sr, dr;
+	uint32_t done;
+};
+
+static void move_body(void *arg)
+{
+	struct emove *m = arg;
+	flue_vals_move_elems(&m->e, &m->done);
+}
+
+static void unmark_body(void *arg)
+{
+	struct emove *m = arg;
+	flue_vals_unmark_elems(&m->e, m->done + 1u);
+}
+
+/* The writer's and the reader's side of plan p's transfer: the arriving
+ * op's buffer and options, and the parked op's (the rest of its buffer
+ * after its progress, the options it parked with). */
+static void sides(const struct flue_copy_plan *p, struct emove *m)
+{
+	const struct flue_type_info *t = p->t;
+	uint32_t pptr = p->sh->ptr + p->pe->progress * t->size;
+	const struct flue_string_opts *po = p->inst->store->parked_opts[p->h->u.end.shared];
+	const struct flue_string_opts *ao = p->opts;
+	bool reading = p->h->kind == FLUE_H_STREAM_READABLE || p->h->kind == FLUE_H_FUTURE_READABLE;
+	struct flue_instance *w = reading ? p->pinst : p->inst, *r = reading ? p->inst : p->pinst;
+	m->src = flue_cx_of(w, reading ? po : ao, &m->sr);
+	m->dst = flue_cx_of(r, reading ? ao : po, &m->dr);
+	m->e = (struct flue_elems){ t->graph, t->node, &m->src, &m->dst, reading ? pptr : p->ptr,
+				    reading ? p->ptr : pptr, p->d.count };
+	m->done = 0;
+}
+
+/* An instance that trapped inside another's built-in (or a poisoned one
+ * met without an executor): its tasks end and its ends are dropped, so its
+ * peers see DROPPED (design note 5). */
+static void fail_peer(struct flue_store *s, struct flue_instance *x)
+{
+	if (s->exec_hooks != 0)
+		s->exec_hooks->abort(s, x);
+	else
+		flue_instance_drop_ends(x);
+}
+
+/* The caller trapped during the move: the hook unwound to the move's
+ * frame; go on to the frame it was meant for (or, with none, raise it
+ * again for the hook to end). */
+static _Noreturn void go_on_unwinding(struct flue_instance *inst)
+{
+	if (flue_port_in_try())
+		flue_port_unwind();
+	flue_trap(inst, (enum flue_trap_reason)inst->trap_reason, inst->trap_handle);
+}
+
+int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_copy_args *args,
+		    uint32_t ptr, uint32_t n, struct flue_event *now)
+{
+	struct flue_copy_plan p;
+	struct emove m;
+	for (;;) {
+		int rc = flue_end_copy_plan(inst, idx, ptr, n, args, &p);
+		if (rc != FLUE_OK)
+			return rc;
+		bool moves = p.d.action == FLUE_COPY_TRANSFER && p.d.count != 0;
+		if (moves && p.pinst->poisoned) {
+			fail_peer(inst->store, p.pinst); /* no executor dropped its ends */
+			continue;
+		}
+		if (!moves) {
+			flue_end_copy_apply(&p, p.d.count, now);
+			return FLUE_OK;
+		}
+		sides(&p, &m);
+		if (flue_port_try(move_body, &m) == 0) {
+			flue_end_copy_apply(&p, m.done, now);
+			return FLUE_OK;
+		}
+		/* A trap: the writer's checks (nothing moved) or the reader's
+		 * lowering (m.done elements moved whole). */
+		if (m.done != 0)
+			flue_end_copy_apply(&p, m.done, now);
+		if (!m.src.inst->poisoned)
+			(void)flue_port_try(unmark_body, &m);
+		if (inst->poisoned)
+			go_on_unwinding(inst);
+		fail_peer(inst->store, p.pinst);
+		if (m.done != 0)
+			return FLUE_OK;
+	}
+}

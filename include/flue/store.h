@@ -70,8 +70,12 @@ struct flue_type_info {
 	bool none_or_number; /**< may rendezvous within one instance */
 	bool has_float;      /**< copies canonicalise NaNs field by field */
 	uint8_t offsets[FLUE_CONFIG_MAX_TYPE_FIELDS];
-	const struct flue_tgraph *graph; /**< FLUE_TYPE_GRAPH: the caller's graph */
-	uint16_t node;                   /**< FLUE_TYPE_GRAPH: the type's node in it */
+};
+
+/** A FLUE_TYPE_GRAPH element type's node (flue_type_register_value()). */
+struct flue_type_graph {
+	const struct flue_tgraph *graph; /**< the caller's graph */
+	uint16_t node;                   /**< the type's node in it */
 };
 
 /* ---------------------------------------------------------- handle tables */
@@ -311,6 +315,9 @@ struct flue_store {
 	 *  none) of the op parked on shared object i: beside the objects, which
 	 *  hold no pointer (flue/config.h), and read only for graph types. */
 	const void *parked_opts[FLUE_CONFIG_MAX_SHARED];
+	/** Type i + 1's graph node when it is FLUE_TYPE_GRAPH (kept apart from
+	 *  `types`, whose size the hot fields' offsets depend on). */
+	struct flue_type_graph type_graphs[FLUE_CONFIG_MAX_TYPES];
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */

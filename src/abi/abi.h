@@ -93,9 +93,12 @@ void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, 
 struct flue_task *abi_current_task(struct flue_instance *inst);
 
 /* flue_end_copy_op() for an element type of kind FLUE_TYPE_GRAPH
- * (elems.c): the same results, with the elements lifted and lowered, and
- * a trap of the peer's code or data inside it trapping the peer only. */
+ * (elems.c), after the op's value options `o` are checked (BAD_VALUE,
+ * NO_REALLOC): the same results, with the elements lifted and lowered,
+ * and a trap of the peer's code or data inside it trapping the peer only. */
+struct flue_string_opts;
 int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_copy_args *args,
-		    uint32_t ptr, uint32_t n, struct flue_event *now);
+		    uint32_t ptr, uint32_t n, const struct flue_string_opts *o,
+		    struct flue_event *now);
 
 #endif /* FLUE_ABI_INTERNAL_H */

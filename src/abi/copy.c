@@ -68,26 +68,15 @@ static uint32_t finish(struct flue_instance *inst, uint32_t idx, bool async)
 	return abi_event_p2(flue_end_deliver(inst, idx));
 }
 
-/* flue only, after the reference's checks: a graph type's options must
- * name an encoding, and a read whose elements need memory allocated a
- * realloc (the reference's validation; flue sees the options only now). */
-static void check_value_opts(struct flue_instance *inst, const struct flue_type_info *t,
-			     const struct flue_string_opts *o, bool readable, uint32_t idx)
-{
-	if (o != 0 && o->string_encoding > FLUE_STRING_LATIN1_UTF16)
-		flue_trap(inst, FLUE_TRAP_BAD_VALUE, idx);
-	if (readable && (t->graph->nodes[t->node].contains & FLUE_TC_ALLOC) != 0 &&
-	    (o == 0 || o->realloc == 0))
-		flue_trap(inst, FLUE_TRAP_NO_REALLOC, idx);
-}
-
+/* `kind`: the end kind the built-in takes (eight parameters: the ninth
+ * would go on the stack of every op). */
 static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 		     const struct flue_string_opts *o, uint32_t idx, uint32_t ptr, uint32_t n,
-		     bool future, bool readable)
+		     uint8_t kind)
 {
 	bool async = (opts & FLUE_OPT_ASYNC) != 0u;
 	abi_enter(inst);
-	struct flue_end *e = get_end(inst, idx, kind_for(future, readable), t);
+	struct flue_end *e = get_end(inst, idx, kind, t);
 	if (e->state != FLUE_END_IDLE)
 		flue_trap(inst, FLUE_TRAP_NOT_IDLE, idx);
 	if (e->w.wset != 0 && !async)
@@ -96,7 +85,7 @@ static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 		flue_trap(inst, FLUE_TRAP_LENGTH, idx);
 	/* One type lookup and one range resolution for this side: the object
 	 * layer moves the bytes through them (flue_end_copy_op). */
-	struct flue_copy_args args = { flue_type_get(inst->store, t), 0, true, o };
+	struct flue_copy_args args = { flue_type_get(inst->store, t), 0, true };
 	if (args.t->size != 0 && n > 0u) {
 		/* Only typed, non-empty buffers are checked: unit streams ignore
 		 * the pointer completely. */
@@ -108,11 +97,9 @@ static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 			flue_trap(inst, FLUE_TRAP_OUT_OF_BOUNDS, idx);
 	}
 	struct flue_event now;
-	bool graph = args.t->desc.kind == FLUE_TYPE_GRAPH;
-	if (graph)
-		check_value_opts(inst, args.t, o, readable, idx);
-	int rc = graph ? abi_copy_values(inst, idx, &args, ptr, n, &now)
-		       : flue_end_copy_op(inst, idx, ptr, n, &args, &now);
+	int rc = args.t->desc.kind == FLUE_TYPE_GRAPH
+			 ? abi_copy_values(inst, idx, &args, ptr, n, o, &now)
+			 : flue_end_copy_op(inst, idx, ptr, n, &args, &now);
 	if (rc == FLUE_EPERM)
 		flue_trap(inst, FLUE_TRAP_SAME_INSTANCE, idx);
 	/* The peer's parked buffer left its memory (an embedder shrank it):
@@ -128,51 +115,51 @@ static uint32_t copy(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 uint32_t flue_canon_stream_read(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				uint32_t e, uint32_t ptr, uint32_t n)
 {
-	return copy(inst, t, opts, 0, e, ptr, n, false, true);
+	return copy(inst, t, opts, 0, e, ptr, n, FLUE_H_STREAM_READABLE);
 }
 
 uint32_t flue_canon_stream_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				 uint32_t e, uint32_t ptr, uint32_t n)
 {
-	return copy(inst, t, opts, 0, e, ptr, n, false, false);
+	return copy(inst, t, opts, 0, e, ptr, n, FLUE_H_STREAM_WRITABLE);
 }
 
 uint32_t flue_canon_future_read(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				uint32_t e, uint32_t ptr)
 {
-	return copy(inst, t, opts, 0, e, ptr, 1, true, true);
+	return copy(inst, t, opts, 0, e, ptr, 1, FLUE_H_FUTURE_READABLE);
 }
 
 uint32_t flue_canon_future_write(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				 uint32_t e, uint32_t ptr)
 {
-	return copy(inst, t, opts, 0, e, ptr, 1, true, false);
+	return copy(inst, t, opts, 0, e, ptr, 1, FLUE_H_FUTURE_WRITABLE);
 }
 
 uint32_t flue_canon_stream_read_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				     const struct flue_string_opts *o, uint32_t e, uint32_t ptr,
 				     uint32_t n)
 {
-	return copy(inst, t, opts, o, e, ptr, n, false, true);
+	return copy(inst, t, opts, o, e, ptr, n, FLUE_H_STREAM_READABLE);
 }
 
 uint32_t flue_canon_stream_write_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				      const struct flue_string_opts *o, uint32_t e, uint32_t ptr,
 				      uint32_t n)
 {
-	return copy(inst, t, opts, o, e, ptr, n, false, false);
+	return copy(inst, t, opts, o, e, ptr, n, FLUE_H_STREAM_WRITABLE);
 }
 
 uint32_t flue_canon_future_read_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				     const struct flue_string_opts *o, uint32_t e, uint32_t ptr)
 {
-	return copy(inst, t, opts, o, e, ptr, 1, true, true);
+	return copy(inst, t, opts, o, e, ptr, 1, FLUE_H_FUTURE_READABLE);
 }
 
 uint32_t flue_canon_future_write_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,
 				      const struct flue_string_opts *o, uint32_t e, uint32_t ptr)
 {
-	return copy(inst, t, opts, o, e, ptr, 1, true, false);
+	return copy(inst, t, opts, o, e, ptr, 1, FLUE_H_FUTURE_WRITABLE);
 }
 
 static uint32_t cancel(struct flue_instance *inst, flue_type_t t, uint32_t opts, uint32_t idx,

@@ -76,8 +76,9 @@ int flue_type_register_value(struct flue_store *s, const struct flue_tgraph *g, 
 		return flue_type_register(s, &d, out);
 	for (uint32_t i = 0; i < s->ntypes; i++) {
 		const struct flue_type_info *t = &s->types[i];
+		const struct flue_type_graph *tg = &s->type_graphs[i];
 		if (t->desc.kind == FLUE_TYPE_GRAPH &&
-		    flue_types_equal(t->graph, &t->node, g, &node)) {
+		    flue_types_equal(tg->graph, &tg->node, g, &node)) {
 			*out = (flue_type_t)(i + 1u);
 			return FLUE_OK;
 		}
@@ -87,7 +88,7 @@ int flue_type_register_value(struct flue_store *s, const struct flue_tgraph *g, 
 
 /* -------------------------------------------------------------- the move */
 
-/* One move of the planned elements and what became of it. */
+/* One op's move of elements: what became of it. */
 struct emove {
 	struct flue_elems e;
 	struct flue_cx src, dst;
@@ -107,22 +108,37 @@ static void unmark_body(void *arg)
 	flue_vals_unmark_elems(&m->e, m->done + 1u);
 }
 
-/* The writer's and the reader's side of plan p's transfer: the arriving
- * op's buffer and options, and the parked op's (the rest of its buffer
- * after its progress, the options it parked with). */
-static void sides(const struct flue_copy_plan *p, struct emove *m)
+/* Only the executor's trap hook unwinds to the innermost flue_port_try()
+ * (flue/exec.h); an embedder's own hook may longjmp past a frame of ours
+ * or halt, so without an executor a trap inside the move is any trap. */
+static bool contained(const struct flue_store *s)
 {
-	const struct flue_type_info *t = p->t;
-	uint32_t pptr = p->sh->ptr + p->pe->progress * t->size;
-	const struct flue_string_opts *po = p->inst->store->parked_opts[p->h->u.end.shared];
-	const struct flue_string_opts *ao = p->opts;
-	bool reading = p->h->kind == FLUE_H_STREAM_READABLE || p->h->kind == FLUE_H_FUTURE_READABLE;
-	struct flue_instance *w = reading ? p->pinst : p->inst, *r = reading ? p->inst : p->pinst;
-	m->src = flue_cx_of(w, reading ? po : ao, &m->sr);
-	m->dst = flue_cx_of(r, reading ? ao : po, &m->dr);
-	m->e = (struct flue_elems){ t->graph, t->node, &m->src, &m->dst, reading ? pptr : p->ptr,
-				    reading ? p->ptr : pptr, p->d.count };
+	return s->exec_hooks != 0;
+}
+
+/* Lift and lower the elements the meeting moves: the arriving op's buffer
+ * (ptr, options o) and the parked op's (po). Returns how many moved whole;
+ * a trap is caught under an executor, and the owns of the elements that
+ * did not move are given back to the writer. */
+static uint32_t move_elems(struct emove *m, const struct flue_copy_meet *c,
+			   const struct flue_type_graph *tg, uint32_t ptr,
+			   const struct flue_string_opts *o, const struct flue_string_opts *po)
+{
+	struct flue_instance *w = c->reading ? c->peer : c->inst;
+	struct flue_instance *r = c->reading ? c->inst : c->peer;
+	m->src = flue_cx_of(w, c->reading ? po : o, &m->sr);
+	m->dst = flue_cx_of(r, c->reading ? o : po, &m->dr);
+	m->e = (struct flue_elems){ tg->graph, tg->node, &m->src, &m->dst,
+				    c->reading ? c->pptr : ptr, c->reading ? ptr : c->pptr,
+				    c->count };
 	m->done = 0;
+	if (!contained(c->inst->store)) {
+		move_body(m); /* a trap goes to the embedder's hook */
+		return m->done;
+	}
+	if (flue_port_try(move_body, m) != 0 && !w->poisoned)
+		(void)flue_port_try(unmark_body, m); /* the reader trapped */
+	return m->done;
 }
 
 /* An instance that trapped inside another's built-in (or a poisoned one
@@ -136,14 +152,6 @@ static void fail_peer(struct flue_store *s, struct flue_instance *x)
 		flue_instance_drop_ends(x);
 }
 
-/* Only the executor's trap hook unwinds to the innermost flue_port_try()
- * (flue/exec.h); an embedder's own hook may longjmp past a frame of ours
- * or halt, so without an executor a trap inside the move is any trap. */
-static bool contained(const struct flue_store *s)
-{
-	return s->exec_hooks != 0;
-}
-
 /* The caller trapped during the move: the hook unwound to the move's
  * frame; go on to the frame it was meant for (or, with none, raise it
  * again for the hook to end). */
@@ -154,44 +162,54 @@ static _Noreturn void go_on_unwinding(struct flue_instance *inst)
 	flue_trap(inst, (enum flue_trap_reason)inst->trap_reason, inst->trap_handle);
 }
 
-int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_copy_args *args,
-		    uint32_t ptr, uint32_t n, struct flue_event *now)
+/* flue only, after the reference's checks: a graph type's options must
+ * name an encoding, and a read whose elements need memory allocated a
+ * realloc (the reference's validation; flue sees the options only now). */
+static void check_value_opts(struct flue_instance *inst, const struct flue_type_graph *tg,
+			     const struct flue_string_opts *o, bool reading, uint32_t idx)
 {
-	struct flue_copy_plan p;
+	if (o != 0 && o->string_encoding > FLUE_STRING_LATIN1_UTF16)
+		flue_trap(inst, FLUE_TRAP_BAD_VALUE, idx);
+	if (reading && (tg->graph->nodes[tg->node].contains & FLUE_TC_ALLOC) != 0 &&
+	    (o == 0 || o->realloc == 0))
+		flue_trap(inst, FLUE_TRAP_NO_REALLOC, idx);
+}
+
+int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_copy_args *args,
+		    uint32_t ptr, uint32_t n, const struct flue_string_opts *o,
+		    struct flue_event *now)
+{
+	struct flue_store *s = inst->store;
+	const struct flue_type_graph *tg = &s->type_graphs[args->t - s->types];
+	uint16_t si = inst->handles[idx].u.end.shared;
+	uint8_t kind = inst->handles[idx].kind;
+	bool reading = kind == FLUE_H_STREAM_READABLE || kind == FLUE_H_FUTURE_READABLE;
+	check_value_opts(inst, tg, o, reading, idx);
 	struct emove m;
+	struct flue_copy_meet c;
 	for (;;) {
-		int rc = flue_end_copy_plan(inst, idx, ptr, n, args, &p);
+		int rc = flue_end_copy_meeting(inst, idx, n, args, &c);
 		if (rc != FLUE_OK)
 			return rc;
-		bool moves = p.d.action == FLUE_COPY_TRANSFER && p.d.count != 0;
-		if (moves && p.pinst->poisoned) {
-			fail_peer(inst->store, p.pinst); /* no executor dropped its ends */
-			continue;
-		}
-		if (!moves) {
-			flue_end_copy_apply(&p, p.d.count, now);
-			return FLUE_OK;
-		}
-		sides(&p, &m);
-		if (!contained(inst->store)) {
-			move_body(&m); /* a trap goes to the embedder's hook */
-			flue_end_copy_apply(&p, m.done, now);
-			return FLUE_OK;
-		}
-		if (flue_port_try(move_body, &m) == 0) {
-			flue_end_copy_apply(&p, m.done, now);
-			return FLUE_OK;
-		}
-		/* A trap: the writer's checks (nothing moved) or the reader's
-		 * lowering (m.done elements moved whole). */
-		if (m.done != 0)
-			flue_end_copy_apply(&p, m.done, now);
-		if (!m.src.inst->poisoned)
-			(void)flue_port_try(unmark_body, &m);
+		if (c.count == 0)
+			break;
+		uint32_t k = c.peer->poisoned ? 0u : move_elems(&m, &c, tg, ptr, o, s->parked_opts[si]);
+		/* Whatever moved whole counts for both ends; then a trap of the
+		 * caller goes on, a trapped peer's ends are dropped (then an op
+		 * that moved nothing is made again against what is left). */
+		if (k != 0)
+			rc = flue_end_copy_op(inst, idx, ptr, k, args, now);
 		if (inst->poisoned)
 			go_on_unwinding(inst);
-		fail_peer(inst->store, p.pinst);
-		if (m.done != 0)
-			return FLUE_OK;
+		if (c.peer->poisoned)
+			fail_peer(s, c.peer);
+		if (k != 0)
+			return rc;
 	}
+	int rc = flue_end_copy_op(inst, idx, ptr, n, args, now);
+	/* An op that parked keeps its options for the op that meets it (the
+	 * shared object holds no pointer; flue/config.h). */
+	if (rc == FLUE_OK && s->shared[si].pending == (reading ? FLUE_SIDE_READER : FLUE_SIDE_WRITER))
+		s->parked_opts[si] = o;
+	return rc;
 }

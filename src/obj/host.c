@@ -90,7 +90,7 @@ static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, ui
 	if (n > MAX_LENGTH)
 		return FLUE_EINVAL;
 	struct flue_copy_args args = {
-		flue_type_get(host->store, host->store->shared[end->shared].type), 0, true, 0,
+		flue_type_get(host->store, host->store->shared[end->shared].type), 0, true,
 	};
 	uint32_t off = 0;
 	if (args.t->size != 0 && n > 0u) {

@@ -9,7 +9,6 @@
 
 #include <flue/store.h>
 #include <flue/errno.h>
-#include <flue/copy_decide.h>
 
 /* ---------------------------------------------------------------- instances */
 
@@ -52,7 +51,8 @@ uint8_t *flue_mem_elems(const struct flue_instance *inst, uint32_t ptr, uint32_t
 			uint32_t n, uint32_t size);
 /* Copy n elements of type t; overlapping ranges behave like memmove;
  * f32/f64 fields are canonicalised (deterministic profile). Callers
- * resolve both ranges first; a NULL dst or src copies nothing. */
+ * resolve both ranges first; a NULL dst or src copies nothing, and so
+ * does a FLUE_TYPE_GRAPH type (abi/ moved its elements already). */
 void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 		     const uint8_t *src, uint32_t n);
 
@@ -169,6 +169,16 @@ int flue_shared_new(struct flue_instance *inst, flue_type_t t, bool is_future,
 /* Put shared object `sh`, whose two ends are gone, back on the free list. */
 void flue_shared_release(struct flue_store *s, struct flue_shared *sh);
 
+/* An op that meets a parked op and moves elements of a type this layer
+ * cannot move (FLUE_TYPE_GRAPH): the parked op's instance and its
+ * buffer's next element, and how many elements the decision moves. */
+struct flue_copy_meet {
+	struct flue_instance *inst, *peer; /* the arriving op's instance, the parked op's */
+	uint32_t pptr;                     /* the parked buffer's next element (offset) */
+	uint32_t count;                    /* 0: the op moves no element now */
+	bool reading;                      /* the arriving op is the read */
+};
+
 /* What a caller of flue_end_copy_op() already looked up for the op. */
 struct flue_copy_args {
 	const struct flue_type_info *t; /* the end's element type */
@@ -176,27 +186,6 @@ struct flue_copy_args {
 			  when size or n is 0) */
 	bool at_once;  /* the caller delivers an event of this end in the same
 			  call: one that arises now is returned, never queued */
-	const void *opts; /* the op's value options, kept if it parks */
-};
-
-/* One op planned on an end (flue_end_copy_plan): everything it needs,
- * looked up once, and the rendezvous decision. */
-struct flue_copy_plan {
-	struct flue_instance *inst;
-	uint32_t idx;
-	struct flue_handle *h;
-	struct flue_shared *sh;
-	const struct flue_type_info *t;
-	uint8_t *buf;                /* the arriving buffer, resolved by the caller */
-	struct flue_instance *pinst; /* the parked op of the other side, if any */
-	uint32_t pidx;
-	struct flue_end *pe;
-	uint8_t *pbuf;               /* the rest of its buffer, once resolved */
-	bool at_once;                /* the caller delivers this end's event now */
-	bool settled;                /* ... and it has one (not queued) */
-	uint32_t ptr, n;             /* the arriving op's buffer */
-	const void *opts;            /* ... and its value options */
-	struct flue_copy_decision d;
 };
 
 /* Start a copy on end `idx` (validated by the caller: idle, buffer in
@@ -211,15 +200,14 @@ struct flue_copy_plan {
 int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n,
 		     const struct flue_copy_args *args, struct flue_event *now);
 
-/* flue_end_copy_op() in two steps, for element types whose elements a
- * layer above moves (FLUE_TYPE_GRAPH, on a shared object without a
- * channel): plan (the same results; nothing changes), then apply with
- * the number of elements that moved whole (the plan's d.count, or fewer
- * when the move ended early). Between the two only guest code that may
- * not call built-ins runs (realloc), so the plan stays true. */
-int flue_end_copy_plan(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uint32_t n,
-		       const struct flue_copy_args *args, struct flue_copy_plan *p);
-void flue_end_copy_apply(struct flue_copy_plan *p, uint32_t moved, struct flue_event *now);
+/* What flue_end_copy_op(idx, n) would move, without changing anything:
+ * FLUE_EPERM or FLUE_EINVAL as it would return them, else FLUE_OK with
+ * m->count the elements it would transfer (0: none). For FLUE_TYPE_GRAPH
+ * the layer above moves them itself (lift and lower), then calls
+ * flue_end_copy_op() with n = the elements that moved whole (at most
+ * m->count, at least 1), which then moves no bytes (flue_copy_elems). */
+int flue_end_copy_meeting(struct flue_instance *inst, uint32_t idx, uint32_t n,
+			  const struct flue_copy_args *args, struct flue_copy_meet *m);
 
 /* Cancel the op on end `idx` (validated: COPYING, no sync waiter). */
 void flue_end_cancel(struct flue_instance *inst, uint32_t idx);

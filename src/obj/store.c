@@ -139,8 +139,7 @@ int flue_type_add_graph(struct flue_store *s, const struct flue_tgraph *g, uint1
 	ti->desc.kind = FLUE_TYPE_GRAPH;
 	ti->size = size;
 	ti->align = align;
-	ti->graph = g;
-	ti->node = node;
+	s->type_graphs[s->ntypes] = (struct flue_type_graph){ g, node };
 	s->ntypes++;
 	*out = s->ntypes;
 	return FLUE_OK;
@@ -304,6 +303,8 @@ void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 	size_t bytes = (size_t)t->size * n;
 	if (bytes == 0 || dst == 0 || src == 0)
 		return; /* callers resolve both ranges first: never copy via NULL */
+	if (t->desc.kind == FLUE_TYPE_GRAPH)
+		return; /* lifted and lowered by abi/ before the op (flue_end_copy_meeting) */
 	if (t->desc.kind == FLUE_TYPE_RECORD) {
 		/* Field by field, as the reference's store_record: the padding
 		 * bytes of the destination keep their contents (found by

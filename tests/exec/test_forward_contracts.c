@@ -7,6 +7,7 @@
  * forward traps before it changes anything instead of copying via NULL.
  */
 #include "forward_test.h"
+#include <flue/valtype.h>
 
 /* The forward must trap; returns the reason. */
 static enum flue_trap_reason forward_traps(uint32_t r, uint32_t w)
@@ -63,6 +64,26 @@ FT_TEST(forward_reissue_writer_memory_shrunk_traps)
 	shrunk(false);
 }
 
+/* A graph element type (flue_type_register_value): the re-issued read
+ * would move raw bytes, so forward refuses it before anything changes. */
+FT_TEST(forward_of_a_graph_element_type_traps)
+{
+	setup();
+	static struct flue_tnode nodes[1] = { { .kind = FLUE_VT_STRING } };
+	static const uint16_t kids[1] = { 0 };
+	FT_EQ(flue_types_layout(nodes, 1, kids, 0), 0);
+	static const struct flue_tgraph g = { nodes, kids, 1, 0 };
+	flue_type_t ts = 0;
+	FT_EQ(flue_type_register_value(&fw.store, &g, 0, &ts), 0);
+	uint32_t r1, w1, r2, w2;
+	split(flue_canon_stream_new(T, ts), &r1, &w1);
+	split(flue_canon_stream_new(T, ts), &r2, &w2);
+	FT_TRAPS(FLUE_TRAP_NOT_SUPPORTED, w2, flue_canon_stream_forward(T, ts, r1, w2));
+	FT_EQ(T->handles[r1].kind, FLUE_H_STREAM_READABLE);
+	FT_EQ(T->handles[w2].kind, FLUE_H_STREAM_WRITABLE);
+}
+
 FT_SUITE(forward_contracts,
 	 FT_CASE(forward_reissue_reader_memory_shrunk_traps),
-	 FT_CASE(forward_reissue_writer_memory_shrunk_traps))
+	 FT_CASE(forward_reissue_writer_memory_shrunk_traps),
+	 FT_CASE(forward_of_a_graph_element_type_traps))

@@ -116,12 +116,17 @@ uint32_t flue_canon_stream_write(struct flue_instance *inst, flue_type_t t, uint
  *
  * The op that meets a parked op runs the other instance's checks or its
  * realloc inside this built-in. Policy (deterministic; the reference
- * traps the whole store): a trap there traps that instance only. The
- * elements moved whole before it count as copied for both ends; the
- * trapped instance's ends are dropped (design note 5); this op then goes
- * on as its decision says against what is left (a dropped peer: DROPPED,
- * or COMPLETED with what was copied). A trap of the caller itself ends
- * the call, after the elements moved whole are counted for the peer.
+ * traps the whole store), with an executor installed (flue/exec.h;
+ * without one a trap there goes to the store's hook like any other): a
+ * trap there traps that instance only. The elements moved whole before
+ * it count as copied for both ends; the element it interrupted is lost
+ * (own handles in it are dropped without their destructor, as a value the
+ * reference lifted and never lowered); the own handles of the elements
+ * after it stay the writer's; the trapped instance's ends are dropped
+ * (design note 5). This op then goes on against what is left: COMPLETED
+ * with what was copied, or, if nothing was, as against a dropped peer
+ * (DROPPED). A trap of the caller itself ends the call, after the
+ * elements moved whole are counted for the peer.
  * Context and blocking as stream.read.
  */
 uint32_t flue_canon_stream_read_opts(struct flue_instance *inst, flue_type_t t, uint32_t opts,

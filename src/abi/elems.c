@@ -9,8 +9,9 @@
  * The op that meets a parked op runs the other instance's code inside
  * this built-in: the writer's checks (its data may be bad) and the
  * reader's realloc (guest code). The reference traps the whole store
- * there; flue traps the instance whose code or data failed, and only it
- * (design note 5): the move runs inside a flue_port_try() of its own, the
+ * there; with an executor, flue traps the instance whose code or data
+ * failed, and only it (design note 5): the move runs inside a
+ * flue_port_try() of its own, the
  * elements moved whole count as copied for both ends, the owns of the
  * elements that did not move are the writer's again, and a trapped peer's
  * ends are dropped before the op is planned again (it then sees DROPPED).
@@ -135,6 +136,14 @@ static void fail_peer(struct flue_store *s, struct flue_instance *x)
 		flue_instance_drop_ends(x);
 }
 
+/* Only the executor's trap hook unwinds to the innermost flue_port_try()
+ * (flue/exec.h); an embedder's own hook may longjmp past a frame of ours
+ * or halt, so without an executor a trap inside the move is any trap. */
+static bool contained(const struct flue_store *s)
+{
+	return s->exec_hooks != 0;
+}
+
 /* The caller trapped during the move: the hook unwound to the move's
  * frame; go on to the frame it was meant for (or, with none, raise it
  * again for the hook to end). */
@@ -164,6 +173,11 @@ int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_
 			return FLUE_OK;
 		}
 		sides(&p, &m);
+		if (!contained(inst->store)) {
+			move_body(&m); /* a trap goes to the embedder's hook */
+			flue_end_copy_apply(&p, m.done, now);
+			return FLUE_OK;
+		}
 		if (flue_port_try(move_body, &m) == 0) {
 			flue_end_copy_apply(&p, m.done, now);
 			return FLUE_OK;

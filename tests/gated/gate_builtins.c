@@ -65,6 +65,13 @@ void gx_serve(void (*run)(void *frame), void *frame)
 GX2(uint64_t, flue_canon_stream_new, INST, TY)
 GX6(U32, flue_canon_stream_read, INST, TY, U32, U32, U32, U32)
 GX6(U32, flue_canon_stream_write, INST, TY, U32, U32, U32, U32)
+typedef const struct flue_string_opts *SO;
+GX7(U32, flue_canon_stream_read_opts, INST, TY, U32, SO, U32, U32, U32)
+GX7(U32, flue_canon_stream_write_opts, INST, TY, U32, SO, U32, U32, U32)
+GX6(U32, flue_canon_future_read_opts, INST, TY, U32, SO, U32, U32)
+GX6(U32, flue_canon_future_write_opts, INST, TY, U32, SO, U32, U32)
+GX4(int, flue_type_register_value, struct flue_store *, const struct flue_tgraph *, uint16_t,
+    TY *)
 GX4(U32, flue_canon_stream_cancel_read, INST, TY, U32, U32)
 GX4(U32, flue_canon_stream_cancel_write, INST, TY, U32, U32)
 GXV3(flue_canon_stream_drop_readable, INST, TY, U32)

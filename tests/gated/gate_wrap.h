@@ -74,7 +74,10 @@
 	X(flue_ring_put_commit) X(flue_ring_get_copy) X(flue_ring_used) X(flue_ring_close) \
 	X(flue_trap_raise) X(flue_resource_type_register) X(flue_hvals_get) X(flue_hval_num)  \
 	X(flue_hval_field) X(flue_hval_case) X(flue_hval_count) X(flue_hval_elem)        \
-	X(flue_hval_entry) X(flue_hval_bytes)
+	X(flue_hval_entry) X(flue_hval_bytes)                                             \
+	X(flue_canon_stream_read_opts) X(flue_canon_stream_write_opts)                   \
+	X(flue_canon_future_read_opts) X(flue_canon_future_write_opts)                   \
+	X(flue_type_register_value)
 
 #define GX_INDEX(name) GX_##name,
 enum { GX_BUILTINS(GX_INDEX) GX_COUNT };
@@ -168,6 +171,13 @@ extern void (*gx_on_trap)(void);
 	GX_SVC(name, f->r = __real_##name(f->a0, f->a1, f->a2, f->a3, f->a4, f->a5))  \
 	R __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5)                     \
 	{ GX_GUEST(name, a0, a1, a2, a3, a4, a5) return f.r; }
+#define GX7(R, name, T0, T1, T2, T3, T4, T5, T6)                                       \
+	GX_PROTO(R, name, T0, T1, T2, T3, T4, T5, T6)                                 \
+	struct name##_f { R r; T0 a0; T1 a1; T2 a2; T3 a3; T4 a4; T5 a5; T6 a6; };    \
+	GX_SVC(name, f->r = __real_##name(f->a0, f->a1, f->a2, f->a3, f->a4, f->a5,   \
+					   f->a6))                                     \
+	R __wrap_##name(T0 a0, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6)              \
+	{ GX_GUEST(name, a0, a1, a2, a3, a4, a5, a6) return f.r; }
 
 #define GXV1(name, T0)                                                                 \
 	GX_PROTO(void, name, T0)                                                      \

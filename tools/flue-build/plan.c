@@ -26,6 +26,28 @@ static const char *extern_kind_text(uint8_t k)
 	}
 }
 
+/* The element type of stream/future built-in `c` (fb_elem_form()). The
+ * library's forward re-attaches ends without moving values, and refuses
+ * graph-typed elements (it traps NOT_SUPPORTED): refused here first. */
+static int check_elem(const struct fb_import *c, char *why, size_t len)
+{
+	int form = fb_elem_form(c->stream, why, len);
+	if (form < 0)
+		return -1;
+	if (form == FB_ELEM_GRAPH &&
+	    (c->builtin == FB_B_STREAM_FORWARD || c->builtin == FB_B_FUTURE_FORWARD)) {
+		struct fb_buf t = { 0 };
+		fb_type_text(c->stream, &t);
+		fb_failf(why, len, "'%s' (%s:%u:%u): %s of graph-typed elements is not supported by "
+			 "the flue library yet", t.data, c->stream->loc.file,
+			 (unsigned)c->stream->loc.line, (unsigned)c->stream->loc.col,
+			 fb_builtin_name(c->builtin));
+		fb_buf_free(&t);
+		return -1;
+	}
+	return 0;
+}
+
 static int classify_imports(struct fb_module *m, const struct fb_composition *comp,
 			    struct fb_error *err)
 {
@@ -58,7 +80,7 @@ static int classify_imports(struct fb_module *m, const struct fb_composition *co
 						    im->module, im->field, why);
 		}
 		if ((fb_builtin_is_stream(c->builtin) || fb_builtin_is_future(c->builtin)) &&
-		    fb_elem_form(c->stream, why, sizeof why) < 0)
+		    check_elem(c, why, sizeof why) != 0)
 			return fb_plan_fail(err, "%s: import '%s' '%s': %s", m->wasm_path,
 					    im->module, im->field, why);
 	}

@@ -224,12 +224,12 @@ FT_TEST(option_list_elements)
  * the store hook's, whichever op raised it). */
 FT_TEST(writer_data_traps_the_writer_before_any_realloc)
 {
-	for (uint32_t k = 0; k < 6u; k++) {
+	for (volatile uint32_t k = 0; k < 6u; k++) { /* volatile: setjmp inside */
 		fx_setup();
 		struct tb b;
 		tb_init(&b);
 		uint16_t node;
-		enum flue_trap_reason why;
+		volatile enum flue_trap_reason why;
 		put_strings();
 		if (k / 2u == 0u) { /* stream<string>: the last string is not UTF-8 */
 			node = tb_prim(&b, FLUE_VT_STRING);

@@ -17,6 +17,10 @@
 #   build.values.<target>      a string and a list<u32> each way between two
 #                              guests (type graphs, each side's cabi_realloc;
 #                              host, and isolated on both QEMU boards)
+#   build.elements.<target>    a stream<string> and a future<result<list<u8>,
+#                              string>> between two guests, then a reader
+#                              whose realloc traps inside the writer's write
+#                              (host, and isolated on both QEMU boards)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -157,6 +161,34 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
                      OUTPUT_DIR ${TBB}/values/${core}-isolated DEPENDS ${values_deps})
     flue_qemu_test(build.values.${core}.isolated ${core}
                    ${TBB}/values/${core}-isolated/values.elf "values: ok")
+  endforeach()
+endif()
+
+# build.elements.<target>: streams and futures of graph-typed elements
+# between two C guests. A stream<string> (empty, ASCII and non-ASCII words)
+# and a future<result<list<u8>, string>> land where the reader's
+# cabi_realloc puts them: inside the writer's stream.write, which meets the
+# reader's parked read, and inside the reader's own future.read, which
+# meets the writer's parked write. Then the reader's realloc traps inside
+# the writer's write: the write counts the one word moved whole, the reader
+# alone is trapped (wasm unreachable), its ends dropped (isolated: that
+# realloc enters the reader's domain from the writer's built-in).
+flue_test_guests(elements elements_deps reader writer)
+flue_add_program(tb_elements_host COMPOSITION ${TB}/elements/elements.flue
+                 SOURCES ${TB}/elements/main.c MODULES ${TBB}/elements
+                 OUTPUT_DIR ${TBB}/elements/host DEPENDS ${elements_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.elements.host COMMAND ${TBB}/elements/host/elements)
+set_tests_properties(build.elements.host PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "elements: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    flue_add_program(tb_elements_${core}_isolated COMPOSITION ${TB}/elements/elements.flue
+                     TARGET ${core} ISOLATE SOURCES ${TB}/elements/main.c
+                     MODULES ${TBB}/elements OUTPUT_DIR ${TBB}/elements/${core}-isolated
+                     DEPENDS ${elements_deps})
+    flue_qemu_test(build.elements.${core}.isolated ${core}
+                   ${TBB}/elements/${core}-isolated/elements.elf "elements: ok")
   endforeach()
 endif()
 

@@ -5,8 +5,9 @@
  * flue_types_layout() and flue-build's own wit_size/wit_align/wit_flatten),
  * shapes sharing nodes, which form each function takes and every refusal,
  * the resolver's core-signature checks for strings, lists and variants
- * (right and wrong), and the glue generated for two guests passing such
- * values (plan/gpair.flue).
+ * (right and wrong), the glue generated for two guests passing such
+ * values (plan/gpair.flue), and streams and futures of such values:
+ * element forms and refusals, and their glue (plan/elems.flue).
  */
 #include "ftest.h"
 #include "gen.h"
@@ -276,6 +277,40 @@ FT_TEST(test_forms)
 	wit_free(&res);
 }
 
+/* Stream/future element types: graph-typed ones keep the function flat
+ * (the ends are handles); a borrow, an end or a resource inside, or a type
+ * the graph refuses, is refused with the end's text and where it is. */
+FT_TEST(test_elem_forms)
+{
+	load();
+	char err[512];
+	const struct wit_func *w = func("words");
+	FT_EQ(fb_func_form(w, err, sizeof err), FB_FORM_FLAT);
+	/* string, result<list<u8>, string>, bool: graph; a record of numbers, a
+	 * number and the unit future: flat (flue_type_register's) */
+	static const int want[] = { FB_ELEM_GRAPH, FB_ELEM_GRAPH, FB_ELEM_GRAPH, FB_ELEM_FLAT,
+				    FB_ELEM_FLAT, FB_ELEM_FLAT };
+	FT_EQ(w->nparams, 6);
+	for (uint32_t i = 0; i < 6; i++)
+		FT_EQ(fb_elem_form(wit_unalias(w->params[i].type), err, sizeof err), want[i]);
+	FT_EQ(fb_elem_form(NULL, err, sizeof err), FB_ELEM_FLAT);
+	FT_TRUE(fb_type_same_shape(wit_unalias(w->params[0].type)->elem, func("greet")->result));
+	FT_FALSE(fb_type_same_shape(wit_unalias(w->params[0].type)->elem,
+				    wit_unalias(w->params[2].type)->elem));
+	form_fails("lends", "'stream<borrow<thing>>' (graph/graph.wit:58:25): its element type "
+		   "'borrow<thing>' is a handle: the component model does not allow borrowed "
+		   "handles in stream/future elements");
+	form_fails("nested-ends", "'stream<option<future<u8>>>' (graph/graph.wit:59:31): its "
+		   "element type 'option<future<u8>>' holds the handle 'future<u8>': elements that "
+		   "are or hold stream/future ends are not supported by flue yet");
+	form_fails("things", "'future<tuple<u8, own<thing>>>' (graph/graph.wit:60:26): its element "
+		   "type 'tuple<u8, own<thing>>' holds the handle 'own<thing>': resources are not "
+		   "supported by flue-build yet");
+	form_fails("many-flags", "'stream<list<many>>' (graph/graph.wit:61:30): its element "
+		   "type: type 'many' (in 'list<many>') has 33 flags: flue needs 1..32 flags");
+	wit_free(&res);
+}
+
 /* ---------------------------------------------------- core signatures */
 
 struct fty {
@@ -419,10 +454,78 @@ FT_TEST(test_glue)
 	free(c);
 }
 
+/* Streams and futures of graph-typed elements (plan/elems.flue): their
+ * nodes in the one graph, registered after the flat element types, and
+ * the `_opts` built-ins with each instance's value options. */
+static char *elems_glue(enum fb_target target, bool isolate)
+{
+	struct fb_plan p;
+	struct fb_error err;
+	int rc = fb_plan_build(&p, "plan/elems.flue", FLUE_PLAN_FIXTURES, NULL, target, &err);
+	if (rc != 0)
+		fprintf(stderr, "  %s\n", err.msg);
+	FT_EQ(rc, 0);
+	FT_EQ(p.nelems, 2);
+	FT_EQ(p.nflat_elems, 0);
+	FT_TRUE(p.elems[0].graph && strcmp(p.elems[0].c_name, "string") == 0);
+	FT_TRUE(p.elems[1].graph && strcmp(p.elems[1].c_name, "result_list_u8_string") == 0);
+	struct fb_gen_opts o = { 4096, 500, 0, FB_DEFAULT_STACK_BYTES, isolate };
+	struct fb_buf c = { 0 }, h = { 0 };
+	fb_gen_program(&p, &o, &c, &h);
+	FT_TRUE(has(h.data, "#define ELEMS_ELEM_STRING 1u\n#define ELEMS_ELEM_RESULT_LIST_U8_STRING 2u\n"));
+	FT_FALSE(strstr(h.data, "elems_stream_string_t") != NULL); /* no host ends of them */
+	fb_buf_free(&h);
+	fb_plan_free(&p);
+	return c.data;
+}
+
+FT_TEST(test_elem_glue)
+{
+	char *c = elems_glue(FB_TARGET_HOST, false);
+	FT_TRUE(has(c, "\t/* 3: result<list<u8>, string> */ { .kind = FLUE_VT_RESULT, .nkids = 2u"));
+	FT_FALSE(strstr(c, "elem_types[") != NULL); /* no flat element types */
+	FT_TRUE(has(c, "\t\tstatic const uint16_t nodes[2] = { 0u /* string */, 3u /* result<list<u8>, "
+		       "string> */ };\n\t\tfor (uint32_t i = 0; i < 2u; i++) {\n"
+		       "\t\t\tflue_type_t t = 0;\n\t\t\trc = flue_type_register_value(&store, "
+		       "&glue_types, nodes[i], &t);\n\t\t\tif (rc != 0 || t != i + 1u)\n"));
+	/* per instance: the reader's realloc; the writer has none (it allocates nothing) */
+	FT_TRUE(has(c, "static const struct flue_string_opts m0_reader_vopts[1] = {\n"
+		       "\t{ m0_reader_realloc, &m0_reader_insts[0], FLUE_STRING_UTF8 },\n};\n"));
+	FT_TRUE(has(c, "static const struct flue_string_opts m1_writer_vopts[1] = {\n"
+		       "\t{ 0, 0, FLUE_STRING_UTF8 },\n};\n"));
+	FT_TRUE(has(c, "\tstruct m0_reader_inst *self = m0_reader_self(env);\n"
+		       "\tstruct flue_instance *inst = self->g.inst;\n"
+		       "\tu32 r = flue_canon_stream_read_opts(inst, ELEMS_ELEM_STRING, FLUE_OPT_ASYNC, "
+		       "&m0_reader_vopts[self - m0_reader_insts], p0, p1, p2);\n"));
+	/* the blocking form saves the glue's state as every blocking built-in does */
+	FT_TRUE(has(c, "\tflue_w2c_save(&frame);\n\tu32 r = flue_canon_future_read_opts(inst, "
+		       "ELEMS_ELEM_RESULT_LIST_U8_STRING, 0, &m0_reader_vopts[self - m0_reader_insts], "
+		       "p0, p1);\n\tflue_w2c_restore(&frame);\n"));
+	FT_TRUE(has(c, "flue_canon_stream_write_opts(inst, ELEMS_ELEM_STRING, FLUE_OPT_ASYNC, "
+		       "&m1_writer_vopts[self - m1_writer_insts], p0, p1, p2);\n"));
+	FT_TRUE(has(c, "flue_canon_future_write_opts(inst, ELEMS_ELEM_RESULT_LIST_U8_STRING, "
+		       "FLUE_OPT_ASYNC, &m1_writer_vopts[self - m1_writer_insts], p0, p1);\n"));
+	/* the other built-ins and the ends in the function type stay as they were */
+	FT_TRUE(has(c, "flue_canon_stream_drop_readable(inst, ELEMS_ELEM_STRING, p0);\n"));
+	FT_TRUE(has(c, "/* blob */ { .kind = FLUE_VAL_FUTURE, .elem = ELEMS_ELEM_RESULT_LIST_U8_STRING }"));
+	free(c);
+	/* isolated: the reader's realloc, run inside whichever instance's
+	 * built-in meets its parked read, enters its guest code through the
+	 * gate (its export wrapper) */
+	c = elems_glue(FB_TARGET_CORTEX_M33, true);
+	FT_TRUE(has(c, "static void m0_reader_realloc_body(void *arg)\n{\n"
+		       "\tstruct m0_reader_call *c = arg;\n\tc->e = (uint32_t)m0_reader_x1(c->self"));
+	FT_TRUE(has(c, "static u32 m0_reader_i1_priv("));
+	FT_TRUE(has(c, "&m0_reader_vopts[self - m0_reader_insts]"));
+	free(c);
+}
+
 FT_SUITE(graph,
 	 FT_CASE(test_every_kind),
 	 FT_CASE(test_nested_layout),
 	 FT_CASE(test_shared_shapes),
 	 FT_CASE(test_forms),
 	 FT_CASE(test_core_signatures),
-	 FT_CASE(test_glue))
+	 FT_CASE(test_glue),
+	 FT_CASE(test_elem_forms),
+	 FT_CASE(test_elem_glue))

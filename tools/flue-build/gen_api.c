@@ -104,7 +104,7 @@ void gen_api_types(const struct gen *g)
 	}
 	fb_buf_puts(h, "\n/* Stream and future ends held by the host: handles in the program's host\n"
 		    " * instance (<prog>_host()), for flue/host.h's calls. */\n");
-	for (uint32_t i = 0; i < g->p->nelems; i++)
+	for (uint32_t i = 0; i < g->p->nflat_elems; i++) /* graph-typed: no host ends */
 		fb_buf_printf(h, "typedef struct { uint32_t handle; } %s_stream_%s_t;\n"
 			      "typedef struct { uint32_t handle; } %s_future_%s_t;\n", g->p->name,
 			      g->p->elems[i].c_name, g->p->name, g->p->elems[i].c_name);

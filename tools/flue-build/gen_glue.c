@@ -71,13 +71,13 @@ static void prologue(const struct gen *g)
 static void elem_table(const struct gen *g)
 {
 	struct fb_buf *c = g->c;
-	if (g->p->nelems == 0)
+	if (g->p->nflat_elems == 0) /* (graph-typed ones: gen_graph_register_elems) */
 		return;
 	fb_buf_printf(c, "/* Stream/future element types, registered in this order: id = index + 1. */\n"
 		      "static const struct flue_type_desc elem_types[%u] = {\n",
-		      (unsigned)g->p->nelems);
+		      (unsigned)g->p->nflat_elems);
 	static const char *const kinds[] = { "FLUE_TYPE_UNIT", "FLUE_TYPE_NUMBER", "FLUE_TYPE_RECORD" };
-	for (uint32_t i = 0; i < g->p->nelems; i++) {
+	for (uint32_t i = 0; i < g->p->nflat_elems; i++) {
 		const struct flue_type_desc *d = &g->p->elems[i].desc;
 		fb_buf_printf(c, "\t/* %u: %s */ { .kind = %s", (unsigned)i + 1u,
 			      g->p->elems[i].c_name, kinds[d->kind]);
@@ -129,8 +129,9 @@ static void module_types(const struct gen *g, const struct fb_module *m, const c
 		      (unsigned)m->ninstances);
 	fb_buf_printf(c, "struct %s_call {\n\tstruct %s_inst *self;\n\tconst flue_flat_t *args;\n"
 		      "\tflue_flat_t *res;\n\tuint32_t e, p1, p2;\n};\n\n", id, id);
-	/* Also for an isolated ring attach, which reaches its gate instance. */
-	bool lowers = gen_ring_has_memory(m);
+	/* Also for an isolated ring attach, which reaches its gate instance,
+	 * and for ops that pass the instance's value options. */
+	bool lowers = gen_ring_has_memory(m) || gen_graph_module_vopts(g, m);
 	for (uint32_t i = 0; i < ni; i++)
 		lowers = lowers || m->imports[i].kind == FB_IMP_FUNC ||
 			 (g->o->isolate && m->imports[i].builtin == FB_B_RING_ATTACH);
@@ -139,6 +140,7 @@ static void module_types(const struct gen *g, const struct fb_module *m, const c
 			      "static struct %s_inst *%s_self(const void *env)\n{\n"
 			      "\t(void)flue_w2c_caller(env);\n"
 			      "\treturn (struct %s_inst *)flue_w2c_current();\n}\n\n", id, id, id);
+	gen_graph_vopts(g, m, id);
 }
 
 static void import_head(const struct gen *g, const struct fb_module *m, uint32_t i,
@@ -200,6 +202,14 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	for (const char *s = what; *s != '\0'; s++) {
 		char ch = *s == '.' || *s == '-' ? '_' : *s;
 		fb_buf_put(&fn, &ch, 1);
+	}
+	if (gen_graph_import_vopts(g, m, i)) { /* the calling instance's value options */
+		char *id = gen_mod(g, m);
+		fb_buf_printf(b, "flue_canon_%s_opts(inst, %s, %s, &%s_vopts[self - %s_insts], p0, p1%s)",
+			      fn.data, ty, opt, id, id, fb_builtin_is_stream(c->builtin) ? ", p2" : "");
+		free(id);
+		fb_buf_free(&fn);
+		return;
 	}
 	fb_buf_printf(b, "flue_canon_%s(inst, %s", fn.data, ty);
 	switch (c->builtin) {
@@ -299,7 +309,11 @@ static void builtin_import(const struct gen *g, const struct fb_module *m, uint3
 	snprintf(what, sizeof what, "%s%s", fb_builtin_name(c->builtin), c->async ? " async" : "");
 	import_head(g, m, i, id, what);
 	bool save = builtin_may_switch(c);
-	fb_buf_puts(b, "\tstruct flue_instance *inst = flue_w2c_caller(env);\n");
+	if (gen_graph_import_vopts(g, m, i)) /* which instance: its options */
+		fb_buf_printf(b, "\tstruct %s_inst *self = %s_self(env);\n"
+			      "\tstruct flue_instance *inst = self->g.inst;\n", id, id);
+	else
+		fb_buf_puts(b, "\tstruct flue_instance *inst = flue_w2c_caller(env);\n");
 	if (save)
 		fb_buf_puts(b, "\tstruct flue_w2c_frame frame;\n\tflue_w2c_save(&frame);\n");
 	fb_buf_puts(b, "\t");

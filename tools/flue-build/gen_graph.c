@@ -5,6 +5,10 @@
  * (`.graph`, `.param_types`, `.result_type`), their typed task.return,
  * and the canonical options of the lowered imports that call them.
  *
+ * Stream/future elements of graph types are nodes of the same graph
+ * (registered with flue_type_register_value()); their reads and writes
+ * call the `_opts` built-ins with the instance's value options.
+ *
  * Encodings: a core module does not say which string encoding it was
  * built for (wit-component reads that from the component-type custom
  * section, which flue-build does not read), so both ends are UTF-8,
@@ -37,6 +41,13 @@ void gen_graph_collect(const struct fb_plan *p, struct fb_tgraph *tg)
 		for (uint32_t i = 0; i < m->wasm.nimports; i++)
 			if (m->imports[i].builtin == FB_B_TASK_RETURN)
 				add_func(tg, m->imports[i].func);
+	}
+	/* after the functions' types: a program without graph-typed elements
+	 * keeps the graph (and glue) it had */
+	for (uint32_t i = p->nflat_elems; i < p->nelems; i++) {
+		char why[512];
+		uint16_t n;
+		(void)fb_tgraph_add(tg, p->elems[i].wit, &n, why, sizeof why); /* checked */
 	}
 }
 
@@ -75,10 +86,13 @@ void gen_graph_table(const struct gen *g)
 	struct fb_buf *c = g->c;
 	if (tg->nnodes == 0)
 		return;
-	fb_buf_printf(c, "/* Value types of the graph-typed functions (flue/valtype.h): children\n"
+	fb_buf_printf(c, "/* Value types of the graph-typed functions%s (flue/valtype.h): children\n"
 		      " * before parents, one node per shape; the layout is precomputed and\n"
-		      " * flue_types_check() verifies it when a function is lifted. */\n"
-		      "static const struct flue_tnode glue_tnodes[%u] = {\n", (unsigned)tg->nnodes);
+		      " * flue_types_check() verifies it when a function is lifted%s. */\n"
+		      "static const struct flue_tnode glue_tnodes[%u] = {\n",
+		      g->p->nelems > g->p->nflat_elems ? " and stream/future elements" : "",
+		      g->p->nelems > g->p->nflat_elems ? " or an element\n * type registered" : "",
+		      (unsigned)tg->nnodes);
 	for (uint32_t i = 0; i < tg->nnodes; i++)
 		node_line(g, i);
 	fb_buf_printf(c, "};\nstatic const uint16_t glue_tkids[%u] = {",
@@ -134,4 +148,77 @@ void gen_graph_lowered(const struct gen *g, const struct fb_module *m, uint32_t 
 	if (m->realloc >= 0) /* the caller's cabi_realloc, entered as guest code */
 		fb_buf_printf(g->c, "\tself->low[%u].realloc = %s_realloc;\n"
 			      "\tself->low[%u].user = self;\n", (unsigned)i, id, (unsigned)i);
+}
+
+/* ------------------------------------------------ graph-typed elements */
+
+/* Does import i of m read or write a stream/future of a graph-typed element
+ * (and so call the `_opts` form with the module's value options)? */
+bool gen_graph_import_vopts(const struct gen *g, const struct fb_module *m, uint32_t i)
+{
+	enum fb_builtin b = m->imports[i].builtin;
+	uint32_t id = m->import_elem[i];
+	if (b != FB_B_STREAM_READ && b != FB_B_STREAM_WRITE && b != FB_B_FUTURE_READ &&
+	    b != FB_B_FUTURE_WRITE)
+		return false;
+	return id >= 1u && id <= g->p->nelems && g->p->elems[id - 1u].graph;
+}
+
+bool gen_graph_module_vopts(const struct gen *g, const struct fb_module *m)
+{
+	for (uint32_t i = 0; i < m->wasm.nimports; i++)
+		if (gen_graph_import_vopts(g, m, i))
+			return true;
+	return false;
+}
+
+/* The value options of m's reads and writes of graph-typed elements, one
+ * per instance (static: a parked op keeps a pointer to its options until
+ * the op that meets it has lowered the elements). Its realloc is the
+ * instance's cabi_realloc entered as guest code (flue_w2c_enter; isolated:
+ * through the gate into its own domain, whichever instance's built-in
+ * calls it). */
+void gen_graph_vopts(const struct gen *g, const struct fb_module *m, const char *id)
+{
+	struct fb_buf *c = g->c;
+	if (!gen_graph_module_vopts(g, m))
+		return;
+	if (m->realloc >= 0)
+		fb_buf_printf(c, "static uint32_t %s_realloc(void *user, struct flue_instance *inst, "
+			      "uint32_t old_ptr,\n\t\t\t\tuint32_t old_size, uint32_t align, "
+			      "uint32_t new_size);\n", id);
+	fb_buf_printf(c, "/* Options of its stream/future ops on graph-typed elements: its "
+		      "realloc, UTF-8. */\nstatic const struct flue_string_opts %s_vopts[%u] = {\n",
+		      id, (unsigned)m->ninstances);
+	for (uint32_t k = 0; k < m->ninstances; k++)
+		if (m->realloc >= 0)
+			fb_buf_printf(c, "\t{ %s_realloc, &%s_insts[%u], FLUE_STRING_UTF8 },\n", id, id,
+				      (unsigned)k);
+		else /* it only writes, or reads what needs no memory */
+			fb_buf_puts(c, "\t{ 0, 0, FLUE_STRING_UTF8 },\n");
+	fb_buf_puts(c, "};\n\n");
+}
+
+/* In <prog>_init(), after the flat element types: each graph-typed one,
+ * a node of glue_types, with the id the header's macro promised. */
+void gen_graph_register_elems(const struct gen *g)
+{
+	const struct fb_plan *p = g->p;
+	uint32_t n = p->nelems - p->nflat_elems;
+	if (n == 0)
+		return;
+	fb_buf_printf(g->c, "\t{\n\t\t/* graph-typed element types: ids %u.. */\n"
+		      "\t\tstatic const uint16_t nodes[%u] = {", (unsigned)p->nflat_elems + 1u,
+		      (unsigned)n);
+	for (uint32_t i = p->nflat_elems; i < p->nelems; i++) {
+		uint16_t node = gen_graph_node(g, p->elems[i].wit);
+		fb_buf_printf(g->c, "%s%uu /* %s */", i > p->nflat_elems ? ", " : " ",
+			      (unsigned)node, g->tg->text[node]);
+	}
+	fb_buf_printf(g->c, " };\n\t\tfor (uint32_t i = 0; i < %uu; i++) {\n"
+		      "\t\t\tflue_type_t t = 0;\n\t\t\trc = flue_type_register_value(&store, "
+		      "&glue_types, nodes[i], &t);\n\t\t\tif (rc != 0 || t != i + %uu)\n"
+		      "\t\t\t\treturn glue_fail(rc != 0 ? rc : FLUE_EINVAL, \"registering element "
+		      "types for\", \"%s\");\n\t\t}\n\t}\n", (unsigned)n,
+		      (unsigned)p->nflat_elems + 1u, p->name);
 }

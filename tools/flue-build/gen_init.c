@@ -192,12 +192,13 @@ static void init_fn(const struct gen *g)
 			      "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"giving fiber stacks to\", "
 			      "\"%s\");\n", (unsigned)gen_fiber_stacks(g), (unsigned)g->o->stack_bytes,
 			      g->p->name);
-	if (g->p->nelems > 0)
+	if (g->p->nflat_elems > 0)
 		fb_buf_printf(c, "\tfor (uint32_t i = 0; i < %uu; i++) {\n\t\tflue_type_t t = 0;\n"
 			      "\t\trc = flue_type_register(&store, &elem_types[i], &t);\n"
 			      "\t\tif (rc != 0 || t != i + 1u)\n\t\t\treturn glue_fail(rc != 0 ? rc : "
 			      "FLUE_EINVAL, \"registering element types for\", \"%s\");\n\t}\n",
-			      (unsigned)g->p->nelems, g->p->name);
+			      (unsigned)g->p->nflat_elems, g->p->name);
+	gen_graph_register_elems(g);
 	fb_buf_printf(c, "\trc = flue_host_create(&store, host_arena, sizeof host_arena, &host);\n"
 		      "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"creating the host instance of\", "
 		      "\"%s\");\n", g->p->name);

@@ -61,6 +61,13 @@ void gen_graph_functype(const struct gen *g, const struct wit_func *f, const cha
 void gen_graph_result(const struct gen *g, const struct wit_func *f, const char *name);
 void gen_graph_lowered(const struct gen *g, const struct fb_module *m, uint32_t i,
 		       const char *id);
+/* Graph-typed stream/future elements: does import i (module m) take value
+ * options; the module's options per instance (`<id>_vopts`); their
+ * registration in <prog>_init(). */
+bool gen_graph_import_vopts(const struct gen *g, const struct fb_module *m, uint32_t i);
+bool gen_graph_module_vopts(const struct gen *g, const struct fb_module *m);
+void gen_graph_vopts(const struct gen *g, const struct fb_module *m, const char *id);
+void gen_graph_register_elems(const struct gen *g);
 
 /* Typedefs of the host interface's types (records, tuples, ends). */
 void gen_api_types(const struct gen *g);

@@ -26,6 +26,28 @@ static const char *extern_kind_text(uint8_t k)
 	}
 }
 
+/* The element type of stream/future built-in `c` (fb_elem_form()). The
+ * library's forward re-attaches ends without moving values, and refuses
+ * graph-typed elements (it traps NOT_SUPPORTED): refused here first. */
+static int check_elem(const struct fb_import *c, char *why, size_t len)
+{
+	int form = fb_elem_form(c->stream, why, len);
+	if (form < 0)
+		return -1;
+	if (form == FB_ELEM_GRAPH &&
+	    (c->builtin == FB_B_STREAM_FORWARD || c->builtin == FB_B_FUTURE_FORWARD)) {
+		struct fb_buf t = { 0 };
+		fb_type_text(c->stream, &t);
+		fb_failf(why, len, "'%s' (%s:%u:%u): %s of graph-typed elements is not supported by "
+			 "the flue library yet", t.data, c->stream->loc.file,
+			 (unsigned)c->stream->loc.line, (unsigned)c->stream->loc.col,
+			 fb_builtin_name(c->builtin));
+		fb_buf_free(&t);
+		return -1;
+	}
+	return 0;
+}
+
 static int classify_imports(struct fb_module *m, const struct fb_composition *comp,
 			    struct fb_error *err)
 {
@@ -57,13 +79,10 @@ static int classify_imports(struct fb_module *m, const struct fb_composition *co
 				return fb_plan_fail(err, "%s: import '%s' '%s': %s", m->wasm_path,
 						    im->module, im->field, why);
 		}
-		if (fb_builtin_is_stream(c->builtin) || fb_builtin_is_future(c->builtin)) {
-			struct flue_type_desc d;
-			if (fb_elem_desc(c->stream != NULL ? c->stream->elem : NULL, &d, why,
-					 sizeof why) != 0)
-				return fb_plan_fail(err, "%s: import '%s' '%s': %s", m->wasm_path,
-						    im->module, im->field, why);
-		}
+		if ((fb_builtin_is_stream(c->builtin) || fb_builtin_is_future(c->builtin)) &&
+		    check_elem(c, why, sizeof why) != 0)
+			return fb_plan_fail(err, "%s: import '%s' '%s': %s", m->wasm_path,
+					    im->module, im->field, why);
 	}
 	return 0;
 }
@@ -240,17 +259,24 @@ static int check_storage(const struct fb_module *m, enum fb_target target, struc
 }
 
 /* A lowered call whose result holds strings or lists allocates them in the
- * caller with its realloc (flue_lowered.realloc). */
+ * caller with its realloc (flue_lowered.realloc); so does a stream or
+ * future read of elements holding them, in the reader (the built-in's
+ * options). */
 static int check_import_realloc(const struct fb_module *m, struct fb_error *err)
 {
 	for (uint32_t i = 0; i < m->wasm.nimports && m->realloc < 0; i++) {
 		const struct fb_import *c = &m->imports[i];
+		const char *what = NULL;
 		if (c->kind == FB_IMP_FUNC && fb_type_allocates(c->func->result))
-			return fb_plan_fail(err, "%s: import '%s' '%s' returns strings or lists, "
-					    "which are stored into the module's memory with "
-					    "'cabi_realloc', which the module does not export",
-					    m->wasm_path, m->wasm.imports[i].module,
-					    m->wasm.imports[i].field);
+			what = "returns strings or lists";
+		else if ((c->builtin == FB_B_STREAM_READ || c->builtin == FB_B_FUTURE_READ) &&
+			 c->stream != NULL && fb_type_allocates(c->stream->elem))
+			what = "reads elements holding strings or lists";
+		if (what != NULL)
+			return fb_plan_fail(err, "%s: import '%s' '%s' %s, which are stored into "
+					    "the module's memory with 'cabi_realloc', which the "
+					    "module does not export", m->wasm_path,
+					    m->wasm.imports[i].module, m->wasm.imports[i].field, what);
 	}
 	return 0;
 }

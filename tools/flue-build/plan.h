@@ -92,9 +92,11 @@ struct fb_binding {
 
 /** A stream/future element type; its flue id is its index + 1. */
 struct fb_elem {
-	struct flue_type_desc desc;
+	struct flue_type_desc desc;  /**< !graph: what flue_type_register() takes */
 	const struct wit_type *wit;  /**< a payload it came from (NULL: unit) */
-	char *c_name;                /**< "u8", "sample", "unit", ... */
+	char *c_name;                /**< "u8", "sample", "unit", "string", ... */
+	bool graph;                  /**< a node of the program's type graph
+					  (fb_elem_form(), flue_type_register_value()) */
 };
 
 struct fb_plan {
@@ -107,6 +109,10 @@ struct fb_plan {
 	struct fb_hostfn *hostfns;
 	struct fb_binding *bindings;
 	struct fb_elem *elems;
+	/** elems[0 .. nflat_elems - 1] are registered with flue_type_register(),
+	 *  in one loop over their descriptors; the graph types come after them,
+	 *  so a program without any keeps the ids (and glue) it always had. */
+	uint32_t nflat_elems;
 };
 
 /**

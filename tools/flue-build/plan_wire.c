@@ -150,6 +150,40 @@ static int refuse_at_host(struct fb_error *err, const struct fb_link *k, const c
 	return -1;
 }
 
+/* A stream/future end of `f` whose element type is a graph type: such ends
+ * cross only between guests (a host end would need host values of that
+ * type, flue/hval.h, which flue-build's host interface does not give). */
+static int refuse_graph_end(struct fb_error *err, const struct fb_link *k, const char *how,
+			    const struct wit_func *f)
+{
+	for (uint32_t i = 0; i <= f->nparams; i++) {
+		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
+		struct fb_valtype v;
+		char why[256];
+		if (t == NULL || fb_valtype_of(t, &v, why, sizeof why) != 0)
+			continue;
+		uint32_t e = 0;
+		while (e < v.npayload && !fb_elem_is_graph(v.payload[e]))
+			e++;
+		if (e == v.npayload)
+			continue;
+		struct fb_buf b = { 0 }, pb = { 0 };
+		fb_type_text(t, &b);
+		fb_type_text(v.payload[e], &pb);
+		fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s has type '%s': host stream/future "
+			"ends of '%s' (strings, lists, chars, bools, options, results, variants, "
+			"enums, flags, maps and nested records) are not supported by flue yet (they "
+			"cross only between guest instances: connect it to another instance)",
+			k->from.inst, k->from.key, how, i < f->nparams ? "parameter '" : "",
+			i < f->nparams ? f->params[i].name : "result", i < f->nparams ? "'" : "",
+			b.data, pb.data);
+		fb_buf_free(&b);
+		fb_buf_free(&pb);
+		return -1;
+	}
+	return 0;
+}
+
 static int host_fn(struct fb_plan *p, const struct fb_link *k, const struct fb_import *imp,
 		   struct fb_error *err)
 {
@@ -181,6 +215,8 @@ static int wire_import(struct fb_plan *p, struct fb_inst *in, uint32_t i, struct
 	if (k->kind == FB_LINK_HOST) {
 		if (fb_func_is_graph(imp->func))
 			return refuse_at_host(err, k, "is served by the host", imp->func);
+		if (refuse_graph_end(err, k, "is served by the host", imp->func) != 0)
+			return -1;
 		int h = host_fn(p, k, imp, err);
 		if (h < 0)
 			return -1;
@@ -240,6 +276,8 @@ static int add_binding(struct fb_plan *p, const struct fb_link *k, struct fb_err
 	}
 	if (fb_func_is_graph(m->lifts[l].func))
 		return refuse_at_host(err, k, "is exported to the host", m->lifts[l].func);
+	if (refuse_graph_end(err, k, "is exported to the host", m->lifts[l].func) != 0)
+		return -1;
 	char *name = k->c_name != NULL ? fb_strdup(k->c_name) :
 		     c_name_of(p->name, k->from.inst, k->from.key);
 	p->bindings = fb_realloc(p->bindings, (p->nbindings + 1u) * sizeof *p->bindings);
@@ -273,18 +311,36 @@ static bool same_desc(const struct flue_type_desc *a, const struct flue_type_des
 	return memcmp(a->fields, b->fields, a->nfields) == 0;
 }
 
+/* A C name for the element type of `payload`, unique among the program's:
+ * the number's or the named type's, else its WIT text made an identifier
+ * ("result<list<u8>, string>" -> "result_list_u8_string"). */
 static char *elem_c_name(const struct fb_plan *p, const struct flue_type_desc *d,
-			 const struct wit_type *payload)
+			 const struct wit_type *payload, bool graph)
 {
 	char *name;
-	if (d->kind == FLUE_TYPE_UNIT)
+	if (!graph && d->kind == FLUE_TYPE_UNIT)
 		name = fb_strdup("unit");
-	else if (d->kind == FLUE_TYPE_NUMBER)
+	else if (!graph && d->kind == FLUE_TYPE_NUMBER)
 		name = fb_strdup(num_name(d->num));
 	else if (wit_unalias(payload)->name != NULL)
 		name = fb_snake(wit_unalias(payload)->name);
-	else
+	else if (!graph)
 		name = fb_strdup("tuple");
+	else {
+		struct fb_buf t = { 0 }, b = { 0 };
+		fb_type_text(wit_unalias(payload), &t);
+		for (const char *c = t.data; *c != '\0'; c++) {
+			bool word = isalnum((unsigned char)*c) != 0;
+			char ch = word ? (char)tolower((unsigned char)*c) : '_';
+			if (word || (b.len > 0 && b.data[b.len - 1] != '_'))
+				fb_buf_put(&b, &ch, 1);
+		}
+		while (b.len > 0 && b.data[b.len - 1] == '_')
+			b.data[--b.len] = '\0';
+		name = b.len > 0 ? fb_strdup(b.data) : fb_strdup("value");
+		fb_buf_free(&t);
+		fb_buf_free(&b);
+	}
 	for (uint32_t i = 0; i < p->nelems; i++) {
 		if (strcmp(p->elems[i].c_name, name) == 0) { /* a different type, same name */
 			struct fb_buf b = { 0 };
@@ -296,21 +352,38 @@ static char *elem_c_name(const struct fb_plan *p, const struct flue_type_desc *d
 	return name;
 }
 
-static void add_elem(struct fb_plan *p, const struct wit_type *payload)
+/* The id of `payload` among the elements registered so far (0: none). */
+static uint32_t find_elem(const struct fb_plan *p, const struct wit_type *payload)
 {
 	struct flue_type_desc d;
 	char why[256];
-	if (fb_elem_desc(payload, &d, why, sizeof why) != 0)
-		return; /* rejected earlier, with its reason */
+	bool graph = fb_elem_is_graph(payload);
+	if (!graph && fb_elem_desc(payload, &d, why, sizeof why) != 0)
+		return 0;
 	for (uint32_t i = 0; i < p->nelems; i++)
-		if (same_desc(&p->elems[i].desc, &d))
-			return;
+		if (p->elems[i].graph == graph &&
+		    (graph ? fb_type_same_shape(p->elems[i].wit, payload) :
+		     same_desc(&p->elems[i].desc, &d)))
+			return i + 1u;
+	return 0;
+}
+
+/* `payload` as an element type, if it is of the pass's kind (`graph`) and
+ * new. Every payload was checked with fb_elem_form() before. */
+static void add_elem(struct fb_plan *p, const struct wit_type *payload, bool graph)
+{
+	struct flue_type_desc d = { 0 };
+	char why[256];
+	if (fb_elem_is_graph(payload) != graph || find_elem(p, payload) != 0)
+		return;
+	if (!graph && fb_elem_desc(payload, &d, why, sizeof why) != 0)
+		return;
 	p->elems = fb_realloc(p->elems, (p->nelems + 1u) * sizeof *p->elems);
-	struct fb_elem e = { d, payload, elem_c_name(p, &d, payload) };
+	struct fb_elem e = { d, payload, elem_c_name(p, &d, payload, graph), graph };
 	p->elems[p->nelems++] = e;
 }
 
-static void add_func_elems(struct fb_plan *p, const struct wit_func *f)
+static void add_func_elems(struct fb_plan *p, const struct wit_func *f, bool graph)
 {
 	struct fb_valtype v;
 	char why[256];
@@ -319,26 +392,35 @@ static void add_func_elems(struct fb_plan *p, const struct wit_func *f)
 		if (t == NULL || fb_valtype_of(t, &v, why, sizeof why) != 0)
 			continue;
 		for (uint32_t k = 0; k < v.npayload; k++)
-			add_elem(p, v.payload[k]);
+			add_elem(p, v.payload[k], graph);
 	}
 }
 
-static void collect_elems(struct fb_plan *p)
+/* Every stream/future payload of the program, in a fixed order: the
+ * built-ins' and the functions' of each module. */
+static void walk_elems(struct fb_plan *p, bool graph)
 {
 	for (uint32_t n = 0; n < p->nmodules; n++) {
 		struct fb_module *m = &p->modules[n];
 		for (uint32_t i = 0; i < m->wasm.nimports; i++) {
 			const struct fb_import *c = &m->imports[i];
 			if (fb_builtin_is_stream(c->builtin) || fb_builtin_is_future(c->builtin))
-				add_elem(p, c->stream != NULL ? c->stream->elem : NULL);
+				add_elem(p, c->stream != NULL ? c->stream->elem : NULL, graph);
 			else if (c->func != NULL)
-				add_func_elems(p, c->func);
+				add_func_elems(p, c->func, graph);
 		}
 		for (uint32_t i = 0; i < m->nlifts; i++)
-			add_func_elems(p, m->lifts[i].func);
+			add_func_elems(p, m->lifts[i].func, graph);
 	}
+}
+
+static void collect_elems(struct fb_plan *p)
+{
+	walk_elems(p, false);
 	if (p->comp.nrings > 0) /* the rings' companion streams (every ring has a guest end) */
-		add_elem(p, NULL);
+		add_elem(p, NULL, false);
+	p->nflat_elems = p->nelems;
+	walk_elems(p, true);
 	for (uint32_t n = 0; n < p->nmodules; n++) {
 		struct fb_module *m = &p->modules[n];
 		for (uint32_t i = 0; i < m->wasm.nimports; i++) {
@@ -352,14 +434,7 @@ static void collect_elems(struct fb_plan *p)
 
 uint32_t fb_plan_elem_id(const struct fb_plan *p, const struct wit_type *payload)
 {
-	struct flue_type_desc d;
-	char why[256];
-	if (fb_elem_desc(payload, &d, why, sizeof why) != 0)
-		return 0;
-	for (uint32_t i = 0; i < p->nelems; i++)
-		if (same_desc(&p->elems[i].desc, &d))
-			return i + 1u;
-	return 0;
+	return find_elem(p, payload);
 }
 
 const char *fb_plan_elem_name(const struct fb_plan *p, uint32_t id)

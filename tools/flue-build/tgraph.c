@@ -241,6 +241,100 @@ void fb_tgraph_free(struct fb_tgraph *g)
 	memset(g, 0, sizeof *g);
 }
 
+/* ------------------------------------------------------- element types */
+
+/* The first handle in `t` (t itself included): own, borrow, a resource,
+ * a stream or future; NULL if it holds none. */
+static const struct wit_type *first_handle(const struct wit_type *t)
+{
+	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL, *h = NULL;
+	if (u == NULL)
+		return NULL;
+	switch (u->kind) {
+	case WIT_T_OWN: case WIT_T_BORROW: case WIT_T_RESOURCE:
+	case WIT_T_STREAM: case WIT_T_FUTURE:
+		return u;
+	case WIT_T_RESULT:
+		return (h = first_handle(u->ok)) != NULL ? h : first_handle(u->err);
+	case WIT_T_MAP:
+		return (h = first_handle(u->key)) != NULL ? h : first_handle(u->elem);
+	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
+		for (uint32_t i = 0; i < u->nfields && h == NULL; i++)
+			h = first_handle(u->fields[i].type);
+		return h;
+	default: /* list, option; leaves (elem NULL) */
+		return first_handle(u->elem);
+	}
+}
+
+/* "'stream<string>' (file.wit:3:14)": the end's text and where it is written. */
+static char *end_text(const struct wit_type *end)
+{
+	struct fb_buf b = { 0 };
+	char *s = text_of(end);
+	fb_buf_printf(&b, "'%s'", s);
+	if (end->loc.file != NULL)
+		fb_buf_printf(&b, " (%s:%u:%u)", end->loc.file, (unsigned)end->loc.line,
+			      (unsigned)end->loc.col);
+	free(s);
+	return b.data;
+}
+
+/* Why an element type holding handle `h` is refused: borrows by the
+ * component model itself (the reference's validation refuses such element
+ * types), ends and resources by flue for now. */
+static int refuse_elem_handle(const struct wit_type *end, const struct wit_type *h, char *err,
+			      size_t len)
+{
+	char *e = end_text(end), *p = text_of(end->elem), *hs = text_of(h);
+	const char *why = h->kind == WIT_T_BORROW ?
+		"the component model does not allow borrowed handles in stream/future elements" :
+		h->kind == WIT_T_STREAM || h->kind == WIT_T_FUTURE ?
+		"elements that are or hold stream/future ends are not supported by flue yet" :
+		"resources are not supported by flue-build yet";
+	if (wit_unalias(end->elem) == h)
+		fb_failf(err, len, "%s: its element type '%s' is a handle: %s", e, p, why);
+	else
+		fb_failf(err, len, "%s: its element type '%s' holds the handle '%s': %s", e, p, hs,
+			 why);
+	free(e);
+	free(p);
+	free(hs);
+	return -1;
+}
+
+int fb_elem_form(const struct wit_type *end, char *err, size_t len)
+{
+	const struct wit_type *payload = end != NULL ? end->elem : NULL;
+	if (!fb_elem_is_graph(payload))
+		return FB_ELEM_FLAT;
+	const struct wit_type *h = first_handle(payload);
+	if (h != NULL)
+		return refuse_elem_handle(end, h, err, len);
+	struct fb_tgraph g = { 0 };
+	uint16_t n;
+	char why[512];
+	int rc = fb_tgraph_add(&g, payload, &n, why, sizeof why);
+	fb_tgraph_free(&g);
+	if (rc == 0)
+		return FB_ELEM_GRAPH;
+	char *e = end_text(end);
+	fb_failf(err, len, "%s: its element type: %s", e, why);
+	free(e);
+	return -1;
+}
+
+bool fb_type_same_shape(const struct wit_type *a, const struct wit_type *b)
+{
+	struct fb_tgraph g = { 0 };
+	uint16_t x = 0, y = 1;
+	char why[512];
+	bool same = fb_tgraph_add(&g, a, &x, why, sizeof why) == 0 &&
+		    fb_tgraph_add(&g, b, &y, why, sizeof why) == 0 && x == y;
+	fb_tgraph_free(&g);
+	return same;
+}
+
 /* ---------------------------------------------------------------- forms */
 
 bool fb_type_allocates(const struct wit_type *t)
@@ -299,11 +393,34 @@ static int refuse_end(const struct wit_func *f, const struct wit_type *end, cons
 	return -1;
 }
 
+/* The element types of f's stream/future ends (top level, or fields of a
+ * flat record): each one fb_elem_form() accepts? */
+static int check_ends(const struct wit_func *f, char *err, size_t len)
+{
+	for (uint32_t i = 0; i <= f->nparams; i++) {
+		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
+		const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL;
+		if (u == NULL)
+			continue;
+		bool fields = u->kind == WIT_T_RECORD || u->kind == WIT_T_TUPLE;
+		for (uint32_t k = 0; k < (fields ? u->nfields : 1u); k++) {
+			const struct wit_type *e = fields ? wit_unalias(u->fields[k].type) : u;
+			if ((e->kind == WIT_T_STREAM || e->kind == WIT_T_FUTURE) &&
+			    fb_elem_form(e, err, len) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int fb_func_form(const struct wit_func *f, char *err, size_t len)
 {
 	char why[512];
-	if (f->kind != WIT_FUNC_FREESTANDING || fb_func_supported(f, why, sizeof why) == 0)
-		return fb_func_supported(f, err, len) == 0 ? FB_FORM_FLAT : -1;
+	if (f->kind != WIT_FUNC_FREESTANDING || fb_func_supported(f, why, sizeof why) == 0) {
+		if (fb_func_supported(f, err, len) != 0)
+			return -1;
+		return check_ends(f, err, len) == 0 ? FB_FORM_FLAT : -1;
+	}
 	if (f->nparams > 255)
 		return fb_failf(err, len, "'%s' has too many parameters", f->name);
 	struct fb_tgraph g = { 0 };

@@ -14,6 +14,10 @@
  *     Such values cross only between guest instances; handles (stream,
  *     future, own, borrow) are not allowed anywhere in such a function.
  *
+ * Stream/future elements of any such type (`stream<string>`,
+ * `future<result<list<u8>, string>>`) are nodes of the same graph, passed
+ * as ends in flat-form functions between guests (fb_elem_form()).
+ *
  * The graph is built children first and de-duplicated structurally (two
  * WIT types with the same shape share a node, whatever their names); its
  * layout fields are computed with the flue library's own
@@ -40,7 +44,8 @@ enum fb_form { FB_FORM_FLAT = 0, FB_FORM_GRAPH = 1 };
  * @brief The form `f`'s types take.
  * @return FB_FORM_FLAT or FB_FORM_GRAPH; -1 with `err` (a resource
  *         function, a handle inside a compound type or next to graph
- *         values, an empty record/variant/enum/flags, more than 32 flags,
+ *         values, a stream/future end whose element type fb_elem_form()
+ *         refuses, an empty record/variant/enum/flags, more than 32 flags,
  *         too many params, a type too deep or too large for flue)
  */
 int fb_func_form(const struct wit_func *f, char *err, size_t len);
@@ -66,6 +71,25 @@ struct fb_tgraph {
  */
 int fb_tgraph_add(struct fb_tgraph *g, const struct wit_type *t, uint16_t *out, char *err,
 		  size_t len);
+
+/** The two ways a stream/future element type is registered. */
+enum fb_elem_form { FB_ELEM_FLAT = 0, FB_ELEM_GRAPH = 1 };
+
+/**
+ * @brief How the element type of stream/future type `end` (NULL, or no
+ *        payload: unit) is registered: FLAT (none, a number, a record/tuple
+ *        of numbers: flue_type_register()) or GRAPH (any other type the
+ *        graph carries: a node, flue_type_register_value()).
+ * @return FB_ELEM_FLAT, FB_ELEM_GRAPH, or -1 with `err` naming `end`, where
+ *         it is written (WIT file:line:col) and why: the element is or holds
+ *         a borrow (the component model refuses it), a stream/future end or
+ *         a resource handle (not yet), or a type the graph refuses
+ */
+int fb_elem_form(const struct wit_type *end, char *err, size_t len);
+
+/** @brief Do `a` and `b` take the same node of a type graph (the same shape,
+ *         whatever their names)? Both must be graph-carried types. */
+bool fb_type_same_shape(const struct wit_type *a, const struct wit_type *b);
 
 /** @brief A flue_tgraph view of `g` (valid until `g` changes). */
 struct flue_tgraph fb_tgraph_view(const struct fb_tgraph *g);

@@ -37,6 +37,13 @@ static int unsupported(const struct wit_type *t, const char *where, char *err, s
 	return -1;
 }
 
+bool fb_elem_is_graph(const struct wit_type *payload)
+{
+	struct flue_type_desc d;
+	char why[256];
+	return payload != NULL && fb_elem_desc(payload, &d, why, sizeof why) != 0;
+}
+
 int fb_elem_desc(const struct wit_type *payload, struct flue_type_desc *out, char *err,
 		 size_t len)
 {
@@ -93,14 +100,11 @@ static int leaf_of(const struct wit_type *t, struct flue_leaf *out,
 	case WIT_T_F32: out->kind = FLUE_VAL_F32; return 0;
 	case WIT_T_F64: out->kind = FLUE_VAL_F64; return 0;
 	case WIT_T_STREAM:
-	case WIT_T_FUTURE: {
-		struct flue_type_desc d;
-		if (fb_elem_desc(u->elem, &d, err, len) != 0)
-			return -1;
+	case WIT_T_FUTURE: /* the end is a handle whatever it carries: its element
+			      type is checked by fb_elem_form() (tgraph.c) */
 		out->kind = u->kind == WIT_T_STREAM ? FLUE_VAL_STREAM : FLUE_VAL_FUTURE;
 		*payload = u->elem;
 		return 0;
-	}
 	default:
 		return unsupported(t, "at a call boundary", err, len);
 	}

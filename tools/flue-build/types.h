@@ -8,10 +8,12 @@
  * The flat form of flue's function types (flue/functype.h, flue/store.h),
  * the only one the host interface takes: bool, s8..u64, f32, f64,
  * stream<T>/future<T> (readable ends), and records/tuples of those (one
- * level). Stream/future elements: none (unit), a number, or a record/tuple
- * of numbers. Strings, lists, variants, options, results, enums, flags,
- * chars, maps and nested records take the graph form between guests
- * (tgraph.h); resources are a build error naming the type.
+ * level). Stream/future elements described here: none (unit), a number, or
+ * a record/tuple of numbers (flue_type_register()); every other element
+ * type is a node of the program's type graph (tgraph.h: fb_elem_form(),
+ * flue_type_register_value()). Strings, lists, variants, options, results,
+ * enums, flags, chars, maps and nested records take the graph form between
+ * guests (tgraph.h); resources are a build error naming the type.
  *
  * Host tool code.
  */
@@ -29,11 +31,17 @@
 
 /**
  * @brief The flue element type of a stream/future payload (`payload` NULL:
- *        the unit stream/future).
- * @retval 0 @retval -1 with `err` (type flue cannot carry in a stream yet)
+ *        the unit stream/future) if it is none, a number or a record/tuple
+ *        of at most FLUE_CONFIG_MAX_TYPE_FIELDS numbers.
+ * @retval 0 @retval -1 with `err` (any other type: a graph type, or one
+ *         flue cannot carry at all; fb_elem_form() tells which)
  */
 int fb_elem_desc(const struct wit_type *payload, struct flue_type_desc *out, char *err,
 		 size_t len);
+
+/** @brief Is `payload` an element type outside fb_elem_desc()'s (so a
+ *         node of the type graph, once fb_elem_form() accepted it)? */
+bool fb_elem_is_graph(const struct wit_type *payload);
 
 /** A value type whose stream/future element still needs its id. */
 struct fb_valtype {
@@ -46,7 +54,9 @@ struct fb_valtype {
 };
 
 /**
- * @brief The flue value type of a parameter or result type.
+ * @brief The flue value type of a parameter or result type. A stream or
+ *        future end is accepted whatever its element type, which
+ *        fb_func_form() (tgraph.h) checks.
  * @retval 0 @retval -1 with `err` (unsupported type, nested record, too
  *         many fields)
  */

@@ -22,7 +22,7 @@
  *    32-bit target, asserted in src/exec/queue.c);
  *  - post buffer (one per FLUE_CONFIG_MAX_POSTS): 8 * FLUE_CONFIG_MAX_VALUES
  *    = 256 B on both;
- *  - the default store (all defaults below): 14,472 B / 15,840 B;
+ *  - the default store (all defaults below): 14,728 B / 16,352 B;
  *  - a type node (struct flue_tnode, flue/valtype.h): 24 B on both.
  */
 #ifndef FLUE_CONFIG_H
@@ -48,12 +48,14 @@
 #endif
 
 /** Stream and future shared objects per store (16 B each, 32-bit target
- *  and 64-bit host; its two ends are handle slots). Range 1..65535. */
+ *  and 64-bit host; its two ends are handle slots; plus the parked op's
+ *  value options beside it in the store, 4 B / 8 B). Range 1..65535. */
 #ifndef FLUE_CONFIG_MAX_SHARED
 #define FLUE_CONFIG_MAX_SHARED 32
 #endif
 
-/** Distinct stream/future element types per store. Range 1..255. */
+/** Distinct stream/future element types per store (each 32 B, plus its
+ *  graph node for flue_type_register_value(), 8 B / 16 B). Range 1..255. */
 #ifndef FLUE_CONFIG_MAX_TYPES
 #define FLUE_CONFIG_MAX_TYPES 16
 #endif

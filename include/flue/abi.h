@@ -68,11 +68,12 @@ enum flue_spec_event {
  * structurally equal graph types share an id too (flue's types are
  * structural: labels are not compared).
  * @retval 0 and `*out` set
+ * Stream and future ends inside it (`stream<stream<u8>>`) move as in
+ * calls: out of the writer's table, into the reader's.
  * @retval FLUE_EINVAL a NULL argument, `g` invalid (flue_types_check()),
- *         `node` not in it, or the type contains a `borrow` (the
+ *         `node` not in it, a stream/future node of `g` whose element
+ *         type is not registered, or the type contains a `borrow` (the
  *         reference's validation refuses such element types)
- * @retval FLUE_ENOTSUP the type contains a stream or future (not yet:
- *         docs/CONFORMANCE.md)
  * @retval FLUE_ENOMEM FLUE_CONFIG_MAX_TYPES reached
  * Context: thread, at set-up. Cost: O(graph) per registered graph type.
  */

@@ -131,6 +131,9 @@ struct flue_end {
 	uint8_t ev_result : 2;  /**< pending event's recorded enum flue_copy_result
 				     (what delivery reports: flue_copy_event_decide) */
 	bool ev_reclaim : 1;    /**< on delivery, un-park the op (reclaim its buffer) */
+	bool lifted : 1;        /**< a readable end taken by a graph value being
+				     moved out (lift_async_value): gone as far as
+				     that value can tell (abi/val_handle.c) */
 	uint32_t progress;      /**< elements the op in progress (or the last one) moved */
 };
 

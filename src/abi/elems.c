@@ -61,6 +61,23 @@ static bool as_desc(const struct flue_tgraph *g, const struct flue_tnode *n,
 	return true;
 }
 
+/* Every stream/future inside node t is of a registered element type.
+ * Recursion bounded by the node's depth (flue_types_check). */
+static bool ends_registered(const struct flue_store *s, const struct flue_tgraph *g, uint16_t t)
+{
+	const struct flue_tnode *n = &g->nodes[t];
+	if ((n->contains & FLUE_TC_ASYNC) == 0)
+		return true;
+	if (n->kind == FLUE_VT_STREAM || n->kind == FLUE_VT_FUTURE)
+		return n->arg <= 0xFFu && flue_type_get(s, (flue_type_t)n->arg) != 0;
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		uint16_t k = flue_tnode_kid(g, n, i);
+		if (k != FLUE_TYPE_NONE && !ends_registered(s, g, k))
+			return false;
+	}
+	return true;
+}
+
 int flue_type_register_value(struct flue_store *s, const struct flue_tgraph *g, uint16_t node,
 			     flue_type_t *out)
 {
@@ -69,8 +86,8 @@ int flue_type_register_value(struct flue_store *s, const struct flue_tgraph *g, 
 	const struct flue_tnode *n = &g->nodes[node];
 	if ((n->contains & FLUE_TC_BORROW) != 0)
 		return FLUE_EINVAL; /* the reference's validation: no borrow in elements */
-	if ((n->contains & FLUE_TC_ASYNC) != 0)
-		return FLUE_ENOTSUP;
+	if (!ends_registered(s, g, node))
+		return FLUE_EINVAL;
 	struct flue_type_desc d;
 	if (as_desc(g, n, &d))
 		return flue_type_register(s, &d, out);

@@ -112,12 +112,14 @@ struct flue_res *flue_res_at(struct flue_instance *inst, flue_rtype_t rt, uint32
 /* lift_own / lift_borrow / lift_error_context's checks, then: an own is
  * marked lifted, a borrow lent to `task`. */
 void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i);
-/* A lifted own's slot freed (its rep kept in the free slot). */
-void flue_vh_release(struct flue_instance *src, uint32_t i);
+/* A lifted own's or end's slot freed (its rep, or the end's shared
+ * object, kept in the free slot); an end goes in transit to `to` (NULL:
+ * no lowering follows, the end is dropped). */
+void flue_vh_release(struct flue_instance *src, uint32_t i, struct flue_instance *to);
 /* A lifted own that was not freed is src's again (not lifted). */
 void flue_vh_unmark(struct flue_instance *src, uint32_t i);
-/* The rep (own: kept by flue_vh_release; borrow: the handle's) or, for an
- * error context, i; checked again (BAD_HANDLE, WRONG_KIND, TYPE_MISMATCH
+/* The rep (own: kept by flue_vh_release; borrow: the handle's), an end's
+ * shared object (kept likewise) or, for an error context, i; checked again (BAD_HANDLE, WRONG_KIND, TYPE_MISMATCH
  * of src) since the value is read again. */
 uint32_t flue_vh_rep(struct flue_instance *src, uint16_t task, const struct flue_tnode *n,
 		     uint32_t i);

@@ -17,6 +17,7 @@
 #include <flue/resource.h>
 #include "abi.h"
 #include "val.h"
+#include "values.h"
 
 /* lift_error_context: the table's get (a lifted own is gone), then the kind. */
 static void error_context_at(struct flue_instance *inst, uint32_t i)
@@ -30,8 +31,33 @@ static struct flue_res *res_at(struct flue_instance *inst, const struct flue_tno
 	return flue_res_at(inst, (flue_rtype_t)n->arg, i);
 }
 
+static bool is_end_node(const struct flue_tnode *n)
+{
+	return n->kind == FLUE_VT_STREAM || n->kind == FLUE_VT_FUTURE;
+}
+
+/* lift_async_value: the table's get as lifting sees it (an own or end the
+ * value lifted already is gone), then values.c's checks in the reference's
+ * order (kind, element type, idle, not in a set); the end is marked. */
+static void end_take(struct flue_instance *src, const struct flue_tnode *n, uint32_t i)
+{
+	struct flue_handle *h = flue_handle_at(src, i);
+	bool end = h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE;
+	if (end && h->u.end.lifted)
+		flue_trap(src, FLUE_TRAP_BAD_HANDLE, i);
+	uint8_t vk = n->kind == FLUE_VT_STREAM ? FLUE_VAL_STREAM : FLUE_VAL_FUTURE;
+	int r = flue_values_check_end(src, vk, (flue_type_t)n->arg, i);
+	if (r != 0)
+		flue_trap(src, (enum flue_trap_reason)r, i);
+	h->u.end.lifted = true;
+}
+
 void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i)
 {
+	if (is_end_node(n)) {
+		end_take(src, n, i);
+		return;
+	}
 	if (n->kind == FLUE_VT_ERROR_CONTEXT) {
 		error_context_at(src, i);
 		return;
@@ -52,14 +78,31 @@ void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tn
 		flue_trap(src, FLUE_TRAP_POOL_FULL, i);
 }
 
-void flue_vh_release(struct flue_instance *src, uint32_t i)
+void flue_vh_release(struct flue_instance *src, uint32_t i, struct flue_instance *to)
 {
 	struct flue_handle *h = flue_table_get(src, i);
-	if (h == 0 || h->kind != FLUE_H_RESOURCE || !h->u.res.lifted)
+	if (h == 0)
 		return;
-	uint32_t rep = h->u.res.rep;
-	flue_table_remove(src, i); /* the remove lift_own made, in its order */
-	h->u.free.rep_kept = rep;
+	if (h->kind == FLUE_H_RESOURCE && h->u.res.lifted) {
+		uint32_t rep = h->u.res.rep;
+		flue_table_remove(src, i); /* the remove lift_own made, in its order */
+		h->u.free.rep_kept = rep;
+		return;
+	}
+	bool end = h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE;
+	if (!end || !h->u.end.lifted)
+		return;
+	/* The remove lift_async_value made: in transit to `to`, which drops
+	 * it if it goes away first (flue_instance_drop_ends); with no `to` (a
+	 * value lifted and never lowered) dropped now, as drop-readable. */
+	uint16_t si = h->u.end.shared;
+	struct flue_store *s = src->store;
+	flue_shared_set_ref(&s->shared[si], FLUE_SIDE_READER, FLUE_REF_TRANSIT,
+			    to != 0 ? (uint32_t)to->id + 1u : 0u);
+	flue_table_remove(src, i);
+	h->u.free.rep_kept = si;
+	if (to == 0)
+		flue_shared_discard_transit(s, si);
 }
 
 void flue_vh_unmark(struct flue_instance *src, uint32_t i)
@@ -67,6 +110,8 @@ void flue_vh_unmark(struct flue_instance *src, uint32_t i)
 	struct flue_handle *h = flue_table_get(src, i);
 	if (h != 0 && h->kind == FLUE_H_RESOURCE)
 		h->u.res.lifted = false;
+	if (h != 0 && (h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE))
+		h->u.end.lifted = false;
 }
 
 uint32_t flue_vh_rep(struct flue_instance *src, uint16_t task, const struct flue_tnode *n,
@@ -76,7 +121,7 @@ uint32_t flue_vh_rep(struct flue_instance *src, uint16_t task, const struct flue
 	/* Read again, after the first pass: checked again, so that a value
 	 * rewritten since (by its own instance's realloc) cannot reach
 	 * outside the table. An own's slot is the free one its lift left. */
-	if (n->kind == FLUE_VT_OWN) {
+	if (n->kind == FLUE_VT_OWN || is_end_node(n)) {
 		if (i == 0 || i >= src->len || src->handles[i].kind != FLUE_H_FREE)
 			flue_val_fail(src, FLUE_TRAP_BAD_HANDLE, i);
 		return src->handles[i].u.free.rep_kept;
@@ -101,6 +146,14 @@ uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct fl
 {
 	if (n->kind == FLUE_VT_ERROR_CONTEXT)
 		return add_or_trap(dst, FLUE_H_ERROR_CONTEXT);
+	if (is_end_node(n)) { /* lower_stream / lower_future */
+		uint32_t e = flue_values_put_end(dst, n->kind == FLUE_VT_STREAM ? FLUE_VAL_STREAM
+									 : FLUE_VAL_FUTURE,
+						 (uint16_t)rep);
+		if (e == 0)
+			flue_trap(dst, FLUE_TRAP_TABLE_FULL, 0);
+		return e;
+	}
 	struct flue_store *s = dst->store;
 	bool own = n->kind == FLUE_VT_OWN;
 	if (!own) {

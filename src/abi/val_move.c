@@ -46,6 +46,7 @@ struct mv {
 	uint16_t task;
 	uint32_t *reps;            /* MV_COLLECT fills, MV_MOVE reads; NULL: none */
 	uint32_t nreps, irep;
+	struct flue_instance *to;  /* MV_RELEASE: where the ends taken go (NULL: dropped) */
 };
 
 static const struct at FLAT = { false, 0 };
@@ -239,33 +240,36 @@ static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, str
 {
 	struct flue_instance *si = m->src->inst;
 	uint32_t i = (uint32_t)(s.mem ? load_le(si, s.ptr, 4) : next_in(m));
-	bool own = n->kind == FLUE_VT_OWN;
+	/* Owns and stream/future ends leave the source's table (taken);
+	 * borrows and error contexts stay. */
+	bool taken = n->kind == FLUE_VT_OWN || n->kind == FLUE_VT_STREAM ||
+		     n->kind == FLUE_VT_FUTURE;
 	switch (m->mode) {
 	case MV_CHECK:
 		flue_vh_take(si, m->task, n, i);
 		return;
 	case MV_RELEASE:
-		if (own)
-			flue_vh_release(si, i);
+		if (taken)
+			flue_vh_release(si, i, m->to);
 		return;
 	case MV_UNMARK:
-		if (own)
+		if (taken)
 			flue_vh_unmark(si, i);
 		return;
 	case MV_COLLECT:
-		if (own && m->nreps == MV_SAME_INSTANCE_OWNS)
+		if (taken && m->nreps == MV_SAME_INSTANCE_OWNS)
 			flue_val_fail(si, FLUE_TRAP_POOL_FULL, i);
-		if (own)
+		if (taken)
 			m->reps[m->nreps++] = flue_vh_rep(si, m->task, n, i);
 		return;
 	default: {
 		/* One instance on both sides: the reps read out before any
 		 * realloc ran, in order; a value its realloc rewrote to hold
-		 * more owns than were taken traps. */
-		if (own && m->reps != 0 && m->irep == m->nreps)
+		 * more owns or ends than were taken traps. */
+		if (taken && m->reps != 0 && m->irep == m->nreps)
 			flue_val_fail(si, FLUE_TRAP_BAD_HANDLE, i);
-		uint32_t rep = own && m->reps != 0 ? m->reps[m->irep++]
-						   : flue_vh_rep(si, m->task, n, i);
+		uint32_t rep = taken && m->reps != 0 ? m->reps[m->irep++]
+						     : flue_vh_rep(si, m->task, n, i);
 		uint32_t v = flue_vh_lower(m->dst->inst, m->task, n, rep);
 		if (d.mem)
 			store_le(m->dst->inst, d.ptr, 4, v);
@@ -292,11 +296,9 @@ static void mv_value(struct mv *m, uint16_t t, struct at s, struct at d)
 	case FLUE_VT_MAP: mv_list(m, n, s, d); return;
 	case FLUE_VT_STRING: mv_string(m, s, d); return;
 	case FLUE_VT_ERROR_CONTEXT: case FLUE_VT_OWN: case FLUE_VT_BORROW:
+	case FLUE_VT_STREAM: case FLUE_VT_FUTURE:
 		mv_handle(m, n, s, d);
 		return;
-	case FLUE_VT_STREAM: case FLUE_VT_FUTURE:
-		/* ends inside graph types: refused by flue_functype_check */
-		flue_val_fail(m->src->inst, FLUE_TRAP_BAD_VALUE, t);
 	default: {
 		uint64_t v = read_leaf(m, n, s);
 		if (m->dst != 0)
@@ -380,7 +382,7 @@ static void run(const struct flue_vmove *v, uint8_t mode, uint32_t *reps, uint32
 	/* MV_MOVE with reps: *nreps is how many MV_COLLECT read out */
 	uint32_t have = mode == MV_MOVE && nreps != 0 ? *nreps : 0u;
 	struct mv m = { v->g, &v->src, mode == MV_MOVE ? &v->dst : 0, v->flat, v->nflat, 0,
-			v->flat_out, 0, mode, v->task, reps, have, 0 };
+			v->flat_out, 0, mode, v->task, reps, have, 0, v->dst.inst };
 	struct at s = src_place(&m, v);
 	struct at d = mode == MV_MOVE ? dst_place(&m, v) : FLAT;
 	mv_tuple(&m, v->ts, v->nts, s, d);
@@ -423,7 +425,8 @@ static void run_elems(struct mv *m, const struct flue_elems *e, uint32_t from, u
 
 void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done)
 {
-	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_CHECK, FLUE_TASK_NONE, 0, 0, 0 };
+	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_CHECK, FLUE_TASK_NONE, 0, 0, 0,
+			e->dst->inst };
 	bool handles = (e->g->nodes[e->t].contains & FLUE_TC_HANDLE) != 0;
 	run_elems(&m, e, 0, e->n); /* every element lifted (checked) first */
 	for (uint32_t i = 0; i < e->n; i++) {
@@ -446,6 +449,6 @@ void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from)
 {
 	if ((e->g->nodes[e->t].contains & FLUE_TC_HANDLE) == 0)
 		return;
-	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_UNMARK, FLUE_TASK_NONE, 0, 0, 0 };
+	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_UNMARK, FLUE_TASK_NONE, 0, 0, 0, 0 };
 	run_elems(&m, e, from, e->n);
 }

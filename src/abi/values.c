@@ -58,9 +58,9 @@ static int check_type(const struct flue_store *s, const struct flue_valtype *t)
 	return 0;
 }
 
-/* A graph function type: the graph valid, its nodes named, resource
- * types registered, no stream/future (not in graph types yet), and no
- * borrow in the result (the reference's validation). */
+/* A graph function type: the graph valid, its nodes named, resource and
+ * element types registered, and no borrow in the result (the reference's
+ * validation). */
 static int check_graph_type(const struct flue_store *s, const struct flue_functype *ft)
 {
 	const struct flue_tgraph *g = ft->graph;
@@ -77,7 +77,8 @@ static int check_graph_type(const struct flue_store *s, const struct flue_functy
 		return FLUE_EINVAL;
 	for (uint32_t i = 0; i < g->nnodes; i++) {
 		const struct flue_tnode *n = &g->nodes[i];
-		if ((n->contains & FLUE_TC_ASYNC) != 0)
+		if ((n->kind == FLUE_VT_STREAM || n->kind == FLUE_VT_FUTURE) &&
+		    (n->arg > 0xFFu || flue_type_get(s, (flue_type_t)n->arg) == 0))
 			return FLUE_EINVAL;
 		if ((n->kind == FLUE_VT_OWN || n->kind == FLUE_VT_BORROW) &&
 		    (n->arg > 0xFFu || flue_rtype_get(s, (flue_rtype_t)n->arg) == 0))

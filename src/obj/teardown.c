@@ -26,6 +26,16 @@ void flue_instance_drop_ends(struct flue_instance *inst)
 			flue_end_drop(inst, i);
 		}
 	}
+	/* Readable ends a graph value was carrying to it when it went away
+	 * (abi/val_handle.c: in transit, tagged with its id): nobody will
+	 * lower them now, so they are dropped too. */
+	struct flue_store *s = inst->store;
+	for (uint32_t si = 0; si < FLUE_CONFIG_MAX_SHARED; si++) {
+		struct flue_shared *sh = &s->shared[si];
+		if (sh->kind != 0 && sh->reader_inst == FLUE_REF_TRANSIT &&
+		    sh->reader_handle == (uint32_t)inst->id + 1u)
+			flue_shared_discard_transit(s, (uint16_t)si);
+	}
 }
 
 void flue_instance_destroy(struct flue_instance *inst)

@@ -103,6 +103,12 @@ void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done);
  * from..n-1 (checked, not freed) are src's again. */
 void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from);
 
+/* A value flue_vals_check() lifted that will not be lowered (its
+ * receiver is gone): the stream/future ends it took are dropped, as
+ * drop-readable would (owns are simply gone, as in the reference). Call
+ * it right after the check, before src's table changes. */
+void flue_vals_discard(const struct flue_vmove *m);
+
 /* Handles in values (val_handle.c), each at index i of src / for dst. */
 /* The table's get as lifting and the resource built-ins see it: an own a
  * value being moved has lifted is gone (BAD_HANDLE). */
@@ -113,9 +119,13 @@ struct flue_res *flue_res_at(struct flue_instance *inst, flue_rtype_t rt, uint32
  * marked lifted, a borrow lent to `task`. */
 void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tnode *n, uint32_t i);
 /* A lifted own's or end's slot freed (its rep, or the end's shared
- * object, kept in the free slot); an end goes in transit to `to` (NULL:
- * no lowering follows, the end is dropped). */
+ * object, kept in the free slot); an end goes in transit to `to`, which
+ * drops it if it goes away (NULL: to nobody yet, FLUE_TRANSIT_PENDING). */
 void flue_vh_release(struct flue_instance *src, uint32_t i, struct flue_instance *to);
+/* An end flue_vh_release took at i: now in transit to `to` (before the
+ * lowering starts), or dropped (no lowering follows). Other slots: no-op. */
+void flue_vh_retag(struct flue_instance *src, uint32_t i, struct flue_instance *to);
+void flue_vh_discard(struct flue_instance *src, uint32_t i);
 /* A lifted own that was not freed is src's again (not lifted). */
 void flue_vh_unmark(struct flue_instance *src, uint32_t i);
 /* The rep (own: kept by flue_vh_release; borrow: the handle's), an end's

@@ -93,16 +93,39 @@ void flue_vh_release(struct flue_instance *src, uint32_t i, struct flue_instance
 	if (!end || !h->u.end.lifted)
 		return;
 	/* The remove lift_async_value made: in transit to `to`, which drops
-	 * it if it goes away first (flue_instance_drop_ends); with no `to` (a
-	 * value lifted and never lowered) dropped now, as drop-readable. */
+	 * it if it goes away first (flue_instance_drop_ends), or to nobody
+	 * yet (flue_vh_retag names the destination before the lowering,
+	 * flue_vh_discard drops it if none follows). */
 	uint16_t si = h->u.end.shared;
 	struct flue_store *s = src->store;
 	flue_shared_set_ref(&s->shared[si], FLUE_SIDE_READER, FLUE_REF_TRANSIT,
-			    to != 0 ? (uint32_t)to->id + 1u : 0u);
+			    to != 0 ? (uint32_t)to->id + 1u : FLUE_TRANSIT_PENDING);
 	flue_table_remove(src, i);
 	h->u.free.rep_kept = si;
-	if (to == 0)
-		flue_shared_discard_transit(s, si);
+}
+
+/* The shared object of end i that flue_vh_release took, or NULL (not a
+ * slot it freed: nothing to do). */
+static struct flue_shared *taken_end(struct flue_instance *src, uint32_t i)
+{
+	if (i == 0 || i >= src->len || src->handles[i].kind != FLUE_H_FREE)
+		return 0;
+	struct flue_shared *sh = &src->store->shared[src->handles[i].u.free.rep_kept];
+	return sh->reader_inst == FLUE_REF_TRANSIT ? sh : 0;
+}
+
+void flue_vh_retag(struct flue_instance *src, uint32_t i, struct flue_instance *to)
+{
+	struct flue_shared *sh = taken_end(src, i);
+	if (sh != 0)
+		sh->reader_handle = (uint16_t)(to->id + 1u);
+}
+
+void flue_vh_discard(struct flue_instance *src, uint32_t i)
+{
+	struct flue_shared *sh = taken_end(src, i);
+	if (sh != 0)
+		flue_shared_discard_transit(src->store, (uint16_t)(sh - src->store->shared));
 }
 
 void flue_vh_unmark(struct flue_instance *src, uint32_t i)

@@ -27,8 +27,10 @@ struct at {
 /* What a walk does: the first pass's checks (and takes), freeing the own
  * handles it took, reading their reps out (source and destination one
  * instance), or the move itself (dst set only then); or giving back the
- * owns the first pass took of stream elements that did not move. */
-enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE, MV_UNMARK };
+ * owns the first pass took of stream elements that did not move; or, for
+ * the stream/future ends it took, naming their destination (before the
+ * move) or dropping them (no move follows). */
+enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE, MV_UNMARK, MV_RETAG, MV_DISCARD };
 
 /* Own handles a move between two parts of one instance can carry (their
  * reps are read out before the lowering reuses their slots). */
@@ -46,7 +48,8 @@ struct mv {
 	uint16_t task;
 	uint32_t *reps;            /* MV_COLLECT fills, MV_MOVE reads; NULL: none */
 	uint32_t nreps, irep;
-	struct flue_instance *to;  /* MV_RELEASE: where the ends taken go (NULL: dropped) */
+	struct flue_instance *to;  /* MV_RELEASE, MV_RETAG: where the ends taken go
+				      (NULL: not named yet) */
 };
 
 static const struct at FLAT = { false, 0 };
@@ -256,6 +259,14 @@ static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, str
 		if (taken)
 			flue_vh_unmark(si, i);
 		return;
+	case MV_RETAG:
+		if (taken)
+			flue_vh_retag(si, i, m->to);
+		return;
+	case MV_DISCARD:
+		if (taken)
+			flue_vh_discard(si, i);
+		return;
 	case MV_COLLECT:
 		if (taken && m->nreps == MV_SAME_INSTANCE_OWNS)
 			flue_val_fail(si, FLUE_TRAP_POOL_FULL, i);
@@ -382,7 +393,8 @@ static void run(const struct flue_vmove *v, uint8_t mode, uint32_t *reps, uint32
 	/* MV_MOVE with reps: *nreps is how many MV_COLLECT read out */
 	uint32_t have = mode == MV_MOVE && nreps != 0 ? *nreps : 0u;
 	struct mv m = { v->g, &v->src, mode == MV_MOVE ? &v->dst : 0, v->flat, v->nflat, 0,
-			v->flat_out, 0, mode, v->task, reps, have, 0, v->dst.inst };
+			v->flat_out, 0, mode, v->task, reps, have, 0,
+			mode == MV_RETAG ? v->dst.inst : 0 };
 	struct at s = src_place(&m, v);
 	struct at d = mode == MV_MOVE ? dst_place(&m, v) : FLAT;
 	mv_tuple(&m, v->ts, v->nts, s, d);
@@ -399,10 +411,28 @@ void flue_vals_check(const struct flue_vmove *m)
 		run(m, MV_RELEASE, 0, 0); /* every check passed: the owns leave now */
 }
 
+static bool has_ends(const struct flue_vmove *v)
+{
+	for (uint32_t i = 0; i < v->nts; i++)
+		if ((v->g->nodes[v->ts[i]].contains & FLUE_TC_ASYNC) != 0)
+			return true;
+	return false;
+}
+
+void flue_vals_discard(const struct flue_vmove *m)
+{
+	if (has_ends(m))
+		run(m, MV_DISCARD, 0, 0);
+}
+
 void flue_vals_move(const struct flue_vmove *m)
 {
 	if (!m->checked)
 		flue_vals_check(m);
+	/* The ends taken go to dst now: if it goes away before lowering
+	 * them (its realloc traps), it drops them (flue_instance_drop_ends). */
+	if (has_ends(m))
+		run(m, MV_RETAG, 0, 0);
 	if (m->src.inst != m->dst.inst || !has_handles(m)) {
 		run(m, MV_MOVE, 0, 0);
 		return;

@@ -223,6 +223,7 @@ void exec_resolve_moved(struct flue_store *s, uint16_t id, struct flue_vmove *m)
 	if (t->caller_done || l->caller->poisoned) {
 		if (!m->checked)
 			flue_vals_check(m); /* lifted all the same: the callee's traps */
+		flue_vals_discard(m); /* nobody lowers its stream/future ends */
 	} else {
 		/* As exec_resolve: sync results flat or at the out pointer,
 		 * async ones at the out pointer. */

@@ -159,6 +159,13 @@ static inline void flue_shared_set_ref(struct flue_shared *sh, enum flue_side si
 int flue_type_add_graph(struct flue_store *s, const struct flue_tgraph *g, uint16_t node,
 			uint32_t size, uint32_t align, flue_type_t *out);
 
+/* A readable end in transit (reader FLUE_REF_TRANSIT) names in
+ * reader_handle the instance it is carried to, + 1, which drops it if it
+ * goes away first; 0: the first form of values (its callers discard it);
+ * FLUE_TRANSIT_PENDING: a graph value lifted, its destination not named
+ * yet (abi/val_handle.c). */
+#define FLUE_TRANSIT_PENDING 0xFFFFu
+
 /* src/obj/shared.c, below the files that operate on shared objects. */
 
 /* Create a stream (is_future false) or future of type t: readable end

@@ -271,6 +271,46 @@ FT_TEST(ends_to_the_same_instance_get_the_reference_indices)
 	FT_EQ(A->handles[1].kind, FLUE_H_STREAM_READABLE);
 }
 
+/* A result holding an end (record { "x", s }): lifted when the callee
+ * returns (the end taken from B before the caller is named), lowered into
+ * the caller: A's next index, connected to B's writer. */
+static const struct flue_functype ft_ret = { .graph = &ve_g, .result_type = &T_REC };
+static uint32_t ret_w;
+
+CORE(ret_core)
+{
+	uint64_t st = flue_canon_stream_new(inst, ex.u8);
+	ret_w = (uint32_t)(st >> 32);
+	ex_mem(inst)[0x300] = 'x';
+	stw(inst, 0x400, 0x300);
+	stw(inst, 0x404, 1);
+	stw(inst, 0x408, (uint32_t)st);
+	res[0] = 0x400;
+}
+
+CORE(run_ret)
+{
+	flue_flat_t a[1] = { 0x500 }; /* the return pointer */
+	(void)flue_call_lowered(&l_callee, a, 1);
+	got[0] = ex_ld32(inst, 0x508);
+}
+
+FT_TEST(result_with_a_stream_moves_the_end_to_the_caller)
+{
+	setup(&ft_ret, ret_core, run_ret, 0);
+	l_callee.realloc = b_realloc; /* the caller's, for the string */
+	run(true);
+	ex_done();
+	FT_EQ(got[0], 1); /* A's first handle */
+	FT_EQ(A->handles[1].kind, FLUE_H_STREAM_READABLE);
+	FT_EQ(B->handles[1].kind, FLUE_H_FREE);
+	/* B's writer reaches A's end. */
+	ex_mem(B)[0x100] = 9;
+	FT_EQ(flue_canon_stream_write(B, ex.u8, ASYNC, ret_w, 0x100, 1), FLUE_BLOCKED);
+	FT_EQ(flue_canon_stream_read(A, ex.u8, ASYNC, 1, 0x100, 1), 1u << 4);
+	FT_EQ(ex_mem(A)[0x100], 9);
+}
+
 FT_TEST(graph_types_with_ends_are_checked)
 {
 	ex_setup();
@@ -291,4 +331,5 @@ FT_SUITE(vals_ends,
 	 FT_CASE(ends_that_may_not_move_trap_the_caller),
 	 FT_CASE(callee_trapping_while_ends_travel_drops_them),
 	 FT_CASE(ends_to_the_same_instance_get_the_reference_indices),
+	 FT_CASE(result_with_a_stream_moves_the_end_to_the_caller),
 	 FT_CASE(graph_types_with_ends_are_checked))

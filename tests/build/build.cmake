@@ -17,6 +17,10 @@
 #   build.values.<target>      a string and a list<u32> each way between two
 #                              guests (type graphs, each side's cabi_realloc;
 #                              host, and isolated on both QEMU boards)
+#   build.hostvals.<target>    strings, lists, options, variants and records
+#                              between the host and a guest, each way (host
+#                              functions and exports; host, and isolated on
+#                              both QEMU boards)
 #   build.elements.<target>    a stream<string> and a future<result<list<u8>,
 #                              string>> between two guests, then a reader
 #                              whose realloc traps inside the writer's write
@@ -161,6 +165,30 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
                      OUTPUT_DIR ${TBB}/values/${core}-isolated DEPENDS ${values_deps})
     flue_qemu_test(build.values.${core}.isolated ${core}
                    ${TBB}/values/${core}-isolated/values.elf "values: ok")
+  endforeach()
+endif()
+
+# build.hostvals.<target>: graph-typed values at the host edge: host
+# functions shown the guest's strings, lists, options, records and variants
+# as views, resolving with C values copied into the guest (and a result too
+# big for the value area refused); an export called with a string and
+# returning a list of strings.
+flue_test_guests(hostvals hostvals_deps guest)
+flue_add_program(tb_hostvals_host COMPOSITION ${TB}/hostvals/hostvals.flue
+                 SOURCES ${TB}/hostvals/main.c MODULES ${TBB}/hostvals
+                 OUTPUT_DIR ${TBB}/hostvals/host DEPENDS ${hostvals_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.hostvals.host COMMAND ${TBB}/hostvals/host/hostvals)
+set_tests_properties(build.hostvals.host PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "hostvals: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    flue_add_program(tb_hostvals_${core}_isolated COMPOSITION ${TB}/hostvals/hostvals.flue
+                     TARGET ${core} ISOLATE SOURCES ${TB}/hostvals/main.c
+                     MODULES ${TBB}/hostvals OUTPUT_DIR ${TBB}/hostvals/${core}-isolated
+                     DEPENDS ${hostvals_deps})
+    flue_qemu_test(build.hostvals.${core}.isolated ${core}
+                   ${TBB}/hostvals/${core}-isolated/hostvals.elf "hostvals: ok")
   endforeach()
 endif()
 

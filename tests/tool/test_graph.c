@@ -454,6 +454,56 @@ FT_TEST(test_glue)
 	free(c);
 }
 
+/* Graph-typed values at the host edge (plan/hpair.flue): C types in the
+ * header, host functions reading views and resolving through _return(),
+ * bindings writing their params into the value area; the flat binding of
+ * `run` and the graph itself are as between guests. */
+FT_TEST(test_host_edge_glue)
+{
+	struct fb_plan p;
+	struct fb_error err;
+	int rc = fb_plan_build(&p, "plan/hpair.flue", FLUE_PLAN_FIXTURES, NULL, FB_TARGET_HOST, &err);
+	if (rc != 0)
+		fprintf(stderr, "  %s\n", err.msg);
+	FT_EQ(rc, 0);
+	struct fb_gen_opts o = { 1024, 500, 0, FB_DEFAULT_STACK_BYTES, false };
+	struct fb_buf c = { 0 }, h = { 0 };
+	fb_gen_program(&p, &o, &c, &h);
+	FT_TRUE(has(h.data, "#include <flue/hval.h>\n"));
+	FT_TRUE(has(h.data, "typedef struct {\n\tconst uint8_t *ptr;\n\tuint32_t len;\n"
+			    "} hpair_string_t;\n"));
+	FT_TRUE(has(h.data, "typedef uint32_t hpair_color_t;\n#define HPAIR_COLOR_RED 0u\n"
+			    "#define HPAIR_COLOR_GREEN 1u\n"));
+	FT_TRUE(has(h.data, "typedef struct {\n\tuint32_t tag;\n\tunion {\n"
+			    "\t\thpair_string_t ok;\n\t\thpair_color_t err;\n\t} u;\n} hpair_result"));
+	FT_TRUE(has(h.data, "void host_greet(flue_call_t call, hpair_string_t name);\n"));
+	FT_TRUE(has(h.data, "int host_greet_return(flue_call_t call, const hpair_string_t *result);"));
+	FT_TRUE(has(h.data, "int call_greet(hpair_string_t name, call_greet_done_t done, void *user, "
+			    "flue_call_t *call);\n"));
+	FT_TRUE(has(h.data, "typedef void (*hpair_caller_run_done_t)(void *user, const uint32_t "
+			    "*result);\n"));
+	/* the value area after the program's 1024 bytes */
+	FT_TRUE(has(c.data, "static uint8_t host_arena[2048] __attribute__((aligned(8)));\n"));
+	FT_TRUE(has(c.data, "#define GLUE_VBASE 1024u\n"));
+	FT_TRUE(has(c.data, "\t\t*size = GLUE_VBASE /* then the value area */;\n"));
+	/* views in, canonical layout out */
+	FT_TRUE(has(c.data, "\tout->ptr = flue_hval_bytes(v, &out->len, 0);\n"));
+	FT_TRUE(has(c.data, "\tif (flue_host_params(&store, call, &glue_v) != 0)\n\t\treturn;\n"
+			    "\thpair_string_t arg_name;\n\tglue_get0(flue_hvals_get(&glue_v, 0u), "
+			    "&arg_name);\n\thost_greet(call, arg_name);\n"));
+	FT_TRUE(has(c.data, "\tint rc = glue_reserve(&w, 12u, 4u, &at);\n"));
+	FT_TRUE(has(c.data, "\tdefault:\n\t\treturn FLUE_EINVAL;\n\t}\n\tglue_st(w, at, x->tag, 1u);\n"));
+	FT_TRUE(has(c.data, "\tglue_rc = flue_invoke_vals(&m0_callee_insts[0].lift[0], host, glue_at, "
+			    "call_greet_resolve, glue_p,\n"));
+	/* the caller's realloc for the host's results */
+	FT_TRUE(has(c.data, "&host_funcs[0], self->g.inst, false);\n"
+			    "\tself->low[0].string_encoding = FLUE_STRING_UTF8;\n"
+			    "\tself->low[0].realloc = m1_caller_realloc;\n"));
+	fb_buf_free(&c);
+	fb_buf_free(&h);
+	fb_plan_free(&p);
+}
+
 /* Streams and futures of graph-typed elements (plan/elems.flue): their
  * nodes in the one graph, registered after the flat element types, and
  * the `_opts` built-ins with each instance's value options. */
@@ -527,5 +577,6 @@ FT_SUITE(graph,
 	 FT_CASE(test_forms),
 	 FT_CASE(test_core_signatures),
 	 FT_CASE(test_glue),
+	 FT_CASE(test_host_edge_glue),
 	 FT_CASE(test_elem_forms),
 	 FT_CASE(test_elem_glue))

@@ -12,6 +12,7 @@
 #include "gen.h"
 #include "plan.h"
 #include "plan_test.h"
+#include "tgraph.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,27 @@ FT_TEST(test_shared_host_function)
 	fb_plan_free(&p);
 }
 
+/* Graph-typed values cross the host edge (flue/hval.h): a string, a list,
+ * nested records and 33 params (through memory) served by the host, a
+ * nested record exported to it; each takes the graph form. */
+FT_TEST(test_graph_host_edge)
+{
+	static const char *const hosted[] = { "types_im_string", "types_im_list",
+					      "types_im_nested", "types_im_wide" };
+	struct fb_plan p;
+	for (size_t i = 0; i < sizeof hosted / sizeof hosted[0]; i++) {
+		build_ok(&p, hosted[i], "prog", HOST);
+		FT_EQ(p.nhostfns, 1);
+		FT_TRUE(fb_func_is_graph(p.hostfns[0].func));
+		wire_is(&p.insts[0].wires[0], FB_WIRE_HOST, 0, 0);
+		fb_plan_free(&p);
+	}
+	build_ok(&p, "types_ex_nested", "prog", FB_TARGET_CORTEX_M33);
+	FT_EQ(p.nbindings, 1);
+	FT_TRUE(fb_func_is_graph(p.insts[0].mod->lifts[p.bindings[0].lift].func));
+	fb_plan_free(&p);
+}
+
 /* What only the host target allows, and what needs no memory at all.
  * Stackful lifts plan on every target (Cortex-M has fibers). */
 FT_TEST(test_target_and_storage)
@@ -333,26 +355,15 @@ static const struct err_case errors[] = {
 #endif
 	MOD("badexport", HOST, "badexport", "export 'cabi_realloc': core type (i32, i32, i32) -> "
 	    "(i32) does not match (i32, i32, i32, i32) -> (i32)"),
-	/* strings, lists and nested records: between guests only (refused at
-	 * the host edge, naming the function, the value and its type), with
-	 * cabi_realloc where they land; handles inside them are refused */
+	/* strings, lists and nested records need cabi_realloc where they land;
+	 * handles inside them are refused (at the host edge too: test
+	 * test_graph_host_edge) */
 	MOD("types_ex_string", HOST, "t_ex_string", "export 'greet' takes strings or lists, which "
 	    "are stored into its memory with 'cabi_realloc', which the module does not export"),
 	MOD("types_ex_list", HOST, "t_ex_list", "export 'sum' takes strings or lists"),
 	MOD("types_im_name", HOST, "t_im_name", "import '$root' 'name' returns strings or lists, "
 	    "which are stored into the module's memory with 'cabi_realloc', which the module does "
 	    "not export"),
-	LOC("types_ex_nested", 2, 1, "'t.nest' is exported to the host, but its parameter 'o' has "
-	    "type 'outer': host values of strings, lists, chars, options, results, variants, "
-	    "enums, flags, maps and nested records are not supported by flue yet", "connect it"),
-	LOC("types_im_string", 2, 1, "'t.show' is served by the host, but its parameter 's' has "
-	    "type 'string': host values of strings", "between guest instances"),
-	LOC("types_im_list", 2, 1, "'t.take' is served by the host, but its parameter 'xs' has "
-	    "type 'list<u8>'", NULL),
-	LOC("types_im_nested", 2, 1, "'t.put' is served by the host, but its parameter 'o' has "
-	    "type 'outer'", NULL),
-	LOC("types_im_wide", 2, 1, "'t.wide' is served by the host, but 'wide' has 33 parameter "
-	    "values; flue passes at most 32", NULL),
 	MOD("types_im_opt", HOST, "t_im_opt", "import '$root' 'opt': type 'option<stream<u8>>' "
 	    "holds the handle 'stream<u8>': stream/future ends inside strings, lists, options, "
 	    "results, variants, maps, tuples or nested records are not supported by flue yet"),
@@ -361,7 +372,8 @@ static const struct err_case errors[] = {
 	    "stream/future ends only in functions whose other values are bools, numbers or flat "
 	    "records"),
 	/* streams and futures of graph-typed elements: between guests only
-	 * (refused at the host edge, naming the value and its type); a borrow
+	 * (refused at the host edge, naming the value and its type: host ends
+	 * move bytes, not values); a borrow
 	 * in an element nowhere; a reader of strings needs cabi_realloc */
 	LOC("types_stream_bool", 2, 1, "'t.bools' is exported to the host, but its result has "
 	    "type 'stream<bool>': host stream/future ends of 'bool' (strings, lists, chars, bools, "
@@ -563,6 +575,7 @@ FT_TEST(test_glue_forward)
 FT_SUITE(plan,
 	 FT_CASE(test_valid),
 	 FT_CASE(test_shared_host_function),
+	 FT_CASE(test_graph_host_edge),
 	 FT_CASE(test_target_and_storage),
 	 FT_CASE(test_errors),
 	 FT_CASE(test_unreadable_inputs),

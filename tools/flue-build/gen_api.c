@@ -14,65 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen_internal.h"
-
-void gen_leaf_ctype(const struct gen *g, const struct wit_type *u, struct fb_buf *b);
-
-/* ------------------------------------------------------- named C types */
-
-struct named {
-	const struct wit_type *t;
-	char *name;
-};
-
-static struct named *named;
-static uint32_t nnamed;
-
-static const char *named_of(const struct wit_type *t)
-{
-	for (uint32_t i = 0; i < nnamed; i++)
-		if (fb_type_equal(named[i].t, t))
-			return named[i].name;
-	return NULL;
-}
-
-static void add_named(const struct gen *g, const struct wit_type *t)
-{
-	const struct wit_type *u = wit_unalias(t);
-	if ((u->kind != WIT_T_RECORD && u->kind != WIT_T_TUPLE) || named_of(u) != NULL)
-		return;
-	struct fb_buf b = { 0 };
-	if (u->name != NULL) {
-		char *s = fb_snake(u->name);
-		fb_buf_printf(&b, "%s_%s", g->p->name, s);
-		free(s);
-	} else {
-		fb_buf_printf(&b, "%s_tuple%u", g->p->name, (unsigned)nnamed);
-	}
-	for (uint32_t i = 0; i < nnamed; i++)
-		if (strncmp(named[i].name, b.data, b.len) == 0 && named[i].name[b.len] == '_')
-			fb_buf_printf(&b, "%u", (unsigned)nnamed); /* same name, other type */
-	fb_buf_puts(&b, "_t");
-	named = fb_realloc(named, (nnamed + 1u) * sizeof *named);
-	named[nnamed++] = (struct named){ u, b.data };
-}
-
-void gen_ctype(const struct gen *g, const struct wit_type *t, struct fb_buf *b)
-{
-	const struct wit_type *u = wit_unalias(t);
-	const char *n = named_of(u);
-	if (n != NULL)
-		fb_buf_puts(b, n);
-	else
-		gen_leaf_ctype(g, u, b);
-}
+#include "gen_hval.h"
 
 static void func_named(const struct gen *g, const struct wit_func *f)
 {
+	bool graph = fb_func_is_graph(f);
 	for (uint32_t i = 0; i < f->nparams; i++)
-		add_named(g, f->params[i].type);
+		(graph ? gen_named_deep : gen_named_flat)(g, f->params[i].type);
 	if (f->result != NULL)
-		add_named(g, f->result);
+		(graph ? gen_named_deep : gen_named_flat)(g, f->result);
 }
 
 static const struct wit_func *binding_func(const struct fb_plan *p, const struct fb_binding *b)
@@ -108,78 +58,8 @@ void gen_api_types(const struct gen *g)
 		fb_buf_printf(h, "typedef struct { uint32_t handle; } %s_stream_%s_t;\n"
 			      "typedef struct { uint32_t handle; } %s_future_%s_t;\n", g->p->name,
 			      g->p->elems[i].c_name, g->p->name, g->p->elems[i].c_name);
-	for (uint32_t i = 0; i < nnamed; i++) {
-		const struct wit_type *u = named[i].t;
-		fb_buf_printf(h, "\n/* WIT %s%s */\ntypedef struct {\n",
-			      u->kind == WIT_T_RECORD ? "record " : "tuple",
-			      u->name != NULL ? u->name : "");
-		for (uint32_t k = 0; k < u->nfields; k++) {
-			fb_buf_puts(h, "\t");
-			gen_leaf_ctype(g, wit_unalias(u->fields[k].type), h);
-			if (u->fields[k].name != NULL) {
-				char *s = fb_snake(u->fields[k].name);
-				fb_buf_printf(h, " %s;\n", s);
-				free(s);
-			} else {
-				fb_buf_printf(h, " f%u;\n", (unsigned)k);
-			}
-		}
-		fb_buf_printf(h, "} %s;\n", named[i].name);
-	}
+	gen_ctype_typedefs(g);
 	free(up);
-}
-
-/* ------------------------------------------------------ parameter lists */
-
-/* A WIT parameter's C name: snake case, with a '_' appended when it would
- * be a C keyword or one of the names the generated functions use
- * themselves (done, user, call). */
-static char *param_name(const char *wit)
-{
-	static const char *const reserved[] = {
-		"auto", "break", "case", "char", "const", "continue", "default", "do", "double",
-		"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
-		"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
-		"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
-		"true", "false", "done", "user", "call",
-	};
-	char *s = fb_snake(wit);
-	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
-		if (strcmp(s, reserved[i]) == 0) {
-			struct fb_buf b = { 0 };
-			fb_buf_printf(&b, "%s_", s);
-			free(s);
-			return b.data;
-		}
-	}
-	return s;
-}
-
-static void c_params(const struct gen *g, const struct wit_func *f, struct fb_buf *b, bool first)
-{
-	for (uint32_t i = 0; i < f->nparams; i++) {
-		char *s = param_name(f->params[i].name);
-		fb_buf_puts(b, first && i == 0 ? "" : ", ");
-		gen_ctype(g, f->params[i].type, b);
-		fb_buf_printf(b, " %s", s);
-		free(s);
-	}
-	if (first && f->nparams == 0)
-		fb_buf_puts(b, "void");
-}
-
-static void wit_signature(const struct wit_func *f, struct fb_buf *b)
-{
-	fb_buf_printf(b, "%sfunc(", f->async ? "async " : "");
-	for (uint32_t i = 0; i < f->nparams; i++) {
-		fb_buf_printf(b, "%s%s: ", i ? ", " : "", f->params[i].name);
-		fb_type_text(f->params[i].type, b);
-	}
-	fb_buf_puts(b, ")");
-	if (f->result != NULL) {
-		fb_buf_puts(b, " -> ");
-		fb_type_text(f->result, b);
-	}
 }
 
 /* ------------------------------------------------------------- bindings */
@@ -210,7 +90,7 @@ static void binding(const struct gen *g, uint32_t n)
 	const struct fb_lift *l = &in->mod->lifts[bd->lift];
 	const struct wit_func *f = l->func;
 	struct fb_buf *h = g->h, *c = g->c, sig = { 0 }, rt = { 0 };
-	wit_signature(f, &sig);
+	gen_wit_signature(f, &sig);
 	if (f->result != NULL)
 		gen_ctype(g, f->result, &rt);
 	fb_buf_printf(h, "\n/**\n * Result of %s(): runs on the executor thread when the call "
@@ -227,7 +107,7 @@ static void binding(const struct gen *g, uint32_t n)
 	struct fb_buf proto = { 0 };
 	fb_buf_printf(&proto, "int %s(", bd->c_name);
 	if (f->nparams > 0) {
-		c_params(g, f, &proto, true);
+		gen_c_params(g, f, &proto, true);
 		fb_buf_puts(&proto, ", ");
 	}
 	fb_buf_printf(&proto, "%s_done_t done, void *user, flue_call_t *call)", bd->c_name);
@@ -239,7 +119,7 @@ static void binding(const struct gen *g, uint32_t n)
 		      "\t\treturn host == 0 ? FLUE_EINVAL : FLUE_ENOMEM;\n", proto.data);
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < f->nparams; i++) {
-		char *s = param_name(f->params[i].name);
+		char *s = gen_param_name(f->params[i].name);
 		gen_to_values(g, f->params[i].type, s, "glue_p->args.v", &k, c);
 		free(s);
 	}
@@ -271,7 +151,7 @@ static void hostfn_decl(const struct gen *g, const struct fb_hostfn *hf, const c
 			      "program; called on the executor thread when a guest\n * calls it, "
 			      "its return value is the call's result at once.\n */\n%s %s(",
 			      hf->key, sig, f->result != NULL ? rt : "void", hf->c_name);
-		c_params(g, f, h, true);
+		gen_c_params(g, f, h, true);
 		fb_buf_puts(h, ");\n");
 		return;
 	}
@@ -279,7 +159,7 @@ static void hostfn_decl(const struct gen *g, const struct fb_hostfn *hf, const c
 		      "program; called on the executor thread when a guest\n * calls it. "
 		      "Resolve `call` then or later with %s_return().\n */\nvoid %s("
 		      "flue_call_t call", hf->key, sig, hf->c_name, hf->c_name);
-	c_params(g, f, h, false);
+	gen_c_params(g, f, h, false);
 	fb_buf_printf(h, ");\n\n/** @brief Resolve host call `call` of %s() (executor "
 		      "thread).\n * @retval 0, FLUE_EBADF (not a pending call), FLUE_EINVAL "
 		      "(bad end handle) */\nint %s_return(flue_call_t call%s%s%s);\n",
@@ -343,7 +223,7 @@ static void hostfn(const struct gen *g, uint32_t n)
 {
 	const struct fb_hostfn *hf = &g->p->hostfns[n];
 	struct fb_buf sig = { 0 }, rt = { 0 }, tn = { 0 };
-	wit_signature(hf->func, &sig);
+	gen_wit_signature(hf->func, &sig);
 	if (hf->func->result != NULL)
 		gen_ctype(g, hf->func->result, &rt);
 	fb_buf_printf(&tn, "hostfn%u_type", (unsigned)n);
@@ -366,9 +246,10 @@ static void header_open(const struct gen *g)
 		      " * with %s_run() (or flue_run() / flue_run_until_idle() on %s_store()).\n"
 		      " * Everything here runs on the executor thread.\n */\n#ifndef %s_H\n"
 		      "#define %s_H\n\n#include <stdbool.h>\n#include <stdint.h>\n\n"
-		      "#include <flue/exec.h>\n#include <flue/host.h>\n%s\n", g->p->name, g->p->name,
+		      "#include <flue/exec.h>\n#include <flue/host.h>\n%s%s\n", g->p->name, g->p->name,
 		      strrchr(g->p->comp.path, '/') != NULL ? strrchr(g->p->comp.path, '/') + 1 :
 		      g->p->comp.path, g->p->name, g->p->name, g->p->name, up, up,
+		      gen_hval_any(g->p) ? "#include <flue/hval.h>\n" : "",
 		      g->p->comp.nrings > 0 ? "#include <flue/ring.h>\n" : "");
 	gen_api_types(g);
 	fb_buf_printf(g->h, "\n/**\n * @brief Create the store and every instance, run their "
@@ -422,9 +303,10 @@ static void api_support(const struct gen *g)
 	fb_buf_printf(g->c, "struct flue_store *%s_store(void)\n{\n\treturn &store;\n}\n\n"
 		      "struct flue_instance *%s_host(void)\n{\n\treturn host;\n}\n\n"
 		      "uint8_t *%s_host_arena(uint32_t *size)\n{\n\tif (size != 0)\n"
-		      "\t\t*size = (uint32_t)sizeof host_arena;\n\treturn host_arena;\n}\n\n"
+		      "\t\t*size = %s;\n\treturn host_arena;\n}\n\n"
 		      "int %s_run(void)\n{\n\treturn flue_run(&store);\n}\n\n", g->p->name,
-		      g->p->name, g->p->name, g->p->name);
+		      g->p->name, g->p->name, gen_hval_any(g->p) ? "GLUE_VBASE /* then the value "
+		      "area */" : "(uint32_t)sizeof host_arena", g->p->name);
 	for (uint32_t i = 0; i < g->p->ninsts; i++) {
 		char *id = gen_mod(g, g->p->insts[i].mod);
 		fb_buf_printf(g->c, "struct flue_instance *%s_instance_%s(void)\n{\n"
@@ -439,22 +321,31 @@ void gen_init(const struct gen *g);
 void gen_api(const struct gen *g)
 {
 	header_open(g);
+	if (gen_hval_any(g->p)) /* GLUE_VBASE, before <prog>_host_arena() */
+		gen_hval_support(g);
 	api_support(g);
 	gen_ring_api(g);
-	for (uint32_t i = 0; i < g->p->nbindings; i++)
-		binding(g, i);
+	if (gen_hval_any(g->p))
+		gen_hval_convs(g);
+	for (uint32_t i = 0; i < g->p->nbindings; i++) {
+		const struct fb_binding *bd = &g->p->bindings[i];
+		if (fb_func_is_graph(binding_func(g->p, bd)))
+			gen_hbind_binding(g, i);
+		else
+			binding(g, i);
+	}
 	if (g->p->nhostfns > 0)
 		fb_buf_printf(g->c, "static struct flue_func host_funcs[%u];\n\n",
 			      (unsigned)g->p->nhostfns);
-	for (uint32_t i = 0; i < g->p->nhostfns; i++)
-		hostfn(g, i);
+	for (uint32_t i = 0; i < g->p->nhostfns; i++) {
+		if (fb_func_is_graph(g->p->hostfns[i].func))
+			gen_hbind_hostfn(g, i);
+		else
+			hostfn(g, i);
+	}
 	gen_init(g);
 	char *up = upper(g->p->name);
 	fb_buf_printf(g->h, "\n#endif /* %s_H */\n", up);
 	free(up);
-	for (uint32_t i = 0; i < nnamed; i++)
-		free(named[i].name);
-	free(named);
-	named = NULL;
-	nnamed = 0;
+	gen_named_free();
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen_internal.h"
+#include "gen_hval.h"
 
 /* Does any module import stream.forward / future.forward? */
 static bool uses_forward(const struct fb_plan *p)
@@ -65,7 +65,7 @@ static void prologue(const struct gen *g)
 	fb_buf_printf(c, "static struct flue_store store;\nstatic struct flue_instance *host;\n"
 		      "static uint8_t host_arena[%u] __attribute__((aligned(8)));\n"
 		      "static int (*glue_print)(const char *fmt, ...);\n\n",
-		      (unsigned)g->o->host_arena);
+		      (unsigned)g->o->host_arena * (gen_hval_any(g->p) ? 2u : 1u)); /* + the value area */
 }
 
 static void elem_table(const struct gen *g)

@@ -49,6 +49,9 @@ void gen_graph_collect(const struct fb_plan *p, struct fb_tgraph *tg)
 		uint16_t n;
 		(void)fb_tgraph_add(tg, p->elems[i].wit, &n, why, sizeof why); /* checked */
 	}
+	/* last: host functions (their types are not lifted anywhere) */
+	for (uint32_t i = 0; i < p->nhostfns; i++)
+		add_func(tg, p->hostfns[i].func);
 }
 
 uint16_t gen_graph_node(const struct gen *g, const struct wit_type *t)

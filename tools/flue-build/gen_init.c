@@ -150,6 +150,7 @@ static void wire_fn(const struct gen *g, uint32_t n)
 			fb_buf_printf(c, "\trc = rc != 0 ? rc : flue_lower(&self->low[%u], "
 				      "&host_funcs[%u], self->g.inst, %s);\n", (unsigned)i,
 				      (unsigned)w->hostfn, m->imports[i].async ? "true" : "false");
+			gen_graph_lowered(g, m, i, id); /* its results' realloc */
 		} else {
 			char *tid = gen_mod(g, g->p->insts[w->inst].mod);
 			fb_buf_printf(c, "\trc = rc != 0 ? rc : flue_lower(&self->low[%u], "

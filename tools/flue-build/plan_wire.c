@@ -121,38 +121,11 @@ static const struct fb_link *link_for(const struct fb_plan *p, const char *inst,
 	return NULL;
 }
 
-/* `f` (at link `k`: `how` the host reaches it) has graph-typed values,
- * which cross only between guest instances: name the first such value. */
-static int refuse_at_host(struct fb_error *err, const struct fb_link *k, const char *how,
-			  const struct wit_func *f)
-{
-	struct fb_valtype v;
-	char why[256];
-	uint32_t i = 0;
-	while (i < f->nparams && fb_valtype_of(f->params[i].type, &v, why, sizeof why) == 0)
-		i++;
-	bool param = i < f->nparams;
-	const struct wit_type *t = param ? f->params[i].type : f->result;
-	const char *what = param ? f->params[i].name : "result";
-	if (t == NULL || fb_valtype_of(t, &v, why, sizeof why) == 0) { /* no one value: all */
-		(void)fb_func_supported(f, why, sizeof why);
-		return fb_fail(err, &k->loc, "'%s.%s' %s, but %s", k->from.inst, k->from.key, how,
-			       why);
-	}
-	struct fb_buf b = { 0 };
-	fb_type_text(t, &b);
-	fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s has type '%s': host values of strings, "
-		"lists, chars, options, results, variants, enums, flags, maps and nested records "
-		"are not supported by flue yet (they cross only between guest instances: connect "
-		"it to another instance)", k->from.inst, k->from.key, how,
-		param ? "parameter '" : "", what, param ? "'" : "", b.data);
-	fb_buf_free(&b);
-	return -1;
-}
-
 /* A stream/future end of `f` whose element type is a graph type: such ends
- * cross only between guests (a host end would need host values of that
- * type, flue/hval.h, which flue-build's host interface does not give). */
+ * cross only between guests (host ends and driver channels move bytes,
+ * not values: the library refuses such element types there). Graph-typed
+ * values themselves cross the host edge (gen_hval.c); handles inside them
+ * are refused for every function (tgraph.c). */
 static int refuse_graph_end(struct fb_error *err, const struct fb_link *k, const char *how,
 			    const struct wit_func *f)
 {
@@ -213,8 +186,6 @@ static int wire_import(struct fb_plan *p, struct fb_inst *in, uint32_t i, struct
 				    "or 'host %s.%s'", p->comp.path, in->name, imp->key, w->module,
 				    w->field, in->name, imp->key, in->name, imp->key);
 	if (k->kind == FB_LINK_HOST) {
-		if (fb_func_is_graph(imp->func))
-			return refuse_at_host(err, k, "is served by the host", imp->func);
 		if (refuse_graph_end(err, k, "is served by the host", imp->func) != 0)
 			return -1;
 		int h = host_fn(p, k, imp, err);
@@ -274,8 +245,6 @@ static int add_binding(struct fb_plan *p, const struct fb_link *k, struct fb_err
 		fb_buf_free(&b);
 		return -1;
 	}
-	if (fb_func_is_graph(m->lifts[l].func))
-		return refuse_at_host(err, k, "is exported to the host", m->lifts[l].func);
 	if (refuse_graph_end(err, k, "is exported to the host", m->lifts[l].func) != 0)
 		return -1;
 	char *name = k->c_name != NULL ? fb_strdup(k->c_name) :

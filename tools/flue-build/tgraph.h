@@ -7,11 +7,12 @@
  * Two forms (flue/functype.h):
  *   - FLAT: `struct flue_valtype` — bool, numbers, top-level stream/future
  *     ends, one flat level of record/tuple of those. Every function that
- *     fits keeps this form (host functions and host bindings take only it).
+ *     fits keeps this form.
  *   - GRAPH: a node of the program's type graph per param and result — any
  *     mix of bool, integers, floats, char, string, list<T>, list<T, N>,
  *     option, result, variant, enum, flags, tuple, record (nested) and map.
- *     Such values cross only between guest instances; handles (stream,
+ *     Such values cross between guest instances and at the host edge
+ *     (gen_hval.c: views in, canonical layout out); handles (stream,
  *     future, own, borrow) are not allowed anywhere in such a function.
  *
  * Stream/future elements of any such type (`stream<string>`,

@@ -7,6 +7,7 @@
  */
 #include <flue/resource.h>
 #include "abi.h"
+#include "../obj/resource.h"
 #include "val.h"
 
 /* rt as `inst` may use it for new/rep: the type's implementation only. */

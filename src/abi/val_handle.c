@@ -16,6 +16,7 @@
  */
 #include <flue/resource.h>
 #include "abi.h"
+#include "../obj/resource.h"
 #include "val.h"
 #include "values.h"
 

@@ -6,6 +6,7 @@
  * pass over the leaves.
  */
 #include "abi.h"
+#include "../obj/resource.h"
 #include "val.h"
 #include "values.h"
 

@@ -5,6 +5,7 @@
  * subtask.cancel (#723). Calls sched.c, call.c, resolve.c, queue.c.
  */
 #include "thread.h"
+#include "../obj/resource.h"
 
 static bool has_ends(const struct flue_valtype *ts, uint32_t nts)
 {

@@ -56,27 +56,8 @@ uint8_t *flue_mem_elems(const struct flue_instance *inst, uint32_t ptr, uint32_t
 void flue_copy_elems(const struct flue_type_info *t, uint8_t *dst,
 		     const uint8_t *src, uint32_t n);
 
-/* -------------------------------------------------------------- resources */
-
-/* Registered resource type rt, or NULL. */
-const struct flue_rtype *flue_rtype_get(const struct flue_store *s, flue_rtype_t rt);
-/* Whether inst is r's implementation (the same instance, not a later one
- * in its slot). */
-bool flue_rtype_impl_is(const struct flue_rtype *r, const struct flue_instance *inst);
-/* Lend handle `handle` of instance `inst` to task `task`'s call
- * (num_lends + 1); FLUE_ENOSPC if FLUE_CONFIG_MAX_LENDS are in use. */
-int flue_lend_add(struct flue_store *s, uint16_t task, uint8_t inst, uint32_t handle);
-/* Task `task`'s resolution reached its caller: its lends end. Inline
- * for the common case, no lend at all (task starts and ends stay as
- * cheap as before resources). */
-void flue_lends_release_all(struct flue_store *s, uint16_t task);
-static inline void flue_lends_release(struct flue_store *s, uint16_t task)
-{
-	if (s->nlends != 0)
-		flue_lends_release_all(s, task);
-}
-/* Instance `inst` is torn down: its lend records go (its table with it). */
-void flue_lends_forget(struct flue_store *s, uint8_t inst);
+/* Resources (types, lends): src/obj/resource.h, included by the files
+ * that use them (its inline lend release calls into resource.c). */
 
 /* ------------------------------------------------------------------ traps */
 

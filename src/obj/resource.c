@@ -11,7 +11,7 @@
 #include <flue/errno.h>
 #include <flue/functype.h>
 #include <flue/resource.h>
-#include "obj.h"
+#include "resource.h"
 
 /* A destructor: a function lifted for `impl` of type (u32) -> (). */
 static bool dtor_ok(const struct flue_func *f, const struct flue_instance *impl)

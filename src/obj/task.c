@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <flue/task_decide.h>
-#include "obj.h"
+#include "resource.h"
 
 uint16_t flue_task_alloc(struct flue_store *s)
 {

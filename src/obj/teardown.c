@@ -4,7 +4,7 @@
  * that peers observe DROPPED. Above store.c, wset.c and stream.c, whose
  * functions it calls; the store's own code calls none of them.
  */
-#include "obj.h"
+#include "resource.h"
 
 void flue_instance_drop_ends(struct flue_instance *inst)
 {

@@ -167,7 +167,9 @@ uint32_t gen_ncases(const struct wit_type *u)
 
 /* A WIT parameter's C name: snake case, with a '_' appended when it would
  * be a C keyword or one of the names the generated functions use
- * themselves (done, user, call). */
+ * themselves: done, user, call; w, at and rc, the writer, offset and
+ * return code of a graph-typed binding's `<c-name>_args()`, which takes
+ * the params next to them (a param `w` failed to compile there). */
 char *gen_param_name(const char *wit)
 {
 	static const char *const reserved[] = {
@@ -175,7 +177,7 @@ char *gen_param_name(const char *wit)
 		"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
 		"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
 		"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
-		"true", "false", "done", "user", "call",
+		"true", "false", "done", "user", "call", "w", "at", "rc",
 	};
 	char *s = fb_snake(wit);
 	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {

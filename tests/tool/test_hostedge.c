@@ -54,5 +54,29 @@ FT_TEST(test_param_names)
 	fb_buf_free(&h);
 }
 
+/* A list of floats given to the host has no `elems`: in guest memory a NaN
+ * keeps its payload, and the host must see it canonical, which only the
+ * accessor gives. A list of chars (checked) still points at guest memory. */
+FT_TEST(test_float_lists_read_through_the_accessor)
+{
+	struct fb_buf c = { 0 }, h = { 0 };
+	gen(&c, &h);
+	FT_TRUE(has(c.data, "static inline void glue_get0(struct flue_hval v, hkinds_list0_t *out)\n"
+			    "{\n\tout->view = v;\n\tout->len = flue_hval_count(v);\n"
+			    "\tout->elems = 0;\n}\n"));
+	FT_TRUE(has(c.data, "\t(*out) = glue_bits_f32((uint32_t)flue_hval_num(flue_hval_elem("
+			    "l->view, i)));\n"));
+	FT_TRUE(has(c.data, "static inline void glue_get1(struct flue_hval v, hkinds_list1_t *out)\n"
+			    "{\n\tout->view = v;\n\tout->len = flue_hval_count(v);\n"
+			    "\tout->elems = (const uint32_t *)(const void *)flue_hval_bytes(v, "
+			    "&(uint32_t){ 0 }, 0);\n}\n"));
+	FT_TRUE(has(c.data, "static inline void glue_get2(struct flue_hval v, hkinds_list2_t *out)\n"
+			    "{\n\tout->view = v;\n\tout->len = flue_hval_count(v);\n"
+			    "\tout->elems = 0;\n}\n"));
+	fb_buf_free(&c);
+	fb_buf_free(&h);
+}
+
 FT_SUITE(hostedge,
-	 FT_CASE(test_param_names))
+	 FT_CASE(test_param_names),
+	 FT_CASE(test_float_lists_read_through_the_accessor))

@@ -21,6 +21,11 @@
 #                              between the host and a guest, each way (host
 #                              functions and exports; host, and isolated on
 #                              both QEMU boards)
+#   build.hostkinds.<target>   enums, flags (three widths), chars, tuples,
+#                              fixed-length lists, maps and floats in values
+#                              (NaNs made canonical) between the host and a
+#                              guest, each way, flat and through memory
+#                              (host, and isolated on both QEMU boards)
 #   build.elements.<target>    a stream<string> and a future<result<list<u8>,
 #                              string>> between two guests, then a reader
 #                              whose realloc traps inside the writer's write
@@ -189,6 +194,31 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
                      DEPENDS ${hostvals_deps})
     flue_qemu_test(build.hostvals.${core}.isolated ${core}
                    ${TBB}/hostvals/${core}-isolated/hostvals.elf "hostvals: ok")
+  endforeach()
+endif()
+
+# build.hostkinds.<target>: the kinds build.hostvals leaves out, at the
+# host edge each way: enums, flags of 3, 10 and 20 bits, chars (U+1F600),
+# tuples, fixed-length lists, maps, f32/f64 in records, tuples and lists
+# with non-canonical NaNs (each arrives canonical, checked bit for bit);
+# params flat and through memory; results the host gives and reads; out-of-
+# range cases, flags, lengths and chars refused.
+flue_test_guests(hostkinds hostkinds_deps guest)
+flue_add_program(tb_hostkinds_host COMPOSITION ${TB}/hostkinds/hostkinds.flue
+                 SOURCES ${TB}/hostkinds/main.c MODULES ${TBB}/hostkinds
+                 OUTPUT_DIR ${TBB}/hostkinds/host DEPENDS ${hostkinds_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.hostkinds.host COMMAND ${TBB}/hostkinds/host/hostkinds)
+set_tests_properties(build.hostkinds.host PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "hostkinds: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    flue_add_program(tb_hostkinds_${core}_isolated COMPOSITION ${TB}/hostkinds/hostkinds.flue
+                     TARGET ${core} ISOLATE SOURCES ${TB}/hostkinds/main.c
+                     MODULES ${TBB}/hostkinds OUTPUT_DIR ${TBB}/hostkinds/${core}-isolated
+                     DEPENDS ${hostkinds_deps})
+    flue_qemu_test(build.hostkinds.${core}.isolated ${core}
+                   ${TBB}/hostkinds/${core}-isolated/hostkinds.elf "hostkinds: ok")
   endforeach()
 endif()
 

@@ -167,7 +167,9 @@ uint32_t gen_ncases(const struct wit_type *u)
 
 /* A WIT parameter's C name: snake case, with a '_' appended when it would
  * be a C keyword or one of the names the generated functions use
- * themselves (done, user, call). */
+ * themselves: done, user, call; w, at and rc, the writer, offset and
+ * return code of a graph-typed binding's `<c-name>_args()`, which takes
+ * the params next to them (a param `w` failed to compile there). */
 char *gen_param_name(const char *wit)
 {
 	static const char *const reserved[] = {
@@ -175,7 +177,7 @@ char *gen_param_name(const char *wit)
 		"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
 		"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
 		"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
-		"true", "false", "done", "user", "call",
+		"true", "false", "done", "user", "call", "w", "at", "rc",
 	};
 	char *s = fb_snake(wit);
 	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
@@ -335,7 +337,8 @@ static void view_type(const struct gen *g, uint32_t k)
 	fb_buf_printf(h, ": `len` elements. The program gives them in `elems` (a C array;\n"
 		      " * `view` zeroed). Given to the program, `view` shows them in guest memory\n"
 		      " * (valid only inside that call) and `elems` points at them there only\n"
-		      " * when their layout is C's (numbers, chars), else NULL: read element i\n"
+		      " * when their layout is C's (integers, chars; not floats, whose NaNs\n"
+		      " * only _get() shows canonical), else NULL: read element i\n"
 		      " * with %.*s_get(), which works for both. */\ntypedef struct {\n"
 		      "\tconst %s *elems;\n\tuint32_t len;\n\tstruct flue_hval view;\n} %s;\n"
 		      "/** @brief Element i of `l` into `*out`. @retval 0, FLUE_EINVAL (i >= len) */\n"

@@ -173,12 +173,16 @@ static void string_conv(const struct gen *g, uint32_t k)
 		      (unsigned)k, n, (unsigned)k, n);
 }
 
-/* Numbers and chars in guest memory have the C layout (little-endian,
- * aligned by the canonical ABI's checks): `elems` may point at them. */
+/* Integers and chars in guest memory have the C layout (little-endian,
+ * aligned by the canonical ABI's checks) and the values the host must see
+ * (the library has checked the chars): `elems` may point at them. Floats
+ * may not: a NaN there keeps the guest's payload and sign, and the host
+ * must see it canonical (the deterministic profile), which only the
+ * accessor (flue_hval_num) gives. */
 static bool direct(const struct wit_type *e)
 {
 	enum wit_type_kind k = wit_unalias(e)->kind;
-	return k >= WIT_T_S8 && k <= WIT_T_CHAR;
+	return (k >= WIT_T_S8 && k <= WIT_T_U64) || k == WIT_T_CHAR;
 }
 
 /* The public accessor <list>_get() and the list's own get. */

@@ -48,7 +48,8 @@ BUILTINS_SRC="tests/fuzz/fuzz_harness.c tests/fuzz/fuzz_ops.c tests/fuzz/fuzz_se
 TASKS_SRC="tests/fuzz/fuzz_tasks.c tests/fuzz/fuzz_tasks_guest.c tests/fuzz/fuzz_tasks_host.c
 	tests/fuzz/fuzz_tasks_ext.c tests/fuzz/fuzz_tasks_selftest.c"
 VALS_SRC="tests/fuzz/fuzz_vals.c tests/fuzz/fuzz_vals_type.c tests/fuzz/fuzz_vals_mem.c
-	tests/fuzz/fuzz_vals_gen.c tests/fuzz/fuzz_vals_read.c tests/fuzz/fuzz_vals_cmp.c"
+	tests/fuzz/fuzz_vals_gen.c tests/fuzz/fuzz_vals_read.c tests/fuzz/fuzz_vals_cmp.c
+	tests/fuzz/fuzz_vals_ends.c"
 
 if [ -z "${FLUE_FUZZ_NO_BUILD:-}" ]; then
 mkdir -p "$OBJ"

@@ -62,6 +62,9 @@
  *    the lend records must be as the model has them; after a source's
  *    trap, the destination's table and the calls' num_borrows unchanged.
  *    A borrow lowered into its implementation (a rep) ends the round trip.
+ *    Stream and future ends likewise (fuzz_vals_ends.c), each end's slot
+ *    also against its shared object; a round trip ends reading at H2 an
+ *    element written on the writable end H kept.
  * A destination running out of memory (a mutated value may be large)
  * ends the input, counted; so does a value too big to walk (VMAX_WORK),
  * and one of flue's limits the model predicts (a full table:
@@ -103,7 +106,7 @@ static struct {
 	uint64_t inputs, round_trips, hops, dform[3], hsrc[2], mutated, still_valid, traps;
 	uint64_t by_reason[FLUE_TRAP_REASON_COUNT], oom, oom_mutated, skipped, strings, wide, latin1;
 	uint64_t pairs[3][3];
-	uint64_t hinputs, hkinds[3], rep_given, same, limits, impl_end;
+	uint64_t hinputs, hkinds[4], rep_given, same, limits, impl_end, einputs, known;
 	bool cur_mutated, cur_params; /* this input's */
 } st;
 
@@ -171,6 +174,13 @@ static const char *const ENC[3] = { "utf8", "utf16", "latin1+utf16" };
 static void setup(const struct hdr *h)
 {
 	flue_store_init(&store, trap_hook, NULL);
+	/* the element types of stream<T> and future<T> nodes (u8, u32) */
+	static const uint8_t NUM[2] = { FLUE_NUM_U8, FLUE_NUM_U32 };
+	for (uint32_t k = 0; k < 2u; k++) {
+		struct flue_type_desc td = { .kind = FLUE_TYPE_NUMBER, .num = NUM[k] };
+		if (flue_type_register(&store, &td, &VZ_ELEM[k]) != 0)
+			VDIE("flue_type_register failed");
+	}
 	uint32_t e = h->enc % 81u;
 	for (uint32_t k = 0; k < NPARTY; k++, e /= 3u) {
 		if (flue_instance_create(&store, &P[k].inst) != 0)
@@ -239,12 +249,28 @@ static void after_move(struct party *s, struct party *d)
 	st.pairs[s->enc][d->enc] += W.nstrings != 0;
 }
 
+static struct vhw MS; /* the source's handles lifted (MD: the destination's, read) */
+
+/* A known defect of flue's, tolerated so that the fuzzer can go on
+ * (tests/exec/test_vals_ends_fuzz.c fails on it): an own, borrow or error
+ * context naming the slot of an end the same value lifted before it is
+ * gone in the reference (lift_async_value removed it: BAD_HANDLE); flue's
+ * flue_handle_at (src/abi/val_handle.c) treats only lifted owns as gone,
+ * finds the end still in its slot and traps WRONG_KIND. Remove once fixed. */
+static bool known_end_gone(const struct party *s, int expect)
+{
+	return trap_inst == s->inst && expect == FLUE_TRAP_BAD_HANDLE && MS.end_gone &&
+	       trap_reason == FLUE_TRAP_WRONG_KIND;
+}
+
 /* The move of an invalid source trapped: as the reference's first check,
  * the destination untouched (hd, dc: its memory's hash and its realloc
  * calls before; its table as the model has it). */
 static void after_trap(struct party *s, struct party *d, int expect, uint64_t hd, uint32_t dc)
 {
-	if (trap_inst != s->inst || trap_reason != expect)
+	bool known = known_end_gone(s, expect);
+	st.known += known;
+	if (trap_inst != s->inst || (trap_reason != expect && !known))
 		VDIE("the invalid source trapped %s with %s; the reference traps %s with %s",
 		     trap_inst == s->inst ? s->name : trap_inst == d->inst ? d->name : "?",
 		     flue_trap_message((enum flue_trap_reason)trap_reason), s->name,
@@ -267,7 +293,6 @@ static void after_trap(struct party *s, struct party *d, int expect, uint64_t hd
 
 /* ------------------------------------------------------- the handles' model */
 
-static struct vhw MS; /* the source's handles lifted (MD: the destination's, read) */
 static struct htab TS, TD; /* the tables after lifting, after lowering */
 static uint16_t NB[FLUE_CONFIG_MAX_TASKS];
 
@@ -318,7 +343,8 @@ static bool after_handles(struct party *s, struct party *d)
 			     d->name, i, x->kind, s->name, x->idx, x->rep, MD.s[i].idx,
 			     x->rep_given ? "rep" : "index", x->out);
 		given = given || x->rep_given;
-		st.hkinds[x->kind == FLUE_VT_OWN ? 0 : x->kind == FLUE_VT_BORROW ? 1 : 2]++;
+		st.hkinds[x->kind == FLUE_VT_OWN ? 0 : x->kind == FLUE_VT_BORROW ? 1
+			  : x->kind == FLUE_VT_ERROR_CONTEXT ? 2 : 3]++;
 		st.rep_given += x->rep_given;
 	}
 	if (s != d)
@@ -372,7 +398,8 @@ static void trace_model(int expect, int dexp)
 	vz_trace("  handles:");
 	for (uint32_t i = 0; i < MS.n && i < VMAX_HSLOTS; i++)
 		vz_trace(" %s%u%s%u", MS.s[i].kind == FLUE_VT_OWN ? "own" : MS.s[i].kind ==
-			 FLUE_VT_BORROW ? "borrow" : "errctx", MS.s[i].idx,
+			 FLUE_VT_BORROW ? "borrow" : MS.s[i].kind == FLUE_VT_ERROR_CONTEXT ?
+			 "errctx" : "end", MS.s[i].idx,
 			 MS.s[i].rep_given ? "=>rep " : "=>", MS.s[i].out);
 	vz_trace("; the reference: %s%s\n", expect != 0 ? flue_trap_message(
 			 (enum flue_trap_reason)expect) : dexp != 0 ? "destination full" : "moves",
@@ -504,7 +531,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		st.hinputs++;
 		vz_trace("handles: rt 1 in %s, rt 2 in %s, set-up %#x%s\n", NAME[cfg & 3u],
 			 NAME[cfg >> 2 & 3u], cfg, st.cur_params ? ", every move a call's params" : "");
-		vh_setup(&store, P, cfg);
+		st.einputs += T.ends;
+		vh_setup(&store, P, cfg, T.ends);
 	}
 	if (source(&h, &in, seed(data, size)) < 0) {
 		st.skipped++;
@@ -526,6 +554,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (k < n && hop(&hops[k]))
 		k++;
 	st.round_trips += k == n;
+	if (k == n && T.ends)
+		vh_ends_connected(&MS); /* MS: the last hop's, B -> H2 */
 	return 0;
 }
 
@@ -570,6 +600,12 @@ static void report(void)
 		(unsigned long long)st.hkinds[1], (unsigned long long)st.hkinds[2],
 		(unsigned long long)st.rep_given, (unsigned long long)st.impl_end,
 		(unsigned long long)st.same, (unsigned long long)st.limits);
+	fprintf(stderr, "fuzz_vals: %llu inputs with stream/future ends (%llu ends made in H, "
+		"%llu decoys); ends moved as the reference %llu; %llu ends read at H2 what H's "
+		"writer wrote; %llu traps WRONG_KIND where the reference's is BAD_HANDLE (a handle "
+		"naming an end the value lifted: flue's known defect)\n", (unsigned long long)st.einputs, (unsigned long long)VE.made,
+		(unsigned long long)VE.decoys, (unsigned long long)st.hkinds[3],
+		(unsigned long long)VE.read, (unsigned long long)st.known);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

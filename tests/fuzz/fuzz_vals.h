@@ -11,7 +11,9 @@
  *                      strings in the source's encoding) and the mutator;
  *   fuzz_vals_read.c   the reader: the reference's validity rules (with
  *                      fuzz_vals_rd.h, what it shares with the next);
- *   fuzz_vals_cmp.c    the structural comparator and value printing.
+ *   fuzz_vals_cmp.c    the structural comparator and value printing;
+ *   fuzz_vals_ends.c   stream and future ends: their model, H's ends and
+ *                      decoys, the round trip's read across each end.
  * The reader and the layout are the harness's own, written from
  * definitions.py @ 6d28164, not from src/abi.
  */
@@ -40,7 +42,7 @@
 #define VMAX_WORK 2000000u          /* reader steps per walk before an input is skipped */
 #define MAX_BYTES ((1u << 28) - 1u) /* MAX_STRING/LIST_BYTE_LENGTH */
 #define UTF16_TAG 0x80000000u
-#define VH_BUDGET 16u               /* a tuple's handle weight: own, error-context 1, */
+#define VH_BUDGET 16u               /* a tuple's handle weight: own, end, error-context 1, */
 #define VH_BORROW_W 5u              /* borrow 5 (<= 3 lends per move) */
 #define VH_LIST_CAP 3u              /* elements of a list holding handles, at most */
 #define VMAX_HSLOTS 256u            /* handles of one value the model follows */
@@ -70,6 +72,7 @@ struct vlay {
 	uint32_t size, align, flat, depth;
 	uint32_t hmax; /* handle weight a value may hold (VH_BUDGET) */
 	bool borrow;   /* contains a borrow<R> */
+	bool ends;     /* contains a stream<T> or future<T> */
 };
 
 struct vtypes {
@@ -84,7 +87,12 @@ struct vtypes {
 	uint32_t nflat;          /* their count, VFLAT_MANY if above VFLAT_CAP */
 	uint32_t tsize, talign;  /* the tuple's layout */
 	bool handles, borrows;   /* the tuple holds handles, borrows */
+	bool ends;               /* ... stream or future ends */
 };
+
+/* The element types stream<T> and future<T> nodes name (T: u8, u32),
+ * registered in every input's store before its types are generated. */
+extern flue_type_t VZ_ELEM[2];
 
 /* Decode a type graph and a tuple of 1..VMAX_PARAMS of its nodes. */
 void vt_generate(struct vtypes *T, struct vin *in);
@@ -110,14 +118,17 @@ uint32_t vt_align_to(uint32_t v, uint32_t a);
 
 /* The harness's model of an instance's handle table: the reference's
  * Table (array, LIFO free list), with flue's limit of
- * FLUE_CONFIG_MAX_HANDLES - 1 slots. */
-enum { HK_FREE, HK_RES, HK_ERR };
+ * FLUE_CONFIG_MAX_HANDLES - 1 slots. Stream and future ends (readable,
+ * writable) keep their element type in rt and their shared object's
+ * index (flue's name for the stream: what connects the two ends) in rep. */
+enum { HK_FREE, HK_RES, HK_ERR, HK_SR, HK_SW, HK_FR, HK_FW, HK_SET, HK_KINDS };
 struct hent {
 	uint8_t kind; /* HK_* */
 	bool own;
 	uint8_t rt;
 	uint16_t lends, scope; /* num_lends; a borrow's borrow_scope (task) */
 	uint32_t rep;
+	bool busy, inset;      /* an end: an async copy pending; joined to a set */
 };
 struct htab {
 	struct hent e[FLUE_CONFIG_MAX_HANDLES];
@@ -201,7 +212,8 @@ void vg_mutate(struct vgen *w);
 
 /* One handle of a value, in the order lifting (and lowering) meets them. */
 struct vhslot {
-	uint8_t kind, rt; /* FLUE_VT_OWN, _BORROW, _ERROR_CONTEXT; the resource type */
+	uint8_t kind, rt; /* FLUE_VT_OWN, _BORROW, _ERROR_CONTEXT, _STREAM, _FUTURE;
+			     the resource type or the element type */
 	bool rep_given;   /* a borrow lowered into its implementation: out is the rep */
 	uint32_t idx;     /* the index in the value */
 	uint32_t rep;     /* the resource's rep (lifted) */
@@ -215,8 +227,10 @@ struct vhw {
 	uint16_t task;    /* the call (borrow scope) */
 	uint32_t nlends;  /* flue's lend records in use (FLUE_CONFIG_MAX_LENDS) */
 	bool limit;       /* the trap is one of flue's limits, not the reference's */
+	bool end_gone;    /* the trap: an own, borrow or error context naming an end
+			     the value lifted before it (fuzz_vals.c: known_end_gone) */
 	struct vhslot s[VMAX_HSLOTS];
-	uint32_t n, nown, nborrow;
+	uint32_t n, nown, nborrow; /* nown: owns and ends, the handles taken */
 };
 
 /* The world of the resources: the types' implementations, the calls'
@@ -231,7 +245,17 @@ struct hworld {
 	uint32_t drop;                          /* an error context to free after the write */
 	uint32_t serial;
 	uint64_t created, moved_in, decoys;
+	/* ends: H's writable end of each shared object (index + 1; 0: none),
+	 * H's and H2's element buffers for the round trip's last check, H's
+	 * buffer of the busy decoys' pending reads */
+	uint16_t writer[FLUE_CONFIG_MAX_SHARED];
+	uint32_t wbuf, dbuf, rbuf;
 };
+/* Counts over the whole run (HW is reset for each input). */
+struct vestat {
+	uint64_t made, read, decoys;
+};
+extern struct vestat VE;
 extern struct hworld HW;
 
 uint32_t ht_add(struct htab *t, struct hent e); /* 0: full (flue's limit) */
@@ -246,7 +270,7 @@ int vh_lower(struct vhw *hw, struct htab *dt, uint8_t dparty, uint16_t *nb);
 /* Registering the resource types and filling H's table (input: the
  * handle byte) through flue's public built-ins; flue's tables must then
  * agree with the model. */
-void vh_setup(struct flue_store *s, struct party *parties, uint8_t cfg);
+void vh_setup(struct flue_store *s, struct party *parties, uint8_t cfg, bool ends);
 uint32_t vh_value(struct vgen *w, const struct flue_tnode *n); /* a handle for the writer */
 void vh_after_write(void);
 /* DIE unless flue's table of p, the calls' num_borrows and the lend
@@ -255,6 +279,19 @@ void vh_check_table(const struct party *p);
 void vh_check_world(void);
 void vh_check_calls(void); /* num_borrows of every call the model knows */
 uint16_t vh_task(void); /* a new call (flue_task_alloc) */
+/* Stream and future ends (fuzz_vals_ends.c): lift_async_value's checks
+ * and the removal (0 or the reason), lowering (the new index, 0: full),
+ * an end's or set's slot of p against flue's, H's ends and decoys, a new
+ * readable end in H for the writer (its writable end kept). */
+int ve_lift(struct vhw *hw, struct vhslot *sl, const struct flue_tnode *n, uint32_t idx);
+uint32_t ve_lower(struct htab *dt, const struct vhslot *sl);
+void ve_check_slot(const struct party *p, uint32_t i);
+void ve_setup(struct flue_store *s, struct party *parties, bool ends);
+uint32_t ve_new(const struct flue_tnode *n);
+bool ve_gone(const struct vhw *hw, uint32_t idx); /* idx an end this value lifted */
+/* After a round trip: every end of the value H2 got (hw: the last hop's
+ * lifted handles) reads an element H's kept writable end writes. */
+void vh_ends_connected(const struct vhw *hw);
 
 /* The reference's first failing check lifting p's tuple (0: valid; then
  * the value is also checked for the canonical form a lowering writes if

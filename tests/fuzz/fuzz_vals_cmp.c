@@ -110,7 +110,8 @@ static void cmp_value(struct cmp *k, uint16_t t, struct at x, struct at y)
 	default: {
 		uint64_t va = vr_read_leaf(&k->a, n, x), vb = vr_read_leaf(&k->b, n, y);
 		bool handle = n->kind == FLUE_VT_OWN || n->kind == FLUE_VT_BORROW ||
-			      n->kind == FLUE_VT_ERROR_CONTEXT;
+			      n->kind == FLUE_VT_ERROR_CONTEXT || n->kind == FLUE_VT_STREAM ||
+			      n->kind == FLUE_VT_FUTURE;
 		if (va != vb && !handle) /* handles: indices differ (fuzz_vals.c checks them) */
 			differ(k, t, "a leaf", va, vb);
 	}
@@ -226,6 +227,8 @@ static void pr_leaf(const struct flue_tnode *n, uint64_t v)
 	case FLUE_VT_OWN: vz_trace("own<%u>:%llu", n->arg, (unsigned long long)v); return;
 	case FLUE_VT_BORROW: vz_trace("borrow<%u>:%llu", n->arg, (unsigned long long)v); return;
 	case FLUE_VT_ERROR_CONTEXT: vz_trace("errctx:%llu", (unsigned long long)v); return;
+	case FLUE_VT_STREAM: vz_trace("stream<%u>:%llu", n->arg, (unsigned long long)v); return;
+	case FLUE_VT_FUTURE: vz_trace("future<%u>:%llu", n->arg, (unsigned long long)v); return;
 	default: vz_trace("%llu", (unsigned long long)v); return;
 	}
 }

@@ -292,6 +292,7 @@ static void w_value(struct vgen *w, uint16_t t, struct at a)
 		w_variant(w, t, a);
 		return;
 	case FLUE_VT_OWN: case FLUE_VT_BORROW: case FLUE_VT_ERROR_CONTEXT:
+	case FLUE_VT_STREAM: case FLUE_VT_FUTURE:
 		site(w, VS_HANDLE, 4, a, n->kind);
 		put(w, a, 4, vh_value(w, n), false);
 		return;

@@ -198,9 +198,13 @@ int vh_lift(struct vhw *hw, const struct flue_tnode *n, uint32_t idx)
 	*sl = (struct vhslot){ n->kind, (uint8_t)n->arg, false, idx, 0, 0 };
 	if (hw->tab == 0)
 		return 0;
+	if (n->kind == FLUE_VT_STREAM || n->kind == FLUE_VT_FUTURE)
+		return ve_lift(hw, sl, n, idx);
 	struct hent *e = ht_get(hw->tab, idx); /* Table.get / remove: trap_if */
-	if (e == 0)
+	if (e == 0) {
+		hw->end_gone = ve_gone(hw, idx);
 		return FLUE_TRAP_BAD_HANDLE;
+	}
 	if (n->kind == FLUE_VT_ERROR_CONTEXT)
 		return e->kind != HK_ERR ? FLUE_TRAP_WRONG_KIND : 0;
 	if (e->kind != HK_RES)
@@ -233,7 +237,9 @@ int vh_lower(struct vhw *hw, struct htab *dt, uint8_t dparty, uint16_t *nb)
 	for (uint32_t i = 0; i < n; i++) {
 		struct vhslot *sl = &hw->s[i];
 		bool own = sl->kind == FLUE_VT_OWN;
-		if (sl->kind == FLUE_VT_ERROR_CONTEXT) {
+		if (sl->kind == FLUE_VT_STREAM || sl->kind == FLUE_VT_FUTURE) {
+			sl->out = ve_lower(dt, sl);
+		} else if (sl->kind == FLUE_VT_ERROR_CONTEXT) {
 			sl->out = ht_add(dt, (struct hent){ .kind = HK_ERR });
 		} else if (!own && HW.impl[sl->rt] == dparty) {
 			sl->out = sl->rep; /* lower_borrow into the implementation */
@@ -241,7 +247,7 @@ int vh_lower(struct vhw *hw, struct htab *dt, uint8_t dparty, uint16_t *nb)
 			continue;
 		} else {
 			sl->out = ht_add(dt, (struct hent){ HK_RES, own, sl->rt, 0,
-							    own ? 0u : hw->task, sl->rep });
+							    own ? 0u : hw->task, sl->rep, false, false });
 			if (!own && sl->out != 0)
 				nb[hw->task]++;
 		}
@@ -259,10 +265,16 @@ static void check_slot(const struct party *p, uint32_t i)
 {
 	const struct flue_handle *h = &p->inst->handles[i];
 	const struct hent *e = &p->tab.e[i];
-	static const uint8_t KIND[3] = { FLUE_H_FREE, FLUE_H_RESOURCE, FLUE_H_ERROR_CONTEXT };
+	static const uint8_t KIND[HK_KINDS] = {
+		FLUE_H_FREE, FLUE_H_RESOURCE, FLUE_H_ERROR_CONTEXT, FLUE_H_STREAM_READABLE,
+		FLUE_H_STREAM_WRITABLE, FLUE_H_FUTURE_READABLE, FLUE_H_FUTURE_WRITABLE,
+		FLUE_H_WAITABLE_SET,
+	};
 	if (h->kind != KIND[e->kind])
 		VDIE("%s's handle %u: kind %u, the reference's %u", p->name, i, h->kind,
 		     KIND[e->kind]);
+	if (e->kind >= HK_SR)
+		ve_check_slot(p, i);
 	if (e->kind != HK_RES)
 		return;
 	const struct flue_res *r = &h->u.res;
@@ -360,7 +372,7 @@ static uint32_t new_own(uint8_t dp, uint8_t rt)
 	uint8_t ip = HW.impl[rt];
 	uint32_t rep = 0x5000u + 0x10u * ++HW.serial + rt;
 	uint32_t j = flue_canon_resource_new(PP[ip].inst, rt, rep);
-	uint32_t jm = ht_add(&PP[ip].tab, (struct hent){ HK_RES, true, rt, 0, 0, rep });
+	uint32_t jm = ht_add(&PP[ip].tab, (struct hent){ HK_RES, true, rt, 0, 0, rep, false, false });
 	if (j != jm)
 		VDIE("resource.new in %s: index %u, the reference's %u", PP[ip].name, j, jm);
 	HW.created++;
@@ -395,15 +407,17 @@ static void borrow_decoy(void)
 	}
 }
 
-/* cfg: bits 0-1, 2-3 the implementations of rt 1, 2 (H, A, B, H2); bit 4
+/* ends: the tuple holds ends (H's decoys first, fuzz_vals_ends.c).
+ * cfg: bits 0-1, 2-3 the implementations of rt 1, 2 (H, A, B, H2); bit 4
  * two handles of each type to borrow (else one); bit 5 two error contexts
  * (else one); bit 6 a borrow handle in H; bit 7 an error context freed
  * after the write (a free slot). */
-void vh_setup(struct flue_store *s, struct party *parties, uint8_t cfg)
+void vh_setup(struct flue_store *s, struct party *parties, uint8_t cfg, bool ends)
 {
 	S = s;
 	PP = parties;
 	memset(&HW, 0, sizeof HW);
+	ve_setup(s, parties, ends);
 	for (uint8_t rt = 1; rt <= 2u; rt++) {
 		flue_rtype_t got = 0;
 		HW.impl[rt] = (uint8_t)(cfg >> (2u * (rt - 1u)) & 3u);
@@ -428,6 +442,7 @@ uint32_t vh_value(struct vgen *w, const struct flue_tnode *n)
 	switch (n->kind) {
 	case FLUE_VT_OWN: return new_own(0, rt);
 	case FLUE_VT_BORROW: return HW.btarget[rt][b % HW.nbt[rt]];
+	case FLUE_VT_STREAM: case FLUE_VT_FUTURE: return ve_new(n);
 	default: return HW.errs[b % HW.nerr];
 	}
 }

@@ -336,7 +336,8 @@ static int chk_value(struct rd *r, uint16_t t, struct at a)
 		uint64_t c = vr_read_leaf(r, n, a);
 		return c >= 0x110000u || (c >= 0xD800u && c <= 0xDFFFu) ? FLUE_TRAP_BAD_CHAR : 0;
 	}
-	case FLUE_VT_OWN: case FLUE_VT_BORROW: case FLUE_VT_ERROR_CONTEXT: {
+	case FLUE_VT_OWN: case FLUE_VT_BORROW: case FLUE_VT_ERROR_CONTEXT:
+	case FLUE_VT_STREAM: case FLUE_VT_FUTURE: {
 		uint32_t i = (uint32_t)vr_read_leaf(r, n, a);
 		return r->hw != 0 ? vh_lift(r->hw, n, i) : 0;
 	}

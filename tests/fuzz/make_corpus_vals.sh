@@ -400,3 +400,80 @@ seed handles-out-of-range <<'S'
 0 0 6 2 0 0 0         # the error context := 64: BAD_HANDLE
 0
 S
+
+# Stream and future ends. Type kind byte 31 (own) with a next byte of bit 7
+# set: an end, stream<T> (bit 6 clear) or future<T>, T u8 (bit 0 clear) or
+# u32. H then first holds the decoys (fuzz_vals_ends.c): 1 a busy
+# stream<u8> (2 its writer), 3 a busy future<u32> (4), 5 a waitable set,
+# 6 a stream<u32> in the set (7), 8 a future<u8> in the set (9); then the
+# resources and error contexts of the set-up byte (set-up 0: 10 own<1>,
+# 11 own<2>, 12 an error context), then each end of the value and its
+# writer (13, 14; 15, 16 ...).
+
+seed ends-record-stream-future <<'S'
+4 21 85 0 0           # H memory; utf8 > utf16 > latin1+utf16 > utf8; realloc'd results
+0 17 2 31 128 31 193 12   # record(stream<u8>, future<u32>, string)
+0 0
+0 0 2 1 65 2 66
+S
+
+seed ends-list-same-instance <<'S'
+0 0 0 64 0            # A -> A added (two parts of one instance)
+1 14 31 129 29        # list<stream<u32>>, error-context
+1 0                   # rt 1 implemented by A
+3 0 0 0 0
+S
+
+seed ends-writable <<'S'
+1 0 0 0 0
+0 31 128              # stream<u8>
+0 0
+0
+0 0 4 14 0 0 0        # the end := 14 (its writable end): WRONG_KIND
+0
+S
+
+seed ends-busy <<'S'
+1 0 0 0 0
+0 31 128              # stream<u8>
+0 0
+0
+0 0 4 1 0 0 0         # the end := 1 (a read pending): NOT_IDLE
+0
+S
+
+seed ends-in-set <<'S'
+1 0 0 0 0
+0 31 129              # stream<u32>
+0 0
+0
+0 0 4 6 0 0 0         # the end := 6 (in a waitable set): END_IN_SET
+0
+S
+
+seed ends-wrong-type <<'S'
+1 0 0 0 0
+0 31 192              # future<u8>
+0 0
+0
+0 0 4 3 0 0 0         # the end := 3 (a future<u32>): TYPE_MISMATCH
+0
+S
+
+seed ends-resource <<'S'
+1 0 0 0 0
+0 31 193              # future<u32>
+0 0
+0
+0 0 4 10 0 0 0        # the end := 10 (an own<1>): WRONG_KIND
+0
+S
+
+seed ends-twice <<'S'
+1 0 0 0 0
+1 31 128 31 128       # stream<u8>, stream<u8>
+0 0
+0 0
+0 1 0 0 0 0 0         # the second end := the first's: BAD_HANDLE
+0
+S

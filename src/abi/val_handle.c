@@ -43,9 +43,6 @@ static bool is_end_node(const struct flue_tnode *n)
 static void end_take(struct flue_instance *src, const struct flue_tnode *n, uint32_t i)
 {
 	struct flue_handle *h = flue_handle_at(src, i);
-	bool end = h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE;
-	if (end && h->u.end.lifted)
-		flue_trap(src, FLUE_TRAP_BAD_HANDLE, i);
 	uint8_t vk = n->kind == FLUE_VT_STREAM ? FLUE_VAL_STREAM : FLUE_VAL_FUTURE;
 	int r = flue_values_check_end(src, vk, (flue_type_t)n->arg, i);
 	if (r != 0)
@@ -111,7 +108,10 @@ static struct flue_shared *taken_end(struct flue_instance *src, uint32_t i)
 {
 	if (i == 0 || i >= src->len || src->handles[i].kind != FLUE_H_FREE)
 		return 0;
-	struct flue_shared *sh = &src->store->shared[src->handles[i].u.free.rep_kept];
+	uint32_t si = src->handles[i].u.free.rep_kept; /* the caller named an end */
+	if (si >= FLUE_CONFIG_MAX_SHARED)
+		return 0;
+	struct flue_shared *sh = &src->store->shared[si];
 	return sh->reader_inst == FLUE_REF_TRANSIT ? sh : 0;
 }
 
@@ -195,10 +195,21 @@ uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct fl
 	return i;
 }
 
+/* Taken by the value being moved (lift_own, lift_async_value): removed
+ * from the table as far as that value can tell. */
+static bool lifted(const struct flue_handle *h)
+{
+	if (h->kind == FLUE_H_RESOURCE)
+		return h->u.res.lifted;
+	if (h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE)
+		return h->u.end.lifted;
+	return false;
+}
+
 struct flue_handle *flue_handle_at(struct flue_instance *inst, uint32_t i)
 {
 	struct flue_handle *h = flue_table_get(inst, i);
-	if (h == 0 || (h->kind == FLUE_H_RESOURCE && h->u.res.lifted))
+	if (h == 0 || lifted(h))
 		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
 	return h;
 }

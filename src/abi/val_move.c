@@ -245,8 +245,8 @@ static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, str
 	uint32_t i = (uint32_t)(s.mem ? load_le(si, s.ptr, 4) : next_in(m));
 	/* Owns and stream/future ends leave the source's table (taken);
 	 * borrows and error contexts stay. */
-	bool taken = n->kind == FLUE_VT_OWN || n->kind == FLUE_VT_STREAM ||
-		     n->kind == FLUE_VT_FUTURE;
+	bool own = n->kind == FLUE_VT_OWN;
+	bool taken = own || n->kind == FLUE_VT_STREAM || n->kind == FLUE_VT_FUTURE;
 	switch (m->mode) {
 	case MV_CHECK:
 		flue_vh_take(si, m->task, n, i);
@@ -259,12 +259,12 @@ static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, str
 		if (taken)
 			flue_vh_unmark(si, i);
 		return;
-	case MV_RETAG:
-		if (taken)
+	case MV_RETAG: /* ends only: an own's free slot keeps its rep */
+		if (taken && !own)
 			flue_vh_retag(si, i, m->to);
 		return;
 	case MV_DISCARD:
-		if (taken)
+		if (taken && !own)
 			flue_vh_discard(si, i);
 		return;
 	case MV_COLLECT:

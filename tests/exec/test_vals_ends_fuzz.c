@@ -1,9 +1,9 @@
 /*
  * Defects of ends inside values found by the value fuzzer
  * (tests/fuzz/fuzz_vals_ends.c), each reduced to one call: A passes a
- * value holding a stream<u8> end to B. Both cases FAIL until src/abi is
- * fixed; the fuzzer tolerates them meanwhile (fuzz_vals.c known_end_gone,
- * fuzz_vals_type.c: no graph with both owns and ends).
+ * value holding a stream<u8> end to B. Both failed before the fix
+ * (val_handle.c: flue_handle_at treats a lifted end as gone; retag and
+ * discard name only ends); the fuzzer no longer works around them.
  *
  * 1. (stream<u8>, error-context) naming one handle: lift_async_value
  *    removed the end from A's table (definitions.py @ 6d28164), so the

@@ -106,7 +106,7 @@ static struct {
 	uint64_t inputs, round_trips, hops, dform[3], hsrc[2], mutated, still_valid, traps;
 	uint64_t by_reason[FLUE_TRAP_REASON_COUNT], oom, oom_mutated, skipped, strings, wide, latin1;
 	uint64_t pairs[3][3];
-	uint64_t hinputs, hkinds[4], rep_given, same, limits, impl_end, einputs, known;
+	uint64_t hinputs, hkinds[4], rep_given, same, limits, impl_end, einputs;
 	bool cur_mutated, cur_params; /* this input's */
 } st;
 
@@ -251,26 +251,12 @@ static void after_move(struct party *s, struct party *d)
 
 static struct vhw MS; /* the source's handles lifted (MD: the destination's, read) */
 
-/* A known defect of flue's, tolerated so that the fuzzer can go on
- * (tests/exec/test_vals_ends_fuzz.c fails on it): an own, borrow or error
- * context naming the slot of an end the same value lifted before it is
- * gone in the reference (lift_async_value removed it: BAD_HANDLE); flue's
- * flue_handle_at (src/abi/val_handle.c) treats only lifted owns as gone,
- * finds the end still in its slot and traps WRONG_KIND. Remove once fixed. */
-static bool known_end_gone(const struct party *s, int expect)
-{
-	return trap_inst == s->inst && expect == FLUE_TRAP_BAD_HANDLE && MS.end_gone &&
-	       trap_reason == FLUE_TRAP_WRONG_KIND;
-}
-
 /* The move of an invalid source trapped: as the reference's first check,
  * the destination untouched (hd, dc: its memory's hash and its realloc
  * calls before; its table as the model has it). */
 static void after_trap(struct party *s, struct party *d, int expect, uint64_t hd, uint32_t dc)
 {
-	bool known = known_end_gone(s, expect);
-	st.known += known;
-	if (trap_inst != s->inst || (trap_reason != expect && !known))
+	if (trap_inst != s->inst || trap_reason != expect)
 		VDIE("the invalid source trapped %s with %s; the reference traps %s with %s",
 		     trap_inst == s->inst ? s->name : trap_inst == d->inst ? d->name : "?",
 		     flue_trap_message((enum flue_trap_reason)trap_reason), s->name,
@@ -602,10 +588,9 @@ static void report(void)
 		(unsigned long long)st.same, (unsigned long long)st.limits);
 	fprintf(stderr, "fuzz_vals: %llu inputs with stream/future ends (%llu ends made in H, "
 		"%llu decoys); ends moved as the reference %llu; %llu ends read at H2 what H's "
-		"writer wrote; %llu traps WRONG_KIND where the reference's is BAD_HANDLE (a handle "
-		"naming an end the value lifted: flue's known defect)\n", (unsigned long long)st.einputs, (unsigned long long)VE.made,
+		"writer wrote\n", (unsigned long long)st.einputs, (unsigned long long)VE.made,
 		(unsigned long long)VE.decoys, (unsigned long long)st.hkinds[3],
-		(unsigned long long)VE.read, (unsigned long long)st.known);
+		(unsigned long long)VE.read);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -227,8 +227,6 @@ struct vhw {
 	uint16_t task;    /* the call (borrow scope) */
 	uint32_t nlends;  /* flue's lend records in use (FLUE_CONFIG_MAX_LENDS) */
 	bool limit;       /* the trap is one of flue's limits, not the reference's */
-	bool end_gone;    /* the trap: an own, borrow or error context naming an end
-			     the value lifted before it (fuzz_vals.c: known_end_gone) */
 	struct vhslot s[VMAX_HSLOTS];
 	uint32_t n, nown, nborrow; /* nown: owns and ends, the handles taken */
 };
@@ -288,7 +286,6 @@ uint32_t ve_lower(struct htab *dt, const struct vhslot *sl);
 void ve_check_slot(const struct party *p, uint32_t i);
 void ve_setup(struct flue_store *s, struct party *parties, bool ends);
 uint32_t ve_new(const struct flue_tnode *n);
-bool ve_gone(const struct vhw *hw, uint32_t idx); /* idx an end this value lifted */
 /* After a round trip: every end of the value H2 got (hw: the last hop's
  * lifted handles) reads an element H's kept writable end writes. */
 void vh_ends_connected(const struct vhw *hw);

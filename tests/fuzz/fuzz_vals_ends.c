@@ -51,16 +51,6 @@ int ve_lift(struct vhw *hw, struct vhslot *sl, const struct flue_tnode *n, uint3
 	return 0;
 }
 
-bool ve_gone(const struct vhw *hw, uint32_t idx)
-{
-	/* every slot before the last (this one) was lifted: the first trap ends it */
-	for (uint32_t k = 0; k + 1u < hw->n && k < VMAX_HSLOTS; k++)
-		if ((hw->s[k].kind == FLUE_VT_STREAM || hw->s[k].kind == FLUE_VT_FUTURE) &&
-		    hw->s[k].idx == idx)
-			return true;
-	return false;
-}
-
 /* lower_stream / lower_future: a new readable end of the same shared
  * object (0: the table is full). */
 uint32_t ve_lower(struct htab *dt, const struct vhslot *sl)

@@ -201,10 +201,8 @@ int vh_lift(struct vhw *hw, const struct flue_tnode *n, uint32_t idx)
 	if (n->kind == FLUE_VT_STREAM || n->kind == FLUE_VT_FUTURE)
 		return ve_lift(hw, sl, n, idx);
 	struct hent *e = ht_get(hw->tab, idx); /* Table.get / remove: trap_if */
-	if (e == 0) {
-		hw->end_gone = ve_gone(hw, idx);
+	if (e == 0)
 		return FLUE_TRAP_BAD_HANDLE;
-	}
 	if (n->kind == FLUE_VT_ERROR_CONTEXT)
 		return e->kind != HK_ERR ? FLUE_TRAP_WRONG_KIND : 0;
 	if (e->kind != HK_RES)

@@ -30,6 +30,9 @@
 #                              string>> between two guests, then a reader
 #                              whose realloc traps inside the writer's write
 #                              (host, and isolated on both QEMU boards)
+#   build.ends.<target>        stream ends inside a record and a list
+#                              between two guests, written and read through
+#                              (host, and isolated on both QEMU boards)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -247,6 +250,29 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
                      DEPENDS ${elements_deps})
     flue_qemu_test(build.elements.${core}.isolated ${core}
                    ${TBB}/elements/${core}-isolated/elements.elf "elements: ok")
+  endforeach()
+endif()
+
+# build.ends.<target>: stream ends inside values between two C guests. The
+# writer passes a readable end inside a record { name: string, s:
+# stream<u8> } and two inside a list<stream<u8>>, then writes bytes to the
+# writable ends it kept; the reader reads them through the ends it
+# received (moved into its table with the value) until each ends.
+flue_test_guests(ends ends_deps reader writer)
+flue_add_program(tb_ends_host COMPOSITION ${TB}/ends/ends.flue
+                 SOURCES ${TB}/ends/main.c MODULES ${TBB}/ends
+                 OUTPUT_DIR ${TBB}/ends/host DEPENDS ${ends_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.ends.host COMMAND ${TBB}/ends/host/ends)
+set_tests_properties(build.ends.host PROPERTIES TIMEOUT 60 PASS_REGULAR_EXPRESSION "ends: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    flue_add_program(tb_ends_${core}_isolated COMPOSITION ${TB}/ends/ends.flue
+                     TARGET ${core} ISOLATE SOURCES ${TB}/ends/main.c
+                     MODULES ${TBB}/ends OUTPUT_DIR ${TBB}/ends/${core}-isolated
+                     DEPENDS ${ends_deps})
+    flue_qemu_test(build.ends.${core}.isolated ${core}
+                   ${TBB}/ends/${core}-isolated/ends.elf "ends: ok")
   endforeach()
 endif()
 

@@ -7,7 +7,8 @@
  * the resolver's core-signature checks for strings, lists and variants
  * (right and wrong), the glue generated for two guests passing such
  * values (plan/gpair.flue), and streams and futures of such values:
- * element forms and refusals, and their glue (plan/elems.flue).
+ * element forms and refusals, and their glue (plan/elems.flue); and
+ * stream/future ends inside values and elements (plan/vends.flue).
  */
 #include "ftest.h"
 #include "gen.h"
@@ -254,7 +255,7 @@ FT_TEST(test_forms)
 	/* the flat form wherever it suffices: ends, a flat record, numbers */
 	FT_EQ(fb_func_form(func("flat"), err, sizeof err), FB_FORM_FLAT);
 	const char *graph[] = { "kinds", "shapes", "greet", "sum", "pick", "num-of", "fetch",
-				"serve" };
+				"serve", "opt", "mixed", "take", "takes" };
 	for (size_t i = 0; i < sizeof graph / sizeof graph[0]; i++) {
 		int rc = fb_func_form(func(graph[i]), err, sizeof err);
 		if (rc != FB_FORM_GRAPH)
@@ -263,12 +264,6 @@ FT_TEST(test_forms)
 		FT_TRUE(fb_func_is_graph(func(graph[i])));
 	}
 	FT_FALSE(fb_func_is_graph(func("flat")));
-	form_fails("opt", "type 'option<stream<u8>>' holds the handle 'stream<u8>': stream/future "
-		   "ends inside strings, lists, options, results, variants, maps, tuples or nested "
-		   "records are not supported by flue yet");
-	form_fails("mixed", "'mixed' passes the stream/future end 'stream<u8>' and parameter "
-		   "'name' of type 'string': flue passes stream/future ends only in functions "
-		   "whose other values are bools, numbers or flat records");
 	form_fails("owned", "type 'option<own<thing>>' holds the handle 'own<thing>': resource "
 		   "handles inside strings, lists");
 	form_fails("deep", "is nested deeper than 16 levels or takes 2^28 bytes or more");
@@ -278,8 +273,9 @@ FT_TEST(test_forms)
 }
 
 /* Stream/future element types: graph-typed ones keep the function flat
- * (the ends are handles); a borrow, an end or a resource inside, or a type
- * the graph refuses, is refused with the end's text and where it is. */
+ * (the ends are handles); an end inside is carried; a borrow or a resource
+ * inside, or a type the graph refuses, is refused with the end's text and
+ * where it is. */
 FT_TEST(test_elem_forms)
 {
 	load();
@@ -300,14 +296,61 @@ FT_TEST(test_elem_forms)
 	form_fails("lends", "'stream<borrow<thing>>' (graph/graph.wit:58:25): its element type "
 		   "'borrow<thing>' is a handle: the component model does not allow borrowed "
 		   "handles in stream/future elements");
-	form_fails("nested-ends", "'stream<option<future<u8>>>' (graph/graph.wit:59:31): its "
-		   "element type 'option<future<u8>>' holds the handle 'future<u8>': elements that "
-		   "are or hold stream/future ends are not supported by flue yet");
+	/* an end inside an element: carried (its own element type checked) */
+	FT_EQ(fb_elem_form(wit_unalias(func("nested-ends")->params[0].type), err, sizeof err),
+	      FB_ELEM_GRAPH);
+	FT_EQ(fb_func_form(func("nested-ends"), err, sizeof err), FB_FORM_FLAT);
 	form_fails("things", "'future<tuple<u8, own<thing>>>' (graph/graph.wit:60:26): its element "
 		   "type 'tuple<u8, own<thing>>' holds the handle 'own<thing>': resources are not "
 		   "supported by flue-build yet");
 	form_fails("many-flags", "'stream<list<many>>' (graph/graph.wit:61:30): its element "
 		   "type: type 'many' (in 'list<many>') has 33 flags: flue needs 1..32 flags");
+	wit_free(&res);
+}
+
+/* Stream/future ends inside values (the graph form) and inside elements:
+ * a FLUE_VT_STREAM/FUTURE leaf whose arg, in a graph built only to check
+ * types, is 1 + the node of its element type (a record and a tuple of the
+ * same numbers: one key, as the library gives them one element id; the
+ * glue's graph has the ids: test_value_ends_glue); the refusals left. */
+FT_TEST(test_value_ends)
+{
+	load();
+	char err[512];
+	struct fb_tgraph g = { 0 };
+	uint16_t r = add(&g, func("take")->params[0].type); /* named { name, s: stream<u8> } */
+	FT_EQ(g.nodes[r].kind, FLUE_VT_RECORD);
+	uint16_t s = g.kids[g.nodes[r].kids + 1u];
+	FT_EQ(g.nodes[s].kind, FLUE_VT_STREAM);
+	FT_EQ(g.nodes[s].nkids, 0);
+	FT_EQ(g.nodes[g.nodes[s].arg - 1u].kind, FLUE_VT_U8);
+	FT_EQ(g.nodes[s].size, 4);
+	FT_EQ(g.nodes[s].flat, 1);
+	FT_EQ(g.nodes[s].contains, FLUE_TC_HANDLE | FLUE_TC_ASYNC);
+	FT_EQ(g.nodes[r].contains, FLUE_TC_ALLOC | FLUE_TC_HANDLE | FLUE_TC_ASYNC);
+	uint16_t o = add(&g, func("takes")->params[1].type); /* option<future<u32>> */
+	uint16_t f = g.kids[g.nodes[o].kids];
+	FT_EQ(g.nodes[f].kind, FLUE_VT_FUTURE);
+	FT_EQ(g.nodes[g.nodes[f].arg - 1u].kind, FLUE_VT_U32);
+	uint16_t fp = add(&g, func("takes")->result); /* future<point>: a tuple key */
+	FT_EQ(g.nodes[g.nodes[fp].arg - 1u].kind, FLUE_VT_TUPLE);
+	FT_EQ(g.nodes[g.nodes[fp].arg - 1u].nkids, 2);
+	fb_tgraph_free(&g);
+	FT_TRUE(fb_type_first_end(func("take")->params[0].type) ==
+		wit_unalias(func("take")->params[0].type)->fields[1].type);
+	FT_TRUE(fb_type_first_end(func("greet")->params[0].type) == NULL);
+	/* ends in elements: stream<point> and stream<tuple<f64, f32>> are one
+	 * element type, stream<u32> another */
+	const struct wit_func *pts = func("pts");
+	FT_EQ(fb_func_form(pts, err, sizeof err), FB_FORM_FLAT);
+	const struct wit_type *a = wit_unalias(pts->params[0].type)->elem;
+	FT_TRUE(fb_type_same_shape(a, wit_unalias(pts->params[1].type)->elem));
+	FT_FALSE(fb_type_same_shape(a, wit_unalias(pts->params[2].type)->elem));
+	form_fails("deep-lends", "its element type 'list<stream<borrow<thing>>>' holds the handle "
+		   "'borrow<thing>': the component model does not allow borrowed handles in "
+		   "stream/future elements");
+	form_fails("owned-end", "type 'tuple<stream<u8>, own<thing>>' holds the handle "
+		   "'own<thing>': resource handles inside");
 	wit_free(&res);
 }
 
@@ -570,6 +613,50 @@ FT_TEST(test_elem_glue)
 	free(c);
 }
 
+/* Ends inside values and elements between two guests (plan/vends.flue):
+ * the end's node has its element type's id as arg; that element type (u8,
+ * flat) is registered before the graph element type holding an end
+ * (stream<u8>, the element of nest's stream<stream<u8>>), which shares the
+ * functions' node; take and takes are graph-typed, nest stays flat. */
+FT_TEST(test_value_ends_glue)
+{
+	struct fb_plan p;
+	struct fb_error err;
+	int rc = fb_plan_build(&p, "plan/vends.flue", FLUE_PLAN_FIXTURES, NULL, FB_TARGET_HOST, &err);
+	if (rc != 0)
+		fprintf(stderr, "  %s\n", err.msg);
+	FT_EQ(rc, 0);
+	FT_EQ(p.nflat_elems, 1);
+	FT_EQ(p.nelems, 2);
+	struct fb_gen_opts o = { 4096, 500, 0, FB_DEFAULT_STACK_BYTES, false };
+	struct fb_buf c = { 0 }, h = { 0 };
+	fb_gen_program(&p, &o, &c, &h);
+	FT_TRUE(has(h.data, "#define VENDS_ELEM_U8 1u\n#define VENDS_ELEM_STREAM_U8 2u\n"));
+	FT_TRUE(has(c.data, "\t/* 1: stream<u8> */ { .kind = FLUE_VT_STREAM, .arg = 1u,\n"
+			    "\t\t.size = 4u, .size64 = 4u, .flat = 1u, .align = 4u, .align64 = 4u, "
+			    ".depth = 1u, .contains = 0xau },\n"
+			    "\t/* 2: named */ { .kind = FLUE_VT_RECORD, .nkids = 2u, .kids = 0u,\n"));
+	FT_TRUE(has(c.data, "\t/* 4: list<stream<u8>> */ { .kind = FLUE_VT_LIST, .nkids = 1u, "
+			    ".kids = 2u,\n"));
+	FT_TRUE(has(c.data, "static const uint16_t m0_callee_lift0_type_params[1] = { 2u /* x */ };\n"));
+	FT_TRUE(has(c.data, "static const uint16_t m0_callee_lift1_type_params[1] = { 4u /* xs */ };\n"));
+	FT_TRUE(has(c.data, "/* s */ { .kind = FLUE_VAL_STREAM, .elem = VENDS_ELEM_STREAM_U8 },\n"));
+	/* the order: u8 by flue_type_register(), then stream<u8> by value */
+	const char *flat = strstr(c.data, "rc = flue_type_register(&store, &elem_types[i], &t);");
+	const char *graph = strstr(c.data, "static const uint16_t nodes[1] = { 1u /* stream<u8> */ };\n"
+				   "\t\tfor (uint32_t i = 0; i < 1u; i++) {\n\t\t\tflue_type_t t = 0;\n"
+				   "\t\t\trc = flue_type_register_value(&store, &glue_types, nodes[i], &t);\n"
+				   "\t\t\tif (rc != 0 || t != i + 2u)");
+	const char *lift = strstr(c.data, "rc = flue_lift(&self->lift[0], self->g.inst, "
+				  "&m0_callee_lift0_type, &o);");
+	const char *inst = strstr(c.data, "\tif ((rc = instantiate_callee()) != 0)");
+	FT_TRUE(flat != NULL && graph != NULL && lift != NULL && inst != NULL);
+	FT_TRUE(flat < graph && graph < inst && lift < graph); /* lift: in instantiate_, run later */
+	fb_buf_free(&c);
+	fb_buf_free(&h);
+	fb_plan_free(&p);
+}
+
 FT_SUITE(graph,
 	 FT_CASE(test_every_kind),
 	 FT_CASE(test_nested_layout),
@@ -579,4 +666,6 @@ FT_SUITE(graph,
 	 FT_CASE(test_glue),
 	 FT_CASE(test_host_edge_glue),
 	 FT_CASE(test_elem_forms),
-	 FT_CASE(test_elem_glue))
+	 FT_CASE(test_elem_glue),
+	 FT_CASE(test_value_ends),
+	 FT_CASE(test_value_ends_glue))

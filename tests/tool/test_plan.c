@@ -356,21 +356,23 @@ static const struct err_case errors[] = {
 	MOD("badexport", HOST, "badexport", "export 'cabi_realloc': core type (i32, i32, i32) -> "
 	    "(i32) does not match (i32, i32, i32, i32) -> (i32)"),
 	/* strings, lists and nested records need cabi_realloc where they land;
-	 * handles inside them are refused (at the host edge too: test
-	 * test_graph_host_edge) */
+	 * stream/future ends inside them, or next to them, cross only between
+	 * guests: refused at the host edge, naming the value and the end */
 	MOD("types_ex_string", HOST, "t_ex_string", "export 'greet' takes strings or lists, which "
 	    "are stored into its memory with 'cabi_realloc', which the module does not export"),
 	MOD("types_ex_list", HOST, "t_ex_list", "export 'sum' takes strings or lists"),
 	MOD("types_im_name", HOST, "t_im_name", "import '$root' 'name' returns strings or lists, "
 	    "which are stored into the module's memory with 'cabi_realloc', which the module does "
 	    "not export"),
-	MOD("types_im_opt", HOST, "t_im_opt", "import '$root' 'opt': type 'option<stream<u8>>' "
-	    "holds the handle 'stream<u8>': stream/future ends inside strings, lists, options, "
-	    "results, variants, maps, tuples or nested records are not supported by flue yet"),
-	MOD("types_im_mixed", HOST, "t_im_mixed", "import '$root' 'mixed': 'mixed' passes the "
-	    "stream/future end 'stream<u8>' and parameter 'name' of type 'string': flue passes "
-	    "stream/future ends only in functions whose other values are bools, numbers or flat "
-	    "records"),
+	LOC("types_im_opt", 2, 1, "'t.opt' is served by the host, but its parameter 's' of type "
+	    "'option<stream<u8>>' holds the stream/future end 'stream<u8>': the host edge does "
+	    "not carry ends inside strings, lists, records or other graph-typed values",
+	    "connect it to another instance"),
+	LOC("types_im_mixed", 2, 1, "'t.mixed' is served by the host, but its parameter 's' of "
+	    "type 'stream<u8>' holds the stream/future end 'stream<u8>'", NULL),
+	LOC("vends_export", 2, 1, "'callee.test:vends/svc@1.0.0#take' is exported to the host, "
+	    "but its parameter 'x' of type 'named' holds the stream/future end 'stream<u8>'",
+	    "connect it to another instance"),
 	/* streams and futures of graph-typed elements: between guests only
 	 * (refused at the host edge, naming the value and its type: host ends
 	 * move bytes, not values); a borrow

@@ -32,8 +32,22 @@ static void add_func(struct fb_tgraph *tg, const struct wit_func *f)
 		(void)fb_tgraph_add(tg, f->result, &n, why, sizeof why);
 }
 
+/* The arg of an end's node: its element type's id (every element type of
+ * the program was collected by the plan, nested ones included). */
+static uint32_t elem_id(const void *user, const struct wit_type *payload)
+{
+	uint32_t id = fb_plan_elem_id(user, payload);
+	if (id == 0) {
+		fprintf(stderr, "flue-build: internal error: an end's element type has no id\n");
+		exit(1);
+	}
+	return id;
+}
+
 void gen_graph_collect(const struct fb_plan *p, struct fb_tgraph *tg)
 {
+	tg->elem_id = elem_id;
+	tg->elem_user = p;
 	for (uint32_t k = 0; k < p->nmodules; k++) {
 		const struct fb_module *m = &p->modules[k];
 		for (uint32_t i = 0; i < m->nlifts; i++)

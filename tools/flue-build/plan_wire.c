@@ -121,14 +121,45 @@ static const struct fb_link *link_for(const struct fb_plan *p, const char *inst,
 	return NULL;
 }
 
+/* A graph-typed value of `f` that holds a stream/future end: such values
+ * cross only between guests (the library refuses handles inside values at
+ * the host edge: a host function or export would get or give an end it
+ * has no table for). */
+static int refuse_value_end(struct fb_error *err, const struct fb_link *k, const char *how,
+			    const struct wit_func *f)
+{
+	for (uint32_t i = 0; i <= f->nparams && fb_func_is_graph(f); i++) {
+		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
+		const struct wit_type *e = fb_type_first_end(t);
+		if (e == NULL)
+			continue;
+		struct fb_buf b = { 0 }, eb = { 0 };
+		fb_type_text(t, &b);
+		fb_type_text(e, &eb);
+		fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s of type '%s' holds the "
+			"stream/future end '%s': the host edge does not carry ends inside "
+			"strings, lists, records or other graph-typed values (the flue library "
+			"refuses handles there; they cross only between guest instances: connect "
+			"it to another instance)", k->from.inst, k->from.key, how,
+			i < f->nparams ? "parameter '" : "", i < f->nparams ? f->params[i].name :
+			"result", i < f->nparams ? "'" : "", b.data, eb.data);
+		fb_buf_free(&b);
+		fb_buf_free(&eb);
+		return -1;
+	}
+	return 0;
+}
+
 /* A stream/future end of `f` whose element type is a graph type: such ends
  * cross only between guests (host ends and driver channels move bytes,
  * not values: the library refuses such element types there). Graph-typed
- * values themselves cross the host edge (gen_hval.c); handles inside them
- * are refused for every function (tgraph.c). */
+ * values themselves cross the host edge (gen_hval.c) if they hold no end
+ * (refuse_value_end()). */
 static int refuse_graph_end(struct fb_error *err, const struct fb_link *k, const char *how,
 			    const struct wit_func *f)
 {
+	if (refuse_value_end(err, k, how, f) != 0)
+		return -1;
 	for (uint32_t i = 0; i <= f->nparams; i++) {
 		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
 		struct fb_valtype v;
@@ -352,17 +383,44 @@ static void add_elem(struct fb_plan *p, const struct wit_type *payload, bool gra
 	p->elems[p->nelems++] = e;
 }
 
+/* The element types of the ends in `t` (t itself included), each after the
+ * element types of the ends inside it: registered in this order, an element
+ * type holding an end comes after that end's element type (the library
+ * needs it registered first). */
+static void add_ends(struct fb_plan *p, const struct wit_type *t, bool graph)
+{
+	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL;
+	if (u == NULL)
+		return;
+	switch (u->kind) {
+	case WIT_T_STREAM: case WIT_T_FUTURE:
+		add_ends(p, u->elem, graph);
+		add_elem(p, u->elem, graph);
+		return;
+	case WIT_T_LIST: case WIT_T_OPTION:
+		add_ends(p, u->elem, graph);
+		return;
+	case WIT_T_RESULT:
+		add_ends(p, u->ok, graph);
+		add_ends(p, u->err, graph);
+		return;
+	case WIT_T_MAP:
+		add_ends(p, u->key, graph);
+		add_ends(p, u->elem, graph);
+		return;
+	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
+		for (uint32_t i = 0; i < u->nfields; i++)
+			add_ends(p, u->fields[i].type, graph);
+		return;
+	default:
+		return;
+	}
+}
+
 static void add_func_elems(struct fb_plan *p, const struct wit_func *f, bool graph)
 {
-	struct fb_valtype v;
-	char why[256];
-	for (uint32_t i = 0; i <= f->nparams; i++) {
-		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
-		if (t == NULL || fb_valtype_of(t, &v, why, sizeof why) != 0)
-			continue;
-		for (uint32_t k = 0; k < v.npayload; k++)
-			add_elem(p, v.payload[k], graph);
-	}
+	for (uint32_t i = 0; i <= f->nparams; i++)
+		add_ends(p, i < f->nparams ? f->params[i].type : f->result, graph);
 }
 
 /* Every stream/future payload of the program, in a fixed order: the
@@ -373,10 +431,13 @@ static void walk_elems(struct fb_plan *p, bool graph)
 		struct fb_module *m = &p->modules[n];
 		for (uint32_t i = 0; i < m->wasm.nimports; i++) {
 			const struct fb_import *c = &m->imports[i];
-			if (fb_builtin_is_stream(c->builtin) || fb_builtin_is_future(c->builtin))
-				add_elem(p, c->stream != NULL ? c->stream->elem : NULL, graph);
-			else if (c->func != NULL)
+			if (fb_builtin_is_stream(c->builtin) || fb_builtin_is_future(c->builtin)) {
+				const struct wit_type *e = c->stream != NULL ? c->stream->elem : NULL;
+				add_ends(p, e, graph);
+				add_elem(p, e, graph);
+			} else if (c->func != NULL) {
 				add_func_elems(p, c->func, graph);
+			}
 		}
 		for (uint32_t i = 0; i < m->nlifts; i++)
 			add_func_elems(p, m->lifts[i].func, graph);

@@ -35,6 +35,7 @@ const char *fb_tgraph_kind_name(uint8_t kind)
 		[FLUE_VT_VARIANT] = "FLUE_VT_VARIANT", [FLUE_VT_ENUM] = "FLUE_VT_ENUM",
 		[FLUE_VT_OPTION] = "FLUE_VT_OPTION", [FLUE_VT_RESULT] = "FLUE_VT_RESULT",
 		[FLUE_VT_FLAGS] = "FLUE_VT_FLAGS", [FLUE_VT_MAP] = "FLUE_VT_MAP",
+		[FLUE_VT_STREAM] = "FLUE_VT_STREAM", [FLUE_VT_FUTURE] = "FLUE_VT_FUTURE",
 	};
 	return kind < sizeof names / sizeof names[0] && names[kind] != NULL ? names[kind] : "0";
 }
@@ -115,23 +116,65 @@ struct add_cx {
 
 static int add_type(struct add_cx *cx, const struct wit_type *t, uint16_t *out);
 
+/* own, borrow, a resource: flue-build has no resources. */
 static int refuse_handle(struct add_cx *cx, const struct wit_type *h)
 {
 	char *top = text_of(cx->top), *s = text_of(h);
-	bool res = h->kind != WIT_T_STREAM && h->kind != WIT_T_FUTURE;
 	if (h == wit_unalias(cx->top))
-		fb_failf(cx->err, cx->len, "type '%s' is a %s: %s", s,
-		     res ? "resource handle" : "stream/future end",
-		     res ? "resources are not supported by flue yet" :
-		     "flue passes stream/future ends only in functions whose other values are "
-		     "bools, numbers or flat records (graph-typed values carry no handles yet)");
+		fb_failf(cx->err, cx->len, "type '%s' is a resource handle: resources are not "
+			 "supported by flue yet", s);
 	else
-		fb_failf(cx->err, cx->len, "type '%s' holds the handle '%s': %s inside strings, lists, "
-		     "options, results, variants, maps, tuples or nested records are not supported "
-		     "by flue yet", top, s, res ? "resource handles" : "stream/future ends");
+		fb_failf(cx->err, cx->len, "type '%s' holds the handle '%s': resource handles inside "
+			 "strings, lists, options, results, variants, maps, tuples or nested records "
+			 "are not supported by flue yet", top, s);
 	free(top);
 	free(s);
 	return -1;
+}
+
+/* The arg of an end's node in a graph built only to check or compare types
+ * (no element ids yet): 1 + the node of its element type, 0 for unit. A
+ * number record and a number tuple share one element id in the library
+ * (flue_type_register_value() takes them as the same descriptor), so their
+ * key is one tuple node: ends compare equal here exactly when their element
+ * ids will. */
+static int end_key(struct add_cx *cx, const struct wit_type *payload, uint32_t *arg)
+{
+	struct flue_type_desc d;
+	char why[256];
+	uint16_t n = 0;
+	*arg = 0;
+	if (payload == NULL)
+		return 0;
+	if (fb_elem_desc(payload, &d, why, sizeof why) == 0 && d.kind == FLUE_TYPE_RECORD) {
+		const struct wit_type *u = wit_unalias(payload);
+		uint16_t kids[FLUE_CONFIG_MAX_TYPE_FIELDS];
+		for (uint32_t i = 0; i < u->nfields; i++)
+			if (add_type(cx, u->fields[i].type, &kids[i]) != 0)
+				return -1;
+		if (intern(cx->g, u, FLUE_VT_TUPLE, 0, kids, u->nfields, &n, cx->err, cx->len) != 0)
+			return -1;
+	} else if (add_type(cx, payload, &n) != 0) {
+		return -1;
+	}
+	*arg = 1u + n;
+	return 0;
+}
+
+/* A stream/future end: a leaf whose arg is its element type's id (the
+ * glue's graph) or key (end_key()); its element type must be one flue
+ * carries (fb_elem_form(), which says where and why not). */
+static int add_end(struct add_cx *cx, const struct wit_type *u, uint16_t *out)
+{
+	uint32_t arg = 0;
+	if (fb_elem_form(u, cx->err, cx->len) < 0)
+		return -1;
+	if (cx->g->elem_id != NULL)
+		arg = cx->g->elem_id(cx->g->elem_user, u->elem);
+	else if (end_key(cx, u->elem, &arg) != 0)
+		return -1;
+	return intern(cx->g, u, u->kind == WIT_T_STREAM ? FLUE_VT_STREAM : FLUE_VT_FUTURE, arg,
+		      NULL, 0, out, cx->err, cx->len);
 }
 
 static int refuse_count(struct add_cx *cx, const struct wit_type *t, const char *what)
@@ -199,7 +242,9 @@ static int add_type(struct add_cx *cx, const struct wit_type *t, uint16_t *out)
 		if (u->nfields == 0 || u->nfields > 32u)
 			return refuse_count(cx, u, "flags");
 		return intern(cx->g, u, FLUE_VT_FLAGS, u->nfields, NULL, 0, out, cx->err, cx->len);
-	default: /* stream, future, own, borrow, a resource itself */
+	case WIT_T_STREAM: case WIT_T_FUTURE:
+		return add_end(cx, u, out);
+	default: /* own, borrow, a resource itself */
 		return refuse_handle(cx, u);
 	}
 }
@@ -243,8 +288,9 @@ void fb_tgraph_free(struct fb_tgraph *g)
 
 /* ------------------------------------------------------- element types */
 
-/* The first handle in `t` (t itself included): own, borrow, a resource,
- * a stream or future; NULL if it holds none. */
+/* The first resource handle in `t` (t itself included): own, borrow, a
+ * resource; NULL if it holds none. Stream/future ends are looked into:
+ * their element types are `t`'s too (a borrow there is as refused). */
 static const struct wit_type *first_handle(const struct wit_type *t)
 {
 	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL, *h = NULL;
@@ -252,7 +298,6 @@ static const struct wit_type *first_handle(const struct wit_type *t)
 		return NULL;
 	switch (u->kind) {
 	case WIT_T_OWN: case WIT_T_BORROW: case WIT_T_RESOURCE:
-	case WIT_T_STREAM: case WIT_T_FUTURE:
 		return u;
 	case WIT_T_RESULT:
 		return (h = first_handle(u->ok)) != NULL ? h : first_handle(u->err);
@@ -262,7 +307,7 @@ static const struct wit_type *first_handle(const struct wit_type *t)
 		for (uint32_t i = 0; i < u->nfields && h == NULL; i++)
 			h = first_handle(u->fields[i].type);
 		return h;
-	default: /* list, option; leaves (elem NULL) */
+	default: /* list, option, stream, future; leaves (elem NULL) */
 		return first_handle(u->elem);
 	}
 }
@@ -282,15 +327,13 @@ static char *end_text(const struct wit_type *end)
 
 /* Why an element type holding handle `h` is refused: borrows by the
  * component model itself (the reference's validation refuses such element
- * types), ends and resources by flue for now. */
+ * types), resources because flue-build has none. */
 static int refuse_elem_handle(const struct wit_type *end, const struct wit_type *h, char *err,
 			      size_t len)
 {
 	char *e = end_text(end), *p = text_of(end->elem), *hs = text_of(h);
 	const char *why = h->kind == WIT_T_BORROW ?
 		"the component model does not allow borrowed handles in stream/future elements" :
-		h->kind == WIT_T_STREAM || h->kind == WIT_T_FUTURE ?
-		"elements that are or hold stream/future ends are not supported by flue yet" :
 		"resources are not supported by flue-build yet";
 	if (wit_unalias(end->elem) == h)
 		fb_failf(err, len, "%s: its element type '%s' is a handle: %s", e, p, why);
@@ -361,38 +404,6 @@ bool fb_type_allocates(const struct wit_type *t)
 	}
 }
 
-/* Which param or result (its name in `what`) keeps `f` from the flat form. */
-static const struct wit_type *first_graph_value(const struct wit_func *f, char *what, size_t len)
-{
-	struct fb_valtype v;
-	char why[256];
-	for (uint32_t i = 0; i < f->nparams; i++)
-		if (fb_valtype_of(f->params[i].type, &v, why, sizeof why) != 0) {
-			snprintf(what, len, "parameter '%s'", f->params[i].name);
-			return f->params[i].type;
-		}
-	snprintf(what, len, "the result");
-	return f->result;
-}
-
-/* A top-level stream/future end in a function that needs the graph form. */
-static int refuse_end(const struct wit_func *f, const struct wit_type *end, const char *flat_why,
-		      char *err, size_t len)
-{
-	char what[160];
-	const struct wit_type *other = first_graph_value(f, what, sizeof what);
-	enum wit_type_kind ok = other != NULL ? wit_unalias(other)->kind : WIT_T_STREAM;
-	if (ok == WIT_T_STREAM || ok == WIT_T_FUTURE) /* that end itself is what fails */
-		return fb_failf(err, len, "%s", flat_why);
-	char *e = text_of(end), *o = text_of(other);
-	fb_failf(err, len, "'%s' passes the stream/future end '%s' and %s of type '%s': flue passes "
-	     "stream/future ends only in functions whose other values are bools, numbers or flat "
-	     "records (graph-typed values carry no handles yet)", f->name, e, what, o);
-	free(e);
-	free(o);
-	return -1;
-}
-
 /* The element types of f's stream/future ends (top level, or fields of a
  * flat record): each one fb_elem_form() accepts? */
 static int check_ends(const struct wit_func *f, char *err, size_t len)
@@ -430,14 +441,34 @@ int fb_func_form(const struct wit_func *f, char *err, size_t len)
 		uint16_t n;
 		if (t == NULL)
 			continue;
-		enum wit_type_kind k = wit_unalias(t)->kind;
-		if (k == WIT_T_STREAM || k == WIT_T_FUTURE)
-			rc = refuse_end(f, t, why, err, len);
-		else if (fb_tgraph_add(&g, t, &n, err, len) != 0)
+		if (fb_tgraph_add(&g, t, &n, err, len) != 0)
 			rc = -1;
 	}
 	fb_tgraph_free(&g);
 	return rc;
+}
+
+const struct wit_type *fb_type_first_end(const struct wit_type *t)
+{
+	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL, *e = NULL;
+	if (u == NULL)
+		return NULL;
+	switch (u->kind) {
+	case WIT_T_STREAM: case WIT_T_FUTURE:
+		return u;
+	case WIT_T_LIST: case WIT_T_OPTION:
+		return fb_type_first_end(u->elem);
+	case WIT_T_RESULT:
+		return (e = fb_type_first_end(u->ok)) != NULL ? e : fb_type_first_end(u->err);
+	case WIT_T_MAP:
+		return (e = fb_type_first_end(u->key)) != NULL ? e : fb_type_first_end(u->elem);
+	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
+		for (uint32_t i = 0; i < u->nfields && e == NULL; i++)
+			e = fb_type_first_end(u->fields[i].type);
+		return e;
+	default:
+		return NULL;
+	}
 }
 
 bool fb_func_is_graph(const struct wit_func *f)

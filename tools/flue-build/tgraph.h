@@ -10,14 +10,17 @@
  *     fits keeps this form.
  *   - GRAPH: a node of the program's type graph per param and result — any
  *     mix of bool, integers, floats, char, string, list<T>, list<T, N>,
- *     option, result, variant, enum, flags, tuple, record (nested) and map.
- *     Such values cross between guest instances and at the host edge
- *     (gen_hval.c: views in, canonical layout out); handles (stream,
- *     future, own, borrow) are not allowed anywhere in such a function.
+ *     option, result, variant, enum, flags, tuple, record (nested), map
+ *     and stream/future ends (a FLUE_VT_STREAM/FUTURE node whose arg is
+ *     the end's element type id). Such values cross between guest
+ *     instances, and at the host edge (gen_hval.c: views in, canonical
+ *     layout out) when they hold no end (the library refuses handles
+ *     there: plan_wire.c says so at build time). own, borrow and resources
+ *     are not allowed anywhere.
  *
  * Stream/future elements of any such type (`stream<string>`,
- * `future<result<list<u8>, string>>`) are nodes of the same graph, passed
- * as ends in flat-form functions between guests (fb_elem_form()).
+ * `future<result<list<u8>, string>>`, `stream<stream<u8>>`) are nodes of
+ * the same graph, passed as ends between guests (fb_elem_form()).
  *
  * The graph is built children first and de-duplicated structurally (two
  * WIT types with the same shape share a node, whatever their names); its
@@ -44,9 +47,8 @@ enum fb_form { FB_FORM_FLAT = 0, FB_FORM_GRAPH = 1 };
 /**
  * @brief The form `f`'s types take.
  * @return FB_FORM_FLAT or FB_FORM_GRAPH; -1 with `err` (a resource
- *         function, a handle inside a compound type or next to graph
- *         values, a stream/future end whose element type fb_elem_form()
- *         refuses, an empty record/variant/enum/flags, more than 32 flags,
+ *         function, an own/borrow/resource anywhere, a stream/future end
+ *         whose element type fb_elem_form() refuses, an empty record/variant/enum/flags, more than 32 flags,
  *         too many params, a type too deep or too large for flue)
  */
 int fb_func_form(const struct wit_func *f, char *err, size_t len);
@@ -57,12 +59,23 @@ bool fb_func_is_graph(const struct wit_func *f);
 /** @brief Does `t` hold a string, a `list<T>` or a map (lowering it allocates)? */
 bool fb_type_allocates(const struct wit_type *t);
 
+/** @brief The first stream/future end in `t` (t itself included, element
+ *         types not looked into); NULL if it holds none. */
+const struct wit_type *fb_type_first_end(const struct wit_type *t);
+
 /** A type graph under construction (flue_tnode layout filled in). */
 struct fb_tgraph {
 	struct flue_tnode *nodes;
 	char **text;       /**< per node: the WIT text of the first type it stands for */
 	uint16_t *kids;
 	uint32_t nnodes, nkids, cap_nodes, cap_kids;
+	/** The element type id of an end's element type `payload` (NULL:
+	 *  unit), for the arg of its STREAM/FUTURE node: set for the glue's
+	 *  graph (the plan's ids). Unset in graphs built only to check or
+	 *  compare types, where the arg is a key that tells element types
+	 *  apart as the ids will (tgraph.c, end_key()). */
+	uint32_t (*elem_id)(const void *user, const struct wit_type *payload);
+	const void *elem_user;
 };
 
 /**
@@ -83,8 +96,9 @@ enum fb_elem_form { FB_ELEM_FLAT = 0, FB_ELEM_GRAPH = 1 };
  *        graph carries: a node, flue_type_register_value()).
  * @return FB_ELEM_FLAT, FB_ELEM_GRAPH, or -1 with `err` naming `end`, where
  *         it is written (WIT file:line:col) and why: the element is or holds
- *         a borrow (the component model refuses it), a stream/future end or
- *         a resource handle (not yet), or a type the graph refuses
+ *         a borrow (the component model refuses it) or a resource handle
+ *         (flue-build has no resources), or a type the graph refuses (an
+ *         end inside it whose element type is refused, too)
  */
 int fb_elem_form(const struct wit_type *end, char *err, size_t len);
 

@@ -23,22 +23,8 @@ void classify(uint32_t t0, float t1, uint32_t t2, uint32_t f, double l0, double 
 P3_IMPORT(HOST, "measure") void measure(const uint8_t *args, uint8_t *ret);
 P3_IMPORT(HOST, "hue") uint32_t hue(uint32_t c);
 
-static uint8_t heap[2048] __attribute__((aligned(8)));
-static uint32_t heap_used;
-
-P3_EXPORT("cabi_realloc")
-void *cabi_realloc(void *old, uint32_t old_size, uint32_t align, uint32_t new_size)
-{
-	if (old != 0 && new_size <= old_size)
-		return old;
-	uint32_t at = (heap_used + align - 1u) & ~(align - 1u);
-	if (align == 0u || at + new_size > sizeof heap)
-		__builtin_trap();
-	heap_used = at + new_size;
-	if (old != 0)
-		memcpy(&heap[at], old, old_size);
-	return &heap[at];
-}
+/* cabi_realloc: the bump heap of tests/build/values. */
+#include "../values/heap.h"
 
 /* Little-endian loads and stores: the canonical layout, by hand. */
 static uint64_t ld(const uint8_t *p, uint32_t n)

@@ -16,22 +16,8 @@ void note(const char *m, uint32_t mn, const uint32_t *xs, uint32_t nxs, uint32_t
 	  uint32_t r0, uint32_t r1, uint32_t *ret);
 P3_IMPORT(HOST, "table") void table(uint32_t n, uint32_t *ret);
 
-static uint8_t heap[2048] __attribute__((aligned(8)));
-static uint32_t heap_used;
-
-P3_EXPORT("cabi_realloc")
-void *cabi_realloc(void *old, uint32_t old_size, uint32_t align, uint32_t new_size)
-{
-	if (old != 0 && new_size <= old_size)
-		return old;
-	uint32_t at = (heap_used + align - 1u) & ~(align - 1u);
-	if (align == 0u || at + new_size > sizeof heap)
-		__builtin_trap();
-	heap_used = at + new_size;
-	if (old != 0)
-		memcpy(&heap[at], old, old_size);
-	return &heap[at];
-}
+/* cabi_realloc: the bump heap of tests/build/values. */
+#include "../values/heap.h"
 
 static bool same(uint32_t p, uint32_t n, const char *want)
 {

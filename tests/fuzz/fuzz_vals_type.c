@@ -511,7 +511,7 @@ static void tuple_layout(struct vtypes *T)
 void vt_generate(struct vtypes *T, struct vin *in)
 {
 	memset(T, 0, sizeof *T);
-	struct tgen g = { T, in, 0, 0, VH_BUDGET, false, false };
+	struct tgen g = { T, in, 0, 0, VH_BUDGET };
 	uint8_t b = vin_u8(in);
 	T->nts = 1u + b % VMAX_PARAMS;
 	/* depth: mostly shallow; one input in eight up to the limit */

@@ -217,9 +217,12 @@ struct flue_w2c_instance *flue_w2c_current(void);
 /**
  * @brief For an import function: the flue instance that called it. The
  *        caller is the current entry's instance; `env` (the import-module
- *        pointer wasm2c passed) must be that instance's, else the guest's
- *        memory of its own instance struct was corrupted and the instance
- *        traps (FLUE_TRAP_WASM_BAD_ENV). Outside guest code: halts.
+ *        pointer wasm2c passed) must be that instance's — or, for an import
+ *        called through a funcref table, the address of its instance
+ *        struct's field holding that pointer (what wasm2c 1.0.32 passes
+ *        there; for an isolated instance, inside its block) — else the
+ *        guest's memory of its own instance struct was corrupted and the
+ *        instance traps (FLUE_TRAP_WASM_BAD_ENV). Outside guest code: halts.
  */
 struct flue_instance *flue_w2c_caller(const void *env);
 

@@ -92,14 +92,43 @@ struct flue_w2c_instance *flue_w2c_current(void)
 	return current;
 }
 
+/* An import reached through a funcref table (call_indirect) gets, from
+ * wasm2c 1.0.32, not the import-module pointer but the address of the
+ * instance-struct field that holds it (funcref_table_init: module_instance
+ * + module_offset). Accepted when that field holds gi's own pointer. It is
+ * read only where it may be: never when env is another instance's
+ * import-module pointer (a struct of the glue's, not a field); inside an
+ * isolated instance's block (its struct lies there, guest-writable); in a
+ * non-isolated one, whose struct wasm2c's bounds checks keep from guest
+ * code, so that any other pointer wasm2c passes is such a field. */
+static bool env_field(const struct flue_w2c_instance *gi, const void *env)
+{
+	uintptr_t p = (uintptr_t)env;
+	const struct flue_w2c_layout *l = gi->layout;
+	if (p == 0 || p % sizeof(void *) != 0)
+		return false;
+	for (uint32_t i = 0; i < FLUE_CONFIG_MAX_INSTANCES; i++)
+		if (registry[i] != 0 && registry[i]->env == env)
+			return false;
+	if (l != 0 && (p < l->block || l->block_size < sizeof(void *) ||
+		       p - l->block > l->block_size - sizeof(void *)))
+		return false;
+	return *(const void *const *)env == gi->env;
+}
+
 struct flue_instance *flue_w2c_caller(const void *env)
 {
 	struct flue_w2c_instance *gi = current;
 	if (gi == 0)
 		flue_port_halt(); /* an import outside guest code: the glue is broken */
-	if (gi->env != env)
+	if (!flue_w2c_env_ok(gi, env))
 		flue_trap_raise(gi->inst, FLUE_TRAP_WASM_BAD_ENV);
 	return gi->inst;
+}
+
+bool flue_w2c_env_ok(const struct flue_w2c_instance *gi, const void *env)
+{
+	return gi->env == env || env_field(gi, env);
 }
 
 enum flue_trap_reason flue_w2c_trap_reason(int code)

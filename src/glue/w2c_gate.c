@@ -106,7 +106,9 @@ static uint32_t guard_bytes(const struct flue_w2c_layout *l)
 static uint32_t svc_import(uint32_t k, uint32_t words, uint32_t env)
 {
 	struct flue_w2c_instance *gi = caller();
-	if (k >= gi->nimports || env != (uint32_t)(uintptr_t)gi->env)
+	/* env: its import-module pointer, or (an import called through its
+	 * table) the field of its instance struct holding it (w2c.c). */
+	if (k >= gi->nimports || !flue_w2c_env_ok(gi, (const void *)(uintptr_t)env))
 		gate_misused(gi);
 	const struct flue_w2c_import *im = &gi->imports[k];
 	/* On one of its guest stacks, above that stack's guard and not past its

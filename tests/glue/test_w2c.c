@@ -363,9 +363,71 @@ FT_TEST(isolate_refuses_guest_stacks_it_cannot_split)
 	FT_TRUE(g.domain == NULL);
 }
 
+/* ------------------------------- an import reached through a table */
+
+/* wasm2c 1.0.32 fills a funcref table with an imported function as
+ * funcref_table_init does: module_instance = (char *)instance +
+ * offsetof(<mod>_instance_t, <import module>_instance), the address of
+ * the instance's field that holds the import-module pointer; call_indirect
+ * passes that as the import's first argument. A stand-in instance struct: */
+static struct {
+	uint32_t other;
+	const void *env_field;  /* = &env_a, as instantiate stores it */
+	const void *forged;     /* = &env_b */
+} w2c_a;
+static const void *outside_block = &env_a; /* holds A's pointer, outside A's block */
+static uint32_t table_case;
+
+static void a_body_table(void *arg)
+{
+	(void)arg;
+	const void *env = table_case == 0 ? (const void *)&w2c_a.env_field
+			  : table_case == 1 ? (const void *)&w2c_a.forged
+					    : (const void *)&outside_block;
+	(void)flue_w2c_caller(env); /* what every generated import does first */
+	past_trap = true;
+}
+
+static void a_core_table(void *u, struct flue_instance *inst, const flue_flat_t *a, uint32_t n,
+			 flue_flat_t *res)
+{
+	(void)u, (void)a, (void)n;
+	flue_w2c_enter(&ga, "run", a_body_table, 0);
+	flue_flat_t x = 7;
+	flue_canon_task_return(inst, &u32_t, &x, 1);
+	res[0] = 0; /* EXIT */
+}
+
+FT_TEST(import_through_a_table_gets_the_field_address)
+{
+	static const struct flue_w2c_layout block = { .block = (uintptr_t)&w2c_a,
+						      .block_size = sizeof w2c_a };
+	for (table_case = 0; table_case < 3u; table_case++) {
+		setup();
+		w2c_a.env_field = &env_a;
+		w2c_a.forged = &env_b;
+		ga.layout = table_case == 2u ? &block : 0; /* an isolated instance: its block */
+		ex_lift(&fa, ga.inst, &ret_u32, FLUE_LIFT_CALLBACK, a_core_table, no_cb);
+		flue_call_t call;
+		FT_EQ(flue_invoke(&fa, 0, 0, on_resolve, 0, &call), 0);
+		(void)ex_run();
+		if (table_case == 0u) {
+			FT_FALSE(ga.inst->poisoned); /* the field's pointer is A's own */
+			FT_TRUE(past_trap);
+			FT_EQ(got, 7);
+		} else {
+			FT_TRUE(ga.inst->poisoned);
+			FT_EQ(ga.inst->trap_reason, FLUE_TRAP_WASM_BAD_ENV);
+			FT_FALSE(past_trap);
+		}
+		ga.layout = 0;
+	}
+}
+
 FT_SUITE(w2c, FT_CASE(wasm_trap_is_a_flue_trap_with_its_reason_and_report),
 	 FT_CASE(every_wasm_trap_kind_has_its_reason),
 	 FT_CASE(trap_in_nested_loop_unwinds_only_that_step),
 	 FT_CASE(import_with_another_instances_pointer_traps),
+	 FT_CASE(import_through_a_table_gets_the_field_address),
 	 FT_CASE(state_survives_other_fibers),
 	 FT_CASE(isolate_refuses_guest_stacks_it_cannot_split))

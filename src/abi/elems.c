@@ -2,20 +2,22 @@
  * Stream and future elements of any value type (flue/abi.h:
  * flue_type_register_value, the _opts forms of read and write): the
  * reference's ReadableBufferGuestImpl.read / WritableBufferGuestImpl.write
- * with load_list_from_valid_range and store_list_into_valid_range, run
- * between the rendezvous plan and its apply (obj/stream.c), because only
- * this layer can lift and lower values.
+ * with load_list_from_valid_range and store_list_into_valid_range. Only
+ * this layer can lift and lower values, so it asks the object layer what
+ * the arriving op would move (flue_end_copy_meeting: nothing changes),
+ * moves that many elements itself, then runs the op with the count that
+ * moved whole (flue_end_copy_op, whose byte copy skips graph types).
  *
  * The op that meets a parked op runs the other instance's code inside
  * this built-in: the writer's checks (its data may be bad) and the
  * reader's realloc (guest code). The reference traps the whole store
  * there; with an executor, flue traps the instance whose code or data
  * failed, and only it (design note 5): the move runs inside a
- * flue_port_try() of its own, the
- * elements moved whole count as copied for both ends, the owns of the
- * elements that did not move are the writer's again, and a trapped peer's
- * ends are dropped before the op is planned again (it then sees DROPPED).
- * A trap of the caller itself goes on unwinding once the count is in.
+ * flue_port_try() of its own, the elements moved whole count as copied
+ * for both ends, the owns of the elements that did not move are the
+ * writer's again, and a trapped peer's ends are dropped before the op is
+ * asked about again (it then sees DROPPED). A trap of the caller itself
+ * goes on unwinding once the count is in.
  */
 #include <flue/port.h>
 #include "abi.h"
@@ -200,7 +202,7 @@ int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_
 	const struct flue_type_graph *tg = &s->type_graphs[args->t - s->types];
 	uint16_t si = inst->handles[idx].u.end.shared;
 	uint8_t kind = inst->handles[idx].kind;
-	bool reading = kind == FLUE_H_STREAM_READABLE || kind == FLUE_H_FUTURE_READABLE;
+	bool reading = flue_kind_is_readable_end(kind);
 	check_value_opts(inst, tg, o, reading, idx);
 	struct emove m;
 	struct flue_copy_meet c;

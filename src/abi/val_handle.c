@@ -87,7 +87,7 @@ void flue_vh_release(struct flue_instance *src, uint32_t i, struct flue_instance
 		h->u.free.rep_kept = rep;
 		return;
 	}
-	bool end = h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE;
+	bool end = flue_kind_is_readable_end(h->kind);
 	if (!end || !h->u.end.lifted)
 		return;
 	/* The remove lift_async_value made: in transit to `to`, which drops
@@ -134,7 +134,7 @@ void flue_vh_unmark(struct flue_instance *src, uint32_t i)
 	struct flue_handle *h = flue_table_get(src, i);
 	if (h != 0 && h->kind == FLUE_H_RESOURCE)
 		h->u.res.lifted = false;
-	if (h != 0 && (h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE))
+	if (h != 0 && flue_kind_is_readable_end(h->kind))
 		h->u.end.lifted = false;
 }
 
@@ -201,7 +201,7 @@ static bool lifted(const struct flue_handle *h)
 {
 	if (h->kind == FLUE_H_RESOURCE)
 		return h->u.res.lifted;
-	if (h->kind == FLUE_H_STREAM_READABLE || h->kind == FLUE_H_FUTURE_READABLE)
+	if (flue_kind_is_readable_end(h->kind))
 		return h->u.end.lifted;
 	return false;
 }

@@ -134,6 +134,12 @@ static inline void flue_shared_set_ref(struct flue_shared *sh, enum flue_side si
 	}
 }
 
+/* A readable stream or future end (the kind a value carries). */
+static inline bool flue_kind_is_readable_end(uint8_t kind)
+{
+	return kind == FLUE_H_STREAM_READABLE || kind == FLUE_H_FUTURE_READABLE;
+}
+
 /* A new element type of kind FLUE_TYPE_GRAPH: node `node` of g (checked
  * and compared with the others by the caller), with its layout. Returns
  * FLUE_OK with *out, or FLUE_ENOMEM (FLUE_CONFIG_MAX_TYPES reached). */

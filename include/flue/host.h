@@ -25,6 +25,7 @@
 #define FLUE_HOST_H
 
 #include <stdint.h>
+#include <flue/functype.h>
 #include <flue/store.h>
 
 /** What a host op produced. */
@@ -41,6 +42,27 @@ struct flue_host_outcome {
  */
 int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
 		     struct flue_instance **out);
+
+/**
+ * @brief Give flue an allocator in the host's arena, for values shown to
+ *        the host that hold handles (own, error-context, stream and future
+ *        ends: flue/hval.h): a host function's params and an invocation's
+ *        results of such types are moved into the arena with it, their
+ *        handles lowered into the host's table, instead of being shown
+ *        where the guest holds them.
+ * @param realloc called as a guest's cabi_realloc: (0, 0, align, size)
+ *        allocates `size` bytes aligned to `align` and returns their
+ *        offset in the arena; a larger or smaller `new_size` with an
+ *        earlier block resizes it (the reference's shrinking realloc of a
+ *        transcoded string). To refuse, return an offset whose block is
+ *        not inside the arena (e.g. UINT32_MAX): the value is then not
+ *        moved (FLUE_ENOMEM, see flue_host_params()). It must not call
+ *        flue. NULL: no allocator (such values are refused, FLUE_ENOMEM).
+ *        What it hands out is the host's: flue never frees it.
+ * @retval 0 @retval FLUE_EINVAL `host` NULL, destroyed or not a host
+ * Context: executor thread. Not blocking.
+ */
+int flue_host_set_realloc(struct flue_instance *host, flue_realloc_fn realloc, void *user);
 
 /** @brief stream.new / future.new in the host's table. @retval 0
  *  @retval FLUE_EINVAL bad type, NULL out-pointer, `host` NULL or destroyed

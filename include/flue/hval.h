@@ -17,8 +17,16 @@
  * `size`/`align` (flue/valtype.h); flue-build's bindings write it as C
  * structs.
  *
- * Handles (own, borrow, error-context, streams and futures) are not host
- * values yet: such function types are refused at the host edge.
+ * Handles (own, error-context, stream and future ends) are indices in the
+ * host instance's table, both ways. Values the host gives name handles of
+ * its table; they leave it as they would leave a guest's (an own and an
+ * end move, an error context is shared). A value shown to the host that
+ * holds handles is not a view of the guest's: it is moved into the
+ * host's arena with the allocator of flue_host_set_realloc() (strings in
+ * UTF-8), its handles lowered into the host's table, which the host then
+ * owns (flue_host_drop() for ends, or pass them on). Borrows are not host
+ * values yet: function types with a borrow param are refused at the host
+ * edge (FLUE_ENOTSUP).
  */
 #ifndef FLUE_HVAL_H
 #define FLUE_HVAL_H
@@ -51,8 +59,9 @@ struct flue_hval flue_hvals_get(const struct flue_hvals *v, uint32_t i);
 /**
  * @brief A number, bool (0/1), char (its code point), enum (its case),
  *        flags (the bits of its labels): signed integers sign-extended to
- *        64 bits, floats as their IEEE bits (canonical NaNs). 0 for other
- *        kinds.
+ *        64 bits, floats as their IEEE bits (canonical NaNs); an own,
+ *        error-context, stream or future: its index in the host's table.
+ *        0 for other kinds.
  */
 uint64_t flue_hval_num(struct flue_hval v);
 

@@ -321,6 +321,14 @@ struct flue_store {
 	/** Type i + 1's graph node when it is FLUE_TYPE_GRAPH (kept apart from
 	 *  `types`, whose size the hot fields' offsets depend on). */
 	struct flue_type_graph type_graphs[FLUE_CONFIG_MAX_TYPES];
+	/** Host instance i's allocator in its arena (flue_host_set_realloc();
+	 *  the form of flue_realloc_fn, flue/functype.h): values shown to the
+	 *  host that hold handles are moved there. */
+	struct {
+		uint32_t (*fn)(void *user, struct flue_instance *inst, uint32_t old_ptr,
+			       uint32_t old_size, uint32_t align, uint32_t new_size);
+		void *user;
+	} host_alloc[FLUE_CONFIG_MAX_INSTANCES];
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */

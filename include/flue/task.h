@@ -119,7 +119,10 @@ struct flue_task {
 	uint16_t num_borrows; /**< borrow handles of its instance whose scope it is
 				   (the reference's Task.num_borrows): it may not
 				   resolve while any is left */
-	uint32_t ctx[2];      /**< context.get/set slots */
+	uint32_t ctx[2];      /**< context.get/set slots; a host function's task,
+				   whose slots no guest built-in reads: ctx[0]
+				   where its params were moved into its arena,
+				   ctx[1] that move's error, negated (exec/graph.c) */
 	struct flue_func *func;
 	uint32_t out;         /**< ORIGIN_GUEST: the caller's last flat arg, its out
 				   pointer when the results go through memory */

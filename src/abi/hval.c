@@ -67,6 +67,9 @@ uint64_t flue_hval_num(struct flue_hval v)
 	case FLUE_VT_STRING: case FLUE_VT_LIST: case FLUE_VT_RECORD: case FLUE_VT_TUPLE:
 	case FLUE_VT_VARIANT: case FLUE_VT_OPTION: case FLUE_VT_RESULT: case FLUE_VT_MAP:
 		return 0;
+	case FLUE_VT_OWN: case FLUE_VT_BORROW: case FLUE_VT_ERROR_CONTEXT: case FLUE_VT_STREAM:
+	case FLUE_VT_FUTURE:
+		return (uint32_t)raw(v, 4); /* an index in the host's table */
 	default:
 		return n->kind <= FLUE_VT_CHAR || n->kind == FLUE_VT_FLAGS ? flue_val_leaf(n, raw(v, n->size))
 									   : 0u;
@@ -189,4 +192,12 @@ void flue_vals_view(const struct flue_vmove *m, struct flue_hvals *out)
 					 m->src.encoding };
 	out->ts = m->ts;
 	out->nts = m->nts;
+}
+
+void flue_vals_host_view(const struct flue_tgraph *g, const uint16_t *ts, uint32_t nts,
+			 const struct flue_instance *host, uint32_t ptr, struct flue_hvals *out)
+{
+	out->first = (struct flue_hval){ g, host, 0, ptr, FLUE_TYPE_NONE, FLUE_STRING_UTF8 };
+	out->ts = ts;
+	out->nts = nts;
 }

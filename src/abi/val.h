@@ -109,6 +109,21 @@ void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from);
  * it right after the check, before src's table changes. */
 void flue_vals_discard(const struct flue_vmove *m);
 
+/* The move of a checked value (flue_vals_check ran; its destination
+ * fields unused) into a host's arena with the host's realloc
+ * (flue_host_set_realloc()), in UTF-8: the tuple goes to memory at *ptr
+ * (0 when it has no flat values). Everything but
+ * the handles moves first; then, if every allocation fit and the host's
+ * table has room for all of them, the handles are lowered into its
+ * table. Returns 0, or FLUE_ENOMEM (no realloc, or it gave no room) /
+ * FLUE_ENOSPC (table full), and then the value is dropped as one nobody
+ * lowers (flue_vals_discard: its ends are dropped, its owns gone). */
+int flue_vals_move_host(const struct flue_vmove *m, struct flue_instance *host, uint32_t *ptr);
+
+/* After flue_vals_check() failed on a host's value (it unwound to the
+ * host edge): the handles its first pass marked are the host's again. */
+void flue_vals_unmark(const struct flue_vmove *m);
+
 /* Handles in values (val_handle.c), each at index i of src / for dst. */
 /* The table's get as lifting and the resource built-ins see it: an own a
  * value being moved has lifted is gone (BAD_HANDLE). */
@@ -268,6 +283,10 @@ struct flue_cx_opts {
 struct flue_cx flue_cx_of(struct flue_instance *inst, const struct flue_string_opts *o,
 			  struct flue_cx_opts *r);
 
+/* A host instance as a lowering context: its allocator
+ * (flue_host_set_realloc(); none: NULL), UTF-8. */
+struct flue_cx flue_cx_host(struct flue_instance *host);
+
 /* A pointer realloc returned: aligned to `align` and [ptr, ptr + bytes)
  * inside memory, else a trap of cx's instance (REALLOC_MISALIGNED,
  * REALLOC_OUT_OF_BOUNDS). Pass align 1 where the reference checks bounds only. */
@@ -287,6 +306,10 @@ struct flue_hvals;
 /* A view (flue/hval.h) of m's source values, as lifting finds them: flat,
  * or the tuple at flat[0]. Checked first (flue_vals_check). */
 void flue_vals_view(const struct flue_vmove *m, struct flue_hvals *out);
+/* A view of the tuple ts that flue_vals_move_host() put at ptr in host's
+ * arena. */
+void flue_vals_host_view(const struct flue_tgraph *g, const uint16_t *ts, uint32_t nts,
+			 const struct flue_instance *host, uint32_t ptr, struct flue_hvals *out);
 
 /* Whether *a of ga and *b of gb are the same type (a, b NULL: no type;
  * equal only to each other). Both graphs checked already. */

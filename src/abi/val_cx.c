@@ -11,8 +11,9 @@
 _Noreturn void flue_val_fail(struct flue_instance *inst, enum flue_trap_reason r, uint32_t arg)
 {
 	/* A host's values are the host's mistake, not a guest's trap: the
-	 * host edge (exec/) catches this and answers FLUE_EINVAL. */
-	if (inst->host_data != 0)
+	 * host edge (exec/) catches this and answers with an error. (Outside
+	 * any try frame, e.g. a built-in a host misused, it traps as ever.) */
+	if (inst->host_data != 0 && flue_port_in_try())
 		flue_port_unwind();
 	flue_trap(inst, r, arg);
 }
@@ -30,17 +31,18 @@ uint32_t flue_cx_realloc(const struct flue_cx *cx, uint32_t old_ptr, uint32_t ol
 			 uint32_t align, uint32_t new_size)
 {
 	if (cx->realloc == 0)
-		flue_trap(cx->inst, FLUE_TRAP_NO_REALLOC, 0);
+		flue_val_fail(cx->inst, FLUE_TRAP_NO_REALLOC, 0);
 	return cx->realloc(cx->realloc_ctx, old_ptr, old_size, align, new_size);
 }
 
 void flue_cx_need(const struct flue_cx *cx, uint32_t ptr, uint32_t align, uint64_t bytes)
 {
 	if (ptr % align != 0)
-		flue_trap(cx->inst, FLUE_TRAP_REALLOC_MISALIGNED, ptr);
+		flue_val_fail(cx->inst, FLUE_TRAP_REALLOC_MISALIGNED, ptr);
 	if (flue_mem_range(cx->inst, ptr, bytes) == 0)
-		flue_trap(cx->inst, flue_instance_has_memory(cx->inst) ? FLUE_TRAP_REALLOC_OUT_OF_BOUNDS
-								      : FLUE_TRAP_NO_MEMORY, ptr);
+		flue_val_fail(cx->inst, flue_instance_has_memory(cx->inst)
+						? FLUE_TRAP_REALLOC_OUT_OF_BOUNDS
+						: FLUE_TRAP_NO_MEMORY, ptr);
 }
 
 /* The built-in's realloc, may_leave cleared around it (#705). */
@@ -59,4 +61,20 @@ struct flue_cx flue_cx_of(struct flue_instance *inst, const struct flue_string_o
 	bool has = o != 0 && o->realloc != 0;
 	return (struct flue_cx){ inst, has ? opts_realloc : 0, r,
 				 o != 0 ? o->string_encoding : (uint8_t)FLUE_STRING_UTF8 };
+}
+
+/* The host's allocator in the form of val.h's realloc. */
+static uint32_t host_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
+			     uint32_t new_size)
+{
+	struct flue_instance *h = ctx;
+	struct flue_store *s = h->store;
+	return s->host_alloc[h->id].fn(s->host_alloc[h->id].user, h, old_ptr, old_size, align,
+				       new_size);
+}
+
+struct flue_cx flue_cx_host(struct flue_instance *host)
+{
+	bool has = host->store->host_alloc[host->id].fn != 0;
+	return (struct flue_cx){ host, has ? host_realloc : 0, host, FLUE_STRING_UTF8 };
 }

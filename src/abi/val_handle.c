@@ -24,7 +24,7 @@
 static void error_context_at(struct flue_instance *inst, uint32_t i)
 {
 	if (flue_handle_at(inst, i)->kind != FLUE_H_ERROR_CONTEXT)
-		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
+		flue_val_fail(inst, FLUE_TRAP_WRONG_KIND, i);
 }
 
 static struct flue_res *res_at(struct flue_instance *inst, const struct flue_tnode *n, uint32_t i)
@@ -46,7 +46,7 @@ static void end_take(struct flue_instance *src, const struct flue_tnode *n, uint
 	uint8_t vk = n->kind == FLUE_VT_STREAM ? FLUE_VAL_STREAM : FLUE_VAL_FUTURE;
 	int r = flue_values_check_end(src, vk, (flue_type_t)n->arg, i);
 	if (r != 0)
-		flue_trap(src, (enum flue_trap_reason)r, i);
+		flue_val_fail(src, (enum flue_trap_reason)r, i);
 	h->u.end.lifted = true;
 }
 
@@ -63,17 +63,17 @@ void flue_vh_take(struct flue_instance *src, uint16_t task, const struct flue_tn
 	struct flue_res *r = res_at(src, n, i);
 	if (n->kind == FLUE_VT_OWN) {
 		if (r->lends != 0)
-			flue_trap(src, FLUE_TRAP_RESOURCE_LENT, i);
+			flue_val_fail(src, FLUE_TRAP_RESOURCE_LENT, i);
 		if (!r->own)
-			flue_trap(src, FLUE_TRAP_NOT_OWN, i);
+			flue_val_fail(src, FLUE_TRAP_NOT_OWN, i);
 		r->lifted = true;
 		return;
 	}
 	/* borrow: Subtask.add_lender */
 	if (task == FLUE_TASK_NONE)
-		flue_trap(src, FLUE_TRAP_BAD_VALUE, i); /* a borrow outside a call's params */
+		flue_val_fail(src, FLUE_TRAP_BAD_VALUE, i); /* a borrow outside a call's params */
 	if (flue_lend_add(src->store, task, src->id, i) != 0)
-		flue_trap(src, FLUE_TRAP_POOL_FULL, i);
+		flue_val_fail(src, FLUE_TRAP_POOL_FULL, i);
 }
 
 void flue_vh_release(struct flue_instance *src, uint32_t i, struct flue_instance *to)
@@ -161,7 +161,7 @@ static uint32_t add_or_trap(struct flue_instance *dst, uint8_t kind)
 {
 	uint32_t i = flue_table_add(dst, kind);
 	if (i == 0)
-		flue_trap(dst, FLUE_TRAP_TABLE_FULL, 0);
+		flue_val_fail(dst, FLUE_TRAP_TABLE_FULL, 0);
 	return i;
 }
 
@@ -175,7 +175,7 @@ uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct fl
 									 : FLUE_VAL_FUTURE,
 						 (uint16_t)rep);
 		if (e == 0)
-			flue_trap(dst, FLUE_TRAP_TABLE_FULL, 0);
+			flue_val_fail(dst, FLUE_TRAP_TABLE_FULL, 0);
 		return e;
 	}
 	struct flue_store *s = dst->store;
@@ -185,7 +185,7 @@ uint32_t flue_vh_lower(struct flue_instance *dst, uint16_t task, const struct fl
 		if (t != 0 && flue_rtype_impl_is(t, dst))
 			return rep; /* lower_borrow into the implementation: the rep */
 		if (task == FLUE_TASK_NONE) /* not reached: flue_vh_take trapped first */
-			flue_trap(dst, FLUE_TRAP_BAD_VALUE, rep);
+			flue_val_fail(dst, FLUE_TRAP_BAD_VALUE, rep);
 	}
 	uint32_t i = add_or_trap(dst, FLUE_H_RESOURCE);
 	dst->handles[i].u.res = (struct flue_res){ .rep = rep, .rt = (uint8_t)n->arg, .own = own,
@@ -210,7 +210,7 @@ struct flue_handle *flue_handle_at(struct flue_instance *inst, uint32_t i)
 {
 	struct flue_handle *h = flue_table_get(inst, i);
 	if (h == 0 || lifted(h))
-		flue_trap(inst, FLUE_TRAP_BAD_HANDLE, i);
+		flue_val_fail(inst, FLUE_TRAP_BAD_HANDLE, i);
 	return h;
 }
 
@@ -218,8 +218,8 @@ struct flue_res *flue_res_at(struct flue_instance *inst, flue_rtype_t rt, uint32
 {
 	struct flue_handle *h = flue_handle_at(inst, i);
 	if (h->kind != FLUE_H_RESOURCE)
-		flue_trap(inst, FLUE_TRAP_WRONG_KIND, i);
+		flue_val_fail(inst, FLUE_TRAP_WRONG_KIND, i);
 	if (h->u.res.rt != rt)
-		flue_trap(inst, FLUE_TRAP_TYPE_MISMATCH, i);
+		flue_val_fail(inst, FLUE_TRAP_TYPE_MISMATCH, i);
 	return &h->u.res;
 }

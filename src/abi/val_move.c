@@ -13,6 +13,8 @@
  * Trap order within a value is the reference's: depth first, left to
  * right, each part's checks in the order load_* / lift_flat_* make them.
  */
+#include <flue/errno.h>
+#include <flue/port.h>
 #include "abi.h"
 #include "val.h"
 
@@ -29,8 +31,12 @@ struct at {
  * instance), or the move itself (dst set only then); or giving back the
  * owns the first pass took of stream elements that did not move; or, for
  * the stream/future ends it took, naming their destination (before the
- * move) or dropping them (no move follows). */
-enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE, MV_UNMARK, MV_RETAG, MV_DISCARD };
+ * move) or dropping them (no move follows). A move into a host's arena
+ * runs in two walks: everything but the handles (MV_DATA: each handle
+ * left 0 and counted), then, once every allocation fit, the handles
+ * (MV_LOWER: dst unset, so nothing else is written again). */
+enum mv_mode { MV_CHECK, MV_RELEASE, MV_COLLECT, MV_MOVE, MV_UNMARK, MV_RETAG, MV_DISCARD,
+	       MV_DATA, MV_LOWER };
 
 /* Own handles a move between two parts of one instance can carry (their
  * reps are read out before the lowering reuses their slots). */
@@ -49,7 +55,8 @@ struct mv {
 	uint32_t *reps;            /* MV_COLLECT fills, MV_MOVE reads; NULL: none */
 	uint32_t nreps, irep;
 	struct flue_instance *to;  /* MV_RELEASE, MV_RETAG: where the ends taken go
-				      (NULL: not named yet) */
+				      (NULL: not named yet); MV_LOWER: the host */
+	uint32_t nhandles;         /* MV_DATA: the handles left for MV_LOWER */
 };
 
 static const struct at FLAT = { false, 0 };
@@ -215,8 +222,11 @@ static void mv_list(struct mv *m, const struct flue_tnode *n, struct at s, struc
 		dp = flue_cx_realloc(m->dst, 0, 0, e.align, (uint32_t)bytes);
 		flue_cx_need(m->dst, dp, e.align, bytes);
 	}
+	if (m->mode == MV_LOWER) /* where MV_DATA put the elements */
+		dp = (uint32_t)load_le(m->to, d.ptr, 4);
 	/* Freeing or reading out handles: only elements that have some. */
-	bool walk = m->mode == MV_CHECK || m->mode == MV_MOVE || (n->contains & FLUE_TC_HANDLE) != 0;
+	bool walk = m->mode == MV_CHECK || m->mode == MV_MOVE || m->mode == MV_DATA ||
+		    (n->contains & FLUE_TC_HANDLE) != 0;
 	for (uint32_t i = 0; walk && i < len; i++)
 		mv_elem(m, n, e, ptr + i * e.size, dp + i * e.size);
 	if (m->dst != 0)
@@ -229,7 +239,7 @@ static void mv_string(struct mv *m, struct at s, struct at d)
 	read_pair(m, s, &ptr, &tagged);
 	/* The move checks again: the source's own realloc (one instance on
 	 * both sides) may have rewritten it since the first pass. */
-	if (m->mode == MV_CHECK || m->mode == MV_MOVE)
+	if (m->mode == MV_CHECK || m->mode == MV_MOVE || m->mode == MV_DATA)
 		flue_str_check(m->src, ptr, tagged);
 	if (m->dst == 0)
 		return;
@@ -266,6 +276,17 @@ static void mv_handle(struct mv *m, const struct flue_tnode *n, struct at s, str
 	case MV_DISCARD:
 		if (taken && !own)
 			flue_vh_discard(si, i);
+		return;
+	case MV_DATA: /* the handle comes in MV_LOWER */
+		m->nhandles++;
+		if (d.mem)
+			store_le(m->dst->inst, d.ptr, 4, 0);
+		else
+			put_out(m, 0);
+		return;
+	case MV_LOWER:
+		store_le(m->to, d.ptr, 4,
+			 flue_vh_lower(m->to, m->task, n, flue_vh_rep(si, m->task, n, i)));
 		return;
 	case MV_COLLECT:
 		if (taken && m->nreps == MV_SAME_INSTANCE_OWNS)
@@ -394,7 +415,7 @@ static void run(const struct flue_vmove *v, uint8_t mode, uint32_t *reps, uint32
 	uint32_t have = mode == MV_MOVE && nreps != 0 ? *nreps : 0u;
 	struct mv m = { v->g, &v->src, mode == MV_MOVE ? &v->dst : 0, v->flat, v->nflat, 0,
 			v->flat_out, 0, mode, v->task, reps, have, 0,
-			mode == MV_RETAG ? v->dst.inst : 0 };
+			mode == MV_RETAG ? v->dst.inst : 0, 0 };
 	struct at s = src_place(&m, v);
 	struct at d = mode == MV_MOVE ? dst_place(&m, v) : FLAT;
 	mv_tuple(&m, v->ts, v->nts, s, d);
@@ -444,6 +465,72 @@ void flue_vals_move(const struct flue_vmove *m)
 	run(m, MV_MOVE, reps, &n);
 }
 
+/* ------------------------------------------------------ into a host */
+
+struct host_move {
+	const struct flue_vmove *v;
+	uint32_t ptr, nhandles;
+};
+
+/* MV_DATA (its tuple where dst_place puts it) or MV_LOWER (at h->ptr). */
+static void run_host(struct host_move *h, uint8_t mode)
+{
+	const struct flue_vmove *v = h->v;
+	struct mv m = { v->g, &v->src, mode == MV_DATA ? &v->dst : 0, v->flat, v->nflat, 0,
+			v->flat_out, 0, mode, v->task, 0, 0, 0, v->dst.inst, 0 };
+	struct at s = src_place(&m, v);
+	struct at d = mode == MV_DATA ? dst_place(&m, v) : mem_at(h->ptr);
+	mv_tuple(&m, v->ts, v->nts, s, d);
+	h->ptr = d.ptr;
+	h->nhandles = m.nhandles;
+}
+
+static void data_body(void *arg)
+{
+	run_host(arg, MV_DATA);
+}
+
+int flue_vals_move_host(const struct flue_vmove *value, struct flue_instance *host, uint32_t *ptr)
+{
+	flue_flat_t out = 0;
+	uint32_t nout = 0;
+	struct flue_vmove mv = *value, *m = &mv;
+	m->dst = flue_cx_host(host);
+	m->dst_max_flat = 0;
+	m->out_ptr = 0;
+	m->flat_out = &out;
+	m->nflat_out = &nout;
+	if (has_ends(m))
+		run(m, MV_RETAG, 0, 0);
+	/* Everything but the handles first: the host's realloc may run out
+	 * of room anywhere, and nothing has entered its table then. */
+	struct host_move h = { m, 0, 0 };
+	if (flue_port_try(data_body, &h) != 0) {
+		flue_vals_discard(m);
+		return FLUE_ENOMEM;
+	}
+	if (flue_table_room(m->dst.inst) < h.nhandles) {
+		flue_vals_discard(m);
+		return FLUE_ENOSPC;
+	}
+	run_host(&h, MV_LOWER); /* cannot fail: room checked, sources checked */
+	*ptr = h.ptr;
+	return FLUE_OK;
+}
+
+static void unmark_body(void *arg)
+{
+	run(arg, MV_UNMARK, 0, 0);
+}
+
+void flue_vals_unmark(const struct flue_vmove *m)
+{
+	/* The walk stops where the check did (the same data fails again);
+	 * every handle marked lies before that point. */
+	if (has_handles(m))
+		(void)flue_port_try(unmark_body, (void *)(uintptr_t)m);
+}
+
 /* ------------------------------------------------------ stream elements */
 
 static void run_elems(struct mv *m, const struct flue_elems *e, uint32_t from, uint32_t to)
@@ -456,7 +543,7 @@ static void run_elems(struct mv *m, const struct flue_elems *e, uint32_t from, u
 void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done)
 {
 	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_CHECK, FLUE_TASK_NONE, 0, 0, 0,
-			e->dst->inst };
+			e->dst->inst, 0 };
 	bool handles = (e->g->nodes[e->t].contains & FLUE_TC_HANDLE) != 0;
 	run_elems(&m, e, 0, e->n); /* every element lifted (checked) first */
 	for (uint32_t i = 0; i < e->n; i++) {
@@ -479,6 +566,6 @@ void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from)
 {
 	if ((e->g->nodes[e->t].contains & FLUE_TC_HANDLE) == 0)
 		return;
-	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_UNMARK, FLUE_TASK_NONE, 0, 0, 0, 0 };
+	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_UNMARK, FLUE_TASK_NONE, 0, 0, 0, 0, 0 };
 	run_elems(&m, e, from, e->n);
 }

@@ -71,7 +71,20 @@ static bool invoke_args(struct flue_store *s, struct flue_task *t, flue_flat_t *
 		return true;
 	if (t->func->inst->poisoned)
 		flue_port_unwind();
+	flue_vals_unmark(&m); /* the host's value failed a check: its handles stay */
 	return false;
+}
+
+/* A host function's params that hold handles: moved into the host's
+ * arena now, their handles into its table (flue_host_params() shows
+ * them there, or the move's error). The task's context slots, which no
+ * guest built-in reads for a host's task, keep where they went. */
+static void host_take_params(struct flue_task *t, const struct flue_vmove *m)
+{
+	uint32_t ptr = 0;
+	int rc = flue_vals_move_host(m, t->func->inst, &ptr);
+	t->ctx[0] = ptr;
+	t->ctx[1] = (uint32_t)-rc;
 }
 
 uint8_t exec_graph_start(struct flue_store *s, struct flue_task *t, flue_flat_t *flat, uint32_t *n)
@@ -86,8 +99,11 @@ uint8_t exec_graph_start(struct flue_store *s, struct flue_task *t, flue_flat_t 
 	flue_vals_check(&m); /* the caller's traps */
 	t->sub_state = FLUE_SUBTASK_STARTED;
 	flue_subtask_progress(s, exec_id(s, t));
-	if (exec_is_host(t))
+	if (exec_is_host(t)) {
+		if (flue_functype_contains(t->func->ft, false, FLUE_TC_HANDLE))
+			host_take_params(t, &m);
 		return EXEC_GS_HOST; /* the host gets a view */
+	}
 	m.checked = true;
 	flue_vals_move(&m);
 	return EXEC_GS_RUN;
@@ -99,8 +115,16 @@ int flue_host_params(struct flue_store *s, flue_call_t call, struct flue_hvals *
 	if (t == 0 || !exec_is_host(t) || t->state == FLUE_TASK_RESOLVED ||
 	    s->sched.current != flue_call_slot(call))
 		return FLUE_EBADF;
-	if (out == 0 || t->func->ft->graph == 0)
+	const struct flue_functype *ft = t->func->ft;
+	if (out == 0 || ft->graph == 0)
 		return FLUE_EINVAL;
+	if (flue_functype_contains(ft, false, FLUE_TC_HANDLE)) {
+		if (t->ctx[1] != 0)
+			return -(int)t->ctx[1];
+		flue_vals_host_view(ft->graph, ft->param_types, ft->nparams, t->func->inst,
+				    t->ctx[0], out);
+		return FLUE_OK;
+	}
 	uint32_t n;
 	struct flue_vmove m = caller_move(s, t, 0, &n);
 	flue_vals_view(&m, out);

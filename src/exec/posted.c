@@ -90,8 +90,10 @@ int flue_host_return_vals(struct flue_store *s, flue_call_t call, uint32_t ptr)
 	m.src.encoding = FLUE_STRING_UTF8; /* the host's strings */
 	/* Results that do not fit are the host's mistake: flue_val_fail
 	 * unwinds to here, and nothing has changed. */
-	if (flue_port_try(check_body, &m) != 0)
+	if (flue_port_try(check_body, &m) != 0) {
+		flue_vals_unmark(&m); /* its handles stay the host's */
 		return FLUE_EINVAL;
+	}
 	m.checked = true;
 	resolve_guarded(s, flue_call_slot(call), 0, &m);
 	return FLUE_OK;

@@ -209,12 +209,21 @@ void exec_resolve_moved(struct flue_store *s, uint16_t id, struct flue_vmove *m)
 {
 	struct flue_task *t = &s->tasks[id];
 	if (t->origin == FLUE_ORIGIN_INVOKE) {
-		/* The host sees the callee's values where they are. */
+		/* The host sees the callee's values where they are, or, when
+		 * they hold handles, moved into its arena (or none, if they
+		 * did not fit: flue_host_set_realloc()). */
 		if (!m->checked)
 			flue_vals_check(m);
 		struct flue_hvals view;
-		flue_vals_view(m, &view);
-		t->on_resolve_vals(t->user, &view);
+		const struct flue_hvals *vp = &view;
+		uint32_t ptr;
+		if (!flue_functype_contains(t->func->ft, true, FLUE_TC_HANDLE))
+			flue_vals_view(m, &view);
+		else if (flue_vals_move_host(m, t->host, &ptr) == FLUE_OK)
+			flue_vals_host_view(m->g, m->ts, m->nts, t->host, ptr, &view);
+		else
+			vp = 0;
+		t->on_resolve_vals(t->user, vp);
 		t->caller_done = true;
 		settle_callee(s, t);
 		return;

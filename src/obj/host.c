@@ -18,8 +18,19 @@ int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
 		return rc;
 	inst->host_data = arena;
 	inst->host_size = size;
+	s->host_alloc[inst->id].fn = 0; /* an earlier host's, in this slot */
+	s->host_alloc[inst->id].user = 0;
 	flue_instance_set_memory(inst, &inst->host_data, &inst->host_size);
 	*out = inst;
+	return FLUE_OK;
+}
+
+int flue_host_set_realloc(struct flue_instance *host, flue_realloc_fn realloc, void *user)
+{
+	if (!flue_instance_ok(host) || host->host_data == 0)
+		return FLUE_EINVAL;
+	host->store->host_alloc[host->id].fn = realloc;
+	host->store->host_alloc[host->id].user = user;
 	return FLUE_OK;
 }
 

@@ -383,8 +383,8 @@ FT_TEST(invoke_vals_refusals_and_a_callee_realloc_trap)
 	EX_EQ(flue_invoke_vals(&hf, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL); /* a host fn */
 	struct flue_func blank = { 0 };
 	EX_EQ(flue_invoke_vals(&blank, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL);
-	/* handles are not host values yet */
-	static struct flue_tnode on[1] = { { .kind = FLUE_VT_OWN } };
+	/* borrows are not host values yet (other handles: test_host_handles.c) */
+	static struct flue_tnode on[1] = { { .kind = FLUE_VT_BORROW } };
 	static const struct flue_tgraph og = { on, 0, 1, 0 };
 	static const uint16_t zero = 0;
 	static const struct flue_functype ft_own = { .graph = &og, .nparams = 1, .param_types = &zero };

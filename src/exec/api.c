@@ -123,8 +123,6 @@ int flue_invoke_vals(struct flue_func *f, struct flue_instance *host, uint32_t a
 	    host == 0 || host->host_data == 0 || host->store != f->inst->store ||
 	    on_resolve == 0 || call == 0)
 		return FLUE_EINVAL;
-	if (flue_functype_contains(f->ft, false, FLUE_TC_BORROW))
-		return FLUE_ENOTSUP; /* a host does not lend borrows yet */
 	struct invocation v = { 0, 0, on_resolve, args_ptr, user };
 	return invoke(f, host, &v, call);
 }

@@ -157,6 +157,8 @@ void exec_host_put(struct flue_store *s, struct flue_instance *host,
 void exec_lower_values(struct exec_lower_args *a);
 /* Host call `t` accepts posts from now on (port lock). */
 void exec_post_open(struct flue_task *t);
+/* A host call `t` resolves: the borrow handles the host got for it end. */
+void exec_host_borrows_end(struct flue_store *s, struct flue_task *t);
 /* Resolve task `id` (flue_exec_hooks resolve hook). */
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v);
 /* What a graph-typed call does once its params are taken (graph.c). */

@@ -66,7 +66,8 @@ static bool invoke_args(struct flue_store *s, struct flue_task *t, flue_flat_t *
 	m.src_max_flat = 0;
 	m.flat = &p;
 	m.nflat = 1;
-	m.task = FLUE_TASK_NONE; /* no handles at the host edge */
+	/* m.task: the host's borrows are lent to this call until its
+	 * resolution is delivered (the task record is freed) */
 	if (flue_port_try(move_body, &m) == 0)
 		return true;
 	if (t->func->inst->poisoned)

@@ -61,8 +61,6 @@ int flue_host_func(struct flue_func *f, struct flue_instance *host,
 	if (f == 0 || !flue_instance_ok(host) || host->host_data == 0 || start == 0 ||
 	    flue_functype_check(host->store, ft) != FLUE_OK)
 		return FLUE_EINVAL;
-	if (flue_functype_contains(ft, false, FLUE_TC_BORROW))
-		return FLUE_ENOTSUP; /* a host does not take borrows yet */
 	struct flue_func nf = { .ft = ft, .inst = host, .inst_gen = host->gen,
 				.host_start = start, .host_cancel = cancel, .host_user = user };
 	*f = nf;

@@ -48,6 +48,7 @@ static void resolve_guarded(struct flue_store *s, uint16_t id, const struct flue
 		 * cut off now): the call is resolved all the same, or it would
 		 * stay pending forever (fuzz finding). */
 		struct flue_task *t = &s->tasks[id];
+		exec_host_borrows_end(s, t);
 		t->state = FLUE_TASK_RESOLVED;
 		if (t->thread == FLUE_THREAD_HOST)
 			exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);

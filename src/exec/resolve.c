@@ -6,6 +6,7 @@
  * queue.c in exec/.
  */
 #include <flue/hval.h>
+#include "../obj/resource.h"
 
 #include "thread.h"
 
@@ -136,10 +137,17 @@ static inline void settle_caller(struct flue_store *s, struct flue_task *t, uint
 /* The callee's side: resolved, and a host function's thread done. */
 static inline void settle_callee(struct flue_store *s, struct flue_task *t)
 {
+	exec_host_borrows_end(s, t);
 	t->state = FLUE_TASK_RESOLVED;
 	exec_wake(s, t);
 	if (t->thread == FLUE_THREAD_HOST) /* its start returned: now it is done */
 		exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
+}
+
+void exec_host_borrows_end(struct flue_store *s, struct flue_task *t)
+{
+	if (t->num_borrows != 0 && exec_is_host(t))
+		flue_borrows_end(t->func->inst, exec_id(s, t));
 }
 
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v)

@@ -108,3 +108,15 @@ void flue_lends_forget(struct flue_store *s, uint8_t inst)
 {
 	lends_free(s, of_inst, inst, false);
 }
+
+void flue_borrows_end(struct flue_instance *inst, uint16_t task)
+{
+	uint16_t *left = &inst->store->tasks[task].num_borrows;
+	for (uint32_t i = 1; i < inst->len && *left != 0; i++) {
+		const struct flue_handle *h = &inst->handles[i];
+		if (h->kind == FLUE_H_RESOURCE && !h->u.res.own && h->u.res.scope == task) {
+			flue_table_remove(inst, i);
+			(*left)--;
+		}
+	}
+}

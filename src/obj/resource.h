@@ -27,6 +27,10 @@ static inline void flue_lends_release(struct flue_store *s, uint16_t task)
 	if (s->nlends != 0)
 		flue_lends_release_all(s, task);
 }
+/* A host's call `task` resolved: the borrow handles it got for it (scope
+ * `task`, in the host's table) end with it, as a host function's borrows
+ * end when it returns in the reference. O(table), only when it has some. */
+void flue_borrows_end(struct flue_instance *inst, uint16_t task);
 /* Instance `inst` is torn down: its lend records go (its table with it). */
 void flue_lends_forget(struct flue_store *s, uint8_t inst);
 

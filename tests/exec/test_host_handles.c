@@ -359,18 +359,88 @@ FT_TEST(an_error_context_result_reaches_the_host_table)
 	}
 }
 
-/* Borrows are not host values yet: refused where a host would take or
- * lend one. */
-FT_TEST(borrows_at_the_host_edge_are_refused)
+/* lend(b: borrow<R>): the host gets a borrow handle in its table, valid
+ * until it resolves the call (a host function's borrows end when it
+ * returns); A's own is lent meanwhile. */
+static void lend_start(void *user, flue_call_t call, const struct flue_values *args)
 {
-	setup(0, 0, 0, true);
-	EX_EQ(flue_host_func(&hf, ex.host, &ft_lend, take_start, 0, 0), FLUE_ENOTSUP);
-	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = give_core };
-	FT_EQ(flue_lift(&f_a, A, &ft_lend, &o), 0);
+	struct flue_hvals v;
+	FT_EQ(flue_host_params(&ex.store, call, &v), 0);
+	got_idx = (uint32_t)flue_hval_num(flue_hvals_get(&v, 0));
+	const struct flue_handle *h = &ex.host->handles[got_idx];
+	FT_EQ(h->kind, FLUE_H_RESOURCE);
+	FT_FALSE(h->u.res.own);
+	FT_EQ(h->u.res.rep, 42);
+	FT_EQ(A->handles[1].u.res.lends, 1);
+	FT_EQ(flue_host_return_vals(&ex.store, call, 0), 0);
+	FT_EQ(ex.host->handles[got_idx].kind, FLUE_H_FREE); /* it ended with the call */
+	seen++;
+}
+
+CORE(run_lend)
+{
+	uint32_t i = flue_canon_resource_new(inst, rt, 42);
+	flue_flat_t a[1] = { i };
+	EX_EQ(flue_call_lowered(&hl, a, 1), 0);
+	EX_EQ(inst->handles[i].u.res.lends, 0);
+	flue_canon_resource_drop(inst, rt, i); /* no longer lent */
+}
+
+FT_TEST(a_host_function_gets_a_borrow_that_ends_with_its_call)
+{
+	setup(&ft_lend, lend_start, run_lend, true);
+	run_a();
+	FT_EQ(seen, 1);
+	FT_EQ(got_idx, 1);
+}
+
+/* peek(b: borrow<R>) -> u32, invoked by the host with the own it keeps:
+ * lent to the call until its resolution reaches the host; A, R's
+ * implementation, gets the rep itself (lower_borrow). */
+static uint32_t lends_seen;
+
+CORE(peek_core)
+{
+	lends_seen = ex.host->handles[got_idx].u.res.lends;
+	res[0] = args[0];
+}
+
+static void peeked(void *user, const struct flue_hvals *v)
+{
+	seen++;
+	FT_TRUE(v != NULL);
+	FT_EQ(flue_hval_num(flue_hvals_get(v, 0)), 42);
+}
+
+FT_TEST(an_invocation_lends_a_handle_of_the_host)
+{
+	setup(&ft_keep, keep_start, run_keep, true);
+	run_a();
+	static const struct flue_functype ft_peek = { .graph = &hh_g, .nparams = 1,
+						      .param_types = &T_BORROW,
+						      .result_type = &T_U32 };
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = peek_core };
+	FT_EQ(flue_lift(&f_a, A, &ft_peek, &o), 0);
+	ex.host_arena[0x40] = (uint8_t)got_idx;
+	memset(ex.host_arena + 0x41, 0, 3);
 	flue_call_t c;
-	EX_EQ(flue_invoke_vals(&f_a, ex.host, 0, gave, 0, &c), FLUE_ENOTSUP);
+	FT_EQ(flue_invoke_vals(&f_a, ex.host, 0x40, peeked, 0, &c), 0);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_EQ(seen, 1);
+	FT_EQ(lends_seen, 1);
+	FT_EQ(ex.host->handles[got_idx].u.res.lends, 0);
+	FT_TRUE(ex.host->handles[got_idx].u.res.own);
+}
+
+FT_TEST(only_a_live_host_gets_an_allocator)
+{
+	setup(0, 0, 0, false);
 	EX_EQ(flue_host_set_realloc(A, host_alloc, 0), FLUE_EINVAL); /* not a host */
 	EX_EQ(flue_host_set_realloc(0, host_alloc, 0), FLUE_EINVAL);
+	struct flue_instance *h = ex.host;
+	flue_instance_destroy(h);
+	EX_EQ(flue_host_set_realloc(h, host_alloc, 0), FLUE_EINVAL);
 }
 
 FT_SUITE(host_handles,
@@ -381,4 +451,6 @@ FT_SUITE(host_handles,
 	 FT_CASE(a_refused_host_value_leaves_the_hosts_ends_as_they_were),
 	 FT_CASE(an_own_goes_to_the_host_and_back),
 	 FT_CASE(an_error_context_result_reaches_the_host_table),
-	 FT_CASE(borrows_at_the_host_edge_are_refused))
+	 FT_CASE(a_host_function_gets_a_borrow_that_ends_with_its_call),
+	 FT_CASE(an_invocation_lends_a_handle_of_the_host),
+	 FT_CASE(only_a_live_host_gets_an_allocator))

@@ -383,20 +383,7 @@ FT_TEST(invoke_vals_refusals_and_a_callee_realloc_trap)
 	EX_EQ(flue_invoke_vals(&hf, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL); /* a host fn */
 	struct flue_func blank = { 0 };
 	EX_EQ(flue_invoke_vals(&blank, ex.host, 0, echo_resolved, &got, &c), FLUE_EINVAL);
-	/* borrows are not host values yet (other handles: test_host_handles.c) */
-	static struct flue_tnode on[1] = { { .kind = FLUE_VT_BORROW } };
-	static const struct flue_tgraph og = { on, 0, 1, 0 };
-	static const uint16_t zero = 0;
-	static const struct flue_functype ft_own = { .graph = &og, .nparams = 1, .param_types = &zero };
-	flue_rtype_t rt;
-	FT_EQ(flue_resource_type_register(&ex.store, A, 0, &rt), 0);
-	on[0].arg = rt;
-	FT_EQ(flue_types_layout(on, 1, 0, 0), 0);
-	struct flue_func fo;
-	struct flue_lift_opts oo = { .kind = FLUE_LIFT_SYNC, .core = echo_core };
-	FT_EQ(flue_lift(&fo, A, &ft_own, &oo), 0);
-	EX_EQ(flue_invoke_vals(&fo, ex.host, 0, echo_resolved, &got, &c), FLUE_ENOTSUP);
-	EX_EQ(flue_host_func(&hf, ex.host, &ft_own, log_nothing, 0, 0), FLUE_ENOTSUP);
+	/* (handles at the host edge: test_host_handles.c) */
 	FT_EQ(flue_host_func(&hf, ex.host, &ft_log, log_nothing, 0, 0), 0);
 	memcpy(ex.host_arena + 0x40, "ok", 2);
 	host_st32(0x20, 0x40), host_st32(0x24, 2);

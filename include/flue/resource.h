@@ -71,4 +71,49 @@ void flue_canon_resource_drop(struct flue_instance *inst, flue_rtype_t rt, uint3
  */
 uint32_t flue_canon_resource_rep(struct flue_instance *inst, flue_rtype_t rt, uint32_t i);
 
+/* --------------------------------------------------- a host's handles */
+
+/**
+ * @brief `resource.new` for a host that implements `rt` (registered with
+ *        the host instance as `impl`; its destructor, if any, a host
+ *        function of type (u32) -> (), flue_host_func()): an own handle to
+ *        `rep` in the host's table, which the host gives to guests inside
+ *        values (flue/hval.h). A guest that drops it runs the destructor.
+ * @retval 0 and `*out` its index
+ * @retval FLUE_EINVAL `host` not a live host instance, `out` NULL, or the
+ *         host not `rt`'s implementation
+ * @retval FLUE_ENOSPC the host's table is full
+ * Context: executor thread. Not blocking. Nothing changes on an error.
+ */
+int flue_host_resource_new(struct flue_instance *host, flue_rtype_t rt, uint32_t rep,
+			   uint32_t *out);
+
+/**
+ * @brief `resource.rep` for a host that implements `rt`: the rep of its
+ *        handle `i` (an own it holds). A borrow of such a resource reaches
+ *        the host as the rep itself (lower_borrow).
+ * @retval 0 and `*rep` @retval FLUE_EINVAL `host` not a live host, `rep`
+ *         NULL, or the host not `rt`'s implementation
+ * @retval FLUE_EBADF no handle of type `rt` at `i`
+ * Context: executor thread. Not blocking.
+ */
+int flue_host_resource_rep(struct flue_instance *host, flue_rtype_t rt, uint32_t i,
+			   uint32_t *rep);
+
+/**
+ * @brief `resource.drop` for a host: removes handle `i` of type `rt`. A
+ *        borrow it got ends (they also end when the host call they came
+ *        with resolves). An own of a resource the host implements: `*rep`
+ *        is its rep, and the clean-up is the host's own code (flue calls no
+ *        host destructor for the host's own drop); another own: `*rep` 0.
+ * @retval 0 @retval FLUE_EINVAL `host` not a live host, `rep` NULL
+ * @retval FLUE_EBADF no handle of type `rt` at `i`
+ * @retval FLUE_EBUSY the handle is lent to a call in progress
+ * @retval FLUE_ENOTSUP an own whose destructor is a guest's (it would run
+ *         guest code outside any task): pass it to a guest to drop it
+ * Context: executor thread. Not blocking. Nothing changes on an error.
+ */
+int flue_host_resource_drop(struct flue_instance *host, flue_rtype_t rt, uint32_t i,
+			    uint32_t *rep);
+
 #endif /* FLUE_RESOURCE_H */

@@ -18,17 +18,19 @@
 
 /* 0 string, 1 stream<u8>, 2 u32, 3 own<R>, 4 error-context,
  * 5 record { name: string, s: stream<u8> }, 6 result<stream<u8>, string>,
- * 7 result<u32, error-context>, 8 borrow<R>, 9 tuple<stream<u8>, stream<u8>> */
-static struct flue_tnode hh_nodes[10] = {
+ * 7 result<u32, error-context>, 8 borrow<R>, 9 tuple<stream<u8>, stream<u8>>,
+ * 10 own<H>, 11 borrow<H> (H: a resource the host implements) */
+static struct flue_tnode hh_nodes[12] = {
 	{ .kind = FLUE_VT_STRING }, { .kind = FLUE_VT_STREAM }, { .kind = FLUE_VT_U32 },
 	{ .kind = FLUE_VT_OWN }, { .kind = FLUE_VT_ERROR_CONTEXT },
 	{ .kind = FLUE_VT_RECORD, .nkids = 2, .kids = 0 },
 	{ .kind = FLUE_VT_RESULT, .nkids = 2, .kids = 2 },
 	{ .kind = FLUE_VT_RESULT, .nkids = 2, .kids = 4 }, { .kind = FLUE_VT_BORROW },
-	{ .kind = FLUE_VT_TUPLE, .nkids = 2, .kids = 6 },
+	{ .kind = FLUE_VT_TUPLE, .nkids = 2, .kids = 6 }, { .kind = FLUE_VT_OWN },
+	{ .kind = FLUE_VT_BORROW },
 };
 static const uint16_t hh_kids[8] = { 0, 1, 1, 0, 2, 4, 1, 1 };
-static const struct flue_tgraph hh_g = { hh_nodes, hh_kids, 10, 8 };
+static const struct flue_tgraph hh_g = { hh_nodes, hh_kids, 12, 8 };
 static const uint16_t T_U32 = 2, T_OWN = 3, T_REC = 5, T_OPEN = 6, T_FAIL = 7, T_BORROW = 8,
 		      T_PAIR = 9;
 
@@ -45,7 +47,20 @@ static const struct flue_functype ft_lend = { .graph = &hh_g, .nparams = 1,
 static struct flue_instance *A;
 static struct flue_func hf, f_run, f_a;
 static struct flue_lowered hl;
-static flue_rtype_t rt;
+static flue_rtype_t rt, rt_h;
+static const struct flue_valtype u32p[1] = { { .kind = FLUE_VAL_U32 } };
+static const struct flue_functype ft_dtor = { .nparams = 1, .params = u32p };
+static struct flue_func hdtor;
+static uint32_t dtor_rep, ndtor;
+
+/* H's destructor, a host function of the first form (u32) -> (). */
+static void hdtor_start(void *user, flue_call_t call, const struct flue_values *args)
+{
+	ndtor++;
+	dtor_rep = (uint32_t)args->v[0];
+	struct flue_values none = { 0, { 0 } };
+	FT_EQ(flue_host_return(&ex.store, call, &none), 0);
+}
 static uint32_t got_idx, got_idx2, host_rc, seen;
 
 /* The host's allocator: a bump from 0x200 of its arena, its calls logged;
@@ -73,10 +88,15 @@ static void setup(const struct flue_functype *host_ft, flue_host_start_fn start,
 	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &ex.host), 0);
 	A = ex_new();
 	FT_EQ(flue_resource_type_register(&ex.store, A, 0, &rt), 0);
+	FT_EQ(flue_host_func(&hdtor, ex.host, &ft_dtor, hdtor_start, 0, 0), 0);
+	FT_EQ(flue_resource_type_register(&ex.store, ex.host, &hdtor, &rt_h), 0);
 	hh_nodes[1].arg = ex.u8;
 	hh_nodes[3].arg = rt;
 	hh_nodes[8].arg = rt;
-	FT_EQ(flue_types_layout(hh_nodes, 10, hh_kids, 8), 0);
+	hh_nodes[10].arg = rt_h;
+	hh_nodes[11].arg = rt_h;
+	FT_EQ(flue_types_layout(hh_nodes, 12, hh_kids, 8), 0);
+	dtor_rep = 0, ndtor = 0;
 	if (with_alloc)
 		FT_EQ(flue_host_set_realloc(ex.host, host_alloc, 0), 0);
 	heap = 0x200, ncalls = 0, refuse = false;
@@ -433,6 +453,88 @@ FT_TEST(an_invocation_lends_a_handle_of_the_host)
 	FT_TRUE(ex.host->handles[got_idx].u.res.own);
 }
 
+/* ------------------------------------ a resource the host implements */
+
+static const uint16_t T_OWN_H = 10, T_BORROW_H = 11;
+static const struct flue_functype ft_hopen = { .graph = &hh_g, .result_type = &T_OWN_H };
+static const struct flue_functype ft_hsize = { .graph = &hh_g, .nparams = 1,
+					       .param_types = &T_BORROW_H, .result_type = &T_U32 };
+static struct flue_func hf2;
+static struct flue_lowered hl2;
+
+/* open() -> own<H>: a new resource of the host's, rep 77. */
+static void hopen_start(void *user, flue_call_t call, const struct flue_values *args)
+{
+	uint32_t i;
+	FT_EQ(flue_host_resource_new(ex.host, rt_h, 77, &i), 0);
+	FT_EQ(i, 1);
+	uint32_t rep = 0;
+	FT_EQ(flue_host_resource_rep(ex.host, rt_h, i, &rep), 0);
+	FT_EQ(rep, 77);
+	ex.host_arena[0x40] = (uint8_t)i;
+	memset(ex.host_arena + 0x41, 0, 3);
+	FT_EQ(flue_host_return_vals(&ex.store, call, 0x40), 0);
+	FT_EQ(ex.host->handles[i].kind, FLUE_H_FREE);
+}
+
+/* [method]h.size(self: borrow<H>) -> u32: the host gets the rep itself. */
+static void hsize_start(void *user, flue_call_t call, const struct flue_values *args)
+{
+	struct flue_hvals v;
+	FT_EQ(flue_host_params(&ex.store, call, &v), 0);
+	FT_EQ(flue_hval_num(flue_hvals_get(&v, 0)), 77);
+	FT_EQ(ex.host->len, 2); /* no borrow handle was added */
+	memset(ex.host_arena + 0x48, 0, 4);
+	ex.host_arena[0x48] = 5;
+	FT_EQ(flue_host_return_vals(&ex.store, call, 0x48), 0);
+}
+
+/* A opens one, asks its size (lending it as borrow<H>) and drops it. */
+CORE(run_hres_core)
+{
+	uint32_t i = (uint32_t)flue_call_lowered(&hl, 0, 0);
+	got_idx = i;
+	flue_flat_t a[1] = { i };
+	got_idx2 = (uint32_t)flue_call_lowered(&hl2, a, 1);
+	flue_canon_resource_drop(inst, rt_h, i);
+	EX_EQ(inst->handles[i].kind, FLUE_H_FREE);
+}
+
+FT_TEST(a_resource_the_host_implements)
+{
+	setup(&ft_hopen, hopen_start, 0, true);
+	FT_EQ(flue_host_func(&hf2, ex.host, &ft_hsize, hsize_start, 0, 0), 0);
+	FT_EQ(flue_lower(&hl2, &hf2, A, false), 0);
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = run_hres_core };
+	FT_EQ(flue_lift(&f_run, A, &ft_sync, &o), 0);
+	run_a();
+	FT_EQ(got_idx, 1);  /* A's table was empty */
+	FT_EQ(got_idx2, 5); /* size() */
+	FT_EQ(ndtor, 1);    /* A dropped it: the host's destructor ran */
+	FT_EQ(dtor_rep, 77);
+}
+
+FT_TEST(a_hosts_resource_calls_check_before_they_change)
+{
+	setup(0, 0, 0, false);
+	uint32_t i, rep = 1;
+	EX_EQ(flue_host_resource_new(ex.host, rt, 5, &i), FLUE_EINVAL); /* A's type */
+	EX_EQ(flue_host_resource_new(A, rt_h, 5, &i), FLUE_EINVAL);     /* not a host */
+	EX_EQ(flue_host_resource_new(ex.host, rt_h, 5, 0), FLUE_EINVAL);
+	FT_EQ(flue_host_resource_new(ex.host, rt_h, 5, &i), 0);
+	EX_EQ(flue_host_resource_rep(ex.host, rt_h, i + 1u, &rep), FLUE_EBADF);
+	EX_EQ(flue_host_resource_rep(ex.host, rt, i, &rep), FLUE_EINVAL);
+	EX_EQ(flue_host_resource_drop(ex.host, rt, i, &rep), FLUE_EBADF); /* another type */
+	EX_EQ(flue_host_resource_drop(ex.host, rt_h, 9, &rep), FLUE_EBADF);
+	FT_EQ(flue_host_resource_drop(ex.host, rt_h, i, &rep), 0);
+	FT_EQ(rep, 5);      /* the host's own resource: its clean-up */
+	FT_EQ(ndtor, 0);    /* flue called no destructor */
+	EX_EQ(flue_host_resource_drop(ex.host, rt_h, i, &rep), FLUE_EBADF);
+	for (uint32_t k = 1; k < FLUE_CONFIG_MAX_HANDLES; k++)
+		FT_EQ(flue_host_resource_new(ex.host, rt_h, k, &i), 0);
+	EX_EQ(flue_host_resource_new(ex.host, rt_h, 5, &i), FLUE_ENOSPC);
+}
+
 FT_TEST(only_a_live_host_gets_an_allocator)
 {
 	setup(0, 0, 0, false);
@@ -453,4 +555,6 @@ FT_SUITE(host_handles,
 	 FT_CASE(an_error_context_result_reaches_the_host_table),
 	 FT_CASE(a_host_function_gets_a_borrow_that_ends_with_its_call),
 	 FT_CASE(an_invocation_lends_a_handle_of_the_host),
+	 FT_CASE(a_resource_the_host_implements),
+	 FT_CASE(a_hosts_resource_calls_check_before_they_change),
 	 FT_CASE(only_a_live_host_gets_an_allocator))

@@ -1,0 +1,7 @@
+;; A user of test:res/store (res.wit): its functions and resource.drop.
+(module
+  (import "test:res/store@1.0.0" "[constructor]counter" (func (param i32) (result i32)))
+  (import "test:res/store@1.0.0" "[method]counter.value" (func (param i32) (result i32)))
+  (import "test:res/store@1.0.0" "make" (func (result i32)))
+  (import "test:res/store@1.0.0" "[resource-drop]counter" (func (param i32)))
+  (memory (export "memory") 1))

@@ -1,0 +1,94 @@
+/*
+ * Resources in compositions (tools/flue-build/plan_res.c, gen_res.c; the
+ * fixtures tests/tool/plan/res*.flue, res.wit, r_*.wat): who implements a
+ * resource type, its id in the type graph and in the built-ins, the order
+ * of <prog>_init (instances and destructors, registration, then the other
+ * lifts), and the refusals: handles at the host edge, a resource nobody
+ * implements, two implementations of one, borrows in stream elements.
+ */
+#include "plan_test.h"
+
+#include "gen.h"
+
+static bool has(const char *text, const char *part)
+{
+	bool ok = text != NULL && strstr(text, part) != NULL;
+	if (!ok)
+		fprintf(stderr, "  missing: \"%s\"\n", part);
+	return ok;
+}
+
+/* The glue of plan/res_ok.flue: impl implements counter (id 1, its
+ * destructor lifted in instantiate_impl), user imports it. */
+FT_TEST(test_glue)
+{
+	struct fb_plan p;
+	build_ok(&p, "res_ok", NULL, HOST);
+	FT_EQ(p.nrtypes, 1);
+	FT_EQ(p.rtypes[0].inst, 0);
+	FT_TRUE(p.rtypes[0].dtor >= 0);
+	FT_EQ(fb_plan_inst_rtypes(&p, 0), 1);
+	FT_EQ(fb_plan_inst_rtypes(&p, 1), 0);
+	struct fb_gen_opts o = { 4096, 500, 0, FB_DEFAULT_STACK_BYTES, false };
+	struct fb_buf c = { 0 }, h = { 0 };
+	fb_gen_program(&p, &o, &c, &h);
+	FT_TRUE(has(c.data, "#include <flue/resource.h>\n"));
+	FT_TRUE(has(c.data, "{ .kind = FLUE_VT_OWN, .arg = 1u,\n"));
+	FT_TRUE(has(c.data, "{ .kind = FLUE_VT_BORROW, .arg = 1u,\n"));
+	FT_TRUE(has(c.data, "u32 r = flue_canon_resource_new(inst, 1u, p0);"));
+	FT_TRUE(has(c.data, "u32 r = flue_canon_resource_rep(inst, 1u, p0);"));
+	/* the user's drop may run impl's destructor: the glue's state saved */
+	FT_TRUE(has(c.data, "\tflue_w2c_save(&frame);\n\tflue_canon_resource_drop(inst, 1u, p0);\n"
+			    "\tflue_w2c_restore(&frame);\n"));
+	FT_TRUE(has(c.data, "static const struct flue_functype glue_dtor_type = { .async = false, "
+			    ".nparams = 1, .params = &glue_dtor_param };\n"));
+	FT_TRUE(has(h.data, "FLUE_ENOTSUP it implements resource types"));
+	const char *dtor = strstr(c.data, "rc = flue_lift(&glue_dtors[0], self->g.inst, "
+				  "&glue_dtor_type, &o);");
+	const char *inst = strstr(c.data, "\tif ((rc = instantiate_user()) != 0)");
+	const char *reg = strstr(c.data, "rc = flue_resource_type_register(&store, "
+				 "m0_impl_insts[0].g.inst, &glue_dtors[0], &rt);\n\t\tif (rc != 0 || "
+				 "rt != 1u)");
+	const char *lift = strstr(c.data, "\tif ((rc = lift_impl()) != 0)");
+	const char *lift2 = strstr(c.data, "\tif ((rc = lift_user()) != 0)");
+	const char *wire = strstr(c.data, "\tif ((rc = wire_user()) != 0)");
+	FT_TRUE(dtor != NULL && inst != NULL && reg != NULL && lift != NULL && lift2 != NULL &&
+		wire != NULL);
+	FT_TRUE(dtor < inst && inst < reg && reg < lift && lift < lift2 && lift2 < wire);
+	/* restarting impl is refused before anything is torn down */
+	FT_TRUE(has(c.data, "\tif (inst == m0_impl_insts[0].g.inst) {\n\t\treturn FLUE_ENOTSUP;"));
+	fb_buf_free(&c);
+	fb_buf_free(&h);
+	fb_plan_free(&p);
+}
+
+static const struct err_case errors[] = {
+	/* handles do not cross the host edge: host functions, exports */
+	LOC("res_host", 3, 1, "'user.test:res/store@1.0.0#[constructor]counter' is served by the "
+	    "host, but its result of type 'own<counter>' holds the handle 'own<counter>': the "
+	    "host edge does not carry resource or error-context handles",
+	    "connect it to another instance"),
+	LOC("res_export", 2, 1, "'impl.test:res/store@1.0.0#oops' is exported to the host, but "
+	    "its result of type 'result<u32, error-context>' holds the handle 'error-context'",
+	    NULL),
+	/* a resource no instance implements; two instances implementing one */
+	MOD("res_noimpl", HOST, "r_drop", "import 'test:res/store@1.0.0' '[resource-drop]counter': "
+	    "resource 'counter' (plan/res.wit:7:12) is implemented by no instance"),
+	LOC("res_twice", 2, 1, "instances 'a' and 'b' both implement resource 'counter' of "
+	    "interface 'test:res/store@1.0.0'", "one implementation per program"),
+	/* a borrow in a stream element: the component model refuses it */
+	MOD("res_lends", HOST, "r_lends", "import 'test:res/store@1.0.0' '[stream-new-0]lends': "
+	    "'stream<borrow<counter>>' (plan/res.wit:19:"),
+};
+
+FT_TEST(test_errors)
+{
+	uint32_t bad = 0;
+	for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+		bad += !plan_error_ok(&errors[i]);
+	FT_EQ(bad, 0);
+}
+
+FT_SUITE(res,
+	 FT_CASE(test_glue),
+	 FT_CASE(test_errors))

@@ -43,6 +43,13 @@ FT_TEST(test_glue)
 	FT_TRUE(has(c.data, "static const struct flue_functype glue_dtor_type = { .async = false, "
 			    ".nparams = 1, .params = &glue_dtor_param };\n"));
 	FT_TRUE(has(h.data, "FLUE_ENOTSUP it implements resource types"));
+	/* stream<own<counter>>: a graph element type holding the own (id 1),
+	 * registered before the instances (the library checks resource ids
+	 * at lifts, not at element registration) */
+	FT_EQ(p.nelems, 1);
+	FT_TRUE(p.elems[0].graph);
+	FT_TRUE(has(c.data, "static const uint16_t nodes[1] = { 1u /* own<counter> */ };"));
+	FT_TRUE(has(c.data, "u64 r = flue_canon_stream_new(inst, RES_OK_ELEM_OWN_COUNTER);"));
 	const char *dtor = strstr(c.data, "rc = flue_lift(&glue_dtors[0], self->g.inst, "
 				  "&glue_dtor_type, &o);");
 	const char *inst = strstr(c.data, "\tif ((rc = instantiate_user()) != 0)");

@@ -69,6 +69,19 @@ FT_TEST(test_glue)
 	fb_plan_free(&p);
 }
 
+/* A resource function without handles crosses the host edge like any
+ * function: `[static]counter.count` exported to the host, its default C
+ * name made an identifier. */
+FT_TEST(test_static_at_the_host_edge)
+{
+	struct fb_plan p;
+	build_ok(&p, "res_static", NULL, HOST);
+	FT_EQ(p.nbindings, 1);
+	FT_TRUE(p.nbindings == 1 &&
+		strcmp(p.bindings[0].c_name, "res_static_impl_store__static_counter_count") == 0);
+	fb_plan_free(&p);
+}
+
 static const struct err_case errors[] = {
 	/* handles do not cross the host edge: host functions, exports */
 	LOC("res_host", 3, 1, "'user.test:res/store@1.0.0#[constructor]counter' is served by the "
@@ -85,7 +98,7 @@ static const struct err_case errors[] = {
 	    "interface 'test:res/store@1.0.0'", "one implementation per program"),
 	/* a borrow in a stream element: the component model refuses it */
 	MOD("res_lends", HOST, "r_lends", "import 'test:res/store@1.0.0' '[stream-new-0]lends': "
-	    "'stream<borrow<counter>>' (plan/res.wit:19:"),
+	    "'stream<borrow<counter>>' (plan/res.wit:21:"),
 };
 
 FT_TEST(test_errors)
@@ -98,4 +111,5 @@ FT_TEST(test_errors)
 
 FT_SUITE(res,
 	 FT_CASE(test_glue),
+	 FT_CASE(test_static_at_the_host_edge),
 	 FT_CASE(test_errors))

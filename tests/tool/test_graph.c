@@ -352,55 +352,6 @@ FT_TEST(test_value_ends)
 	wit_free(&res);
 }
 
-/* Resource handles and error-context: the graph form; an OWN/BORROW leaf
- * whose arg, in a graph built only to check types, is 1 + the index of
- * its resource among those met (the glue's has the ids: tool.plan's
- * resources glue), layout i32 (CanonicalABI.md: own, borrow and
- * error-context are i32 handles); element types holding owns told apart
- * by resource. */
-FT_TEST(test_handles)
-{
-	load();
-	char err[512];
-	const struct wit_func *f = func("handles");
-	FT_EQ(fb_func_form(f, err, sizeof err), FB_FORM_GRAPH);
-	struct fb_tgraph g = { 0 };
-	uint16_t a = add(&g, f->params[0].type), b = add(&g, f->params[1].type);
-	uint16_t c = add(&g, f->params[2].type), e = add(&g, f->params[3].type);
-	uint16_t r = add(&g, f->result);
-	FT_EQ(g.nodes[a].kind, FLUE_VT_BORROW);
-	FT_EQ(g.nodes[a].arg, 1); /* thing: the first resource met */
-	FT_EQ(g.nodes[a].contains, FLUE_TC_HANDLE | FLUE_TC_BORROW);
-	FT_EQ(g.nodes[b].kind, FLUE_VT_OWN);
-	FT_EQ(g.nodes[b].arg, 2); /* other */
-	FT_EQ(g.nodes[c].kind, FLUE_VT_OWN); /* a bare resource name: own */
-	FT_EQ(g.nodes[c].arg, 1);
-	FT_EQ(r, c); /* own<thing> again: the same node */
-	FT_EQ(g.nodes[c].size, 4);
-	FT_EQ(g.nodes[c].align, 4);
-	FT_EQ(g.nodes[c].flat, 1);
-	FT_EQ(g.nodes[c].contains, FLUE_TC_HANDLE);
-	FT_EQ(g.nodes[e].kind, FLUE_VT_RESULT); /* result<u32, error-context>: 8 bytes, 2 flat */
-	uint16_t ec = g.kids[g.nodes[e].kids + 1u];
-	FT_EQ(g.nodes[ec].kind, FLUE_VT_ERROR_CONTEXT);
-	FT_EQ(g.nodes[ec].size, 4);
-	FT_EQ(g.nodes[e].size, 8);
-	FT_EQ(g.nodes[e].flat, 2);
-	FT_EQ(g.nodes[e].contains, FLUE_TC_HANDLE);
-	fb_tgraph_free(&g);
-	FT_TRUE(fb_type_first_handle(f->params[3].type) ==
-		wit_unalias(f->params[3].type)->err);
-	FT_TRUE(fb_type_first_handle(func("greet")->params[0].type) == NULL);
-	FT_TRUE(fb_type_first_handle(func("things")->params[0].type) != NULL); /* in an element */
-	/* stream<own<thing>>, stream<own<other>>, stream<thing>: two element types */
-	const struct wit_func *o = func("own-elems");
-	FT_EQ(fb_func_form(o, err, sizeof err), FB_FORM_FLAT);
-	const struct wit_type *x = wit_unalias(o->params[0].type)->elem;
-	FT_FALSE(fb_type_same_shape(x, wit_unalias(o->params[1].type)->elem));
-	FT_TRUE(fb_type_same_shape(x, wit_unalias(o->params[2].type)->elem));
-	wit_free(&res);
-}
-
 /* ---------------------------------------------------- core signatures */
 
 struct fty {
@@ -715,5 +666,4 @@ FT_SUITE(graph,
 	 FT_CASE(test_elem_forms),
 	 FT_CASE(test_elem_glue),
 	 FT_CASE(test_value_ends),
-	 FT_CASE(test_handles),
 	 FT_CASE(test_value_ends_glue))

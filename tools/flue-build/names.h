@@ -142,8 +142,9 @@ struct fb_export {
  *        world `w`.
  * @retval 0 and `*out`
  * @retval -1 with `err` = why: unknown name, a name flue does not support
- *         yet (resources, threads, memory64), a name the component model
- *         removed (`[cancellable]…`, `[backpressure-set]`, `[yield]`), a
+ *         yet (threads, memory64), a resource built-in of a resource
+ *         the interface does not have (or of the wrong side), a name
+ *         the component model removed (`[cancellable]…`, `[backpressure-set]`, `[yield]`), a
  *         gated built-in this flue was built without (stream/future
  *         forward), a stream/future index out of range, a core type that
  *         differs from the one the name requires (both are printed)

@@ -144,10 +144,11 @@ struct fb_export {
  * @retval -1 with `err` = why: unknown name, a name flue does not support
  *         yet (threads, memory64), a resource built-in of a resource
  *         the interface does not have (or of the wrong side), a name
- *         the component model removed (`[cancellable]…`, `[backpressure-set]`, `[yield]`), a
- *         gated built-in this flue was built without (stream/future
- *         forward), a stream/future index out of range, a core type that
- *         differs from the one the name requires (both are printed)
+ *         the component model removed (`[cancellable]…`,
+ *         `[backpressure-set]`, `[yield]`), a gated built-in this flue
+ *         was built without (stream/future forward), a stream/future
+ *         index out of range, a core type that differs from the one the
+ *         name requires (both are printed)
  */
 int fb_classify_import(const struct wit_world *w, const char *module, const char *field,
 		       const struct wasm_functype *ft, struct fb_import *out, char *err,

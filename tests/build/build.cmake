@@ -33,6 +33,11 @@
 #   build.ends.<target>        stream ends inside a record and a list
 #                              between two guests, written and read through
 #                              (host, and isolated on both QEMU boards)
+#   build.resources.<target>   resources between two guests: constructor,
+#                              methods, owns in a record and a list, the
+#                              destructor with its rep, resource.rep, an
+#                              error-context in a result (host, and
+#                              isolated on both QEMU boards)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -273,6 +278,30 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
                      DEPENDS ${ends_deps})
     flue_qemu_test(build.ends.${core}.isolated ${core}
                    ${TBB}/ends/${core}-isolated/ends.elf "ends: ok")
+  endforeach()
+endif()
+
+# build.resources.<target>: resources between two C guests. The user
+# constructs counters impl implements, calls their methods (borrowed
+# self), moves owns to impl inside a record and a list (impl reads their
+# reps and drops them: its destructor runs), drops one itself, and gets an
+# error-context in a result. Host, and isolated on both QEMU boards.
+flue_test_guests(resources resources_deps impl user)
+flue_add_program(tb_resources_host COMPOSITION ${TB}/resources/resources.flue
+                 SOURCES ${TB}/resources/main.c MODULES ${TBB}/resources
+                 OUTPUT_DIR ${TBB}/resources/host DEPENDS ${resources_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.resources.host COMMAND ${TBB}/resources/host/resources)
+set_tests_properties(build.resources.host PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "resources: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  foreach(core cortex-m3 cortex-m33)
+    flue_add_program(tb_resources_${core}_isolated COMPOSITION ${TB}/resources/resources.flue
+                     TARGET ${core} ISOLATE SOURCES ${TB}/resources/main.c
+                     MODULES ${TBB}/resources OUTPUT_DIR ${TBB}/resources/${core}-isolated
+                     DEPENDS ${resources_deps})
+    flue_qemu_test(build.resources.${core}.isolated ${core}
+                   ${TBB}/resources/${core}-isolated/resources.elf "resources: ok")
   endforeach()
 endif()
 

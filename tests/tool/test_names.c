@@ -258,6 +258,14 @@ static const struct imp_row imp_rows[] = {
 	PAY_UNIT(XROOT, "[future-drop-readable-unit]x", "i>", FB_B_FUTURE_DROP_READABLE, false),
 	PAY_UNIT(XROOT, "[future-drop-writable-unit]x", "i>", FB_B_FUTURE_DROP_WRITABLE, false),
 	PAY_UNIT(SRC, "[stream-new-unit]mix", ">I", FB_B_STREAM_NEW, false),
+	/* resource functions (imported interface) and built-ins */
+	FUNC(SRC, "[constructor]file", "ii>i", false, SRC "#[constructor]file", "constructor", 0),
+	FUNC(SRC, "[method]file.read", "iii>", false, SRC "#[method]file.read", "read", RET),
+	FUNC(SRC, "[static]file.count", ">i", false, SRC "#[static]file.count", "count", 0),
+	BI(SRC, "[resource-drop]file", "i>", FB_B_RESOURCE_DROP),
+	BI(XSINK, "[resource-new]blob", "i>i", FB_B_RESOURCE_NEW),
+	BI(XSINK, "[resource-rep]blob", "i>i", FB_B_RESOURCE_REP),
+	BI(XSINK, "[resource-drop]blob", "i>", FB_B_RESOURCE_DROP),
 	PAY_UNIT(XSINK, "[future-new-unit]", ">I", FB_B_FUTURE_NEW, false),
 	/* indices in every scope: world import ($root), imported interface,
 	 * exported world function ([export]$root), exported interface;
@@ -567,11 +575,27 @@ static const struct err_row imp_errors[] = {
 	{ "$root", "[thread-yield-then-resume]", "i>i", THREADS, NULL },
 	{ "$root", "[thread-suspend-then-promote]", "i>i", THREADS, NULL },
 	{ "$root", "[cancellable][thread-yield-then-promote]", "i>i", THREADS, NULL },
-	/* resources */
-	{ "$root", "[resource-drop]r", "i>", "resources are not supported", NULL },
-	{ SRC, "[resource-drop]r", "i>", "resources are not supported", NULL },
-	{ XSINK, "[resource-new]r", "i>i", "resources are not supported", NULL },
-	{ XSINK, "[resource-rep]r", "i>i", "resources are not supported", NULL },
+	/* resources: of a world, unknown, the implementation's built-ins on the
+	 * import side, unknown built-ins, wrong core types, async forms */
+	{ "$root", "[resource-drop]r", "i>", "resources of a world", "define 'r' in an interface" },
+	{ SRC, "[resource-drop]r", "i>", "the interface '" SRC "' has no resource 'r'", NULL },
+	{ XSINK, "[resource-new]r", "i>i", "'" SINK "' defines no resource 'r'", NULL },
+	{ XSINK, "[resource-rep]file", "i>i", "defines no resource 'file'", NULL },
+	{ SRC, "[resource-new]file", "i>i", "resource.new of 'file' belongs to its implementation",
+	  "'[export]" SRC "'" },
+	{ SRC, "[resource-rep]file", "i>i", "resource.rep of 'file' belongs", NULL },
+	{ SRC, "[resource-dtor]file", "i>", "unknown resource built-in '[resource-dtor]file'",
+	  NULL },
+	{ SRC, "[resource-drop]file", "i>i", "(i32) -> (i32) does not match (i32) -> ()",
+	  "resource.drop" },
+	{ XSINK, "[resource-new]blob", "i>", "(i32) -> () does not match (i32) -> (i32)", NULL },
+	{ SRC, "[async-lower][resource-drop]file", "i>", "[resource-drop] has no [async-lower]",
+	  NULL },
+	{ SRC, "[method]file.nope", "iii>", "unknown import", NULL },
+	{ SRC, "[method]nope.read", "iii>", "unknown import", NULL },
+	{ SRC, "[method]file", "i>", "unknown import", NULL },
+	{ SRC, "[constructor]file", "i>i", "(i32) -> (i32) does not match (i32, i32) -> (i32)",
+	  NULL },
 	/* names the component model dropped */
 	{ "$root", "[backpressure-set]", "i>", "[backpressure-set] was removed",
 	  "[backpressure-inc]" },
@@ -660,6 +684,11 @@ static const struct exp_row exp_rows[] = {
 	   "consume"),
 	EX("[async-lift]ctl#stop", "i>i", FB_EXP_LIFT_ASYNC, "ctl#stop", "stop"),
 	EX("[callback][async-lift]ctl#stop", "iii>i", FB_EXP_CALLBACK, "ctl#stop", "stop"),
+	/* an exported resource: its functions and its destructor */
+	EX(SINK "#[constructor]blob", "i>i", FB_EXP_LIFT_SYNC, SINK "#[constructor]blob",
+	   "constructor"),
+	EX(SINK "#[method]blob.len", "i>i", FB_EXP_LIFT_SYNC, SINK "#[method]blob.len", "len"),
+	EX(SINK "#[dtor]blob", "i>", FB_EXP_DTOR, SINK "#[dtor]blob", NULL),
 	/* names flue-build does not use */
 	EX_IGNORED("foo", ">"),
 	EX_IGNORED("memory", ">"),
@@ -732,6 +761,11 @@ static const struct exp_err exp_errors[] = {
 	{ "[async-lift]nope", ">i", "exports no function 'nope'", NULL },
 	{ "[callback][async-lift]nope", "iii>i", "exports no function 'nope'", NULL },
 	{ "[async-lift-stackful]" SRC "#mix", "ii>", "exports no function '" SRC "#mix'", NULL },
+	/* destructors: of a resource the interface does not define, of an
+	 * interface the world does not export, of the wrong core type */
+	{ SINK "#[dtor]nope", "i>", "'" SINK "' defines no resource 'nope'", NULL },
+	{ SRC "#[dtor]file", "i>", "exports no interface '" SRC "'", NULL },
+	{ SINK "#[dtor]blob", "i>i", "(i32) -> (i32) does not match (i32) -> ()", NULL },
 };
 
 FT_TEST(test_export_errors)

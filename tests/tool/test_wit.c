@@ -499,6 +499,29 @@ FT_TEST(test_crlf_bom_and_world_resources)
 	wit_free(&r);
 }
 
+/* error-context: a type of its own, a handle (i32, 4 bytes, aligned 4). */
+FT_TEST(test_error_context)
+{
+	struct wit_resolve r;
+	wt_load(&r, "wit/errctx.wit");
+	const struct wit_interface *i = r.main->interfaces[0];
+	const struct wit_type *e = wit_unalias(wt_type(i, "e"));
+	FT_EQ(e->kind, WIT_T_ERROR_CONTEXT);
+	enum wit_core c[2];
+	FT_EQ(wit_flatten(e, c, 2), 1);
+	FT_EQ(c[0], WIT_CORE_I32);
+	FT_EQ(wit_size(e), 4);
+	FT_EQ(wit_align(e), 4);
+	const struct wit_func *f = &i->funcs[0];
+	FT_EQ(f->params[0].type->err->kind, WIT_T_ERROR_CONTEXT);
+	FT_EQ(f->result->elem->kind, WIT_T_ERROR_CONTEXT);
+	struct wit_core_sig s;
+	FT_EQ(wit_core_signature(f, WIT_ABI_IMPORT, &s), 0);
+	FT_EQ(s.nparams, 3); /* the result's case and payload, the return pointer */
+	FT_TRUE(s.retptr);
+	wit_free(&r);
+}
+
 FT_TEST(test_free_is_safe)
 {
 	struct wit_resolve r;
@@ -524,4 +547,5 @@ FT_SUITE(wit,
 	 FT_CASE(test_folder_world),
 	 FT_CASE(test_nested_packages_in_one_file),
 	 FT_CASE(test_crlf_bom_and_world_resources),
+	 FT_CASE(test_error_context),
 	 FT_CASE(test_free_is_safe))

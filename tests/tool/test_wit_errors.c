@@ -15,8 +15,6 @@ FT_TEST(test_syntax)
 	wt_load_error(BAD("version.wit"), BAD("version.wit:1:13: "), "leading zero");
 	wt_load_error(BAD("include-with.wit"), BAD("include-with.wit:3:21: "),
 		      "renames are not supported");
-	wt_load_error(BAD("error-context.wit"), BAD("error-context.wit:3:12: "),
-		      "`error-context` is not supported");
 	wt_load_error(BAD("fixed-zero.wit"), BAD("fixed-zero.wit:3:21: "), "invalid list size");
 }
 

@@ -273,10 +273,13 @@ static void header_open(const struct gen *g)
 		      " *        exports into the same records (callers' imports reach the new\n"
 		      " *        instance) and wire its imports again.\n"
 		      " * Context: executor thread, outside guest code.\n"
-		      " * @retval 0 @retval FLUE_EINVAL not one of the program's instances\n"
+		      " * @retval 0 @retval FLUE_EINVAL not one of the program's instances\n%s"
 		      " * @retval a FLUE_E* code (also printed) if it could not start again\n */\n"
 		      "int %s_restart(struct flue_instance *inst);\n",
-		      g->p->name, g->p->name, g->p->name, g->p->name, g->p->name, g->p->name);
+		      g->p->name, g->p->name, g->p->name, g->p->name, g->p->name,
+		      g->p->nrtypes > 0 ? " * @retval FLUE_ENOTSUP it implements resource types "
+		      "(left running: the\n *         library's registration of a type names "
+		      "the instance it was\n *         registered with)\n" : "", g->p->name);
 	for (uint32_t i = 0; i < g->p->ninsts; i++)
 		fb_buf_printf(g->h, "\n/** @brief Instance '%s' (its flue instance). */\n"
 			      "struct flue_instance *%s_instance_%s(void);\n", g->p->insts[i].name,

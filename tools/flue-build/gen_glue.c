@@ -45,6 +45,8 @@ static void prologue(const struct gen *g)
 		fb_buf_puts(c, "#include <flue/mpu.h>\n#include <flue/port_mpu.h>\n");
 	if (g->p->comp.nrings > 0)
 		fb_buf_puts(c, "#include <flue/ring.h>\n");
+	if (g->p->nrtypes > 0)
+		fb_buf_puts(c, "#include <flue/resource.h>\n");
 	fb_buf_puts(c, "\n#include \"wasm-rt.h\"\n");
 	for (uint32_t i = 0; i < g->p->nmodules; i++) {
 		char *id = gen_mod(g, &g->p->modules[i]);
@@ -195,6 +197,9 @@ static void builtin_call(const struct gen *g, const struct fb_module *m, uint32_
 	case FB_B_ERROR_CONTEXT_NEW: fb_buf_puts(b, "flue_canon_error_context_new(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DEBUG_MESSAGE: fb_buf_puts(b, "flue_canon_error_context_debug_message(inst, p0, p1)"); return;
 	case FB_B_ERROR_CONTEXT_DROP: fb_buf_puts(b, "flue_canon_error_context_drop(inst, p0)"); return;
+	case FB_B_RESOURCE_NEW: case FB_B_RESOURCE_REP: case FB_B_RESOURCE_DROP:
+		gen_res_call(g, c, b);
+		return;
 	default: break;
 	}
 	/* stream.* / future.*: "stream.read" -> flue_canon_stream_read */
@@ -249,6 +254,7 @@ static bool builtin_may_switch(const struct fb_import *c)
 {
 	switch (c->builtin) {
 	case FB_B_WAITABLE_SET_WAIT: case FB_B_THREAD_YIELD: case FB_B_SUBTASK_CANCEL:
+	case FB_B_RESOURCE_DROP: /* an own's destructor runs in its implementation */
 		return true;
 	case FB_B_STREAM_READ: case FB_B_STREAM_WRITE:
 	case FB_B_STREAM_CANCEL_READ: case FB_B_STREAM_CANCEL_WRITE:
@@ -354,9 +360,9 @@ static void func_import(const struct gen *g, const struct fb_module *m, uint32_t
 
 /* ------------------------------------------------------------ the entries */
 
-/* `SYM(&c->self->w, args...)` for export j, args from `src[k]`. */
-static void export_call(const struct gen *g, const struct fb_module *m, int j, const char *src,
-			struct fb_buf *b)
+/* (gen_internal.h) */
+void gen_export_call(const struct gen *g, const struct fb_module *m, int j, const char *src,
+		     struct fb_buf *b)
 {
 	const struct wasm_export *ex = &m->wasm.exports[j];
 	const struct wasm_functype *ft = wasm_func_type(&m->wasm, ex->index);
@@ -388,12 +394,12 @@ static void lift_entries(const struct gen *g, const struct fb_module *m, uint32_
 		      id, (unsigned)k, id);
 	if (ft->nresults > 0) {
 		struct fb_buf call = { 0 };
-		export_call(g, m, l->core, "c->args", &call);
+		gen_export_call(g, m, l->core, "c->args", &call);
 		fb_buf_puts(b, "c->res[0] = ");
 		gen_to_flat(ft->results[0], call.data, b);
 		fb_buf_free(&call);
 	} else {
-		export_call(g, m, l->core, "c->args", b);
+		gen_export_call(g, m, l->core, "c->args", b);
 	}
 	fb_buf_printf(b, ";\n}\n\nstatic void %s_lift%u_core(void *user, struct flue_instance *inst, "
 		      "const flue_flat_t *args,\n\t\t\t\tuint32_t nargs, flue_flat_t *res)\n{\n"
@@ -404,7 +410,7 @@ static void lift_entries(const struct gen *g, const struct fb_module *m, uint32_
 		fb_buf_printf(b, "static void %s_lift%u_cb_body(void *arg)\n{\n\tstruct %s_call *c = arg;\n"
 			      "\tconst flue_flat_t ev[3] = { c->e, c->p1, c->p2 };\n\tc->e = (uint32_t)",
 			      id, (unsigned)k, id);
-		export_call(g, m, l->callback, "ev", b);
+		gen_export_call(g, m, l->callback, "ev", b);
 		fb_buf_printf(b, ";\n}\n\nstatic uint32_t %s_lift%u_callback(void *user, struct flue_instance "
 			      "*inst, uint32_t e, uint32_t p1,\n\t\t\t\t\tuint32_t p2)\n{\n"
 			      "\tstruct %s_call c = { user, 0, 0, e, p1, p2 };\n\t(void)inst;\n"
@@ -414,7 +420,7 @@ static void lift_entries(const struct gen *g, const struct fb_module *m, uint32_
 	if (l->post_return >= 0) {
 		fb_buf_printf(b, "static void %s_lift%u_post_body(void *arg)\n{\n\tstruct %s_call *c = arg;\n\t",
 			      id, (unsigned)k, id);
-		export_call(g, m, l->post_return, "c->args", b);
+		gen_export_call(g, m, l->post_return, "c->args", b);
 		fb_buf_printf(b, ";\n}\n\nstatic void %s_lift%u_post(void *user, struct flue_instance *inst, "
 			      "const flue_flat_t *results,\n\t\t\t\tuint32_t n)\n{\n"
 			      "\tstruct %s_call c = { user, results, 0, 0, 0, 0 };\n\t(void)inst;\n\t(void)n;\n"
@@ -430,7 +436,7 @@ static void module_entries(const struct gen *g, const struct fb_module *m, const
 	if (m->realloc >= 0) {
 		fb_buf_printf(b, "static void %s_realloc_body(void *arg)\n{\n\tstruct %s_call *c = arg;\n"
 			      "\tc->e = (uint32_t)", id, id);
-		export_call(g, m, m->realloc, "c->args", b);
+		gen_export_call(g, m, m->realloc, "c->args", b);
 		fb_buf_printf(b, ";\n}\n\nstatic uint32_t %s_realloc(void *user, struct flue_instance *inst, "
 			      "uint32_t old_ptr,\n\t\t\t\tuint32_t old_size, uint32_t align, uint32_t "
 			      "new_size)\n{\n\tconst flue_flat_t a[4] = { old_ptr, old_size, align, "
@@ -488,6 +494,7 @@ static void module_section(const struct gen *g, const struct fb_module *m)
 	}
 	for (uint32_t k = 0; k < m->nlifts; k++)
 		lift_entries(g, m, k, id);
+	gen_res_entries(g, m, id);
 	module_entries(g, m, id);
 	free(id);
 }
@@ -497,6 +504,7 @@ void gen_glue(const struct gen *g)
 	prologue(g);
 	elem_table(g);
 	gen_graph_table(g);
+	gen_res_statics(g);
 	gen_ring_statics(g);
 	for (uint32_t i = 0; i < g->p->nmodules; i++)
 		module_section(g, &g->p->modules[i]);

@@ -44,10 +44,24 @@ static uint32_t elem_id(const void *user, const struct wit_type *payload)
 	return id;
 }
 
+/* The arg of an own/borrow node: its resource type's id (the plan found
+ * an implementation for every resource a function or element names). */
+static uint32_t res_id(const void *user, const struct wit_type *r)
+{
+	uint32_t id = fb_plan_rtype_id(user, r);
+	if (id == 0) {
+		fprintf(stderr, "flue-build: internal error: a resource has no type id\n");
+		exit(1);
+	}
+	return id;
+}
+
 void gen_graph_collect(const struct fb_plan *p, struct fb_tgraph *tg)
 {
 	tg->elem_id = elem_id;
 	tg->elem_user = p;
+	tg->res_id = res_id;
+	tg->res_user = p;
 	for (uint32_t k = 0; k < p->nmodules; k++) {
 		const struct fb_module *m = &p->modules[k];
 		for (uint32_t i = 0; i < m->nlifts; i++)

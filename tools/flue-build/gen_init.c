@@ -126,9 +126,16 @@ static void instantiate_fn(const struct gen *g, uint32_t n)
 	}
 	if (g->o->isolate)
 		gen_iso_instantiate(g, m, id, in->name, m->memory >= 0);
+	if (g->p->nrtypes > 0) { /* the other lifts after the resource types (gen_res.c) */
+		gen_res_lift_dtors(g, n, id);
+		fb_buf_printf(c, "\treturn 0;\n}\n\nstatic int lift_%s(void)\n{\n"
+			      "\tstruct %s_inst *self = &%s_insts[%u];\n\tint rc = 0;\n", in->name,
+			      id, id, (unsigned)gen_inst_slot(g->p, n));
+	}
 	for (uint32_t k = 0; k < m->nlifts; k++)
 		lift_call(g, m, k, id);
-	fb_buf_puts(c, "\treturn 0;\n}\n\n");
+	fb_buf_puts(c, g->p->nrtypes > 0 ? "\t(void)self;\n\treturn rc;\n}\n\n" :
+		    "\treturn 0;\n}\n\n");
 	free(id);
 }
 
@@ -213,6 +220,10 @@ static void init_fn(const struct gen *g)
 	for (uint32_t n = 0; n < g->p->ninsts; n++)
 		fb_buf_printf(c, "\tif ((rc = instantiate_%s()) != 0)\n\t\treturn rc;\n",
 			      g->p->insts[n].name);
+	gen_res_register(g); /* then the lifts whose types name them */
+	for (uint32_t n = 0; n < g->p->ninsts && g->p->nrtypes > 0; n++)
+		fb_buf_printf(c, "\tif ((rc = lift_%s()) != 0)\n\t\treturn rc;\n",
+			      g->p->insts[n].name);
 	for (uint32_t n = 0; n < g->p->ninsts; n++) /* before `_initialize` (wire_*) */
 		if (gen_ring_is_end(g, n))
 			fb_buf_printf(c, "\tif ((rc = rings_connect_%s()) != 0)\n\t\treturn rc;\n",
@@ -244,8 +255,14 @@ static void restart_fn(const struct gen *g)
 		 * Otherwise nothing runs: callers of the instance must not meet it
 		 * half gone. */
 		bool stackful = fb_module_stackful_lift(in->mod) != NULL || gen_fiber_stacks(g) > 0;
-		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n\t\tflue_instance_destroy(inst);\n"
-			      "%s", id, (unsigned)gen_inst_slot(g->p, n),
+		fb_buf_printf(c, "\tif (inst == %s_insts[%u].g.inst) {\n", id,
+			      (unsigned)gen_inst_slot(g->p, n));
+		if (fb_plan_inst_rtypes(g->p, n) > 0) { /* its types would stay bound to the old one */
+			fb_buf_puts(c, "\t\treturn FLUE_ENOTSUP; /* it implements resource types */\n\t}\n");
+			free(id);
+			continue;
+		}
+		fb_buf_printf(c, "\t\tflue_instance_destroy(inst);\n%s",
 			      stackful ? "\t\t(void)flue_run(&store); /* its fibers unwind */\n" : "");
 		/* The host's wasm2c runtime allocates memories and tables: give
 		 * the old ones back (on the target they are static, reused). */
@@ -254,6 +271,9 @@ static void restart_fn(const struct gen *g)
 				      (unsigned)gen_inst_slot(g->p, n));
 		fb_buf_printf(c, "\t\tif ((rc = instantiate_%s()) != 0)\n\t\t\treturn rc;\n",
 			      in->name);
+		if (g->p->nrtypes > 0)
+			fb_buf_printf(c, "\t\tif ((rc = lift_%s()) != 0)\n\t\t\treturn rc;\n",
+				      in->name);
 		if (gen_ring_is_end(g, n)) /* its roles afresh, before its `_initialize` */
 			fb_buf_printf(c, "\t\tif ((rc = rings_connect_%s()) != 0)\n\t\t\treturn rc;\n",
 				      in->name);

@@ -69,6 +69,20 @@ bool gen_graph_module_vopts(const struct gen *g, const struct fb_module *m);
 void gen_graph_vopts(const struct gen *g, const struct fb_module *m, const char *id);
 void gen_graph_register_elems(const struct gen *g);
 
+/* `SYM(&c->self->w, args...)` (isolated: through the gate) of export j,
+ * its args from `src[k]`. */
+void gen_export_call(const struct gen *g, const struct fb_module *m, int j, const char *src,
+		     struct fb_buf *b);
+
+/* Resources (gen_res.c): the destructors' statics, their entries, their
+ * lifts in instantiate_<inst>(), the types' registration in <prog>_init,
+ * a resource built-in's call. */
+void gen_res_statics(const struct gen *g);
+void gen_res_entries(const struct gen *g, const struct fb_module *m, const char *id);
+void gen_res_lift_dtors(const struct gen *g, uint32_t n, const char *id);
+void gen_res_register(const struct gen *g);
+void gen_res_call(const struct gen *g, const struct fb_import *c, struct fb_buf *b);
+
 /* Typedefs of the host interface's types (records, tuples, ends). */
 void gen_api_types(const struct gen *g);
 /* The typed bindings and host functions (declarations in h, code in c). */

@@ -36,8 +36,50 @@ static const struct wit_item *find_item(const struct wit_world *w, bool exports,
 	return NULL;
 }
 
+const struct wit_type *fb_iface_resource(const struct wit_interface *iface, const char *name,
+					 bool defined)
+{
+	for (uint32_t i = 0; i < iface->ntypes; i++) {
+		const struct wit_type *t = wit_unalias(iface->types[i]);
+		const char *local = iface->type_names != NULL ? iface->type_names[i] :
+				    iface->types[i]->name;
+		if (t->kind == WIT_T_RESOURCE && local != NULL && strcmp(local, name) == 0)
+			return !defined || t->iface == iface ? t : NULL;
+	}
+	return NULL;
+}
+
+/* `[constructor]R`, `[method]R.m`, `[static]R.f`: R's function (wit-parser's
+ * Function::name of resource functions). */
+static const struct wit_func *resource_func(const struct wit_interface *iface, const char *name)
+{
+	static const struct { const char *prefix; enum wit_func_kind kind; } forms[] = {
+		{ "[constructor]", WIT_FUNC_CONSTRUCTOR }, { "[method]", WIT_FUNC_METHOD },
+		{ "[static]", WIT_FUNC_STATIC },
+	};
+	for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+		const char *rest = name;
+		if (!fb_names_strip(&rest, forms[k].prefix))
+			continue;
+		const char *dot = forms[k].kind == WIT_FUNC_CONSTRUCTOR ? NULL : strchr(rest, '.');
+		if (forms[k].kind != WIT_FUNC_CONSTRUCTOR && dot == NULL)
+			return NULL;
+		char *rname = fb_strndup(rest, dot != NULL ? (size_t)(dot - rest) : strlen(rest));
+		const struct wit_type *r = fb_iface_resource(iface, rname, true);
+		free(rname);
+		for (uint32_t i = 0; r != NULL && i < r->nfuncs; i++)
+			if (r->funcs[i].kind == forms[k].kind &&
+			    (dot == NULL || strcmp(r->funcs[i].name, dot + 1) == 0))
+				return &r->funcs[i];
+		return NULL;
+	}
+	return NULL;
+}
+
 static const struct wit_func *iface_func(const struct wit_interface *iface, const char *name)
 {
+	if (name[0] == '[')
+		return resource_func(iface, name);
 	for (uint32_t i = 0; i < iface->nfuncs; i++)
 		if (iface->funcs[i].kind == WIT_FUNC_FREESTANDING &&
 		    strcmp(iface->funcs[i].name, name) == 0)
@@ -186,6 +228,48 @@ static int payload_builtin(const struct scope *sc, const char *name, bool async,
 	return 1;
 }
 
+/* ------------------------------------------------------------- resources */
+
+/* `[resource-new]R`, `[resource-rep]R` (the exported side only: the
+ * implementation's), `[resource-drop]R`: 1 matched, 0 not this form, -1
+ * error. R is a resource of the scope's interface (exported: one it
+ * defines). */
+static int resource_builtin(const struct scope *sc, const char *name, bool async,
+			    struct fb_import *out, char *err, size_t len)
+{
+	static const struct fb_named_builtin forms[] = {
+		{ "[resource-new]", FB_B_RESOURCE_NEW, "i>i" },
+		{ "[resource-rep]", FB_B_RESOURCE_REP, "i>i" },
+		{ "[resource-drop]", FB_B_RESOURCE_DROP, "i>" },
+	};
+	const char *rest = name;
+	size_t k = 0;
+	while (k < sizeof forms / sizeof forms[0] && !fb_names_strip(&rest, forms[k].name))
+		k++;
+	if (k == sizeof forms / sizeof forms[0])
+		return strncmp(name, "[resource-", 10) == 0 ?
+		       fb_names_fail(err, len, "unknown resource built-in '%s' (flue knows "
+				     "[resource-new], [resource-rep] and [resource-drop])", name) : 0;
+	if (async)
+		return fb_names_fail(err, len, "%s has no [async-lower] form", forms[k].name);
+	if (sc->iface == NULL)
+		return fb_names_fail(err, len, "resources of a world (not of an interface) are not "
+				     "supported by flue-build: define '%s' in an interface", rest);
+	if (forms[k].b != FB_B_RESOURCE_DROP && !sc->exports)
+		return fb_names_fail(err, len, "%s of '%s' belongs to its implementation: import it "
+				     "from '[export]%s'", fb_builtin_name(forms[k].b), rest,
+				     sc->iface->key);
+	const struct wit_type *r = fb_iface_resource(sc->iface->iface, rest, sc->exports);
+	if (r == NULL)
+		return fb_names_fail(err, len, "the interface '%s' %s no resource '%s'",
+				     sc->iface->key, sc->exports ? "defines" : "has", rest);
+	out->kind = FB_IMP_BUILTIN;
+	out->builtin = forms[k].b;
+	out->resource = r;
+	out->sig = fb_names_sig(forms[k].sig);
+	return 1;
+}
+
 /* ---------------------------------------------------------------- imports */
 
 /* A lowered function or an intrinsic of one, in scope `sc`. */
@@ -194,6 +278,9 @@ static int scoped_import(const struct scope *sc, const char *field, struct fb_im
 {
 	const char *rest = field;
 	bool async = fb_names_strip(&rest, "[async-lower]");
+	int r = resource_builtin(sc, rest, async, out, err, len);
+	if (r != 0)
+		return r;
 	if (!sc->exports) {
 		const struct wit_func *f = scope_func(sc, rest);
 		if (f != NULL && async && !f->async)
@@ -377,6 +464,31 @@ static int lift_export(const struct wit_world *w, const char *name, enum fb_expo
 	return 1;
 }
 
+/* `<iface>#[dtor]R`: the destructor of resource R, which the world's
+ * exported interface <iface> defines. */
+static int dtor_export(const struct wit_world *w, const char *name, struct fb_export *out,
+		       char *err, size_t len)
+{
+	const char *hash = strstr(name, "#[dtor]");
+	char *iface_key = fb_strndup(name, (size_t)(hash - name));
+	const struct wit_item *it = find_item(w, true, iface_key, WIT_ITEM_INTERFACE);
+	free(iface_key);
+	const char *rname = hash + strlen("#[dtor]");
+	if (it == NULL)
+		return fb_names_fail(err, len, "the world '%s' exports no interface '%.*s' whose "
+				     "resource this destructor could be", w->name,
+				     (int)(hash - name), name);
+	const struct wit_type *r = fb_iface_resource(it->iface, rname, true);
+	if (r == NULL)
+		return fb_names_fail(err, len, "the exported interface '%s' defines no resource '%s'",
+				     it->key, rname);
+	out->kind = FB_EXP_DTOR;
+	out->key = fb_strdup(name);
+	out->resource = r;
+	out->sig = fb_names_sig("i>");
+	return 1;
+}
+
 int fb_classify_export(const struct wit_world *w, const char *name, uint8_t kind,
 		       const struct wasm_functype *ft, struct fb_export *out, char *err,
 		       size_t errlen)
@@ -404,6 +516,8 @@ int fb_classify_export(const struct wit_world *w, const char *name, uint8_t kind
 		r = lift_export(w, rest, FB_EXP_LIFT_STACKFUL, out, err, errlen);
 	} else if (fb_names_strip(&rest, "[async-lift]")) {
 		r = lift_export(w, rest, FB_EXP_LIFT_ASYNC, out, err, errlen);
+	} else if (strstr(name, "#[dtor]") != NULL) {
+		r = dtor_export(w, name, out, err, errlen);
 	} else if (fb_names_strip(&rest, "cabi_post_")) {
 		r = export_func(w, rest) != NULL ? lift_export(w, rest, FB_EXP_POST_RETURN, out,
 							       err, errlen) : 0;

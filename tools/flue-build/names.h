@@ -25,6 +25,15 @@
  * 0.1.0). `[async-lower]` of a function that is not `async` is refused
  * (the canonical ABI's validation), as is `[async-lift]` of one.
  *
+ * Resources (interfaces only): `[constructor]R`, `[method]R.m` and
+ * `[static]R.f` name R's functions wherever a function name goes (an
+ * import's field, `<interface>#[method]R.m` as an export or world key);
+ * `[export]<interface>` `[resource-new]R` / `[resource-rep]R` /
+ * `[resource-drop]R` are the built-ins of a resource the interface
+ * defines and the world exports, `<interface>` `[resource-drop]R` of one
+ * it imports; export `<interface>#[dtor]R` is an exported resource's
+ * destructor, `(i32) -> ()`.
+ *
  * Exports: `memory`, `cabi_realloc`, `_initialize`, `cabi_post_<f>`,
  * `[async-lift]<f>` with `[callback][async-lift]<f>`,
  * `[async-lift-stackful]<f>`, and `<f>` (sync lift), where `<f>` is a
@@ -65,6 +74,9 @@ enum fb_builtin {
 	FB_B_FUTURE_FORWARD, /**< gated: FLUE_CONFIG_FORWARD */
 	FB_B_THREAD_YIELD,
 	FB_B_ERROR_CONTEXT_NEW, FB_B_ERROR_CONTEXT_DEBUG_MESSAGE, FB_B_ERROR_CONTEXT_DROP,
+	/* `[resource-new]R`, `[resource-rep]R` (the exporter of R's interface,
+	 * module `[export]<iface>`), `[resource-drop]R` (either side) */
+	FB_B_RESOURCE_NEW, FB_B_RESOURCE_REP, FB_B_RESOURCE_DROP,
 	/* flue's own, module `flue:ring/NAME` (plan_ring.c, flue/ring.h) */
 	FB_B_RING_ATTACH, FB_B_RING_CLAIM, FB_B_RING_FINISH, FB_B_RING_READY,
 	FB_B_COUNT
@@ -99,6 +111,8 @@ struct fb_import {
 	const struct wit_type *stream;
 	struct wit_core_sig sig;     /**< the core type the name requires */
 	uint32_t ring;    /**< FB_B_RING_* and FB_IMP_RING_MEMORY: the composition's ring index */
+	/** FB_B_RESOURCE_*: the resource type (WIT_T_RESOURCE) of the interface */
+	const struct wit_type *resource;
 };
 
 /** What one core export means. */
@@ -112,6 +126,7 @@ enum fb_export_kind {
 	FB_EXP_LIFT_ASYNC,   /**< [async-lift]<f> (callback lift's core function) */
 	FB_EXP_CALLBACK,     /**< [callback][async-lift]<f> */
 	FB_EXP_LIFT_STACKFUL,/**< [async-lift-stackful]<f> */
+	FB_EXP_DTOR,         /**< <iface>#[dtor]R: the destructor of exported resource R */
 };
 
 struct fb_export {
@@ -119,6 +134,7 @@ struct fb_export {
 	char *key;                   /**< the function's world key; allocated */
 	const struct wit_func *func; /**< the exported WIT function */
 	struct wit_core_sig sig;
+	const struct wit_type *resource; /**< FB_EXP_DTOR: its resource (WIT_T_RESOURCE) */
 };
 
 /**
@@ -126,11 +142,13 @@ struct fb_export {
  *        world `w`.
  * @retval 0 and `*out`
  * @retval -1 with `err` = why: unknown name, a name flue does not support
- *         yet (resources, threads, memory64), a name the component model
- *         removed (`[cancellable]…`, `[backpressure-set]`, `[yield]`), a
- *         gated built-in this flue was built without (stream/future
- *         forward), a stream/future index out of range, a core type that
- *         differs from the one the name requires (both are printed)
+ *         yet (threads, memory64), a resource built-in of a resource
+ *         the interface does not have (or of the wrong side), a name
+ *         the component model removed (`[cancellable]…`,
+ *         `[backpressure-set]`, `[yield]`), a gated built-in this flue
+ *         was built without (stream/future forward), a stream/future
+ *         index out of range, a core type that differs from the one the
+ *         name requires (both are printed)
  */
 int fb_classify_import(const struct wit_world *w, const char *module, const char *field,
 		       const struct wasm_functype *ft, struct fb_import *out, char *err,
@@ -155,6 +173,14 @@ void fb_export_free(struct fb_export *exp);
  *        `key` ("f" or "iface#f"), or NULL.
  */
 const struct wit_func *fb_world_func(const struct wit_world *w, bool exports, const char *key);
+
+/**
+ * @brief The resource named `name` in interface `iface` (by the name it has
+ *        there, also through `use`), or NULL; `defined`: only one the
+ *        interface defines itself.
+ */
+const struct wit_type *fb_iface_resource(const struct wit_interface *iface, const char *name,
+					 bool defined);
 
 /** @brief Print a core signature as "(i32, i32) -> i32" into `buf`. */
 void fb_sig_text(const struct wit_core_sig *s, char *buf, size_t len);

@@ -36,6 +36,8 @@ static const char *const builtin_names[FB_B_COUNT] = {
 	[FB_B_ERROR_CONTEXT_NEW] = "error-context.new",
 	[FB_B_ERROR_CONTEXT_DEBUG_MESSAGE] = "error-context.debug-message",
 	[FB_B_ERROR_CONTEXT_DROP] = "error-context.drop",
+	[FB_B_RESOURCE_NEW] = "resource.new", [FB_B_RESOURCE_REP] = "resource.rep",
+	[FB_B_RESOURCE_DROP] = "resource.drop",
 	[FB_B_RING_ATTACH] = "ring.attach", [FB_B_RING_CLAIM] = "ring.claim",
 	[FB_B_RING_FINISH] = "ring.finish", [FB_B_RING_READY] = "ring.ready",
 };
@@ -280,8 +282,6 @@ int fb_names_unsupported(const char *name, char *err, size_t len)
 			return fb_names_fail(err, len, "cooperative threads (%s) are not supported by flue yet",
 				    thread_builtins[i]);
 	}
-	if (strncmp(name, "[resource-", 10) == 0)
-		return fb_names_fail(err, len, "resources are not supported by flue yet");
 	if (strcmp(name, "[backpressure-set]") == 0)
 		return fb_names_fail(err, len, "[backpressure-set] was removed from the component model; "
 			    "use [backpressure-inc] and [backpressure-dec]");

@@ -14,8 +14,8 @@ struct wit_core_sig fb_names_sig(const char *spec);
 /* 0 if `ft` is `want`, else -1 with both printed ("what" requires). */
 int fb_names_check_sig(const struct wit_core_sig *want, const struct wasm_functype *ft,
 		       const char *what, char *err, size_t len);
-/* The names flue refuses with a reason of their own (threads, resources,
- * removed names): -1 with err, else 0. */
+/* The names flue refuses with a reason of their own (threads, removed
+ * names): -1 with err, else 0. */
 int fb_names_unsupported(const char *name, char *err, size_t len);
 /* A built-in reached by one import name, with the core type it requires
  * (an fb_names_sig() spec): a row of a name table. */

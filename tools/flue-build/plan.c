@@ -170,7 +170,7 @@ static int classify_exports(struct fb_module *m, struct fb_error *err)
 		case FB_EXP_MEMORY: m->memory = (int)i; break;
 		case FB_EXP_REALLOC: m->realloc = (int)i; break;
 		case FB_EXP_INITIALIZE: m->initialize = (int)i; break;
-		case FB_EXP_IGNORED: break;
+		case FB_EXP_IGNORED: case FB_EXP_DTOR: break; /* destructors: plan_res.c */
 		default:
 			if (place_export(m, i, err) != 0)
 				return -1;
@@ -438,6 +438,7 @@ void fb_plan_free(struct fb_plan *p)
 	free(p->hostfns);
 	free(p->bindings);
 	free(p->elems);
+	free(p->rtypes);
 	free(p->name);
 	fb_compose_free(&p->comp);
 	memset(p, 0, sizeof *p);

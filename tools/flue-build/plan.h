@@ -99,6 +99,17 @@ struct fb_elem {
 					  (fb_elem_form(), flue_type_register_value()) */
 };
 
+/** A resource type of the program; its flue id (flue_rtype_t) is its index
+ *  + 1 (registered in this order in <prog>_init). One per WIT resource
+ *  (fb_resource_same()): the instance whose world exports the interface
+ *  that defines it implements it. */
+struct fb_rtype {
+	const struct wit_type *res;  /**< the resource, in the implementer's WIT */
+	const char *iface_key;       /**< the exported interface's world key */
+	uint32_t inst;               /**< the implementing instance */
+	int dtor;                    /**< export index of `<iface>#[dtor]R`, -1 none */
+};
+
 struct fb_plan {
 	struct fb_composition comp;
 	char *name;                  /**< program name, a C identifier */
@@ -113,6 +124,8 @@ struct fb_plan {
 	 *  in one loop over their descriptors; the graph types come after them,
 	 *  so a program without any keeps the ids (and glue) it always had. */
 	uint32_t nflat_elems;
+	uint32_t nrtypes;
+	struct fb_rtype *rtypes;
 };
 
 /**
@@ -147,6 +160,14 @@ uint32_t fb_plan_elem_id(const struct fb_plan *p, const struct wit_type *payload
 
 /** @brief The C name of the element type with id `id`. */
 const char *fb_plan_elem_name(const struct fb_plan *p, uint32_t id);
+
+/** @brief The flue id of resource `r` (WIT_T_RESOURCE, from any module's
+ *         WIT), or 0: no instance implements it. */
+uint32_t fb_plan_rtype_id(const struct fb_plan *p, const struct wit_type *r);
+
+/** @brief The resource types instance `n` implements, counted (its
+ *         destructors are lifted before any other function). */
+uint32_t fb_plan_inst_rtypes(const struct fb_plan *p, uint32_t n);
 
 /** @brief m's first export lifted stackful (its tasks need fiber stacks of
  *         their own), or NULL. */

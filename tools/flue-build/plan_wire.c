@@ -158,7 +158,8 @@ static int refuse_value_end(struct fb_error *err, const struct fb_link *k, const
 static int refuse_graph_end(struct fb_error *err, const struct fb_link *k, const char *how,
 			    const struct wit_func *f)
 {
-	if (refuse_value_end(err, k, how, f) != 0)
+	if (fb_plan_refuse_host_handle(err, k, how, f) != 0 ||
+	    refuse_value_end(err, k, how, f) != 0)
 		return -1;
 	for (uint32_t i = 0; i <= f->nparams; i++) {
 		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
@@ -578,7 +579,7 @@ int fb_plan_build(struct fb_plan *p, const char *composition, const char *module
 	if (fb_plan_modules(p, err) != 0 || fb_plan_rings(p, err) != 0 || wire(p, err) != 0)
 		return -1;
 	collect_elems(p);
-	if (check_c_names(p, err) != 0)
+	if (fb_plan_resources(p, err) != 0 || check_c_names(p, err) != 0)
 		return -1;
 	return check_limits(p, err);
 }

@@ -36,6 +36,8 @@ const char *fb_tgraph_kind_name(uint8_t kind)
 		[FLUE_VT_OPTION] = "FLUE_VT_OPTION", [FLUE_VT_RESULT] = "FLUE_VT_RESULT",
 		[FLUE_VT_FLAGS] = "FLUE_VT_FLAGS", [FLUE_VT_MAP] = "FLUE_VT_MAP",
 		[FLUE_VT_STREAM] = "FLUE_VT_STREAM", [FLUE_VT_FUTURE] = "FLUE_VT_FUTURE",
+		[FLUE_VT_OWN] = "FLUE_VT_OWN", [FLUE_VT_BORROW] = "FLUE_VT_BORROW",
+		[FLUE_VT_ERROR_CONTEXT] = "FLUE_VT_ERROR_CONTEXT",
 	};
 	return kind < sizeof names / sizeof names[0] && names[kind] != NULL ? names[kind] : "0";
 }
@@ -57,6 +59,7 @@ static uint8_t leaf_kind(enum wit_type_kind k)
 	case WIT_T_F64: return FLUE_VT_F64;
 	case WIT_T_CHAR: return FLUE_VT_CHAR;
 	case WIT_T_STRING: return FLUE_VT_STRING;
+	case WIT_T_ERROR_CONTEXT: return FLUE_VT_ERROR_CONTEXT;
 	default: return 0;
 	}
 }
@@ -116,20 +119,37 @@ struct add_cx {
 
 static int add_type(struct add_cx *cx, const struct wit_type *t, uint16_t *out);
 
-/* own, borrow, a resource: flue-build has no resources. */
-static int refuse_handle(struct add_cx *cx, const struct wit_type *h)
+/* A resource itself as a value type (WIT writes it as own<R>; not reached
+ * from resolved WIT). */
+static int refuse_resource(struct add_cx *cx, const struct wit_type *r)
 {
-	char *top = text_of(cx->top), *s = text_of(h);
-	if (h == wit_unalias(cx->top))
-		fb_failf(cx->err, cx->len, "type '%s' is a resource handle: resources are not "
-			 "supported by flue yet", s);
-	else
-		fb_failf(cx->err, cx->len, "type '%s' holds the handle '%s': resource handles inside "
-			 "strings, lists, options, results, variants, maps, tuples or nested records "
-			 "are not supported by flue yet", top, s);
-	free(top);
+	char *s = text_of(r);
+	fb_failf(cx->err, cx->len, "type '%s' is a resource, not a value: pass own<%s> or "
+		 "borrow<%s>", s, s, s);
 	free(s);
 	return -1;
+}
+
+/* own<R>, borrow<R>: a leaf whose arg is R's resource type id (the glue's
+ * graph) or its key (1 + its index among the resources met so far). */
+static int add_handle(struct add_cx *cx, const struct wit_type *u, uint16_t *out)
+{
+	struct fb_tgraph *g = cx->g;
+	const struct wit_type *r = wit_unalias(u->elem);
+	uint32_t arg = 0;
+	if (g->res_id != NULL) {
+		arg = g->res_id(g->res_user, r);
+	} else {
+		while (arg < g->nres && !fb_resource_same(g->res[arg], r))
+			arg++;
+		if (arg == g->nres) {
+			g->res = fb_realloc(g->res, (g->nres + 1u) * sizeof *g->res);
+			g->res[g->nres++] = r;
+		}
+		arg++;
+	}
+	return intern(g, u, u->kind == WIT_T_OWN ? FLUE_VT_OWN : FLUE_VT_BORROW, arg, NULL, 0,
+		      out, cx->err, cx->len);
 }
 
 /* The arg of an end's node in a graph built only to check or compare types
@@ -244,8 +264,10 @@ static int add_type(struct add_cx *cx, const struct wit_type *t, uint16_t *out)
 		return intern(cx->g, u, FLUE_VT_FLAGS, u->nfields, NULL, 0, out, cx->err, cx->len);
 	case WIT_T_STREAM: case WIT_T_FUTURE:
 		return add_end(cx, u, out);
-	default: /* own, borrow, a resource itself */
-		return refuse_handle(cx, u);
+	case WIT_T_OWN: case WIT_T_BORROW:
+		return add_handle(cx, u, out);
+	default: /* a resource itself */
+		return refuse_resource(cx, u);
 	}
 }
 
@@ -283,33 +305,52 @@ void fb_tgraph_free(struct fb_tgraph *g)
 	free(g->nodes);
 	free(g->text);
 	free(g->kids);
+	free(g->res);
 	memset(g, 0, sizeof *g);
 }
 
 /* ------------------------------------------------------- element types */
 
-/* The first resource handle in `t` (t itself included): own, borrow, a
- * resource; NULL if it holds none. Stream/future ends are looked into:
- * their element types are `t`'s too (a borrow there is as refused). */
-static const struct wit_type *first_handle(const struct wit_type *t)
+/* The first handle in `t` (t itself included) that `want` selects; NULL
+ * if it holds none. Stream/future ends are looked into: their element
+ * types are `t`'s too (a borrow there is as refused). */
+static const struct wit_type *first_of(const struct wit_type *t,
+				       bool (*want)(const struct wit_type *))
 {
 	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL, *h = NULL;
 	if (u == NULL)
 		return NULL;
-	switch (u->kind) {
-	case WIT_T_OWN: case WIT_T_BORROW: case WIT_T_RESOURCE:
+	if (want(u))
 		return u;
+	switch (u->kind) {
 	case WIT_T_RESULT:
-		return (h = first_handle(u->ok)) != NULL ? h : first_handle(u->err);
+		return (h = first_of(u->ok, want)) != NULL ? h : first_of(u->err, want);
 	case WIT_T_MAP:
-		return (h = first_handle(u->key)) != NULL ? h : first_handle(u->elem);
+		return (h = first_of(u->key, want)) != NULL ? h : first_of(u->elem, want);
 	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
 		for (uint32_t i = 0; i < u->nfields && h == NULL; i++)
-			h = first_handle(u->fields[i].type);
+			h = first_of(u->fields[i].type, want);
 		return h;
+	case WIT_T_OWN: case WIT_T_BORROW: case WIT_T_RESOURCE:
+		return NULL; /* not into the resource's functions */
 	default: /* list, option, stream, future; leaves (elem NULL) */
-		return first_handle(u->elem);
+		return first_of(u->elem, want);
 	}
+}
+
+static bool is_borrow(const struct wit_type *u)
+{
+	return u->kind == WIT_T_BORROW;
+}
+
+static bool is_handle(const struct wit_type *u)
+{
+	return u->kind == WIT_T_OWN || u->kind == WIT_T_BORROW || u->kind == WIT_T_ERROR_CONTEXT;
+}
+
+const struct wit_type *fb_type_first_handle(const struct wit_type *t)
+{
+	return first_of(t, is_handle);
 }
 
 /* "'stream<string>' (file.wit:3:14)": the end's text and where it is written. */
@@ -325,16 +366,14 @@ static char *end_text(const struct wit_type *end)
 	return b.data;
 }
 
-/* Why an element type holding handle `h` is refused: borrows by the
- * component model itself (the reference's validation refuses such element
- * types), resources because flue-build has none. */
+/* An element type holding borrow `h` is refused by the component model
+ * itself (the reference's validation refuses such element types). */
 static int refuse_elem_handle(const struct wit_type *end, const struct wit_type *h, char *err,
 			      size_t len)
 {
 	char *e = end_text(end), *p = text_of(end->elem), *hs = text_of(h);
-	const char *why = h->kind == WIT_T_BORROW ?
-		"the component model does not allow borrowed handles in stream/future elements" :
-		"resources are not supported by flue-build yet";
+	const char *why =
+		"the component model does not allow borrowed handles in stream/future elements";
 	if (wit_unalias(end->elem) == h)
 		fb_failf(err, len, "%s: its element type '%s' is a handle: %s", e, p, why);
 	else
@@ -351,7 +390,7 @@ int fb_elem_form(const struct wit_type *end, char *err, size_t len)
 	const struct wit_type *payload = end != NULL ? end->elem : NULL;
 	if (!fb_elem_is_graph(payload))
 		return FB_ELEM_FLAT;
-	const struct wit_type *h = first_handle(payload);
+	const struct wit_type *h = first_of(payload, is_borrow);
 	if (h != NULL)
 		return refuse_elem_handle(end, h, err, len);
 	struct fb_tgraph g = { 0 };
@@ -427,11 +466,8 @@ static int check_ends(const struct wit_func *f, char *err, size_t len)
 int fb_func_form(const struct wit_func *f, char *err, size_t len)
 {
 	char why[512];
-	if (f->kind != WIT_FUNC_FREESTANDING || fb_func_supported(f, why, sizeof why) == 0) {
-		if (fb_func_supported(f, err, len) != 0)
-			return -1;
+	if (fb_func_supported(f, why, sizeof why) == 0)
 		return check_ends(f, err, len) == 0 ? FB_FORM_FLAT : -1;
-	}
 	if (f->nparams > 255)
 		return fb_failf(err, len, "'%s' has too many parameters", f->name);
 	struct fb_tgraph g = { 0 };

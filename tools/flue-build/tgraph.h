@@ -15,8 +15,9 @@
  *     the end's element type id). Such values cross between guest
  *     instances, and at the host edge (gen_hval.c: views in, canonical
  *     layout out) when they hold no end (the library refuses handles
- *     there: plan_wire.c says so at build time). own, borrow and resources
- *     are not allowed anywhere.
+ *     there: plan_wire.c says so at build time), and resource handles
+ *     (an OWN/BORROW node whose arg is the resource type's id) and
+ *     error-context handles, which cross only between guests.
  *
  * Stream/future elements of any such type (`stream<string>`,
  * `future<result<list<u8>, string>>`, `stream<stream<u8>>`) are nodes of
@@ -46,8 +47,8 @@ enum fb_form { FB_FORM_FLAT = 0, FB_FORM_GRAPH = 1 };
 
 /**
  * @brief The form `f`'s types take.
- * @return FB_FORM_FLAT or FB_FORM_GRAPH; -1 with `err` (a resource
- *         function, an own/borrow/resource anywhere, a stream/future end
+ * @return FB_FORM_FLAT or FB_FORM_GRAPH (every function with an own,
+ *         borrow or error-context); -1 with `err` (a stream/future end
  *         whose element type fb_elem_form() refuses, an empty record/variant/enum/flags, more than 32 flags,
  *         too many params, a type too deep or too large for flue)
  */
@@ -63,6 +64,10 @@ bool fb_type_allocates(const struct wit_type *t);
  *         types not looked into); NULL if it holds none. */
 const struct wit_type *fb_type_first_end(const struct wit_type *t);
 
+/** @brief The first own, borrow or error-context in `t` (t itself
+ *         included; stream/future elements looked into); NULL if none. */
+const struct wit_type *fb_type_first_handle(const struct wit_type *t);
+
 /** A type graph under construction (flue_tnode layout filled in). */
 struct fb_tgraph {
 	struct flue_tnode *nodes;
@@ -76,6 +81,14 @@ struct fb_tgraph {
 	 *  apart as the ids will (tgraph.c, end_key()). */
 	uint32_t (*elem_id)(const void *user, const struct wit_type *payload);
 	const void *elem_user;
+	/** The resource type id (flue_rtype_t) of resource `r`, for the arg
+	 *  of an OWN/BORROW node: set for the glue's graph (the plan's ids).
+	 *  Unset: the arg is 1 + the index of r in `res`, the resources met so
+	 *  far (fb_resource_same()), which tells them apart as the ids will. */
+	uint32_t (*res_id)(const void *user, const struct wit_type *r);
+	const void *res_user;
+	const struct wit_type **res;
+	uint32_t nres;
 };
 
 /**
@@ -96,8 +109,7 @@ enum fb_elem_form { FB_ELEM_FLAT = 0, FB_ELEM_GRAPH = 1 };
  *        graph carries: a node, flue_type_register_value()).
  * @return FB_ELEM_FLAT, FB_ELEM_GRAPH, or -1 with `err` naming `end`, where
  *         it is written (WIT file:line:col) and why: the element is or holds
- *         a borrow (the component model refuses it) or a resource handle
- *         (flue-build has no resources), or a type the graph refuses (an
+ *         a borrow (the component model refuses it), or a type the graph refuses (an
  *         end inside it whose element type is refused, too)
  */
 int fb_elem_form(const struct wit_type *end, char *err, size_t len);

@@ -148,9 +148,6 @@ int fb_func_supported(const struct wit_func *f, char *err, size_t len)
 {
 	struct fb_valtype v;
 	uint32_t leaves = 0;
-	if (f->kind != WIT_FUNC_FREESTANDING)
-		return fb_failf(err, len, "'%s' is a resource function: resources are not supported by "
-			    "flue yet", f->name);
 	for (uint32_t i = 0; i < f->nparams; i++) {
 		if (fb_valtype_of(f->params[i].type, &v, err, len) != 0)
 			return -1;
@@ -210,7 +207,7 @@ bool fb_type_equal(const struct wit_type *a, const struct wit_type *b)
 	case WIT_T_TUPLE:
 		return fields_equal(a, b);
 	case WIT_T_RESOURCE:
-		return same_name(a->name, b->name);
+		return fb_resource_same(a, b);
 	case WIT_T_RESULT:
 		return opt_equal(a->ok, b->ok) && opt_equal(a->err, b->err);
 	case WIT_T_MAP:
@@ -218,6 +215,22 @@ bool fb_type_equal(const struct wit_type *a, const struct wit_type *b)
 	default:
 		return opt_equal(a->elem, b->elem);
 	}
+}
+
+bool fb_resource_same(const struct wit_type *a, const struct wit_type *b)
+{
+	a = wit_unalias(a);
+	b = wit_unalias(b);
+	if (a == b)
+		return true;
+	if (a->kind != WIT_T_RESOURCE || b->kind != WIT_T_RESOURCE || !same_name(a->name, b->name))
+		return false;
+	if (a->iface == NULL || b->iface == NULL)
+		return a->iface == b->iface && a->world != NULL && b->world != NULL &&
+		       same_name(a->world->name, b->world->name);
+	const struct wit_package *x = a->iface->pkg, *y = b->iface->pkg;
+	return same_name(a->iface->name, b->iface->name) && x != NULL && y != NULL &&
+	       same_name(x->ns, y->ns) && same_name(x->name, y->name);
 }
 
 bool fb_func_equal(const struct wit_func *a, const struct wit_func *b)
@@ -288,6 +301,7 @@ void fb_type_text(const struct wit_type *t, struct fb_buf *out)
 	case WIT_T_FUTURE: text_list("future", t->elem, NULL, out); return;
 	case WIT_T_OWN: text_list("own", t->elem, NULL, out); return;
 	case WIT_T_BORROW: text_list("borrow", t->elem, NULL, out); return;
+	case WIT_T_ERROR_CONTEXT: fb_buf_puts(out, "error-context"); return;
 	case WIT_T_TUPLE:
 		fb_buf_puts(out, "tuple<");
 		for (uint32_t i = 0; i < t->nfields; i++) {

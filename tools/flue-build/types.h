@@ -13,7 +13,8 @@
  * type is a node of the program's type graph (tgraph.h: fb_elem_form(),
  * flue_type_register_value()). Strings, lists, variants, options, results,
  * enums, flags, chars, maps and nested records take the graph form between
- * guests (tgraph.h); resources are a build error naming the type.
+ * guests (tgraph.h), and so do resource handles (own, borrow) and
+ * error-context.
  *
  * Host tool code.
  */
@@ -72,6 +73,14 @@ int fb_func_supported(const struct wit_func *f, char *err, size_t len);
  *        same name.
  */
 bool fb_type_equal(const struct wit_type *a, const struct wit_type *b);
+
+/**
+ * @brief Are `a` and `b` (resource types, possibly from different loads)
+ *        one resource type of the program: the same name, defined by the
+ *        interface of the same name in the package of the same namespace
+ *        and name (versions aside)?
+ */
+bool fb_resource_same(const struct wit_type *a, const struct wit_type *b);
 
 /** @brief Same for functions: params (names and types), result, async. */
 bool fb_func_equal(const struct wit_func *a, const struct wit_func *b);

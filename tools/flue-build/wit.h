@@ -22,8 +22,8 @@
  * (`@since(...)`, `@unstable(...)`, `@deprecated(...)`), which are skipped.
  * Also read: top-level `use ns:pkg/iface[@v] [as name];` (a name for the
  * rest of that file), `import label: iface-path;` and `@external-id("...")`
- * (skipped). Rejected with an error: `include w with { a as b }` renames
- * and the `error-context` type.
+ * (skipped), and the `error-context` type. Rejected with an error:
+ * `include w with { a as b }` renames.
  *
  * A path given to wit_load() is a `.wit` file or a folder: every `*.wit` in
  * the folder forms the main package, and `deps/` (a folder per package, or a
@@ -68,6 +68,7 @@ enum wit_type_kind {
 	WIT_T_STREAM,     /**< stream<elem>; elem NULL for `stream` */
 	WIT_T_FUTURE,     /**< future<elem>; elem NULL for `future` */
 	WIT_T_ALIAS,      /**< `type name = elem;` (resolved: elem is the target) */
+	WIT_T_ERROR_CONTEXT, /**< `error-context`: a handle (i32), no payload */
 };
 
 struct wit_type;

@@ -150,7 +150,8 @@ static int flat(struct flat *f, const struct wit_type *t)
 		return flat(f, t->elem);
 	case WIT_T_RESOURCE:
 		return -1;
-	default: /* bool, 8-32-bit ints, char, enum, own, borrow, stream, future */
+	default: /* bool, 8-32-bit ints, char, enum, own, borrow, stream, future,
+		    error-context */
 		put(f, WIT_CORE_I32);
 		return 0;
 	}
@@ -211,7 +212,8 @@ uint32_t wit_align(const struct wit_type *t)
 		return t->nfields <= 8 ? 1u : t->nfields <= 16 ? 2u : 4u;
 	case WIT_T_ALIAS:
 		return wit_align(t->elem);
-	default: /* s32, u32, f32, char, string, map, own, borrow, stream, future */
+	default: /* s32, u32, f32, char, string, map, own, borrow, stream, future,
+		    error-context */
 		return 4;
 	}
 }
@@ -260,7 +262,7 @@ static uint64_t size_of(const struct wit_type *t)
 		return size_of(t->elem);
 	case WIT_T_RESOURCE:
 		return 0;
-	default: /* s32, u32, f32, char, own, borrow, stream, future */
+	default: /* s32, u32, f32, char, own, borrow, stream, future, error-context */
 		return 4;
 	}
 }

@@ -301,9 +301,9 @@ struct wit_type *wi_parse_type(struct wi_parser *p)
 		n->name = t->text;
 		return n;
 	}
-	if (t->kind == WI_KW_ERROR_CONTEXT) {
-		wi_err(p->c, t->loc, "type `error-context` is not supported");
-		return NULL;
+	if (t->kind == WI_KW_ERROR_CONTEXT) { /* a handle: i32, like own and borrow */
+		p->i++;
+		return wi_new_type(p, WIT_T_ERROR_CONTEXT, t->loc);
 	}
 	k = compound_kind(t->kind);
 	if (k == 0) {

@@ -239,14 +239,7 @@ uint32_t flue_canon_error_context_new(struct flue_instance *inst, uint32_t ptr,
 void flue_canon_error_context_debug_message(struct flue_instance *inst, uint32_t i,
 					    uint32_t ptr);
 
-/** Canonical options of a built-in that lifts or lowers values: the
- *  instance's realloc (guest code: called with may_leave cleared) and its
- *  string encoding. */
-struct flue_string_opts {
-	flue_realloc_fn realloc;  /**< NULL: lowering that allocates traps FLUE_TRAP_NO_REALLOC */
-	void *user;               /**< passed to realloc */
-	uint8_t string_encoding;  /**< enum flue_string_encoding */
-};
+/* struct flue_string_opts (a built-in's value options): flue/store.h. */
 
 /**
  * `error-context.debug-message opts`: `[i, ptr] -> []` as the reference

@@ -136,9 +136,7 @@ typedef void (*flue_core_fn)(void *user, struct flue_instance *inst,
 /** Callback of a callback-lifted export: returns the next packed code. */
 typedef uint32_t (*flue_callback_fn)(void *user, struct flue_instance *inst,
 				     uint32_t event, uint32_t p1, uint32_t p2);
-/** The instance's `realloc` (cabi_realloc): (0, 0, align, size) allocates. */
-typedef uint32_t (*flue_realloc_fn)(void *user, struct flue_instance *inst, uint32_t old_ptr,
-				    uint32_t old_size, uint32_t align, uint32_t new_size);
+/* flue_realloc_fn (an instance's cabi_realloc): flue/store.h. */
 /** `post-return` of a sync-lifted export: gets the flat results. */
 typedef void (*flue_post_return_fn)(void *user, struct flue_instance *inst,
 				    const flue_flat_t *results, uint32_t n);

@@ -195,6 +195,21 @@ enum flue_mem_size_width {
 	FLUE_MEM_SIZE_64 = 8,   /**< uint64_t (flue_instance_set_memory) */
 };
 
+struct flue_instance;
+
+/** The instance's `realloc` (cabi_realloc): (0, 0, align, size) allocates. */
+typedef uint32_t (*flue_realloc_fn)(void *user, struct flue_instance *inst, uint32_t old_ptr,
+				    uint32_t old_size, uint32_t align, uint32_t new_size);
+
+/** Canonical options of a built-in that lifts or lowers values (flue/abi.h):
+ *  the instance's realloc (guest code: called with may_leave cleared) and
+ *  its string encoding. */
+struct flue_string_opts {
+	flue_realloc_fn realloc;  /**< NULL: lowering that allocates traps FLUE_TRAP_NO_REALLOC */
+	void *user;               /**< passed to realloc */
+	uint8_t string_encoding;  /**< enum flue_string_encoding */
+};
+
 /** A component instance: its handle table, memory and flags. Fields are
  *  ordered by alignment so the header has no padding (flue/config.h states
  *  its size). */
@@ -321,14 +336,10 @@ struct flue_store {
 	/** Type i + 1's graph node when it is FLUE_TYPE_GRAPH (kept apart from
 	 *  `types`, whose size the hot fields' offsets depend on). */
 	struct flue_type_graph type_graphs[FLUE_CONFIG_MAX_TYPES];
-	/** Host instance i's allocator in its arena (flue_host_set_realloc();
-	 *  the form of flue_realloc_fn, flue/functype.h): values shown to the
-	 *  host that hold handles are moved there. */
-	struct {
-		uint32_t (*fn)(void *user, struct flue_instance *inst, uint32_t old_ptr,
-			       uint32_t old_size, uint32_t align, uint32_t new_size);
-		void *user;
-	} host_alloc[FLUE_CONFIG_MAX_INSTANCES];
+	/** Host instance i's value options: its allocator in its arena
+	 *  (flue_host_set_realloc()), UTF-8. Values shown to the host that hold
+	 *  handles, and stream/future elements it reads, are moved there. */
+	struct flue_string_opts host_opts[FLUE_CONFIG_MAX_INSTANCES];
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */

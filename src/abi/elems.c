@@ -113,6 +113,7 @@ struct emove {
 	struct flue_cx src, dst;
 	struct flue_cx_opts sr, dr;
 	uint32_t done;
+	bool failed; /* the move stopped short (a trap, or a host's failure) */
 };
 
 static void move_body(void *arg)
@@ -151,13 +152,29 @@ static uint32_t move_elems(struct emove *m, const struct flue_copy_meet *c,
 				    c->reading ? c->pptr : ptr, c->reading ? ptr : c->pptr,
 				    c->count };
 	m->done = 0;
+	m->failed = false;
 	if (!contained(c->inst->store)) {
 		move_body(m); /* a trap goes to the embedder's hook */
 		return m->done;
 	}
-	if (flue_port_try(move_body, m) != 0 && !w->poisoned)
-		(void)flue_port_try(unmark_body, m); /* the reader trapped */
+	m->failed = flue_port_try(move_body, m) != 0;
+	if (m->failed && !w->poisoned)
+		(void)flue_port_try(unmark_body, m); /* the reader failed */
 	return m->done;
+}
+
+/* A host's part of a meeting failed without a trap (its allocator gave
+ * no room, or the buffer of its parked write no longer passes): a parked
+ * host op is cancelled (the host sees CANCELLED), and the arriving op
+ * goes on against nothing; an arriving host op gets FLUE_ENOMEM, nothing
+ * changed (its own data was checked before: flue/host.h). */
+static int host_failed(struct flue_store *s, const struct flue_copy_meet *c, uint16_t si)
+{
+	if (c->peer->host_data == 0)
+		return FLUE_ENOMEM;
+	const struct flue_shared *sh = &s->shared[si];
+	flue_end_cancel(c->peer, c->reading ? sh->writer_handle : sh->reader_handle);
+	return FLUE_OK;
 }
 
 /* An instance that trapped inside another's built-in (or a poisoned one
@@ -223,6 +240,10 @@ int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_
 		if (c.peer->poisoned)
 			fail_peer(s, c.peer);
 		if (k != 0)
+			return rc;
+		/* Nobody trapped, yet nothing moved: a host failed. */
+		if (c.count != 0 && !c.peer->poisoned && m.failed &&
+		    (rc = host_failed(s, &c, si)) != FLUE_OK)
 			return rc;
 	}
 	int rc = flue_end_copy_op(inst, idx, ptr, n, args, now);

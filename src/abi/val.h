@@ -99,6 +99,10 @@ struct flue_elems {
  * element lowered (dst's traps), *done counting the elements moved whole.
  * Returns only if all moved. */
 void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done);
+/* The check pass alone over e's n source elements (dst unused): the
+ * source's traps (for a host: an unwind, flue_val_fail). For elements
+ * without handles (nothing is taken). */
+void flue_vals_check_elems(const struct flue_elems *e);
 /* After a dst trap stopped flue_vals_move_elems: the owns of elements
  * from..n-1 (checked, not freed) are src's again. */
 void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from);
@@ -283,9 +287,9 @@ struct flue_cx_opts {
 struct flue_cx flue_cx_of(struct flue_instance *inst, const struct flue_string_opts *o,
 			  struct flue_cx_opts *r);
 
-/* A host instance as a lowering context: its allocator
- * (flue_host_set_realloc(); none: NULL), UTF-8. */
-struct flue_cx flue_cx_host(struct flue_instance *host);
+/* A host instance as a lowering context (its store's host_opts: the
+ * allocator of flue_host_set_realloc(), none: NULL; UTF-8). */
+struct flue_cx flue_cx_host(struct flue_instance *host, struct flue_cx_opts *r);
 
 /* A pointer realloc returned: aligned to `align` and [ptr, ptr + bytes)
  * inside memory, else a trap of cx's instance (REALLOC_MISALIGNED,

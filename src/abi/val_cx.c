@@ -63,18 +63,8 @@ struct flue_cx flue_cx_of(struct flue_instance *inst, const struct flue_string_o
 				 o != 0 ? o->string_encoding : (uint8_t)FLUE_STRING_UTF8 };
 }
 
-/* The host's allocator in the form of val.h's realloc. */
-static uint32_t host_realloc(void *ctx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
-			     uint32_t new_size)
+struct flue_cx flue_cx_host(struct flue_instance *host, struct flue_cx_opts *r)
 {
-	struct flue_instance *h = ctx;
-	struct flue_store *s = h->store;
-	return s->host_alloc[h->id].fn(s->host_alloc[h->id].user, h, old_ptr, old_size, align,
-				       new_size);
-}
-
-struct flue_cx flue_cx_host(struct flue_instance *host)
-{
-	bool has = host->store->host_alloc[host->id].fn != 0;
-	return (struct flue_cx){ host, has ? host_realloc : 0, host, FLUE_STRING_UTF8 };
+	const struct flue_string_opts *o = &host->store->host_opts[host->id];
+	return flue_cx_of(host, o->realloc != 0 ? o : 0, r);
 }

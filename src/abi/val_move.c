@@ -495,7 +495,8 @@ int flue_vals_move_host(const struct flue_vmove *value, struct flue_instance *ho
 	flue_flat_t out = 0;
 	uint32_t nout = 0;
 	struct flue_vmove mv = *value, *m = &mv;
-	m->dst = flue_cx_host(host);
+	struct flue_cx_opts r;
+	m->dst = flue_cx_host(host, &r);
 	m->dst_max_flat = 0;
 	m->out_ptr = 0;
 	m->flat_out = &out;
@@ -560,6 +561,12 @@ void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done)
 		run_elems(&m, e, i, i + 1u);
 		*done = i + 1u;
 	}
+}
+
+void flue_vals_check_elems(const struct flue_elems *e)
+{
+	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_CHECK, FLUE_TASK_NONE, 0, 0, 0, 0, 0 };
+	run_elems(&m, e, 0, e->n);
 }
 
 void flue_vals_unmark_elems(const struct flue_elems *e, uint32_t from)

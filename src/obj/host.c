@@ -18,8 +18,8 @@ int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
 		return rc;
 	inst->host_data = arena;
 	inst->host_size = size;
-	s->host_alloc[inst->id].fn = 0; /* an earlier host's, in this slot */
-	s->host_alloc[inst->id].user = 0;
+	/* no allocator yet (an earlier host's, in this slot, goes), UTF-8 */
+	s->host_opts[inst->id] = (struct flue_string_opts){ 0, 0, FLUE_STRING_UTF8 };
 	flue_instance_set_memory(inst, &inst->host_data, &inst->host_size);
 	*out = inst;
 	return FLUE_OK;
@@ -29,9 +29,18 @@ int flue_host_set_realloc(struct flue_instance *host, flue_realloc_fn realloc, v
 {
 	if (!flue_instance_ok(host) || host->host_data == 0)
 		return FLUE_EINVAL;
-	host->store->host_alloc[host->id].fn = realloc;
-	host->store->host_alloc[host->id].user = user;
+	host->store->host_opts[host->id].realloc = realloc;
+	host->store->host_opts[host->id].user = user;
 	return FLUE_OK;
+}
+
+bool flue_type_has_handles(const struct flue_store *s, flue_type_t t)
+{
+	const struct flue_type_info *ti = flue_type_get(s, t);
+	if (ti == 0 || ti->desc.kind != FLUE_TYPE_GRAPH)
+		return false;
+	const struct flue_type_graph *tg = &s->type_graphs[t - 1u];
+	return (tg->graph->nodes[tg->node].contains & FLUE_TC_HANDLE) != 0;
 }
 
 static int host_new(struct flue_instance *host, flue_type_t t, bool future, uint32_t *r,
@@ -40,9 +49,9 @@ static int host_new(struct flue_instance *host, flue_type_t t, bool future, uint
 	const struct flue_type_info *ti = flue_instance_ok(host) ? flue_type_get(host->store, t) : 0;
 	if (ti == 0 || r == 0 || w == 0)
 		return FLUE_EINVAL;
-	/* The host's buffers are raw bytes: graph-typed values need host
-	 * views (flue/hval.h), not built for stream ends yet. */
-	if (ti->desc.kind == FLUE_TYPE_GRAPH)
+	/* Elements holding handles would move between the host's table and
+	 * a guest's one element at a time: not offered at host ends. */
+	if (flue_type_has_handles(host->store, t))
 		return FLUE_ENOTSUP;
 	return flue_shared_new(host, t, future, r, w);
 }
@@ -85,11 +94,11 @@ static void outcome(struct flue_instance *host, uint32_t e, struct flue_host_out
 	}
 }
 
-static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
-		     bool want_readable, struct flue_host_outcome *out)
+int flue_host_copy_check(struct flue_instance *host, uint32_t e, const void *buf, uint32_t *n,
+			 bool want_readable, struct flue_copy_args *args, uint32_t *off)
 {
 	bool future, readable;
-	if (!flue_instance_ok(host) || out == 0)
+	if (!flue_instance_ok(host))
 		return FLUE_EINVAL;
 	struct flue_end *end = host_end(host, e, &future, &readable);
 	if (end == 0 || readable != want_readable)
@@ -97,52 +106,39 @@ static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, ui
 	if (end->state != FLUE_END_IDLE)
 		return FLUE_EBUSY;
 	if (future)
-		n = 1;
-	if (n > MAX_LENGTH)
+		*n = 1;
+	if (*n > MAX_LENGTH)
 		return FLUE_EINVAL;
-	struct flue_copy_args args = {
+	*args = (struct flue_copy_args){
 		flue_type_get(host->store, host->store->shared[end->shared].type), 0, true,
 	};
-	uint32_t off = 0;
-	if (args.t->size != 0 && n > 0u) {
+	*off = 0;
+	if (args->t->size != 0 && *n > 0u) {
 		/* Integer addresses: comparing unrelated pointers is undefined. */
 		uintptr_t p = (uintptr_t)buf, base = (uintptr_t)host->host_data;
 		if (p < base || p - base > host->host_size)
 			return FLUE_EINVAL;
-		off = (uint32_t)(p - base);
-		if (off % args.t->align != 0u)
+		*off = (uint32_t)(p - base);
+		if (*off % args->t->align != 0u)
 			return FLUE_EINVAL;
-		args.buf = flue_mem_range(host, off, (uint64_t)n * args.t->size);
-		if (args.buf == 0)
+		args->buf = flue_mem_range(host, *off, (uint64_t)*n * args->t->size);
+		if (args->buf == 0)
 			return FLUE_EINVAL;
 	}
-	/* EPERM: the same-instance rule; EINVAL: a parked guest buffer this
-	 * op would move bytes with left its memory. Nothing changed. */
-	struct flue_event now;
-	int rc = flue_end_copy_op(host, e, off, n, &args, &now);
-	if (rc != FLUE_OK)
-		return rc;
-	if (now.kind != FLUE_EVENT_NONE) {
-		/* Completed at once: delivered already, never queued. */
-		out->done = true;
-		out->result = now.result;
-		out->progress = now.progress;
-		return FLUE_OK;
-	}
-	outcome(host, e, out);
 	return FLUE_OK;
 }
 
-int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
-		   struct flue_host_outcome *out)
+void flue_host_copy_outcome(struct flue_instance *host, uint32_t e, const struct flue_event *now,
+			    struct flue_host_outcome *out)
 {
-	return host_copy(host, e, buf, n, true, out);
-}
-
-int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
-		    struct flue_host_outcome *out)
-{
-	return host_copy(host, e, buf, n, false, out);
+	if (now->kind != FLUE_EVENT_NONE) {
+		/* Completed at once: delivered already, never queued. */
+		out->done = true;
+		out->result = now->result;
+		out->progress = now->progress;
+		return;
+	}
+	outcome(host, e, out);
 }
 
 int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out)

@@ -49,7 +49,8 @@ int flue_host_create(struct flue_store *s, void *arena, uint32_t size,
  *        ends: flue/hval.h): a host function's params and an invocation's
  *        results of such types are moved into the arena with it, their
  *        handles lowered into the host's table, instead of being shown
- *        where the guest holds them.
+ *        where the guest holds them; and graph-typed stream/future
+ *        elements the host reads (strings, lists) are lowered with it.
  * @param realloc called as a guest's cabi_realloc: (0, 0, align, size)
  *        allocates `size` bytes aligned to `align` and returns their
  *        offset in the arena; a larger or smaller `new_size` with an
@@ -67,8 +68,7 @@ int flue_host_set_realloc(struct flue_instance *host, flue_realloc_fn realloc, v
 /** @brief stream.new / future.new in the host's table. @retval 0
  *  @retval FLUE_EINVAL bad type, NULL out-pointer, `host` NULL or destroyed
  *  @retval FLUE_ENOTSUP an element type of flue_type_register_value()
- *          other than a number or record of numbers (host ends move raw
- *          bytes; docs/CONFORMANCE.md)
+ *          that holds handles (own, borrow, error-context, ends)
  *  @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full */
 int flue_host_stream_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
 			 uint32_t *writable);
@@ -78,6 +78,18 @@ int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *re
 /**
  * @brief Read into / write from `buf` (inside the arena): `n` elements for a
  *        stream end, exactly one for a future end (n ignored).
+ *
+ * Elements of a graph type (flue_type_register_value(): strings, lists,
+ * records, variants, … without handles) are values in canonical layout:
+ * what the host writes is lifted from its arena (strings UTF-8), every
+ * element checked before anything moves; what it reads is lowered into
+ * its arena, strings and lists with the allocator of
+ * flue_host_set_realloc() (the buffer holds the elements' pointers and
+ * lengths). A guest peer's elements move with its options, as between
+ * guests. While the op is in progress the buffer, and what it points to,
+ * must stay as they are. A parked op of the host that fails when a guest
+ * meets it (its allocator has no room, or its buffer no longer passes)
+ * is cancelled: the host sees CANCELLED with the progress so far.
  * @retval 0 `*out` tells whether it completed now or is in progress
  * @retval FLUE_EBADF not a host end of the right direction
  * @retval FLUE_EBUSY the end is not idle
@@ -86,6 +98,12 @@ int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *re
  *         with a parked guest buffer that is no longer inside its
  *         instance's memory (its embedder shrank it, flue_instance_set_memory())
  * @retval FLUE_EPERM same-instance rendezvous of a non-number type
+ * @retval FLUE_EINVAL (graph types) a written element that is not a
+ *         value of its type (bad UTF-8, a tag out of range, …)
+ * @retval FLUE_ENOMEM (graph types) a read whose elements need memory
+ *         and no allocator, or no room from it; nothing changed
+ * @retval FLUE_ENOTSUP (graph types) no executor in the store
+ *         (flue_exec_init()), or elements holding handles
  */
 int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
 		   struct flue_host_outcome *out);

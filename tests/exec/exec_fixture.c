@@ -118,6 +118,21 @@ bool ex_exclusive_held(const struct flue_instance *inst)
 	return inst->exclusive != FLUE_TASK_NONE;
 }
 
+uint8_t ex_handle_kind(const struct flue_instance *inst, uint32_t i)
+{
+	return inst->handles[i].kind;
+}
+
+uint32_t ex_res_lends(const struct flue_instance *inst, uint32_t i)
+{
+	return inst->handles[i].u.res.lends;
+}
+
+uint32_t ex_table_len(const struct flue_instance *inst)
+{
+	return inst->len;
+}
+
 uint32_t ex_sched_depth(void)
 {
 	return ex.store.sched.depth;

@@ -97,6 +97,11 @@ bool ex_may_leave(const struct flue_instance *inst);
 uint8_t ex_sub_state(const struct flue_instance *inst, uint32_t subi);
 bool ex_has_event(const struct flue_instance *inst, uint32_t i);
 uint32_t ex_sched_depth(void);
+/* Handle i's kind (enum flue_handle_kind), a resource handle's lends, and
+ * the table's never-used slot (the reference's len(array)). */
+uint8_t ex_handle_kind(const struct flue_instance *inst, uint32_t i);
+uint32_t ex_res_lends(const struct flue_instance *inst, uint32_t i);
+uint32_t ex_table_len(const struct flue_instance *inst);
 bool ex_exclusive_held(const struct flue_instance *inst);
 
 /* Function types. */

@@ -40,7 +40,7 @@ static const struct flue_functype ft_pair = { .graph = &hh_g, .result_type = &T_
 static const struct flue_functype ft_keep = { .graph = &hh_g, .nparams = 1, .param_types = &T_OWN };
 static const struct flue_functype ft_give = { .graph = &hh_g, .nparams = 1, .param_types = &T_OWN,
 					      .result_type = &T_U32 };
-static const struct flue_functype ft_fail = { .graph = &hh_g, .result_type = &T_FAIL };
+static const struct flue_functype ft_efail = { .graph = &hh_g, .result_type = &T_FAIL };
 static const struct flue_functype ft_lend = { .graph = &hh_g, .nparams = 1,
 					      .param_types = &T_BORROW };
 
@@ -156,7 +156,7 @@ CORE(run_take)
 	memcpy(ex_mem(inst) + 0x100, "hi", 2);
 	flue_flat_t a[3] = { 0x100, 2, a_r };
 	EX_EQ(flue_call_lowered(&hl, a, 3), 0);
-	EX_EQ(inst->handles[a_r].kind, FLUE_H_FREE); /* the end left A */
+	EX_EQ(ex_handle_kind(inst, a_r), FLUE_H_FREE); /* the end left A */
 	memcpy(ex_mem(inst) + 0x110, "abc", 3);
 	uint32_t want = host_rc == 0 ? 3u << 4 | FLUE_COMPLETED : FLUE_DROPPED;
 	EX_EQ(flue_canon_stream_write(inst, ex.u8, ASYNC, a_w, 0x110, 3), want);
@@ -171,8 +171,10 @@ FT_TEST(a_host_function_takes_a_stream_end_inside_a_record)
 	FT_EQ(got_idx, 1); /* the host's table was empty */
 	/* the tuple (record: align 4, size 12), then the string (utf8: align 1) */
 	FT_EQ(ncalls, 2);
-	FT_EQ(calls[0][0], 4), FT_EQ(calls[0][1], 12);
-	FT_EQ(calls[1][0], 1), FT_EQ(calls[1][1], 2);
+	FT_EQ(calls[0][0], 4);
+	FT_EQ(calls[0][1], 12);
+	FT_EQ(calls[1][0], 1);
+	FT_EQ(calls[1][1], 2);
 	struct flue_host_outcome out;
 	FT_EQ(flue_host_poll(ex.host, got_idx, &out), 0);
 	FT_TRUE(out.done);
@@ -299,7 +301,7 @@ CORE(run_keep)
 	EX_EQ(i, 1);
 	flue_flat_t a[1] = { i };
 	EX_EQ(flue_call_lowered(&hl, a, 1), 0);
-	EX_EQ(inst->handles[i].kind, FLUE_H_FREE);
+	EX_EQ(ex_handle_kind(inst, i), FLUE_H_FREE);
 }
 
 /* give(r: own<R>) -> u32: the rep of what it got, and the index. */
@@ -361,7 +363,7 @@ FT_TEST(an_error_context_result_reaches_the_host_table)
 	for (int k = 0; k < 2; k++) {
 		setup(0, 0, 0, k == 0);
 		struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = fail_core };
-		FT_EQ(flue_lift(&f_a, A, &ft_fail, &o), 0);
+		FT_EQ(flue_lift(&f_a, A, &ft_efail, &o), 0);
 		flue_call_t c;
 		FT_EQ(flue_invoke_vals(&f_a, ex.host, 0, failed, 0, &c), 0);
 		FT_EQ(ex_run(), 0);
@@ -371,7 +373,8 @@ FT_TEST(an_error_context_result_reaches_the_host_table)
 			FT_EQ(got_idx, 1);
 			FT_EQ(ex.host->handles[1].kind, FLUE_H_ERROR_CONTEXT);
 			FT_EQ(ncalls, 1); /* the tuple: result<u32, ...> align 4, size 8 */
-			FT_EQ(calls[0][0], 4), FT_EQ(calls[0][1], 8);
+			FT_EQ(calls[0][0], 4);
+			FT_EQ(calls[0][1], 8);
 		} else {
 			FT_EQ(got_idx, 0xFFFF); /* no allocator: no value */
 			FT_EQ(ex.host->len, 1);
@@ -402,7 +405,7 @@ CORE(run_lend)
 	uint32_t i = flue_canon_resource_new(inst, rt, 42);
 	flue_flat_t a[1] = { i };
 	EX_EQ(flue_call_lowered(&hl, a, 1), 0);
-	EX_EQ(inst->handles[i].u.res.lends, 0);
+	EX_EQ(ex_res_lends(inst, i), 0);
 	flue_canon_resource_drop(inst, rt, i); /* no longer lent */
 }
 
@@ -421,7 +424,7 @@ static uint32_t lends_seen;
 
 CORE(peek_core)
 {
-	lends_seen = ex.host->handles[got_idx].u.res.lends;
+	lends_seen = ex_res_lends(ex.host, got_idx);
 	res[0] = args[0];
 }
 
@@ -497,7 +500,7 @@ CORE(run_hres_core)
 	flue_flat_t a[1] = { i };
 	got_idx2 = (uint32_t)flue_call_lowered(&hl2, a, 1);
 	flue_canon_resource_drop(inst, rt_h, i);
-	EX_EQ(inst->handles[i].kind, FLUE_H_FREE);
+	EX_EQ(ex_handle_kind(inst, i), FLUE_H_FREE);
 }
 
 FT_TEST(a_resource_the_host_implements)

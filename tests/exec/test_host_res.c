@@ -73,7 +73,7 @@ static void host_start(void *user, flue_call_t call, const struct flue_values *a
 CORE(core_wasm)
 {
 	EX_EQ(nargs, 3);
-	EX_EQ(inst->len, 4);
+	EX_EQ(ex_table_len(inst), 4);
 	EX_EQ(args[0], 1);
 	EX_EQ(args[1], 2);
 	EX_EQ(args[2], 3);
@@ -84,12 +84,12 @@ CORE(core_wasm)
 	dtor_value = 0;
 	flue_canon_resource_drop(inst, rt, h1);
 	EX_EQ(dtor_value, 42);
-	EX_EQ(inst->len, 5);
-	EX_EQ(inst->handles[h1].kind, FLUE_H_FREE);
+	EX_EQ(ex_table_len(inst), 5);
+	EX_EQ(ex_handle_kind(inst, h1), FLUE_H_FREE);
 	dtor_value = 0;
 	flue_canon_resource_drop(inst, rt, h3); /* a borrow: no destructor */
 	EX_EQ(dtor_value, 0);
-	EX_EQ(inst->handles[h3].kind, FLUE_H_FREE);
+	EX_EQ(ex_handle_kind(inst, h3), FLUE_H_FREE);
 	uint32_t out = ex_alloc(inst, 4, 8); /* the results, through memory */
 	memset(ex_mem(inst) + out, 0, 8);
 	ex_mem(inst)[out] = (uint8_t)h2;
@@ -142,7 +142,8 @@ FT_TEST(test_handles)
 	FT_EQ(ndtor, 1);
 	FT_EQ(ngot, 2);
 	/* the owns came back to the host's freed slots, last freed first */
-	FT_EQ(got[0], 2), FT_EQ(got[1], 1);
+	FT_EQ(got[0], 2);
+	FT_EQ(got[1], 1);
 	uint32_t rep;
 	FT_EQ(flue_host_resource_rep(ex.host, rt, got[0], &rep), 0);
 	FT_EQ(rep, 43);

@@ -200,7 +200,8 @@ static struct gx_lift *gx_record(struct flue_func *f)
  * GX_BUILTINS in this image's service table. */
 #define GX_EXEC_HELPERS(X)                                                                \
 	X(ex_set_backpressure) X(ex_may_leave) X(ex_sub_state) X(ex_has_event)            \
-	X(ex_exclusive_held) X(ex_sched_depth)
+	X(ex_exclusive_held) X(ex_sched_depth) X(ex_handle_kind) X(ex_res_lends)            \
+	X(ex_table_len)
 
 enum { GX_EXEC_BASE = GX_COUNT - 1, GX_EXEC_HELPERS(GX_INDEX) GX_EXEC_END };
 
@@ -209,6 +210,9 @@ GX1(bool, ex_may_leave, const struct flue_instance *)
 GX2(uint8_t, ex_sub_state, const struct flue_instance *, U32)
 GX2(bool, ex_has_event, const struct flue_instance *, U32)
 GX1(bool, ex_exclusive_held, const struct flue_instance *)
+GX2(uint8_t, ex_handle_kind, const struct flue_instance *, U32)
+GX2(uint32_t, ex_res_lends, const struct flue_instance *, U32)
+GX1(uint32_t, ex_table_len, const struct flue_instance *)
 
 /* No parameter: the frame holds the result only. */
 GX_PROTO(uint32_t, ex_sched_depth, void)

@@ -66,10 +66,11 @@ int flue_lift(struct flue_func *f, struct flue_instance *inst, const struct flue
  *        flue_call_t); posts for it are accepted from before `start` runs
  *        until the call resolves.
  * @retval 0, FLUE_EINVAL
- * @retval FLUE_ENOTSUP a graph function type (flue/functype.h) with
- *         handles (own, borrow, error-context): not host values yet. A
- *         graph-typed host function's `start` gets `args` NULL: its params
- *         are flue_host_params(), its results flue_host_return_vals().
+ * A graph-typed host function's `start` gets `args` NULL: its params are
+ * flue_host_params(), its results flue_host_return_vals(). Handles in
+ * them are indices of the host's table (flue/hval.h); params that hold
+ * handles need the host's allocator (flue_host_set_realloc()), and the
+ * borrows among them end when the call resolves.
  */
 int flue_host_func(struct flue_func *f, struct flue_instance *host,
 		   const struct flue_functype *ft, flue_host_start_fn start,
@@ -129,8 +130,11 @@ int flue_host_post_return(struct flue_store *s, flue_call_t call, const struct f
 struct flue_hvals;
 
 /** Results of a graph-typed invocation (flue_invoke_vals): a view of the
- *  callee's values (flue/hval.h), valid only inside this call; NULL:
- *  cancelled before returning, or the callee trapped. */
+ *  callee's values (flue/hval.h), valid only inside this call (results
+ *  holding handles: moved into the host's arena, their handles into its
+ *  table); NULL: cancelled before returning, the callee trapped, or
+ *  results holding handles did not fit the host's allocator or table
+ *  (they are dropped). */
 typedef void (*flue_on_resolve_vals_fn)(void *user, const struct flue_hvals *results);
 
 /**
@@ -142,8 +146,9 @@ typedef void (*flue_on_resolve_vals_fn)(void *user, const struct flue_hvals *res
  * @retval 0 and `*call`; the rest as flue_invoke()
  * @retval FLUE_EINVAL f not lifted, not graph-typed, a host function,
  *         `host`, `on_resolve` or `call` NULL, `host` of another store
- * @retval FLUE_ENOTSUP handles (own, borrow, error-context) in the type
  * @retval FLUE_ENOMEM no free task record
+ * Handles in the params are the host's (own and ends leave its table,
+ * borrows are lent to the call until its resolution is delivered).
  * Params that do not fit their type (a bad pointer, length, char,
  * discriminant or encoding in the host's tuple) are the host's mistake:
  * the call resolves with `on_resolve(user, NULL)` before guest code runs.

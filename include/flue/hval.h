@@ -24,9 +24,10 @@
  * holds handles is not a view of the guest's: it is moved into the
  * host's arena with the allocator of flue_host_set_realloc() (strings in
  * UTF-8), its handles lowered into the host's table, which the host then
- * owns (flue_host_drop() for ends, or pass them on). Borrows are not host
- * values yet: function types with a borrow param are refused at the host
- * edge (FLUE_ENOTSUP).
+ * owns (flue_host_drop() for ends, flue_host_resource_drop() for
+ * resources, or pass them on). A borrow a host function gets is a handle
+ * of its table until the call resolves (then flue removes it), or the
+ * rep itself for a resource the host implements (flue/resource.h).
  */
 #ifndef FLUE_HVAL_H
 #define FLUE_HVAL_H

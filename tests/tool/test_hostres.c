@@ -7,7 +7,8 @@
  * of its interface; values shown to the program that hold handles arrive
  * in the arrival area through the host's allocator. What stays refused:
  * host ends of graph-typed elements, also inside values; a resource
- * nobody implements. Fixtures: tests/tool/plan/res*.flue, types*.flue,
+ * nobody implements; a C name taken twice. Fixtures:
+ * tests/tool/plan/res*.flue, types*.flue,
  * vends_export.flue.
  */
 #include "plan_test.h"
@@ -149,6 +150,9 @@ static const struct err_case errors[] = {
 	LOC("types_im_ostrs", 2, 1, "'t.ostrs' is served by the host, but its parameter 's' of "
 	    "type 'option<stream<string>>' holds 'stream<string>': host stream/future ends of "
 	    "'string'", "connect it to another instance"),
+	/* a host line's C name that a host resource's wrapper has */
+	{ "res_hostc", HOST, AT_FILE, 0, 0, NULL, "the generated C function "
+	  "'res_hostc_store_counter_new' would be defined twice", NULL },
 	/* a resource no instance implements and no host line reaches */
 	MOD("res_noimpl", HOST, "r_drop", "is implemented by no instance: the world of the "
 	    "instance implementing it must export its interface 'store', or a 'host' line serve "

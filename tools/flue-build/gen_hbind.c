@@ -83,7 +83,7 @@ static void binding_decl(const struct gen *g, const struct fb_binding *bd, const
 	bool moves = fb_func_host_moves(l->func, false);
 	fb_buf_printf(g->h, "\n/**\n * Result of %s(): runs on the executor thread when the call "
 		      "resolves;\n * `result` is NULL when it ended without a value (cancelled, or "
-		      "the\n * instance trapped, or the params did not fit their types%s). Its strings "
+		      "the\n * instance trapped, or the params did not fit their types%s%s). Its strings "
 		      "and\n * lists are %s, valid only inside this call.%s\n"
 		      " */\ntypedef void (*%s_done_t)(void *user, const %s *result);\n\n/**\n"
 		      " * @brief Call export '%s' of instance '%s': %s.\n"
@@ -95,7 +95,8 @@ static void binding_decl(const struct gen *g, const struct fb_binding *bd, const
 		      " *         value area (--host-arena bytes; nothing started)\n"
 		      " * @retval FLUE_EINVAL not initialised, or a tag, flag or fixed length out of\n"
 		      " *         range (nothing started)\n * Context: executor thread.\n */\n%s;\n",
-		      bd->c_name, moves ? ", or it holds handles\n * and did not fit the arrival "
+		      bd->c_name, fb_func_host_moves(l->func, true) ? ", a handle\n * among them "
+		      "not the host's" : "", moves ? ", or it holds handles\n * and did not fit the arrival "
 		      "area or the host's table: it was dropped" : "", moves ? "in the host's "
 		      "arrival area" : "views of the callee's memory", moves ? "\n * Its handles are "
 		      "indices in the host's table, now the program's." : "", bd->c_name, rt, l->key,

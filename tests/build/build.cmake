@@ -312,7 +312,9 @@ endif()
 
 # build.hostres.<target>: handles at the host edge. The host implements
 # `counter`: the guest constructs two, adds to each (borrowed self: the
-# host sees the rep) and drops them (the host's destructor sees each rep);
+# host sees the rep), loads a list into one (in the arrival area; one too
+# big for it reaches the program's _failed with FLUE_ENOMEM) and drops
+# them (the host's destructor sees each rep);
 # the host returns a readable end inside a result<stream<u8>, string> and
 # writes the bytes the guest reads, and an err string. Host, and isolated
 # on the Cortex-M3 only (the M33 adds CI time and no new path).

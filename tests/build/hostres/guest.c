@@ -1,8 +1,9 @@
 /*
  * guest (tests/build/hostres): `run` constructs two counters the host
  * implements (5, 7), adds to each through a method (borrowed self: the
- * host sees the rep), drops the first, adds to the second, drops it (the
- * host's destructor runs with each rep), then opens a stream of 3 bytes
+ * host sees the rep), drops the first, adds to the second, loads a list
+ * of 3 into it and one too big for the host's arrival area (the host
+ * answers 0xfa11), drops it (the host's destructor runs with each rep), then opens a stream of 3 bytes
  * the host writes (ok: a readable end inside a result) and reads them, and
  * opens one of 0 bytes (err: "none"). Returns the checks that passed
  * (bits, main.c).
@@ -13,6 +14,8 @@
 
 P3_IMPORT(STORE, "[constructor]counter") uint32_t counter_new(uint32_t start);
 P3_IMPORT(STORE, "[method]counter.add") uint32_t counter_add(uint32_t self, uint32_t n);
+P3_IMPORT(STORE, "[method]counter.load")
+uint32_t counter_load(uint32_t self, const uint32_t *xs, uint32_t n);
 P3_IMPORT(STORE, "[resource-drop]counter") void counter_drop(uint32_t h);
 P3_IMPORT(STORE, "open") void store_open(uint32_t n, uint32_t *ret);
 P3_IMPORT(STORE, "[async-lower][stream-read-0]open")
@@ -35,6 +38,8 @@ void *cabi_realloc(void *old, uint32_t old_size, uint32_t align, uint32_t new_si
 
 /* result<stream<u8>, string>: the case (u8) at 0, the payload at 4. */
 static uint32_t ret[3];
+#define NXS 2000u
+static uint32_t xs[NXS];
 static uint8_t buf[8];
 
 static uint32_t streams(void)
@@ -63,6 +68,12 @@ P3_EXPORT("run") uint32_t run(void)
 	bits |= counter_add(b, 10) == 17u ? 0x04u : 0u;
 	counter_drop(a); /* the host's destructor: rep 0x40 */
 	bits |= counter_add(b, 1) == 18u ? 0x08u : 0u;
+	/* 8000 bytes of list: more than the host's 4096-byte arrival area */
+	for (uint32_t i = 0; i < NXS; i++)
+		xs[i] = i + 1u;
+	bits |= counter_load(b, xs, 3) == 24u ? 0x40u : 0u; /* 18 + 1 + 2 + 3 */
+	bits |= counter_load(b, xs, NXS) == 0xFA11u ? 0x80u : 0u;
+	bits |= counter_add(b, 0) == 24u ? 0x100u : 0u; /* unchanged */
 	counter_drop(b); /* rep 0x41 */
 	return bits | streams();
 }

@@ -4,7 +4,8 @@
  * rep) and drops (the host's destructor sees each rep once, in the order
  * the guest dropped them); and the host returns a readable end inside a
  * result<stream<u8>, string>, writes 3 bytes the guest reads, and an err
- * string. The guest's checks come back as bits (guest.c); the host checks
+ * string. A method's params that hold a borrow arrive in the arrival
+ * area; a list too big for it reaches load's _failed with FLUE_ENOMEM. The guest's checks come back as bits (guest.c); the host checks
  * what it saw. Expected values are the semantics': reps 0x40 + slot in
  * construction order, 5 + 3, 7 + 10 + 1.
  */
@@ -16,7 +17,7 @@
 
 #include "hostres.h"
 
-#define ALL 0x3Fu
+#define ALL 0x1FFu
 #define REP0 0x40u
 
 static uint32_t values[4], nslots, bad;
@@ -60,7 +61,7 @@ void hostres_store__method_counter_add_failed(flue_call_t call, int rc)
 
 void hostres_store_open(flue_call_t call, uint32_t n)
 {
-	hostres_result1_t r = { 0 };
+	hostres_result2_t r = { 0 };
 	if (n == 0u) {
 		r.tag = 1;
 		r.u.err = (hostres_string_t){ (const uint8_t *)"none", 4 };
@@ -81,6 +82,34 @@ void hostres_store_open(flue_call_t call, uint32_t n)
 
 static bool resolved;
 static uint32_t got = 0xDEADu;
+
+/* load(xs): adds their sum. The list is read in the arrival area, where
+ * the library moved the params (they hold a borrow). */
+void hostres_store__method_counter_load(flue_call_t call, uint32_t self, hostres_list0_t xs)
+{
+	uint32_t r = 0, sum = 0, size = 0;
+	const uint8_t *arena = hostres_host_arena(&size);
+	/* past the program's part and the value area: the arrival area */
+	bad += (const uint8_t *)xs.elems < arena + 2u * size;
+	for (uint32_t i = 0; i < xs.len; i++)
+		sum += xs.elems[i];
+	if (self >= REP0 && self < REP0 + nslots)
+		r = values[self - REP0] += sum;
+	else
+		bad++;
+	bad += hostres_store__method_counter_load_return(call, &r) != 0;
+}
+
+/* load() of 2000 elements: 8000 bytes do not fit the 4096-byte arrival
+ * area, so the value was dropped: answer 0xfa11. */
+static int load_failed = 1;
+
+void hostres_store__method_counter_load_failed(flue_call_t call, int rc)
+{
+	uint32_t r = 0xFA11u;
+	load_failed = rc;
+	bad += hostres_store__method_counter_load_return(call, &r) != 0;
+}
 
 static void on_done(void *user, const uint32_t *r)
 {
@@ -114,7 +143,7 @@ int main(void)
 		     out.result == FLUE_RESULT_DROPPED && out.progress == 3u &&
 		     flue_host_drop(hostres_host(), writer) == 0;
 	bool dtors = ndtor == 2u && dtor_reps[0] == REP0 && dtor_reps[1] == REP0 + 1u;
-	bool fine = !hostres_instance_g()->poisoned;
+	bool fine = !hostres_instance_g()->poisoned && load_failed == FLUE_ENOMEM;
 	flue_board_printf("hostres: checks 0x%x of 0x%x; dtor %u (0x%x 0x%x); write %s; own %s; "
 			  "bad %u; %s\n", (unsigned)got, ALL, (unsigned)ndtor,
 			  (unsigned)dtor_reps[0], (unsigned)dtor_reps[1], wrote ? "ok" : "BAD",

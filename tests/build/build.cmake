@@ -38,6 +38,11 @@
 #                              destructor with its rep, resource.rep, an
 #                              error-context in a result (host, and
 #                              isolated on both QEMU boards)
+#   build.hostres.<target>     the host implements a resource a guest uses
+#                              (constructor, a method, drops: the host's
+#                              destructor with each rep) and returns a
+#                              stream end inside a result (host, and
+#                              isolated on the Cortex-M3)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -303,6 +308,31 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
     flue_qemu_test(build.resources.${core}.isolated ${core}
                    ${TBB}/resources/${core}-isolated/resources.elf "resources: ok")
   endforeach()
+endif()
+
+# build.hostres.<target>: handles at the host edge. The host implements
+# `counter`: the guest constructs two, adds to each (borrowed self: the
+# host sees the rep), loads a list into one (in the arrival area; one too
+# big for it reaches the program's _failed with FLUE_ENOMEM) and drops
+# them (the host's destructor sees each rep);
+# the host returns a readable end inside a result<stream<u8>, string> and
+# writes the bytes the guest reads, and an err string. Host, and isolated
+# on the Cortex-M3 only (the M33 adds CI time and no new path).
+flue_test_guests(hostres hostres_deps guest)
+flue_add_program(tb_hostres_host COMPOSITION ${TB}/hostres/hostres.flue
+                 SOURCES ${TB}/hostres/main.c MODULES ${TBB}/hostres
+                 OUTPUT_DIR ${TBB}/hostres/host DEPENDS ${hostres_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.hostres.host COMMAND ${TBB}/hostres/host/hostres)
+set_tests_properties(build.hostres.host PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "hostres: ok")
+if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
+  flue_add_program(tb_hostres_cortex-m3_isolated COMPOSITION ${TB}/hostres/hostres.flue
+                   TARGET cortex-m3 ISOLATE SOURCES ${TB}/hostres/main.c
+                   MODULES ${TBB}/hostres OUTPUT_DIR ${TBB}/hostres/cortex-m3-isolated
+                   DEPENDS ${hostres_deps})
+  flue_qemu_test(build.hostres.cortex-m3.isolated cortex-m3
+                 ${TBB}/hostres/cortex-m3-isolated/hostres.elf "hostres: ok")
 endif()
 
 # Fiber-stack options out of range are refused before anything is built.

@@ -3,8 +3,9 @@
  * fixtures tests/tool/plan/res*.flue, res.wit, r_*.wat): who implements a
  * resource type, its id in the type graph and in the built-ins, the order
  * of <prog>_init (instances and destructors, registration, then the other
- * lifts), and the refusals: handles at the host edge, a resource nobody
- * implements, two implementations of one, borrows in stream elements.
+ * lifts), and the refusals: a resource nobody implements, two
+ * implementations of one, borrows in stream elements. (Handles at the
+ * host edge: test_hostres.c.)
  * Also the graph nodes of handles (graph/graph.wit's `handles`).
  */
 #include "plan_test.h"
@@ -170,14 +171,6 @@ FT_TEST(test_static_at_the_host_edge)
 }
 
 static const struct err_case errors[] = {
-	/* handles do not cross the host edge: host functions, exports */
-	LOC("res_host", 3, 1, "'user.test:res/store@1.0.0#[constructor]counter' is served by the "
-	    "host, but its result of type 'own<counter>' holds the handle 'own<counter>': the "
-	    "host edge does not carry resource or error-context handles",
-	    "connect it to another instance"),
-	LOC("res_export", 2, 1, "'impl.test:res/store@1.0.0#oops' is exported to the host, but "
-	    "its result of type 'result<u32, error-context>' holds the handle 'error-context'",
-	    NULL),
 	/* a resource no instance implements; two instances implementing one */
 	MOD("res_noimpl", HOST, "r_drop", "import 'test:res/store@1.0.0' '[resource-drop]counter': "
 	    "resource 'counter' (plan/res.wit:7:12) is implemented by no instance"),

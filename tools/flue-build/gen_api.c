@@ -346,6 +346,7 @@ void gen_api(const struct gen *g)
 		else
 			hostfn(g, i);
 	}
+	gen_res_api(g);
 	gen_init(g);
 	char *up = upper(g->p->name);
 	fb_buf_printf(g->h, "\n#endif /* %s_H */\n", up);

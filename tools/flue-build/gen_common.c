@@ -315,6 +315,9 @@ void gen_leaf_ctype(const struct gen *g, const struct wit_type *u, struct fb_buf
 void gen_leaf_ctype(const struct gen *g, const struct wit_type *u, struct fb_buf *b)
 {
 	const char *c = leaf_c(u->kind);
+	if (c == NULL && (u->kind == WIT_T_OWN || u->kind == WIT_T_BORROW ||
+			  u->kind == WIT_T_ERROR_CONTEXT))
+		c = "uint32_t"; /* an index in the host's table (a borrow of the host's own: the rep) */
 	if (c != NULL) {
 		fb_buf_puts(b, c);
 		return;

@@ -67,7 +67,7 @@ static void prologue(const struct gen *g)
 	fb_buf_printf(c, "static struct flue_store store;\nstatic struct flue_instance *host;\n"
 		      "static uint8_t host_arena[%u] __attribute__((aligned(8)));\n"
 		      "static int (*glue_print)(const char *fmt, ...);\n\n",
-		      (unsigned)g->o->host_arena * (gen_hval_any(g->p) ? 2u : 1u)); /* + the value area */
+		      (unsigned)gen_hval_arena(g)); /* + the value area (+ the arrival area) */
 }
 
 static void elem_table(const struct gen *g)

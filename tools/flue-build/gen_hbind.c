@@ -23,6 +23,17 @@ static void binding_resolve(const struct gen *g, const char *name, const struct 
 			    const char *rt)
 {
 	struct fb_buf *c = g->c;
+	if (fb_func_host_moves(f, false)) { /* moved into the arrival area for this call */
+		fb_buf_printf(c, "static void %s_resolve(void *user, const struct flue_hvals *r)\n{\n"
+			      "\tuint32_t glue_mark = glue_ienter();\n\tstruct pending *p = user;\n"
+			      "\t%s_done_t done = (%s_done_t)p->done;\n\tvoid *u = p->user;\n"
+			      "\tp->used = false;\n\tglue_vdone();\n\tif (done != 0 && r == 0)\n"
+			      "\t\tdone(u, 0);\n\tif (done != 0 && r != 0) {\n\t\t%s v;\n", name,
+			      name, name, rt);
+		gen_hval_get(g, f->result, "flue_hvals_get(r, 0)", "v", "\t\t", c);
+		fb_buf_puts(c, "\t\tdone(u, &v);\n\t}\n\tglue_ileave(glue_mark);\n}\n\n");
+		return;
+	}
 	fb_buf_printf(c, "static void %s_resolve(void *user, const struct flue_hvals *r)\n{\n"
 		      "\tstruct pending *p = user;\n\t%s_done_t done = (%s_done_t)p->done;\n"
 		      "\tvoid *u = p->user;\n\tp->used = false;\n\tglue_vdone();\n"
@@ -69,10 +80,11 @@ static void binding_decl(const struct gen *g, const struct fb_binding *bd, const
 	const struct fb_lift *l = &in->mod->lifts[bd->lift];
 	struct fb_buf sig = { 0 };
 	gen_wit_signature(l->func, &sig);
+	bool moves = fb_func_host_moves(l->func, false);
 	fb_buf_printf(g->h, "\n/**\n * Result of %s(): runs on the executor thread when the call "
 		      "resolves;\n * `result` is NULL when it ended without a value (cancelled, or "
-		      "the\n * instance trapped, or the params did not fit their types). Its strings "
-		      "and\n * lists are views of the callee's memory, valid only inside this call.\n"
+		      "the\n * instance trapped, or the params did not fit their types%s%s). Its strings "
+		      "and\n * lists are %s, valid only inside this call.%s\n"
 		      " */\ntypedef void (*%s_done_t)(void *user, const %s *result);\n\n/**\n"
 		      " * @brief Call export '%s' of instance '%s': %s.\n"
 		      " *        The params (strings and lists too) are copied into the host's value\n"
@@ -83,7 +95,12 @@ static void binding_decl(const struct gen *g, const struct fb_binding *bd, const
 		      " *         value area (--host-arena bytes; nothing started)\n"
 		      " * @retval FLUE_EINVAL not initialised, or a tag, flag or fixed length out of\n"
 		      " *         range (nothing started)\n * Context: executor thread.\n */\n%s;\n",
-		      bd->c_name, bd->c_name, rt, l->key, in->name, sig.data, g->p->name, proto);
+		      bd->c_name, fb_func_host_moves(l->func, true) ? ", a handle\n * among them "
+		      "not the host's" : "", moves ? ", or it holds handles\n * and did not fit the arrival "
+		      "area or the host's table: it was dropped" : "", moves ? "in the host's "
+		      "arrival area" : "views of the callee's memory", moves ? "\n * Its handles are "
+		      "indices in the host's table, now the program's." : "", bd->c_name, rt, l->key,
+		      in->name, sig.data, g->p->name, proto);
 	fb_buf_free(&sig);
 }
 
@@ -142,7 +159,12 @@ static void hostfn_decl(const struct gen *g, const struct fb_hostfn *hf, const c
 		      "program; called on the executor thread when a guest\n * calls it. Its "
 		      "strings and lists are views of the caller's memory,\n * valid only until "
 		      "this returns: copy what you keep. Resolve `call`\n * then or later with "
-		      "%s_return().\n */\nvoid %s(flue_call_t call", hf->key, sig.data, hf->c_name,
+		      "%s_return().%s\n */\nvoid %s(flue_call_t call", hf->key, sig.data, hf->c_name,
+		      fb_func_host_moves(f, true) ? "\n * Its params hold handles: they were moved "
+		      "into the host's arrival\n * area (valid until this returns), and each own, "
+		      "error-context and\n * stream/future end is an index in the host's table, now "
+		      "the\n * program's. A borrow is a borrow handle there that ends when the\n"
+		      " * call resolves, or the rep itself for a resource the host implements." : "",
 		      hf->c_name);
 	gen_c_params(g, f, h, false);
 	fb_buf_printf(h, ");\n\n/**\n * @brief Resolve host call `call` of %s()%s (executor "
@@ -152,11 +174,19 @@ static void hostfn_decl(const struct gen *g, const struct fb_hostfn *hf, const c
 		fb_buf_puts(h, " * @retval FLUE_ENOMEM it does not fit the value area (--host-arena "
 			    "bytes):\n *         the call still waits; resolve it with something "
 			    "smaller\n * @retval FLUE_EINVAL `result` NULL, a tag, flag or fixed length "
-			    "out of range,\n *         or a string that is not UTF-8: the call still "
-			    "waits\n");
+			    "out of range,\n *         a string that is not UTF-8, or a handle the "
+			    "host's table\n *         does not hold: the call still waits\n");
 	fb_buf_printf(h, " * @retval FLUE_EBADF not a pending call\n */\nint %s_return(flue_call_t "
 		      "call%s%s%s);\n", hf->c_name, f->result != NULL ? ", const " : "",
 		      f->result != NULL ? rt : "", f->result != NULL ? " *result" : "");
+	if (fb_func_host_moves(f, true))
+		fb_buf_printf(h, "\n/**\n * @brief Implemented by the program: called instead of %s()"
+			      "\n *        when its params, which hold handles, could not be moved into"
+			      "\n *        the host's arrival area (`rc` FLUE_ENOMEM: --host-arena "
+			      "bytes)\n *        or their handles into the host's table (FLUE_ENOSPC)."
+			      "\n *        The value was dropped; the call waits: resolve it with\n"
+			      " *        %s_return().\n */\nvoid %s_failed(flue_call_t call, int rc);\n",
+			      hf->c_name, hf->c_name, hf->c_name);
 	fb_buf_free(&sig);
 }
 
@@ -165,10 +195,17 @@ static void hostfn_start(const struct gen *g, uint32_t n)
 	const struct fb_hostfn *hf = &g->p->hostfns[n];
 	const struct wit_func *f = hf->func;
 	struct fb_buf *c = g->c, args = { 0 };
+	bool moves = fb_func_host_moves(f, true);
 	fb_buf_printf(c, "static void hostfn%u_start(void *user, flue_call_t call, "
 		      "const struct flue_values *a)\n{\n\tstruct flue_hvals glue_v;\n\t(void)user;\n"
-		      "\t(void)a;\n\tif (flue_host_params(&store, call, &glue_v) != 0)\n"
-		      "\t\treturn;\n", (unsigned)n);
+		      "\t(void)a;\n", (unsigned)n);
+	if (moves) /* moved into the arrival area for this call */
+		fb_buf_printf(c, "\tuint32_t glue_mark = glue_ienter();\n\tint glue_rc = "
+			      "flue_host_params(&store, call, &glue_v);\n\tif (glue_rc != 0) {\n"
+			      "\t\t%s_failed(call, glue_rc);\n\t\tglue_ileave(glue_mark);\n"
+			      "\t\treturn;\n\t}\n", hf->c_name);
+	else
+		fb_buf_puts(c, "\tif (flue_host_params(&store, call, &glue_v) != 0)\n\t\treturn;\n");
 	for (uint32_t i = 0; i < f->nparams; i++) {
 		char *s = fb_snake(f->params[i].name), hv[48];
 		struct fb_buf lv = { 0 };
@@ -182,7 +219,8 @@ static void hostfn_start(const struct gen *g, uint32_t n)
 		fb_buf_free(&lv);
 		free(s);
 	}
-	fb_buf_printf(c, "\t%s(call%s);\n}\n\n", hf->c_name, args.data != NULL ? args.data : "");
+	fb_buf_printf(c, "\t%s(call%s);\n%s}\n\n", hf->c_name, args.data != NULL ? args.data : "",
+		      moves ? "\tglue_ileave(glue_mark);\n" : "");
 	fb_buf_free(&args);
 }
 

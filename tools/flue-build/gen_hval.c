@@ -40,6 +40,23 @@ bool gen_hval_any(const struct fb_plan *p)
 	return false;
 }
 
+bool gen_hval_moves(const struct fb_plan *p)
+{
+	for (uint32_t i = 0; i < p->nbindings; i++)
+		if (fb_func_host_moves(p->insts[p->bindings[i].inst].mod->lifts[p->bindings[i].lift].func,
+				       false))
+			return true;
+	for (uint32_t i = 0; i < p->nhostfns; i++)
+		if (fb_func_host_moves(p->hostfns[i].func, true))
+			return true;
+	return false;
+}
+
+uint32_t gen_hval_arena(const struct gen *g)
+{
+	return g->o->host_arena * (gen_hval_moves(g->p) ? 3u : gen_hval_any(g->p) ? 2u : 1u);
+}
+
 uint32_t gen_hval_size(const struct gen *g, const struct wit_type *t)
 {
 	return g->tg->nodes[gen_graph_node(g, t)].size;
@@ -101,7 +118,9 @@ void gen_hval_get(const struct gen *g, const struct wit_type *t, const char *hv,
 	}
 	struct fb_buf ct = { 0 };
 	gen_ctype(g, u, &ct);
-	if (u->kind == WIT_T_BOOL)
+	if (u->kind == WIT_T_STREAM || u->kind == WIT_T_FUTURE) /* an index in the host's table */
+		fb_buf_printf(b, "%s%s.handle = (uint32_t)flue_hval_num(%s);\n", ind, lv, hv);
+	else if (u->kind == WIT_T_BOOL)
 		fb_buf_printf(b, "%s%s = flue_hval_num(%s) != 0;\n", ind, lv, hv);
 	else if (u->kind == WIT_T_F32)
 		fb_buf_printf(b, "%s%s = glue_bits_f32((uint32_t)flue_hval_num(%s));\n", ind, lv, hv);
@@ -123,7 +142,9 @@ void gen_hval_put(const struct gen *g, const struct wit_type *t, const char *x, 
 		return;
 	}
 	uint32_t n = gen_hval_size(g, u);
-	if (u->kind == WIT_T_BOOL)
+	if (u->kind == WIT_T_STREAM || u->kind == WIT_T_FUTURE)
+		fb_buf_printf(b, "%sglue_st(w, %s, %s.handle, 4u);\n", ind, at, x);
+	else if (u->kind == WIT_T_BOOL)
 		fb_buf_printf(b, "%sglue_st(w, %s, %s ? 1u : 0u, 1u);\n", ind, at, x);
 	else if (u->kind == WIT_T_F32 || u->kind == WIT_T_F64)
 		fb_buf_printf(b, "%sglue_st(w, %s, glue_f%s_bits(%s), %uu);\n", ind, at,
@@ -134,8 +155,49 @@ void gen_hval_put(const struct gen *g, const struct wit_type *t, const char *x, 
 
 /* --------------------------------------------------------- support */
 
+/* The arrival area: values shown to the program that hold handles (a host
+ * function's params, an export's result), which the library moves into
+ * the host's arena with the host's allocator (flue_host_set_realloc())
+ * instead of showing them where the guest has them. It is the last
+ * `--host-arena` bytes, after the value area, and works as a stack: each
+ * value lasts as long as the callback that is shown it (the glue takes
+ * back what it took when the callback returns, so nested callbacks — a
+ * host function that calls an export that calls a host function — keep
+ * theirs). The library moves a value just before it calls the callback,
+ * with no glue in between: the first allocation after a callback began
+ * or ended (`glue_ifresh`) marks where the next value begins. */
+static void arrivals(const struct gen *g)
+{
+	fb_buf_printf(g->c, "/* The arrival area: values the program is shown that hold handles "
+		      "(moved\n * here by the library with glue_ialloc), the last %u bytes of the "
+		      "host\n * arena; each lasts as long as the callback shown it (a stack). */\n"
+		      "#define GLUE_IBASE %uu\nstatic uint32_t glue_itop = GLUE_IBASE, glue_ibegin "
+		      "= GLUE_IBASE;\nstatic bool glue_ifresh = true;\n\n"
+		      "static uint32_t glue_ialloc(void *user, struct flue_instance *inst, uint32_t "
+		      "old, uint32_t old_size,\n\t\t\t    uint32_t align, uint32_t size)\n{\n"
+		      "\t(void)user;\n\t(void)inst;\n\tif (glue_ifresh) {\n\t\tglue_ibegin = "
+		      "glue_itop;\n\t\tglue_ifresh = false;\n\t}\n"
+		      "\tif (old_size > 0 && old + old_size == glue_itop &&\n"
+		      "\t    (uint64_t)old + size <= sizeof host_arena) { /* the last block */\n"
+		      "\t\tglue_itop = old + size;\n\t\treturn old;\n\t}\n"
+		      "\tuint64_t p = ((uint64_t)glue_itop + align - 1u) & ~(uint64_t)(align - 1u);\n"
+		      "\tif (align == 0 || (align & (align - 1u)) != 0 || p + size > sizeof host_arena)"
+		      "\n\t\treturn UINT32_MAX; /* no room: FLUE_ENOMEM */\n"
+		      "\tif (old_size > 0)\n\t\tmemmove(host_arena + p, host_arena + old, "
+		      "old_size < size ? old_size : size);\n\tglue_itop = (uint32_t)(p + size);\n"
+		      "\treturn (uint32_t)p;\n}\n\n"
+		      "/* Entering a callback shown a moved value: where that value began. */\n"
+		      "static inline uint32_t glue_ienter(void)\n{\n\tuint32_t mark = glue_ifresh ? "
+		      "glue_itop : glue_ibegin;\n\tglue_ifresh = true;\n\treturn mark;\n}\n\n"
+		      "static inline void glue_ileave(uint32_t mark)\n{\n\tglue_itop = mark;\n"
+		      "\tglue_ifresh = true;\n}\n\n", (unsigned)g->o->host_arena,
+		      (unsigned)(2u * g->o->host_arena));
+}
+
 void gen_hval_support(const struct gen *g)
 {
+	if (gen_hval_moves(g->p)) /* GLUE_IBASE: the value area's end */
+		arrivals(g);
 	fb_buf_printf(g->c, "/* The value area: graph-typed values the program gives (an export's\n"
 		      " * params, waiting until the callee starts; a host function's result,\n"
 		      " * moved at once), in canonical layout after the program's %u bytes of\n"
@@ -145,7 +207,7 @@ void gen_hval_support(const struct gen *g)
 		      "struct glue_w {\n\tuint8_t *a;\n\tuint32_t top, end;\n};\n\n"
 		      "static uint32_t glue_vtop = GLUE_VBASE, glue_vlive;\n\n"
 		      "static inline void glue_w_open(struct glue_w *w)\n{\n\tw->a = host_arena;\n"
-		      "\tw->top = glue_vtop;\n\tw->end = (uint32_t)sizeof host_arena;\n}\n\n"
+		      "\tw->top = glue_vtop;\n\tw->end = %s;\n}\n\n"
 		      "static inline int glue_reserve(struct glue_w *w, uint64_t n, uint32_t align, "
 		      "uint32_t *at)\n{\n\tuint64_t p = ((uint64_t)w->top + align - 1u) & "
 		      "~(uint64_t)(align - 1u);\n\tif (p + n > w->end)\n\t\treturn FLUE_ENOMEM;\n"
@@ -155,7 +217,8 @@ void gen_hval_support(const struct gen *g)
 		      "\t\tw->a[at + k] = (uint8_t)(v >> (8u * k));\n}\n\n"
 		      "static inline void glue_vdone(void)\n{\n\tif (glue_vlive > 0 && --glue_vlive == 0)\n"
 		      "\t\tglue_vtop = GLUE_VBASE;\n}\n\n", (unsigned)g->o->host_arena,
-		      (unsigned)g->o->host_arena);
+		      (unsigned)g->o->host_arena, gen_hval_moves(g->p) ? "GLUE_IBASE" :
+		      "(uint32_t)sizeof host_arena");
 }
 
 /* ----------------------------------------------------- per type */

@@ -42,6 +42,12 @@ void gen_ctype_typedefs(const struct gen *g);
  * reading view `hv` into C lvalue `lv` of type t; writing C value `x` of
  * type t at arena offset `at` (statements that `return` an error code). */
 bool gen_hval_any(const struct fb_plan *p);
+/* Does the library move values holding handles into the host's arena
+ * (fb_func_host_moves())? Then the glue has the arrival area and its
+ * allocator. The host arena's bytes: the program's, the value area, the
+ * arrival area. */
+bool gen_hval_moves(const struct fb_plan *p);
+uint32_t gen_hval_arena(const struct gen *g);
 void gen_hval_support(const struct gen *g);
 void gen_hval_convs(const struct gen *g);
 void gen_hval_get(const struct gen *g, const struct wit_type *t, const char *hv, const char *lv,

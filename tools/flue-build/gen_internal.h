@@ -82,6 +82,9 @@ void gen_res_entries(const struct gen *g, const struct fb_module *m, const char 
 void gen_res_lift_dtors(const struct gen *g, uint32_t n, const char *id);
 void gen_res_register(const struct gen *g);
 void gen_res_call(const struct gen *g, const struct fb_import *c, struct fb_buf *b);
+/* The host's resource types: its destructors' declarations, the wrappers
+ * over its handles (<prog>_<iface>_<resource>_new/_rep/_drop). */
+void gen_res_api(const struct gen *g);
 
 /* Typedefs of the host interface's types (records, tuples, ends). */
 void gen_api_types(const struct gen *g);

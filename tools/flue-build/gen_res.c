@@ -12,6 +12,14 @@
  * first (lifting only destructors), then registers the resource types,
  * then lifts the other exports (`lift_<inst>()`). A program without
  * resources keeps the glue it had.
+ *
+ * A resource type the host implements (plan_res.c: a `host` line serves
+ * a function of its interface) is registered with the host instance and a
+ * host function as its destructor, (u32) -> (), which calls the program's
+ * `<prog>_<iface>_<resource>_dtor(rep)` when a guest drops an own of it.
+ * The program creates, reads and drops its handles with
+ * `<prog>_<iface>_<resource>_new/_rep/_drop()`, flue_host_resource_*()
+ * on the host instance and the type's id.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +31,8 @@
 static bool is_dtor_export(const struct gen *g, const struct fb_module *m, uint32_t j)
 {
 	for (uint32_t i = 0; i < g->p->nrtypes; i++)
-		if (g->p->rtypes[i].dtor == (int)j && g->p->insts[g->p->rtypes[i].inst].mod == m)
+		if (g->p->rtypes[i].inst != FB_RTYPE_HOST && g->p->rtypes[i].dtor == (int)j &&
+		    g->p->insts[g->p->rtypes[i].inst].mod == m)
 			return true;
 	return false;
 }
@@ -32,14 +41,17 @@ void gen_res_statics(const struct gen *g)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < g->p->nrtypes; i++)
-		n += g->p->rtypes[i].dtor >= 0;
+		n += g->p->rtypes[i].dtor >= 0 || g->p->rtypes[i].inst == FB_RTYPE_HOST;
 	if (g->p->nrtypes == 0)
 		return;
 	fb_buf_printf(g->c, "/* Resource types, registered in this order: id = index + 1. */\n");
-	for (uint32_t i = 0; i < g->p->nrtypes; i++)
-		fb_buf_printf(g->c, "/* %u: '%s' of '%s', implemented by '%s' */\n", (unsigned)i + 1u,
-			      g->p->rtypes[i].res->name, g->p->rtypes[i].iface_key,
-			      g->p->insts[g->p->rtypes[i].inst].name);
+	for (uint32_t i = 0; i < g->p->nrtypes; i++) {
+		const struct fb_rtype *r = &g->p->rtypes[i];
+		fb_buf_printf(g->c, "/* %u: '%s' of '%s', implemented by %s%s%s */\n", (unsigned)i + 1u,
+			      r->res->name, r->iface_key, r->inst == FB_RTYPE_HOST ? "the host" : "'",
+			      r->inst == FB_RTYPE_HOST ? "" : g->p->insts[r->inst].name,
+			      r->inst == FB_RTYPE_HOST ? "" : "'");
+	}
 	if (n == 0) {
 		fb_buf_puts(g->c, "\n");
 		return;
@@ -49,6 +61,15 @@ void gen_res_statics(const struct gen *g)
 		      "static const struct flue_valtype glue_dtor_param = { .kind = FLUE_VAL_U32 };\n"
 		      "static const struct flue_functype glue_dtor_type = { .async = false, "
 		      ".nparams = 1, .params = &glue_dtor_param };\n\n", (unsigned)g->p->nrtypes);
+	for (uint32_t i = 0; i < g->p->nrtypes; i++)
+		if (g->p->rtypes[i].inst == FB_RTYPE_HOST)
+			fb_buf_printf(g->c, "/* The host's destructor of '%s': the program's. */\n"
+				      "static void glue_hdtor%u_start(void *user, flue_call_t call, "
+				      "const struct flue_values *a)\n{\n\tstatic const struct "
+				      "flue_values none = { 0, { 0 } };\n\t(void)user;\n"
+				      "\t%s_dtor((uint32_t)a->v[0]);\n\t(void)flue_host_return(&store, "
+				      "call, &none);\n}\n\n", g->p->rtypes[i].res->name, (unsigned)i,
+				      g->p->rtypes[i].c_name);
 }
 
 /* The entries of m's destructors: like a sync lift's core. */
@@ -87,11 +108,28 @@ void gen_res_lift_dtors(const struct gen *g, uint32_t n, const char *id)
 	}
 }
 
+/* A type the host implements: its destructor, a host function, then the
+ * type with the host instance as its implementation. */
+static void register_host(const struct gen *g, uint32_t i)
+{
+	const struct fb_rtype *r = &g->p->rtypes[i];
+	fb_buf_printf(g->c, "\t{\n\t\tflue_rtype_t rt = 0;\n\t\trc = flue_host_func(&glue_dtors[%u], "
+		      "host, &glue_dtor_type, glue_hdtor%u_start, 0, 0);\n\t\tif (rc == 0)\n"
+		      "\t\t\trc = flue_resource_type_register(&store, host, &glue_dtors[%u], &rt);\n"
+		      "\t\tif (rc != 0 || rt != %uu)\n\t\t\treturn glue_fail(rc != 0 ? rc : "
+		      "FLUE_EINVAL, \"registering resource type '%s' of\", \"the host\");\n\t}\n",
+		      (unsigned)i, (unsigned)i, (unsigned)i, (unsigned)i + 1u, r->res->name);
+}
+
 /* In <prog>_init(), after every instance exists: the resource types. */
 void gen_res_register(const struct gen *g)
 {
 	for (uint32_t i = 0; i < g->p->nrtypes; i++) {
 		const struct fb_rtype *r = &g->p->rtypes[i];
+		if (r->inst == FB_RTYPE_HOST) {
+			register_host(g, i);
+			continue;
+		}
 		char *id = gen_mod(g, g->p->insts[r->inst].mod);
 		struct fb_buf d = { 0 };
 		if (r->dtor >= 0)
@@ -116,4 +154,41 @@ void gen_res_call(const struct gen *g, const struct fb_import *c, struct fb_buf 
 			 c->builtin == FB_B_RESOURCE_REP ? "rep" : "drop";
 	fb_buf_printf(b, "flue_canon_resource_%s(inst, %uu, p0)", fn,
 		      (unsigned)fb_plan_rtype_id(g->p, c->resource));
+}
+
+/* The host interface of the resource types the host implements: the
+ * program's destructor (declared) and the wrappers over its handles. */
+void gen_res_api(const struct gen *g)
+{
+	for (uint32_t i = 0; i < g->p->nrtypes; i++) {
+		const struct fb_rtype *r = &g->p->rtypes[i];
+		const char *n = r->c_name;
+		if (r->inst != FB_RTYPE_HOST)
+			continue;
+		fb_buf_printf(g->h, "\n/* Resource '%s' of interface '%s', implemented by the host "
+			      "(id %u).\n * Its handles are indices in the host's table; `rep` is the "
+			      "program's own\n * number for one (a borrow<%s> reaches a host function "
+			      "as the rep). */\n\n/**\n * @brief Implemented by the program: the "
+			      "destructor, called with the rep\n *        when a guest drops an own of "
+			      "it (not for the program's own\n *        %s_drop()).\n */\nvoid "
+			      "%s_dtor(uint32_t rep);\n\n/** @brief A new own handle to `rep` in the "
+			      "host's table, for a value the\n *         program gives. @retval 0 "
+			      "@retval FLUE_ENOSPC the table is full\n *         @retval FLUE_EINVAL "
+			      "not initialised */\nint %s_new(uint32_t rep, uint32_t *handle);\n\n"
+			      "/** @brief The rep of own handle `handle` the host holds. @retval 0\n"
+			      " *         @retval FLUE_EBADF no handle of this type there */\n"
+			      "int %s_rep(uint32_t handle, uint32_t *rep);\n\n/** @brief Drop handle "
+			      "`handle` (`*rep`: its rep; no destructor runs: the\n *         clean-up "
+			      "is the program's). @retval 0 @retval FLUE_EBADF\n *         @retval "
+			      "FLUE_EBUSY lent to a call in progress */\nint %s_drop(uint32_t handle, "
+			      "uint32_t *rep);\n", r->res->name, r->iface_key, (unsigned)i + 1u,
+			      r->res->name, n, n, n, n, n);
+		fb_buf_printf(g->c, "int %s_new(uint32_t rep, uint32_t *handle)\n{\n\treturn "
+			      "flue_host_resource_new(host, %uu, rep, handle);\n}\n\n"
+			      "int %s_rep(uint32_t handle, uint32_t *rep)\n{\n\treturn "
+			      "flue_host_resource_rep(host, %uu, handle, rep);\n}\n\n"
+			      "int %s_drop(uint32_t handle, uint32_t *rep)\n{\n\treturn "
+			      "flue_host_resource_drop(host, %uu, handle, rep);\n}\n\n", n,
+			      (unsigned)i + 1u, n, (unsigned)i + 1u, n, (unsigned)i + 1u);
+	}
 }

@@ -438,6 +438,8 @@ void fb_plan_free(struct fb_plan *p)
 	free(p->hostfns);
 	free(p->bindings);
 	free(p->elems);
+	for (uint32_t i = 0; i < p->nrtypes; i++)
+		free(p->rtypes[i].c_name);
 	free(p->rtypes);
 	free(p->name);
 	fb_compose_free(&p->comp);

@@ -99,15 +99,21 @@ struct fb_elem {
 					  (fb_elem_form(), flue_type_register_value()) */
 };
 
+/** fb_rtype.inst of a resource type the host implements. */
+#define FB_RTYPE_HOST UINT32_MAX
+
 /** A resource type of the program; its flue id (flue_rtype_t) is its index
  *  + 1 (registered in this order in <prog>_init). One per WIT resource
  *  (fb_resource_same()): the instance whose world exports the interface
- *  that defines it implements it. */
+ *  that defines it implements it; else the host does, if a `host` line
+ *  serves a function of that interface (plan_res.c). */
 struct fb_rtype {
 	const struct wit_type *res;  /**< the resource, in the implementer's WIT */
-	const char *iface_key;       /**< the exported interface's world key */
-	uint32_t inst;               /**< the implementing instance */
-	int dtor;                    /**< export index of `<iface>#[dtor]R`, -1 none */
+	const char *iface_key;       /**< the exported (host: imported) interface's world key */
+	uint32_t inst;               /**< the implementing instance, or FB_RTYPE_HOST */
+	int dtor;                    /**< export index of `<iface>#[dtor]R`, -1 none (host: -1) */
+	char *c_name;                /**< host: "<prog>_<iface>_<resource>", the prefix of its
+					  C functions (_new, _rep, _drop; _dtor the program's) */
 };
 
 struct fb_plan {

@@ -25,9 +25,4 @@ int fb_plan_rings(const struct fb_plan *p, struct fb_error *err);
  * destructor), every handle of every module resolved to one, and the
  * limit of the library's configuration. */
 int fb_plan_resources(struct fb_plan *p, struct fb_error *err);
-/* A function of link `k` (a `host` or `export` line: `how`) whose params or
- * result hold an own, borrow or error-context: refused, naming the line. */
-int fb_plan_refuse_host_handle(struct fb_error *err, const struct fb_link *k, const char *how,
-			       const struct wit_func *f);
-
 #endif /* FLUE_BUILD_PLAN_INTERNAL_H */

@@ -10,9 +10,12 @@
  * carry one id per resource whichever module they come from, and each
  * resource has one implementing instance per program.
  *
- * Handles do not cross the host edge: the flue library refuses them in
- * host calls (flue/host.h), so `host` and `export` lines of functions
- * holding them are refused here with their line.
+ * A resource no instance implements is the host's when a `host` line
+ * serves a function of the interface that defines it, or a function whose
+ * type names it (add_host()): <prog>_init registers it with the host
+ * instance and a host destructor that calls the program's
+ * `<prog>_<iface>_<resource>_dtor(rep)` (gen_res.c). Handles cross the
+ * host edge as indices in the host's table (flue/hval.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,11 +72,102 @@ static int add_inst(struct fb_plan *p, uint32_t n, struct fb_error *err)
 					       it->key);
 			p->rtypes = fb_realloc(p->rtypes, (p->nrtypes + 1u) * sizeof *p->rtypes);
 			p->rtypes[p->nrtypes++] = (struct fb_rtype){ r, it->key, n,
-								     dtor_of(in->mod, r) };
+								     dtor_of(in->mod, r), NULL };
 		}
 	}
 	return 0;
 }
+
+/* ------------------------------------------------ resources of the host */
+
+/* "<prog>_<iface>_<resource>": the C prefix of a host resource's functions. */
+static char *host_c_name(const struct fb_plan *p, const struct wit_type *r)
+{
+	char *i = fb_snake(r->iface->name != NULL ? r->iface->name : "_");
+	char *n = fb_snake(r->name);
+	struct fb_buf b = { 0 };
+	fb_buf_printf(&b, "%s_%s_%s", p->name, i, n);
+	free(i);
+	free(n);
+	return b.data;
+}
+
+static void add_host_res(struct fb_plan *p, const struct wit_type *r)
+{
+	if (r == NULL || r->kind != WIT_T_RESOURCE || r->iface == NULL ||
+	    fb_plan_rtype_id(p, r) != 0)
+		return; /* a world's resource stays unimplemented (refused below) */
+	p->rtypes = fb_realloc(p->rtypes, (p->nrtypes + 1u) * sizeof *p->rtypes);
+	p->rtypes[p->nrtypes++] = (struct fb_rtype){ r, r->iface->name != NULL ? r->iface->name :
+						     r->name, FB_RTYPE_HOST, -1,
+						     host_c_name(p, r) };
+}
+
+/* Every resource an own/borrow of t names (not into stream elements: an
+ * end's element never reaches the host, flue-build refuses graph ones). */
+static void host_type(struct fb_plan *p, const struct wit_type *t)
+{
+	const struct wit_type *x = t != NULL ? wit_unalias(t) : NULL;
+	if (x == NULL)
+		return;
+	switch (x->kind) {
+	case WIT_T_OWN: case WIT_T_BORROW:
+		add_host_res(p, wit_unalias(x->elem));
+		return;
+	case WIT_T_RESULT:
+		host_type(p, x->ok);
+		host_type(p, x->err);
+		return;
+	case WIT_T_MAP:
+		host_type(p, x->key);
+		host_type(p, x->elem);
+		return;
+	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
+		for (uint32_t i = 0; i < x->nfields; i++)
+			host_type(p, x->fields[i].type);
+		return;
+	case WIT_T_LIST: case WIT_T_OPTION:
+		host_type(p, x->elem);
+		return;
+	default:
+		return;
+	}
+}
+
+/* The resources of the interface import key `key` ("<iface>#<func>") of
+ * world w names. */
+static void host_iface(struct fb_plan *p, const struct wit_world *w, const char *key)
+{
+	const char *hash = strchr(key, '#');
+	for (uint32_t k = 0; hash != NULL && k < w->nimports; k++) {
+		const struct wit_item *it = &w->imports[k];
+		if (it->kind != WIT_ITEM_INTERFACE || strlen(it->key) != (size_t)(hash - key) ||
+		    strncmp(it->key, key, (size_t)(hash - key)) != 0)
+			continue;
+		for (uint32_t t = 0; t < it->iface->ntypes; t++)
+			if (it->iface->types[t]->iface == it->iface)
+				add_host_res(p, it->iface->types[t]);
+	}
+}
+
+/* Resources no instance implements, met at a `host` line: the host's. */
+static void add_host(struct fb_plan *p)
+{
+	for (uint32_t n = 0; n < p->ninsts; n++) {
+		const struct fb_inst *in = &p->insts[n];
+		for (uint32_t i = 0; i < in->mod->wasm.nimports; i++) {
+			const struct fb_import *imp = &in->mod->imports[i];
+			if (in->wires[i].kind != FB_WIRE_HOST || imp->func == NULL)
+				continue;
+			host_iface(p, in->mod->world, imp->key);
+			for (uint32_t k = 0; k < imp->func->nparams; k++)
+				host_type(p, imp->func->params[k].type);
+			host_type(p, imp->func->result);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ every use */
 
 /* Where a handle is met, for the message. */
 struct use_cx {
@@ -88,9 +182,10 @@ static int unimplemented(const struct use_cx *u, const struct wit_type *r)
 	const char *key = r->iface != NULL && r->iface->name != NULL ? r->iface->name : "(a world)";
 	return fb_plan_fail(u->err, "%s: %s: resource '%s' (%s:%u:%u) is implemented by no "
 			    "instance: the world of the instance implementing it must export "
-			    "its interface '%s' (resources of a world, or implemented by the "
-			    "host, are not supported by flue-build)", u->m->wasm_path, u->what,
-			    r->name, r->loc.file, (unsigned)r->loc.line, (unsigned)r->loc.col, key);
+			    "its interface '%s', or a 'host' line serve a function of that "
+			    "interface (the host then implements it; resources of a world are "
+			    "not supported by flue-build)", u->m->wasm_path, u->what, r->name,
+			    r->loc.file, (unsigned)r->loc.line, (unsigned)r->loc.col, key);
 }
 
 /* Every own/borrow in t (stream/future elements included) names a
@@ -154,6 +249,7 @@ int fb_plan_resources(struct fb_plan *p, struct fb_error *err)
 	for (uint32_t n = 0; n < p->ninsts; n++)
 		if (add_inst(p, n, err) != 0)
 			return -1;
+	add_host(p); /* after the guests': their ids stay as they were */
 	if (p->nrtypes > FLUE_CONFIG_MAX_RESOURCE_TYPES)
 		return fb_plan_fail(err, "%s: %u resource types; the flue library was built with "
 				    "FLUE_CONFIG_MAX_RESOURCE_TYPES=%u", p->comp.path,
@@ -161,29 +257,5 @@ int fb_plan_resources(struct fb_plan *p, struct fb_error *err)
 	for (uint32_t k = 0; k < p->nmodules; k++)
 		if (check_module(p, &p->modules[k], err) != 0)
 			return -1;
-	return 0;
-}
-
-int fb_plan_refuse_host_handle(struct fb_error *err, const struct fb_link *k, const char *how,
-			       const struct wit_func *f)
-{
-	for (uint32_t i = 0; i <= f->nparams; i++) {
-		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
-		const struct wit_type *h = fb_type_first_handle(t);
-		if (h == NULL)
-			continue;
-		struct fb_buf b = { 0 }, hb = { 0 };
-		fb_type_text(t, &b);
-		fb_type_text(h, &hb);
-		fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s of type '%s' holds the handle "
-			"'%s': the host edge does not carry resource or error-context handles (the "
-			"flue library refuses them in host calls; they cross only between guest "
-			"instances: connect it to another instance)", k->from.inst, k->from.key, how,
-			i < f->nparams ? "parameter '" : "", i < f->nparams ? f->params[i].name :
-			"result", i < f->nparams ? "'" : "", b.data, hb.data);
-		fb_buf_free(&b);
-		fb_buf_free(&hb);
-		return -1;
-	}
 	return 0;
 }

@@ -121,68 +121,59 @@ static const struct fb_link *link_for(const struct fb_plan *p, const char *inst,
 	return NULL;
 }
 
-/* A graph-typed value of `f` that holds a stream/future end: such values
- * cross only between guests (the library refuses handles inside values at
- * the host edge: a host function or export would get or give an end it
- * has no table for). */
-static int refuse_value_end(struct fb_error *err, const struct fb_link *k, const char *how,
-			    const struct wit_func *f)
+/* The first stream/future end in t (not inside another end's element)
+ * whose element type is a graph type. */
+static const struct wit_type *graph_end(const struct wit_type *t)
 {
-	for (uint32_t i = 0; i <= f->nparams && fb_func_is_graph(f); i++) {
-		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
-		const struct wit_type *e = fb_type_first_end(t);
-		if (e == NULL)
-			continue;
-		struct fb_buf b = { 0 }, eb = { 0 };
-		fb_type_text(t, &b);
-		fb_type_text(e, &eb);
-		fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s of type '%s' holds the "
-			"stream/future end '%s': the host edge does not carry ends inside "
-			"strings, lists, records or other graph-typed values (the flue library "
-			"refuses handles there; they cross only between guest instances: connect "
-			"it to another instance)", k->from.inst, k->from.key, how,
-			i < f->nparams ? "parameter '" : "", i < f->nparams ? f->params[i].name :
-			"result", i < f->nparams ? "'" : "", b.data, eb.data);
-		fb_buf_free(&b);
-		fb_buf_free(&eb);
-		return -1;
+	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL, *e = NULL;
+	if (u == NULL)
+		return NULL;
+	switch (u->kind) {
+	case WIT_T_STREAM: case WIT_T_FUTURE:
+		return fb_elem_is_graph(u->elem) ? u : NULL;
+	case WIT_T_LIST: case WIT_T_OPTION:
+		return graph_end(u->elem);
+	case WIT_T_RESULT:
+		return (e = graph_end(u->ok)) != NULL ? e : graph_end(u->err);
+	case WIT_T_MAP:
+		return (e = graph_end(u->key)) != NULL ? e : graph_end(u->elem);
+	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
+		for (uint32_t i = 0; i < u->nfields && e == NULL; i++)
+			e = graph_end(u->fields[i].type);
+		return e;
+	default:
+		return NULL;
 	}
-	return 0;
 }
 
-/* A stream/future end of `f` whose element type is a graph type: such ends
- * cross only between guests (host ends and driver channels move bytes,
- * not values: the library refuses such element types there). Graph-typed
- * values themselves cross the host edge (gen_hval.c) if they hold no end
- * (refuse_value_end()). */
+/* A stream/future end of `f`, at the top or inside a value, whose element
+ * type is a graph type: such ends cross only between guests (host ends
+ * and driver channels move bytes, not values: the library refuses such
+ * element types there). Other ends, owns, borrows and error contexts
+ * cross the host edge as indices in the host's table (flue/hval.h). */
 static int refuse_graph_end(struct fb_error *err, const struct fb_link *k, const char *how,
 			    const struct wit_func *f)
 {
-	if (fb_plan_refuse_host_handle(err, k, how, f) != 0 ||
-	    refuse_value_end(err, k, how, f) != 0)
-		return -1;
 	for (uint32_t i = 0; i <= f->nparams; i++) {
 		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
-		struct fb_valtype v;
-		char why[256];
-		if (t == NULL || fb_valtype_of(t, &v, why, sizeof why) != 0)
+		const struct wit_type *e = graph_end(t);
+		if (e == NULL)
 			continue;
-		uint32_t e = 0;
-		while (e < v.npayload && !fb_elem_is_graph(v.payload[e]))
-			e++;
-		if (e == v.npayload)
-			continue;
-		struct fb_buf b = { 0 }, pb = { 0 };
+		struct fb_buf b = { 0 }, eb = { 0 }, pb = { 0 };
 		fb_type_text(t, &b);
-		fb_type_text(v.payload[e], &pb);
-		fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s has type '%s': host stream/future "
-			"ends of '%s' (strings, lists, chars, bools, options, results, variants, "
-			"enums, flags, maps and nested records) are not supported by flue yet (they "
-			"cross only between guest instances: connect it to another instance)",
-			k->from.inst, k->from.key, how, i < f->nparams ? "parameter '" : "",
-			i < f->nparams ? f->params[i].name : "result", i < f->nparams ? "'" : "",
-			b.data, pb.data);
+		fb_type_text(e, &eb);
+		fb_type_text(e->elem, &pb);
+		fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s %s type '%s'%s%s%s: host "
+			"stream/future ends of '%s' (strings, lists, chars, bools, options, results, "
+			"variants, enums, flags, maps and nested records) are not supported by flue "
+			"yet (they cross only between guest instances: connect it to another "
+			"instance)", k->from.inst, k->from.key, how, i < f->nparams ? "parameter '" :
+			"", i < f->nparams ? f->params[i].name : "result", i < f->nparams ? "'" : "",
+			e == wit_unalias(t) ? "has" : "of", b.data, e == wit_unalias(t) ? "" :
+			" holds '", e == wit_unalias(t) ? "" : eb.data, e == wit_unalias(t) ? "" : "'",
+			pb.data);
 		fb_buf_free(&b);
+		fb_buf_free(&eb);
 		fb_buf_free(&pb);
 		return -1;
 	}
@@ -510,9 +501,21 @@ static int check_c_names(const struct fb_plan *p, struct fb_error *err)
 		add_name(&names, p->bindings[i].c_name);
 	for (uint32_t i = 0; i < p->nhostfns; i++) {
 		add_name(&names, p->hostfns[i].c_name);
+		char b[256];
 		if (p->hostfns[i].func->async) {
-			char b[256];
 			snprintf(b, sizeof b, "%s_return", p->hostfns[i].c_name);
+			add_name(&names, b);
+		}
+		if (fb_func_host_moves(p->hostfns[i].func, true)) {
+			snprintf(b, sizeof b, "%s_failed", p->hostfns[i].c_name);
+			add_name(&names, b);
+		}
+	}
+	for (uint32_t i = 0; i < p->nrtypes; i++) {
+		static const char *const fns[] = { "new", "rep", "drop", "dtor" };
+		for (size_t k = 0; p->rtypes[i].c_name != NULL && k < 4u; k++) {
+			char b[256];
+			snprintf(b, sizeof b, "%s_%s", p->rtypes[i].c_name, fns[k]);
 			add_name(&names, b);
 		}
 	}

@@ -512,3 +512,20 @@ bool fb_func_is_graph(const struct wit_func *f)
 	char why[512];
 	return fb_func_form(f, why, sizeof why) == FB_FORM_GRAPH;
 }
+
+static bool holds_handle(const struct wit_type *t)
+{
+	return t != NULL && (fb_type_first_handle(t) != NULL || fb_type_first_end(t) != NULL);
+}
+
+bool fb_func_host_moves(const struct wit_func *f, bool params)
+{
+	if (!fb_func_is_graph(f))
+		return false;
+	if (!params)
+		return holds_handle(f->result);
+	for (uint32_t i = 0; i < f->nparams; i++)
+		if (holds_handle(f->params[i].type))
+			return true;
+	return false;
+}

@@ -68,6 +68,12 @@ const struct wit_type *fb_type_first_end(const struct wit_type *t);
  *         included; stream/future elements looked into); NULL if none. */
 const struct wit_type *fb_type_first_handle(const struct wit_type *t);
 
+/** @brief Does graph-form `f` show the host values holding handles (own,
+ *         borrow, error-context, stream/future ends) in its params
+ *         (`params`) or its result? The library moves those into the
+ *         host's arena with the host's allocator (flue/hval.h). */
+bool fb_func_host_moves(const struct wit_func *f, bool params);
+
 /** A type graph under construction (flue_tnode layout filled in). */
 struct fb_tgraph {
 	struct flue_tnode *nodes;

@@ -328,7 +328,9 @@ void flue_canon_subtask_drop(struct flue_instance *inst, uint32_t i);
  */
 uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, uint32_t i);
 /** `context.get i32 i`: `[] -> [i32]`; slot i (0 or 1) of the current
- *  task's thread, zeroed at every export call. Traps: no task, i > 1. */
+ *  task's thread, zeroed at every export call. Inside the instance's
+ *  realloc, the realloc's own slots (a task of its own since #705: 0 at
+ *  its start, gone after it). Traps: no task, i > 1. */
 uint32_t flue_canon_context_get(struct flue_instance *inst, uint32_t i);
 /** `context.set i32 i`: `[v] -> []`. */
 void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v);

@@ -27,6 +27,20 @@ static struct flue_task *task_of(struct flue_instance *inst)
 	return t;
 }
 
+/* context.get/set's slots: the running task's, or, inside a realloc of
+ * inst called while no task of inst runs, the realloc's own (#705: it is
+ * a task of its own; flue_realloc_guest). */
+static uint32_t *context_of(struct flue_instance *inst)
+{
+	struct flue_task *t = abi_current_task(inst);
+	if (t != 0)
+		return t->ctx;
+	struct flue_store *s = inst->store;
+	if (s->realloc_inst == inst && !inst->may_leave)
+		return s->realloc_ctx;
+	return task_of(inst)->ctx; /* traps NO_TASK */
+}
+
 static bool same_valtype(const struct flue_valtype *a, const struct flue_valtype *b)
 {
 	if (a == 0 || b == 0)
@@ -237,19 +251,19 @@ uint32_t flue_canon_subtask_cancel(struct flue_instance *inst, uint32_t opts, ui
 uint32_t flue_canon_context_get(struct flue_instance *inst, uint32_t i)
 {
 	abi_enter_alive(inst);
-	struct flue_task *t = task_of(inst);
+	uint32_t *ctx = context_of(inst);
 	if (i > 1u)
 		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);
-	return t->ctx[i];
+	return ctx[i];
 }
 
 void flue_canon_context_set(struct flue_instance *inst, uint32_t i, uint32_t v)
 {
 	abi_enter_alive(inst);
-	struct flue_task *t = task_of(inst);
+	uint32_t *ctx = context_of(inst);
 	if (i > 1u)
 		flue_trap(inst, FLUE_TRAP_BAD_VALUE, i);
-	t->ctx[i] = v;
+	ctx[i] = v;
 }
 
 /* Always 0 since #716: a pending cancellation stays pending here. */

@@ -97,7 +97,9 @@ struct flue_elems {
 /* Move them: every element checked first (src's traps, nothing changed
  * but the owns marked lifted), then each element's owns freed and the
  * element lowered (dst's traps), *done counting the elements moved whole.
- * Returns only if all moved. */
+ * Returns only if all moved. Into a host (its allocator): all or none,
+ * the data first, then the handles once its table has room for them;
+ * a failure unwinds with every own still the source's but marked. */
 void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done);
 /* The check pass alone over e's n source elements (dst unused): the
  * source's traps (for a host: an unwind, flue_val_fail). For elements
@@ -264,17 +266,12 @@ uint8_t *flue_cx_range(struct flue_instance *inst, uint32_t ptr, uint64_t bytes)
 /* cx's realloc (traps NO_REALLOC without one). */
 uint32_t flue_cx_realloc(const struct flue_cx *cx, uint32_t old_ptr, uint32_t old_size,
 			 uint32_t align, uint32_t new_size);
-/* Guest realloc `fn` of instance x, called as the reference calls it:
- * may_leave cleared around it (#705: no built-in may run inside). */
-static inline uint32_t flue_realloc_guest(flue_realloc_fn fn, void *user, struct flue_instance *x,
-					  uint32_t old_ptr, uint32_t old_size, uint32_t align,
-					  uint32_t new_size)
-{
-	x->may_leave = false;
-	uint32_t p = fn(user, x, old_ptr, old_size, align, new_size);
-	x->may_leave = true;
-	return p;
-}
+/* Guest realloc `fn` of instance x, called as the reference calls it
+ * (#705: store.lift + invoke, a task of its own): may_leave cleared
+ * around it (no built-in may run inside), and context.get/set inside it
+ * see a context of its own, zeroed (val_cx.c). */
+uint32_t flue_realloc_guest(flue_realloc_fn fn, void *user, struct flue_instance *x,
+			    uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size);
 
 struct flue_string_opts;
 /* A built-in's value options (flue/abi.h) as a context of inst: its

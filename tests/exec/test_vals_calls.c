@@ -371,8 +371,8 @@ FT_TEST(callee_trap_while_params_are_lowered_shows_started)
  * list<u8> [0a 0b 0c] through memory to a consumer that lowered it sync;
  * the consumer's realloc runs exactly once, with may_leave cleared, and
  * the bytes land in the consumer. (The reference also runs realloc as a
- * task of its own, whose context.get slots are 0: flue calls it inside
- * the resolving task; CONFORMANCE.md.) */
+ * task of its own, whose context.get slots are 0:
+ * realloc_runs_with_a_context_of_its_own.) */
 static const struct flue_functype ft_produce = { .graph = &vc_g, .result_type = &T_LIST };
 static struct flue_func vc_prod;
 static uint32_t ccr_calls;
@@ -423,6 +423,63 @@ FT_TEST(test_cross_component_realloc)
 	FT_FALSE(ccr_may_leave);
 }
 
+/* #705: realloc runs as a task of its own (store.lift + invoke), so
+ * context.get inside it reads 0 and what context.set writes there is
+ * gone after it: the callee's realloc during its params, and the
+ * caller's during the results (when no task of the caller runs). */
+static uint32_t rc_seen[2], rc_core_saw;
+
+static uint32_t ctx_realloc(void *user, struct flue_instance *inst, uint32_t old_ptr,
+			    uint32_t old_size, uint32_t align, uint32_t new_size)
+{
+	uint32_t *seen = &rc_seen[user == &vc_ha ? 0 : 1];
+	*seen = flue_canon_context_get(inst, 0);
+	flue_canon_context_set(inst, 0, 77);
+	return vc_realloc(user, inst, old_ptr, old_size, align, new_size);
+}
+
+CORE(greet_ctx_core)
+{
+	rc_core_saw = flue_canon_context_get(inst, 0);
+	put(inst, 0x300, "ok", 2);
+	st32(inst, 0x310, 0x300);
+	st32(inst, 0x314, 2);
+	res[0] = 0x310;
+}
+
+CORE(call_greet_ctx)
+{
+	flue_canon_context_set(inst, 0, 5);
+	put(inst, 0x100, "hi", 2);
+	flue_flat_t a[3] = { 0x100, 2, 0x200 };
+	EX_EQ(flue_call_lowered(&vc_l, a, 3), 0);
+	EX_EQ(flue_canon_context_get(inst, 0), 5); /* its own slots, untouched */
+	EX_EQ(ld32(inst, 0x204), 2);
+}
+
+FT_TEST(realloc_runs_with_a_context_of_its_own)
+{
+	vc_setup();
+	struct flue_instance *a = ex_new(), *b = ex_new();
+	struct flue_lift_opts ob = { .kind = FLUE_LIFT_SYNC, .core = greet_ctx_core,
+				     .realloc = ctx_realloc, .user = &vc_hb };
+	FT_EQ(flue_lift(&vc_prod, b, &ft_greet, &ob), 0);
+	vc_lower(&vc_l, &vc_prod, a, false, true);
+	vc_l.realloc = ctx_realloc;
+	rc_seen[0] = rc_seen[1] = 0xFFFF, rc_core_saw = 0xFFFF;
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = call_greet_ctx };
+	FT_EQ(flue_lift(&vc_top, a, &ft_sync, &o), 0);
+	struct res r;
+	invoke(&vc_top, &r);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	FT_TRUE(r.done && r.has);
+	FT_EQ(rc_seen[1], 0);     /* the callee's realloc, during its params */
+	FT_EQ(rc_core_saw, 0);    /* its context.set inside realloc was its own */
+	FT_EQ(rc_seen[0], 0);     /* the caller's realloc, during the results */
+	FT_FALSE(a->poisoned);
+}
+
 /* --------------------------------------------------------- refusals */
 
 static void noop_host(void *user, flue_call_t call, const struct flue_values *args)
@@ -468,4 +525,5 @@ FT_SUITE(vals_calls,
 	 FT_CASE(task_return_with_an_equal_graph_and_wrong_arity),
 	 FT_CASE(callee_trap_while_params_are_lowered_shows_started),
 	 FT_CASE(test_cross_component_realloc),
+	 FT_CASE(realloc_runs_with_a_context_of_its_own),
 	 FT_CASE(graph_types_refused_where_not_supported))

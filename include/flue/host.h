@@ -67,8 +67,6 @@ int flue_host_set_realloc(struct flue_instance *host, flue_realloc_fn realloc, v
 
 /** @brief stream.new / future.new in the host's table. @retval 0
  *  @retval FLUE_EINVAL bad type, NULL out-pointer, `host` NULL or destroyed
- *  @retval FLUE_ENOTSUP an element type of flue_type_register_value()
- *          that holds handles (own, borrow, error-context, ends)
  *  @retval FLUE_ENOSPC table full @retval FLUE_ENOMEM shared pool full */
 int flue_host_stream_new(struct flue_instance *host, flue_type_t t, uint32_t *readable,
 			 uint32_t *writable);
@@ -80,12 +78,14 @@ int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *re
  *        stream end, exactly one for a future end (n ignored).
  *
  * Elements of a graph type (flue_type_register_value(): strings, lists,
- * records, variants, … without handles) are values in canonical layout:
- * what the host writes is lifted from its arena (strings UTF-8), every
- * element checked before anything moves; what it reads is lowered into
- * its arena, strings and lists with the allocator of
- * flue_host_set_realloc() (the buffer holds the elements' pointers and
- * lengths). A guest peer's elements move with its options, as between
+ * records, variants, own and error-context handles, ends, …) are values
+ * in canonical layout: what the host writes is lifted from its arena
+ * (strings UTF-8, handles of its table), every element checked before
+ * anything moves; what it reads is lowered into its arena, strings and
+ * lists with the allocator of flue_host_set_realloc() (the buffer holds
+ * the elements' pointers and lengths), handles into its table, all the
+ * elements a meeting moves or none (the data first, then the handles
+ * once its table has room: FLUE_ENOMEM otherwise, nothing changed). A guest peer's elements move with its options, as between
  * guests. While the op is in progress the buffer, and what it points to,
  * must stay as they are. A parked op of the host that fails when a guest
  * meets it (its allocator has no room, or its buffer no longer passes)
@@ -101,9 +101,10 @@ int flue_host_future_new(struct flue_instance *host, flue_type_t t, uint32_t *re
  * @retval FLUE_EINVAL (graph types) a written element that is not a
  *         value of its type (bad UTF-8, a tag out of range, …)
  * @retval FLUE_ENOMEM (graph types) a read whose elements need memory
- *         and no allocator, or no room from it; nothing changed
+ *         and no allocator, or no room from it or in the table; nothing
+ *         changed
  * @retval FLUE_ENOTSUP (graph types) no executor in the store
- *         (flue_exec_init()), or elements holding handles
+ *         (flue_exec_init())
  */
 int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
 		   struct flue_host_outcome *out);

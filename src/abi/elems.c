@@ -125,7 +125,10 @@ static void move_body(void *arg)
 static void unmark_body(void *arg)
 {
 	struct emove *m = arg;
-	flue_vals_unmark_elems(&m->e, m->done + 1u);
+	/* Into a host nothing was freed (all or none); into a guest, the
+	 * element that was moving when it trapped is gone. */
+	bool host = m->e.dst->inst->host_data != 0;
+	flue_vals_unmark_elems(&m->e, host ? 0u : m->done + 1u);
 }
 
 /* Only the executor's trap hook unwinds to the innermost flue_port_try()

@@ -7,9 +7,9 @@
  * Every check comes before any change. A host's write of graph-typed
  * elements is checked whole first (the host gets FLUE_EINVAL, not a
  * trap); a host's read of elements that need memory needs its allocator
- * (FLUE_ENOMEM). Elements holding handles are not offered at host ends
- * (flue_host_stream_new refuses them; an end of such a type that reached
- * the host is FLUE_ENOTSUP here).
+ * (FLUE_ENOMEM). Handles in elements are indices of the host's table:
+ * what it reads comes all or nothing (the data, then the handles once its
+ * table has room), so a failure leaves its table as it was.
  */
 #include <flue/host.h>
 #include <flue/port.h>
@@ -21,13 +21,18 @@ static void check_body(void *arg)
 	flue_vals_check_elems(arg);
 }
 
+static void unmark_body(void *arg)
+{
+	flue_vals_unmark_elems(arg, 0);
+}
+
 /* The host's graph-typed op's own preconditions, before any change. */
 static int host_values_ok(struct flue_instance *host, const struct flue_copy_args *args,
 			  uint32_t off, uint32_t n, bool reading)
 {
 	struct flue_store *s = host->store;
 	flue_type_t t = (flue_type_t)(args->t - s->types + 1);
-	if (flue_type_has_handles(s, t) || s->exec_hooks == 0)
+	if (s->exec_hooks == 0)
 		return FLUE_ENOTSUP; /* an executor catches the guests' traps */
 	const struct flue_type_graph *tg = &s->type_graphs[t - 1u];
 	if (reading)
@@ -38,7 +43,11 @@ static int host_values_ok(struct flue_instance *host, const struct flue_copy_arg
 	struct flue_cx_opts r;
 	struct flue_cx src = flue_cx_of(host, &s->host_opts[host->id], &r);
 	struct flue_elems e = { tg->graph, tg->node, &src, 0, off, 0, n };
-	return flue_port_try(check_body, &e) == 0 ? FLUE_OK : FLUE_EINVAL;
+	int rc = flue_port_try(check_body, &e) == 0 ? FLUE_OK : FLUE_EINVAL;
+	/* The check took the handles it met (owns and ends marked): the op
+	 * takes them again itself. The walk stops where the check did. */
+	(void)flue_port_try(unmark_body, &e);
+	return rc;
 }
 
 static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,

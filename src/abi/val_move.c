@@ -541,12 +541,34 @@ static void run_elems(struct mv *m, const struct flue_elems *e, uint32_t from, u
 		mv_value(m, e->t, mem_at(e->sptr + i * es), mem_at(e->dptr + i * es));
 }
 
+/* Into a host's arena, all or nothing (as flue_vals_move_host): the
+ * data of every element, then, if the host's table has room, every
+ * handle. A failure unwinds with nothing in the host's table and no own
+ * freed (the caller unmarks them all). */
+static void move_elems_host(struct mv *m, const struct flue_elems *e, uint32_t *done)
+{
+	struct flue_instance *host = e->dst->inst;
+	m->mode = MV_DATA, m->dst = e->dst;
+	run_elems(m, e, 0, e->n);
+	if (flue_table_room(host) < m->nhandles)
+		flue_val_fail(host, FLUE_TRAP_TABLE_FULL, 0);
+	m->mode = MV_RELEASE, m->dst = 0;
+	run_elems(m, e, 0, e->n);
+	m->mode = MV_LOWER;
+	run_elems(m, e, 0, e->n);
+	*done = e->n;
+}
+
 void flue_vals_move_elems(const struct flue_elems *e, uint32_t *done)
 {
 	struct mv m = { e->g, e->src, 0, 0, 0, 0, 0, 0, MV_CHECK, FLUE_TASK_NONE, 0, 0, 0,
 			e->dst->inst, 0 };
 	bool handles = (e->g->nodes[e->t].contains & FLUE_TC_HANDLE) != 0;
 	run_elems(&m, e, 0, e->n); /* every element lifted (checked) first */
+	if (e->dst->inst->host_data != 0) {
+		move_elems_host(&m, e, done);
+		return;
+	}
 	for (uint32_t i = 0; i < e->n; i++) {
 		/* An element's owns leave the source only as it moves, so a
 		 * destination trap leaves the later elements' owns where they

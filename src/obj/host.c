@@ -34,25 +34,12 @@ int flue_host_set_realloc(struct flue_instance *host, flue_realloc_fn realloc, v
 	return FLUE_OK;
 }
 
-bool flue_type_has_handles(const struct flue_store *s, flue_type_t t)
-{
-	const struct flue_type_info *ti = flue_type_get(s, t);
-	if (ti == 0 || ti->desc.kind != FLUE_TYPE_GRAPH)
-		return false;
-	const struct flue_type_graph *tg = &s->type_graphs[t - 1u];
-	return (tg->graph->nodes[tg->node].contains & FLUE_TC_HANDLE) != 0;
-}
-
 static int host_new(struct flue_instance *host, flue_type_t t, bool future, uint32_t *r,
 		    uint32_t *w)
 {
 	const struct flue_type_info *ti = flue_instance_ok(host) ? flue_type_get(host->store, t) : 0;
 	if (ti == 0 || r == 0 || w == 0)
 		return FLUE_EINVAL;
-	/* Elements holding handles would move between the host's table and
-	 * a guest's one element at a time: not offered at host ends. */
-	if (flue_type_has_handles(host->store, t))
-		return FLUE_ENOTSUP;
 	return flue_shared_new(host, t, future, r, w);
 }
 

@@ -207,9 +207,6 @@ int flue_end_copy_meeting(struct flue_instance *inst, uint32_t idx, uint32_t n,
  * (flue/host.h): every check, nothing changed; `*n` 1 for a future, the
  * op's arguments and the buffer's offset in the arena. 0 or the error. */
 struct flue_host_outcome;
-/* Whether element type t is a graph type holding handles (own, borrow,
- * error-context, ends): not offered at host ends. */
-bool flue_type_has_handles(const struct flue_store *s, flue_type_t t);
 int flue_host_copy_check(struct flue_instance *host, uint32_t e, const void *buf, uint32_t *n,
 			 bool want_readable, struct flue_copy_args *args, uint32_t *off);
 /* The outcome of the op just made on the host's end e (`now`: what

@@ -238,19 +238,60 @@ FT_TEST(a_parked_host_op_that_fails_is_cancelled)
 	FT_FALSE(A->poisoned);
 }
 
-/* Elements holding handles are not offered at host ends. */
-FT_TEST(host_ends_of_handles_are_refused)
+/* stream<own<R>> (R is A's): A writes two owns, the host reads them
+ * into its table (all or none: with its table full, FLUE_ENOMEM and A's
+ * owns stay A's), then writes them back, and A reads their reps. */
+static flue_rtype_t rt;
+static flue_type_t to;
+
+static void own_setup(void)
 {
 	setup(true, true);
-	flue_rtype_t rt;
 	FT_EQ(flue_resource_type_register(&ex.store, A, 0, &rt), 0);
 	own_nodes[0].arg = rt;
 	FT_EQ(flue_types_layout(own_nodes, 1, 0, 0), 0);
-	flue_type_t to;
 	FT_EQ(flue_type_register_value(&ex.store, &own_g, 0, &to), 0);
-	uint32_t r, w;
-	EX_EQ(flue_host_stream_new(ex.host, to, &r, &w), FLUE_ENOTSUP);
-	EX_EQ(flue_host_future_new(ex.host, to, &r, &w), FLUE_ENOTSUP);
+}
+
+FT_TEST(owns_move_through_host_streams)
+{
+	own_setup();
+	uint64_t s = flue_canon_stream_new(A, to);
+	uint32_t a_r = (uint32_t)s, a_w = (uint32_t)(s >> 32), h_r;
+	FT_EQ(flue_end_transfer(A, a_r, to, ex.host, &h_r), 0);
+	uint32_t i1 = flue_canon_resource_new(A, rt, 42), i2 = flue_canon_resource_new(A, rt, 43);
+	ex_mem(A)[0x300] = (uint8_t)i1, ex_mem(A)[0x304] = (uint8_t)i2;
+	FT_EQ(flue_canon_stream_write(A, to, ASYNC, a_w, 0x300, 2), FLUE_BLOCKED);
+	/* the host's table full: nothing moves, the owns stay A's */
+	static uint32_t fill[FLUE_CONFIG_MAX_HANDLES];
+	uint32_t nfill = 0;
+	while (FLUE_CONFIG_MAX_HANDLES - ex.host->len + ex.host->nfree > 0)
+		fill[nfill++] = flue_canon_error_context_new(ex.host, 0, 0);
+	struct flue_host_outcome out;
+	EX_EQ(flue_host_read(ex.host, h_r, ex.host_arena + 0x40, 2, &out), FLUE_ENOMEM);
+	FT_EQ(A->handles[i1].kind, FLUE_H_RESOURCE);
+	FT_FALSE(A->handles[i1].u.res.lifted);
+	FT_FALSE(A->handles[i2].u.res.lifted);
+	while (nfill > 0)
+		flue_canon_error_context_drop(ex.host, fill[--nfill]);
+	FT_EQ(flue_host_read(ex.host, h_r, ex.host_arena + 0x40, 2, &out), 0);
+	FT_TRUE(out.done);
+	FT_EQ(out.progress, 2);
+	uint32_t o1 = host_ld32(0x40), o2 = host_ld32(0x44);
+	FT_EQ(ex.host->handles[o1].kind, FLUE_H_RESOURCE);
+	FT_EQ(ex.host->handles[o2].kind, FLUE_H_RESOURCE);
+	FT_EQ(A->handles[i1].kind, FLUE_H_FREE);
+	FT_EQ(A->handles[i2].kind, FLUE_H_FREE);
+	/* and back: the host writes them to A */
+	uint32_t hr2, hw2, ar2;
+	FT_EQ(flue_host_stream_new(ex.host, to, &hr2, &hw2), 0);
+	FT_EQ(flue_end_transfer(ex.host, hr2, to, A, &ar2), 0);
+	FT_EQ(flue_host_write(ex.host, hw2, ex.host_arena + 0x40, 2, &out), 0);
+	FT_FALSE(out.done);
+	FT_EQ(flue_canon_stream_read(A, to, ASYNC, ar2, 0x400, 2), 2u << 4 | FLUE_COMPLETED);
+	FT_EQ(flue_canon_resource_rep(A, rt, ex_ld32(A, 0x400)), 42);
+	FT_EQ(flue_canon_resource_rep(A, rt, ex_ld32(A, 0x404)), 43);
+	FT_EQ(ex.host->handles[o1].kind, FLUE_H_FREE);
 }
 
 FT_SUITE(host_elems,
@@ -259,4 +300,4 @@ FT_SUITE(host_elems,
 	 FT_CASE(a_host_read_without_an_allocator_changes_nothing),
 	 FT_CASE(a_host_write_of_bad_strings_is_refused),
 	 FT_CASE(a_parked_host_op_that_fails_is_cancelled),
-	 FT_CASE(host_ends_of_handles_are_refused))
+	 FT_CASE(owns_move_through_host_streams))

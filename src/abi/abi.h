@@ -89,8 +89,17 @@ static inline void abi_need_memory(struct flue_instance *inst, uint32_t handle)
 void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
 	       uint32_t arg, uint32_t handle);
 
-/* The current task if it runs in `inst`, else NULL. */
-struct flue_task *abi_current_task(struct flue_instance *inst);
+/* The current task if it runs in `inst`, else NULL. Inline: the value
+ * code (val_cx.c, realloc's own context) needs it below task.c, which
+ * calls the value code. */
+static inline struct flue_task *abi_current_task(struct flue_instance *inst)
+{
+	struct flue_store *s = inst->store;
+	struct flue_task *t = flue_task_get(s, s->sched.current);
+	if (t == 0 || t->func == 0 || t->func->inst != inst)
+		return 0;
+	return t;
+}
 
 /* flue_end_copy_op() for an element type of kind FLUE_TYPE_GRAPH
  * (elems.c), after the op's value options `o` are checked (BAD_VALUE,

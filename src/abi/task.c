@@ -10,15 +10,6 @@
 #include "val.h"
 #include "values.h"
 
-struct flue_task *abi_current_task(struct flue_instance *inst)
-{
-	struct flue_store *s = inst->store;
-	struct flue_task *t = flue_task_get(s, s->sched.current);
-	if (t == 0 || t->func == 0 || t->func->inst != inst)
-		return 0;
-	return t;
-}
-
 static struct flue_task *task_of(struct flue_instance *inst)
 {
 	struct flue_task *t = abi_current_task(inst);

@@ -22,6 +22,7 @@
 #include "wast_common.h"
 #include <flue/hval.h>
 #include <flue/resource.h>
+#include <flue/port.h>
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
@@ -155,4 +156,102 @@ FT_TEST(test_handles)
 		FT_EQ(A->handles[i].kind, FLUE_H_FREE);
 }
 
-FT_SUITE(host_res, FT_CASE(test_handles))
+/* ------------------------------------------ what the host API refuses */
+
+CORE(dtor_core)
+{
+	(void)args;
+}
+
+static struct flue_func f_keep;
+static uint32_t kept;
+
+static void keep_start(void *user, flue_call_t call, const struct flue_values *args)
+{
+	struct flue_hvals v;
+	FT_EQ(flue_host_params(&ex.store, call, &v), 0);
+	kept = (uint32_t)flue_hval_num(flue_hvals_get(&v, 0));
+	FT_EQ(flue_host_return_vals(&ex.store, call, 0), 0);
+}
+
+static flue_rtype_t rt_a;
+static struct flue_lowered l_keep;
+
+CORE(give_own_core)
+{
+	flue_flat_t a[1] = { flue_canon_resource_new(inst, rt_a, 9) };
+	EX_EQ(flue_call_lowered(&l_keep, a, 1), 0);
+}
+
+/* A destructor must be a sync lift of the implementation of type
+ * (u32) -> (), in either form; the host's drop of an own whose
+ * destructor is a guest's is refused, as are bad arguments. */
+FT_TEST(host_resource_calls_refuse_what_they_cannot_do)
+{
+	ex_setup();
+	FT_EQ(flue_host_create(&ex.store, ex.host_arena, sizeof ex.host_arena, &ex.host), 0);
+	A = ex_new();
+	struct flue_instance *B = ex_new();
+	static const struct flue_valtype two[2] = { { .kind = FLUE_VAL_U32 }, { .kind = FLUE_VAL_U32 } };
+	static const struct flue_functype ft_two = { .nparams = 2, .params = two };
+	static const struct flue_functype ft_res = { .nparams = 1, .params = u32p, .result = u32p };
+	static const struct flue_functype ft_dasync = { .async = true, .nparams = 1, .params = u32p };
+	static struct flue_tnode u8n[1] = { { .kind = FLUE_VT_U8 } };
+	static const struct flue_tgraph u8g = { u8n, 0, 1, 0 };
+	static const uint16_t T_U8 = 0;
+	static const struct flue_functype ft_gbad = { .graph = &u8g, .nparams = 1,
+						      .param_types = &T_U8 };
+	FT_EQ(flue_types_layout(u8n, 1, 0, 0), 0);
+	const struct flue_functype *bad[] = { &ft_two, &ft_res, &ft_dasync, &ft_gbad };
+	struct flue_func d;
+	struct flue_lift_opts o = { .kind = FLUE_LIFT_SYNC, .core = dtor_core };
+	flue_rtype_t r;
+	for (uint32_t k = 0; k < 4u; k++) {
+		struct flue_lift_opts ok = o;
+		if (bad[k]->async) /* where the port has fibers */
+			ok.kind = flue_port_fiber_supported() ? FLUE_LIFT_STACKFUL : FLUE_LIFT_SYNC;
+		FT_EQ(flue_lift(&d, A, bad[k], &ok), 0);
+		EX_EQ(flue_resource_type_register(&ex.store, A, &d, &r), FLUE_EINVAL);
+	}
+	FT_EQ(flue_lift(&d, B, &ft_dtor, &o), 0);
+	EX_EQ(flue_resource_type_register(&ex.store, A, &d, &r), FLUE_EINVAL); /* B's */
+	FT_EQ(flue_lift(&d, A, &ft_dtor, &o), 0);
+	FT_EQ(flue_resource_type_register(&ex.store, A, &d, &rt_a), 0);
+	/* the host gets an own of A's type, whose destructor is A's */
+	static struct flue_tnode on[1] = { { .kind = FLUE_VT_OWN } };
+	static const struct flue_tgraph og = { on, 0, 1, 0 };
+	static const uint16_t zero = 0;
+	static const struct flue_functype ft_keep = { .graph = &og, .nparams = 1,
+						      .param_types = &zero };
+	on[0].arg = rt_a;
+	FT_EQ(flue_types_layout(on, 1, 0, 0), 0);
+	FT_EQ(flue_host_set_realloc(ex.host, host_alloc, 0), 0);
+	heap = 0x200;
+	FT_EQ(flue_host_func(&f_keep, ex.host, &ft_keep, keep_start, 0, 0), 0);
+	FT_EQ(flue_lower(&l_keep, &f_keep, A, false), 0);
+	struct flue_lift_opts og_o = { .kind = FLUE_LIFT_SYNC, .core = give_own_core };
+	FT_EQ(flue_lift(&f_run, A, &ft_sync, &og_o), 0);
+	struct res rr;
+	invoke(&f_run, &rr);
+	FT_EQ(ex_run(), 0);
+	ex_done();
+	uint32_t rep = 1, i;
+	EX_EQ(flue_host_resource_drop(ex.host, rt_a, kept, &rep), FLUE_ENOTSUP);
+	EX_EQ(flue_host_resource_rep(ex.host, rt_a, kept, &rep), FLUE_EINVAL); /* not the host's */
+	EX_EQ(flue_host_resource_drop(ex.host, rt_a, kept, 0), FLUE_EINVAL);
+	EX_EQ(flue_host_resource_rep(ex.host, rt_a, kept, 0), FLUE_EINVAL);
+	EX_EQ(flue_host_resource_new(ex.host, 0, 1, &i), FLUE_EINVAL);
+	EX_EQ(flue_host_resource_new(0, rt_a, 1, &i), FLUE_EINVAL);
+	EX_EQ(flue_host_resource_rep(ex.host, 0, kept, &rep), FLUE_EINVAL);
+	/* lent: refused; then dropped */
+	ex.host->handles[kept].u.res.lends = 1;
+	EX_EQ(flue_host_resource_drop(ex.host, rt_a, kept, &rep), FLUE_EBUSY);
+	ex.host->handles[kept].u.res.lends = 0;
+	struct flue_instance *h = ex.host;
+	flue_instance_destroy(h);
+	EX_EQ(flue_host_resource_drop(h, rt_a, kept, &rep), FLUE_EINVAL);
+	EX_EQ(flue_host_resource_new(h, rt_a, 1, &i), FLUE_EINVAL);
+}
+
+FT_SUITE(host_res, FT_CASE(test_handles),
+	 FT_CASE(host_resource_calls_refuse_what_they_cannot_do))

@@ -13,6 +13,15 @@ static bool host_ok(const struct flue_instance *host)
 	return flue_instance_ok(host) && host->host_data != 0;
 }
 
+/* A live host that implements rt. */
+static bool host_implements(const struct flue_instance *host, flue_rtype_t rt)
+{
+	if (!host_ok(host))
+		return false;
+	const struct flue_rtype *r = flue_rtype_get(host->store, rt);
+	return r != 0 && flue_rtype_impl_is(r, host);
+}
+
 /* The resource handle i of type rt in the host's table, as the host may
  * use it (not taken by a value on its way out), or NULL. */
 static struct flue_res *host_res(struct flue_instance *host, flue_rtype_t rt, uint32_t i)
@@ -26,10 +35,7 @@ static struct flue_res *host_res(struct flue_instance *host, flue_rtype_t rt, ui
 int flue_host_resource_new(struct flue_instance *host, flue_rtype_t rt, uint32_t rep,
 			   uint32_t *out)
 {
-	if (!host_ok(host) || out == 0)
-		return FLUE_EINVAL;
-	const struct flue_rtype *r = flue_rtype_get(host->store, rt);
-	if (r == 0 || !flue_rtype_impl_is(r, host))
+	if (out == 0 || !host_implements(host, rt))
 		return FLUE_EINVAL;
 	uint32_t i = flue_table_add(host, FLUE_H_RESOURCE);
 	if (i == 0)
@@ -42,10 +48,7 @@ int flue_host_resource_new(struct flue_instance *host, flue_rtype_t rt, uint32_t
 int flue_host_resource_rep(struct flue_instance *host, flue_rtype_t rt, uint32_t i,
 			   uint32_t *rep)
 {
-	if (!host_ok(host) || rep == 0)
-		return FLUE_EINVAL;
-	const struct flue_rtype *r = flue_rtype_get(host->store, rt);
-	if (r == 0 || !flue_rtype_impl_is(r, host))
+	if (rep == 0 || !host_implements(host, rt))
 		return FLUE_EINVAL;
 	const struct flue_res *x = host_res(host, rt, i);
 	if (x == 0)

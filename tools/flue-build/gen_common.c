@@ -390,3 +390,22 @@ uint32_t gen_fiber_stacks(const struct gen *g)
 {
 	return fb_plan_fiber_stacks(g->p, g->o->stacks);
 }
+
+/* A call of export j of m with flat args `src` (the glue's and the
+ * resource destructors' bodies; through the gate when isolated). */
+void gen_export_call(const struct gen *g, const struct fb_module *m, int j, const char *src,
+		     struct fb_buf *b)
+{
+	const struct wasm_export *ex = &m->wasm.exports[j];
+	const struct wasm_functype *ft = wasm_func_type(&m->wasm, ex->index);
+	char *sym = fb_gen_export_symbol(g->p, m, (uint32_t)j);
+	if (g->o->isolate) { /* through the gate: gen_isolate.c's wrapper */
+		char *id = gen_mod(g, m);
+		fb_buf_printf(b, "%s_x%u(c->self", id, (unsigned)j);
+		free(id);
+	} else
+		fb_buf_printf(b, "%s(&c->self->w", sym);
+	gen_from_flat_args(ft, src, b);
+	fb_buf_puts(b, ")");
+	free(sym);
+}

@@ -360,24 +360,6 @@ static void func_import(const struct gen *g, const struct fb_module *m, uint32_t
 
 /* ------------------------------------------------------------ the entries */
 
-/* (gen_internal.h) */
-void gen_export_call(const struct gen *g, const struct fb_module *m, int j, const char *src,
-		     struct fb_buf *b)
-{
-	const struct wasm_export *ex = &m->wasm.exports[j];
-	const struct wasm_functype *ft = wasm_func_type(&m->wasm, ex->index);
-	char *sym = fb_gen_export_symbol(g->p, m, (uint32_t)j);
-	if (g->o->isolate) { /* through the gate: gen_isolate.c's wrapper */
-		char *id = gen_mod(g, m);
-		fb_buf_printf(b, "%s_x%u(c->self", id, (unsigned)j);
-		free(id);
-	} else
-		fb_buf_printf(b, "%s(&c->self->w", sym);
-	gen_from_flat_args(ft, src, b);
-	fb_buf_puts(b, ")");
-	free(sym);
-}
-
 static void lift_entries(const struct gen *g, const struct fb_module *m, uint32_t k,
 			 const char *id)
 {

@@ -43,6 +43,9 @@
 #                              destructor with each rep) and returns a
 #                              stream end inside a result (host, and
 #                              isolated on the Cortex-M3)
+#   build.hoststrs.host        stream<string> between the host and a guest,
+#                              each way, through the typed reads and writes
+#                              (host only)
 set(TB ${PROJECT_SOURCE_DIR}/tests/build)
 set(TBB ${CMAKE_CURRENT_BINARY_DIR}/build-tests)
 
@@ -334,6 +337,21 @@ if(FLUE_SDK_CORTEX AND FLUE_QEMU_ARM)
   flue_qemu_test(build.hostres.cortex-m3.isolated cortex-m3
                  ${TBB}/hostres/cortex-m3-isolated/hostres.elf "hostres: ok")
 endif()
+
+# build.hoststrs.host: host ends of a graph element type. The guest parks
+# a read of the host's stream<string> and a write on its own; the host
+# meets both with the typed write and read (strings in the value area; in
+# the read area through the host's allocator), incl. non-ASCII UTF-8, a
+# string that is not UTF-8, one too big for the value area, and ops that
+# find no peer waiting (cancelled at once). Host only (CI time).
+flue_test_guests(hoststrs hoststrs_deps guest)
+flue_add_program(tb_hoststrs_host COMPOSITION ${TB}/hoststrs/hoststrs.flue
+                 SOURCES ${TB}/hoststrs/main.c MODULES ${TBB}/hoststrs
+                 OUTPUT_DIR ${TBB}/hoststrs/host DEPENDS ${hoststrs_deps}
+                 CFLAGS ${FLUE_EXAMPLE_CFLAGS})
+add_test(NAME build.hoststrs.host COMMAND ${TBB}/hoststrs/host/hoststrs)
+set_tests_properties(build.hoststrs.host PROPERTIES TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "hoststrs: ok")
 
 # Fiber-stack options out of range are refused before anything is built.
 foreach(e "stacks|0|--stacks needs 1..32 '0'" "stacks|33|--stacks needs 1..32 '33'"

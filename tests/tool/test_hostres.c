@@ -6,8 +6,8 @@
  * instance implements is the host's when a `host` line serves a function
  * of its interface; values shown to the program that hold handles arrive
  * in the arrival area through the host's allocator. What stays refused:
- * host ends of graph-typed elements, also inside values; a resource
- * nobody implements; a C name taken twice. Fixtures:
+ * a resource nobody implements; a C name taken twice (host ends of
+ * graph-typed elements cross now: test_hostelems.c). Fixtures:
  * tests/tool/plan/res*.flue, types*.flue,
  * vends_export.flue.
  */
@@ -146,10 +146,6 @@ FT_TEST(test_ends_inside_values)
 }
 
 static const struct err_case errors[] = {
-	/* a host end of a graph-typed element, also inside a value */
-	LOC("types_im_ostrs", 2, 1, "'t.ostrs' is served by the host, but its parameter 's' of "
-	    "type 'option<stream<string>>' holds 'stream<string>': host stream/future ends of "
-	    "'string'", "connect it to another instance"),
 	/* a host line's C name that a host resource's wrapper has */
 	{ "res_hostc", HOST, AT_FILE, 0, 0, NULL, "the generated C function "
 	  "'res_hostc_store_counter_new' would be defined twice", NULL },

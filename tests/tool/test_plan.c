@@ -363,19 +363,8 @@ static const struct err_case errors[] = {
 	MOD("types_im_name", HOST, "t_im_name", "import '$root' 'name' returns strings or lists, "
 	    "which are stored into the module's memory with 'cabi_realloc', which the module does "
 	    "not export"),
-	/* streams and futures of graph-typed elements: between guests only
-	 * (refused at the host edge, naming the value and its type: host ends
-	 * move bytes, not values); a borrow
-	 * in an element nowhere; a reader of strings needs cabi_realloc */
-	LOC("types_stream_bool", 2, 1, "'t.bools' is exported to the host, but its result has "
-	    "type 'stream<bool>': host stream/future ends of 'bool' (strings, lists, chars, bools, "
-	    "options, results, variants, enums, flags, maps and nested records) are not supported "
-	    "by flue yet", "connect it to another instance"),
-	LOC("types_stream_string", 2, 1, "'t.strs' is served by the host, but its parameter 's' "
-	    "has type 'stream<string>': host stream/future ends of 'string'", NULL),
-	LOC("types_im_ostrs", 2, 1, "'t.ostrs' is served by the host, but its parameter 's' of "
-	    "type 'option<stream<string>>' holds 'stream<string>': host stream/future ends of "
-	    "'string'", "connect it to another instance"),
+	/* a borrow in a stream/future element nowhere (host ends of graph
+	 * elements cross now: test_hostelems.c) */
 	MOD("types_stream_borrow", HOST, "t_stream_borrow", "import '$root' '[stream-new-0]lends': "
 	    "'stream<borrow<thing>>' (plan/types.wit:39:25): its element type 'borrow<thing>' is a "
 	    "handle: the component model does not allow borrowed handles in stream/future "

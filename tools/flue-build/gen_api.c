@@ -54,10 +54,12 @@ void gen_api_types(const struct gen *g)
 	}
 	fb_buf_puts(h, "\n/* Stream and future ends held by the host: handles in the program's host\n"
 		    " * instance (<prog>_host()), for flue/host.h's calls. */\n");
-	for (uint32_t i = 0; i < g->p->nflat_elems; i++) /* graph-typed: no host ends */
-		fb_buf_printf(h, "typedef struct { uint32_t handle; } %s_stream_%s_t;\n"
+	for (uint32_t i = 0; i < g->p->nelems; i++) /* graph-typed: if at the host edge */
+		if (i < g->p->nflat_elems || gen_hend_elem(g->p, i))
+			fb_buf_printf(h, "typedef struct { uint32_t handle; } %s_stream_%s_t;\n"
 			      "typedef struct { uint32_t handle; } %s_future_%s_t;\n", g->p->name,
 			      g->p->elems[i].c_name, g->p->name, g->p->elems[i].c_name);
+	gen_hend_named(g);
 	gen_ctype_typedefs(g);
 	free(up);
 }
@@ -330,6 +332,7 @@ void gen_api(const struct gen *g)
 	gen_ring_api(g);
 	if (gen_hval_any(g->p))
 		gen_hval_convs(g);
+	gen_hend_api(g);
 	for (uint32_t i = 0; i < g->p->nbindings; i++) {
 		const struct fb_binding *bd = &g->p->bindings[i];
 		if (fb_func_is_graph(binding_func(g->p, bd)))

@@ -37,7 +37,7 @@ bool gen_hval_any(const struct fb_plan *p)
 	for (uint32_t i = 0; i < p->nhostfns; i++)
 		if (func_graph(p->hostfns[i].func))
 			return true;
-	return false;
+	return gen_hend_any(p); /* their typed reads and writes need the value area */
 }
 
 bool gen_hval_moves(const struct fb_plan *p)
@@ -54,7 +54,8 @@ bool gen_hval_moves(const struct fb_plan *p)
 
 uint32_t gen_hval_arena(const struct gen *g)
 {
-	return g->o->host_arena * (gen_hval_moves(g->p) ? 3u : gen_hval_any(g->p) ? 2u : 1u);
+	return g->o->host_arena * ((gen_hval_moves(g->p) ? 3u : gen_hval_any(g->p) ? 2u : 1u) +
+				   (gen_hend_any(g->p) ? 1u : 0u)); /* + the read area */
 }
 
 uint32_t gen_hval_size(const struct gen *g, const struct wit_type *t)
@@ -191,13 +192,18 @@ static void arrivals(const struct gen *g)
 		      "glue_itop : glue_ibegin;\n\tglue_ifresh = true;\n\treturn mark;\n}\n\n"
 		      "static inline void glue_ileave(uint32_t mark)\n{\n\tglue_itop = mark;\n"
 		      "\tglue_ifresh = true;\n}\n\n", (unsigned)g->o->host_arena,
-		      (unsigned)(2u * g->o->host_arena));
+		      (unsigned)(gen_hval_arena(g) - g->o->host_arena));
 }
 
 void gen_hval_support(const struct gen *g)
 {
+	bool hend = gen_hend_any(g->p);
 	if (gen_hval_moves(g->p)) /* GLUE_IBASE: the value area's end */
 		arrivals(g);
+	if (hend) { /* the read area: after the value area */
+		fb_buf_printf(g->c, "#define GLUE_RBASE %uu\n", (unsigned)(2u * g->o->host_arena));
+		gen_hend_support(g);
+	}
 	fb_buf_printf(g->c, "/* The value area: graph-typed values the program gives (an export's\n"
 		      " * params, waiting until the callee starts; a host function's result,\n"
 		      " * moved at once), in canonical layout after the program's %u bytes of\n"
@@ -217,7 +223,7 @@ void gen_hval_support(const struct gen *g)
 		      "\t\tw->a[at + k] = (uint8_t)(v >> (8u * k));\n}\n\n"
 		      "static inline void glue_vdone(void)\n{\n\tif (glue_vlive > 0 && --glue_vlive == 0)\n"
 		      "\t\tglue_vtop = GLUE_VBASE;\n}\n\n", (unsigned)g->o->host_arena,
-		      (unsigned)g->o->host_arena, gen_hval_moves(g->p) ? "GLUE_IBASE" :
+		      (unsigned)g->o->host_arena, hend ? "GLUE_RBASE" : gen_hval_moves(g->p) ? "GLUE_IBASE" :
 		      "(uint32_t)sizeof host_arena");
 }
 

@@ -58,6 +58,15 @@ void gen_hval_put(const struct gen *g, const struct wit_type *t, const char *x, 
 uint32_t gen_hval_size(const struct gen *g, const struct wit_type *t);
 uint32_t gen_hval_align(const struct gen *g, const struct wit_type *t);
 
+/* gen_hend.c: host stream/future ends of graph element types: is element
+ * i (an index in p->elems) one of them, is any; naming their C types; the
+ * read area and its allocator (glue_ralloc); their typed reads/writes. */
+bool gen_hend_elem(const struct fb_plan *p, uint32_t i);
+bool gen_hend_any(const struct fb_plan *p);
+void gen_hend_named(const struct gen *g);
+void gen_hend_support(const struct gen *g);
+void gen_hend_api(const struct gen *g);
+
 /* gen_hbind.c: the graph-form binding of export n, host function n. */
 void gen_hbind_binding(const struct gen *g, uint32_t n);
 void gen_hbind_hostfn(const struct gen *g, uint32_t n);

@@ -210,10 +210,11 @@ static void init_fn(const struct gen *g)
 	fb_buf_printf(c, "\trc = flue_host_create(&store, host_arena, sizeof host_arena, &host);\n"
 		      "\tif (rc != 0)\n\t\treturn glue_fail(rc, \"creating the host instance of\", "
 		      "\"%s\");\n", g->p->name);
-	if (gen_hval_moves(g->p)) /* values shown to the program that hold handles */
-		fb_buf_printf(c, "\trc = flue_host_set_realloc(host, glue_ialloc, 0);\n\tif (rc != 0)\n"
+	if (gen_hval_moves(g->p) || gen_hend_any(g->p)) /* moved values; typed reads */
+		fb_buf_printf(c, "\trc = flue_host_set_realloc(host, %s, 0);\n\tif (rc != 0)\n"
 			      "\t\treturn glue_fail(rc, \"giving an allocator to the host of\", "
-			      "\"%s\");\n", g->p->name);
+			      "\"%s\");\n", gen_hend_any(g->p) ? "glue_ralloc" : "glue_ialloc",
+			      g->p->name);
 	for (uint32_t i = 0; i < g->p->nmodules; i++) {
 		char *id = gen_mod(g, &g->p->modules[i]);
 		fb_buf_printf(c, "\tZ_%s_init_module();\n", id);

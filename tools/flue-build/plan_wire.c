@@ -121,65 +121,6 @@ static const struct fb_link *link_for(const struct fb_plan *p, const char *inst,
 	return NULL;
 }
 
-/* The first stream/future end in t (not inside another end's element)
- * whose element type is a graph type. */
-static const struct wit_type *graph_end(const struct wit_type *t)
-{
-	const struct wit_type *u = t != NULL ? wit_unalias(t) : NULL, *e = NULL;
-	if (u == NULL)
-		return NULL;
-	switch (u->kind) {
-	case WIT_T_STREAM: case WIT_T_FUTURE:
-		return fb_elem_is_graph(u->elem) ? u : NULL;
-	case WIT_T_LIST: case WIT_T_OPTION:
-		return graph_end(u->elem);
-	case WIT_T_RESULT:
-		return (e = graph_end(u->ok)) != NULL ? e : graph_end(u->err);
-	case WIT_T_MAP:
-		return (e = graph_end(u->key)) != NULL ? e : graph_end(u->elem);
-	case WIT_T_RECORD: case WIT_T_TUPLE: case WIT_T_VARIANT:
-		for (uint32_t i = 0; i < u->nfields && e == NULL; i++)
-			e = graph_end(u->fields[i].type);
-		return e;
-	default:
-		return NULL;
-	}
-}
-
-/* A stream/future end of `f`, at the top or inside a value, whose element
- * type is a graph type: such ends cross only between guests (host ends
- * and driver channels move bytes, not values: the library refuses such
- * element types there). Other ends, owns, borrows and error contexts
- * cross the host edge as indices in the host's table (flue/hval.h). */
-static int refuse_graph_end(struct fb_error *err, const struct fb_link *k, const char *how,
-			    const struct wit_func *f)
-{
-	for (uint32_t i = 0; i <= f->nparams; i++) {
-		const struct wit_type *t = i < f->nparams ? f->params[i].type : f->result;
-		const struct wit_type *e = graph_end(t);
-		if (e == NULL)
-			continue;
-		struct fb_buf b = { 0 }, eb = { 0 }, pb = { 0 };
-		fb_type_text(t, &b);
-		fb_type_text(e, &eb);
-		fb_type_text(e->elem, &pb);
-		fb_fail(err, &k->loc, "'%s.%s' %s, but its %s%s%s %s type '%s'%s%s%s: host "
-			"stream/future ends of '%s' (strings, lists, chars, bools, options, results, "
-			"variants, enums, flags, maps and nested records) are not supported by flue "
-			"yet (they cross only between guest instances: connect it to another "
-			"instance)", k->from.inst, k->from.key, how, i < f->nparams ? "parameter '" :
-			"", i < f->nparams ? f->params[i].name : "result", i < f->nparams ? "'" : "",
-			e == wit_unalias(t) ? "has" : "of", b.data, e == wit_unalias(t) ? "" :
-			" holds '", e == wit_unalias(t) ? "" : eb.data, e == wit_unalias(t) ? "" : "'",
-			pb.data);
-		fb_buf_free(&b);
-		fb_buf_free(&eb);
-		fb_buf_free(&pb);
-		return -1;
-	}
-	return 0;
-}
-
 static int host_fn(struct fb_plan *p, const struct fb_link *k, const struct fb_import *imp,
 		   struct fb_error *err)
 {
@@ -209,8 +150,6 @@ static int wire_import(struct fb_plan *p, struct fb_inst *in, uint32_t i, struct
 				    "or 'host %s.%s'", p->comp.path, in->name, imp->key, w->module,
 				    w->field, in->name, imp->key, in->name, imp->key);
 	if (k->kind == FB_LINK_HOST) {
-		if (refuse_graph_end(err, k, "is served by the host", imp->func) != 0)
-			return -1;
 		int h = host_fn(p, k, imp, err);
 		if (h < 0)
 			return -1;
@@ -268,8 +207,6 @@ static int add_binding(struct fb_plan *p, const struct fb_link *k, struct fb_err
 		fb_buf_free(&b);
 		return -1;
 	}
-	if (refuse_graph_end(err, k, "is exported to the host", m->lifts[l].func) != 0)
-		return -1;
 	char *name = k->c_name != NULL ? fb_strdup(k->c_name) :
 		     c_name_of(p->name, k->from.inst, k->from.key);
 	p->bindings = fb_realloc(p->bindings, (p->nbindings + 1u) * sizeof *p->bindings);

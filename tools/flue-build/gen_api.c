@@ -326,8 +326,12 @@ void gen_init(const struct gen *g);
 void gen_api(const struct gen *g)
 {
 	header_open(g);
-	if (gen_hval_any(g->p)) /* GLUE_VBASE, before <prog>_host_arena() */
+	if (gen_hval_any(g->p)) { /* GLUE_VBASE, before <prog>_host_arena() */
+		gen_hval_support_areas(g);
+		if (gen_hend_any(g->p))
+			gen_hend_support(g);
 		gen_hval_support(g);
+	}
 	api_support(g);
 	gen_ring_api(g);
 	if (gen_hval_any(g->p))

@@ -195,15 +195,16 @@ static void arrivals(const struct gen *g)
 		      (unsigned)(gen_hval_arena(g) - g->o->host_arena));
 }
 
-void gen_hval_support(const struct gen *g)
+void gen_hval_support_areas(const struct gen *g)
 {
-	bool hend = gen_hend_any(g->p);
 	if (gen_hval_moves(g->p)) /* GLUE_IBASE: the value area's end */
 		arrivals(g);
-	if (hend) { /* the read area: after the value area */
+	if (gen_hend_any(g->p)) /* the read area: after the value area */
 		fb_buf_printf(g->c, "#define GLUE_RBASE %uu\n", (unsigned)(2u * g->o->host_arena));
-		gen_hend_support(g);
-	}
+}
+
+void gen_hval_support(const struct gen *g)
+{
 	fb_buf_printf(g->c, "/* The value area: graph-typed values the program gives (an export's\n"
 		      " * params, waiting until the callee starts; a host function's result,\n"
 		      " * moved at once), in canonical layout after the program's %u bytes of\n"
@@ -223,7 +224,7 @@ void gen_hval_support(const struct gen *g)
 		      "\t\tw->a[at + k] = (uint8_t)(v >> (8u * k));\n}\n\n"
 		      "static inline void glue_vdone(void)\n{\n\tif (glue_vlive > 0 && --glue_vlive == 0)\n"
 		      "\t\tglue_vtop = GLUE_VBASE;\n}\n\n", (unsigned)g->o->host_arena,
-		      (unsigned)g->o->host_arena, hend ? "GLUE_RBASE" : gen_hval_moves(g->p) ? "GLUE_IBASE" :
+		      (unsigned)g->o->host_arena, gen_hend_any(g->p) ? "GLUE_RBASE" : gen_hval_moves(g->p) ? "GLUE_IBASE" :
 		      "(uint32_t)sizeof host_arena");
 }
 

@@ -48,6 +48,9 @@ bool gen_hval_any(const struct fb_plan *p);
  * arrival area. */
 bool gen_hval_moves(const struct fb_plan *p);
 uint32_t gen_hval_arena(const struct gen *g);
+/* The arrival and read areas' definitions (before gen_hend_support()),
+ * then the value area's (gen_hval_support()). */
+void gen_hval_support_areas(const struct gen *g);
 void gen_hval_support(const struct gen *g);
 void gen_hval_convs(const struct gen *g);
 void gen_hval_get(const struct gen *g, const struct wit_type *t, const char *hv, const char *lv,

@@ -22,7 +22,7 @@
  *    32-bit target, asserted in src/exec/queue.c);
  *  - post buffer (one per FLUE_CONFIG_MAX_POSTS): 8 * FLUE_CONFIG_MAX_VALUES
  *    = 256 B on both;
- *  - the default store (all defaults below): 14,784 B / 16,464 B;
+ *  - the default store (all defaults below): 14,792 B / 16,472 B;
  *  - a type node (struct flue_tnode, flue/valtype.h): 24 B on both.
  */
 #ifndef FLUE_CONFIG_H

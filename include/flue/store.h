@@ -196,6 +196,8 @@ enum flue_mem_size_width {
 };
 
 struct flue_instance;
+struct flue_host_values;  /* src/obj/obj.h */
+struct flue_host_outcome; /* flue/host.h */
 
 /** The instance's `realloc` (cabi_realloc): (0, 0, align, size) allocates. */
 typedef uint32_t (*flue_realloc_fn)(void *user, struct flue_instance *inst, uint32_t old_ptr,
@@ -345,6 +347,12 @@ struct flue_store {
 	 *  src/abi/val_cx.c). */
 	struct flue_instance *realloc_inst;
 	uint32_t realloc_ctx[2];
+	/** A host's read or write of graph-typed elements (src/abi/hends.c),
+	 *  installed with the executor (NULL: FLUE_ENOTSUP): the object
+	 *  layer's host ops move bytes only. */
+	int (*host_values)(struct flue_instance *host, uint32_t e,
+			   const struct flue_host_values *v, bool reading,
+			   struct flue_host_outcome *out);
 };
 
 /** Define a zero-initialised store; call flue_store_init() before use. */

@@ -105,6 +105,11 @@ static inline struct flue_task *abi_current_task(struct flue_instance *inst)
  * (elems.c), after the op's value options `o` are checked (BAD_VALUE,
  * NO_REALLOC): the same results, with the elements lifted and lowered,
  * and a trap of the peer's code or data inside it trapping the peer only. */
+/* Install the store's host_values hook (hends.c: a host's op on
+ * graph-typed elements, checked by obj/host.c). The executor does, since
+ * such ops need it. */
+void abi_host_values_install(struct flue_store *s);
+
 struct flue_string_opts;
 int abi_copy_values(struct flue_instance *inst, uint32_t idx, const struct flue_copy_args *args,
 		    uint32_t ptr, uint32_t n, const struct flue_string_opts *o,

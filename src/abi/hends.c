@@ -1,8 +1,13 @@
 /*
- * A host's reads and writes on its stream/future ends (flue/host.h):
- * number types move bytes (the object layer's op); graph types move
- * values (elems.c), the host's strings in UTF-8 and what it reads lowered
- * into its arena with its allocator (flue_host_set_realloc()).
+ * A host's reads and writes of graph-typed elements on its stream/future
+ * ends (flue/host.h): flue_host_read/write (obj/host.c) check the op and
+ * move number types themselves; graph types come here through the
+ * store's host_values hook, which the executor installs (values at host
+ * ends need it to contain the guests' traps), so the number types' path
+ * stays the object layer's alone.
+ * Values move as between guests (elems.c), the host's strings in UTF-8
+ * and what it reads lowered into its arena with its allocator
+ * (flue_host_set_realloc()).
  *
  * Every check comes before any change. A host's write of graph-typed
  * elements is checked whole first (the host gets FLUE_EINVAL, not a
@@ -50,42 +55,23 @@ static int host_values_ok(struct flue_instance *host, const struct flue_copy_arg
 	return rc;
 }
 
-static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
-		     bool reading, struct flue_host_outcome *out)
+static int host_values(struct flue_instance *host, uint32_t e, const struct flue_host_values *v,
+		       bool reading, struct flue_host_outcome *out)
 {
-	struct flue_copy_args args;
-	uint32_t off;
-	if (out == 0)
-		return FLUE_EINVAL;
-	int rc = flue_host_copy_check(host, e, buf, &n, reading, &args, &off);
-	if (rc != FLUE_OK)
-		return rc;
 	struct flue_event now;
-	if (args.t->desc.kind == FLUE_TYPE_GRAPH) {
-		rc = host_values_ok(host, &args, off, n, reading);
-		if (rc == FLUE_OK)
-			rc = abi_copy_values(host, e, &args, off, n,
-					     &host->store->host_opts[host->id], &now);
-	} else {
-		rc = flue_end_copy_op(host, e, off, n, &args, &now);
-	}
-	/* EPERM: the same-instance rule; EINVAL: a parked guest buffer this
-	 * op would move bytes with left its memory; ENOMEM: no room for what
-	 * it reads. Nothing changed. */
+	int rc = host_values_ok(host, &v->args, v->off, v->n, reading);
+	if (rc == FLUE_OK)
+		rc = abi_copy_values(host, e, &v->args, v->off, v->n,
+				     &host->store->host_opts[host->id], &now);
+	/* EPERM: the same-instance rule; ENOMEM: no room for what it reads.
+	 * Nothing changed. */
 	if (rc != FLUE_OK)
 		return rc;
 	flue_host_copy_outcome(host, e, &now, out);
 	return FLUE_OK;
 }
 
-int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
-		   struct flue_host_outcome *out)
+void abi_host_values_install(struct flue_store *s)
 {
-	return host_copy(host, e, buf, n, true, out);
-}
-
-int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
-		    struct flue_host_outcome *out)
-{
-	return host_copy(host, e, buf, n, false, out);
+	s->host_values = host_values;
 }

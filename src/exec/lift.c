@@ -95,6 +95,7 @@ void exec_install(struct flue_store *s)
 		return;
 	s->sched.installed = true;
 	exec_install_traps(s);
+	abi_host_values_install(s);
 	s->block_hook = block_hook;
 	s->block_ctx = s;
 	s->exec_hooks = &hooks;

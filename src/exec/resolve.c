@@ -6,7 +6,6 @@
  * queue.c in exec/.
  */
 #include <flue/hval.h>
-#include "../obj/resource.h"
 
 #include "thread.h"
 
@@ -142,12 +141,6 @@ static inline void settle_callee(struct flue_store *s, struct flue_task *t)
 	exec_wake(s, t);
 	if (t->thread == FLUE_THREAD_HOST) /* its start returned: now it is done */
 		exec_thread(s, t, FLUE_THREAD_EV_RESOLVE, FLUE_COND_NONE);
-}
-
-void exec_host_borrows_end(struct flue_store *s, struct flue_task *t)
-{
-	if (t->num_borrows != 0 && exec_is_host(t))
-		flue_borrows_end(t->func->inst, exec_id(s, t));
 }
 
 void exec_resolve(struct flue_store *s, uint16_t id, const struct flue_values *v)

@@ -81,8 +81,8 @@ static void outcome(struct flue_instance *host, uint32_t e, struct flue_host_out
 	}
 }
 
-int flue_host_copy_check(struct flue_instance *host, uint32_t e, const void *buf, uint32_t *n,
-			 bool want_readable, struct flue_copy_args *args, uint32_t *off)
+static int copy_check(struct flue_instance *host, uint32_t e, const void *buf, uint32_t *n,
+		      bool want_readable, struct flue_copy_args *args, uint32_t *off)
 {
 	bool future, readable;
 	if (!flue_instance_ok(host))
@@ -126,6 +126,44 @@ void flue_host_copy_outcome(struct flue_instance *host, uint32_t e, const struct
 		return;
 	}
 	outcome(host, e, out);
+}
+
+static int host_copy(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
+		     bool want_readable, struct flue_host_outcome *out)
+{
+	if (out == 0)
+		return FLUE_EINVAL;
+	struct flue_copy_args args;
+	uint32_t off;
+	int rc = copy_check(host, e, buf, &n, want_readable, &args, &off);
+	if (rc != FLUE_OK)
+		return rc;
+	if (args.t->desc.kind == FLUE_TYPE_GRAPH) {
+		/* values: the value layer's (installed with the graph type) */
+		struct flue_host_values v = { args, off, n };
+		struct flue_store *s = host->store;
+		return s->host_values != 0 ? s->host_values(host, e, &v, want_readable, out)
+					   : FLUE_ENOTSUP;
+	}
+	/* EPERM: the same-instance rule; EINVAL: a parked guest buffer this
+	 * op would move bytes with left its memory. Nothing changed. */
+	struct flue_event now;
+	rc = flue_end_copy_op(host, e, off, n, &args, &now);
+	if (rc == FLUE_OK)
+		flue_host_copy_outcome(host, e, &now, out);
+	return rc;
+}
+
+int flue_host_read(struct flue_instance *host, uint32_t e, void *buf, uint32_t n,
+		   struct flue_host_outcome *out)
+{
+	return host_copy(host, e, buf, n, true, out);
+}
+
+int flue_host_write(struct flue_instance *host, uint32_t e, const void *buf, uint32_t n,
+		    struct flue_host_outcome *out)
+{
+	return host_copy(host, e, buf, n, false, out);
 }
 
 int flue_host_poll(struct flue_instance *host, uint32_t e, struct flue_host_outcome *out)

@@ -203,12 +203,16 @@ int flue_end_copy_op(struct flue_instance *inst, uint32_t idx, uint32_t ptr, uin
 int flue_end_copy_meeting(struct flue_instance *inst, uint32_t idx, uint32_t n,
 			  const struct flue_copy_args *args, struct flue_copy_meet *m);
 
-/* A host's read or write of `*n` elements at `buf` on its end `e`
- * (flue/host.h): every check, nothing changed; `*n` 1 for a future, the
- * op's arguments and the buffer's offset in the arena. 0 or the error. */
+/* A host's read or write of graph-typed elements, checked by
+ * flue_host_read/write (the op's arguments, the buffer's offset in the
+ * arena, n: 1 for a future), for the store's host_values hook. */
 struct flue_host_outcome;
-int flue_host_copy_check(struct flue_instance *host, uint32_t e, const void *buf, uint32_t *n,
-			 bool want_readable, struct flue_copy_args *args, uint32_t *off);
+/* What a host op on graph-typed elements leaves to the value layer. */
+struct flue_host_values {
+	struct flue_copy_args args;
+	uint32_t off, n;
+};
+
 /* The outcome of the op just made on the host's end e (`now`: what
  * completed at once, else its event if it has one). */
 void flue_host_copy_outcome(struct flue_instance *host, uint32_t e, const struct flue_event *now,

@@ -342,7 +342,8 @@ struct flue_store {
 	 *  (flue_host_set_realloc()), UTF-8. Values shown to the host that hold
 	 *  handles, and stream/future elements it reads, are moved there. */
 	struct flue_string_opts host_opts[FLUE_CONFIG_MAX_INSTANCES];
-	/** The instance whose realloc runs now (NULL: none), and that
+	/** The instance whose realloc runs now (NULL: none; one that trapped
+	 *  in it stays named, poisoned, until its slot is reused), and that
 	 *  realloc's own context.get/set slots (#705: it is a task of its own;
 	 *  src/abi/val_cx.c). */
 	struct flue_instance *realloc_inst;

@@ -89,9 +89,9 @@ static inline void abi_need_memory(struct flue_instance *inst, uint32_t handle)
 void abi_block(struct flue_instance *inst, bool (*done)(struct flue_instance *, uint32_t),
 	       uint32_t arg, uint32_t handle);
 
-/* The current task if it runs in `inst`, else NULL. Inline: the value
- * code (val_cx.c, realloc's own context) needs it below task.c, which
- * calls the value code. */
+/* The current task if it runs in `inst`, else NULL (four lines over the
+ * object layer, inline for the task built-ins and the executor's block
+ * hook). */
 static inline struct flue_task *abi_current_task(struct flue_instance *inst)
 {
 	struct flue_store *s = inst->store;

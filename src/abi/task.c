@@ -18,18 +18,15 @@ static struct flue_task *task_of(struct flue_instance *inst)
 	return t;
 }
 
-/* context.get/set's slots: the running task's, or, inside a realloc of
- * inst called while no task of inst runs, the realloc's own (#705: it is
- * a task of its own; flue_realloc_guest). */
+/* context.get/set's slots: inside a realloc of inst, the realloc's own
+ * (#705: it is a task of its own; flue_realloc_guest), else the running
+ * task's (traps NO_TASK without one). */
 static uint32_t *context_of(struct flue_instance *inst)
 {
-	struct flue_task *t = abi_current_task(inst);
-	if (t != 0)
-		return t->ctx;
 	struct flue_store *s = inst->store;
-	if (s->realloc_inst == inst && !inst->may_leave)
+	if (s->realloc_inst == inst)
 		return s->realloc_ctx;
-	return task_of(inst)->ctx; /* traps NO_TASK */
+	return task_of(inst)->ctx;
 }
 
 static bool same_valtype(const struct flue_valtype *a, const struct flue_valtype *b)

@@ -49,26 +49,17 @@ uint32_t flue_realloc_guest(flue_realloc_fn fn, void *user, struct flue_instance
 			    uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size)
 {
 	/* The reference runs realloc as a task of its own, whose context
-	 * starts at 0 and is gone after it. x's task running now (if any)
-	 * keeps its slots aside meanwhile; with none, context.get/set find
-	 * the store's realloc context (abi/task.c). A trap inside ends x, so
-	 * what is set aside is not needed again; `realloc_inst` is only read
-	 * while x->may_leave is clear. */
+	 * starts at 0 and is gone after it: context.get/set inside it use the
+	 * store's realloc context (abi/task.c), whatever task runs. A trap
+	 * inside leaves realloc_inst set, but x is poisoned then, and a later
+	 * instance in its slot is cleared of it when created (obj/store.c). */
 	struct flue_store *s = x->store;
-	struct flue_task *t = abi_current_task(x);
-	uint32_t kept[2] = { 0, 0 };
-	if (t != 0) {
-		kept[0] = t->ctx[0], kept[1] = t->ctx[1];
-		t->ctx[0] = 0, t->ctx[1] = 0;
-	}
 	s->realloc_inst = x;
 	s->realloc_ctx[0] = 0, s->realloc_ctx[1] = 0;
 	x->may_leave = false;
 	uint32_t p = fn(user, x, old_ptr, old_size, align, new_size);
 	x->may_leave = true;
 	s->realloc_inst = 0;
-	if (t != 0)
-		t->ctx[0] = kept[0], t->ctx[1] = kept[1];
 	return p;
 }
 

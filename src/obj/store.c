@@ -170,6 +170,8 @@ int flue_instance_create(struct flue_store *s, struct flue_instance **out)
 			inst->may_leave = true;
 			inst->exclusive = FLUE_TASK_NONE;
 			inst->len = 1; /* index 0 is reserved */
+			if (s->realloc_inst == inst) /* left by a realloc that trapped */
+				s->realloc_inst = 0;
 			*out = inst;
 			return FLUE_OK;
 		}
